@@ -1,0 +1,161 @@
+/**
+ * Scenario loading: YAML text -> zod-validated input -> resolved scenario -> rule checks -> plan.
+ * Every failure becomes a `Problem` with file, field path, line/column, rule id and message; nothing throws for
+ * bad input. Used by the CLI, the cdktf app and the tests alike.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename, extname } from "node:path";
+import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { derivePlan, type Plan } from "./plan";
+import { resolveScenario, type ResolvedScenario } from "./resolve";
+import { checkScenario, explain, type Problem } from "./rules";
+import { ScenarioSchema, type ScenarioProps } from "./schema";
+
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+export interface LoadResult {
+  /** True when there is no error (warnings may remain). */
+  readonly ok: boolean;
+  readonly problems: readonly Problem[];
+  readonly scenario?: ResolvedScenario;
+  readonly plan?: Plan;
+}
+
+type PathSegment = string | number;
+
+/** "sites[0].edge.servers" <-> ["sites", 0, "edge", "servers"]. */
+export function formatPath(path: readonly PathSegment[]): string {
+  return path.reduce<string>((out, seg) => (typeof seg === "number" ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg), "");
+}
+
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
+}
+
+/** Locates a field in the YAML document: the deepest existing node on the path (a key when `key` is given). */
+function locate(doc: Document | undefined, lines: LineCounter, path: readonly PathSegment[], key?: string): { line: number; column: number } | undefined {
+  if (!doc) return undefined;
+  let node: unknown = doc.contents;
+  let offset: number | undefined = isNode(node) ? node.range?.[0] : undefined;
+  const segments = key === undefined ? path : [...path, key];
+  for (const seg of segments) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      offset = isNode(pair.key) ? pair.key.range?.[0] : offset;
+      node = pair.value;
+      if (isNode(node) && seg !== key) offset = node.range?.[0] ?? offset;
+    } else if (isSeq(node) && typeof seg === "number" && node.items[seg] !== undefined) {
+      node = node.items[seg];
+      if (isNode(node)) offset = node.range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  if (offset === undefined) return undefined;
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function schemaProblems(error: z.ZodError, file: string | undefined, doc: Document | undefined, lines: LineCounter): Problem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
+    const rule = (issue.code === "custom" && (issue.params as { rule?: string } | undefined)?.rule) || "SCHEMA";
+    const unknownKey = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+    const where = locate(doc, lines, path, unknownKey);
+    const message =
+      issue.code === "unrecognized_keys"
+        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (see the scenario format in the README)`
+        : issue.message;
+    return { severity: "error" as const, rule: rule as Problem["rule"], path: formatPath(path), message, ...(file ? { file } : {}), ...where };
+  });
+}
+
+function finish(input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter): LoadResult {
+  const parsed = ScenarioSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: schemaProblems(parsed.error, file, doc, lines) };
+  const scenario = resolveScenario(parsed.data);
+  const problems: Problem[] = checkScenario(scenario).map((finding) => ({
+    ...finding,
+    ...(file ? { file } : {}),
+    ...locate(doc, lines, parsePath(finding.path)),
+  }));
+  if (problems.some((p) => p.severity === "error")) return { ok: false, problems, scenario };
+  return { ok: true, problems, scenario, plan: derivePlan(scenario) };
+}
+
+/** Default scenario id from a file name: "scenario-1-single-nat.yaml" -> "scenario-1-single-nat". */
+export function idFromFileName(file: string): string {
+  return basename(file, extname(file)).toLowerCase();
+}
+
+/** Loads scenario text (YAML or JSON). `file` is used in messages and for the default id. */
+export function loadScenarioText(text: string, file?: string): LoadResult {
+  const lines = new LineCounter();
+  const fileProblem = (message: string, rule: Problem["rule"] = "YAML", line?: number, column?: number): Problem => ({
+    severity: "error",
+    rule,
+    path: "",
+    message,
+    ...(file ? { file } : {}),
+    ...(line ? { line, column } : {}),
+  });
+  if (text.includes("\u0000")) return { ok: false, problems: [fileProblem("the file contains binary data (NUL bytes); expected a YAML scenario")] };
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => fileProblem(`YAML syntax: ${e.message.split("\n")[0]}`, "YAML", e.linePos?.[0].line, e.linePos?.[0].col)),
+    };
+  }
+  if (doc.contents === null) return { ok: false, problems: [fileProblem("the file is empty; a scenario needs at least sipDomains")] };
+  let input: unknown;
+  try {
+    input = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    return { ok: false, problems: [fileProblem(`YAML: ${(e as Error).message}`)] };
+  }
+  if (input !== null && typeof input === "object" && !Array.isArray(input) && !("id" in input) && file) {
+    input = { id: idFromFileName(file), ...input };
+  }
+  return finish(input, file, doc, lines);
+}
+
+export function loadScenarioFile(file: string): LoadResult {
+  const problem = (message: string): LoadResult => ({ ok: false, problems: [{ severity: "error", rule: "FILE", path: "", message, file }] });
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_SCENARIO_BYTES) return problem(`the file is ${size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return problem(err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory, not a scenario file" : `cannot read: ${err.message}`);
+  }
+  return loadScenarioText(text, file);
+}
+
+/** For TypeScript users: validates props and returns the plan, or throws `ScenarioError` listing every problem. */
+export function planFromProps(props: ScenarioProps): Plan {
+  const result = finish(props, undefined, undefined, new LineCounter());
+  if (!result.ok || !result.plan) throw new ScenarioError(result.problems);
+  return result.plan;
+}
+
+export class ScenarioError extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(problems.filter((p) => p.severity === "error").map(formatProblem).join("\n"));
+    this.name = "ScenarioError";
+  }
+}
+
+/** One problem as a line (plus the rule's explanation): "file:line:col: error [RULE] path: message". */
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(":");
+  const head = `${where ? `${where}: ` : ""}${p.severity} [${p.rule}]${p.path ? ` ${p.path}:` : ""} ${p.message}`;
+  const why = explain(p.rule);
+  return why && p.rule !== "SCHEMA" ? `${head}\n    ${p.rule}: ${why}` : head;
+}

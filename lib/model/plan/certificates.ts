@@ -1,0 +1,194 @@
+/** Certificates (subject, SANs in order, EKU, where installed) and reverse proxy publishing rules. */
+import type { ResolvedScenario, ResolvedSite } from "../resolve";
+import { inDomain } from "../rules/names";
+import { directorId, edgeServerId, nextHop, reverseProxyId } from "./site-facts";
+import type { Certificate, PublishingRule } from "./types";
+
+const unique = (names: readonly string[]) => names.filter((n, i) => names.indexOf(n) === i);
+
+/**
+ * External Edge certificate SANs in Microsoft's order (scenario certificate tables): Web Conferencing FQDN, Access
+ * FQDN, sip.<domain> of every other SIP domain, then for XMPP the SRV target xmpp.<domain> and the XMPP domain itself.
+ * The per-scenario XMPP tables show *.contoso.com; CERT-04 forbids wildcards on the Edge and the SIP/XMPP/PIC summary
+ * uses the domain name, so edge-lab lists the domain (README, "Deviations").
+ */
+export function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): string[] {
+  const f = site.edge.fqdns;
+  const names = site.edge.ipMode === "single" ? [f.access.value] : [f.webConferencing.value, f.access.value];
+  if (site.primary) {
+    for (const domain of s.sipDomains.map((d) => d.value)) {
+      if (!inDomain(f.access.value, domain)) names.push(`sip.${domain}`);
+    }
+  }
+  if (site.federationRoute && s.federation.xmpp.enabled) {
+    for (const domain of s.federation.xmpp.domains.map((d) => d.value)) names.push(`xmpp.${domain}`, domain);
+  }
+  return unique(names);
+}
+
+function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[] {
+  const { edge } = site;
+  const edgeIds = edge.servers.map((server) => edgeServerId(site, server));
+  const aol = site.federationRoute && s.federation.publicIm.includes("aol");
+  const poolNote = edge.pool ? " Create it with an exportable private key and import the same certificate and key on every Edge Server of the pool." : "";
+  const certs: Certificate[] = [
+    {
+      id: `${site.name}-edge-external`,
+      site: site.name,
+      component: `Edge ${edge.pool ? "pool" : "Server"} external interface`,
+      subject: edge.fqdns.access.value,
+      sans: edgeExternalSans(s, site),
+      eku: aol ? ["server", "client"] : ["server"],
+      issuer: "public CA",
+      assignedTo: "Access Edge, Web Conferencing Edge and A/V Authentication services (external interface)",
+      installedOn: edgeIds,
+      sharedKey: edge.pool,
+      notes: `Subject name repeated in the SANs.${aol ? " Client EKU for AOL public IM connectivity." : ""}${poolNote}`,
+      refs: ["CERT-01", "CERT-02", "CERT-03", ...(edge.pool ? ["CERT-05"] : []), ...(aol ? ["FED-03"] : [])],
+    },
+    {
+      id: `${site.name}-edge-internal`,
+      site: site.name,
+      component: `Edge ${edge.pool ? "pool" : "Server"} internal interface`,
+      subject: edge.fqdns.internalPool.value,
+      sans: [],
+      eku: ["server"],
+      issuer: "public or private CA",
+      assignedTo: "Edge internal interface",
+      installedOn: edgeIds,
+      sharedKey: edge.pool,
+      notes: `No SAN required.${poolNote}`,
+      refs: ["CERT-06", ...(edge.pool ? ["CERT-05"] : [])],
+    },
+  ];
+
+  const rp = site.reverseProxy;
+  const lyncdiscover = s.mobility && site.primary && rp.autodiscover === "https" ? s.sipDomains.map((d) => `lyncdiscover.${d.value}`) : [];
+  certs.push({
+    id: `${site.name}-reverse-proxy`,
+    site: site.name,
+    component: "Reverse proxy external listener",
+    subject: site.frontEnd.externalWebFqdn.value,
+    sans: unique([
+      site.frontEnd.externalWebFqdn.value,
+      ...(site.director ? [site.director.externalWebFqdn.value] : []),
+      ...(rp.dialin ? [rp.dialin.value] : []),
+      ...rp.meet.map((m) => m.value),
+      ...(rp.officeWebApps ? [rp.officeWebApps.fqdn.value] : []),
+      ...lyncdiscover,
+    ]),
+    eku: ["server"],
+    issuer: "public CA",
+    assignedTo: "Reverse proxy HTTPS listener",
+    installedOn: [reverseProxyId(site)],
+    sharedKey: false,
+    notes: "Subject name repeated in the SANs." + (s.mobility && rp.autodiscover === "http" ? " lyncdiscover is published over HTTP only, so it is not on the certificate (RP-08)." : ""),
+    refs: ["CERT-08", "CERT-02", ...(lyncdiscover.length ? ["CERT-09"] : [])],
+  });
+
+  const d = site.director;
+  if (d) {
+    const ids = d.servers.map((_, i) => directorId(site, i));
+    const autodiscover = s.sipDomains.flatMap((dom) => [`lyncdiscoverinternal.${dom.value}`, `lyncdiscover.${dom.value}`]);
+    certs.push(
+      {
+        id: `${site.name}-director-default`,
+        site: site.name,
+        component: d.pool ? "Director default certificate (one per Director in the pool)" : "Director default certificate",
+        subject: d.poolFqdn.value,
+        sans: unique([...(d.pool ? [d.poolFqdn.value] : []), ...d.servers.map((x) => x.fqdn), ...(rp.dialin ? [rp.dialin.value] : []), ...rp.meet.map((m) => m.value), ...autodiscover]),
+        eku: ["server"],
+        issuer: "internal or public CA",
+        assignedTo: "Director (SIP, web services)",
+        installedOn: ids,
+        sharedKey: false,
+        notes: "The Director answers the reverse proxy and the Edge; internal clients do not use it.",
+        refs: ["CERT-09", "DIR-01"],
+      },
+      {
+        id: `${site.name}-director-oauth`,
+        site: site.name,
+        component: "Director OAuthTokenIssuer",
+        subject: d.servers[0].fqdn,
+        sans: [],
+        eku: ["server"],
+        issuer: "internal or public CA",
+        assignedTo: "OAuthTokenIssuer (server-to-server authentication)",
+        installedOn: ids,
+        sharedKey: d.pool,
+        notes: "Minimum key size 1024 bits, 2048 recommended.",
+        refs: ["CERT-10"],
+      },
+    );
+  }
+  if (s.mobility && site.primary) {
+    certs.push({
+      id: `${site.name}-front-end-default`,
+      site: site.name,
+      component: "Front End pool default certificate (SANs to add)",
+      subject: site.frontEnd.fqdn.value,
+      sans: s.sipDomains.flatMap((dom) => [`lyncdiscoverinternal.${dom.value}`, `lyncdiscover.${dom.value}`]),
+      eku: ["server"],
+      issuer: "internal or public CA",
+      assignedTo: "Front End pool (outside the lab)",
+      installedOn: [],
+      sharedKey: false,
+      notes: "Add these SANs to the existing Front End certificate for Autodiscover.",
+      refs: ["CERT-09"],
+    });
+  }
+  return certs;
+}
+
+export function deriveCertificates(s: ResolvedScenario): Certificate[] {
+  return s.sites.flatMap((site) => siteCertificates(s, site));
+}
+
+const WEB_BRIDGES = [
+  { scheme: "https" as const, listen: 443, target: 4443 },
+  { scheme: "http" as const, listen: 80, target: 8080 },
+];
+
+/** Publishing rules of each site's reverse proxy (RP-02, RP-03, RP-04, RP-05, RP-08). */
+export function derivePublishingRules(s: ResolvedScenario): PublishingRule[] {
+  return s.sites.flatMap((site) => {
+    const rp = site.reverseProxy;
+    const hop = nextHop(site);
+    // Simple URLs and autodiscover go to the Director pool if deployed, else the Front End pool (reference §10.5).
+    const webHost = site.director ? { fqdn: site.director.poolFqdn.value, ip: hop.webAddress } : { fqdn: site.frontEnd.fqdn.value, ip: site.frontEnd.address.value };
+    const rule = (publicName: string, target: { fqdn: string; ip: string }, purpose: string, refs: string[], bridges = WEB_BRIDGES): PublishingRule => ({
+      site: site.name,
+      publicName,
+      target,
+      bridges,
+      path: "/*",
+      forwardHostHeader: true,
+      authentication: "none",
+      purpose,
+      refs: ["RP-02", "RP-03", "RP-04", ...refs],
+    });
+    const rules: PublishingRule[] = [
+      rule(site.frontEnd.externalWebFqdn.value, { fqdn: site.frontEnd.fqdn.value, ip: site.frontEnd.address.value }, "Front End pool external web services", []),
+    ];
+    if (site.director) rules.push(rule(site.director.externalWebFqdn.value, webHost, "Director external web services", ["RP-05"]));
+    for (const meet of rp.meet) rules.push(rule(meet.value, webHost, "Meeting simple URL", ["DNS-09"]));
+    if (rp.dialin) rules.push(rule(rp.dialin.value, webHost, "Dial-in simple URL", ["DNS-09"]));
+    if (s.mobility && site.primary) {
+      for (const domain of s.sipDomains) {
+        rules.push(
+          rule(`lyncdiscover.${domain.value}`, webHost, "Mobility autodiscover", ["RP-07", ...(rp.autodiscover === "http" ? ["RP-08"] : [])], rp.autodiscover === "http" ? [WEB_BRIDGES[1]] : WEB_BRIDGES),
+        );
+      }
+    }
+    if (rp.officeWebApps) {
+      const owa = rp.officeWebApps;
+      rules.push(
+        rule(owa.fqdn.value, { fqdn: owa.fqdn.value, ip: owa.address.value }, "Office Web Apps Server (no port bridging)", [], [
+          { scheme: "https", listen: 443, target: 443 },
+          { scheme: "http", listen: 80, target: 80 },
+        ]),
+      );
+    }
+    return rules;
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * DNS records per view. External view: the zones of the SIP domains as the Internet sees them. Internal view: the
+ * internal domain plus the split-brain copies of SIP domain zones the internal servers need.
+ */
+import type { ResolvedScenario, ResolvedSite } from "../resolve";
+import { inDomain } from "../rules/names";
+import { byIp, nextHop, publishedValues } from "./site-facts";
+import type { DnsRecord, View } from "./types";
+
+export const DEFAULT_TTL = 3600;
+
+/** Zone of a name: the longest zone among the candidates that contains it. */
+function zoneFor(name: string, zones: readonly string[]): string {
+  const match = zones.filter((z) => inDomain(name, z)).sort((a, b) => b.length - a.length)[0];
+  if (!match) throw new Error(`internal error: no zone for ${name} (the DNS rules should have rejected it)`);
+  return match;
+}
+
+interface RecordInput {
+  view: View;
+  name: string;
+  purpose: string;
+  refs: string[];
+}
+
+class RecordSet {
+  readonly records: DnsRecord[] = [];
+  constructor(
+    private readonly s: ResolvedScenario,
+    private readonly site: ResolvedSite,
+  ) {}
+
+  private zones(view: View): string[] {
+    const sip = this.s.sipDomains.map((d) => d.value);
+    return view === "external" ? sip : [this.s.internalDomain, ...sip];
+  }
+
+  /** In internet mode Azure chooses every public address at deploy time, so external A values are placeholders (azure-lab.md). */
+  private assignedAtDeploy(view: View): boolean {
+    return view === "external" && this.s.lab.mode === "internet";
+  }
+
+  a(input: RecordInput, values: readonly string[]) {
+    const sorted = [...new Set(values)].sort(byIp);
+    this.records.push({
+      site: this.site.name,
+      view: input.view,
+      zone: zoneFor(input.name, this.zones(input.view)),
+      name: input.name,
+      type: "A",
+      values: sorted,
+      ttl: DEFAULT_TTL,
+      ...(this.assignedAtDeploy(input.view) ? { assignedAtDeploy: true } : {}),
+      purpose: input.purpose,
+      refs: input.refs,
+    });
+  }
+
+  srv(input: RecordInput, port: number, target: string) {
+    this.records.push({
+      site: this.site.name,
+      view: input.view,
+      zone: zoneFor(input.name, this.zones(input.view)),
+      name: input.name,
+      type: "SRV",
+      values: [`0 0 ${port} ${target}`],
+      srv: { priority: 0, weight: 0, port, target },
+      ttl: DEFAULT_TTL,
+      purpose: input.purpose,
+      refs: input.refs,
+    });
+  }
+}
+
+const SERVICE_PURPOSE = {
+  access: "Access Edge external interface",
+  webConferencing: "Web Conferencing Edge external interface",
+  av: "A/V Edge external interface",
+} as const;
+
+function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
+  const set = new RecordSet(s, site);
+  const { edge } = site;
+  const lbRef = edge.vips ? "LB-07" : edge.pool ? "LB-06" : "DNS-01";
+  const accessValues = publishedValues(site, "access");
+  const accessFqdn = edge.fqdns.access.value;
+
+  // Edge service A records (one name in single-IP mode).
+  const named = new Set<string>();
+  for (const service of edge.services) {
+    const name = edge.fqdns[service].value;
+    if (named.has(name)) continue;
+    named.add(name);
+    const purpose = edge.ipMode === "single" ? "Edge external interface (single FQDN and IP address)" : SERVICE_PURPOSE[service];
+    set.a({ view: "external", name, purpose: `${purpose}${edge.vips ? " (VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-01", lbRef] }, publishedValues(site, service));
+  }
+
+  if (site.primary) {
+    for (const domain of s.sipDomains.map((d) => d.value)) {
+      // DNS-04: the SRV target must be in the SRV record's own domain, so each SIP domain gets its own sip.<domain>.
+      const target = inDomain(accessFqdn, domain) ? accessFqdn : `sip.${domain}`;
+      if (target !== accessFqdn) {
+        set.a({ view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] }, accessValues);
+      }
+      set.srv({ view: "external", name: `_sip._tls.${domain}`, purpose: "Automatic configuration of external Lync clients", refs: ["DNS-02"] }, edge.ports.access.value, target);
+      if (s.federation.sip.enabled || s.mobility) {
+        set.srv(
+          { view: "external", name: `_sipfederationtls._tcp.${domain}`, purpose: "Federation discovery and mobile push notifications", refs: ["DNS-03"] },
+          5061,
+          target,
+        );
+      }
+    }
+  }
+
+  if (site.federationRoute && s.federation.xmpp.enabled) {
+    for (const domain of s.federation.xmpp.domains.map((d) => d.value)) {
+      const target = `xmpp.${domain}`;
+      set.srv({ view: "external", name: `_xmpp-server._tcp.${domain}`, purpose: "XMPP proxy on the Access Edge", refs: ["DNS-07"] }, 5269, target);
+      set.a({ view: "external", name: target, purpose: "XMPP proxy (Access Edge address)", refs: ["DNS-07"] }, accessValues);
+    }
+  }
+
+  // Reverse proxy published names (DNS-08) all point at the listener's public address.
+  const rp = site.reverseProxy;
+  const listener = [rp.publicAddress.value];
+  set.a({ view: "external", name: site.frontEnd.externalWebFqdn.value, purpose: "Front End pool external web services (reverse proxy)", refs: ["DNS-08"] }, listener);
+  if (site.director) {
+    set.a({ view: "external", name: site.director.externalWebFqdn.value, purpose: "Director external web services (reverse proxy)", refs: ["DNS-08", "RP-05"] }, listener);
+  }
+  if (rp.dialin) set.a({ view: "external", name: rp.dialin.value, purpose: "Dial-in simple URL (reverse proxy)", refs: ["DNS-08", "DNS-09"] }, listener);
+  for (const meet of rp.meet) set.a({ view: "external", name: meet.value, purpose: "Meeting simple URL (reverse proxy)", refs: ["DNS-08", "DNS-09"] }, listener);
+  if (rp.officeWebApps) {
+    set.a({ view: "external", name: rp.officeWebApps.fqdn.value, purpose: "Office Web Apps Server (reverse proxy)", refs: ["DNS-08"] }, listener);
+  }
+
+  const hop = nextHop(site);
+  if (s.mobility && site.primary) {
+    for (const domain of s.sipDomains.map((d) => d.value)) {
+      set.a({ view: "external", name: `lyncdiscover.${domain}`, purpose: "External Autodiscover (mobility) via the reverse proxy", refs: ["DNS-06", "DNS-08"] }, listener);
+      set.a({ view: "internal", name: `lyncdiscoverinternal.${domain}`, purpose: "Internal Autodiscover: internal web services", refs: ["DNS-06"] }, [hop.webAddress]);
+    }
+  }
+
+  // Internal view: the Edge pool, its members, and the next hop the Edge and reverse proxy use.
+  set.a(
+    { view: "internal", name: edge.fqdns.internalPool.value, purpose: `Edge internal interface${edge.vips ? " (internal VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-05", lbRef] },
+    publishedValues(site, "internal"),
+  );
+  if (edge.pool) {
+    for (const server of edge.servers) {
+      set.a({ view: "internal", name: server.fqdn, purpose: "Edge Server internal interface (computer FQDN for replication)", refs: ["NET-08", "FW-04"] }, [server.internal.address.value]);
+    }
+  }
+  set.a({ view: "internal", name: site.frontEnd.fqdn.value, purpose: "Front End pool", refs: ["NET-15"] }, [site.frontEnd.address.value]);
+
+  const d = site.director;
+  if (d) {
+    for (const server of d.servers) set.a({ view: "internal", name: server.fqdn, purpose: "Director (replication and server-to-server)", refs: ["DIR-01"] }, [server.address.value]);
+    if (d.pool) {
+      const poolValues = d.loadBalancing === "hlb" ? [hop.webAddress] : d.servers.map((x) => x.address.value);
+      set.a({ view: "internal", name: d.poolFqdn.value, purpose: `Director pool${d.loadBalancing === "hlb" ? " (HLB VIP)" : " (DNS load balanced)"}`, refs: ["DIR-01", "NET-15"] }, poolValues);
+    }
+    if (site.primary) {
+      const sipValues = d.loadBalancing === "dns-hlb" ? d.servers.map((x) => x.address.value) : [hop.webAddress];
+      set.a({ view: "internal", name: accessFqdn, purpose: "Inbound SIP from the Edge internal interface to the Director", refs: ["DIR-02"] }, sipValues);
+      for (const url of [...(rp.dialin ? [rp.dialin] : []), ...rp.meet]) {
+        set.a({ view: "internal", name: url.value, purpose: "Simple URL web services on the Director", refs: ["DIR-02", "DNS-09"] }, [hop.webAddress]);
+      }
+    }
+    set.a({ view: "internal", name: d.externalWebFqdn.value, purpose: "Director external web services (web ticket) as published by the reverse proxy", refs: ["DIR-02", "RP-05"] }, [hop.webAddress]);
+  }
+  return set.records;
+}
+
+const TYPE_ORDER = { A: 0, CNAME: 1, SRV: 2 } as const;
+
+export function deriveDnsRecords(s: ResolvedScenario): DnsRecord[] {
+  const records = s.sites.flatMap((site) => siteRecords(s, site));
+  return records.sort(
+    (a, b) =>
+      a.view.localeCompare(b.view) ||
+      a.zone.localeCompare(b.zone) ||
+      a.name.localeCompare(b.name) ||
+      TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
+      a.site.localeCompare(b.site),
+  );
+}

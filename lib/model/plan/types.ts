@@ -1,0 +1,222 @@
+/**
+ * The logical plan: everything the Network, PKI and Server teams (and the Azure lab) need, derived from a scenario
+ * by pure functions. Renderers (Terraform, worksheets, diagram, diff) read only this.
+ *
+ * Every row carries `refs`: the ids of the reference rules and Microsoft tables it comes from
+ * ("FW-03", "DNS-01", "ms:edge-external", ...).
+ */
+import type { EdgeServiceName, FeatureTag, HlbPlacement, Transport } from "../ports";
+
+export type Side = "external" | "internal";
+export type View = "external" | "internal";
+
+export interface PlanScenario {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly product: "lync2013" | "sfb2015" | "sfb2019";
+  readonly sipDomains: readonly string[];
+  readonly internalDomain: string;
+  readonly labMode: "closed" | "internet";
+  readonly features: {
+    readonly sipFederation: boolean;
+    readonly partnerDiscovery: boolean;
+    readonly allowedDomains: readonly { readonly domain: string; readonly accessEdgeFqdn?: string }[];
+    readonly publicIm: readonly string[];
+    readonly xmpp: boolean;
+    readonly xmppPartners: readonly string[];
+    readonly ocs2007Partners: boolean;
+    readonly mobility: boolean;
+  };
+  readonly sites: readonly PlanSite[];
+}
+
+export interface PlanSite {
+  readonly name: string;
+  readonly region: string;
+  readonly primary: boolean;
+  readonly federationRoute: boolean;
+  /** Which of Microsoft's five scenarios this site's Edge is (1-5). */
+  readonly microsoftScenario: 1 | 2 | 3 | 4 | 5;
+  readonly edgeTopology: "single" | "pool";
+  readonly edgeServers: number;
+  readonly loadBalancing: "none" | "dns" | "hardware";
+  readonly externalAddressing: "nat" | "public";
+  readonly ipMode: "per-service" | "single";
+  readonly nextHop: { readonly kind: "director" | "front-end-pool"; readonly fqdn: string; readonly addresses: readonly string[] };
+  readonly networks: {
+    readonly perimeterExternal: string;
+    readonly perimeterInternal: string;
+    readonly publicRange: string;
+    readonly reverseProxyExternal: string;
+    readonly internalNetworks: readonly string[];
+  };
+}
+
+export type AddressRole = EdgeServiceName | "internal" | "listener" | "server";
+
+export interface PlanAddress {
+  readonly role: AddressRole;
+  /** Address configured on the NIC (the guest sees it). */
+  readonly ip: string;
+  /** Public address the external firewall translates to `ip` (NAT scenarios and reverse proxy). */
+  readonly natPublic?: string;
+  /** The address the world uses: `natPublic` when translated, else `ip`. */
+  readonly publicIp?: string;
+  /** First address of the NIC (Access Edge on an Edge external NIC, NET-05). */
+  readonly primary: boolean;
+  readonly fqdn?: string;
+}
+
+export interface PlanRoute {
+  readonly destination: string;
+  readonly via: string;
+}
+
+export interface PlanInterface {
+  readonly side: Side;
+  readonly subnet: string;
+  /** Default gateway; null on internal interfaces (NET-02, NET-03). */
+  readonly gateway: string | null;
+  /** Persistent routes (internal interface, NET-03 / RP-06). */
+  readonly routes: readonly PlanRoute[];
+  readonly addresses: readonly PlanAddress[];
+}
+
+export interface PlanServer {
+  /** Stable id, unique in the plan: "<site>-edge-01", "<site>-rp-01", "<site>-dir-01". */
+  readonly id: string;
+  readonly site: string;
+  readonly role: "edge" | "reverse-proxy" | "director";
+  /** Computer name (host label). */
+  readonly name: string;
+  readonly fqdn: string;
+  /** Pool the server belongs to (Edge internal pool FQDN, Director pool FQDN). */
+  readonly pool?: string;
+  readonly interfaces: readonly PlanInterface[];
+  /** Names the server resolves through its HOSTS file rather than internal DNS (NET-06, RP-06). */
+  readonly hosts: readonly { readonly fqdn: string; readonly ip: string }[];
+}
+
+export interface PlanVip {
+  readonly id: string;
+  readonly site: string;
+  readonly service: EdgeServiceName | "internal" | "director-web";
+  readonly side: Side;
+  readonly ip: string;
+  readonly fqdn: string;
+  readonly members: readonly { readonly server: string; readonly ip: string }[];
+  /** Ports the load balancer carries on this VIP (from the port table rows placed on the VIP). */
+  readonly ports: readonly { readonly transport: Transport; readonly port: number }[];
+  readonly refs: readonly string[];
+}
+
+export interface DnsRecord {
+  readonly site: string;
+  readonly view: View;
+  readonly zone: string;
+  /** Fully qualified owner name, e.g. "_sip._tls.contoso.com". */
+  readonly name: string;
+  readonly type: "A" | "SRV" | "CNAME";
+  /** A: addresses (sorted); CNAME: one target. */
+  readonly values: readonly string[];
+  readonly srv?: { readonly priority: number; readonly weight: number; readonly port: number; readonly target: string };
+  readonly ttl: number;
+  /** True when the values are public addresses Azure assigns at deploy time (internet lab mode). */
+  readonly assignedAtDeploy?: boolean;
+  readonly purpose: string;
+  readonly refs: readonly string[];
+}
+
+export interface FirewallEndpoint {
+  /** Microsoft's wording (e.g. "Edge Server Access Edge service"). */
+  readonly label: string;
+  /** Concrete addresses or prefixes; "Internet" for any Internet address. */
+  readonly addresses: readonly string[];
+  /** Public addresses of the same endpoint when it is behind NAT (what the external firewall sees before DNAT). */
+  readonly publicAddresses?: readonly string[];
+}
+
+export type FirewallTable = "edge-external" | "edge-internal" | "edge-external-vip" | "edge-internal-vip" | "reverse-proxy" | "director";
+
+export interface FirewallRule {
+  /** Stable id: "<site>/<table>/<row id>". */
+  readonly id: string;
+  readonly site: string;
+  readonly table: FirewallTable;
+  /** Which firewall enforces it: the external (Internet-facing) or internal one. */
+  readonly firewall: "external" | "internal";
+  readonly direction: "inbound" | "outbound";
+  readonly service: string;
+  readonly protocol: string;
+  readonly transport: Transport;
+  readonly ports: { readonly from: number; readonly to: number };
+  readonly source: FirewallEndpoint;
+  readonly destination: FirewallEndpoint;
+  readonly purpose: string;
+  /** Feature summaries the row belongs to (Microsoft's federation / PIC / XMPP tables). */
+  readonly features: readonly FeatureTag[];
+  /** Port table row id (Edge rows), for renderers that need to know the row. */
+  readonly portRow?: string;
+  readonly hlb?: HlbPlacement;
+  readonly refs: readonly string[];
+}
+
+export interface Certificate {
+  readonly id: string;
+  readonly site: string;
+  readonly component: string;
+  readonly subject: string;
+  /** Subject alternative names in order; empty when none is required. */
+  readonly sans: readonly string[];
+  readonly eku: readonly ("server" | "client")[];
+  readonly issuer: "public CA" | "public or private CA" | "internal or public CA";
+  readonly assignedTo: string;
+  /** Servers (plan ids) the certificate is installed on; empty for servers outside the lab (Front End pool). */
+  readonly installedOn: readonly string[];
+  /** One certificate and private key imported on every server in `installedOn` (exportable key, CERT-05). */
+  readonly sharedKey: boolean;
+  readonly notes: string;
+  readonly refs: readonly string[];
+}
+
+export interface TopologySetting {
+  readonly site: string;
+  /** Where it is set (Topology Builder page / item). */
+  readonly item: string;
+  readonly value: string;
+  readonly refs: readonly string[];
+}
+
+export interface PlanNote {
+  readonly kind: "info" | "warning" | "fidelity";
+  readonly site?: string;
+  readonly message: string;
+  readonly refs: readonly string[];
+}
+
+/** A reverse proxy publishing rule (RP-02, RP-03, RP-04): one per published FQDN. */
+export interface PublishingRule {
+  readonly site: string;
+  readonly publicName: string;
+  readonly target: { readonly fqdn: string; readonly ip: string };
+  /** Listener port -> target port pairs (443 -> 4443 and 80 -> 8080 for Lync web services). */
+  readonly bridges: readonly { readonly scheme: "https" | "http"; readonly listen: number; readonly target: number }[];
+  readonly path: "/*";
+  readonly forwardHostHeader: true;
+  readonly authentication: "none";
+  readonly purpose: string;
+  readonly refs: readonly string[];
+}
+
+export interface Plan {
+  readonly scenario: PlanScenario;
+  readonly servers: readonly PlanServer[];
+  readonly vips: readonly PlanVip[];
+  readonly dnsRecords: readonly DnsRecord[];
+  readonly firewallRules: readonly FirewallRule[];
+  readonly certificates: readonly Certificate[];
+  readonly publishingRules: readonly PublishingRule[];
+  readonly topologySettings: readonly TopologySetting[];
+  readonly notes: readonly PlanNote[];
+}

@@ -1,0 +1,210 @@
+/**
+ * THE table of Edge Server ports and protocols: the single source for the plan's firewall rows, and through them
+ * for the NSG rules, the firewall appliance, the load balancer rules and the worksheets. Nothing else in edge-lab
+ * lists Edge ports.
+ *
+ * Rows follow Microsoft's port summaries for the five scenarios (reference §3-7, rules FW-03, FW-04, FW-05,
+ * HLB-03, HLB-17). Directions are from the Edge's point of view: inbound = an Edge address is the destination.
+ */
+
+export type EdgeServiceName = "access" | "webConferencing" | "av";
+/** Which Edge address a row terminates on. */
+export type EdgeEndpoint = EdgeServiceName | "internal";
+export type Transport = "TCP" | "UDP";
+export type Direction = "inbound" | "outbound";
+
+/** When a row applies. FW-02: open only the ports needed for the features offered. */
+export type PortCondition =
+  | "always"
+  /** XMPP federation enabled (FED-02). */
+  | "xmpp"
+  /** Federation with OCS 2007 partners (FW-05). */
+  | "ocs2007"
+  /** Only on a hardware-load-balanced pool (Microsoft lists it only in the internal VIP table). */
+  | "hlb";
+
+/** Where the row lands on a hardware-load-balanced pool (HLB-17): on the VIP, on each node, or both. */
+export type HlbPlacement = "vip" | "node" | "both";
+
+/** Feature summaries a row also belongs to (Microsoft's federation / PIC / XMPP summary tables). */
+export type FeatureTag = "federation" | "pic" | "xmpp";
+
+export interface EdgePortRow {
+  /** Stable id, used in rule names and descriptions (e.g. "ext-in-access-sip-tls"). */
+  readonly id: string;
+  readonly side: "external" | "internal";
+  readonly direction: Direction;
+  /** Microsoft's "Role/Service" column. */
+  readonly service: string;
+  /** Microsoft's "Protocol" column. */
+  readonly protocol: string;
+  readonly transport: Transport;
+  /** Port or range; `servicePort` means "the external port of that Edge service" (443, or the single-IP port). */
+  readonly port: { from: number; to: number } | { servicePort: EdgeServiceName };
+  readonly edge: EdgeEndpoint;
+  /** The far end in Microsoft's words (source for inbound rows, destination for outbound rows). */
+  readonly peerLabel: string;
+  readonly purpose: string;
+  readonly when: PortCondition;
+  readonly hlb: HlbPlacement;
+  /** Summaries this row belongs to, when the feature is on. */
+  readonly features: readonly FeatureTag[];
+  readonly refs: readonly string[];
+}
+
+const range = (from: number, to = from) => ({ from, to });
+
+const INTERNET = "Any";
+const CAN_BE_NEXT_HOP = "Any (can be defined as Director, Director pool IP, Front End Server or Front End pool IP)";
+const CLS_PURPOSE = "Centralized Logging Service: controller (CLS cmdlets, ClsController.exe) or agent (ClsAgent.exe) commands and log collection";
+
+export const EDGE_PORTS: readonly EdgePortRow[] = [
+  // ---- External interface -------------------------------------------------------------------------------
+  {
+    id: "ext-in-xmpp", side: "external", direction: "inbound", service: "XMPP", protocol: "XMPP", transport: "TCP",
+    port: range(5269), edge: "access", peerLabel: "Any (XMPP federated partners)", when: "xmpp", hlb: "vip", features: ["xmpp"],
+    purpose: "XMPP proxy (shares the Access Edge address) accepts traffic from XMPP contacts in defined XMPP federations", refs: ["FED-02", "DNS-07"],
+  },
+  {
+    id: "ext-out-xmpp", side: "external", direction: "outbound", service: "XMPP", protocol: "XMPP", transport: "TCP",
+    port: range(5269), edge: "access", peerLabel: "Any (XMPP federated partners)", when: "xmpp", hlb: "vip", features: ["xmpp"],
+    purpose: "XMPP proxy sends traffic to XMPP contacts in defined XMPP federations", refs: ["FED-02"],
+  },
+  {
+    id: "ext-out-access-http-crl", side: "external", direction: "outbound", service: "Access", protocol: "HTTP", transport: "TCP",
+    port: range(80), edge: "access", peerLabel: INTERNET, when: "always", hlb: "node", features: [],
+    purpose: "Certificate revocation / CRL check and retrieval", refs: ["FW-03"],
+  },
+  {
+    id: "ext-out-access-dns-tcp", side: "external", direction: "outbound", service: "Access", protocol: "DNS", transport: "TCP",
+    port: range(53), edge: "access", peerLabel: INTERNET, when: "always", hlb: "node", features: [],
+    purpose: "DNS query over TCP", refs: ["FW-03"],
+  },
+  {
+    id: "ext-out-access-dns-udp", side: "external", direction: "outbound", service: "Access", protocol: "DNS", transport: "UDP",
+    port: range(53), edge: "access", peerLabel: INTERNET, when: "always", hlb: "node", features: [],
+    purpose: "DNS query over UDP", refs: ["FW-03"],
+  },
+  {
+    id: "ext-in-access-sip-tls", side: "external", direction: "inbound", service: "Access", protocol: "SIP (TLS)", transport: "TCP",
+    port: { servicePort: "access" }, edge: "access", peerLabel: INTERNET, when: "always", hlb: "vip", features: ["pic"],
+    purpose: "Client-to-server SIP traffic for external user access", refs: ["FW-03", "FW-01"],
+  },
+  {
+    id: "ext-in-access-sip-mtls", side: "external", direction: "inbound", service: "Access", protocol: "SIP (MTLS)", transport: "TCP",
+    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners)", when: "always", hlb: "vip", features: ["pic"],
+    purpose: "SIP signalling for federated and public IM connectivity", refs: ["FW-03", "FW-01"],
+  },
+  {
+    id: "ext-out-access-sip-mtls", side: "external", direction: "outbound", service: "Access", protocol: "SIP (MTLS)", transport: "TCP",
+    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners, push notification clearing house)", when: "always", hlb: "vip",
+    features: ["federation", "pic"],
+    purpose: "SIP signalling for federated and public IM connectivity, and mobile push notifications", refs: ["FW-03", "FW-01", "FW-07"],
+  },
+  {
+    id: "ext-in-webconf-psom", side: "external", direction: "inbound", service: "Web Conferencing", protocol: "PSOM (TLS)", transport: "TCP",
+    port: { servicePort: "webConferencing" }, edge: "webConferencing", peerLabel: INTERNET, when: "always", hlb: "vip", features: [],
+    purpose: "Web Conferencing media", refs: ["FW-03"],
+  },
+  {
+    id: "ext-out-av-rtp-tcp", side: "external", direction: "outbound", service: "A/V", protocol: "RTP", transport: "TCP",
+    port: range(50000, 59999), edge: "av", peerLabel: INTERNET, when: "always", hlb: "node", features: ["pic"],
+    purpose: "Media to federated partners (OCS 2007, OCS 2007 R2, Lync Server 2010 and 2013) and Windows Live Messenger", refs: ["FW-03", "FW-05"],
+  },
+  {
+    id: "ext-out-av-rtp-udp", side: "external", direction: "outbound", service: "A/V", protocol: "RTP", transport: "UDP",
+    port: range(50000, 59999), edge: "av", peerLabel: INTERNET, when: "ocs2007", hlb: "node", features: [],
+    purpose: "Required only for federation with partners running OCS 2007", refs: ["FW-05"],
+  },
+  {
+    id: "ext-in-av-rtp-tcp", side: "external", direction: "inbound", service: "A/V", protocol: "RTP", transport: "TCP",
+    port: range(50000, 59999), edge: "av", peerLabel: INTERNET, when: "ocs2007", hlb: "node", features: [],
+    purpose: "Required only for federation with partners running OCS 2007", refs: ["FW-05"],
+  },
+  {
+    id: "ext-in-av-rtp-udp", side: "external", direction: "inbound", service: "A/V", protocol: "RTP", transport: "UDP",
+    port: range(50000, 59999), edge: "av", peerLabel: INTERNET, when: "ocs2007", hlb: "node", features: [],
+    purpose: "Required only for federation with partners running OCS 2007", refs: ["FW-05"],
+  },
+  {
+    id: "ext-out-av-stun-udp", side: "external", direction: "outbound", service: "A/V", protocol: "STUN/MSTURN", transport: "UDP",
+    port: range(3478), edge: "av", peerLabel: INTERNET, when: "always", hlb: "node", features: ["pic"],
+    purpose: "Determines the version of the remote Edge and carries Edge-to-Edge media (federation, Windows Live Messenger, multiple Edge pools)",
+    refs: ["FW-03"],
+  },
+  {
+    id: "ext-in-av-stun-udp", side: "external", direction: "inbound", service: "A/V", protocol: "STUN/MSTURN", transport: "UDP",
+    port: range(3478), edge: "av", peerLabel: INTERNET, when: "always", hlb: "both", features: ["pic"],
+    purpose: "STUN/TURN negotiation of candidates over UDP/3478", refs: ["FW-03"],
+  },
+  {
+    id: "ext-in-av-stun-tcp", side: "external", direction: "inbound", service: "A/V", protocol: "STUN/MSTURN", transport: "TCP",
+    port: { servicePort: "av" }, edge: "av", peerLabel: INTERNET, when: "always", hlb: "both", features: [],
+    purpose: "STUN/TURN negotiation of candidates over TCP/443", refs: ["FW-03"],
+  },
+  {
+    id: "ext-out-av-stun-tcp", side: "external", direction: "outbound", service: "A/V", protocol: "STUN/MSTURN", transport: "TCP",
+    port: range(443), edge: "av", peerLabel: INTERNET, when: "always", hlb: "node", features: [],
+    purpose: "STUN/TURN negotiation of candidates over TCP/443", refs: ["FW-03"],
+  },
+  // ---- Internal interface -------------------------------------------------------------------------------
+  {
+    id: "int-in-xmpp-gateway", side: "internal", direction: "inbound", service: "XMPP", protocol: "XMPP (MTLS)", transport: "TCP",
+    port: range(23456), edge: "internal", peerLabel: "Any (can be defined as the Front End Server or pool running the XMPP Gateway service)",
+    when: "xmpp", hlb: "node", features: ["xmpp"],
+    purpose: "Outbound XMPP traffic from the XMPP Gateway service on the Front End Server or pool to each Edge internal address", refs: ["FW-04", "FED-02"],
+  },
+  {
+    id: "int-in-sip-mtls", side: "internal", direction: "inbound", service: "SIP", protocol: "SIP (MTLS)", transport: "TCP",
+    port: range(5061), edge: "internal", peerLabel: CAN_BE_NEXT_HOP, when: "always", hlb: "vip", features: [],
+    purpose: "SIP traffic from the Director / Front End pool to the Edge internal interface", refs: ["FW-04"],
+  },
+  {
+    id: "int-out-sip-mtls", side: "internal", direction: "outbound", service: "SIP", protocol: "SIP (MTLS)", transport: "TCP",
+    port: range(5061), edge: "internal", peerLabel: CAN_BE_NEXT_HOP, when: "always", hlb: "vip", features: [],
+    purpose: "SIP traffic from the Edge internal interface to the Director / Front End pool", refs: ["FW-04"],
+  },
+  {
+    id: "int-in-psom", side: "internal", direction: "inbound", service: "Web Conferencing", protocol: "PSOM (MTLS)", transport: "TCP",
+    port: range(8057), edge: "internal", peerLabel: "Any (can be defined as each Front End Server IP)", when: "always", hlb: "node", features: [],
+    purpose: "Web conferencing traffic from each Front End Server to the Edge internal interface", refs: ["FW-04", "HLB-03"],
+  },
+  {
+    id: "int-in-av-auth", side: "internal", direction: "inbound", service: "A/V authentication", protocol: "SIP (MTLS)", transport: "TCP",
+    port: range(5062), edge: "internal", peerLabel: "Any (can be defined as the Front End pool or any Survivable Branch Appliance/Server using this Edge)",
+    when: "always", hlb: "vip", features: [],
+    purpose: "Authentication of A/V users (A/V authentication service)", refs: ["FW-04"],
+  },
+  {
+    id: "int-in-av-stun-udp", side: "internal", direction: "inbound", service: "A/V", protocol: "STUN/MSTURN", transport: "UDP",
+    port: range(3478), edge: "internal", peerLabel: "Any", when: "always", hlb: "both", features: [],
+    purpose: "Preferred path for A/V media between internal and external users", refs: ["FW-04"],
+  },
+  {
+    id: "int-in-av-stun-tcp", side: "internal", direction: "inbound", service: "A/V", protocol: "STUN/MSTURN", transport: "TCP",
+    port: range(443), edge: "internal", peerLabel: "Any", when: "always", hlb: "both", features: [],
+    purpose: "Fallback path for A/V media when UDP cannot be established; file transfer and desktop sharing", refs: ["FW-04"],
+  },
+  {
+    id: "int-out-av-stun-tcp", side: "internal", direction: "outbound", service: "A/V", protocol: "STUN/MSTURN", transport: "TCP",
+    port: range(443), edge: "internal", peerLabel: "Any", when: "hlb", hlb: "vip", features: [],
+    purpose: "Fallback path for A/V media from the internal VIP when UDP cannot be established", refs: ["HLB-17"],
+  },
+  {
+    id: "int-in-cms", side: "internal", direction: "inbound", service: "Central Management store replication", protocol: "HTTPS", transport: "TCP",
+    port: range(4443), edge: "internal", peerLabel: "Any (can be defined as the Front End Server or pool that holds the Central Management store)",
+    when: "always", hlb: "node", features: [],
+    purpose: "Replication of changes from the Central Management store to each Edge Server", refs: ["FW-04"],
+  },
+  ...[50001, 50002, 50003].map(
+    (port): EdgePortRow => ({
+      id: `int-in-cls-${port}`, side: "internal", direction: "inbound", service: "Centralized Logging Service", protocol: "MTLS", transport: "TCP",
+      port: range(port), edge: "internal", peerLabel: "Any", when: "always", hlb: "node", features: [], purpose: CLS_PURPOSE, refs: ["FW-04"],
+    }),
+  ),
+];
+
+/** Human text for a port range: "443", "50000-59999". */
+export function portText(p: { from: number; to: number }): string {
+  return p.from === p.to ? String(p.from) : `${p.from}-${p.to}`;
+}

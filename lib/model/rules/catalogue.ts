@@ -1,0 +1,51 @@
+/**
+ * Every rule edge-lab enforces on a scenario, with a one-line explanation. Ids LB-, NAT-, NET-, FW-, CERT-, DNS-,
+ * FED-, RP-, DIR- and HLB- are the ids of Microsoft's rules in the reference (lync-edge-2013.md §12-13); LAB- ids
+ * are edge-lab's own (Azure facts and lab safety, azure-lab.md). "SCHEMA" marks a plain shape error.
+ */
+export const RULES = {
+  SCHEMA: "The scenario file must match the documented format (types, ranges, no unknown keys).",
+  "LB-01": "Internal and external Edge interfaces must use the same load balancing type (DNS LB on both or HLB on both).",
+  "LB-02": "NAT can only be used with DNS load balancing or a single Edge; it is not supported with a hardware load balancer.",
+  "LB-04": "A load-balanced Edge pool needs at least two Edge Servers.",
+  "LB-05": "At most 12 Edge Servers per pool are supported (Topology Builder allows 20, but only 12 is tested); deploy more pools.",
+  "LB-09": "DNS load balancing gives no failover for OCS 2007 federation, public IM connectivity and XMPP: they use the first Edge only.",
+  "NAT-01": "NAT is supported only on the external Edge interface, never on the internal interface.",
+  "NAT-06": "With NAT, all three external service addresses are private and each is translated 1:1 to its own public address.",
+  "NET-03": "The Edge internal interface has no default gateway; internal networks with Lync servers and clients are reached by persistent routes.",
+  "NET-04": "The internal and external Edge subnets must be different networks that are not routable to each other.",
+  "NET-05": "The external interface has three addresses (Access, Web Conferencing, A/V) with their own FQDNs, or one address in single-IP mode.",
+  "NET-08": "FQDNs may use only letters, digits and hyphens; the computer FQDN must match Topology Builder.",
+  "NET-11": "Public-IP Edge addresses are routed (no NAT) and lie in the public range; the reverse proxy stays behind NAT.",
+  "NET-14": "Single-IP mode uses one FQDN and address with distinct ports per service; otherwise all three services use port 443.",
+  "FED-01": "Only one Edge Server or pool in the organisation can be the federation route (Enable federation, port 5061).",
+  "FED-02": "XMPP federation is hosted by the federation-route Edge for SIP domains of the organisation.",
+  "FED-03": "AOL public IM connectivity needs the client EKU on the Access Edge certificate (and the service ended in 2014).",
+  "DNS-01": "External A records for sip/webcon/av must live in a zone of the organisation (one of the SIP domains).",
+  "DNS-04": "An SRV record must point to an A record in the same domain as the SRV record.",
+  "DNS-05": "The Edge internal FQDN needs an internal DNS zone: the internal domain or a SIP domain.",
+  "DNS-08": "Names published by the reverse proxy (web services, simple URLs, lyncdiscover, Office Web Apps) need an external zone: a SIP domain.",
+  "DNS-09": "Simple URLs: one meet URL per SIP domain and one dial-in URL for the organisation, each in a SIP domain.",
+  "DNS-10": "Web services FQDNs must be unique per pool, and the internal web FQDN must differ from the external one.",
+  "CERT-04": "Wildcard certificates are not supported on the Edge: every SIP domain and service needs its own name.",
+  "CERT-06": "The internal Edge certificate's subject is the internal pool FQDN, which must differ from the external names.",
+  "HLB-12": "A hardware-load-balanced pool in single-IP mode has one VIP (plus one address per server), not three.",
+  "DIR-01": "A Director pool must be load balanced with an HLB for web services (DNS LB + HLB, or HLB only); a single Director has none.",
+  "RP-06": "The reverse proxy external interface sits in the perimeter external network, apart from the internal perimeter subnet.",
+  "RP-08": "Autodiscover over HTTP avoids certificate changes but is unencrypted and not recommended.",
+  "LAB-ADDR-01": "Every address must lie inside the subnet or range it belongs to.",
+  "LAB-ADDR-02": "Every address may be used once (across all servers, VIPs, NAT mappings and sites).",
+  "LAB-ADDR-03": "Azure reserves the first four and the last address of every subnet; a NIC or VIP cannot use them.",
+  "LAB-NAME-01": "Server, pool and service FQDNs must be unique across the organisation.",
+  "LAB-NET-01": "Subnets must be between /8 and /29 (Azure's smallest subnet is a /29).",
+  "LAB-NET-02": "Sites are peered in the lab, so their networks must not overlap.",
+  "LAB-SEC-01": "Administration (RDP/SSH) is allowed only from a declared source range, never from the whole Internet.",
+  "LAB-VER-01": "Skype for Business Server 2019 has no XMPP gateway or proxy.",
+  "LAB-MODE-01": "The test client lives on the simulated Internet, which exists only in the closed lab mode.",
+} as const;
+
+export type RuleId = keyof typeof RULES;
+
+export function explain(rule: string): string {
+  return (RULES as Record<string, string>)[rule] ?? "";
+}

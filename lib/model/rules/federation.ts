@@ -1,0 +1,76 @@
+/** Federation, product version and lab-option rules (FED-, LAB-VER-, LAB-SEC-, LAB-MODE-, RP-08). */
+import { parseCidr } from "../net";
+import { error, warning, type Finding } from "./problem";
+import type { RuleCheck } from "./types";
+
+export const federationChecks: readonly RuleCheck[] = [
+  {
+    rules: ["FED-01"],
+    check: (s) => {
+      const routes = s.sites.filter((site) => site.federationRoute);
+      if (routes.length > 1) {
+        return routes
+          .slice(1)
+          .map((site) =>
+            error("FED-01", `${site.path}.federationRoute`, `site ${site.name} is a second federation route (site ${routes[0].name} is the first); only one Edge deployment may be`),
+          );
+      }
+      if (routes.length === 0 && s.federation.any) {
+        return [error("FED-01", s.sites.length > 1 ? "sites" : `${s.sites[0].path}.federationRoute`, "federation is enabled but no site is the federation route; set federationRoute: true on exactly one site")];
+      }
+      return [];
+    },
+  },
+  {
+    rules: ["LAB-VER-01"],
+    check: (s) =>
+      s.product === "sfb2019" && s.federation.xmpp.enabled
+        ? [error("LAB-VER-01", s.federation.xmpp.path, "XMPP federation is not available in Skype for Business Server 2019; disable it or choose lync2013 / sfb2015")]
+        : [],
+  },
+  {
+    rules: ["FED-02"],
+    check: (s) =>
+      s.federation.xmpp.domains
+        .filter((d) => !s.sipDomains.some((sip) => sip.value === d.value))
+        .map((d) => error("FED-02", d.path, `XMPP domain ${d.value} is not one of the SIP domains`)),
+  },
+  {
+    rules: ["FED-03"],
+    check: (s) =>
+      (["aol", "yahoo"] as const)
+        .filter((provider) => s.federation.publicIm.includes(provider))
+        .map((provider) =>
+          warning("FED-03", "federation.publicIm", `${provider}: this public IM service ended in 2014; kept for planning only` + (provider === "aol" ? " (the Access Edge certificate gets the client EKU)" : "")),
+        ),
+  },
+  {
+    rules: ["RP-08"],
+    check: (s) =>
+      s.sites
+        .filter((site) => s.mobility && site.primary && site.reverseProxy.autodiscover === "http")
+        .map((site) => warning("RP-08", `${site.reverseProxy.path}.autodiscover`, "autodiscover over HTTP is unencrypted and not recommended")),
+  },
+  {
+    rules: ["LAB-SEC-01"],
+    check: (s): Finding[] => {
+      const text = s.lab.adminSourceCidr;
+      if (text === undefined) return [];
+      const path = "lab.adminSourceCidr";
+      let prefix: number;
+      try {
+        prefix = parseCidr(text).prefix;
+      } catch (e) {
+        return [error("LAB-SEC-01", path, (e as Error).message)];
+      }
+      return prefix < 16 ? [error("LAB-SEC-01", path, `${text} is too broad for RDP/SSH administration; give your own address range (a /16 or narrower) or use Azure Bastion`)] : [];
+    },
+  },
+  {
+    rules: ["LAB-MODE-01"],
+    check: (s) =>
+      s.lab.testClient && s.lab.mode !== "closed"
+        ? [error("LAB-MODE-01", "lab.testClient", "the test client needs the simulated Internet of mode: closed")]
+        : [],
+  },
+];

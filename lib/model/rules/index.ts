@@ -1,0 +1,17 @@
+/** All scenario rule checks, applied in a fixed order so that the problem list is deterministic. */
+import type { ResolvedScenario } from "../resolve";
+import { addressingChecks } from "./addressing";
+import { federationChecks } from "./federation";
+import { nameChecks } from "./names";
+import type { Finding } from "./problem";
+import { topologyChecks } from "./topology";
+import type { RuleCheck } from "./types";
+
+export const RULE_CHECKS: readonly RuleCheck[] = [...topologyChecks, ...addressingChecks, ...nameChecks, ...federationChecks];
+
+export function checkScenario(scenario: ResolvedScenario): Finding[] {
+  return RULE_CHECKS.flatMap((rule) => rule.check(scenario));
+}
+
+export { RULES, explain, type RuleId } from "./catalogue";
+export type { Finding, Problem } from "./problem";

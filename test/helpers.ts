@@ -1,0 +1,37 @@
+/** Shared test helpers: load bundled scenarios and build scenarios from YAML text. */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { loadScenarioFile, loadScenarioText, type LoadResult } from "../lib/model/load";
+import type { Plan } from "../lib/model/plan";
+
+export const ROOT = join(__dirname, "..");
+export const SCENARIO_DIR = join(ROOT, "scenarios");
+
+export function bundledScenarioFiles(): string[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => join(SCENARIO_DIR, f));
+}
+
+/** Loads a bundled scenario by id and fails loudly if it does not validate. */
+export function bundledPlan(id: string): Plan {
+  const result = loadScenarioFile(join(SCENARIO_DIR, `${id}.yaml`));
+  if (!result.ok || !result.plan) throw new Error(`${id} does not validate: ${JSON.stringify(result.problems)}`);
+  return result.plan;
+}
+
+/** Loads YAML text as a scenario (file name "test.yaml" unless given). */
+export function load(yaml: string, file = "test.yaml"): LoadResult {
+  return loadScenarioText(yaml, file);
+}
+
+export function planOf(yaml: string): Plan {
+  const result = load(yaml);
+  if (!result.ok || !result.plan) throw new Error(`scenario does not validate: ${JSON.stringify(result.problems, null, 1)}`);
+  return result.plan;
+}
+
+export function errorRules(result: LoadResult): string[] {
+  return result.problems.filter((p) => p.severity === "error").map((p) => p.rule);
+}
