@@ -4,7 +4,7 @@
  */
 import { EDGE_PORTS, type EdgePortRow, type FeatureTag } from "../ports";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
-import { isHardware, nextHop, nodeAddresses, serviceSlot, vipOf } from "./site-facts";
+import { isHardware, nextHop, nodeAddresses, vipOf } from "./site-facts";
 import type { FirewallEndpoint, FirewallRule, FirewallTable } from "./types";
 
 export const INTERNET = "Internet";
@@ -28,7 +28,8 @@ export function applicablePortRows(s: ResolvedScenario, site: ResolvedSite): Edg
 
 export function rowPorts(site: ResolvedSite, row: EdgePortRow): { from: number; to: number } {
   if ("servicePort" in row.port) {
-    const port = site.edge.ports[serviceSlot(site, row.port.servicePort)].value;
+    // In single-IP mode the address is the Access address but each service keeps its own port (NET-14).
+    const port = site.edge.ports[row.port.servicePort].value;
     return { from: port, to: port };
   }
   return row.port;
