@@ -283,7 +283,8 @@ function resolveEdge(
   let vips: ResolvedVips | undefined;
   if (hardware) {
     const vp = `${ep}.vips`;
-    const vipAt = (k: number) => hostAt(network.publicRange.value, edgeOffset(k, 0, stride));
+    // External VIPs are load balancer frontends in the Edge external subnet (public addresses, NET-11 / HLB-09).
+    const vipAt = (k: number) => hostAt(network.perimeterExternal.value, edgeOffset(k, 0, stride));
     vips = {
       access: pick(e.vips?.access, `${vp}.access`, () => vipAt(0)),
       webConferencing: ipMode === "single" && e.vips?.webConferencing === undefined ? undefined : pick(e.vips?.webConferencing, `${vp}.webConferencing`, () => vipAt(1)),
