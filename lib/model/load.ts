@@ -104,11 +104,11 @@ export function loadScenarioText(text: string, file?: string): LoadResult {
     ...(line ? { line, column } : {}),
   });
   if (text.includes("\u0000")) return { ok: false, problems: [fileProblem("the file contains binary data (NUL bytes); expected a YAML scenario")] };
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => fileProblem(`YAML syntax: ${e.message.split("\n")[0]}`, "YAML", e.linePos?.[0].line, e.linePos?.[0].col)),
+      problems: doc.errors.map((e) => fileProblem(`YAML syntax: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, "YAML", e.linePos?.[0].line, e.linePos?.[0].col)),
     };
   }
   if (doc.contents === null) return { ok: false, problems: [fileProblem("the file is empty; a scenario needs at least sipDomains")] };
