@@ -1,0 +1,98 @@
+/**
+ * The lab policy pack: a cdktf Aspect that runs every policy rule over the stack's resources when the stack is
+ * synthesized. Errors become error annotations (cdktf synth then fails with the message), warnings are printed.
+ * Expected findings are suppressed on the construct with a written reason, cdk-nag style.
+ */
+import { Annotations, DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+import { AutoShutdown } from "./rules/auto-shutdown";
+import { BootDiagnostics } from "./rules/boot-diagnostics";
+import { InboundAllowAll } from "./rules/inbound-allow-all";
+import { IpForwarding } from "./rules/ip-forwarding";
+import { ManagementPortsFromInternet } from "./rules/management-ports";
+import { NoSecretLiterals } from "./rules/no-secrets";
+import { StandardSku } from "./rules/standard-sku";
+import { SubnetWithoutNsg } from "./rules/subnet-nsg";
+import { TraceableInternetRules } from "./rules/traceable-internet-rules";
+import { UdpFromInternet } from "./rules/udp-from-internet";
+import type { PolicyRule, ResourceView, Suppression } from "./types";
+
+export const POLICY_RULES: readonly PolicyRule[] = [
+  ManagementPortsFromInternet,
+  InboundAllowAll,
+  TraceableInternetRules,
+  UdpFromInternet,
+  StandardSku,
+  BootDiagnostics,
+  SubnetWithoutNsg,
+  IpForwarding,
+  NoSecretLiterals,
+  AutoShutdown,
+];
+
+const SUPPRESSION_METADATA = "edge-lab/policy-suppression";
+
+/** Suppresses policy rules on a construct (and everything below it). A reason of at least 10 characters is required. */
+export function suppressPolicy(construct: IConstruct, suppressions: readonly Suppression[]): void {
+  for (const s of suppressions) {
+    if (!POLICY_RULES.some((r) => r.id === s.id)) throw new Error(`unknown policy rule ${s.id}`);
+    if (s.reason.trim().length < 10) throw new Error(`suppressing ${s.id} needs a written reason (got "${s.reason}")`);
+    construct.node.addMetadata(SUPPRESSION_METADATA, { id: s.id, reason: s.reason });
+  }
+}
+
+function suppressionFor(construct: IConstruct, id: string): string | undefined {
+  for (const scope of construct.node.scopes.slice().reverse()) {
+    const hit = scope.node.metadata.find((m) => m.type === SUPPRESSION_METADATA && (m.data as Suppression).id === id);
+    if (hit) return (hit.data as Suppression).reason;
+  }
+  return undefined;
+}
+
+export interface PolicyFinding {
+  readonly rule: string;
+  readonly level: "error" | "warning";
+  readonly resource: string;
+  readonly message: string;
+  /** The written reason, when the finding is suppressed. */
+  readonly suppressed?: string;
+}
+
+function resolveAttrs(stack: TerraformStack, resource: TerraformResource): Record<string, unknown> {
+  const json = Tokenization.resolve(resource.toTerraform(), { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  const byName = json.resource[resource.terraformResourceType];
+  return Object.values(byName)[0];
+}
+
+export class LabPolicyPack implements IAspect {
+  readonly findings: PolicyFinding[] = [];
+
+  constructor(private readonly rules: readonly PolicyRule[] = POLICY_RULES) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformStack)) return;
+    const constructs = node.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+    const views: { construct: TerraformResource; view: ResourceView }[] = constructs.map((construct) => {
+      const name = node.getLogicalId(construct);
+      return { construct, view: { type: construct.terraformResourceType, name, address: `${construct.terraformResourceType}.${name}`, attrs: resolveAttrs(node, construct) } };
+    });
+    const context = { resources: views.map((v) => v.view) };
+    for (const rule of this.rules) {
+      for (const { construct, view } of views) {
+        for (const detail of rule.check(view, context)) {
+          const suppressed = suppressionFor(construct, rule.id);
+          const message = `[${rule.id}] ${view.address}: ${rule.info} ${detail}.`;
+          this.findings.push({ rule: rule.id, level: rule.level, resource: view.address, message, ...(suppressed ? { suppressed } : {}) });
+          const scanners = [...rule.checkov, ...rule.trivy].join(", ");
+          if (suppressed) Annotations.of(construct).addInfo(`${message} Suppressed: ${suppressed}`);
+          else if (rule.level === "error") Annotations.of(construct).addError(`${message} ${rule.explanation}${scanners ? ` (${scanners})` : ""}`);
+          else Annotations.of(construct).addWarning(`${message} ${rule.explanation}${scanners ? ` (${scanners})` : ""}`);
+        }
+      }
+    }
+  }
+}
+
+export type { PolicyRule, ResourceView, Suppression } from "./types";
