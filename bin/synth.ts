@@ -1,0 +1,119 @@
+/**
+ * The cdktf app: one Terraform stack per scenario file.
+ *
+ *   npm run synth                      # every scenarios/*.yaml (relative to the current directory)
+ *   EDGE_LAB_SCENARIOS="a.yaml b.yaml" npm run synth   # only these files (separated by spaces, commas or the path delimiter)
+ *
+ * Every file is validated first; if any has an error, the problems are printed and nothing is synthesized (exit 1).
+ * Output: cdktf.out/stacks/<scenario id>/cdk.tf.json (or $CDKTF_OUTDIR when run by the cdktf CLI). Works offline,
+ * without terraform and without Azure credentials.
+ *
+ * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
+ * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { delimiter, join, relative, resolve } from "node:path";
+import { App, AzurermBackend, LocalBackend } from "cdktf";
+import { EdgeLabStack } from "../lib/azure/scenario";
+import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
+
+export interface SynthOptions {
+  readonly files: readonly string[];
+  /** @default process.env.CDKTF_OUTDIR ?? "cdktf.out" */
+  readonly outdir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+  readonly error?: (line: string) => void;
+}
+
+export interface SynthResult {
+  readonly ok: boolean;
+  readonly stacks: readonly { readonly id: string; readonly mode: string; readonly resources: Readonly<Record<string, number>> }[];
+}
+
+/** The scenario files to synthesize: EDGE_LAB_SCENARIOS, else every *.yaml in ./scenarios. */
+export function scenarioFiles(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string[] {
+  const given = env.EDGE_LAB_SCENARIOS?.trim();
+  if (given) return given.split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`)).filter(Boolean).map((f) => resolve(cwd, f));
+  const dir = join(cwd, "scenarios");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => join(dir, f));
+}
+
+export function synthScenarios(options: SynthOptions): SynthResult {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const error = options.error ?? ((l: string) => console.error(l));
+  const env = options.env ?? process.env;
+  if (options.files.length === 0) {
+    error("edge-lab synth: no scenario files (put *.yaml in ./scenarios or set EDGE_LAB_SCENARIOS)");
+    return { ok: false, stacks: [] };
+  }
+  // 1. Validate everything before synthesizing anything.
+  const loaded: { file: string; result: LoadResult }[] = options.files.map((file) => ({ file, result: loadScenarioFile(file) }));
+  let failed = false;
+  for (const { result } of loaded) {
+    for (const p of result.problems) {
+      if (p.severity === "error") failed = true;
+      error(formatProblem(p));
+    }
+  }
+  const ids = new Map<string, string>();
+  for (const { file, result } of loaded) {
+    const id = result.plan?.scenario.id;
+    if (!id) continue;
+    if (ids.has(id)) {
+      error(`${file}: error [FILE] scenario id "${id}" is also used by ${ids.get(id)}; stack ids must be unique`);
+      failed = true;
+    }
+    ids.set(id, file);
+  }
+  if (failed) {
+    error("edge-lab synth: nothing synthesized; fix the errors above");
+    return { ok: false, stacks: [] };
+  }
+
+  // 2. One stack per scenario.
+  const outdir = options.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out";
+  // No construct stack traces in the metadata: faster synth and no machine-specific paths in the output.
+  const app = new App({ outdir, skipValidation: false, stackTraces: false });
+  for (const { result } of loaded) {
+    const plan = result.plan!;
+    const lab = result.scenario!.lab;
+    const stack = new EdgeLabStack(app, plan.scenario.id, {
+      plan,
+      lab: { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient },
+    });
+    if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
+      new AzurermBackend(stack, {
+        resourceGroupName: env.EDGE_LAB_STATE_RESOURCE_GROUP ?? "rg-edge-lab-state",
+        storageAccountName: env.EDGE_LAB_STATE_STORAGE_ACCOUNT,
+        containerName: env.EDGE_LAB_STATE_CONTAINER ?? "tfstate",
+        key: `${plan.scenario.id}.tfstate`,
+      });
+    } else {
+      // Local state in the project directory (survives deleting cdktf.out), as a relative path so that the output
+      // does not depend on where the project is checked out.
+      const stackDir = resolve(outdir, "stacks", plan.scenario.id);
+      new LocalBackend(stack, { path: join(relative(stackDir, process.cwd()), `terraform.${plan.scenario.id}.tfstate`) });
+    }
+  }
+  app.synth();
+
+  // 3. One summary line per stack.
+  const stacks = loaded.map(({ result }) => {
+    const plan = result.plan!;
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", plan.scenario.id, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
+    const resources = Object.fromEntries(Object.entries(json.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]));
+    const total = Object.values(resources).reduce((a, b) => a + b, 0);
+    const byType = Object.entries(resources).map(([t, n]) => `${t.replace(/^azurerm_/, "")}=${n}`).join(" ");
+    log(`${plan.scenario.id}: mode=${plan.scenario.labMode} sites=${plan.scenario.sites.length} resources=${total} (${byType})`);
+    for (const n of plan.notes.filter((x) => x.kind === "fidelity")) error(`${plan.scenario.id}: warning [fidelity]${n.site ? ` ${n.site}:` : ""} ${n.message}`);
+    return { id: plan.scenario.id, mode: plan.scenario.labMode, resources };
+  });
+  return { ok: true, stacks };
+}
+
+if (require.main === module) {
+  const result = synthScenarios({ files: scenarioFiles() });
+  process.exitCode = result.ok ? 0 : 1;
+}

@@ -1,0 +1,140 @@
+/**
+ * Split-view DNS from the plan's `dnsRecords`.
+ * - closed lab: Azure private DNS zones; the external view's zones are linked to the simulated Internet VNet, the
+ *   internal view's zones to every site's lab VNet. A VNet can link only one zone of a given name, and both views
+ *   may hold a zone of the same name (split-brain), so each view lives in its own resource group.
+ * - internet mode: Azure public DNS zones for the external view (delegate the domain to use them); their A records
+ *   take their values from the public IP resources that stand for the plan's placeholder addresses
+ *   (`assignedAtDeploy`). The internal view stays private.
+ * Records with the same view, zone, name and type (several sites) are merged into one record set.
+ */
+import { Construct } from "constructs";
+import { DnsARecord } from "@cdktf/provider-azurerm/lib/dns-a-record";
+import { DnsCnameRecord } from "@cdktf/provider-azurerm/lib/dns-cname-record";
+import { DnsSrvRecord } from "@cdktf/provider-azurerm/lib/dns-srv-record";
+import { DnsZone } from "@cdktf/provider-azurerm/lib/dns-zone";
+import { PrivateDnsARecord } from "@cdktf/provider-azurerm/lib/private-dns-a-record";
+import { PrivateDnsCnameRecord } from "@cdktf/provider-azurerm/lib/private-dns-cname-record";
+import { PrivateDnsSrvRecord } from "@cdktf/provider-azurerm/lib/private-dns-srv-record";
+import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
+import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import type { DnsRecord, View } from "../model/plan";
+import type { LabContext } from "./context";
+import { azureName, cid } from "./names";
+import type { LabNetwork } from "./network";
+import type { AddressBook } from "./servers";
+
+/** Azure private DNS allows at most 20 records per record set. */
+export const MAX_PRIVATE_RECORDS = 20;
+
+export interface RecordSetSpec {
+  readonly view: View;
+  readonly zone: string;
+  /** Relative name ("@" for the apex). */
+  readonly name: string;
+  readonly type: DnsRecord["type"];
+  readonly ttl: number;
+  readonly values: readonly string[];
+  readonly srv: readonly { priority: number; weight: number; port: number; target: string }[];
+}
+
+/** Groups plan records into record sets (pure). */
+export function recordSets(records: readonly DnsRecord[]): RecordSetSpec[] {
+  const sets = new Map<string, { view: View; zone: string; name: string; type: DnsRecord["type"]; ttl: number; values: string[]; srv: RecordSetSpec["srv"][number][] }>();
+  for (const r of records) {
+    const rel = r.name === r.zone ? "@" : r.name.endsWith(`.${r.zone}`) ? r.name.slice(0, -(r.zone.length + 1)) : undefined;
+    if (rel === undefined) throw new Error(`edge-lab: DNS record ${r.name} is not in zone ${r.zone}`);
+    const key = `${r.view}|${r.zone}|${rel}|${r.type}`;
+    const set = sets.get(key) ?? { view: r.view, zone: r.zone, name: rel, type: r.type, ttl: r.ttl, values: [], srv: [] };
+    if (r.type === "SRV" && r.srv) {
+      if (!set.srv.some((s) => s.target === r.srv!.target && s.port === r.srv!.port)) set.srv.push(r.srv);
+    } else {
+      for (const v of r.values) if (!set.values.includes(v)) set.values.push(v);
+    }
+    set.ttl = Math.min(set.ttl, r.ttl);
+    sets.set(key, set);
+  }
+  return [...sets.values()];
+}
+
+export interface LabDnsProps {
+  readonly network: LabNetwork;
+  readonly addresses: AddressBook;
+}
+
+export class LabDns extends Construct {
+  readonly recordSets: readonly RecordSetSpec[];
+
+  constructor(scope: Construct, id: string, ctx: LabContext, props: LabDnsProps) {
+    super(scope, id);
+    const { plan, layout } = ctx;
+    const internet = layout.mode === "internet";
+    const location = layout.sites[0].site.region;
+    const rg = (view: View) =>
+      new ResourceGroup(this, `rg-${view}`, {
+        name: azureName("resourceGroup", "rg", plan.scenario.id, "dns", view),
+        location,
+        tags: ctx.tags(),
+      });
+    const groups = { external: rg("external"), internal: rg("internal") };
+    this.recordSets = recordSets(plan.dnsRecords);
+    const zones = new Map<string, { name: string; private: boolean }>();
+    for (const s of this.recordSets) {
+      const key = `${s.view}|${s.zone}`;
+      if (zones.has(key)) continue;
+      const isPublic = internet && s.view === "external";
+      const zoneId = cid("zone", s.view, s.zone);
+      const rgName = groups[s.view].name;
+      if (isPublic) {
+        const z = new DnsZone(this, zoneId, { name: s.zone, resourceGroupName: rgName, tags: ctx.tags() });
+        zones.set(key, { name: z.name, private: false });
+      } else {
+        const z = new PrivateDnsZone(this, zoneId, { name: s.zone, resourceGroupName: rgName, tags: ctx.tags() });
+        zones.set(key, { name: z.name, private: true });
+        const vnets = s.view === "external" ? (props.network.simInternet ? [{ name: "internet", vnet: props.network.simInternet.vnet }] : []) : props.network.sites.map((sn) => ({ name: sn.layout.site.name, vnet: sn.vnet }));
+        for (const v of vnets) {
+          new PrivateDnsZoneVirtualNetworkLink(this, cid("link", s.view, s.zone, v.name), {
+            name: azureName("dnsLink", "link", v.name),
+            resourceGroupName: rgName,
+            privateDnsZoneName: z.name,
+            virtualNetworkId: v.vnet.id,
+            registrationEnabled: false,
+            tags: ctx.tags(),
+          });
+        }
+      }
+    }
+    for (const s of this.recordSets) {
+      const zone = zones.get(`${s.view}|${s.zone}`)!;
+      const rid = cid("rec", s.view, s.zone, s.name, s.type);
+      const base = { name: s.name, zoneName: zone.name, resourceGroupName: groups[s.view].name, ttl: s.ttl, tags: ctx.tags() };
+      if (zone.private && s.values.length > MAX_PRIVATE_RECORDS) throw new Error(`edge-lab: ${s.name}.${s.zone} has ${s.values.length} values; private DNS allows ${MAX_PRIVATE_RECORDS}`);
+      switch (s.type) {
+        case "A": {
+          // Internet mode: a placeholder address of the plan becomes a reference to the public IP standing for it.
+          const values = zone.private
+            ? [...s.values]
+            : s.values.map((v) => {
+                const pip = props.addresses.publicIps.get(v);
+                if (!pip) throw new Error(`edge-lab: no Azure public IP stands for ${v} (${s.name}.${s.zone})`);
+                return pip.pip.ipAddress;
+              });
+          if (zone.private) new PrivateDnsARecord(this, rid, { ...base, records: values });
+          else new DnsARecord(this, rid, { ...base, records: values });
+          break;
+        }
+        case "SRV": {
+          const record = s.srv.map((x) => ({ priority: x.priority, weight: x.weight, port: x.port, target: x.target }));
+          if (zone.private) new PrivateDnsSrvRecord(this, rid, { ...base, record });
+          else new DnsSrvRecord(this, rid, { ...base, record });
+          break;
+        }
+        case "CNAME":
+          if (zone.private) new PrivateDnsCnameRecord(this, rid, { ...base, record: s.values[0] });
+          else new DnsCnameRecord(this, rid, { ...base, record: s.values[0] });
+          break;
+      }
+    }
+  }
+}

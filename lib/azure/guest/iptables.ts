@@ -1,0 +1,79 @@
+/**
+ * iptables rules of the closed lab's external firewall appliance (a Linux NVA), generated from the plan:
+ * - 1:1 NAT for every plan address that has a `natPublic` (NAT-02..04): DNAT inbound keeping the client source,
+ *   SNAT outbound toward the simulated Internet. Addresses without `natPublic` (public-addressing scenarios, HLB
+ *   VIPs) are routed unchanged.
+ * - FORWARD filter: the plan's external-firewall rows (inbound rows by destination, outbound rows by source), then
+ *   nothing else toward the lab or the simulated Internet. The lab's own egress to the real Internet (Windows
+ *   Update, product downloads, CRLs) is masqueraded behind the appliance and leaves through the NAT gateway.
+ */
+export interface NatMapping {
+  readonly publicIp: string;
+  readonly privateIp: string;
+  readonly label: string;
+}
+
+export interface ForwardRule {
+  readonly label: string;
+  readonly direction: "inbound" | "outbound";
+  readonly transport: "TCP" | "UDP";
+  readonly ports: { readonly from: number; readonly to: number };
+  /** Inbound: destination addresses (after DNAT); outbound: source addresses. */
+  readonly addresses: readonly string[];
+}
+
+export interface FirewallApplianceConfig {
+  /** Prefixes that stand for the Internet inside the lab (simulated Internet VNet, other sites' public ranges). */
+  readonly simulatedInternet: readonly string[];
+  /** Address spaces of the lab VNets. */
+  readonly labPrefixes: readonly string[];
+  readonly nat: readonly NatMapping[];
+  readonly rules: readonly ForwardRule[];
+  /** Sources allowed to reach the real Internet through the appliance besides the lab (the simulated Internet clients). */
+  readonly egressSources: readonly string[];
+}
+
+const dport = (p: { from: number; to: number }) => (p.from === p.to ? String(p.from) : `${p.from}:${p.to}`);
+const comment = (text: string) => `-m comment --comment "${text.replace(/"/g, "'").slice(0, 250)}"`;
+
+/** The iptables-restore file. */
+export function iptablesRules(c: FirewallApplianceConfig): string {
+  const out: string[] = ["# edge-lab external firewall appliance: generated from the plan; load with iptables-restore.", "*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":EDGE_LAB_SIM - [0:0]"];
+  for (const m of c.nat) out.push(`-A PREROUTING -d ${m.publicIp}/32 -j DNAT --to-destination ${m.privateIp} ${comment(`1:1 DNAT ${m.label}`)}`);
+  for (const p of c.simulatedInternet) out.push(`-A POSTROUTING -d ${p} -j EDGE_LAB_SIM`);
+  for (const m of c.nat) out.push(`-A EDGE_LAB_SIM -s ${m.privateIp}/32 -j SNAT --to-source ${m.publicIp} ${comment(`1:1 SNAT ${m.label}`)}`);
+  out.push(`-A EDGE_LAB_SIM -j ACCEPT ${comment("routed unchanged (public addresses)")}`);
+  for (const p of c.labPrefixes) out.push(`-A POSTROUTING -d ${p} -j ACCEPT ${comment("into the lab: keep the client source address")}`);
+  out.push(`-A POSTROUTING -j MASQUERADE ${comment("lab egress to the real Internet")}`);
+  out.push("COMMIT");
+
+  out.push("*filter", ":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]");
+  out.push("-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+  for (const r of c.rules) {
+    const proto = r.transport.toLowerCase();
+    const where = r.direction === "inbound" ? `-d ${r.addresses.join(",")}` : `-s ${r.addresses.join(",")}`;
+    out.push(`-A FORWARD ${where} -p ${proto} --dport ${dport(r.ports)} -j ACCEPT ${comment(r.label)}`);
+  }
+  for (const p of [...c.labPrefixes, ...c.simulatedInternet]) out.push(`-A FORWARD -d ${p} -j DROP ${comment("not in the plan's external firewall table")}`);
+  for (const p of [...c.labPrefixes, ...c.egressSources]) out.push(`-A FORWARD -s ${p} -j ACCEPT ${comment("egress to the real Internet")}`);
+  out.push("COMMIT");
+  return `${out.join("\n")}\n`;
+}
+
+export const IPTABLES_UNIT = [
+  "[Unit]",
+  "Description=edge-lab firewall rules",
+  "Before=network-pre.target",
+  "Wants=network-pre.target",
+  "",
+  "[Service]",
+  "Type=oneshot",
+  "ExecStart=/usr/sbin/iptables-restore /etc/iptables/edge-lab.rules",
+  "RemainAfterExit=yes",
+  "",
+  "[Install]",
+  "WantedBy=multi-user.target",
+  "",
+].join("\n");
+
+export const FORWARDING_SYSCTL = ["net.ipv4.ip_forward = 1", "net.ipv4.conf.all.rp_filter = 2", "net.ipv4.conf.default.rp_filter = 2", ""].join("\n");

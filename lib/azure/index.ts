@@ -1,0 +1,17 @@
+/** The Azure lab renderer of the logical plan (cdktf constructs and the pure generators they use). */
+export * from "./context";
+export * from "./dns";
+export * from "./firewall-appliance";
+export * from "./guest/cloud-init";
+export * from "./guest/iptables";
+export * from "./guest/linux-net";
+export * from "./guest/nginx";
+export * from "./guest/powershell";
+export * from "./layout";
+export * from "./load-balancer";
+export * from "./names";
+export * from "./network";
+export * from "./nsg-rules";
+export * from "./scenario";
+export * from "./servers";
+export * from "./vm";

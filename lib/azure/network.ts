@@ -1,0 +1,301 @@
+/**
+ * The lab network: one VNet per site (subnets from the layout, an NSG on every subnet with NICs built from the plan's
+ * firewall rows, route tables through the firewall appliance, a NAT gateway for explicit outbound), the simulated
+ * Internet VNet in the closed lab, and the peerings between them.
+ *
+ * Closed-lab routing (azure-lab.md): the perimeter external subnets send the simulated Internet, the other sites'
+ * public ranges and 0.0.0.0/0 to the appliance's inside address; the simulated Internet's client subnet sends every
+ * lab VNet and public range to that site's appliance outside address (and 0.0.0.0/0 to the first site's); the
+ * appliance's outside subnet reaches other sites' public ranges through their appliances. Peerings allow forwarded
+ * traffic so that replies from the appliance cross them.
+ */
+import { Construct } from "constructs";
+import { BastionHost } from "@cdktf/provider-azurerm/lib/bastion-host";
+import { NatGateway } from "@cdktf/provider-azurerm/lib/nat-gateway";
+import { NatGatewayPublicIpAssociation } from "@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association";
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
+import { RouteTable, type RouteTableRoute } from "@cdktf/provider-azurerm/lib/route-table";
+import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
+import { SubnetNatGatewayAssociation } from "@cdktf/provider-azurerm/lib/subnet-nat-gateway-association";
+import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/lib/subnet-network-security-group-association";
+import { SubnetRouteTableAssociation } from "@cdktf/provider-azurerm/lib/subnet-route-table-association";
+import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
+import { VirtualNetworkPeering } from "@cdktf/provider-azurerm/lib/virtual-network-peering";
+import type { LabContext } from "./context";
+import type { SiteLayout, SubnetLayout } from "./layout";
+import { azureName } from "./names";
+import { labNsgRules, portFields, prefixFields, type NsgRuleSpec } from "./nsg-rules";
+
+export type BastionMode = "developer" | "basic" | "none";
+
+export interface LabNetworkProps {
+  /** Source of RDP/SSH administration. @default none (use Bastion) */
+  readonly adminSourceCidr?: string;
+  /**
+   * Azure Bastion: "developer" (free, one per VNet with VMs, regions limited), "basic" (one in the first site's VNet,
+   * reaches peered VNets, billed per hour) or "none".
+   * @default "developer"
+   */
+  readonly bastion?: BastionMode;
+  /** Create the simulated Internet's Bastion (only useful with a test client). @default false */
+  readonly simInternetVms?: boolean;
+}
+
+export interface SiteNetwork {
+  readonly layout: SiteLayout;
+  readonly vnet: VirtualNetwork;
+  readonly subnets: ReadonlyMap<string, Subnet>;
+  readonly nsgs: ReadonlyMap<string, NetworkSecurityGroup>;
+}
+
+/** The Developer SKU reaches VMs from this platform address; Basic from its subnet. */
+const BASTION_DEVELOPER_SOURCE = "168.63.129.16";
+
+export class LabNetwork extends Construct {
+  readonly sites: readonly SiteNetwork[];
+  readonly simInternet?: { readonly vnet: VirtualNetwork; readonly clientSubnet: Subnet; readonly nsg: NetworkSecurityGroup };
+  /** NSG rule specs per NSG, as rendered (for tests and summaries). */
+  readonly nsgRules: ReadonlyMap<NetworkSecurityGroup, readonly NsgRuleSpec[]>;
+
+  constructor(scope: Construct, id: string, private readonly ctx: LabContext, props: LabNetworkProps = {}) {
+    super(scope, id);
+    const { plan, layout } = ctx;
+    const bastion = props.bastion ?? "developer";
+    if (props.adminSourceCidr !== undefined && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(props.adminSourceCidr)) {
+      throw new Error(`edge-lab: adminSourceCidr "${props.adminSourceCidr}" is not an IPv4 CIDR block`);
+    }
+    const primary = layout.sites[0];
+    const bastionSource = bastion === "developer" ? BASTION_DEVELOPER_SOURCE : bastion === "basic" ? primary.subnets.find((s) => s.role === "bastion")!.cidr : undefined;
+    const specs = labNsgRules(plan, layout, { adminSourceCidr: props.adminSourceCidr, bastionSource });
+    const nsgRules = new Map<NetworkSecurityGroup, readonly NsgRuleSpec[]>();
+    const id_ = (...parts: string[]) => parts.join("-");
+    const scenarioId = plan.scenario.id;
+
+    const makeNsg = (scopeId: string, name: string, location: string, rules: readonly NsgRuleSpec[], site?: string) => {
+      const nsg = new NetworkSecurityGroup(this, scopeId, {
+        name,
+        location,
+        resourceGroupName: ctx.resourceGroupName,
+        securityRule: rules.map((r) => ({
+          name: azureName("nsgRule", r.name),
+          priority: r.priority,
+          direction: r.direction,
+          access: r.access,
+          protocol: r.protocol,
+          sourcePortRange: "*",
+          ...portFields(r.destinationPorts),
+          ...prefixFields("source", r.sourcePrefixes),
+          ...prefixFields("destination", r.destinationPrefixes),
+          description: r.description,
+        })),
+        tags: ctx.tags(site),
+      });
+      nsgRules.set(nsg, rules);
+      return nsg;
+    };
+
+    this.sites = layout.sites.map((site): SiteNetwork => {
+      const name = site.site.name;
+      const location = site.site.region;
+      const vnet = new VirtualNetwork(this, id_("vnet", name), {
+        name: azureName("virtualNetwork", "vnet", scenarioId, name),
+        location,
+        resourceGroupName: ctx.resourceGroupName,
+        addressSpace: [...site.addressSpace],
+        tags: ctx.tags(name),
+      });
+      const subnets = new Map<string, Subnet>();
+      const nsgs = new Map<string, NetworkSecurityGroup>();
+      for (const s of site.subnets) {
+        if (s.role === "bastion" && !(bastion === "basic" && site === primary)) continue;
+        const subnet = new Subnet(this, id_("subnet", name, s.key), {
+          name: azureName("subnet", s.name),
+          resourceGroupName: ctx.resourceGroupName,
+          virtualNetworkName: vnet.name,
+          addressPrefixes: [s.cidr],
+          // Explicit outbound only (public IPs, load balancer outbound rule, NAT gateway or the appliance).
+          defaultOutboundAccessEnabled: s.role === "bastion",
+        });
+        subnets.set(s.key, subnet);
+        const spec = specs.find((x) => x.site === name && x.key === s.key);
+        if (s.hasNics && spec) {
+          const nsg = makeNsg(id_("nsg", name, s.key), azureName("networkSecurityGroup", "nsg", scenarioId, name, s.key), location, spec.rules, name);
+          nsgs.set(s.key, nsg);
+          new SubnetNetworkSecurityGroupAssociation(this, id_("nsg-assoc", name, s.key), { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
+        }
+      }
+      return { layout: site, vnet, subnets, nsgs };
+    });
+
+    // Simulated Internet (closed lab).
+    if (layout.simInternet) {
+      const location = primary.site.region;
+      const vnet = new VirtualNetwork(this, "vnet-internet", {
+        name: azureName("virtualNetwork", "vnet", scenarioId, "internet"),
+        location,
+        resourceGroupName: ctx.resourceGroupName,
+        addressSpace: [layout.simInternet.cidr],
+        tags: ctx.tags(),
+      });
+      const clientSubnet = new Subnet(this, "subnet-internet-clients", {
+        name: azureName("subnet", "snet-internet-clients"),
+        resourceGroupName: ctx.resourceGroupName,
+        virtualNetworkName: vnet.name,
+        addressPrefixes: [layout.simInternet.clientSubnet],
+        defaultOutboundAccessEnabled: false,
+      });
+      const nsg = makeNsg("nsg-internet", azureName("networkSecurityGroup", "nsg", scenarioId, "internet"), location, specs.find((x) => x.key === "sim")!.rules);
+      new SubnetNetworkSecurityGroupAssociation(this, "nsg-assoc-internet", { subnetId: clientSubnet.id, networkSecurityGroupId: nsg.id });
+      this.simInternet = { vnet, clientSubnet, nsg };
+      for (const sn of this.sites) this.peer(vnet, sn.vnet, "internet", sn.layout.site.name, true);
+      if (bastion === "developer" && props.simInternetVms) this.developerBastion("internet", vnet, location);
+    }
+    this.nsgRules = nsgRules;
+
+    // Site-to-site peering (internal networks of all sites talk; LAB-NET-02 keeps them disjoint).
+    for (let i = 0; i < this.sites.length; i++) {
+      for (let j = i + 1; j < this.sites.length; j++) this.peer(this.sites[i].vnet, this.sites[j].vnet, this.sites[i].layout.site.name, this.sites[j].layout.site.name, false);
+    }
+
+    for (const sn of this.sites) {
+      this.routes(sn);
+      this.natGateway(sn);
+      if (bastion === "developer") this.developerBastion(sn.layout.site.name, sn.vnet, sn.layout.site.region);
+    }
+    if (bastion === "basic") this.basicBastion(this.sites[0]);
+    if (layout.simInternet && this.simInternet) this.simRoutes();
+  }
+
+  subnet(site: string, key: string): Subnet {
+    const s = this.sites.find((x) => x.layout.site.name === site)?.subnets.get(key);
+    if (!s) throw new Error(`edge-lab: no subnet ${key} in site ${site}`);
+    return s;
+  }
+
+  /** The subnet of `site` whose CIDR is `cidr` (plan interfaces name subnets by CIDR). */
+  subnetByCidr(site: string, cidr: string): { subnet: Subnet; layout: SubnetLayout } {
+    const sn = this.sites.find((x) => x.layout.site.name === site);
+    const layout = sn?.layout.subnets.find((s) => s.cidr === cidr && s.role !== "bastion");
+    if (!sn || !layout) throw new Error(`edge-lab: site ${site} has no subnet ${cidr}`);
+    return { subnet: sn.subnets.get(layout.key)!, layout };
+  }
+
+  private peer(a: VirtualNetwork, b: VirtualNetwork, aName: string, bName: string, forwarded: boolean): void {
+    const rg = this.ctx.resourceGroupName;
+    new VirtualNetworkPeering(this, `peer-${aName}-to-${bName}`, {
+      name: azureName("peering", "peer", aName, "to", bName),
+      resourceGroupName: rg,
+      virtualNetworkName: a.name,
+      remoteVirtualNetworkId: b.id,
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: forwarded,
+    });
+    new VirtualNetworkPeering(this, `peer-${bName}-to-${aName}`, {
+      name: azureName("peering", "peer", bName, "to", aName),
+      resourceGroupName: rg,
+      virtualNetworkName: b.name,
+      remoteVirtualNetworkId: a.id,
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: forwarded,
+    });
+  }
+
+  private routeTable(idSuffix: string, name: string, location: string, routes: RouteTableRoute[], subnets: Subnet[], site?: string): void {
+    if (routes.length === 0 || subnets.length === 0) return;
+    const rt = new RouteTable(this, `rt-${idSuffix}`, {
+      name: azureName("routeTable", "rt", this.ctx.plan.scenario.id, name),
+      location,
+      resourceGroupName: this.ctx.resourceGroupName,
+      bgpRoutePropagationEnabled: false,
+      route: routes,
+      tags: this.ctx.tags(site),
+    });
+    subnets.forEach((s, i) => new SubnetRouteTableAssociation(this, `rt-assoc-${idSuffix}-${i}`, { subnetId: s.id, routeTableId: rt.id }));
+  }
+
+  private routes(sn: SiteNetwork): void {
+    const { layout } = this.ctx;
+    const fw = sn.layout.firewall;
+    if (!fw || !layout.simInternet) return;
+    const name = sn.layout.site.name;
+    const others = layout.sites.filter((s) => s !== sn.layout);
+    const viaInside = (prefix: string, rname: string): RouteTableRoute => ({ name: rname, addressPrefix: prefix, nextHopType: "VirtualAppliance", nextHopInIpAddress: fw.insideIp });
+    const perimeterRoutes = [
+      viaInside("0.0.0.0/0", "default-via-firewall"),
+      viaInside(layout.simInternet.cidr, "internet-via-firewall"),
+      ...others.map((o) => viaInside(o.site.networks.publicRange, `public-${o.site.name}-via-firewall`)),
+    ];
+    const perimeterSubnets = sn.layout.subnets.filter((s) => s.role === "perimeter-external" || s.role === "reverse-proxy-external").map((s) => sn.subnets.get(s.key)!);
+    this.routeTable(`${name}-perimeter`, `${name}-perimeter`, sn.layout.site.region, perimeterRoutes, perimeterSubnets, name);
+    const outsideRoutes = others.map((o): RouteTableRoute => ({ name: `public-${o.site.name}-via-${o.site.name}-firewall`, addressPrefix: o.site.networks.publicRange, nextHopType: "VirtualAppliance", nextHopInIpAddress: o.firewall!.outsideIp }));
+    this.routeTable(`${name}-fw-outside`, `${name}-fw-outside`, sn.layout.site.region, outsideRoutes, [sn.subnets.get("fwout")!], name);
+  }
+
+  private simRoutes(): void {
+    const { layout } = this.ctx;
+    const routes: RouteTableRoute[] = [];
+    for (const s of layout.sites) {
+      const prefixes = [...new Set([...s.addressSpace, s.site.networks.publicRange])];
+      prefixes.forEach((p, i) => routes.push({ name: `${s.site.name}-${i + 1}-via-firewall`, addressPrefix: p, nextHopType: "VirtualAppliance", nextHopInIpAddress: s.firewall!.outsideIp }));
+    }
+    routes.push({ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopInIpAddress: layout.sites[0].firewall!.outsideIp });
+    this.routeTable("internet", "internet-clients", layout.sites[0].site.region, routes, [this.simInternet!.clientSubnet]);
+  }
+
+  /** Explicit outbound for subnets without their own public addresses: the internal networks and the appliance's outside. */
+  private natGateway(sn: SiteNetwork): void {
+    const name = sn.layout.site.name;
+    const location = sn.layout.site.region;
+    const targets = sn.layout.subnets.filter((s) => s.role === "internal" || s.role === "fw-outside");
+    const pip = new PublicIp(this, `natgw-pip-${name}`, {
+      name: azureName("publicIp", "pip", this.ctx.plan.scenario.id, name, "natgw"),
+      location,
+      resourceGroupName: this.ctx.resourceGroupName,
+      sku: "Standard",
+      allocationMethod: "Static",
+      tags: this.ctx.tags(name),
+    });
+    const gw = new NatGateway(this, `natgw-${name}`, {
+      name: azureName("natGateway", "natgw", this.ctx.plan.scenario.id, name),
+      location,
+      resourceGroupName: this.ctx.resourceGroupName,
+      skuName: "Standard",
+      idleTimeoutInMinutes: 10,
+      tags: this.ctx.tags(name),
+    });
+    new NatGatewayPublicIpAssociation(this, `natgw-pip-assoc-${name}`, { natGatewayId: gw.id, publicIpAddressId: pip.id });
+    targets.forEach((t) => new SubnetNatGatewayAssociation(this, `natgw-assoc-${name}-${t.key}`, { subnetId: sn.subnets.get(t.key)!.id, natGatewayId: gw.id }));
+  }
+
+  private developerBastion(name: string, vnet: VirtualNetwork, location: string): void {
+    new BastionHost(this, `bastion-${name}`, {
+      name: azureName("bastion", "bas", this.ctx.plan.scenario.id, name),
+      location,
+      resourceGroupName: this.ctx.resourceGroupName,
+      sku: "Developer",
+      virtualNetworkId: vnet.id,
+      tags: this.ctx.tags(name === "internet" ? undefined : name),
+    });
+  }
+
+  private basicBastion(sn: SiteNetwork): void {
+    const name = sn.layout.site.name;
+    const pip = new PublicIp(this, "bastion-pip", {
+      name: azureName("publicIp", "pip", this.ctx.plan.scenario.id, "bastion"),
+      location: sn.layout.site.region,
+      resourceGroupName: this.ctx.resourceGroupName,
+      sku: "Standard",
+      allocationMethod: "Static",
+      tags: this.ctx.tags(name),
+    });
+    new BastionHost(this, "bastion", {
+      name: azureName("bastion", "bas", this.ctx.plan.scenario.id),
+      location: sn.layout.site.region,
+      resourceGroupName: this.ctx.resourceGroupName,
+      sku: "Basic",
+      ipConfiguration: { name: "bastion", subnetId: sn.subnets.get("bastion")!.id, publicIpAddressId: pip.id },
+      tags: this.ctx.tags(name),
+    });
+  }
+}

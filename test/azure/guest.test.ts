@@ -1,0 +1,126 @@
+/** The text generators (PowerShell, nginx, iptables, cloud-init), tested as text. */
+import { applianceConfig } from "../../lib/azure/firewall-appliance";
+import { cloudConfig } from "../../lib/azure/guest/cloud-init";
+import { iptablesRules } from "../../lib/azure/guest/iptables";
+import { routesScript } from "../../lib/azure/guest/linux-net";
+import { nginxConfig, selfSignedCertCommands } from "../../lib/azure/guest/nginx";
+import { windowsGuestScript } from "../../lib/azure/guest/powershell";
+import { labLayout } from "../../lib/azure/layout";
+import type { LabContext } from "../../lib/azure/context";
+import type { Plan } from "../../lib/model/plan";
+import { bundledPlan } from "../helpers";
+
+function ctxOf(plan: Plan): LabContext {
+  return {
+    plan,
+    layout: labLayout(plan),
+    resourceGroupName: "rg",
+    adminUsername: "labadmin",
+    adminPassword: "${var.x}",
+    vm: { vmSize: "Standard_D4s_v5", linuxVmSize: "Standard_B2s", autoShutdown: "19:00", timezone: "UTC" },
+    tags: () => ({}),
+  };
+}
+
+describe("Windows guest PowerShell", () => {
+  const plan = bundledPlan("scaled-hlb");
+  const edge = plan.servers.find((s) => s.id === "hq-edge-01")!;
+  const script = windowsGuestScript(edge, { dnsSuffix: plan.scenario.internalDomain });
+
+  test("configures every address statically, in plan order, primary first", () => {
+    const ext = script.indexOf("$adapter = Find-Adapter '131.107.155.11'");
+    const order = ["131.107.155.11", "131.107.155.21", "131.107.155.31"].map((ip) => script.indexOf(`Ip = '${ip}'; Prefix = 24; Primary = $`, ext));
+    expect(ext).toBeGreaterThan(0);
+    expect(order.every((i) => i > ext)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(script).toContain("@{ Ip = '131.107.155.11'; Prefix = 24; Primary = $true }");
+    expect(script).toContain("@{ Ip = '131.107.155.21'; Prefix = 24; Primary = $false }");
+    expect(script).toContain("Set-NetIPInterface -InterfaceAlias $Alias -Dhcp Disabled");
+  });
+
+  test("default gateway on the external interface only; persistent routes on the internal one", () => {
+    expect(script).toContain("Set-StaticAddresses -Alias 'External' -Addresses $addresses -Gateway '131.107.155.1'");
+    expect(script).toContain("Set-StaticAddresses -Alias 'Internal' -Addresses $addresses -Gateway $null");
+    expect(script).toMatch(/New-NetRoute -InterfaceAlias 'Internal' -DestinationPrefix '192\.168\.10\.0\/24' -NextHop '172\.25\.33\.1' -PolicyStore PersistentStore/);
+    expect(script).not.toMatch(/-Alias 'Internal'[^\n]*-Gateway '/);
+  });
+
+  test("DNS suffix and HOSTS entries from the plan", () => {
+    expect(script).toContain("-Name 'NV Domain' -Value 'contoso.net'");
+    for (const h of edge.hosts) expect(script).toContain(`'${h.ip} ${h.fqdn}'`);
+  });
+
+  test("a Director gets one interface with its gateway", () => {
+    const p = bundledPlan("contoso-enterprise");
+    const dir = p.servers.find((s) => s.role === "director")!;
+    const s = windowsGuestScript(dir, { dnsSuffix: "contoso.net" });
+    expect(s).toContain("Set-StaticAddresses -Alias 'Lab' -Addresses $addresses -Gateway '192.168.10.1'");
+    expect(s).not.toContain("'Internal'");
+  });
+});
+
+describe("nginx reverse proxy config", () => {
+  const plan = bundledPlan("contoso-enterprise");
+  const rules = plan.publishingRules.filter((r) => r.site === "hq");
+  const conf = nginxConfig(rules, "10.45.16.40");
+
+  test("one server per published FQDN and bridge: 443 -> 4443 and 80 -> 8080, host header kept, no auth", () => {
+    for (const r of rules) {
+      for (const b of r.bridges) {
+        const block = conf.split("server {").find((x) => x.includes(`server_name ${r.publicName};`) && x.includes(`listen 10.45.16.40:${b.listen}`));
+        expect(block).toBeDefined();
+        expect(block).toContain(`proxy_pass ${b.scheme}://${r.target.ip}:${b.target};`);
+        expect(block).toContain("proxy_set_header Host $host;");
+      }
+    }
+    expect(conf).toContain("proxy_pass https://192.168.10.20:4443;");
+    expect(conf).toContain("proxy_pass http://192.168.10.20:8080;");
+    expect(conf).not.toMatch(/auth_basic|auth_request/);
+  });
+
+  test("self-signed placeholder certificates only for HTTPS names", () => {
+    const cmds = selfSignedCertCommands(rules);
+    expect(cmds.filter((c) => c.includes("openssl")).length).toBe(new Set(rules.map((r) => r.publicName)).size);
+  });
+});
+
+describe("firewall appliance iptables", () => {
+  test("NAT scenario: 1:1 DNAT and SNAT for every natPublic address", () => {
+    const plan = bundledPlan("single-consolidated-nat");
+    const ctx = ctxOf(plan);
+    const rules = iptablesRules(applianceConfig(ctx, ctx.layout.sites[0]));
+    for (const [pub, priv] of [["131.107.155.10", "10.45.16.10"], ["131.107.155.20", "10.45.16.20"], ["131.107.155.30", "10.45.16.30"], ["131.107.155.40", "10.45.16.40"]]) {
+      expect(rules).toContain(`-A PREROUTING -d ${pub}/32 -j DNAT --to-destination ${priv}`);
+      expect(rules).toContain(`-A EDGE_LAB_SIM -s ${priv}/32 -j SNAT --to-source ${pub}`);
+    }
+    expect(rules).toMatch(/-A FORWARD -d 10\.45\.16\.10 -p tcp --dport 443 -j ACCEPT/);
+    expect(rules).toMatch(/-A FORWARD -d 10\.45\.16\.30 -p udp --dport 3478 -j ACCEPT/);
+    expect(rules).toContain(":FORWARD DROP");
+  });
+
+  test("public scenario: the Edge addresses are routed unchanged (only the reverse proxy is translated)", () => {
+    const plan = bundledPlan("scaled-hlb");
+    const ctx = ctxOf(plan);
+    const config = applianceConfig(ctx, ctx.layout.sites[0]);
+    expect(config.nat.map((m) => m.privateIp)).toEqual(["10.45.16.40"]);
+    const rules = iptablesRules(config);
+    expect(rules).not.toMatch(/DNAT --to-destination 131\.107\.155/);
+    expect(rules).toMatch(/-A FORWARD -d 131\.107\.155\.10 -p tcp --dport 5061 -j ACCEPT/);
+    expect(rules).toMatch(/-A FORWARD -d 131\.107\.155\.31,131\.107\.155\.32 -p udp --dport 50000:59999 -j ACCEPT/);
+  });
+});
+
+describe("cloud-init and routes", () => {
+  test("cloud-config keeps file contents as literal blocks", () => {
+    const text = cloudConfig({ packages: ["nginx"], files: [{ path: "/a", content: "x: 1\n  y\n" }], runcmd: ["echo 'hi'"] });
+    expect(text.startsWith("#cloud-config\n")).toBe(true);
+    expect(text).toContain("  - path: /a\n    permissions: \"0644\"\n    content: |\n      x: 1\n        y\n");
+    expect(text).toContain(`  - "echo 'hi'"`);
+  });
+
+  test("routes script finds the NIC by address", () => {
+    expect(routesScript([{ destination: "192.168.10.0/24", via: "172.25.33.1", nicAddress: "172.25.33.40" }])).toContain(
+      'ip route replace 192.168.10.0/24 via 172.25.33.1 dev "$(nic_of 172.25.33.40)"',
+    );
+  });
+});

@@ -1,0 +1,76 @@
+/** Helpers for the Azure lab tests: synthesize a plan into a parsed cdk.tf.json. */
+import { Testing } from "cdktf";
+import { EdgeLabStack, type LabOptions } from "../../lib/azure/scenario";
+import type { Plan } from "../../lib/model/plan";
+import { bundledPlan, bundledScenarioFiles, planOf } from "../helpers";
+import { loadScenarioFile } from "../../lib/model/load";
+
+export type Block = Record<string, unknown> & { [k: string]: any };
+export interface TfJson {
+  resource: Record<string, Record<string, Block>>;
+  output?: Record<string, Block>;
+  provider?: Record<string, unknown>;
+  terraform?: Record<string, unknown>;
+}
+
+export function synthPlan(plan: Plan, lab: LabOptions = {}): TfJson {
+  const app = Testing.app();
+  const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab });
+  return JSON.parse(Testing.synth(stack)) as TfJson;
+}
+
+export function bundledIds(): string[] {
+  return bundledScenarioFiles().map((f) => f.replace(/^.*\//, "").replace(/\.yaml$/, ""));
+}
+
+/** Lab options of a bundled scenario as bin/synth passes them. */
+export function bundledLab(id: string): LabOptions {
+  const r = loadScenarioFile(`${__dirname}/../../scenarios/${id}.yaml`);
+  const lab = r.scenario!.lab;
+  return { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient };
+}
+
+export function synthBundled(id: string): { plan: Plan; json: TfJson } {
+  const plan = bundledPlan(id);
+  return { plan, json: synthPlan(plan, bundledLab(id)) };
+}
+
+/** Internet-mode variants of Microsoft's scenarios (no bundled file uses internet mode). */
+export const INTERNET_SCENARIOS: Record<string, string> = {
+  "inet-single-nat": `
+id: inet-single-nat
+sipDomains: [contoso.com]
+sites: [{ name: hq, edge: { servers: 1, externalAddressing: nat } }]
+lab: { mode: internet, adminSourceCidr: 203.0.113.0/24 }
+`,
+  "inet-hlb": `
+id: inet-hlb
+sipDomains: [contoso.com, fabrikam.com]
+internalDomain: contoso.net
+federation: { sip: true, xmpp: { partners: [gmail.com] } }
+sites:
+  - name: hq
+    edge: { servers: 2, loadBalancing: hardware, externalAddressing: public }
+    network: { perimeterExternal: 131.107.155.0/24, reverseProxyExternal: 10.45.16.0/24, publicRange: 131.107.155.0/24 }
+lab: { mode: internet }
+`,
+  "inet-dnslb-nat": `
+id: inet-dnslb-nat
+sipDomains: [contoso.com]
+sites: [{ name: hq, edge: { servers: 3, loadBalancing: dns, externalAddressing: nat } }]
+lab: { mode: internet }
+`,
+};
+
+export function synthInternet(id: string): { plan: Plan; json: TfJson } {
+  const plan = planOf(INTERNET_SCENARIOS[id]);
+  return { plan, json: synthPlan(plan) };
+}
+
+export function resources(json: TfJson, type: string): Block[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+export function count(json: TfJson, type: string): number {
+  return Object.keys(json.resource[type] ?? {}).length;
+}
