@@ -4,15 +4,17 @@
  */
 import { Command, CommanderError } from "commander";
 import type { CommandContext, Io } from "./commands/context";
+import { registerChecklist } from "./commands/checklist";
 import { registerPlan } from "./commands/plan";
 import { registerValidate } from "./commands/validate";
+import { registerWorksheets } from "./commands/worksheets";
 
 export type { Io } from "./commands/context";
 
 const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 /** Subcommands in the order `edge-lab --help` lists them. */
-const COMMANDS = [registerValidate, registerPlan];
+const COMMANDS = [registerValidate, registerPlan, registerWorksheets, registerChecklist];
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;

@@ -1,0 +1,36 @@
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { Option } from "commander";
+import { formatProblem, loadScenarioFile } from "../../lib/model/load";
+import { checklistMarkdown, checklistPowerShell } from "../../lib/render/checklist";
+import type { RegisterCommand } from "./context";
+
+export const registerChecklist: RegisterCommand = (program, { io, setExitCode }) => {
+  program
+    .command("checklist")
+    .description("print the post-deploy connectivity checks (DNS answers per view, port probes) as Markdown or a PowerShell script")
+    .argument("<file>", "scenario file (YAML)")
+    .addOption(new Option("--format <format>", "md: Markdown checklist; ps1: PowerShell script for the test client").choices(["md", "ps1"]).default("md"))
+    .option("--out <file>", "write to this file instead of standard output")
+    .action((file: string, options: { format: "md" | "ps1"; out?: string }) => {
+      const result = loadScenarioFile(file);
+      for (const p of result.problems) io.err(formatProblem(p) + "\n");
+      if (!result.ok || !result.plan) {
+        setExitCode(1);
+        return;
+      }
+      const text = options.format === "ps1" ? checklistPowerShell(result.plan) : checklistMarkdown(result.plan);
+      if (!options.out) {
+        io.out(text);
+        return;
+      }
+      const tmp = `${options.out}.tmp-${process.pid}`;
+      try {
+        writeFileSync(tmp, text);
+        renameSync(tmp, options.out);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw e;
+      }
+      io.out(`${options.out}: written\n`);
+    });
+};

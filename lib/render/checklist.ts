@@ -1,0 +1,235 @@
+/**
+ * The post-deploy connectivity checklist, from the plan: for every DNS record the expected answer in its view, and
+ * for every inbound firewall row a probe from the side that opens the connection (PowerShell Test-NetConnection for
+ * TCP; UDP and port ranges become notes). Rendered as a Markdown checklist or a runnable PowerShell script.
+ */
+import type { DnsRecord, FirewallRule, Plan, PlanServer } from "../model/plan";
+import { portText } from "../model/ports";
+
+/** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */
+export interface Origin {
+  /** Value of the script's -From parameter. */
+  readonly id: string;
+  readonly title: string;
+}
+
+export const EXTERNAL_CLIENT: Origin = { id: "external-client", title: "the external test client (Internet side)" };
+export const INTERNAL_CLIENT: Origin = { id: "internal-client", title: "an internal client (internal network)" };
+
+export interface DnsCheck {
+  readonly origin: Origin;
+  readonly record: DnsRecord;
+  /** Expected answers: A addresses, "priority weight port target" for SRV, the CNAME target. */
+  readonly expected: readonly string[];
+}
+
+export interface PortCheck {
+  readonly origin: Origin;
+  readonly rule: FirewallRule;
+  readonly address: string;
+  /** TCP single port: probed with Test-NetConnection; otherwise a note saying why not and what to do instead. */
+  readonly probe: { readonly kind: "tcp"; readonly port: number } | { readonly kind: "note"; readonly reason: string };
+}
+
+export interface Checklist {
+  readonly origins: readonly Origin[];
+  readonly dns: readonly DnsCheck[];
+  readonly ports: readonly PortCheck[];
+}
+
+const serverOrigin = (s: PlanServer): Origin => ({ id: s.id, title: `${s.fqdn} (${s.id})` });
+
+function serverAddressIndex(plan: Plan): Map<string, PlanServer> {
+  const index = new Map<string, PlanServer>();
+  for (const s of plan.servers) for (const nic of s.interfaces) for (const a of nic.addresses) index.set(a.ip, s);
+  return index;
+}
+
+/** The origins a row's probe runs from: Internet -> external client; lab servers -> those servers; else internal client. */
+function originsOf(rule: FirewallRule, servers: Map<string, PlanServer>): Origin[] {
+  if (rule.source.addresses.includes("Internet")) return [EXTERNAL_CLIENT];
+  const own = rule.source.addresses.map((a) => servers.get(a)).filter((s): s is PlanServer => s !== undefined);
+  if (own.length === rule.source.addresses.length && own.length > 0) return [...new Map(own.map((s) => [s.id, serverOrigin(s)])).values()];
+  return [INTERNAL_CLIENT];
+}
+
+function noteReason(rule: FirewallRule): string | undefined {
+  if (rule.transport === "UDP") {
+    return "UDP cannot be probed with Test-NetConnection (TCP only); verify with a call (A/V) or a packet capture on the target, or check the firewall/NSG rule";
+  }
+  if (rule.ports.from !== rule.ports.to) {
+    return "port range used for media only during a call (no listener otherwise): verify with an audio/video call or check the firewall/NSG rule";
+  }
+  return undefined;
+}
+
+export function buildChecklist(plan: Plan): Checklist {
+  const dns: DnsCheck[] = plan.dnsRecords.map((record) => ({
+    origin: record.view === "external" ? EXTERNAL_CLIENT : INTERNAL_CLIENT,
+    record,
+    expected: record.values,
+  }));
+  const servers = serverAddressIndex(plan);
+  const ports: PortCheck[] = [];
+  for (const rule of plan.firewallRules.filter((r) => r.direction === "inbound")) {
+    const origins = originsOf(rule, servers);
+    // From the Internet the client reaches the public (pre-NAT) address; from inside, the NIC address.
+    const addresses = rule.source.addresses.includes("Internet") && rule.destination.publicAddresses?.length ? rule.destination.publicAddresses : rule.destination.addresses;
+    const reason = noteReason(rule);
+    for (const origin of origins) {
+      for (const address of addresses) {
+        ports.push({ origin, rule, address, probe: reason ? { kind: "note", reason } : { kind: "tcp", port: rule.ports.from } });
+      }
+    }
+  }
+  const seen = new Map<string, Origin>();
+  for (const o of [EXTERNAL_CLIENT, INTERNAL_CLIENT, ...ports.map((p) => p.origin)]) if (!seen.has(o.id)) seen.set(o.id, o);
+  return { origins: [...seen.values()], dns, ports };
+}
+
+// ---- Markdown -------------------------------------------------------------------------------------------------
+
+const psQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export function resolveCommand(r: DnsRecord): string {
+  return `Resolve-DnsName -Name ${r.name} -Type ${r.type} -DnsOnly`;
+}
+
+export function probeCommand(address: string, port: number): string {
+  return `Test-NetConnection -ComputerName ${address} -Port ${port}`;
+}
+
+const ruleWhat = (r: FirewallRule) => `${r.service === r.protocol ? "" : `${r.service} `}${r.protocol} ${r.transport} ${portText(r.ports)}`;
+
+export function checklistMarkdown(plan: Plan): string {
+  const c = buildChecklist(plan);
+  const s = plan.scenario;
+  const out: string[] = [];
+  out.push(`# Connectivity checklist: ${s.title}`, "");
+  out.push(
+    `Scenario \`${s.id}\`, lab mode ${s.labMode}. Run after \`cdktf deploy\` and the Lync/Skype for Business setup: ` +
+      "the expected DNS answers in each view, then a TCP probe of every inbound firewall row from the side that opens the connection. " +
+      "`edge-lab checklist --format ps1` writes the same checks as a PowerShell script (`-From <origin>`).",
+    "",
+  );
+  if (plan.dnsRecords.some((r) => r.assignedAtDeploy)) {
+    out.push("Values marked *assigned at deploy* are planned public addresses: Azure assigns the real ones; compare with the deployment outputs.", "");
+  }
+  for (const origin of c.origins) {
+    const dns = c.dns.filter((d) => d.origin.id === origin.id);
+    const ports = c.ports.filter((p) => p.origin.id === origin.id);
+    if (!dns.length && !ports.length) continue;
+    out.push(`## From ${origin.title} (\`-From ${origin.id}\`)`, "");
+    if (dns.length) {
+      out.push(`### DNS (${dns[0].record.view} view)`, "");
+      for (const d of dns) {
+        out.push(
+          `- [ ] \`${resolveCommand(d.record)}\` returns ${d.expected.join(", ")}${d.record.assignedAtDeploy ? " *(assigned at deploy)*" : ""} — ${d.record.purpose} (${d.record.refs.join(", ")})`,
+        );
+      }
+      out.push("");
+    }
+    if (ports.length) {
+      out.push("### Ports", "");
+      for (const p of ports) {
+        if (p.probe.kind === "tcp") {
+          out.push(`- [ ] \`${probeCommand(p.address, p.probe.port)}\` succeeds (TcpTestSucceeded: True) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`);
+        } else {
+          out.push(`- [ ] Note: ${p.rule.transport} ${portText(p.rule.ports)} to ${p.address} — ${ruleWhat(p.rule)}: ${p.probe.reason} [${p.rule.id}]`);
+        }
+      }
+      out.push("");
+    }
+  }
+  return out.join("\n").replace(/\n+$/, "\n");
+}
+
+// ---- PowerShell -----------------------------------------------------------------------------------------------
+
+export function checklistPowerShell(plan: Plan): string {
+  const c = buildChecklist(plan);
+  const s = plan.scenario;
+  const out: string[] = [];
+  out.push("<#");
+  out.push(`.SYNOPSIS`);
+  out.push(`  edge-lab connectivity checks for ${s.title} (${s.id}).`);
+  out.push(".DESCRIPTION");
+  out.push("  Generated from the scenario's plan by `edge-lab checklist --format ps1`. Run it after deploy on each machine");
+  out.push("  named by -From: it checks the DNS answers of that side's view and probes every inbound TCP port that side opens.");
+  out.push("  UDP and media port ranges cannot be probed with Test-NetConnection: they are printed as notes.");
+  out.push(".PARAMETER From");
+  out.push(`  Where the script runs: ${c.origins.map((o) => `${o.id} = ${o.title}`).join("; ")}.`);
+  out.push(".PARAMETER DnsServer");
+  out.push("  DNS server to ask (default: the machine's resolver).");
+  out.push(".PARAMETER PublicAddress");
+  out.push("  Planned public address -> real address, for addresses Azure assigns at deploy (internet lab mode).");
+  out.push("#>");
+  out.push("[CmdletBinding()]");
+  out.push("param(");
+  out.push(`  [Parameter(Mandatory = $true)][ValidateSet(${c.origins.map((o) => psQuote(o.id)).join(", ")})][string]$From,`);
+  out.push("  [string]$DnsServer,");
+  out.push("  [hashtable]$PublicAddress = @{}");
+  out.push(")");
+  out.push("$script:Passed = 0");
+  out.push("$script:Failed = 0");
+  out.push("$script:Notes = 0");
+  out.push("");
+  out.push("function Get-RealAddress([string]$Address) {");
+  out.push("  if ($PublicAddress.ContainsKey($Address)) { return [string]$PublicAddress[$Address] }");
+  out.push("  return $Address");
+  out.push("}");
+  out.push("");
+  out.push("function Write-Result([bool]$Ok, [string]$What, [string]$Detail) {");
+  out.push("  if ($Ok) { $script:Passed++; Write-Host \"PASS  $What\" -ForegroundColor Green }");
+  out.push("  else { $script:Failed++; Write-Host \"FAIL  $What $Detail\" -ForegroundColor Red }");
+  out.push("}");
+  out.push("");
+  out.push("function Test-DnsRecord([string]$Name, [string]$Type, [string[]]$Expected) {");
+  out.push("  $query = @{ Name = $Name; Type = $Type; DnsOnly = $true; ErrorAction = 'Stop' }");
+  out.push("  if ($DnsServer) { $query.Server = $DnsServer }");
+  out.push("  try { $answers = @(Resolve-DnsName @query | Where-Object { $_.Type -eq $Type }) } catch { $answers = @() }");
+  out.push("  switch ($Type) {");
+  out.push("    'A' { $actual = @($answers | ForEach-Object { $_.IPAddress }) }");
+  out.push("    'SRV' { $actual = @($answers | ForEach-Object { \"$($_.Priority) $($_.Weight) $($_.Port) $($_.NameTarget)\" }) }");
+  out.push("    'CNAME' { $actual = @($answers | ForEach-Object { $_.NameHost }) }");
+  out.push("  }");
+  out.push("  $want = (@($Expected | ForEach-Object { Get-RealAddress $_ }) | Sort-Object) -join ', '");
+  out.push("  $got = (@($actual) | Sort-Object) -join ', '");
+  out.push("  Write-Result ($want -eq $got) \"DNS $Type $Name = $want\" \"(got: $got)\"");
+  out.push("}");
+  out.push("");
+  out.push("function Test-TcpPort([string]$Address, [int]$Port, [string]$What) {");
+  out.push("  $target = Get-RealAddress $Address");
+  out.push("  $result = Test-NetConnection -ComputerName $target -Port $Port -WarningAction SilentlyContinue");
+  out.push("  Write-Result ([bool]$result.TcpTestSucceeded) \"TCP ${target}:$Port $What\" ''");
+  out.push("}");
+  out.push("");
+  out.push("function Write-Note([string]$Text) {");
+  out.push("  $script:Notes++");
+  out.push("  Write-Host \"NOTE  $Text\" -ForegroundColor Yellow");
+  out.push("}");
+  for (const origin of c.origins) {
+    const dns = c.dns.filter((d) => d.origin.id === origin.id);
+    const ports = c.ports.filter((p) => p.origin.id === origin.id);
+    if (!dns.length && !ports.length) continue;
+    out.push("");
+    out.push(`if ($From -eq ${psQuote(origin.id)}) {`);
+    for (const d of dns) {
+      out.push(`  # ${d.record.view} view: ${d.record.purpose} (${d.record.refs.join(", ")})`);
+      out.push(`  Test-DnsRecord -Name ${psQuote(d.record.name)} -Type ${d.record.type} -Expected @(${d.expected.map(psQuote).join(", ")})`);
+    }
+    for (const p of ports) {
+      if (p.probe.kind === "tcp") {
+        out.push(`  Test-TcpPort -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`);
+      } else {
+        out.push(`  Write-Note ${psQuote(`${p.rule.transport} ${portText(p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`);
+      }
+    }
+    out.push("}");
+  }
+  out.push("");
+  out.push('Write-Host "$($script:Passed) passed, $($script:Failed) failed, $($script:Notes) notes"');
+  out.push("if ($script:Failed -gt 0) { exit 1 }");
+  out.push("exit 0");
+  return out.join("\r\n") + "\r\n";
+}

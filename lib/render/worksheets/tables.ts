@@ -1,0 +1,328 @@
+/**
+ * The worksheet's sections and tables, built from the plan only. Every table is a `Table` (lib/render/table.ts):
+ * the Markdown worksheet and the CSV files render these same rows.
+ */
+import type { AddressRole, Certificate, DnsRecord, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
+import type { FeatureTag } from "../../model/ports";
+import { portText } from "../../model/ports";
+import { makeTable, type Column, type Table } from "../table";
+
+/** One heading of the worksheet, with optional paragraphs and one optional table. */
+export interface Block {
+  readonly heading: string;
+  readonly level: 2 | 3;
+  readonly text?: readonly string[];
+  readonly table?: Table;
+}
+
+const ROLE_NAMES: Record<AddressRole | PlanVip["service"], string> = {
+  access: "Access Edge",
+  webConferencing: "Web Conferencing Edge",
+  av: "A/V Edge",
+  internal: "Internal",
+  listener: "Listener",
+  server: "Server",
+  "director-web": "Director web services",
+};
+
+const SERVER_ROLES: Record<PlanServer["role"], string> = { edge: "Edge Server", "reverse-proxy": "Reverse proxy", director: "Director" };
+
+export const roleName = (role: AddressRole | PlanVip["service"]): string => ROLE_NAMES[role];
+export const serverRoleName = (role: PlanServer["role"]): string => SERVER_ROLES[role];
+
+const refs = (r: readonly string[]) => r.join(", ");
+const yesNo = (b: boolean) => (b ? "yes" : "no");
+
+/** "10.45.16.10" or "10.45.16.10 (NAT 131.107.155.10)". */
+export function addressText(a: PlanAddress): string {
+  return a.natPublic ? `${a.ip} (NAT ${a.natPublic})` : a.ip;
+}
+
+function nicAddresses(nic: PlanInterface | undefined): string {
+  if (!nic) return "";
+  return nic.addresses.map((a) => `${addressText(a)}${a.role === "internal" || a.role === "server" ? "" : ` ${roleName(a.role)}`}`).join("; ");
+}
+
+/** Microsoft's wording plus the concrete addresses: "Edge Server Access Edge service: 10.45.16.10 (public 131.107.155.10)". */
+export function endpointText(e: FirewallEndpoint): string {
+  const addrs = e.addresses.join(", ");
+  const pub = e.publicAddresses?.length ? ` (public ${e.publicAddresses.join(", ")})` : "";
+  if (e.addresses.length === 1 && e.addresses[0] === "Internet") return e.label === "Any" ? "Any (Internet)" : e.label;
+  return `${e.label}: ${addrs}${pub}`;
+}
+
+/** DNS value column: A addresses, the SRV "priority weight port target", or the CNAME target. */
+export function dnsValueText(r: DnsRecord): string {
+  const v = r.values.join(", ");
+  return r.assignedAtDeploy ? `${v} (assigned at deploy)` : v;
+}
+
+// ---- Summary --------------------------------------------------------------------------------------------------
+
+type Site = Plan["scenario"]["sites"][number];
+
+const siteColumns: Column<Site>[] = [
+  { header: "Site", cell: (s) => s.name },
+  { header: "Region", cell: (s) => s.region },
+  { header: "Microsoft scenario", cell: (s) => String(s.microsoftScenario) },
+  { header: "Edge topology", cell: (s) => (s.edgeTopology === "pool" ? `pool of ${s.edgeServers}` : "single") },
+  { header: "Load balancing", cell: (s) => s.loadBalancing },
+  { header: "External addressing", cell: (s) => s.externalAddressing },
+  { header: "IP mode", cell: (s) => s.ipMode },
+  { header: "Next hop", cell: (s) => `${s.nextHop.kind} ${s.nextHop.fqdn} (${s.nextHop.addresses.join(", ")})` },
+  { header: "Roles", cell: (s) => [s.primary && "primary", s.federationRoute && "federation route"].filter(Boolean).join(", ") },
+  { header: "Perimeter external", cell: (s) => s.networks.perimeterExternal },
+  { header: "Perimeter internal", cell: (s) => s.networks.perimeterInternal },
+  { header: "Public range", cell: (s) => s.networks.publicRange },
+  { header: "Reverse proxy external", cell: (s) => s.networks.reverseProxyExternal },
+  { header: "Internal networks", cell: (s) => s.networks.internalNetworks.join(", ") },
+];
+
+const nic = (s: PlanServer, side: "external" | "internal") => s.interfaces.find((i) => i.side === side);
+
+const serverColumns: Column<PlanServer>[] = [
+  { header: "Site", cell: (s) => s.site },
+  { header: "Server", cell: (s) => s.id },
+  { header: "Role", cell: (s) => serverRoleName(s.role) },
+  { header: "Computer name", cell: (s) => s.name },
+  { header: "FQDN", cell: (s) => s.fqdn },
+  { header: "Pool", cell: (s) => s.pool ?? "" },
+  { header: "External addresses", cell: (s) => nicAddresses(nic(s, "external")) },
+  { header: "Internal addresses", cell: (s) => nicAddresses(nic(s, "internal")) },
+];
+
+/** One NAT mapping: a NIC address the external firewall translates. */
+export interface NatMapping {
+  readonly server: PlanServer;
+  readonly address: PlanAddress;
+}
+
+export function natMappings(plan: Plan): NatMapping[] {
+  return plan.servers.flatMap((server) => server.interfaces.flatMap((i) => i.addresses.filter((a) => a.natPublic).map((address) => ({ server, address }))));
+}
+
+const natColumns: Column<NatMapping>[] = [
+  { header: "Site", cell: (m) => m.server.site },
+  { header: "Server", cell: (m) => m.server.id },
+  { header: "Service", cell: (m) => roleName(m.address.role) },
+  { header: "Public address", cell: (m) => m.address.natPublic ?? "" },
+  { header: "Private address", cell: (m) => m.address.ip },
+  { header: "FQDN", cell: (m) => m.address.fqdn ?? "" },
+];
+
+const portsText = (ports: PlanVip["ports"]) => ports.map((p) => `${p.transport} ${p.port}`).join(", ");
+
+const vipColumns: Column<PlanVip>[] = [
+  { header: "Site", cell: (v) => v.site },
+  { header: "VIP", cell: (v) => v.id },
+  { header: "Service", cell: (v) => roleName(v.service) },
+  { header: "Side", cell: (v) => v.side },
+  { header: "Address", cell: (v) => v.ip },
+  { header: "FQDN", cell: (v) => v.fqdn },
+  { header: "Members", cell: (v) => v.members.map((m) => `${m.server} ${m.ip}`).join("; ") },
+  { header: "Ports", cell: (v) => portsText(v.ports) },
+  { header: "Refs", cell: (v) => refs(v.refs) },
+];
+
+const topologyColumns: Column<TopologySetting>[] = [
+  { header: "Site", cell: (t) => t.site },
+  { header: "Setting", cell: (t) => t.item },
+  { header: "Value", cell: (t) => t.value },
+  { header: "Refs", cell: (t) => refs(t.refs) },
+];
+
+// ---- DNS ------------------------------------------------------------------------------------------------------
+
+const dnsColumns: Column<DnsRecord>[] = [
+  { header: "Site", cell: (r) => r.site },
+  { header: "Zone", cell: (r) => r.zone },
+  { header: "Name", cell: (r) => r.name },
+  { header: "Type", cell: (r) => r.type },
+  { header: "Value", cell: dnsValueText },
+  { header: "TTL", cell: (r) => String(r.ttl) },
+  { header: "Purpose", cell: (r) => r.purpose },
+  { header: "Refs", cell: (r) => refs(r.refs) },
+];
+
+export const dnsRecordsOf = (plan: Plan, view: View): DnsRecord[] => plan.dnsRecords.filter((r) => r.view === view);
+
+// ---- Firewall -------------------------------------------------------------------------------------------------
+
+/** The firewall tables in Microsoft's order, with the worksheet headings. */
+export const FIREWALL_TABLES: readonly { readonly table: FirewallTable; readonly title: string }[] = [
+  { table: "edge-external", title: "Edge external interface" },
+  { table: "edge-internal", title: "Edge internal interface" },
+  { table: "edge-external-vip", title: "External VIPs (hardware load balancer)" },
+  { table: "edge-internal-vip", title: "Internal VIPs (hardware load balancer)" },
+  { table: "reverse-proxy", title: "Reverse proxy" },
+  { table: "director", title: "Director" },
+];
+
+export const FEATURE_SUMMARIES: readonly { readonly feature: FeatureTag; readonly title: string }[] = [
+  { feature: "federation", title: "Federation summary" },
+  { feature: "pic", title: "Public IM connectivity (PIC) summary" },
+  { feature: "xmpp", title: "XMPP summary" },
+];
+
+export const firewallRowsOf = (plan: Plan, table: FirewallTable): FirewallRule[] => plan.firewallRules.filter((r) => r.table === table);
+export const featureRowsOf = (plan: Plan, feature: FeatureTag): FirewallRule[] => plan.firewallRules.filter((r) => r.features.includes(feature));
+
+function firewallColumns(withTable: boolean): Column<FirewallRule>[] {
+  return [
+    { header: "Site", cell: (r) => r.site },
+    ...(withTable ? [{ header: "Table", cell: (r: FirewallRule) => r.table }] : []),
+    { header: "Firewall", cell: (r) => r.firewall },
+    { header: "Direction", cell: (r) => r.direction },
+    { header: "Role/Service", cell: (r) => r.service },
+    { header: "Protocol", cell: (r) => r.protocol },
+    { header: "Transport", cell: (r) => r.transport },
+    { header: "Port", cell: (r) => portText(r.ports) },
+    { header: "Source", cell: (r) => endpointText(r.source) },
+    { header: "Destination", cell: (r) => endpointText(r.destination) },
+    { header: "Notes", cell: (r) => r.purpose },
+    { header: "Refs", cell: (r) => refs(r.refs) },
+  ];
+}
+
+// ---- Certificates ---------------------------------------------------------------------------------------------
+
+function sharedKeyText(c: Certificate): string {
+  if (c.sharedKey) return `yes: one certificate and exportable private key imported on ${c.installedOn.join(", ")}`;
+  return c.installedOn.length > 1 ? `no: a certificate per server (${c.installedOn.join(", ")})` : "no";
+}
+
+const certificateColumns: Column<Certificate>[] = [
+  { header: "Site", cell: (c) => c.site },
+  { header: "Component", cell: (c) => c.component },
+  { header: "Subject name", cell: (c) => c.subject },
+  { header: "SANs (in order)", cell: (c) => c.sans.join(", ") },
+  { header: "EKU", cell: (c) => c.eku.map((e) => (e === "server" ? "Server Authentication" : "Client Authentication")).join(", ") },
+  { header: "Issuer", cell: (c) => c.issuer },
+  { header: "Assigned to", cell: (c) => c.assignedTo },
+  { header: "Installed on", cell: (c) => (c.installedOn.length ? c.installedOn.join(", ") : "(outside the lab)") },
+  { header: "Key shared across pool members", cell: sharedKeyText },
+  { header: "Notes", cell: (c) => c.notes },
+  { header: "Refs", cell: (c) => refs(c.refs) },
+];
+
+// ---- IP plan --------------------------------------------------------------------------------------------------
+
+/** One row of the IP plan: a NIC address of a server, or a load balancer VIP. */
+export type IpPlanEntry =
+  | { readonly kind: "nic"; readonly server: PlanServer; readonly nic: PlanInterface; readonly address: PlanAddress }
+  | { readonly kind: "vip"; readonly vip: PlanVip };
+
+export function ipPlanEntries(plan: Plan): IpPlanEntry[] {
+  const nics: IpPlanEntry[] = plan.servers.flatMap((server) =>
+    server.interfaces.flatMap((nic) => nic.addresses.map((address) => ({ kind: "nic" as const, server, nic, address }))),
+  );
+  return [...nics, ...plan.vips.map((vip) => ({ kind: "vip" as const, vip }))];
+}
+
+const ipColumns: Column<IpPlanEntry>[] = [
+  { header: "Site", cell: (e) => (e.kind === "nic" ? e.server.site : e.vip.site) },
+  { header: "Host", cell: (e) => (e.kind === "nic" ? e.server.fqdn : `load balancer VIP ${e.vip.id}`) },
+  { header: "NIC", cell: (e) => (e.kind === "nic" ? e.nic.side : e.vip.side) },
+  { header: "Subnet", cell: (e) => (e.kind === "nic" ? e.nic.subnet : "") },
+  { header: "Address", cell: (e) => (e.kind === "nic" ? e.address.ip : e.vip.ip) },
+  { header: "Use", cell: (e) => (e.kind === "nic" ? `${roleName(e.address.role)}${e.address.primary ? " (primary)" : ""}` : roleName(e.vip.service)) },
+  { header: "Public address (NAT)", cell: (e) => (e.kind === "nic" ? (e.address.natPublic ?? "") : "") },
+  { header: "FQDN", cell: (e) => (e.kind === "nic" ? (e.address.fqdn ?? "") : e.vip.fqdn) },
+  { header: "Default gateway", cell: (e) => (e.kind === "nic" ? (e.nic.gateway ?? "none") : "") },
+  { header: "Persistent routes", cell: (e) => (e.kind === "nic" ? e.nic.routes.map((r) => `${r.destination} via ${r.via}`).join("; ") : "") },
+];
+
+interface HostsEntry {
+  readonly server: PlanServer;
+  readonly fqdn: string;
+  readonly ip: string;
+}
+
+const hostsColumns: Column<HostsEntry>[] = [
+  { header: "Site", cell: (h) => h.server.site },
+  { header: "Server", cell: (h) => h.server.fqdn },
+  { header: "HOSTS name", cell: (h) => h.fqdn },
+  { header: "Address", cell: (h) => h.ip },
+];
+
+// ---- Reverse proxy, notes -------------------------------------------------------------------------------------
+
+const publishingColumns: Column<PublishingRule>[] = [
+  { header: "Site", cell: (r) => r.site },
+  { header: "Public name", cell: (r) => r.publicName },
+  { header: "Target FQDN", cell: (r) => r.target.fqdn },
+  { header: "Target address", cell: (r) => r.target.ip },
+  { header: "Bridging", cell: (r) => r.bridges.map((b) => `${b.scheme} ${b.listen} -> ${b.target}`).join("; ") },
+  { header: "Path", cell: (r) => r.path },
+  { header: "Forward host header", cell: (r) => yesNo(r.forwardHostHeader) },
+  { header: "Authentication", cell: (r) => r.authentication },
+  { header: "Purpose", cell: (r) => r.purpose },
+  { header: "Refs", cell: (r) => refs(r.refs) },
+];
+
+const noteColumns: Column<PlanNote>[] = [
+  { header: "Kind", cell: (n) => n.kind },
+  { header: "Site", cell: (n) => n.site ?? "all" },
+  { header: "Note", cell: (n) => n.message },
+  { header: "Refs", cell: (n) => refs(n.refs) },
+];
+
+// ---- The document ---------------------------------------------------------------------------------------------
+
+/** The worksheet as an ordered list of blocks; `worksheetTables` lists the non-empty tables (one CSV each). */
+export function worksheetBlocks(plan: Plan): Block[] {
+  const s = plan.scenario;
+  const blocks: Block[] = [];
+  const add = (heading: string, level: 2 | 3, table?: Table, text?: readonly string[]) => blocks.push({ heading, level, ...(table ? { table } : {}), ...(text ? { text } : {}) });
+
+  add("Summary", 2, undefined, [
+    `Product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}.`,
+    `Features: ${featureList(plan).join(", ") || "remote access only"}.`,
+  ]);
+  add("Sites", 3, makeTable("sites", "Sites", siteColumns, s.sites));
+  add("Servers", 3, makeTable("servers", "Servers", serverColumns, plan.servers));
+  add("NAT mappings", 3, makeTable("nat", "NAT mappings", natColumns, natMappings(plan)));
+  add("Load balancer VIPs", 3, makeTable("vips", "Load balancer VIPs", vipColumns, plan.vips));
+  add("Topology settings to enter", 3, makeTable("topology-settings", "Topology settings to enter", topologyColumns, plan.topologySettings));
+
+  add("DNS", 2);
+  for (const view of ["external", "internal"] as const) {
+    const title = `${view === "external" ? "External" : "Internal"} view`;
+    add(title, 3, makeTable(`dns-${view}`, `DNS ${title.toLowerCase()}`, dnsColumns, dnsRecordsOf(plan, view)));
+  }
+
+  add("Firewall", 2, undefined, ["Microsoft's columns: role/protocol/transport/port, source, destination, notes. Directions are from the Edge Server's (or reverse proxy's, Director's) point of view."]);
+  for (const { table, title } of FIREWALL_TABLES) add(title, 3, makeTable(`firewall-${table}`, `Firewall: ${title}`, firewallColumns(false), firewallRowsOf(plan, table)));
+  for (const { feature, title } of FEATURE_SUMMARIES) add(title, 3, makeTable(`firewall-${feature}`, `Firewall: ${title}`, firewallColumns(true), featureRowsOf(plan, feature)));
+
+  add("Certificates", 2, makeTable("certificates", "Certificates", certificateColumns, plan.certificates));
+
+  add("IP plan", 2, makeTable("ip-plan", "IP plan", ipColumns, ipPlanEntries(plan)));
+  const hosts = plan.servers.flatMap((server) => server.hosts.map((h) => ({ server, ...h })));
+  add("HOSTS file entries", 3, makeTable("hosts", "HOSTS file entries", hostsColumns, hosts));
+
+  add("Reverse proxy publishing rules", 2, makeTable("publishing-rules", "Reverse proxy publishing rules", publishingColumns, plan.publishingRules));
+
+  add("Notes", 2);
+  const fidelity = plan.notes.filter((n) => n.kind === "fidelity");
+  add(`Lab fidelity (${s.labMode} mode)`, 3, makeTable("notes-fidelity", `Lab fidelity (${s.labMode} mode)`, noteColumns, fidelity));
+  add("Planning notes", 3, makeTable("notes", "Planning notes", noteColumns, plan.notes.filter((n) => n.kind !== "fidelity")));
+  return blocks;
+}
+
+export function featureList(plan: Plan): string[] {
+  const f = plan.scenario.features;
+  return [
+    f.sipFederation && `SIP federation${f.partnerDiscovery ? " (partner discovery)" : ""}`,
+    f.allowedDomains.length > 0 && `allowed domains ${f.allowedDomains.map((d) => d.domain).join(", ")}`,
+    f.publicIm.length > 0 && `public IM (${f.publicIm.join(", ")})`,
+    f.xmpp && `XMPP${f.xmppPartners.length ? ` (${f.xmppPartners.join(", ")})` : ""}`,
+    f.ocs2007Partners && "OCS 2007 partners",
+    f.mobility && "mobility",
+  ].filter((x): x is string => typeof x === "string");
+}
+
+/** The tables that have rows, in worksheet order: one CSV file each. */
+export function worksheetTables(plan: Plan): Table[] {
+  return worksheetBlocks(plan).flatMap((b) => (b.table && b.table.rows.length > 0 ? [b.table] : []));
+}

@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { run } from "../../bin/cli";
+import type { FirewallRule, Plan } from "../../lib/model/plan";
+import { buildChecklist, checklistMarkdown, checklistPowerShell, probeCommand, resolveCommand } from "../../lib/render/checklist";
+import { bundledPlan, bundledScenarioFiles, planOf } from "../helpers";
+
+const ids = bundledScenarioFiles().map((f) => basename(f, ".yaml"));
+
+const portText = (r: FirewallRule) => (r.ports.from === r.ports.to ? String(r.ports.from) : `${r.ports.from}-${r.ports.to}`);
+/** Where the test expects a row to be probed: public address from the Internet, else the NIC/VIP address. */
+const targets = (r: FirewallRule) => (r.source.addresses.includes("Internet") && r.destination.publicAddresses?.length ? r.destination.publicAddresses : r.destination.addresses);
+const probed = (r: FirewallRule) => r.transport === "TCP" && r.ports.from === r.ports.to;
+
+/** The Markdown section (## ...) of one -From origin. */
+function section(md: string, origin: string): string {
+  const start = md.indexOf(`(\`-From ${origin}\`)`);
+  if (start < 0) return "";
+  const end = md.indexOf("\n## ", start);
+  return end < 0 ? md.slice(start) : md.slice(start, end);
+}
+
+/** The PowerShell block `if ($From -eq '<origin>') { ... }`. */
+function block(ps1: string, origin: string): string {
+  const start = ps1.indexOf(`if ($From -eq '${origin}') {`);
+  if (start < 0) return "";
+  return ps1.slice(start, ps1.indexOf("\r\n}\r\n", start));
+}
+
+describe.each(ids)("checklist of %s", (id) => {
+  const plan: Plan = bundledPlan(id);
+  const md = checklistMarkdown(plan);
+  const ps1 = checklistPowerShell(plan);
+  const inbound = plan.firewallRules.filter((r) => r.direction === "inbound");
+
+  test("every DNS record appears with its expected answer, in its view's section", () => {
+    for (const r of plan.dnsRecords) {
+      const origin = r.view === "external" ? "external-client" : "internal-client";
+      expect(section(md, origin)).toContain(`\`${resolveCommand(r)}\` returns ${r.values.join(", ")}`);
+      expect(block(ps1, origin)).toContain(`Test-DnsRecord -Name '${r.name}' -Type ${r.type} -Expected @(${r.values.map((v) => `'${v}'`).join(", ")})`);
+    }
+    const dnsLines = md.split("\n").filter((l) => l.includes("Resolve-DnsName"));
+    expect(dnsLines).toHaveLength(plan.dnsRecords.length);
+  });
+
+  test("every inbound single-port TCP row is probed with Test-NetConnection at each target address", () => {
+    const tcp = inbound.filter(probed);
+    expect(tcp.length).toBeGreaterThan(0);
+    for (const r of tcp) {
+      for (const a of targets(r)) {
+        const line = md.split("\n").find((l) => l.includes(`\`${probeCommand(a, r.ports.from)}\``) && l.includes(`[${r.id}]`));
+        expect({ row: r.id, address: a, found: line !== undefined }).toEqual({ row: r.id, address: a, found: true });
+        expect(ps1).toContain(`Test-TcpPort -Address '${a}' -Port ${r.ports.from} -What '`);
+      }
+    }
+  });
+
+  test("Internet-facing rows are probed from the external client, internal rows from the inside", () => {
+    for (const r of inbound.filter(probed)) {
+      const fromInternet = r.source.addresses.includes("Internet");
+      if (fromInternet) expect(section(md, "external-client")).toContain(`[${r.id}]`);
+      else expect(section(md, "external-client")).not.toContain(`[${r.id}]`);
+    }
+  });
+
+  test("UDP rows and port ranges appear as notes, never as Test-NetConnection probes", () => {
+    const notes = inbound.filter((r) => !probed(r));
+    expect(notes.some((r) => r.transport === "UDP")).toBe(true);
+    for (const r of notes) {
+      const lines = md.split("\n").filter((l) => l.includes(`[${r.id}]`));
+      for (const a of targets(r)) expect(lines.some((l) => l.includes(` to ${a} `))).toBe(true);
+      for (const l of lines) {
+        expect(l).toContain(`Note: ${r.transport} ${portText(r)}`);
+        expect(l).not.toContain("Test-NetConnection -ComputerName");
+      }
+      expect(ps1).toContain(`Write-Note '${r.transport} ${portText(r)} to `);
+    }
+    expect(md).toContain("UDP cannot be probed with Test-NetConnection");
+  });
+
+  test("outbound rows are not probed", () => {
+    for (const r of plan.firewallRules.filter((x) => x.direction === "outbound")) expect(md).not.toContain(`[${r.id}]`);
+  });
+
+  test("the script's -From choices are exactly the sections it has", () => {
+    const c = buildChecklist(plan);
+    const choices = /ValidateSet\(([^)]*)\)/.exec(ps1)![1].split(", ").map((s) => s.slice(1, -1));
+    expect(choices).toEqual(c.origins.map((o) => o.id));
+    for (const o of c.origins) {
+      if (c.dns.some((d) => d.origin.id === o.id) || c.ports.some((p) => p.origin.id === o.id)) expect(block(ps1, o.id)).not.toBe("");
+    }
+    expect(ps1).toMatch(/\r\nexit 0\r\n$/);
+    expect(ps1.replace(/\r\n/g, "")).not.toContain("\n"); // CRLF throughout, for Windows PowerShell
+  });
+});
+
+test("rows from a lab server (Edge -> Director, reverse proxy -> Director) are probed on that server", () => {
+  const plan = bundledPlan("contoso-enterprise");
+  const c = buildChecklist(plan);
+  const fromEdge = c.ports.filter((p) => p.origin.id === "hq-edge-01");
+  expect(fromEdge.length).toBeGreaterThan(0);
+  expect(fromEdge.every((p) => p.rule.table === "director")).toBe(true);
+  expect(checklistMarkdown(plan)).toContain("## From lsedge01.contoso.net (hq-edge-01) (`-From hq-edge-01`)");
+});
+
+test("internet mode: deploy-time addresses are flagged and can be mapped with -PublicAddress", () => {
+  const yaml = readFileSync(join(__dirname, "../../scenarios/single-consolidated-nat.yaml"), "utf8") + "\nlab:\n  mode: internet\n";
+  const plan = planOf(yaml);
+  const md = checklistMarkdown(plan);
+  expect(md).toContain("*(assigned at deploy)*");
+  expect(checklistPowerShell(plan)).toContain("[hashtable]$PublicAddress = @{}");
+});
+
+describe("edge-lab checklist", () => {
+  const file = join(__dirname, "../../scenarios/scaled-hlb.yaml");
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) } };
+  };
+
+  test("prints Markdown by default and the script with --format ps1", async () => {
+    const a = io();
+    expect(await run(["checklist", file], a.io)).toBe(0);
+    expect(a.out.join("")).toBe(checklistMarkdown(bundledPlan("scaled-hlb")));
+    const b = io();
+    expect(await run(["checklist", file, "--format", "ps1"], b.io)).toBe(0);
+    expect(b.out.join("")).toBe(checklistPowerShell(bundledPlan("scaled-hlb")));
+  });
+
+  test("--out writes the file; a bad format or scenario exits 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "edge-lab-cl-"));
+    try {
+      const a = io();
+      expect(await run(["checklist", file, "--format", "ps1", "--out", join(dir, "checks.ps1")], a.io)).toBe(0);
+      expect(readFileSync(join(dir, "checks.ps1"), "utf8")).toBe(checklistPowerShell(bundledPlan("scaled-hlb")));
+      const b = io();
+      expect(await run(["checklist", file, "--format", "sh"], b.io)).toBe(1);
+      const c = io();
+      expect(await run(["checklist", join(dir, "missing.yaml")], c.io)).toBe(1);
+      expect(c.err.join("")).toContain("no such file");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Legibility check of the diagrams: headless Chromium (Debian package `chromium`, installed by .ci/run) renders each
+ * SVG to PNG at the SVG's own size plus a margin; the picture must be non-empty, drawn at full size, and not clipped
+ * (white margin on every side, content reaching the SVG's padded edges).
+ *
+ * Set EDGE_LAB_PNG_DIR to keep the PNGs (e.g. for the README).
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { PNG } from "pngjs";
+import { diagramSvg, loadGraphviz } from "../../lib/render/diagram";
+import { bundledPlan, bundledScenarioFiles } from "../helpers";
+
+test("the PNG check covers bundled scenarios", () => {
+  const bundled = bundledScenarioFiles().map((f) => basename(f, ".yaml"));
+  for (const id of ids) expect(bundled).toContain(id);
+});
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const MARGIN = 40; // px of window beyond the SVG on the right and bottom
+const PAD_PX = 0.4 * 96; // the DOT's pad=0.4 (inches)
+
+let work: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`headless Chromium not found at ${CHROMIUM}: install the Debian package (apt-get install --no-install-recommends chromium fonts-dejavu-core; .ci/run does) or set CHROMIUM`);
+  }
+  work = mkdtempSync(join(tmpdir(), "edge-lab-png-"));
+  await loadGraphviz();
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function screenshot(svgFile: string, pngFile: string, width: number, height: number): void {
+  const profile = mkdtempSync(join(work, "profile-"));
+  execFileSync(
+    CHROMIUM,
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--hide-scrollbars",
+      "--force-device-scale-factor=1",
+      `--user-data-dir=${profile}`,
+      `--screenshot=${pngFile}`,
+      `--window-size=${width},${height}`,
+      `file://${svgFile}`,
+    ],
+    { stdio: "pipe", timeout: 60_000 },
+  );
+}
+
+/** Bounding box of the pixels that are not (near) white. */
+function contentBox(png: PNG): { left: number; top: number; right: number; bottom: number; count: number } {
+  let left = png.width, top = png.height, right = -1, bottom = -1, count = 0;
+  for (let y = 0; y < png.height; y++) {
+    for (let x = 0; x < png.width; x++) {
+      const i = (y * png.width + x) * 4;
+      if (png.data[i] < 235 || png.data[i + 1] < 235 || png.data[i + 2] < 235) {
+        count++;
+        if (x < left) left = x;
+        if (x > right) right = x;
+        if (y < top) top = y;
+        if (y > bottom) bottom = y;
+      }
+    }
+  }
+  return { left, top, right, bottom, count };
+}
+
+/** Three diagrams of different shapes (Chromium takes ~4 s each): two sites + Director, HLB pool, single Edge. */
+const ids = ["contoso-enterprise", "scaled-hlb", "single-consolidated-nat"];
+
+test.each(ids)("diagram of %s renders in Chromium to a complete, unclipped PNG", async (id) => {
+  const svg = await diagramSvg(bundledPlan(id));
+  const m = /<svg width="([\d.]+)pt" height="([\d.]+)pt"/.exec(svg);
+  expect(m).not.toBeNull();
+  const svgW = (Number(m![1]) * 4) / 3; // pt -> CSS px
+  const svgH = (Number(m![2]) * 4) / 3;
+  const width = Math.ceil(svgW) + MARGIN;
+  const height = Math.ceil(svgH) + MARGIN;
+  const svgFile = join(work, `${id}.svg`);
+  const pngFile = join(work, `${id}.png`);
+  writeFileSync(svgFile, svg);
+  screenshot(svgFile, pngFile, width, height);
+
+  expect(statSync(pngFile).size).toBeGreaterThan(10_000);
+  const png = PNG.sync.read(readFileSync(pngFile));
+  expect([png.width, png.height]).toEqual([width, height]); // the whole SVG fits the window we chose
+  const box = contentBox(png);
+  expect(box.count).toBeGreaterThan(0.01 * width * height); // not blank
+  // White margin all round: nothing touches the picture's edges (nothing clipped)...
+  expect(box.left).toBeGreaterThan(5);
+  expect(box.top).toBeGreaterThan(5);
+  expect(box.right).toBeLessThan(width - MARGIN);
+  expect(box.bottom).toBeLessThan(height - MARGIN);
+  // ...and the content reaches the SVG's padded edges (drawn at full size, not shrunk or cut short).
+  expect(box.right).toBeGreaterThan(svgW - PAD_PX - 20);
+  expect(box.bottom).toBeGreaterThan(svgH - PAD_PX - 20);
+  expect(box.left).toBeLessThan(PAD_PX + 20);
+  expect(box.top).toBeLessThan(PAD_PX + 20);
+
+  const keep = process.env.EDGE_LAB_PNG_DIR;
+  if (keep) {
+    mkdirSync(keep, { recursive: true });
+    copyFileSync(pngFile, join(keep, `${id}.png`));
+  }
+}, 90_000);
