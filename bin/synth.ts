@@ -11,10 +11,12 @@
  * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, join, relative, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend } from "cdktf";
-import { EdgeLabStack } from "../lib/azure/scenario";
+import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
+import { publishStaging, stagingDirFor } from "../lib/io/atomic";
+import { renderWorksheetFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
 
 export interface SynthOptions {
@@ -24,6 +26,8 @@ export interface SynthOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
   readonly error?: (line: string) => void;
+  /** Also write the planning worksheets to <outdir>/worksheets/<id>/. @default true */
+  readonly worksheets?: boolean;
 }
 
 export interface SynthResult {
@@ -40,7 +44,7 @@ export function scenarioFiles(env: NodeJS.ProcessEnv = process.env, cwd = proces
   return readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => join(dir, f));
 }
 
-export function synthScenarios(options: SynthOptions): SynthResult {
+export async function synthScenarios(options: SynthOptions): Promise<SynthResult> {
   const log = options.log ?? ((l: string) => console.log(l));
   const error = options.error ?? ((l: string) => console.error(l));
   const env = options.env ?? process.env;
@@ -72,35 +76,56 @@ export function synthScenarios(options: SynthOptions): SynthResult {
     return { ok: false, stacks: [] };
   }
 
-  // 2. One stack per scenario.
+  // 2. One stack per scenario, synthesized into a staging directory; the policy pack runs during synth and its
+  //    errors abort here, before anything reaches the output directory.
   const outdir = options.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out";
-  // No construct stack traces in the metadata: faster synth and no machine-specific paths in the output.
-  const app = new App({ outdir, skipValidation: false, stackTraces: false });
-  for (const { result } of loaded) {
-    const plan = result.plan!;
-    const lab = result.scenario!.lab;
-    const stack = new EdgeLabStack(app, plan.scenario.id, {
-      plan,
-      lab: { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient },
-    });
-    if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
-      new AzurermBackend(stack, {
-        resourceGroupName: env.EDGE_LAB_STATE_RESOURCE_GROUP ?? "rg-edge-lab-state",
-        storageAccountName: env.EDGE_LAB_STATE_STORAGE_ACCOUNT,
-        containerName: env.EDGE_LAB_STATE_CONTAINER ?? "tfstate",
-        key: `${plan.scenario.id}.tfstate`,
-      });
-    } else {
-      // Local state in the project directory (survives deleting cdktf.out), as a relative path so that the output
-      // does not depend on where the project is checked out.
-      const stackDir = resolve(outdir, "stacks", plan.scenario.id);
-      new LocalBackend(stack, { path: join(relative(stackDir, process.cwd()), `terraform.${plan.scenario.id}.tfstate`) });
+  const staging = stagingDirFor(outdir);
+  const stacks: EdgeLabStack[] = [];
+  try {
+    // No construct stack traces in the metadata: faster synth and no machine-specific paths in the output.
+    const app = new App({ outdir: staging, skipValidation: false, stackTraces: false });
+    for (const { result } of loaded) {
+      const plan = result.plan!;
+      const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab: labOptions(result.scenario!.lab) });
+      stacks.push(stack);
+      if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
+        new AzurermBackend(stack, {
+          resourceGroupName: env.EDGE_LAB_STATE_RESOURCE_GROUP ?? "rg-edge-lab-state",
+          storageAccountName: env.EDGE_LAB_STATE_STORAGE_ACCOUNT,
+          containerName: env.EDGE_LAB_STATE_CONTAINER ?? "tfstate",
+          key: `${plan.scenario.id}.tfstate`,
+        });
+      } else {
+        // Local state in the project directory (survives deleting cdktf.out), as a relative path so that the output
+        // does not depend on where the project is checked out.
+        const stackDir = resolve(outdir, "stacks", plan.scenario.id);
+        new LocalBackend(stack, { path: join(relative(stackDir, process.cwd()), `terraform.${plan.scenario.id}.tfstate`) });
+      }
     }
+    app.synth();
+    for (const stack of stacks) {
+      for (const f of stack.policy.findings.filter((x) => x.level === "warning" && !x.suppressed)) error(`${stack.node.id}: warning ${f.message}`);
+    }
+    // 3. The planning worksheets of every scenario next to the Terraform (cdktf.out/worksheets/<id>/).
+    if (options.worksheets !== false) {
+      for (const { result } of loaded) {
+        const plan = result.plan!;
+        const dir = join(staging, "worksheets", plan.scenario.id);
+        mkdirSync(dir, { recursive: true });
+        for (const f of await renderWorksheetFiles(plan)) writeFileSync(join(dir, f.name), f.content);
+      }
+    }
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    const policyErrors = stacks.flatMap((stack) => stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed).map((f) => `${stack.node.id}: error ${f.message}`));
+    for (const line of policyErrors.length ? policyErrors : [`edge-lab synth: ${(e as Error).message.split("\n")[0]}`]) error(line);
+    error("edge-lab synth: nothing written; the previous output is unchanged");
+    return { ok: false, stacks: [] };
   }
-  app.synth();
+  publishStaging(staging, outdir, loaded.map(({ result }) => join("worksheets", result.plan!.scenario.id)));
 
-  // 3. One summary line per stack.
-  const stacks = loaded.map(({ result }) => {
+  // 4. One summary line per stack.
+  const summaries = loaded.map(({ result }) => {
     const plan = result.plan!;
     const json = JSON.parse(readFileSync(join(outdir, "stacks", plan.scenario.id, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
     const resources = Object.fromEntries(Object.entries(json.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]));
@@ -110,10 +135,15 @@ export function synthScenarios(options: SynthOptions): SynthResult {
     for (const n of plan.notes.filter((x) => x.kind === "fidelity")) error(`${plan.scenario.id}: warning [fidelity]${n.site ? ` ${n.site}:` : ""} ${n.message}`);
     return { id: plan.scenario.id, mode: plan.scenario.labMode, resources };
   });
-  return { ok: true, stacks };
+  return { ok: true, stacks: summaries };
 }
 
 if (require.main === module) {
-  const result = synthScenarios({ files: scenarioFiles() });
-  process.exitCode = result.ok ? 0 : 1;
+  synthScenarios({ files: scenarioFiles() }).then(
+    (result) => (process.exitCode = result.ok ? 0 : 1),
+    (e: Error) => {
+      console.error(`edge-lab synth: ${e.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -14,6 +14,7 @@ import { hostAt, parseCidr } from "../model/net";
 import { azureName } from "./names";
 import type { LabNetwork } from "./network";
 import { LinuxLabVm } from "./vm";
+import { suppressPolicy } from "../policy/pack";
 
 /** The appliance configuration of one site, from the plan (pure; exported for tests and other renderers). */
 export function applianceConfig(ctx: LabContext, site: SiteLayout): FirewallApplianceConfig {
@@ -64,6 +65,7 @@ export class FirewallAppliance extends Construct {
       });
     this.outsideNic = nic("outside", "fwout", fw.outsideIp);
     this.insideNic = nic("inside", "fwin", fw.insideIp);
+    suppressPolicy(this, [{ id: "LAB-POL-08", reason: "this is the closed lab's external firewall appliance: it routes and translates (1:1 NAT) between the simulated Internet and the perimeter" }]);
     this.config = applianceConfig(ctx, site);
     const insideSubnet = site.subnets.find((s) => s.key === "fwin")!;
     const insideGateway = hostAt(parseCidr(insideSubnet.cidr), 1);

@@ -26,6 +26,7 @@ import type { LabContext } from "./context";
 import type { SiteLayout, SubnetLayout } from "./layout";
 import { azureName } from "./names";
 import { labNsgRules, portFields, prefixFields, type NsgRuleSpec } from "./nsg-rules";
+import { suppressPolicy } from "../policy/pack";
 
 export type BastionMode = "developer" | "basic" | "none";
 
@@ -92,6 +93,11 @@ export class LabNetwork extends Construct {
         tags: ctx.tags(site),
       });
       nsgRules.set(nsg, rules);
+      if (rules.some((r) => r.direction === "Inbound" && r.access === "Allow" && r.protocol === "Udp" && r.sourcePrefixes.includes("Internet") && r.planRow)) {
+        suppressPolicy(nsg, [
+          { id: "LAB-POL-04", reason: "the A/V Edge must accept STUN/TURN on UDP 3478 from the Internet (FW-03), and UDP 50,000-59,999 when OCS 2007 partners are enabled (FW-05); these rules are plan rows" },
+        ]);
+      }
       return nsg;
     };
 

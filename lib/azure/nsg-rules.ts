@@ -17,6 +17,7 @@
  * AzureLoadBalancer probe source, 4096 deny all inbound (which also overrides Azure's AllowVnetInBound).
  */
 import type { FirewallRule, Plan } from "../model/plan";
+import { portText } from "../model/ports";
 import { closedInternetPrefixes, subnetOf, type LabLayout, type SiteLayout, type SubnetLayout } from "./layout";
 
 export interface NsgRuleSpec {
@@ -48,10 +49,6 @@ export interface SubnetNsg {
 }
 
 const INTERNET = "Internet";
-
-function portText(p: { from: number; to: number }): string {
-  return p.from === p.to ? String(p.from) : `${p.from}-${p.to}`;
-}
 
 function truncate(text: string, max = 140): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;

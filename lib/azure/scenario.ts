@@ -9,7 +9,8 @@
  * app.synth();
  * ```
  */
-import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { LabPolicyPack } from "../policy/pack";
 import { Construct } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
@@ -45,6 +46,11 @@ export interface LabOptions {
   readonly testClient?: boolean;
   /** Azure Bastion SKU. @default "developer" */
   readonly bastion?: BastionMode;
+}
+
+/** Lab options from a scenario file's `lab` block (as validated by the model). */
+export function labOptions(lab: { vmSize: string; adminSourceCidr?: string; autoShutdown: string | false; timezone: string; testClient: boolean }): LabOptions {
+  return { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient };
 }
 
 export interface EdgeLabScenarioProps {
@@ -158,6 +164,8 @@ export interface EdgeLabStackProps {
 /** One Terraform stack per scenario: providers, a generated admin password, and the scenario's lab. */
 export class EdgeLabStack extends TerraformStack {
   readonly scenario: EdgeLabScenario;
+  /** The policy findings of this stack, filled when it is synthesized. */
+  readonly policy: LabPolicyPack;
 
   constructor(scope: Construct, id: string, props: EdgeLabStackProps) {
     super(scope, id);
@@ -169,6 +177,9 @@ export class EdgeLabStack extends TerraformStack {
     // Windows complexity: upper, lower, digit and a special character; no characters that need escaping in scripts.
     const password = new Password(this, "admin-password", { length: 24, special: true, overrideSpecial: "!#%*-_=+?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
     this.scenario = new EdgeLabScenario(this, "lab", { plan: props.plan, lab: props.lab, adminPassword: password.result });
+    // Policy checks run when the stack is synthesized: errors fail the synth, warnings are printed (lib/policy).
+    this.policy = new LabPolicyPack();
+    Aspects.of(this).add(this.policy);
     new TerraformOutput(this, "admin_username", { value: this.scenario.context.adminUsername });
     new TerraformOutput(this, "admin_password", { value: password.result, sensitive: true, description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)" });
   }

@@ -11,6 +11,7 @@ import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtu
 import type { LabContext } from "./context";
 import { CUSTOM_DATA_COMMAND } from "./guest/powershell";
 import { azureName } from "./names";
+import { suppressPolicy } from "../policy/pack";
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
@@ -110,7 +111,10 @@ export class LinuxLabVm extends Construct {
 }
 
 function autoShutdown(scope: Construct, ctx: LabContext, vmId: string, location: string, site?: string): void {
-  if (ctx.vm.autoShutdown === false) return;
+  if (ctx.vm.autoShutdown === false) {
+    suppressPolicy(scope, [{ id: "LAB-POL-10", reason: "lab.autoShutdown is false in the scenario: the owner opted out of the daily shutdown" }]);
+    return;
+  }
   new DevTestGlobalVmShutdownSchedule(scope, "auto-shutdown", {
     virtualMachineId: vmId,
     location,

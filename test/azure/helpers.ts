@@ -1,6 +1,6 @@
 /** Helpers for the Azure lab tests: synthesize a plan into a parsed cdk.tf.json. */
 import { Testing } from "cdktf";
-import { EdgeLabStack, type LabOptions } from "../../lib/azure/scenario";
+import { EdgeLabStack, labOptions, type LabOptions } from "../../lib/azure/scenario";
 import type { Plan } from "../../lib/model/plan";
 import { bundledPlan, bundledScenarioFiles, planOf } from "../helpers";
 import { loadScenarioFile } from "../../lib/model/load";
@@ -25,9 +25,7 @@ export function bundledIds(): string[] {
 
 /** Lab options of a bundled scenario as bin/synth passes them. */
 export function bundledLab(id: string): LabOptions {
-  const r = loadScenarioFile(`${__dirname}/../../scenarios/${id}.yaml`);
-  const lab = r.scenario!.lab;
-  return { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient };
+  return labOptions(loadScenarioFile(`${__dirname}/../../scenarios/${id}.yaml`).scenario!.lab);
 }
 
 export function synthBundled(id: string): { plan: Plan; json: TfJson } {

@@ -1,5 +1,5 @@
 /** bin/synth: validates every scenario first, writes nothing when one is invalid, one stack per scenario otherwise. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scenarioFiles, synthScenarios } from "../../bin/synth";
@@ -11,35 +11,35 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test("refuses an invalid scenario, prints formatted problems and synthesizes nothing", () => {
+test("refuses an invalid scenario, prints formatted problems and synthesizes nothing", async () => {
   const bad = join(dir, "bad.yaml");
   writeFileSync(bad, "sipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 2, loadBalancing: hardware, externalAddressing: nat } }]\n");
   const errors: string[] = [];
   const outdir = join(dir, "out");
-  const result = synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml"), bad], outdir, log: () => undefined, error: (l) => errors.push(l) });
+  const result = await synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml"), bad], outdir, log: () => undefined, error: (l) => errors.push(l) });
   expect(result.ok).toBe(false);
   expect(existsSync(outdir)).toBe(false);
   expect(errors.some((e) => e.startsWith(`${bad}:`) && e.includes("error ["))).toBe(true);
   expect(errors[errors.length - 1]).toMatch(/nothing synthesized/);
 });
 
-test("refuses duplicate scenario ids", () => {
+test("refuses duplicate scenario ids", async () => {
   const a = join(dir, "a.yaml");
   const b = join(dir, "b.yaml");
   writeFileSync(a, "id: same\nsipDomains: [contoso.com]\n");
   writeFileSync(b, "id: same\nsipDomains: [fabrikam.com]\n");
   const errors: string[] = [];
-  const result = synthScenarios({ files: [a, b], outdir: join(dir, "out"), log: () => undefined, error: (l) => errors.push(l) });
+  const result = await synthScenarios({ files: [a, b], outdir: join(dir, "out"), log: () => undefined, error: (l) => errors.push(l) });
   expect(result.ok).toBe(false);
   expect(existsSync(join(dir, "out"))).toBe(false);
   expect(errors.join("\n")).toMatch(/scenario id "same"/);
 });
 
-test("writes cdktf.out/stacks/<id>/cdk.tf.json and one summary line per stack", () => {
+test("writes cdktf.out/stacks/<id>/cdk.tf.json and one summary line per stack", async () => {
   const lines: string[] = [];
   const outdir = join(dir, "out");
   const files = [join(SCENARIO_DIR, "scaled-hlb.yaml"), join(SCENARIO_DIR, "single-consolidated-nat.yaml")];
-  const result = synthScenarios({ files, outdir, log: (l) => lines.push(l), error: () => undefined, env: {} });
+  const result = await synthScenarios({ files, outdir, log: (l) => lines.push(l), error: () => undefined, env: {} });
   expect(result.ok).toBe(true);
   expect(result.stacks.map((s) => s.id)).toEqual(["scaled-hlb", "single-consolidated-nat"]);
   const json = JSON.parse(readFileSync(join(outdir, "stacks", "scaled-hlb", "cdk.tf.json"), "utf8"));
@@ -49,10 +49,10 @@ test("writes cdktf.out/stacks/<id>/cdk.tf.json and one summary line per stack", 
   expect(lines[0]).toMatch(/^scaled-hlb: mode=closed sites=1 resources=\d+ \(.*lb=1 /);
 });
 
-test("optional azurerm remote state backend from the environment", () => {
+test("optional azurerm remote state backend from the environment", async () => {
   const outdir = join(dir, "out");
   const env = { EDGE_LAB_STATE_STORAGE_ACCOUNT: "stedgelab", EDGE_LAB_STATE_RESOURCE_GROUP: "rg-state" };
-  synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")], outdir, log: () => undefined, error: () => undefined, env });
+  await synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")], outdir, worksheets: false, log: () => undefined, error: () => undefined, env });
   const json = JSON.parse(readFileSync(join(outdir, "stacks", "single-consolidated-nat", "cdk.tf.json"), "utf8"));
   expect(json.terraform.backend.azurerm).toEqual({ resource_group_name: "rg-state", storage_account_name: "stedgelab", container_name: "tfstate", key: "single-consolidated-nat.tfstate" });
 });
@@ -62,4 +62,18 @@ test("scenario files come from EDGE_LAB_SCENARIOS or ./scenarios", () => {
   const bundled = scenarioFiles({}, join(SCENARIO_DIR, ".."));
   expect(bundled.length).toBeGreaterThanOrEqual(6);
   expect(bundled.every((f) => f.endsWith(".yaml"))).toBe(true);
+});
+
+test("writes the planning worksheets next to the Terraform, and keeps files it does not own", async () => {
+  const outdir = join(dir, "out");
+  const files = [join(SCENARIO_DIR, "single-consolidated-nat.yaml")];
+  await synthScenarios({ files, outdir, log: () => undefined, error: () => undefined, env: {} });
+  // Terraform's working files next to cdk.tf.json survive a new synth (only edge-lab's own files are replaced).
+  writeFileSync(join(outdir, "stacks", "single-consolidated-nat", ".terraform.lock.hcl"), "# kept\n");
+  const result = await synthScenarios({ files, outdir, log: () => undefined, error: () => undefined, env: {} });
+  expect(result.ok).toBe(true);
+  expect(readFileSync(join(outdir, "worksheets", "single-consolidated-nat", "worksheet.md"), "utf8")).toMatch(/sip\.contoso\.com/);
+  expect(existsSync(join(outdir, "worksheets", "single-consolidated-nat", "diagram.svg"))).toBe(true);
+  expect(readFileSync(join(outdir, "stacks", "single-consolidated-nat", ".terraform.lock.hcl"), "utf8")).toBe("# kept\n");
+  expect(readdirSync(dir).filter((f) => f.includes("staging"))).toEqual([]);
 });

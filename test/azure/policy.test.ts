@@ -1,0 +1,66 @@
+/** The policy pack runs on every synthesized lab: no unsuppressed error, and the expected findings carry reasons. */
+import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
+import { Testing } from "cdktf";
+import { EdgeLabStack } from "../../lib/azure/scenario";
+import type { PolicyFinding } from "../../lib/policy/pack";
+import { planOf } from "../helpers";
+import { bundledIds, bundledLab, INTERNET_SCENARIOS } from "./helpers";
+import { bundledPlan } from "../helpers";
+
+function findings(stack: EdgeLabStack): PolicyFinding[] {
+  Testing.synth(stack);
+  return stack.policy.findings;
+}
+
+describe.each(bundledIds())("bundled scenario %s", (id) => {
+  const stack = new EdgeLabStack(Testing.app(), id, { plan: bundledPlan(id), lab: bundledLab(id) });
+  const all = findings(stack);
+  test("has no unsuppressed policy error", () => {
+    expect(all.filter((f) => f.level === "error" && !f.suppressed).map((f) => f.message)).toEqual([]);
+  });
+  test("the firewall appliance's IP forwarding is the only suppressed finding, with its reason", () => {
+    const suppressed = all.filter((f) => f.suppressed);
+    expect(suppressed.length).toBeGreaterThan(0);
+    for (const f of suppressed) {
+      expect(f.rule).toBe("LAB-POL-08");
+      expect(f.resource).toMatch(/firewall_nic-(outside|inside)/);
+      expect(f.suppressed).toMatch(/external firewall appliance/);
+    }
+  });
+});
+
+describe.each(Object.keys(INTERNET_SCENARIOS))("internet-mode scenario %s", (id) => {
+  const stack = new EdgeLabStack(Testing.app(), id, { plan: planOf(INTERNET_SCENARIOS[id]) });
+  const all = findings(stack);
+  test("no unsuppressed error; UDP from the Internet is suppressed with the A/V Edge reason", () => {
+    expect(all.filter((f) => f.level === "error" && !f.suppressed).map((f) => f.message)).toEqual([]);
+    const udp = all.filter((f) => f.rule === "LAB-POL-04");
+    expect(udp.length).toBeGreaterThan(0);
+    for (const f of udp) expect(f.suppressed).toMatch(/A\/V Edge must accept STUN\/TURN on UDP 3478/);
+  });
+});
+
+test("lab.autoShutdown: false is an explicit, suppressed opt-out", () => {
+  const stack = new EdgeLabStack(Testing.app(), "no-shutdown", { plan: planOf("id: no-shutdown\nsipDomains: [contoso.com]\n"), lab: { autoShutdown: false } });
+  const shutdown = findings(stack).filter((f) => f.rule === "LAB-POL-10");
+  expect(shutdown.length).toBeGreaterThan(0);
+  for (const f of shutdown) expect(f.suppressed).toMatch(/opted out/);
+});
+
+test("an RDP rule from the Internet added to a lab stack fails its synth with LAB-POL-01", () => {
+  const stack = new EdgeLabStack(Testing.app(), "rdp", { plan: planOf("id: rdp\nsipDomains: [contoso.com]\n") });
+  new NetworkSecurityRule(stack, "rdp-from-anywhere", {
+    name: "rdp",
+    resourceGroupName: "rg",
+    networkSecurityGroupName: "nsg",
+    priority: 300,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "Tcp",
+    sourcePortRange: "*",
+    destinationPortRange: "3389",
+    sourceAddressPrefix: "*",
+    destinationAddressPrefix: "*",
+  });
+  expect(() => Testing.fullSynth(stack)).toThrow(/LAB-POL-01/);
+});
