@@ -4,6 +4,8 @@ import type { Command } from "commander";
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Colour the output (only when stdout is a terminal and NO_COLOR is unset). @default false */
+  readonly color?: boolean;
 }
 
 export interface CommandContext {

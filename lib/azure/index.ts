@@ -15,3 +15,4 @@ export * from "./nsg-rules";
 export * from "./scenario";
 export * from "./servers";
 export * from "./vm";
+export * from "./synthesize";

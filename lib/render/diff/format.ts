@@ -4,8 +4,12 @@ import type { FieldChange, Json, KeyedChange } from "./structural";
 
 const show = (v: Json | undefined) => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
 
-function fieldText(f: FieldChange): string {
+function fieldText(f: FieldChange, lineIndent?: string): string {
   const path = f.path || "(value)";
+  if (lineIndent !== undefined && f.path.endsWith("lines)")) {
+    // Text compared line by line (scripts, cloud-init): one line each, like a unified diff.
+    return [`${path}:`, ...(f.added ?? []).map((l) => `${lineIndent}+ ${show(l).trim()}`), ...(f.removed ?? []).map((l) => `${lineIndent}- ${show(l).trim()}`)].join("\n");
+  }
   if (f.added || f.removed) {
     return `${path}: ${[...(f.added ?? []).map((v) => `+${show(v)}`), ...(f.removed ?? []).map((v) => `-${show(v)}`)].join(" ")}`;
   }
@@ -51,7 +55,7 @@ function sectionLines(change: KeyedChange<unknown>, style: Style, indent: string
   for (const r of change.removed) out.push(style.removed(`${indent}- ${r.key}${itemText(r.item) ? `: ${itemText(r.item)}` : ""}`));
   for (const c of change.changed) {
     out.push(style.changed(`${indent}~ ${c.key}`));
-    for (const f of c.fields) out.push(`${indent}    ${fieldText(f)}`);
+    for (const f of c.fields) out.push(`${indent}    ${fieldText(f, `${indent}      `)}`);
   }
   return out;
 }

@@ -18,8 +18,26 @@ export interface FieldChange {
 const isPlain = (v: unknown): v is string | number | boolean | null => v === null || ["string", "number", "boolean"].includes(typeof v);
 const isObject = (v: unknown): v is { [key: string]: Json } => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** Long texts (scripts, cloud-init, base64 custom data) are compared line by line. */
+const LONG_TEXT = 120;
+
+function textLines(value: string): { lines: string[]; decoded: boolean } {
+  if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0) {
+    const text = Buffer.from(value, "base64").toString("utf8");
+    if (!/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return { lines: text.split("\n"), decoded: true };
+  }
+  return { lines: value.split("\n"), decoded: false };
+}
+
 export function diffValues(before: Json | undefined, after: Json | undefined, path = ""): FieldChange[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (typeof before === "string" && typeof after === "string" && Math.max(before.length, after.length) > LONG_TEXT) {
+    const b = textLines(before);
+    const a = textLines(after);
+    const added = a.lines.filter((l) => !b.lines.includes(l));
+    const removed = b.lines.filter((l) => !a.lines.includes(l));
+    if (added.length || removed.length) return [{ path: `${path}${a.decoded && b.decoded ? " (base64-decoded lines)" : " (lines)"}`, added, removed }];
+  }
   if (Array.isArray(before) && Array.isArray(after) && before.every(isPlain) && after.every(isPlain)) {
     const key = (v: Json) => JSON.stringify(v);
     const b = new Set(before.map(key));
