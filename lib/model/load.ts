@@ -60,8 +60,13 @@ function locate(doc: Document | undefined, lines: LineCounter, path: readonly Pa
   return { line: pos.line, column: pos.col };
 }
 
+/** Schema problems in file order (zod reports them in schema order); problems without a location keep their order, last. */
+function byLocation(a: Problem, b: Problem): number {
+  return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0);
+}
+
 function schemaProblems(error: z.ZodError, file: string | undefined, doc: Document | undefined, lines: LineCounter): Problem[] {
-  return error.issues.map((issue) => {
+  return error.issues.map((issue): Problem => {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
     const rule = (issue.code === "custom" && (issue.params as { rule?: string } | undefined)?.rule) || "SCHEMA";
     const unknownKey = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
@@ -71,12 +76,20 @@ function schemaProblems(error: z.ZodError, file: string | undefined, doc: Docume
         ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (see the scenario format in the README)`
         : issue.message;
     return { severity: "error" as const, rule: rule as Problem["rule"], path: formatPath(path), message, ...(file ? { file } : {}), ...where };
-  });
+  }).sort(byLocation);
 }
 
-function finish(input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter): LoadResult {
+function finish(input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter, defaultedId?: string): LoadResult {
   const parsed = ScenarioSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: schemaProblems(parsed.error, file, doc, lines) };
+  if (!parsed.success) {
+    const problems = schemaProblems(parsed.error, file, doc, lines).map((p) =>
+      // The id was not written in the file: say where the bad value came from.
+      defaultedId !== undefined && p.path === "id"
+        ? { ...p, message: `no id given, and the file name gives "${defaultedId}", which is not a valid id (${p.message}); add an id: line or rename the file` }
+        : p,
+    );
+    return { ok: false, problems };
+  }
   const scenario = resolveScenario(parsed.data);
   const problems: Problem[] = checkScenario(scenario).map((finding) => ({
     ...finding,
@@ -108,20 +121,30 @@ export function loadScenarioText(text: string, file?: string): LoadResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => fileProblem(`YAML syntax: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, "YAML", e.linePos?.[0].line, e.linePos?.[0].col)),
+      problems: doc.errors.map((e) => {
+        // Without prettyErrors the yaml library leaves `linePos` unset; compute it from the error offset.
+        const pos = e.linePos?.[0] ?? lines.linePos(Math.min(e.pos[0], text.length));
+        const text0 = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        // The yaml library's advice ("use YAML.parseAllDocuments()") is meant for programmers, not scenario authors.
+        const message = /multiple documents/.test(text0) ? "a scenario file holds one YAML document; remove the second \"---\" and what follows" : text0;
+        return fileProblem(`YAML syntax: ${message}`, "YAML", pos.line, pos.col);
+      }),
     };
   }
-  if (doc.contents === null) return { ok: false, problems: [fileProblem("the file is empty; a scenario needs at least sipDomains")] };
+  // A document of nothing but comments, "---" or a bare null has no scenario in it.
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { ok: false, problems: [fileProblem("the file is empty; a scenario needs at least sipDomains")] };
   let input: unknown;
   try {
     input = doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
     return { ok: false, problems: [fileProblem(`YAML: ${(e as Error).message}`)] };
   }
+  let defaultedId: string | undefined;
   if (input !== null && typeof input === "object" && !Array.isArray(input) && !("id" in input) && file) {
-    input = { id: idFromFileName(file), ...input };
+    defaultedId = idFromFileName(file);
+    input = { id: defaultedId, ...input };
   }
-  return finish(input, file, doc, lines);
+  return finish(input, file, doc, lines, defaultedId);
 }
 
 export function loadScenarioFile(file: string): LoadResult {

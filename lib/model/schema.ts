@@ -68,7 +68,15 @@ export const Cidr = z
     }
   });
 
-const Port = z.number({ error: "expected a TCP port number" }).int().min(1).max(65535);
+const Port = z.number({ error: "expected a TCP port number (1-65535)" }).int().min(1).max(65535);
+
+/** A server count: 1 is a single server, more is a pool. */
+const ServerCount = (what: string) =>
+  z
+    .number()
+    .int({ error: `expected a whole number of ${what}` })
+    .min(1, { error: `at least one ${what.replace(/s$/, "")} is needed` })
+    .max(64, { error: `at most 64 ${what}` + (what === "Edge Servers" ? "; 12 is the supported maximum per pool (LB-05)" : "") });
 
 /** An address on the Edge external interface; `natPublic` is the public address the external firewall maps to it. */
 export const ServiceAddressSchema = z.strictObject({
@@ -99,15 +107,19 @@ export const EdgeSchema = z.strictObject({
    * @default 1
    */
   servers: z
-    .union([z.number().int().min(1).max(64), z.array(EdgeServerSchema).min(1).max(64)], {
-      error: "expected a server count (1-12) or a list of servers",
+    .union([ServerCount("Edge Servers"), z.array(EdgeServerSchema).min(1, { error: "list at least one Edge Server" }).max(64)], {
+      error: "expected a server count (1-12 are supported, LB-05) or a list of servers",
     })
     .default(1),
   /**
    * Pool load balancing: "dns" or "hardware", or `{ external, internal }` (which must be equal: LB-01).
    * @default "dns" for a pool, none for a single Edge
    */
-  loadBalancing: z.union([LoadBalancingKind, z.strictObject({ external: LoadBalancingKind, internal: LoadBalancingKind })]).optional(),
+  loadBalancing: z
+    .union([LoadBalancingKind, z.strictObject({ external: LoadBalancingKind, internal: LoadBalancingKind })], {
+      error: 'expected "dns", "hardware" or { external: ..., internal: ... }',
+    })
+    .optional(),
   /** "nat": private external addresses translated 1:1 by the external firewall; "public": routed public addresses. @default "nat" (hardware LB: "public") */
   externalAddressing: z.enum(["nat", "public"], { error: 'expected "nat" or "public"' }).optional(),
   /** "per-service": three external addresses per server (recommended); "single": one address with distinct ports (NET-14). @default "per-service" */
@@ -128,6 +140,16 @@ export const EdgeSchema = z.strictObject({
   ports: z.strictObject({ access: Port.optional(), webConferencing: Port.optional(), av: Port.optional() }).optional(),
   /** Hardware load balancer virtual IPs. @default external VIPs at .10/.20/.30 of the public range, internal VIP at .10 of the perimeter-internal subnet */
   vips: z.strictObject({ access: Ipv4.optional(), webConferencing: Ipv4.optional(), av: Ipv4.optional(), internal: Ipv4.optional() }).optional(),
+}).superRefine((edge, ctx) => {
+  // VIPs given without a hardware load balancer would be silently dropped: DNS load balancing publishes every server.
+  const lb = edge.loadBalancing;
+  const hardware = lb === "hardware" || (typeof lb === "object" && (lb.external === "hardware" || lb.internal === "hardware"));
+  if (edge.vips !== undefined && !hardware) {
+    ctx.addIssue({
+      ...ruleIssue("LB-07", "vips are the addresses of a hardware load balancer; set loadBalancing: hardware, or remove vips (DNS load balancing publishes every server, LB-06)"),
+      path: ["vips"],
+    });
+  }
 });
 
 export const NetworkSchema = z.strictObject({
@@ -158,7 +180,11 @@ export const DirectorServerSchema = z.strictObject({ name: HostLabel.optional(),
 
 export const DirectorSchema = z.strictObject({
   /** Number of Directors, or a list with names/addresses. @default 1 */
-  servers: z.union([z.number().int().min(1).max(64), z.array(DirectorServerSchema).min(1).max(64)]).default(1),
+  servers: z
+    .union([ServerCount("Directors"), z.array(DirectorServerSchema).min(1, { error: "list at least one Director" }).max(64)], {
+      error: "expected a Director count or a list of Directors",
+    })
+    .default(1),
   /** Director pool load balancing: "dns-hlb" (DNS LB for SIP + HLB for web) or "hlb". Required for a pool (DIR-01). */
   loadBalancing: z.enum(["dns-hlb", "hlb", "dns"], { error: 'expected "dns-hlb" or "hlb"' }).optional(),
   /** @default dirpool01.<internal domain> (pool) or the server FQDN (single) */
@@ -167,6 +193,12 @@ export const DirectorSchema = z.strictObject({
   vip: Ipv4.optional(),
   /** @default webdirext.<primary SIP domain> */
   externalWebFqdn: Fqdn.optional(),
+}).superRefine((director, ctx) => {
+  // A single Director has no load balancer (DIR-01), so a VIP would be silently dropped.
+  const single = director.servers === 1 || (Array.isArray(director.servers) && director.servers.length === 1);
+  if (director.vip !== undefined && single) {
+    ctx.addIssue({ ...ruleIssue("DIR-01", "a single Director has no load balancer VIP; remove vip, or give 2 or more servers for a Director pool"), path: ["vip"] });
+  }
 });
 
 export const ReverseProxySchema = z.strictObject({
@@ -282,7 +314,11 @@ export const ScenarioSchema = z.strictObject({
   /** Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). @default false */
   mobility: z.boolean().default(false),
   /** One or more sites, each with its own Edge deployment. @default one site named "hq" */
-  sites: z.array(SiteSchema).min(1).max(8).prefault([{ name: "hq" }]),
+  sites: z
+    .array(SiteSchema)
+    .min(1, { error: "at least one site is needed (or leave sites out for one site named hq)" })
+    .max(8, { error: "at most 8 sites" })
+    .prefault([{ name: "hq" }]),
   lab: LabSchema.prefault({}),
 });
 

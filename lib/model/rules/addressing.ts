@@ -111,18 +111,27 @@ export const addressingChecks: readonly RuleCheck[] = [
         const n = site.network;
         const findings: Finding[] = [];
         const overlap = (a: Sourced<Cidr>, b: Sourced<Cidr>) => cidrsOverlap(a.value, b.value);
+        // Report at the field the user wrote: `b` unless it is a default and `a` is not.
+        const blame = (a: Sourced<Cidr>, b: Sourced<Cidr>) => (b.auto && !a.auto ? a.path : b.path);
         if (overlap(n.perimeterExternal, n.perimeterInternal)) {
-          findings.push(error("NET-04", n.perimeterInternal.path, `perimeter internal ${n.perimeterInternal.value.text} overlaps perimeter external ${n.perimeterExternal.value.text} (also HLB-08)`));
+          findings.push(error("NET-04", blame(n.perimeterExternal, n.perimeterInternal), `perimeter internal ${n.perimeterInternal.value.text} overlaps perimeter external ${n.perimeterExternal.value.text} (also HLB-08)`));
         }
-        if (overlap(n.publicRange, n.perimeterInternal)) {
-          findings.push(error("NET-04", n.perimeterInternal.path, `perimeter internal ${n.perimeterInternal.value.text} overlaps the public range ${n.publicRange.value.text}`));
+        if (overlap(n.publicRange, n.perimeterInternal) && n.publicRange.value.text !== n.perimeterExternal.value.text) {
+          findings.push(error("NET-04", blame(n.publicRange, n.perimeterInternal), `perimeter internal ${n.perimeterInternal.value.text} overlaps the public range ${n.publicRange.value.text}`));
         }
-        if (overlap(n.reverseProxyExternal, n.perimeterInternal)) {
+        // A defaulted reverse proxy subnet is the perimeter external subnet: that overlap is already NET-04.
+        const rpIsEdgeSubnet = n.reverseProxyExternal.value.text === n.perimeterExternal.value.text;
+        if (overlap(n.reverseProxyExternal, n.perimeterInternal) && !(rpIsEdgeSubnet && n.reverseProxyExternal.auto)) {
           findings.push(error("RP-06", n.reverseProxyExternal.path, `reverse proxy external ${n.reverseProxyExternal.value.text} overlaps perimeter internal ${n.perimeterInternal.value.text}`));
         }
         for (const net of n.internalNetworks) {
-          for (const other of [n.perimeterExternal, n.perimeterInternal, n.publicRange, n.reverseProxyExternal]) {
-            if (overlap(net, other)) findings.push(error("NET-04", net.path, `internal network ${net.value.text} overlaps perimeter/public network ${other.value.text} (${other.path})`));
+          const others = [n.perimeterExternal, n.perimeterInternal, n.publicRange, ...(rpIsEdgeSubnet ? [] : [n.reverseProxyExternal])];
+          const reported = new Set<string>();
+          for (const other of others) {
+            if (overlap(net, other) && !reported.has(other.value.text)) {
+              reported.add(other.value.text);
+              findings.push(error("NET-04", blame(other, net), `internal network ${net.value.text} overlaps perimeter/public network ${other.value.text} (${other.path})`));
+            }
           }
         }
         if (site.edge.externalAddressing === "nat" && overlap(n.perimeterExternal, n.publicRange)) {
@@ -140,7 +149,7 @@ export const addressingChecks: readonly RuleCheck[] = [
       }),
   },
   {
-    rules: ["NAT-06", "NAT-01", "NET-11"],
+    rules: ["NAT-06", "NAT-01", "NET-11", "LB-02"],
     check: (s) =>
       s.sites.flatMap((site): Finding[] => {
         const { edge } = site;

@@ -9,6 +9,7 @@ export const RULES = {
   "LB-02": "NAT can only be used with DNS load balancing or a single Edge; it is not supported with a hardware load balancer.",
   "LB-04": "A load-balanced Edge pool needs at least two Edge Servers.",
   "LB-05": "At most 12 Edge Servers per pool are supported (Topology Builder allows 20, but only 12 is tested); deploy more pools.",
+  "LB-07": "Hardware load balancer VIPs exist only in a hardware-load-balanced Edge pool: one DNS A record per VIP (DNS load balancing publishes every server).",
   "LB-09": "DNS load balancing gives no failover for OCS 2007 federation, public IM connectivity and XMPP: they use the first Edge only.",
   "NAT-01": "NAT is supported only on the external Edge interface, never on the internal interface.",
   "NAT-06": "With NAT, all three external service addresses are private and each is translated 1:1 to its own public address.",
@@ -45,6 +46,13 @@ export const RULES = {
 } as const;
 
 export type RuleId = keyof typeof RULES;
+
+/**
+ * Rules enforced while parsing (schema.ts marks their zod issues with `params.rule`), because they concern one
+ * field as written: wildcard names, FQDN syntax, subnet sizes, VIPs without a load balancer (which resolve would
+ * drop). NET-08 and DIR-01 are also checked on the resolved scenario (names.ts, topology.ts).
+ */
+export const SCHEMA_RULES: readonly RuleId[] = ["CERT-04", "NET-08", "LAB-NET-01", "LB-07", "DIR-01"];
 
 export function explain(rule: string): string {
   return (RULES as Record<string, string>)[rule] ?? "";

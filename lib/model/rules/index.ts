@@ -13,5 +13,5 @@ export function checkScenario(scenario: ResolvedScenario): Finding[] {
   return RULE_CHECKS.flatMap((rule) => rule.check(scenario));
 }
 
-export { RULES, explain, type RuleId } from "./catalogue";
+export { RULES, SCHEMA_RULES, explain, type RuleId } from "./catalogue";
 export type { Finding, Problem } from "./problem";

@@ -12,9 +12,83 @@ function inAnySipDomain(s: ResolvedScenario, name: string): boolean {
   return s.sipDomains.some((d) => inDomain(name, d.value));
 }
 
+/** `...servers[2]` -> `...servers[2].name`; a counted pool (`...servers`) keeps its path. */
+const listedPath = (serverPath: string) => (serverPath.endsWith("]") ? `${serverPath}.name` : serverPath);
+
 const sipDomainList = (s: ResolvedScenario) => s.sipDomains.map((d) => d.value).join(", ");
 
+/** RFC 1035: a DNS name is at most 253 characters (without the final dot). */
+export const MAX_DNS_NAME = 253;
+
+/** Every FQDN of the resolved scenario that names a host, pool or published service, with the field it came from. */
+function resolvedNames(s: ResolvedScenario): Sourced<string>[] {
+  const names: Sourced<string>[] = [];
+  const add = (value: string, path: string) => names.push({ value, path, auto: true });
+  for (const site of s.sites) {
+    const e = site.edge;
+    names.push(e.fqdns.access, e.fqdns.webConferencing, e.fqdns.av, e.fqdns.internalPool);
+    for (const server of e.servers) add(server.fqdn, listedPath(server.internal.address.path.replace(/\.internal\.address$/, "")));
+    const fe = site.frontEnd;
+    names.push(fe.fqdn, fe.internalWebFqdn, fe.externalWebFqdn);
+    if (site.director) {
+      names.push(site.director.poolFqdn, site.director.externalWebFqdn);
+      for (const d of site.director.servers) add(d.fqdn, listedPath(d.address.path.replace(/\.address$/, "")));
+    }
+    const rp = site.reverseProxy;
+    add(rp.fqdn, `${rp.path}.name`);
+    names.push(...rp.meet, ...(rp.dialin ? [rp.dialin] : []), ...(rp.officeWebApps ? [rp.officeWebApps.fqdn] : []));
+  }
+  // Record names derived from each SIP domain (DNS-02/03/07, autodiscover) and from the internal domain.
+  s.sipDomains.forEach((d) => {
+    const prefixes = ["_sip._tls.", "sip."];
+    if (s.federation.sip.enabled || s.mobility) prefixes.push("_sipfederationtls._tcp.");
+    if (s.federation.xmpp.domains.some((x) => x.value === d.value)) prefixes.push("_xmpp-server._tcp.", "xmpp.");
+    if (s.mobility) prefixes.push("lyncdiscover.", "lyncdiscoverinternal.");
+    for (const prefix of prefixes) add(`${prefix}${d.value}`, d.path);
+  });
+  if (s.mobility) add(`lyncdiscoverinternal.${s.internalDomain}`, s.internalDomain === s.primaryDomain ? "sipDomains[0]" : "internalDomain");
+  return names;
+}
+
+/** Windows (NetBIOS) and Azure limit computer names to 15 characters; schema.ts checks the names written. */
+export const MAX_COMPUTER_NAME = 15;
+
 export const nameChecks: readonly RuleCheck[] = [
+  {
+    rules: ["NET-08"],
+    check: (s) =>
+      // Edge Server names not given are derived from the first label of the internal pool FQDN (+ 01, 02, ...).
+      s.sites.flatMap((site) => {
+        const pool = site.edge.fqdns.internalPool;
+        const long = site.edge.servers.filter((server) => server.name.length > MAX_COMPUTER_NAME);
+        return long.length
+          ? [
+              error(
+                "NET-08",
+                pool.path,
+                `computer name ${long[0].name}, derived from the internal pool FQDN ${pool.value}, is ${long[0].name.length} characters; ` +
+                  `Windows and Azure allow ${MAX_COMPUTER_NAME}: shorten the first label or give server names`,
+              ),
+            ]
+          : [];
+      }),
+  },
+  {
+    rules: ["NET-08"],
+    check: (s) => {
+      // The schema checks each name as written; names edge-lab derives (prefix + domain) can still be too long.
+      const reported = new Set<string>();
+      const findings: Finding[] = [];
+      for (const name of resolvedNames(s)) {
+        if (name.value.length <= MAX_DNS_NAME || reported.has(name.path)) continue;
+        reported.add(name.path);
+        findings.push(
+          error("NET-08", name.path, `${name.value.slice(0, 40)}... is ${name.value.length} characters; DNS names are limited to ${MAX_DNS_NAME}: use a shorter domain or give the name explicitly`),
+        );
+      }
+      return findings;
+    },
+  },
   {
     rules: ["DNS-01"],
     check: (s) =>
@@ -76,15 +150,20 @@ export const nameChecks: readonly RuleCheck[] = [
           }
           return findings;
         }
+        // Each meet URL belongs to the most specific SIP domain containing it (meet.sub.contoso.com is sub.contoso.com's).
+        const owner = (name: string) =>
+          s.sipDomains
+            .map((d) => d.value)
+            .filter((d) => inDomain(name, d))
+            .sort((a, b) => b.length - a.length)[0];
         for (const meet of rp.meet) {
-          const domain = s.sipDomains.find((d) => inDomain(meet.value, d.value));
-          if (!domain) findings.push(error("DNS-09", meet.path, `meet URL ${meet.value} is not in a SIP domain (${sipDomainList(s)})`));
+          if (!owner(meet.value)) findings.push(error("DNS-09", meet.path, `meet URL ${meet.value} is not in a SIP domain (${sipDomainList(s)})`));
         }
-        for (const domain of s.sipDomains) {
-          const count = rp.meet.filter((m) => inDomain(m.value, domain.value)).length;
+        for (const domain of new Set(s.sipDomains.map((d) => d.value))) {
+          const count = new Set(rp.meet.filter((m) => owner(m.value) === domain).map((m) => m.value)).size;
           if (count !== 1) {
             const path = rp.meet[0]?.path.replace(/\[\d+\]$/, "") ?? `${rp.path}.simpleUrls.meet`;
-            findings.push(error("DNS-09", path, `SIP domain ${domain.value} has ${count} meet URLs; give exactly one per SIP domain`));
+            findings.push(error("DNS-09", path, `SIP domain ${domain} has ${count} meet URLs; give exactly one per SIP domain`));
           }
         }
         if (rp.dialin && !inAnySipDomain(s, rp.dialin.value)) {
@@ -98,11 +177,18 @@ export const nameChecks: readonly RuleCheck[] = [
     check: (s) => {
       const findings: Finding[] = [];
       const seen = new Map<string, string>();
+      const seenInternal = new Map<string, string>();
       for (const site of s.sites) {
         const fe = site.frontEnd;
         if (fe.internalWebFqdn.value === fe.externalWebFqdn.value) {
-          findings.push(error("DNS-10", fe.externalWebFqdn.path, `external web services FQDN ${fe.externalWebFqdn.value} equals the internal one; they must differ`));
+          // Point at the field the user wrote (the other one is usually a default).
+          const blamed = fe.externalWebFqdn.auto && !fe.internalWebFqdn.auto ? fe.internalWebFqdn : fe.externalWebFqdn;
+          findings.push(error("DNS-10", blamed.path, `external web services FQDN ${fe.externalWebFqdn.value} equals the internal one (${fe.internalWebFqdn.path}); they must differ`));
         }
+        const firstInternal = seenInternal.get(fe.internalWebFqdn.value);
+        if (firstInternal) {
+          findings.push(error("DNS-10", fe.internalWebFqdn.path, `internal web services FQDN ${fe.internalWebFqdn.value} is already used at ${firstInternal}; each pool needs its own`));
+        } else seenInternal.set(fe.internalWebFqdn.value, fe.internalWebFqdn.path);
         for (const name of [fe.externalWebFqdn, ...(site.director ? [site.director.externalWebFqdn] : [])]) {
           const first = seen.get(name.value);
           if (first) findings.push(error("DNS-10", name.path, `external web services FQDN ${name.value} is already used at ${first}; each pool needs its own`));
@@ -122,6 +208,18 @@ export const nameChecks: readonly RuleCheck[] = [
         if (first) findings.push(error("LAB-NAME-01", path, `${what} ${name} is already used (${first})`));
         else seen.set(name, `${what} at ${path}`);
       };
+      // Lists whose entries must be distinct: SIP domains, XMPP domains, site names (they name computers and resources).
+      const distinct = (items: readonly { value: string; path: string }[], what: string) => {
+        const firstAt = new Map<string, string>();
+        for (const item of items) {
+          const first = firstAt.get(item.value);
+          if (first) findings.push(error("LAB-NAME-01", item.path, `${what} ${item.value} is listed twice (first at ${first})`));
+          else firstAt.set(item.value, item.path);
+        }
+      };
+      distinct(s.sipDomains, "SIP domain");
+      distinct(s.federation.xmpp.domains.filter((d) => !d.auto), "XMPP domain");
+      distinct(s.sites.map((site) => ({ value: site.name, path: `${site.path}.name` })), "site name");
       for (const site of s.sites) {
         const e = site.edge;
         const externalNames = new Set(e.services.map((service) => e.fqdns[service].value));
@@ -131,13 +229,22 @@ export const nameChecks: readonly RuleCheck[] = [
             externalNames.delete(e.fqdns[service].value);
           }
         }
-        claim(e.fqdns.internalPool.value, e.fqdns.internalPool.path, "Edge internal pool FQDN");
-        if (e.pool) e.servers.forEach((server, i) => claim(server.fqdn, `${e.path}.servers${server.name ? "" : `[${i}]`}`, "Edge Server FQDN"));
+        // The internal pool FQDN equal to this Edge's own external FQDN is reported by CERT-06.
+        if (!e.services.some((service) => e.fqdns[service].value === e.fqdns.internalPool.value)) {
+          claim(e.fqdns.internalPool.value, e.fqdns.internalPool.path, "Edge internal pool FQDN");
+        }
+        // A listed server's path is sites[i].edge.servers[j] (its name field when given); a counted pool has one path.
+        // A single Edge's computer FQDN is the internal pool FQDN unless it was given a name of its own.
+        for (const server of e.servers) {
+          if (e.pool || server.fqdn !== e.fqdns.internalPool.value) {
+            claim(server.fqdn, listedPath(server.internal.address.path.replace(/\.internal\.address$/, "")), "Edge Server FQDN");
+          }
+        }
         claim(site.reverseProxy.fqdn, `${site.reverseProxy.path}.name`, "reverse proxy FQDN");
         claim(site.frontEnd.fqdn.value, site.frontEnd.fqdn.path, "Front End pool FQDN");
         if (site.director) {
           if (site.director.pool) claim(site.director.poolFqdn.value, site.director.poolFqdn.path, "Director pool FQDN");
-          for (const d of site.director.servers) claim(d.fqdn, `${site.director.path}.servers`, "Director FQDN");
+          for (const d of site.director.servers) claim(d.fqdn, listedPath(d.address.path.replace(/\.address$/, "")), "Director FQDN");
         }
       }
       return findings;

@@ -1,0 +1,918 @@
+/**
+ * One table entry per rule of the catalogue: minimal scenarios that violate the rule (asserting rule id, field
+ * path, severity, message and that nothing unrelated fires) and, for each, a corrected neighbour that validates
+ * (so every assertion can fail). The table is keyed by rule id, so a rule added to the catalogue without a test
+ * does not compile, and the coverage tests at the end compare it with RULES and RULE_CHECKS.
+ */
+import type { LoadResult } from "../../lib/model/load";
+import type { Problem } from "../../lib/model/rules";
+import { RULES, RULE_CHECKS, SCHEMA_RULES, type RuleId } from "../../lib/model/rules";
+import { load } from "../helpers";
+
+/** Strips the common indentation of a template literal, so YAML can be written indented in the table. */
+function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const text = strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ""), "");
+  const lines = text.replace(/^\n/, "").split("\n");
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+  return lines.map((l) => l.slice(indent)).join("\n");
+}
+
+interface Violation {
+  readonly title: string;
+  /** The violating scenario. */
+  readonly yaml: string;
+  /** Field path of the reported problem. */
+  readonly path: string;
+  readonly message: RegExp;
+  /** @default "error" */
+  readonly severity?: "error" | "warning";
+  /** How many problems of this rule the scenario yields. @default 1 */
+  readonly count?: number;
+  /** Other rules the same mistake legitimately triggers. @default none */
+  readonly also?: readonly string[];
+  /** The corrected neighbour: no problem of this rule, no error at all. */
+  readonly fixed: string;
+}
+
+type CheckedRule = Exclude<RuleId, "SCHEMA">;
+
+// A 240-character SIP domain: valid itself, but officewebapps01.<domain> is 256 characters.
+const LONG_DOMAIN = `${["a".repeat(60), "a".repeat(60), "a".repeat(60), "b".repeat(53)].join(".")}.com`;
+
+const natServer = (internal = "172.25.33.10", extra = "") => yaml`
+  sipDomains: [contoso.com]
+  sites:
+    - name: hq
+      edge:
+        servers:
+          - internal: {address: ${internal}${extra}}
+            external:
+              access: {address: 10.45.16.10, natPublic: 131.107.155.10}
+              webConferencing: {address: 10.45.16.20, natPublic: 131.107.155.20}
+              av: {address: 10.45.16.30, natPublic: 131.107.155.30}
+`;
+
+const avAddress = (av: string) => yaml`
+  sipDomains: [contoso.com]
+  sites:
+    - name: hq
+      edge:
+        servers:
+          - external:
+              access: {address: 10.45.16.10, natPublic: 131.107.155.10}
+              webConferencing: {address: 10.45.16.20, natPublic: 131.107.155.20}
+              av: {address: ${av}, natPublic: 131.107.155.30}
+`;
+
+const edge = (edgeYaml: string, head = "sipDomains: [contoso.com]") => `${head}\nsites:\n  - name: hq\n    edge: ${edgeYaml}\n`;
+const site = (siteYaml: string, head = "sipDomains: [contoso.com]") => `${head}\nsites:\n  - name: hq\n${siteYaml.replace(/^/gm, "    ")}\n`;
+const twoSites = (hq: string, dr: string, head = "sipDomains: [contoso.com]") =>
+  `${head}\nsites:\n  - name: hq\n${hq.replace(/^/gm, "    ")}\n  - name: dr\n${dr.replace(/^/gm, "    ")}\n`;
+
+const CASES: Record<CheckedRule, readonly Violation[]> = {
+  "LB-01": [
+    {
+      title: "DNS load balancing outside, hardware inside",
+      yaml: edge("{servers: 2, loadBalancing: {external: dns, internal: hardware}}"),
+      path: "sites[0].edge.loadBalancing",
+      message: /external side uses "dns" but internal side uses "hardware".*one type on both/,
+      fixed: edge("{servers: 2, loadBalancing: {external: dns, internal: dns}}"),
+    },
+    {
+      title: "hardware outside, DNS inside",
+      yaml: edge("{servers: 2, loadBalancing: {external: hardware, internal: dns}}"),
+      path: "sites[0].edge.loadBalancing",
+      message: /external side uses "hardware" but internal side uses "dns"/,
+      fixed: edge("{servers: 2, loadBalancing: {external: hardware, internal: hardware}}"),
+    },
+  ],
+  "LB-02": [
+    {
+      title: "hardware load balancer with NAT",
+      yaml: edge("{servers: 2, loadBalancing: hardware, externalAddressing: nat}"),
+      path: "sites[0].edge.externalAddressing",
+      message: /NAT with a hardware load balancer is not supported.*externalAddressing: public/,
+      fixed: edge("{servers: 2, loadBalancing: hardware, externalAddressing: public}"),
+    },
+    {
+      title: "hardware load balancer with a natPublic on a server",
+      yaml: edge("\n      loadBalancing: hardware\n      servers:\n        - external: {access: {address: 131.107.155.11, natPublic: 131.107.155.111}}\n        - {}"),
+      path: "sites[0].edge.servers[0].external.access.natPublic",
+      message: /routed, not translated; remove natPublic \(HLB-09/,
+      fixed: edge("\n      loadBalancing: hardware\n      servers:\n        - external: {access: {address: 131.107.155.11}}\n        - {}"),
+    },
+  ],
+  "LB-04": [
+    {
+      title: "a pool of 1 (servers: 1 with loadBalancing: dns)",
+      yaml: edge("{servers: 1, loadBalancing: dns}"),
+      path: "sites[0].edge.servers",
+      message: /load-balanced pool of 1 Edge Server; give 2-12 servers/,
+      fixed: edge("{servers: 2, loadBalancing: dns}"),
+    },
+    {
+      title: "a listed pool of 1 with hardware load balancing",
+      yaml: edge("{servers: [{name: edge01}], loadBalancing: hardware}"),
+      path: "sites[0].edge.servers",
+      message: /pool of 1 Edge Server/,
+      fixed: edge("{servers: [{name: edge01}]}"),
+    },
+  ],
+  "LB-05": [
+    {
+      title: "a pool of 13",
+      yaml: edge("{servers: 13, loadBalancing: dns}"),
+      path: "sites[0].edge.servers",
+      message: /13 Edge Servers in one pool; the supported maximum is 12/,
+      fixed: edge("{servers: 12, loadBalancing: dns}"),
+    },
+  ],
+  "LB-07": [
+    {
+      title: "VIPs without a hardware load balancer",
+      yaml: edge("{servers: 2, vips: {access: 131.107.155.10}}"),
+      path: "sites[0].edge.vips",
+      message: /vips are the addresses of a hardware load balancer; set loadBalancing: hardware, or remove vips/,
+      fixed: edge("{servers: 2, loadBalancing: hardware, vips: {access: 131.107.155.10}}"),
+    },
+  ],
+  "LB-09": [
+    {
+      title: "DNS load balancing with public IM connectivity",
+      yaml: edge("{servers: 2}", "sipDomains: [contoso.com]\nfederation: {sip: true, publicIm: [skype]}"),
+      path: "sites[0].edge.loadBalancing",
+      severity: "warning",
+      message: /DNS load balancing: public IM connectivity will not fail over/,
+      fixed: edge("{servers: 2, loadBalancing: hardware}", "sipDomains: [contoso.com]\nfederation: {sip: true, publicIm: [skype]}"),
+    },
+    {
+      title: "DNS load balancing with XMPP and OCS 2007 partners",
+      yaml: edge("{servers: 3, loadBalancing: dns}", "sipDomains: [contoso.com]\nfederation: {sip: true, xmpp: true, ocs2007Partners: true}"),
+      path: "sites[0].edge.loadBalancing",
+      severity: "warning",
+      message: /XMPP, OCS 2007 federation will not fail over/,
+      fixed: edge("{servers: 3, loadBalancing: dns}", "sipDomains: [contoso.com]\nfederation: {sip: true}"),
+    },
+  ],
+  "NAT-01": [
+    {
+      title: "NAT on the internal interface",
+      yaml: natServer("172.25.33.10", ", natPublic: 131.107.155.99"),
+      path: "sites[0].edge.servers[0].internal.natPublic",
+      message: /NAT on the internal interface is not supported; remove internal.natPublic/,
+      fixed: natServer("172.25.33.10"),
+    },
+  ],
+  "NAT-06": [
+    {
+      title: "NAT on some but not all three services",
+      yaml: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              servers:
+                - external:
+                    access: {address: 10.45.16.10, natPublic: 131.107.155.10}
+                    webConferencing: {address: 10.45.16.20}
+                    av: {address: 10.45.16.30, natPublic: 131.107.155.30}
+      `,
+      path: "sites[0].edge.servers[0].external.webConferencing",
+      message: /Web Conferencing Edge has no NAT public address while Access Edge and A\/V Edge have one \(NAT on some but not all services\)/,
+      fixed: natServer(),
+    },
+    {
+      title: "NAT on some services of the second server of a pool",
+      yaml: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              loadBalancing: dns
+              servers:
+                - name: edge01
+                - name: edge02
+                  external:
+                    access: {address: 10.45.16.12, natPublic: 131.107.155.12}
+                    webConferencing: {address: 10.45.16.22}
+      `,
+      path: "sites[0].edge.servers[1].external.webConferencing",
+      message: /^edge02: Web Conferencing Edge has no NAT public address while Access Edge and A\/V Edge have one/,
+      fixed: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              loadBalancing: dns
+              servers:
+                - name: edge01
+                - name: edge02
+                  external:
+                    access: {address: 10.45.16.12, natPublic: 131.107.155.12}
+                    webConferencing: {address: 10.45.16.22, natPublic: 131.107.155.22}
+      `,
+    },
+    {
+      title: "NAT addressing without any natPublic",
+      yaml: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              externalAddressing: nat
+              servers:
+                - external:
+                    access: {address: 10.45.16.10}
+                    webConferencing: {address: 10.45.16.20}
+                    av: {address: 10.45.16.30}
+      `,
+      path: "sites[0].edge.servers[0].external.access",
+      count: 3,
+      message: /Access Edge has no NAT public address; add natPublic$/,
+      fixed: natServer(),
+    },
+    {
+      title: "NAT with the Edge external subnet inside the public range",
+      yaml: site("network: {publicRange: 131.107.0.0/16, perimeterExternal: 131.107.200.0/24}"),
+      path: "sites[0].network.perimeterExternal",
+      message: /with NAT the Edge external subnet 131.107.200.0\/24 holds private addresses and must not overlap the public range 131.107.0.0\/16/,
+      fixed: site("network: {publicRange: 131.107.0.0/16, perimeterExternal: 10.45.16.0/24}"),
+    },
+  ],
+  "NET-03": [
+    {
+      title: "Front End pool outside the internal networks",
+      yaml: site("frontEndPool: {address: 192.168.99.20}"),
+      path: "sites[0].frontEndPool.address",
+      message: /Front End pool pool01.contoso.com 192.168.99.20 lies outside 192.168.10.0\/24 \(sites\[0\].network.internalNetworks\)/,
+      fixed: site("frontEndPool: {address: 192.168.10.25}"),
+    },
+    {
+      title: "Director outside the internal networks",
+      yaml: site("director: {servers: [{address: 192.168.99.31}]}"),
+      path: "sites[0].director.servers[0].address",
+      message: /Director dir01 192.168.99.31 lies outside 192.168.10.0\/24/,
+      fixed: site("director: {servers: [{address: 192.168.10.31}]}"),
+    },
+  ],
+  "NET-04": [
+    {
+      title: "internal and external perimeter subnets equal",
+      yaml: site("network: {perimeterExternal: 10.45.16.0/24, perimeterInternal: 10.45.16.0/24}"),
+      path: "sites[0].network.perimeterInternal",
+      message: /perimeter internal 10.45.16.0\/24 overlaps perimeter external 10.45.16.0\/24/,
+      also: ["LAB-ADDR-02"], // the auto-numbered addresses of both sides then collide
+      fixed: site("network: {perimeterExternal: 10.45.16.0/24, perimeterInternal: 172.25.33.0/24}"),
+    },
+    {
+      title: "internal perimeter subnet inside the external one",
+      yaml: site("network: {perimeterExternal: 10.45.16.0/24, perimeterInternal: 10.45.16.128/25}"),
+      path: "sites[0].network.perimeterInternal",
+      message: /perimeter internal 10.45.16.128\/25 overlaps perimeter external 10.45.16.0\/24 \(also HLB-08\)/,
+      fixed: site("network: {perimeterExternal: 10.45.16.0/24, perimeterInternal: 10.45.17.128/25}"),
+    },
+    {
+      title: "given external subnet overlapping the default internal one is reported at the given field",
+      yaml: site("network: {perimeterExternal: 172.25.0.0/16}"),
+      path: "sites[0].network.perimeterExternal",
+      message: /perimeter internal 172.25.33.0\/24 overlaps perimeter external 172.25.0.0\/16/,
+      fixed: site("network: {perimeterExternal: 172.26.0.0/16}"),
+    },
+    {
+      title: "public range overlapping the internal perimeter subnet",
+      yaml: site("network: {publicRange: 172.25.0.0/16}"),
+      path: "sites[0].network.publicRange",
+      message: /perimeter internal 172.25.33.0\/24 overlaps the public range 172.25.0.0\/16/,
+      fixed: site("network: {publicRange: 131.107.0.0/16}"),
+    },
+    {
+      title: "an internal network overlapping the perimeter (reported once)",
+      yaml: site("network: {internalNetworks: [10.45.16.0/25]}\nfrontEndPool: {address: 10.45.16.100}"),
+      path: "sites[0].network.internalNetworks[0]",
+      message: /internal network 10.45.16.0\/25 overlaps perimeter\/public network 10.45.16.0\/24 \(sites\[0\].network.perimeterExternal\)/,
+      fixed: site("network: {internalNetworks: [10.45.99.0/25]}\nfrontEndPool: {address: 10.45.99.100}"),
+    },
+  ],
+  "NET-05": [
+    {
+      title: "single-IP mode with a Web Conferencing address",
+      yaml: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              ipMode: single
+              servers:
+                - external:
+                    access: {address: 10.45.16.10, natPublic: 131.107.155.10}
+                    webConferencing: {address: 10.45.16.20, natPublic: 131.107.155.20}
+      `,
+      path: "sites[0].edge.servers[0].external.webConferencing",
+      message: /single-IP mode has one external address per server \(Access\)/,
+      fixed: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              ipMode: single
+              servers:
+                - external:
+                    access: {address: 10.45.16.10, natPublic: 131.107.155.10}
+      `,
+    },
+    {
+      title: "two services sharing an FQDN without single-IP mode",
+      yaml: edge("{fqdns: {webConferencing: sip.contoso.com}}"),
+      path: "sites[0].edge.fqdns.webConferencing",
+      message: /sip.contoso.com is already the FQDN of another Edge service \(sites\[0\].edge.fqdns.access\)/,
+      fixed: edge("{fqdns: {webConferencing: webconf.contoso.com}}"),
+    },
+  ],
+  "NET-08": [
+    {
+      title: "underscore in an FQDN",
+      yaml: edge('{fqdns: {access: "sip_edge.contoso.com"}}'),
+      path: "sites[0].edge.fqdns.access",
+      message: /"sip_edge.contoso.com" is not a valid FQDN: .*no underscores/,
+      fixed: edge('{fqdns: {access: "sip-edge.contoso.com"}}'),
+    },
+    {
+      title: "Unicode in an FQDN",
+      yaml: edge('{fqdns: {av: "av.contosö.com"}}'),
+      path: "sites[0].edge.fqdns.av",
+      message: /is not a valid FQDN/,
+      fixed: edge('{fqdns: {av: "av.contoso.com"}}'),
+    },
+    {
+      title: "single-label name",
+      yaml: edge("{fqdns: {internalPool: lsedge}}"),
+      path: "sites[0].edge.fqdns.internalPool",
+      message: /"lsedge" is not a valid FQDN: use two or more labels/,
+      fixed: edge("{fqdns: {internalPool: lsedge.contoso.com}}"),
+    },
+    {
+      title: "computer name with an underscore",
+      yaml: edge("{servers: [{name: ls_edge01}]}"),
+      path: "sites[0].edge.servers[0].name",
+      message: /"ls_edge01" is not a valid computer name: 1-15 letters, digits or hyphens/,
+      fixed: edge("{servers: [{name: ls-edge01}]}"),
+    },
+    {
+      title: "computer name longer than 15 characters",
+      yaml: site("reverseProxy: {name: reverseproxy0001}"),
+      path: "sites[0].reverseProxy.name",
+      message: /"reverseproxy0001" is not a valid computer name/,
+      fixed: site("reverseProxy: {name: reverseproxy01}"),
+    },
+    {
+      title: "a derived computer name longer than 15 characters",
+      yaml: edge("{servers: 2, fqdns: {internalPool: edgepool-westeurope.contoso.com}}"),
+      path: "sites[0].edge.fqdns.internalPool",
+      message: /computer name edgepool-westeurope01, derived from the internal pool FQDN edgepool-westeurope.contoso.com, is 21 characters; Windows and Azure allow 15/,
+      fixed: edge("{servers: [{name: edge01}, {name: edge02}], loadBalancing: dns, fqdns: {internalPool: edgepool-westeurope.contoso.com}}"),
+    },
+    {
+      title: "a derived name longer than 253 characters",
+      yaml: site("reverseProxy: {officeWebApps: true}", `sipDomains: [${LONG_DOMAIN}]`),
+      path: "sites[0].reverseProxy.officeWebApps.fqdn",
+      message: /^officewebapps01\.a+\.\.\. is 256 characters; DNS names are limited to 253/,
+      fixed: site(`reverseProxy: {officeWebApps: {fqdn: owa.${LONG_DOMAIN}}}`, `sipDomains: [${LONG_DOMAIN}]`),
+    },
+  ],
+  "NET-11": [
+    {
+      title: "public addressing with a private Edge external subnet",
+      yaml: edge("{externalAddressing: public}").replace("edge:", "network: {perimeterExternal: 10.45.16.0/24}\n    edge:"),
+      path: "sites[0].network.perimeterExternal",
+      message: /public addressing: the Edge external subnet 10.45.16.0\/24 must lie inside the public range 131.107.155.0\/24/,
+      fixed: edge("{externalAddressing: public}"),
+    },
+    {
+      title: "public addressing with the reverse proxy in the public range",
+      yaml: site("edge: {externalAddressing: public}\nnetwork: {reverseProxyExternal: 131.107.155.128/25}"),
+      path: "sites[0].network.reverseProxyExternal",
+      message: /the reverse proxy stays behind NAT: its external subnet 131.107.155.128\/25 must not be in the public range/,
+      fixed: site("edge: {externalAddressing: public}\nnetwork: {reverseProxyExternal: 10.45.16.0/24}"),
+    },
+    {
+      title: "public addressing with a natPublic",
+      yaml: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              externalAddressing: public
+              servers:
+                - external:
+                    access: {address: 131.107.155.10, natPublic: 131.107.155.110}
+                    webConferencing: {address: 131.107.155.20}
+                    av: {address: 131.107.155.30}
+      `,
+      path: "sites[0].edge.servers[0].external.access.natPublic",
+      message: /externalAddressing is public, so the Access Edge address is routed, not translated; remove natPublic$/,
+      fixed: yaml`
+        sipDomains: [contoso.com]
+        sites:
+          - name: hq
+            edge:
+              externalAddressing: public
+              servers:
+                - external:
+                    access: {address: 131.107.155.10}
+                    webConferencing: {address: 131.107.155.20}
+                    av: {address: 131.107.155.30}
+      `,
+    },
+  ],
+  "NET-14": [
+    {
+      title: "single-IP mode with clashing ports",
+      yaml: edge("{ipMode: single, ports: {access: 443, webConferencing: 443}}"),
+      path: "sites[0].edge.ports.webConferencing",
+      count: 2, // webConferencing and av both clash with access
+      message: /port 443 is already used by sites\[0\].edge.ports.access; single-IP mode needs a distinct port per service/,
+      fixed: edge("{ipMode: single, ports: {access: 5061, webConferencing: 444, av: 443}}"),
+    },
+    {
+      title: "a non-443 port with three addresses",
+      yaml: edge("{ports: {webConferencing: 444}}"),
+      path: "sites[0].edge.ports.webConferencing",
+      message: /with three external addresses every service listens on 443; port 444 needs ipMode: single/,
+      fixed: edge("{ports: {webConferencing: 443}}"),
+    },
+    {
+      title: "single-IP mode with a second FQDN",
+      yaml: edge("{ipMode: single, fqdns: {av: av.contoso.com}}"),
+      path: "sites[0].edge.fqdns.av",
+      message: /single-IP mode uses one FQDN for all services; expected sip.contoso.com/,
+      fixed: edge("{ipMode: single, fqdns: {av: sip.contoso.com}}"),
+    },
+    {
+      title: "single-IP mode giving 5061 to Web Conferencing",
+      yaml: edge("{ipMode: single, ports: {access: 444, webConferencing: 5061, av: 443}}"),
+      path: "sites[0].edge.ports.webConferencing",
+      message: /port 5061 belongs to the Access Edge/,
+      fixed: edge("{ipMode: single, ports: {access: 5061, webConferencing: 444, av: 443}}"),
+    },
+    {
+      title: "single-IP mode giving the XMPP port 5269 to a service",
+      yaml: edge("{ipMode: single, ports: {webConferencing: 5269}}", "sipDomains: [contoso.com]\nfederation: {xmpp: true}"),
+      path: "sites[0].edge.ports.webConferencing",
+      message: /port 5269 belongs to the XMPP proxy/,
+      fixed: edge("{ipMode: single, ports: {webConferencing: 5269}}"),
+    },
+  ],
+  "FED-01": [
+    {
+      title: "two federation routes",
+      yaml: twoSites("federationRoute: true", "federationRoute: true", "sipDomains: [contoso.com]\nfederation: {sip: true}"),
+      path: "sites[1].federationRoute",
+      message: /site dr is a second federation route \(site hq is the first\)/,
+      fixed: twoSites("federationRoute: true", "federationRoute: false", "sipDomains: [contoso.com]\nfederation: {sip: true}"),
+    },
+    {
+      title: "federation with two sites and no route",
+      yaml: twoSites("region: westeurope", "region: northeurope", "sipDomains: [contoso.com]\nfederation: {publicIm: [skype]}"),
+      path: "sites",
+      message: /federation is enabled but no site is the federation route/,
+      fixed: twoSites("region: westeurope", "federationRoute: true", "sipDomains: [contoso.com]\nfederation: {publicIm: [skype]}"),
+    },
+  ],
+  "FED-02": [
+    {
+      title: "XMPP for a domain that is not a SIP domain",
+      yaml: "sipDomains: [contoso.com]\nfederation: {xmpp: {domains: [fabrikam.com]}}\n",
+      path: "federation.xmpp.domains[0]",
+      message: /XMPP domain fabrikam.com is not one of the SIP domains/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {xmpp: {domains: [contoso.com]}}\n",
+    },
+  ],
+  "FED-03": [
+    {
+      title: "AOL public IM connectivity",
+      yaml: "sipDomains: [contoso.com]\nfederation: {publicIm: [aol]}\n",
+      path: "federation.publicIm",
+      severity: "warning",
+      message: /^aol: this public IM service ended in 2014.*client EKU/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {publicIm: [skype]}\n",
+    },
+    {
+      title: "Yahoo! public IM connectivity",
+      yaml: "sipDomains: [contoso.com]\nfederation: {publicIm: [yahoo]}\n",
+      path: "federation.publicIm",
+      severity: "warning",
+      message: /^yahoo: this public IM service ended in 2014; kept for planning only$/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {publicIm: [windows-live]}\n",
+    },
+  ],
+  "DNS-01": [
+    {
+      title: "an Edge service FQDN outside the SIP domains",
+      yaml: edge("{fqdns: {webConferencing: webcon.fabrikam.com}}"),
+      path: "sites[0].edge.fqdns.webConferencing",
+      message: /webcon.fabrikam.com is not in a SIP domain \(contoso.com\)/,
+      fixed: edge("{fqdns: {webConferencing: webcon.contoso.com}}"),
+    },
+  ],
+  "DNS-04": [
+    {
+      title: "an SRV target outside its domain (access FQDN outside the primary SIP domain)",
+      yaml: edge("{fqdns: {access: sip.fabrikam.com}}", "sipDomains: [contoso.com, fabrikam.com]"),
+      path: "sites[0].edge.fqdns.access",
+      message: /_sip._tls.contoso.com would point to sip.fabrikam.com, outside contoso.com/,
+      fixed: edge("{fqdns: {access: sip.fabrikam.com}}", "sipDomains: [fabrikam.com, contoso.com]"),
+    },
+    {
+      title: "access FQDN outside every SIP domain",
+      yaml: edge("{fqdns: {access: sip.fabrikam.com}}"),
+      path: "sites[0].edge.fqdns.access",
+      message: /outside contoso.com; an SRV target must be in the SRV record's own domain/,
+      also: ["DNS-01"],
+      fixed: edge("{fqdns: {access: edge.contoso.com}}"),
+    },
+  ],
+  "DNS-05": [
+    {
+      title: "Edge internal FQDN outside the internal and SIP domains",
+      yaml: edge("{fqdns: {internalPool: lsedge.fabrikam.net}}", "sipDomains: [contoso.com]\ninternalDomain: contoso.net"),
+      path: "sites[0].edge.fqdns.internalPool",
+      message: /lsedge.fabrikam.net is neither in the internal domain contoso.net nor in a SIP domain/,
+      fixed: edge("{fqdns: {internalPool: lsedge.contoso.net}}", "sipDomains: [contoso.com]\ninternalDomain: contoso.net"),
+    },
+  ],
+  "DNS-08": [
+    {
+      title: "external web services FQDN outside the SIP domains",
+      yaml: site("frontEndPool: {externalWebFqdn: webext.contoso.org}"),
+      path: "sites[0].frontEndPool.externalWebFqdn",
+      message: /webext.contoso.org is published by the reverse proxy but is not in a SIP domain/,
+      fixed: site("frontEndPool: {externalWebFqdn: webext2.contoso.com}"),
+    },
+    {
+      title: "Office Web Apps FQDN outside the SIP domains",
+      yaml: site("reverseProxy: {officeWebApps: {fqdn: owa.contoso.org}}"),
+      path: "sites[0].reverseProxy.officeWebApps.fqdn",
+      message: /owa.contoso.org is published by the reverse proxy/,
+      fixed: site("reverseProxy: {officeWebApps: {fqdn: owa.contoso.com}}"),
+    },
+  ],
+  "DNS-09": [
+    {
+      title: "two meet URLs for one SIP domain",
+      yaml: site("reverseProxy: {simpleUrls: {meet: [meet.contoso.com, meet2.contoso.com]}}"),
+      path: "sites[0].reverseProxy.simpleUrls.meet",
+      message: /SIP domain contoso.com has 2 meet URLs; give exactly one per SIP domain/,
+      fixed: site("reverseProxy: {simpleUrls: {meet: [meet2.contoso.com]}}"),
+    },
+    {
+      title: "no meet URL for a sub-domain SIP domain (meet URLs belong to the most specific SIP domain)",
+      yaml: site("reverseProxy: {simpleUrls: {meet: [meet.contoso.com, meet2.contoso.com]}}", "sipDomains: [contoso.com, sub.contoso.com]"),
+      path: "sites[0].reverseProxy.simpleUrls.meet",
+      count: 2,
+      message: /SIP domain contoso.com has 2 meet URLs/,
+      fixed: site("reverseProxy: {simpleUrls: {meet: [meet.contoso.com, meet.sub.contoso.com]}}", "sipDomains: [contoso.com, sub.contoso.com]"),
+    },
+    {
+      title: "simple URLs on a site that is not the primary one",
+      yaml: twoSites("region: westeurope", "reverseProxy: {simpleUrls: {dialin: dialin.contoso.com}}"),
+      path: "sites[1].reverseProxy.simpleUrls.dialin",
+      message: /simple URLs are organisation-wide and published at the primary site; remove dialin.contoso.com from site dr/,
+      fixed: twoSites("reverseProxy: {simpleUrls: {dialin: dialin.contoso.com}}", "region: westeurope"),
+    },
+    {
+      title: "dial-in URL outside the SIP domains",
+      yaml: site("reverseProxy: {simpleUrls: {dialin: dialin.contoso.org}}"),
+      path: "sites[0].reverseProxy.simpleUrls.dialin",
+      message: /dial-in URL dialin.contoso.org is not in a SIP domain/,
+      fixed: site("reverseProxy: {simpleUrls: {dialin: dialin.contoso.com}}"),
+    },
+  ],
+  "DNS-10": [
+    {
+      title: "internal web FQDN equal to the external one (reported at the field written)",
+      yaml: site("frontEndPool: {internalWebFqdn: webext.contoso.com}"),
+      path: "sites[0].frontEndPool.internalWebFqdn",
+      message: /external web services FQDN webext.contoso.com equals the internal one/,
+      fixed: site("frontEndPool: {internalWebFqdn: webint.contoso.com}"),
+    },
+    {
+      title: "two pools with the same external web FQDN",
+      yaml: twoSites("region: westeurope", "frontEndPool: {externalWebFqdn: webext.contoso.com}"),
+      path: "sites[1].frontEndPool.externalWebFqdn",
+      message: /external web services FQDN webext.contoso.com is already used at sites\[0\].frontEndPool.externalWebFqdn/,
+      fixed: twoSites("region: westeurope", "frontEndPool: {externalWebFqdn: webext2.contoso.com}"),
+    },
+    {
+      title: "two pools with the same internal web FQDN",
+      yaml: twoSites("region: westeurope", "frontEndPool: {internalWebFqdn: pool01.contoso.com}"),
+      path: "sites[1].frontEndPool.internalWebFqdn",
+      message: /internal web services FQDN pool01.contoso.com is already used at sites\[0\].frontEndPool.internalWebFqdn/,
+      fixed: twoSites("region: westeurope", "frontEndPool: {internalWebFqdn: web-dr.contoso.com}"),
+    },
+  ],
+  "CERT-04": [
+    {
+      title: "wildcard Edge FQDN",
+      yaml: edge('{fqdns: {access: "*.contoso.com"}}'),
+      path: "sites[0].edge.fqdns.access",
+      message: /"\*.contoso.com": wildcard names are not supported for Edge FQDNs/,
+      fixed: edge('{fqdns: {access: "sip.contoso.com"}}'),
+    },
+    {
+      title: "wildcard meet URL",
+      yaml: site('reverseProxy: {simpleUrls: {meet: ["*.contoso.com"]}}'),
+      path: "sites[0].reverseProxy.simpleUrls.meet[0]",
+      message: /wildcard names are not supported/,
+      fixed: site('reverseProxy: {simpleUrls: {meet: ["meet.contoso.com"]}}'),
+    },
+  ],
+  "CERT-06": [
+    {
+      title: "internal pool FQDN equal to an external FQDN (not also reported as a duplicate name)",
+      yaml: edge("{fqdns: {internalPool: webcon.contoso.com}}"),
+      path: "sites[0].edge.fqdns.internalPool",
+      message: /the internal pool FQDN webcon.contoso.com equals the external FQDN at sites\[0\].edge.fqdns.webConferencing/,
+      fixed: edge("{fqdns: {internalPool: edgeint.contoso.com}}"),
+    },
+  ],
+  "HLB-12": [
+    {
+      title: "single-IP hardware-load-balanced pool with an A/V VIP",
+      yaml: edge("{ipMode: single, servers: 2, loadBalancing: hardware, vips: {access: 131.107.155.10, av: 131.107.155.30}}"),
+      path: "sites[0].edge.vips.av",
+      message: /single-IP mode has one external VIP \(vips.access\); remove vips.av/,
+      fixed: edge("{ipMode: single, servers: 2, loadBalancing: hardware, vips: {access: 131.107.155.10}}"),
+    },
+  ],
+  "DIR-01": [
+    {
+      title: "Director pool with loadBalancing: dns",
+      yaml: site("director: {servers: 2, loadBalancing: dns}"),
+      path: "sites[0].director.loadBalancing",
+      message: /a Director pool needs a hardware load balancer for web services: use "dns-hlb" or "hlb"/,
+      fixed: site("director: {servers: 2, loadBalancing: dns-hlb}"),
+    },
+    {
+      title: "a single Director with a VIP",
+      yaml: site("director: {servers: [{name: dir01}], vip: 192.168.10.30}"),
+      path: "sites[0].director.vip",
+      message: /a single Director has no load balancer VIP/,
+      fixed: site("director: {servers: [{name: dir01}, {name: dir02}], vip: 192.168.10.30}"),
+    },
+    {
+      title: "a single Director with a load balancer",
+      yaml: site("director: {servers: 1, loadBalancing: hlb}"),
+      path: "sites[0].director.loadBalancing",
+      message: /a single Director is not load balanced/,
+      fixed: site("director: {servers: 2, loadBalancing: hlb}"),
+    },
+  ],
+  "RP-06": [
+    {
+      title: "reverse proxy external subnet overlapping the internal perimeter",
+      yaml: site("network: {reverseProxyExternal: 172.25.33.128/25}"),
+      path: "sites[0].network.reverseProxyExternal",
+      message: /reverse proxy external 172.25.33.128\/25 overlaps perimeter internal 172.25.33.0\/24/,
+      fixed: site("network: {reverseProxyExternal: 10.45.17.0/24}"),
+    },
+  ],
+  "RP-08": [
+    {
+      title: "autodiscover over HTTP",
+      yaml: site("reverseProxy: {autodiscover: http}", "sipDomains: [contoso.com]\nmobility: true"),
+      path: "sites[0].reverseProxy.autodiscover",
+      severity: "warning",
+      message: /autodiscover over HTTP is unencrypted and not recommended/,
+      fixed: site("reverseProxy: {autodiscover: https}", "sipDomains: [contoso.com]\nmobility: true"),
+    },
+  ],
+  "LAB-ADDR-01": [
+    {
+      title: "an address outside its subnet",
+      yaml: natServer("172.25.34.10"),
+      path: "sites[0].edge.servers[0].internal.address",
+      message: /lsedge internal address 172.25.34.10 lies outside 172.25.33.0\/24 \(sites\[0\].network.perimeterInternal\)$/,
+      fixed: natServer("172.25.33.11"),
+    },
+    {
+      title: "auto-numbered addresses that do not fit the subnet",
+      yaml: site("network: {perimeterInternal: 172.25.33.0/29}"),
+      path: "sites[0].edge.servers",
+      count: 2, // the Edge internal address and the reverse proxy internal address
+      message: /lsedge internal address 172.25.33.10 \(auto-numbered\) lies outside 172.25.33.0\/29.*use a larger subnet or give addresses explicitly/,
+      fixed: site("network: {perimeterInternal: 172.25.33.0/26}"),
+    },
+  ],
+  "LAB-ADDR-02": [
+    {
+      title: "an address used twice",
+      yaml: avAddress("10.45.16.20"),
+      path: "sites[0].edge.servers[0].external.av.address",
+      message: /10.45.16.20 is used twice: site hq: lsedge Web Conferencing Edge address \(sites\[0\].edge.servers\[0\].external.webConferencing.address\) and site hq: lsedge A\/V Edge address/,
+      fixed: avAddress("10.45.16.30"),
+    },
+    {
+      title: "a Director address equal to the Front End pool address",
+      yaml: site("frontEndPool: {address: 192.168.10.20}\ndirector: {servers: [{address: 192.168.10.20}]}"),
+      path: "sites[0].director.servers[0].address",
+      message: /192.168.10.20 is used twice: site hq: Front End pool/,
+      fixed: site("frontEndPool: {address: 192.168.10.20}\ndirector: {servers: [{address: 192.168.10.21}]}"),
+    },
+  ],
+  "LAB-ADDR-03": [
+    ...["10.45.16.0", "10.45.16.1", "10.45.16.2", "10.45.16.3", "10.45.16.255"].map(
+      (ip): Violation => ({
+        title: `Azure-reserved address ${ip}`,
+        yaml: avAddress(ip),
+        path: "sites[0].edge.servers[0].external.av.address",
+        message: new RegExp(`A/V Edge address ${ip.replace(/\./g, "\\.")} is reserved by Azure \\(first four and last address of the subnet\\)`),
+        fixed: avAddress("10.45.16.4"),
+      }),
+    ),
+    {
+      title: "Azure-reserved broadcast address of a /26 internal network",
+      yaml: site("network: {internalNetworks: [192.168.10.0/26]}\nfrontEndPool: {address: 192.168.10.63}"),
+      path: "sites[0].frontEndPool.address",
+      message: /Front End pool pool01.contoso.com 192.168.10.63 is reserved by Azure/,
+      fixed: site("network: {internalNetworks: [192.168.10.0/26]}\nfrontEndPool: {address: 192.168.10.62}"),
+    },
+  ],
+  "LAB-NAME-01": [
+    {
+      title: "Front End pool named like the Edge pool",
+      yaml: site("frontEndPool: {fqdn: lsedge.contoso.com}"),
+      path: "sites[0].frontEndPool.fqdn",
+      message: /Front End pool FQDN lsedge.contoso.com is already used \(Edge internal pool FQDN at sites\[0\].edge.fqdns.internalPool\)/,
+      fixed: site("frontEndPool: {fqdn: fepool.contoso.com}"),
+    },
+    {
+      title: "two sites with the same access FQDN",
+      yaml: twoSites("region: westeurope", "edge: {fqdns: {access: sip.contoso.com}}"),
+      path: "sites[1].edge.fqdns.access",
+      message: /Edge external FQDN sip.contoso.com is already used \(Edge external FQDN at sites\[0\].edge.fqdns.access\)/,
+      fixed: twoSites("region: westeurope", "edge: {fqdns: {access: sip2.contoso.com}}"),
+    },
+    {
+      title: "two Edge Servers with the same name",
+      yaml: edge("{loadBalancing: dns, servers: [{name: edge01}, {name: edge01}]}"),
+      path: "sites[0].edge.servers[1].name",
+      message: /Edge Server FQDN edge01.contoso.com is already used \(Edge Server FQDN at sites\[0\].edge.servers\[0\].name\)/,
+      fixed: edge("{loadBalancing: dns, servers: [{name: edge01}, {name: edge02}]}"),
+    },
+    {
+      title: "a SIP domain listed twice (names are case-insensitive)",
+      yaml: "sipDomains: [contoso.com, Contoso.COM]\n",
+      path: "sipDomains[1]",
+      message: /^SIP domain contoso.com is listed twice \(first at sipDomains\[0\]\)$/,
+      fixed: "sipDomains: [contoso.com, fabrikam.com]\n",
+    },
+    {
+      title: "two sites with the same name",
+      yaml: twoSites("region: westeurope", "region: westeurope").replace("name: dr", "name: hq"),
+      path: "sites[1].name",
+      message: /^site name hq is listed twice/,
+      fixed: twoSites("region: westeurope", "region: westeurope"),
+    },
+    {
+      title: "an XMPP domain listed twice",
+      yaml: "sipDomains: [contoso.com]\nfederation: {xmpp: {domains: [contoso.com, contoso.com]}}\n",
+      path: "federation.xmpp.domains[1]",
+      message: /XMPP domain contoso.com is listed twice/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {xmpp: {domains: [contoso.com]}}\n",
+    },
+    {
+      title: "a single Edge named like the reverse proxy",
+      yaml: edge("{servers: [{name: rp01}]}"),
+      path: "sites[0].reverseProxy.name",
+      message: /reverse proxy FQDN rp01.contoso.com is already used \(Edge Server FQDN at sites\[0\].edge.servers\[0\].name\)/,
+      fixed: edge("{servers: [{name: edge01}]}"),
+    },
+  ],
+  "LAB-NET-01": [
+    {
+      title: "a /30 subnet",
+      yaml: site("network: {perimeterInternal: 172.25.33.0/30}"),
+      path: "sites[0].network.perimeterInternal",
+      message: /"172.25.33.0\/30": use a prefix between \/8 and \/29/,
+      fixed: site("network: {perimeterInternal: 172.25.33.0/24}"),
+    },
+    {
+      title: "a /7 internal network",
+      yaml: site("network: {internalNetworks: [10.0.0.0/7]}"),
+      path: "sites[0].network.internalNetworks[0]",
+      message: /use a prefix between \/8 and \/29/,
+      fixed: site("network: {internalNetworks: [192.168.10.0/24]}"),
+    },
+  ],
+  "LAB-NET-02": [
+    {
+      title: "overlapping sites",
+      yaml: twoSites("region: westeurope", "network: {perimeterExternal: 10.45.16.128/25}"),
+      path: "sites[1].network.perimeterExternal",
+      message: /perimeter external 10.45.16.128\/25 of site dr overlaps perimeter external 10.45.16.0\/24 of site hq/,
+      fixed: twoSites("region: westeurope", "network: {perimeterExternal: 10.45.99.128/25}"),
+    },
+  ],
+  "LAB-SEC-01": [
+    {
+      title: "administration from 0.0.0.0/0",
+      yaml: "sipDomains: [contoso.com]\nlab: {adminSourceCidr: 0.0.0.0/0}\n",
+      path: "lab.adminSourceCidr",
+      message: /0.0.0.0\/0 is too broad for RDP\/SSH administration/,
+      fixed: "sipDomains: [contoso.com]\nlab: {adminSourceCidr: 203.0.113.0/24}\n",
+    },
+    {
+      title: "administration from a /8",
+      yaml: "sipDomains: [contoso.com]\nlab: {adminSourceCidr: 10.0.0.0/8}\n",
+      path: "lab.adminSourceCidr",
+      message: /too broad.*a \/16 or narrower/,
+      fixed: "sipDomains: [contoso.com]\nlab: {adminSourceCidr: 10.1.0.0/16}\n",
+    },
+    {
+      title: "administration source that is not a CIDR block",
+      yaml: 'sipDomains: [contoso.com]\nlab: {adminSourceCidr: "Internet"}\n',
+      path: "lab.adminSourceCidr",
+      message: /"Internet" is not an IPv4 CIDR block/,
+      fixed: "sipDomains: [contoso.com]\nlab: {adminSourceCidr: 203.0.113.7/32}\n",
+    },
+  ],
+  "LAB-VER-01": [
+    {
+      title: "XMPP on sfb2019",
+      yaml: "product: sfb2019\nsipDomains: [contoso.com]\nfederation: {xmpp: true}\n",
+      path: "federation.xmpp",
+      message: /XMPP federation is not available in Skype for Business Server 2019/,
+      fixed: "product: sfb2015\nsipDomains: [contoso.com]\nfederation: {xmpp: true}\n",
+    },
+  ],
+  "LAB-MODE-01": [
+    {
+      title: "test client in internet mode",
+      yaml: "sipDomains: [contoso.com]\nlab: {mode: internet, testClient: true}\n",
+      path: "lab.testClient",
+      message: /the test client needs the simulated Internet of mode: closed/,
+      fixed: "sipDomains: [contoso.com]\nlab: {mode: closed, testClient: true}\n",
+    },
+  ],
+};
+
+const rulesOf = (result: LoadResult) => [...new Set(result.problems.map((p) => p.rule))].sort();
+const show = (p: Problem) => `[${p.rule}] ${p.path}: ${p.message}`;
+
+describe.each(Object.entries(CASES) as [CheckedRule, readonly Violation[]][])("%s", (rule, cases) => {
+  describe.each(cases.map((c) => [c.title, c] as const))("%s", (_title, c) => {
+    test("is reported with its rule id, path, severity and message, and nothing unrelated", () => {
+      const result = load(c.yaml);
+      const hits = result.problems.filter((p) => p.rule === rule);
+      expect(hits.map(show)).toHaveLength(c.count ?? 1);
+      const hit = hits.find((p) => p.path === c.path);
+      expect(hit ?? hits.map(show)).toMatchObject({ path: c.path, severity: c.severity ?? "error", file: "test.yaml" });
+      expect(hit!.message).toMatch(c.message);
+      expect(hit!.line).toBeGreaterThan(0);
+      expect(hit!.column).toBeGreaterThan(0);
+      expect(rulesOf(result)).toEqual([rule, ...(c.also ?? [])].sort());
+      expect(result.ok).toBe((c.severity ?? "error") === "warning" && !c.also?.length);
+    });
+
+    test("is not reported once the input is corrected", () => {
+      const result = load(c.fixed);
+      expect(result.problems.filter((p) => p.rule === rule || p.severity === "error").map(show)).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.plan).toBeDefined();
+    });
+  });
+});
+
+describe("rule coverage", () => {
+  const catalogue = (Object.keys(RULES) as RuleId[]).filter((id) => id !== "SCHEMA");
+  const checked = new Set<string>(RULE_CHECKS.flatMap((c) => c.rules));
+
+  test("every rule of the catalogue has at least one violating scenario in this file", () => {
+    const tested = Object.entries(CASES)
+      .filter(([, cases]) => cases.length > 0)
+      .map(([id]) => id);
+    expect(tested.sort()).toEqual([...catalogue].sort());
+  });
+
+  test("every rule of the catalogue is listed in RULE_CHECKS, except the rules the schema enforces", () => {
+    expect(catalogue.filter((id) => !checked.has(id)).sort()).toEqual(["CERT-04", "LAB-NET-01", "LB-07"]);
+    expect(catalogue.filter((id) => !checked.has(id) && !SCHEMA_RULES.includes(id))).toEqual([]);
+    expect([...checked, ...SCHEMA_RULES].filter((id) => !(id in RULES))).toEqual([]);
+  });
+
+  test("each schema rule is reported while parsing (no resolved scenario)", () => {
+    expect(SCHEMA_RULES.filter((id) => !CASES[id as CheckedRule].some((c) => load(c.yaml).scenario === undefined))).toEqual([]);
+  });
+
+  test("each RULE_CHECKS entry reports only the rules it lists", () => {
+    const unlisted: string[] = [];
+    for (const c of Object.values(CASES).flat()) {
+      const scenario = load(c.yaml).scenario;
+      if (!scenario) continue;
+      for (const check of RULE_CHECKS) {
+        for (const f of check.check(scenario)) if (!(check.rules as readonly string[]).includes(f.rule)) unlisted.push(`${f.rule} from check [${check.rules.join(", ")}]`);
+      }
+    }
+    expect(unlisted).toEqual([]);
+  });
+});
