@@ -345,7 +345,7 @@ function resolveReverseProxy(
   const rp = `${path}.reverseProxy`;
   const stride = strideFor(edge.vips ? edge.servers.length + 1 : edge.servers.length);
   const offset = edgeOffset(3, 0, stride); // the block after the three Edge service blocks: .40 for small pools
-  const name = r.name === "rp01" && ctx.index > 0 ? `${ctx.name}rp01` : r.name;
+  const name = r.name ?? siteLabel(ctx, "rp01", "rp01");
   const meetPath = `${rp}.simpleUrls.meet`;
   // Simple URLs are organisation-wide (DNS-09): the primary site publishes them. Values given on another site are
   // kept so that the DNS-09 check can report them.
@@ -363,7 +363,7 @@ function resolveReverseProxy(
       ? undefined
       : {
           fqdn: pick(owa === true ? undefined : owa.fqdn, `${owaPath}.fqdn`, () => `officewebapps01.${primaryDomain}`),
-          address: pick(owa === true ? undefined : owa.address, `${owaPath}.address`, () => hostAt(network.internalNetworks[0].value, 50)),
+          address: pick(owa === true ? undefined : owa.address, `${owaPath}.address`, () => hostAt(network.internalNetworks[0].value, 25)),
         };
   return {
     path: rp,

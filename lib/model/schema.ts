@@ -202,8 +202,8 @@ export const DirectorSchema = z.strictObject({
 });
 
 export const ReverseProxySchema = z.strictObject({
-  /** Computer name. @default rp01 */
-  name: HostLabel.default("rp01"),
+  /** Computer name. @default rp01 (site k: <site>rp01) */
+  name: HostLabel.optional(),
   /** Private address of the external interface. @default .40 of the reverse-proxy external subnet */
   externalAddress: Ipv4.optional(),
   /** Public listener address (NATed to the external address). @default .40 of the public range */
@@ -218,7 +218,7 @@ export const ReverseProxySchema = z.strictObject({
       dialin: Fqdn.optional(),
     })
     .default({}),
-  /** Publish an Office Web Apps Server (443 -> 443, RP-02). `true` uses officewebapps01.<primary SIP domain> at .50 of the first internal network. */
+  /** Publish an Office Web Apps Server (443 -> 443, RP-02). `true` uses officewebapps01.<primary SIP domain> at .25 of the first internal network (between the Front End pool at .20 and the Directors from .30). */
   officeWebApps: z.union([z.boolean(), z.strictObject({ fqdn: Fqdn.optional(), address: Ipv4.optional() })]).default(false),
   /** How lyncdiscover is published: "https" (recommended) or "http" (RP-08). @default "https" */
   autodiscover: z.enum(["https", "http"]).default("https"),

@@ -185,3 +185,32 @@ describe("determinism", () => {
     expect(a.length).toBeGreaterThan(1000);
   });
 });
+
+describe("defaults that must not collide", () => {
+  test("an explicit reverse proxy name on a later site is kept; the default there is <site>rp01", () => {
+    const plan = planOf(`
+id: names
+sipDomains: [contoso.com]
+sites:
+  - name: hq
+  - name: dr
+    reverseProxy: { name: proxy2 }
+  - name: emea
+`);
+    expect(plan.servers.filter((s) => s.role === "reverse-proxy").map((s) => s.name)).toEqual(["rp01", "proxy2", "emearp01"]);
+  });
+  test("a large Director pool does not run into the Office Web Apps default address", () => {
+    const plan = planOf(`
+id: big-director
+sipDomains: [contoso.com]
+sites:
+  - name: hq
+    director: { servers: 24, loadBalancing: hlb }
+    reverseProxy: { officeWebApps: true }
+`);
+    const owa = plan.publishingRules.find((r) => r.publicName.startsWith("officewebapps01"))!.target.ip;
+    const directors = plan.servers.filter((s) => s.role === "director").map((s) => s.interfaces[0].addresses[0].ip);
+    expect(directors).toHaveLength(24);
+    expect(directors).not.toContain(owa);
+  });
+});
