@@ -5,16 +5,22 @@
 import { Command, CommanderError } from "commander";
 import type { CommandContext, Io } from "./commands/context";
 import { registerChecklist } from "./commands/checklist";
+import { registerDiff } from "./commands/diff";
+import { registerInit } from "./commands/init";
 import { registerPlan } from "./commands/plan";
 import { registerValidate } from "./commands/validate";
 import { registerWorksheets } from "./commands/worksheets";
 
 export type { Io } from "./commands/context";
 
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
+};
 
 /** Subcommands in the order `edge-lab --help` lists them. */
-const COMMANDS = [registerValidate, registerPlan, registerWorksheets, registerChecklist];
+const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerChecklist, registerDiff];
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;

@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { checkbox, confirm, input, number, select } from "@inquirer/prompts";
+import { formatProblem, idFromFileName } from "../../lib/model/load";
+import {
+  applicableSections,
+  collectList,
+  InitError,
+  nextSteps,
+  presetsFromFlags,
+  renderScenarioYaml,
+  runWizard,
+  type InitFlags,
+  type Prompter,
+} from "../../lib/init";
+import type { RegisterCommand } from "./context";
+
+interface InitOptions extends InitFlags {
+  readonly yes?: boolean;
+  readonly force?: boolean;
+}
+
+/** Asks through @inquirer/prompts; input, number and checkbox answers are refused in place by `validate`. */
+const inquirerPrompter: Prompter = {
+  async ask(spec) {
+    const message = spec.message;
+    const choices = spec.choices ?? [];
+    switch (spec.kind) {
+      case "select":
+        return select({ message, choices: choices.map((c) => ({ value: c.value, name: c.name, disabled: c.disabled ?? false })), default: spec.default });
+      case "confirm":
+        return confirm({ message, default: spec.default === true });
+      case "number":
+        return number({ message, default: Number(spec.default), validate: (v) => spec.validate(v) });
+      case "checkbox": {
+        const checked = new Set(spec.default as readonly string[]);
+        return checkbox({
+          message,
+          choices: choices.map((c) => ({ value: c.value, name: c.name, ...(c.short ? { short: c.short } : {}), checked: !c.disabled && checked.has(String(c.value)), disabled: c.disabled ?? false })),
+          validate: (items) => spec.validate(items.map((i) => i.value)),
+        });
+      }
+      default:
+        return input({ message, default: String(spec.default), validate: (v) => spec.validate(v) });
+    }
+  },
+};
+
+const exists = (file: string) => existsSync(file);
+
+export const registerInit: RegisterCommand = (program, { io, setExitCode }) => {
+  program
+    .command("init")
+    .description("walk Microsoft's Edge planning flowchart and write a validated, commented scenario file")
+    .argument("[file]", "scenario file to write (default: scenarios/<id>.yaml, which `npm run synth` picks up)")
+    .option("--product <product>", "lync2013 | sfb2015 | sfb2019")
+    .option("--servers <count>", "1 = one Edge Server; 2-12 = an Edge pool (high availability)")
+    .option("--load-balancing <type>", "pool load balancing: dns | hardware (hardware implies public IPs)")
+    .option("--addressing <type>", "external addresses: nat (private IPs behind NAT) | public")
+    .option("--federation <kinds>", "sip, pic (public IM connectivity), xmpp, or none; comma list or repeated", collectList)
+    .option("--pic-providers <providers>", "skype, windows-live, aol, yahoo; comma list or repeated", collectList)
+    .option("--mobility", "mobility (lyncdiscover through the reverse proxy)")
+    .option("--no-mobility", "no mobility")
+    .option("--sites <names>", "data centers with an Edge deployment, e.g. hq,dr", collectList)
+    .option("--federation-route <site>", "the site whose Edge is the federation route (FED-01)")
+    .option("--sip-domain <domain>", "SIP domain, primary first; comma list or repeated", collectList)
+    .option("--perimeter-external <cidr>", "Edge external subnet (NAT), one per site; comma list", collectList)
+    .option("--perimeter-internal <cidr>", "Edge internal subnet, one per site; comma list", collectList)
+    .option("--public-range <cidr>", "public address range, one per site; comma list", collectList)
+    .option("--internal-network <cidr>", "internal network of the Lync servers, one per site; comma list", collectList)
+    .option("--id <id>", "scenario id (default: the file name, else <SIP domain label>-edge)")
+    .option("-y, --yes", "never prompt: take the default for every answer not given as a flag")
+    .option("--force", "overwrite an existing file")
+    .action(async (file: string | undefined, options: InitOptions) => {
+      const fail = (text: string) => {
+        io.err(`edge-lab init: ${text}\n`);
+        setExitCode(1);
+      };
+      let presets;
+      try {
+        presets = presetsFromFlags(options);
+      } catch (e) {
+        if (e instanceof InitError) return fail(e.message);
+        throw e;
+      }
+      if (file !== undefined && exists(file) && !options.force) return fail(`${file} already exists; use --force to overwrite it`);
+      if (file !== undefined && presets.id === undefined) presets = { ...presets, id: idFromFileName(file) };
+      const interactive = !options.yes;
+      if (interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {
+        return fail("no terminal to ask the questions on; pass --yes to take the defaults for every answer not given as a flag (see edge-lab init --help)");
+      }
+
+      let outcome;
+      try {
+        outcome = await runWizard({ presets, prompter: interactive ? inquirerPrompter : undefined, report: io.err });
+      } catch (e) {
+        if ((e as Error).name === "ExitPromptError") {
+          io.err("edge-lab init: cancelled; nothing written\n");
+          setExitCode(130);
+          return;
+        }
+        throw e;
+      }
+      if (!outcome.ok) {
+        io.err("edge-lab init: refused, nothing written:\n");
+        for (const m of outcome.messages) io.err(`${m}\n`);
+        if (file !== undefined && options.id === undefined && outcome.result?.problems.some((p) => p.path === "id")) {
+          io.err(`(the id "${presets.id}" comes from the file name; give --id or rename the file)\n`);
+        }
+        setExitCode(1);
+        return;
+      }
+      const { answers, result } = outcome;
+      const target = file ?? join("scenarios", `${answers.id}.yaml`);
+      if (exists(target) && !options.force) return fail(`${target} already exists; use --force to overwrite it`);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, renderScenarioYaml(answers), { encoding: "utf8", flag: options.force ? "w" : "wx" });
+
+      // Warnings (LB-09, FED-03, ...): their line numbers point into the file just written.
+      for (const p of result.problems) io.err(formatProblem({ ...p, file: target }) + "\n");
+      const lines = [
+        `Wrote ${target} (scenario ${answers.id}).`,
+        "",
+        "Microsoft's planning sections that apply:",
+        ...applicableSections(answers).map((s) => `  - ${s.title}: ${s.why}`),
+        "",
+        "Next:",
+        ...nextSteps(target, answers.id, process.cwd()).map((c) => `  ${c}`),
+      ];
+      io.out(lines.join("\n") + "\n");
+    });
+};

@@ -1,0 +1,245 @@
+/**
+ * From `edge-lab init` answers to a scenario: the scenario object, the commented YAML file, the model's verdict,
+ * Microsoft's planning sections that apply and the commands to run next. Pure: no I/O.
+ */
+import { relative, resolve, sep } from "node:path";
+import { Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
+import { loadScenarioText, type LoadResult } from "../model/load";
+import type { InitAnswers, SiteRanges } from "./flowchart";
+
+/** Microsoft's planning sections for the five Edge scenarios ("Scenarios for external user access"). */
+export const SCENARIO_SECTIONS = {
+  1: "Single consolidated Edge with private IP addresses and NAT",
+  2: "Single consolidated Edge with public IP addresses",
+  3: "Scaled consolidated Edge, DNS load balancing with private IP addresses using NAT",
+  4: "Scaled consolidated Edge, DNS load balancing with public IP addresses",
+  5: "Scaled consolidated Edge with hardware load balancers",
+} as const;
+
+export interface Section {
+  readonly title: string;
+  readonly why: string;
+}
+
+const isHardware = (a: InitAnswers) => a.loadBalancing === "hardware";
+/** Hardware load balancing implies public addresses (LB-02). */
+export const externalAddressing = (a: InitAnswers): "nat" | "public" => a.addressing ?? (isHardware(a) ? "public" : "nat");
+
+/** Microsoft scenario number (1-5) of the Edge every site gets; the same decision as the model's plan. */
+export function microsoftScenario(a: InitAnswers): 1 | 2 | 3 | 4 | 5 {
+  if (isHardware(a)) return 5;
+  const nat = externalAddressing(a) === "nat";
+  if (a.servers <= 1) return nat ? 1 : 2;
+  return nat ? 3 : 4;
+}
+
+/** The site that is the federation route: the chosen one, else the first site when any federation is on. */
+export function federationRouteOf(a: InitAnswers): string | undefined {
+  return a.federationRoute ?? (a.federation.length > 0 ? a.sites[0] : undefined);
+}
+
+/** Microsoft's planning sections (and edge-lab's own notes) that apply to the answers. */
+export function applicableSections(a: InitAnswers): Section[] {
+  const n = microsoftScenario(a);
+  const out: Section[] = [
+    {
+      title: SCENARIO_SECTIONS[n],
+      why:
+        n === 5
+          ? `an Edge pool of ${a.servers} with hardware load balancers; public IP addresses only (LB-02)`
+          : `${a.servers === 1 ? "one Edge Server" : `an Edge pool of ${a.servers} with DNS load balancing`}, ${externalAddressing(a) === "nat" ? "private IP addresses behind NAT" : "public IP addresses"}`,
+    },
+  ];
+  const route = federationRouteOf(a);
+  if (a.federation.includes("sip")) out.push({ title: "Federation: SIP federation", why: `partners reach the Access Edge of ${route} on port 5061 (FED-01)` });
+  if (a.federation.includes("pic")) out.push({ title: "Federation: public IM connectivity", why: `providers: ${a.picProviders.join(", ")}` });
+  if (a.federation.includes("xmpp")) out.push({ title: "Federation: XMPP", why: `the XMPP gateway runs on the federation-route Edge (${route}, FED-02)` });
+  if (a.mobility) out.push({ title: "Mobility", why: "lyncdiscover / lyncdiscoverinternal records and reverse proxy publishing" });
+  out.push({ title: "Reverse proxy", why: "publishes the external web services, meet and dial-in simple URLs" + (a.mobility ? " and lyncdiscover" : "") });
+  if (a.sites.length > 1) {
+    out.push({
+      title: "Several sites",
+      why: `${a.sites.join(", ")} each get the same Edge topology${route ? `; only ${route} is the federation route (FED-01)` : ""}`,
+    });
+  }
+  return out;
+}
+
+/** The scenario object (the file's content), with every choice explicit. */
+export function answersToScenario(a: InitAnswers): Record<string, unknown> {
+  const scenarioNo = microsoftScenario(a);
+  const addressing = externalAddressing(a);
+  const route = federationRouteOf(a);
+  const title = a.sites.length > 1 ? `${SCENARIO_SECTIONS[scenarioNo]} at ${a.sites.length} sites` : SCENARIO_SECTIONS[scenarioNo];
+  const network = (r: SiteRanges) => ({
+    ...(r.perimeterExternal !== undefined ? { perimeterExternal: r.perimeterExternal } : {}),
+    perimeterInternal: r.perimeterInternal,
+    publicRange: r.publicRange,
+    internalNetworks: [r.internalNetwork],
+  });
+  return {
+    id: a.id,
+    title,
+    product: a.product,
+    sipDomains: [...a.sipDomains],
+    federation: {
+      sip: a.federation.includes("sip"),
+      publicIm: [...a.picProviders],
+      xmpp: a.federation.includes("xmpp"),
+    },
+    mobility: a.mobility,
+    sites: a.sites.map((name, i) => ({
+      name,
+      ...(route === name ? { federationRoute: true } : {}),
+      edge: {
+        servers: a.servers,
+        ...(a.loadBalancing !== undefined ? { loadBalancing: a.loadBalancing } : {}),
+        externalAddressing: addressing,
+      },
+      network: network(a.ranges[i]),
+    })),
+  };
+}
+
+const comment = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => (line ? ` ${line}` : ""))
+    .join("\n");
+
+function pairOf(map: unknown, key: string): Pair<Node, Node> | undefined {
+  if (!isMap(map)) return undefined;
+  return (map as YAMLMap<Node, Node>).items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+}
+
+/** Puts `above` on the line(s) before `key` and `trailing` after its value (scalars and flow sequences). */
+function note(map: unknown, key: string, above?: string, trailing?: string): void {
+  const pair = pairOf(map, key);
+  if (!pair) return;
+  if (above && pair.key) pair.key.commentBefore = comment(above);
+  if (trailing && pair.value && (isScalar(pair.value) || (isSeq(pair.value) && pair.value.flow))) pair.value.comment = comment(trailing);
+}
+
+function flow(map: unknown, key: string): void {
+  const value = pairOf(map, key)?.value;
+  if (isSeq(value)) value.flow = true;
+}
+
+/** The scenario as a commented YAML file; parsing it gives back exactly `answersToScenario(a)`. */
+export function renderScenarioYaml(a: InitAnswers): string {
+  const doc = new Document(answersToScenario(a));
+  const root = doc.contents;
+  const addressing = externalAddressing(a);
+  const route = federationRouteOf(a);
+  const dnsPool = a.servers > 1 && a.loadBalancing !== "hardware";
+
+  doc.commentBefore = comment(
+    [
+      `Edge scenario written by \`edge-lab init\`. Microsoft's planning sections that apply:`,
+      ...applicableSections(a).map((s) => `  - ${s.title}`),
+      "Check it with `npx edge-lab validate <file>`, see the plan with `npx edge-lab plan <file>`.",
+      "Fields not written here take their documented defaults (README, \"The scenario file\").",
+    ].join("\n"),
+  );
+
+  note(root, "id", "Stack id: the Terraform stack is `npx cdktf deploy <id>`.");
+  note(root, "product", undefined, "lync2013 | sfb2015 | sfb2019 (2019 has no XMPP, LAB-VER-01)");
+  flow(root, "sipDomains");
+  note(
+    root,
+    "sipDomains",
+    "SIP domains, primary first. Each adds certificate SANs, DNS records and a meet simple URL (DNS-09);\nservice FQDNs (sip., webcon., av.) and server names use the primary domain.",
+  );
+
+  const federation = pairOf(root, "federation")?.value;
+  note(
+    root,
+    "federation",
+    `Federation needs exactly one federation route (FED-01)${route ? `: site ${route}` : "; none is enabled"}.` +
+      (dnsPool && (a.federation.includes("pic") || a.federation.includes("xmpp"))
+        ? "\nLB-09: with DNS load balancing, public IM connectivity and XMPP do not fail over between pool members."
+        : ""),
+  );
+  note(federation, "sip", undefined, "Lync / OCS / Skype for Business / Office 365 partners, open partner discovery (port 5061)");
+  flow(federation, "publicIm");
+  note(federation, "publicIm", undefined, "skype | windows-live | aol | yahoo (AOL and Yahoo! ended in 2014, FED-03)");
+  note(
+    federation,
+    "xmpp",
+    undefined,
+    a.product === "sfb2019" ? "Skype for Business Server 2019 has no XMPP gateway (LAB-VER-01)" : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
+  );
+  note(root, "mobility", undefined, "lyncdiscover / lyncdiscoverinternal records, published by the reverse proxy");
+
+  note(
+    root,
+    "sites",
+    a.sites.length > 1
+      ? "One entry per data center; every site gets the same Edge topology. Site k's default ranges shift\nthe third octet by k; the sites' networks must not overlap (LAB-NET-02)."
+      : "One data center. Add sites (each with its own Edge) to plan several; their networks must not overlap (LAB-NET-02).",
+  );
+  const sites = pairOf(root, "sites")?.value;
+  if (isSeq(sites)) {
+    sites.items.forEach((site, i) => {
+      note(site, "federationRoute", undefined, "the organisation's only federation route (FED-01)");
+      const edge = pairOf(site, "edge")?.value;
+      note(edge, "servers", undefined, a.servers === 1 ? "single consolidated Edge (2-12 = Edge pool, LB-04 / LB-05)" : "Edge pool: 2-12 servers (LB-04 / LB-05)");
+      note(
+        edge,
+        "loadBalancing",
+        undefined,
+        a.loadBalancing === "hardware"
+          ? "hardware load balancer: VIPs at .10/.20/.30; public IPs only (LB-02); same on both sides (LB-01)"
+          : "DNS load balancing on both sides (LB-01); works with NAT (LB-02)",
+      );
+      note(
+        edge,
+        "externalAddressing",
+        undefined,
+        addressing === "nat"
+          ? "private external addresses, translated 1:1 to public ones (NAT-06); never NAT inside (NAT-01)"
+          : a.loadBalancing === "hardware"
+            ? "hardware load balancing needs public addresses (LB-02 / LB-03)"
+            : "routed public addresses in the public range (NET-11)",
+      );
+      const network = pairOf(site, "network")?.value;
+      note(
+        site,
+        "network",
+        i === 0
+          ? "Microsoft's example ranges by default. The perimeter subnets must be different networks (NET-04)."
+          : `Site ${a.sites[i]}: Microsoft's example ranges with the third octet shifted by ${i}.`,
+      );
+      note(network, "perimeterExternal", undefined, "Edge external interfaces (private, NATed)");
+      note(network, "perimeterInternal", undefined, "Edge internal interfaces; no default gateway (NET-03)");
+      note(
+        network,
+        "publicRange",
+        undefined,
+        addressing === "nat" ? "NAT mappings and the reverse proxy listener" : "Edge external interfaces, VIPs, reverse proxy listener",
+      );
+      flow(network, "internalNetworks");
+      note(network, "internalNetworks", undefined, "Front End pool and clients, via persistent routes (NET-03)");
+    });
+  }
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** Runs the rendered file through the real model (schema, rule checks, plan). */
+export function checkAnswers(a: InitAnswers): LoadResult {
+  return loadScenarioText(renderScenarioYaml(a));
+}
+
+/** The commands to run after writing `file` (relative to `cwd`). */
+export function nextSteps(file: string, id: string, cwd: string): string[] {
+  const rel = relative(cwd, resolve(cwd, file)) || file;
+  const shown = rel.startsWith("..") ? resolve(cwd, file) : rel;
+  const inScenarios = resolve(cwd, file).startsWith(resolve(cwd, "scenarios") + sep);
+  const env = inScenarios ? "" : `EDGE_LAB_SCENARIOS=${shown} `;
+  return [
+    `npx edge-lab validate ${shown}`,
+    `npx edge-lab plan ${shown}`,
+    `${env}npm run synth`,
+    `${env}npx cdktf deploy ${id}`,
+  ];
+}

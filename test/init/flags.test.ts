@@ -1,0 +1,194 @@
+/** `edge-lab init` driven by flags (in-process CLI): every path through the flowchart, rule refusals, no overwrite. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../../bin/cli";
+import { loadScenarioFile } from "../../lib/model/load";
+import type { Plan } from "../../lib/model/plan";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "edge-lab-init-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+let n = 0;
+/** Runs `init <new file> --yes <flags>`, expects success, and returns the plan of the written file. */
+async function initPlan(flags: string[]): Promise<{ plan: Plan; file: string; out: string; err: string }> {
+  const file = join(dir, `path-${++n}.yaml`);
+  const r = await cli(["init", file, "--yes", ...flags]);
+  if (r.code !== 0) throw new Error(`init ${flags.join(" ")} exited ${r.code}:\n${r.err}`);
+  const loaded = loadScenarioFile(file);
+  expect(loaded.problems.filter((p) => p.severity === "error")).toEqual([]);
+  expect((await cli(["validate", file])).code).toBe(0);
+  return { plan: loaded.plan!, file, out: r.out, err: r.err };
+}
+
+describe("every path through the flowchart, via flags", () => {
+  it.each([
+    ["single Edge, NAT", ["--servers", "1", "--addressing", "nat"], { microsoftScenario: 1, edgeServers: 1, loadBalancing: "none", externalAddressing: "nat" }],
+    ["single Edge, public IPs", ["--servers", "1", "--addressing", "public"], { microsoftScenario: 2, edgeServers: 1, loadBalancing: "none", externalAddressing: "public" }],
+    ["pool, DNS LB, NAT", ["--servers", "2", "--load-balancing", "dns", "--addressing", "nat"], { microsoftScenario: 3, edgeServers: 2, loadBalancing: "dns", externalAddressing: "nat" }],
+    ["pool, DNS LB, public IPs", ["--servers", "4", "--load-balancing", "dns", "--addressing", "public"], { microsoftScenario: 4, edgeServers: 4, loadBalancing: "dns", externalAddressing: "public" }],
+    ["pool, hardware LB", ["--servers", "3", "--load-balancing", "hardware"], { microsoftScenario: 5, edgeServers: 3, loadBalancing: "hardware", externalAddressing: "public" }],
+    ["pool of 12, hardware LB", ["--servers", "12", "--load-balancing", "hardware", "--addressing", "public"], { microsoftScenario: 5, edgeServers: 12, loadBalancing: "hardware", externalAddressing: "public" }],
+  ])("%s", async (_, flags, expected) => {
+    const { plan, out } = await initPlan(flags as string[]);
+    expect(plan.scenario.sites).toHaveLength(1);
+    expect(plan.scenario.sites[0]).toMatchObject({ ...(expected as object), federationRoute: true, primary: true });
+    expect(plan.scenario.sites[0].edgeTopology).toBe((expected as { edgeServers: number }).edgeServers > 1 ? "pool" : "single");
+    expect(out).toContain(`Microsoft's planning sections that apply:`);
+  });
+
+  it("prints the Microsoft section of the chosen topology and the next commands", async () => {
+    const { out, file, plan } = await initPlan(["--servers", "2", "--load-balancing", "dns", "--addressing", "public", "--id", "printed"]);
+    expect(out).toContain("  - Scaled consolidated Edge, DNS load balancing with public IP addresses: an Edge pool of 2");
+    expect(out).toContain(`npx edge-lab plan ${file}`);
+    expect(out).toContain(`EDGE_LAB_SCENARIOS=${file} npm run synth`);
+    expect(out).toContain(`EDGE_LAB_SCENARIOS=${file} npx cdktf deploy printed`);
+    expect(plan.scenario.id).toBe("printed");
+  });
+
+  it("SIP federation only", async () => {
+    const { plan } = await initPlan(["--federation", "sip"]);
+    expect(plan.scenario.features).toMatchObject({ sipFederation: true, partnerDiscovery: true, publicIm: [], xmpp: false, mobility: false });
+  });
+
+  it("public IM connectivity with providers", async () => {
+    const { plan, out } = await initPlan(["--federation", "pic", "--pic-providers", "skype", "--pic-providers", "windows-live"]);
+    expect(plan.scenario.features).toMatchObject({ sipFederation: false, publicIm: ["skype", "windows-live"], xmpp: false });
+    expect(plan.scenario.sites[0].federationRoute).toBe(true);
+    expect(out).toContain("Federation: public IM connectivity: providers: skype, windows-live");
+  });
+
+  it("public IM providers alone imply public IM connectivity", async () => {
+    const { plan } = await initPlan(["--pic-providers", "aol"]);
+    expect(plan.scenario.features).toMatchObject({ sipFederation: true, publicIm: ["aol"] });
+  });
+
+  it("XMPP federation (Lync 2013 and SfB 2015)", async () => {
+    for (const product of ["lync2013", "sfb2015"]) {
+      const { plan } = await initPlan(["--product", product, "--federation", "xmpp"]);
+      expect(plan.scenario.product).toBe(product);
+      expect(plan.scenario.features).toMatchObject({ sipFederation: false, publicIm: [], xmpp: true });
+    }
+  });
+
+  it("no federation: no federation route", async () => {
+    const { plan, file } = await initPlan(["--federation", "none", "--product", "sfb2019"]);
+    expect(plan.scenario.features).toMatchObject({ sipFederation: false, publicIm: [], xmpp: false });
+    expect(plan.scenario.sites[0].federationRoute).toBe(false);
+    expect(readFileSync(file, "utf8")).not.toContain("federationRoute");
+  });
+
+  it("mobility", async () => {
+    const on = await initPlan(["--mobility"]);
+    expect(on.plan.scenario.features.mobility).toBe(true);
+    expect(on.out).toContain("  - Mobility:");
+    const off = await initPlan(["--no-mobility"]);
+    expect(off.plan.scenario.features.mobility).toBe(false);
+  });
+
+  it("two sites with the federation route at the second", async () => {
+    const { plan, out } = await initPlan([
+      "--sites",
+      "hq,dr",
+      "--federation-route",
+      "dr",
+      "--federation",
+      "sip,pic,xmpp",
+      "--servers",
+      "2",
+      "--load-balancing",
+      "dns",
+      "--sip-domain",
+      "contoso.com",
+      "--sip-domain",
+      "fabrikam.com",
+      "--public-range",
+      "131.107.155.0/24,131.107.200.0/24",
+    ]);
+    expect(plan.scenario.sipDomains).toEqual(["contoso.com", "fabrikam.com"]);
+    expect(plan.scenario.sites.map((s) => [s.name, s.federationRoute, s.microsoftScenario, s.loadBalancing])).toEqual([
+      ["hq", false, 3, "dns"],
+      ["dr", true, 3, "dns"],
+    ]);
+    expect(plan.scenario.sites.map((s) => s.networks.publicRange)).toEqual(["131.107.155.0/24", "131.107.200.0/24"]);
+    expect(plan.scenario.sites[1].networks.perimeterInternal).toBe("172.25.34.0/24");
+    expect(plan.scenario.features).toMatchObject({ sipFederation: true, publicIm: ["skype"], xmpp: true });
+    expect(out).toContain("Several sites: hq, dr each get the same Edge topology; only dr is the federation route (FED-01)");
+  });
+
+  it("two sites without federation", async () => {
+    const { plan } = await initPlan(["--sites", "hq,dr", "--federation", "none", "--addressing", "public"]);
+    expect(plan.scenario.sites.map((s) => [s.federationRoute, s.microsoftScenario])).toEqual([
+      [false, 2],
+      [false, 2],
+    ]);
+  });
+});
+
+describe("answers that break a rule exit 1 with the rule id and write nothing", () => {
+  it.each([
+    ["hardware load balancing with NAT", ["--load-balancing", "hardware", "--addressing", "nat"], "LB-02", "NAT can only be used with DNS load balancing"],
+    ["XMPP on Skype for Business Server 2019", ["--product", "sfb2019", "--federation", "xmpp"], "LAB-VER-01", "Skype for Business Server 2019 has no XMPP"],
+    ["13 Edge Servers", ["--servers", "13"], "LB-05", "At most 12 Edge Servers per pool"],
+    ["a load-balanced single Edge", ["--servers", "1", "--load-balancing", "dns"], "LB-04", "A load-balanced Edge pool needs at least two Edge Servers"],
+    ["an invalid SIP domain", ["--sip-domain", "contoso_com"], "NET-08", "FQDNs may use only letters"],
+    ["overlapping sites", ["--sites", "hq,dr", "--perimeter-internal", "172.25.33.0/24,172.25.33.0/24"], "LAB-NET-02", "Sites are peered in the lab, so their networks must not overlap"],
+  ])("%s -> %s", async (_, flags, rule, explanation) => {
+    const file = join(dir, `refused-${++n}.yaml`);
+    const r = await cli(["init", file, "--yes", ...flags]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`error [${rule}]`);
+    expect(r.err).toContain(`${rule}: ${explanation}`);
+    expect(r.err).toContain("nothing written");
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it.each([
+    [["--load-balancing", "round-robin"], '--load-balancing: load balancing: "round-robin" is not one of dns, hardware'],
+    [["--servers", "two"], '--servers: servers: "two" is not a whole number'],
+    [["--federation", "sip,irc"], '--federation: federation: "irc" not one of sip, pic, xmpp, none'],
+    [["--federation-route", "dr"], '--federation-route: federation route: "dr" is not one of the sites (hq)'],
+    [["--federation", "sip", "--pic-providers", "skype"], "public IM providers are given but public IM connectivity is not chosen"],
+    [["--public-range", "131.107.155.0/24,131.107.156.0/24"], "address ranges are given for 2 sites but there is 1 site"],
+    [["--internal-network", "192.168.10.0"], "--internal-network (site 1): \"192.168.10.0\" is not an IPv4 CIDR block"],
+  ])("%j is refused before anything is asked", async (flags, message) => {
+    const file = join(dir, `bad-${++n}.yaml`);
+    const r = await cli(["init", file, "--yes", ...flags]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(message);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("an id from an unusable file name is refused with a hint", async () => {
+    const r = await cli(["init", join(dir, "X.yaml"), "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error \[SCHEMA\] id: scenario ids are 2-40/);
+    expect(r.err).toContain('(the id "x" comes from the file name; give --id or rename the file)');
+    expect((await cli(["init", join(dir, "X.yaml"), "--yes", "--id", "good-id"])).code).toBe(0);
+  });
+});
+
+describe("existing files", () => {
+  it("never overwrites without --force", async () => {
+    const file = join(dir, "existing.yaml");
+    writeFileSync(file, "precious: true\n");
+    const r = await cli(["init", file, "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${file} already exists; use --force to overwrite it`);
+    expect(readFileSync(file, "utf8")).toBe("precious: true\n");
+
+    const forced = await cli(["init", file, "--yes", "--force", "--servers", "2"]);
+    expect(forced.code).toBe(0);
+    expect(loadScenarioFile(file).plan!.scenario.sites[0].edgeServers).toBe(2);
+  });
+});
