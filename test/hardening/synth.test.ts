@@ -1,0 +1,79 @@
+/**
+ * The synth entry point under bad input (every corpus file: clear error, nothing written, previous output intact)
+ * and determinism (two synth runs of the bundled scenarios give byte-identical Terraform JSON, worksheets and diagrams).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { synthScenarios } from "../../bin/synth";
+import { bundledScenarioFiles } from "../helpers";
+import { badCases } from "./corpus";
+
+const dir = mkdtempSync(join(tmpdir(), "edge-lab-synth-hardening-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every file under `root` with its content, as a sorted map of relative path -> content. */
+function tree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.set(relative(root, path), readFileSync(path, "utf8"));
+    }
+  };
+  walk(root);
+  return out;
+}
+
+describe("bad input through the synth entry point", () => {
+  const outdir = join(dir, "cdktf.out");
+  const sentinel = join(outdir, "stacks", "previous", "cdk.tf.json");
+  mkdirSync(join(outdir, "stacks", "previous"), { recursive: true });
+  writeFileSync(sentinel, '{"previous": true}\n');
+  const before = tree(dir);
+  const cases = badCases().map((c) => {
+    const file = join(dir, "corpus", `${c.name}.yaml`);
+    mkdirSync(join(dir, "corpus"), { recursive: true });
+    writeFileSync(file, c.content);
+    return [c.name, file] as const;
+  });
+
+  test.each(cases)("%s: refused with the file and a rule, nothing written", async (_name, file) => {
+    const errors: string[] = [];
+    const result = await synthScenarios({ files: [file], outdir, log: () => undefined, error: (l) => errors.push(l), env: {} });
+    expect(result.ok).toBe(false);
+    const problems = errors.filter((l) => l.includes(": error ["));
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) expect(p.startsWith(`${file}`)).toBe(true);
+    expect(errors.join("\n")).not.toMatch(/^\s+at .+:\d+:\d+/m);
+    expect(errors[errors.length - 1]).toMatch(/nothing synthesized/);
+    // The output directory is exactly as before: no new file, no staging leftovers.
+    const after = tree(dir);
+    after.forEach((_content, path) => {
+      if (!path.startsWith("corpus/")) expect(before.has(path)).toBe(true);
+    });
+    expect(readFileSync(sentinel, "utf8")).toBe('{"previous": true}\n');
+  });
+});
+
+describe("determinism", () => {
+  test("two synth runs of the bundled scenarios give byte-identical Terraform JSON, worksheets and diagrams", async () => {
+    const runs: Map<string, string>[] = [];
+    for (const name of ["run1", "run2"]) {
+      const outdir = join(dir, name, "cdktf.out");
+      const result = await synthScenarios({ files: bundledScenarioFiles(), outdir, log: () => undefined, error: () => undefined, env: {} });
+      expect(result.ok).toBe(true);
+      runs.push(tree(outdir));
+    }
+    const [a, b] = runs;
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    const ids = bundledScenarioFiles().map((f) => f.replace(/^.*\//, "").replace(/\.yaml$/, ""));
+    for (const id of ids) {
+      expect(a.has(`stacks/${id}/cdk.tf.json`)).toBe(true);
+      expect(a.has(`worksheets/${id}/worksheet.md`)).toBe(true);
+      expect(a.has(`worksheets/${id}/diagram.svg`)).toBe(true);
+    }
+    a.forEach((content, path) => expect({ path, same: b.get(path) === content }).toEqual({ path, same: true }));
+  }, 60_000);
+});
