@@ -11,6 +11,7 @@
  */
 import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { LabPolicyPack } from "../policy/pack";
+import { disableTokenStackTraces } from "./synth-performance";
 import { Construct } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
@@ -156,6 +157,11 @@ export class EdgeLabScenario extends Construct {
 
 export interface EdgeLabStackProps {
   readonly plan: Plan;
+  /**
+   * Let other stacks reference this stack's resources (cdktf's "preparing" resolve pass before synthesis, which
+   * costs a full extra resolution of the stack). edge-lab's stacks are self-contained. @default false
+   */
+  readonly crossStackReferences?: boolean;
   readonly lab?: LabOptions;
   /** Azure subscription id. @default taken by the provider from ARM_SUBSCRIPTION_ID at deploy time */
   readonly subscriptionId?: string;
@@ -166,9 +172,14 @@ export class EdgeLabStack extends TerraformStack {
   readonly scenario: EdgeLabScenario;
   /** The policy findings of this stack, filled when it is synthesized. */
   readonly policy: LabPolicyPack;
+  private synthesized?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
+
+  private readonly crossStackReferences: boolean;
 
   constructor(scope: Construct, id: string, props: EdgeLabStackProps) {
     super(scope, id);
+    disableTokenStackTraces();
+    this.crossStackReferences = props.crossStackReferences ?? false;
     new AzurermProvider(this, "azurerm", {
       features: [{}],
       ...(props.subscriptionId ? { subscriptionId: props.subscriptionId } : {}),
@@ -182,5 +193,20 @@ export class EdgeLabStack extends TerraformStack {
     Aspects.of(this).add(this.policy);
     new TerraformOutput(this, "admin_username", { value: this.scenario.context.adminUsername });
     new TerraformOutput(this, "admin_password", { value: password.result, sensitive: true, description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)" });
+  }
+
+  /**
+   * The policy pack resolves the whole stack once while cdktf synthesizes; cdktf then asks for the same JSON again.
+   * Reuse it while the construct tree is unchanged (nothing is added between the aspect and the write).
+   */
+  prepareStack(): void {
+    if (this.crossStackReferences) super.prepareStack();
+    else this.ensureBackendExists();
+  }
+
+  toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    const constructs = this.node.findAll().length;
+    if (this.synthesized?.constructs !== constructs) this.synthesized = { constructs, json: super.toTerraform() };
+    return this.synthesized.json;
   }
 }

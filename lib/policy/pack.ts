@@ -3,7 +3,7 @@
  * synthesized. Errors become error annotations (cdktf synth then fails with the message), warnings are printed.
  * Expected findings are suppressed on the construct with a written reason, cdk-nag style.
  */
-import { Annotations, DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization, type IAspect } from "cdktf";
+import { Annotations, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
 import { AutoShutdown } from "./rules/auto-shutdown";
 import { BootDiagnostics } from "./rules/boot-diagnostics";
@@ -58,13 +58,7 @@ export interface PolicyFinding {
   readonly suppressed?: string;
 }
 
-function resolveAttrs(stack: TerraformStack, resource: TerraformResource): Record<string, unknown> {
-  const json = Tokenization.resolve(resource.toTerraform(), { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as {
-    resource: Record<string, Record<string, Record<string, unknown>>>;
-  };
-  const byName = json.resource[resource.terraformResourceType];
-  return Object.values(byName)[0];
-}
+type StackJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
 
 export class LabPolicyPack implements IAspect {
   readonly findings: PolicyFinding[] = [];
@@ -73,10 +67,14 @@ export class LabPolicyPack implements IAspect {
 
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformStack)) return;
+    // One resolution of the whole stack (what cdktf writes), rather than one per resource.
+    const json = node.toTerraform() as StackJson;
     const constructs = node.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
     const views: { construct: TerraformResource; view: ResourceView }[] = constructs.map((construct) => {
+      const type = construct.terraformResourceType;
       const name = node.getLogicalId(construct);
-      return { construct, view: { type: construct.terraformResourceType, name, address: `${construct.terraformResourceType}.${name}`, attrs: resolveAttrs(node, construct) } };
+      const { "//": _metadata, ...attrs } = json.resource?.[type]?.[name] ?? {};
+      return { construct, view: { type, name, address: `${type}.${name}`, attrs } };
     });
     const context = { resources: views.map((v) => v.view) };
     for (const rule of this.rules) {
