@@ -214,3 +214,8 @@ sites:
     expect(directors).not.toContain(owa);
   });
 });
+
+test("every row's refs are unique", () => {
+  const plan = planOf(base("servers: 1", "lab: { mode: internet }"));
+  for (const row of [...plan.dnsRecords, ...plan.firewallRules, ...plan.certificates]) expect(new Set(row.refs).size).toBe(row.refs.length);
+});

@@ -52,7 +52,7 @@ class RecordSet {
       ttl: DEFAULT_TTL,
       ...(this.assignedAtDeploy(input.view) ? { assignedAtDeploy: true } : {}),
       purpose: input.purpose,
-      refs: input.refs,
+      refs: [...new Set(input.refs)],
     });
   }
 
@@ -67,7 +67,7 @@ class RecordSet {
       srv: { priority: 0, weight: 0, port, target },
       ttl: DEFAULT_TTL,
       purpose: input.purpose,
-      refs: input.refs,
+      refs: [...new Set(input.refs)],
     });
   }
 }
