@@ -10,6 +10,7 @@ import { registerInit } from "./commands/init";
 import { registerPlan } from "./commands/plan";
 import { registerValidate } from "./commands/validate";
 import { registerWorksheets } from "./commands/worksheets";
+import { registerZones } from "./commands/zones";
 
 export type { Io } from "./commands/context";
 
@@ -20,7 +21,7 @@ const processIo: Io = {
 };
 
 /** Subcommands in the order `edge-lab --help` lists them. */
-const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerChecklist, registerDiff];
+const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerZones, registerChecklist, registerDiff];
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;

@@ -16,7 +16,7 @@ import { delimiter, join, relative, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
 import { publishStaging, stagingDirFor } from "../lib/io/atomic";
-import { renderWorksheetFiles } from "../lib/render/worksheets";
+import { renderOutputFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
 
 export interface SynthOptions {
@@ -112,7 +112,7 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
         const plan = result.plan!;
         const dir = join(staging, "worksheets", plan.scenario.id);
         mkdirSync(dir, { recursive: true });
-        for (const f of await renderWorksheetFiles(plan)) writeFileSync(join(dir, f.name), f.content);
+        for (const f of await renderOutputFiles(plan)) writeFileSync(join(dir, f.name), f.content);
       }
     }
   } catch (e) {

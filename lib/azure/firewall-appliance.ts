@@ -7,9 +7,9 @@ import { Construct } from "constructs";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import type { LabContext } from "./context";
 import { cloudConfig } from "./guest/cloud-init";
-import { FORWARDING_SYSCTL, IPTABLES_UNIT, iptablesRules, type FirewallApplianceConfig, type ForwardRule, type NatMapping } from "./guest/iptables";
+import { FORWARDING_SYSCTL, IPTABLES_UNIT, applianceConfigOf, iptablesRules, type FirewallApplianceConfig } from "./guest/iptables";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript } from "./guest/linux-net";
-import { closedInternetPrefixes, type SiteLayout } from "./layout";
+import type { SiteLayout } from "./layout";
 import { hostAt, parseCidr } from "../model/net";
 import { azureName } from "./names";
 import type { LabNetwork } from "./network";
@@ -18,28 +18,7 @@ import { suppressPolicy } from "../policy/pack";
 
 /** The appliance configuration of one site, from the plan (pure; exported for tests and other renderers). */
 export function applianceConfig(ctx: LabContext, site: SiteLayout): FirewallApplianceConfig {
-  const { plan, layout } = ctx;
-  const name = site.site.name;
-  const nat: NatMapping[] = plan.servers
-    .filter((s) => s.site === name)
-    .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => ({ publicIp: a.natPublic!, privateIp: a.ip, label: `${s.name} ${a.role}` }))));
-  const rules: ForwardRule[] = plan.firewallRules
-    .filter((r) => r.site === name && r.firewall === "external")
-    .filter((r) => (r.direction === "inbound" ? r.source.addresses.includes("Internet") : r.destination.addresses.includes("Internet")))
-    .map((r) => ({
-      label: r.id,
-      direction: r.direction,
-      transport: r.transport,
-      ports: r.ports,
-      addresses: r.direction === "inbound" ? r.destination.addresses : r.source.addresses,
-    }));
-  return {
-    simulatedInternet: closedInternetPrefixes(layout, site),
-    labPrefixes: layout.sites.flatMap((s) => s.addressSpace.filter((p) => p !== s.infraCidr)),
-    nat,
-    rules,
-    egressSources: layout.simInternet ? [layout.simInternet.cidr] : [],
-  };
+  return applianceConfigOf(ctx.plan, ctx.layout, site);
 }
 
 export class FirewallAppliance extends Construct {

@@ -35,14 +35,24 @@ export function swapDirectory(source: string, target: string): void {
 }
 
 /**
- * Replaces directory `target` with exactly `files`: writes them into a staging directory next to it, then swaps it
- * into place. A failure before the swap leaves the previous contents of `target` untouched.
+ * A file name, or a relative path with "/" between segments (subdirectories), none of them empty or starting with
+ * "." (so no "..", no hidden files, no absolute paths) and no backslash.
+ */
+function validOutputName(name: string): boolean {
+  return name.split("/").every((seg) => seg !== "" && !seg.startsWith(".") && !seg.includes("\\") && seg === basename(seg));
+}
+
+/**
+ * Replaces directory `target` with exactly `files` (names may contain subdirectories, "a/b.txt"): writes them into a
+ * staging directory next to it, then swaps it into place. A failure before the swap leaves the previous contents of
+ * `target` untouched.
  */
 export function replaceDirectory(target: string, files: readonly OutputFile[]): void {
   const staging = stagingDirFor(target);
   try {
     for (const f of files) {
-      if (f.name !== basename(f.name) || f.name.startsWith(".")) throw new Error(`invalid output file name "${f.name}"`);
+      if (!validOutputName(f.name)) throw new Error(`invalid output file name "${f.name}"`);
+      if (f.name.includes("/")) mkdirSync(dirname(join(staging, f.name)), { recursive: true });
       writeFileSync(join(staging, f.name), f.content);
     }
     swapDirectory(staging, target);

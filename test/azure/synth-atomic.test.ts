@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { SCENARIO_DIR } from "../helpers";
 
 jest.mock("../../lib/render/worksheets", () => ({
-  renderWorksheetFiles: () => Promise.reject(new Error("renderer exploded")),
+  renderOutputFiles: () => Promise.reject(new Error("renderer exploded")),
 }));
 
 import { synthScenarios } from "../../bin/synth";

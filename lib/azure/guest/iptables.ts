@@ -7,6 +7,9 @@
  *   nothing else toward the lab or the simulated Internet. The lab's own egress to the real Internet (Windows
  *   Update, product downloads, CRLs) is masqueraded behind the appliance and leaves through the NAT gateway.
  */
+import type { Plan } from "../../model/plan";
+import { closedInternetPrefixes, labLayout, type LabLayout, type SiteLayout } from "../layout";
+
 export interface NatMapping {
   readonly publicIp: string;
   readonly privateIp: string;
@@ -35,6 +38,48 @@ export interface FirewallApplianceConfig {
 
 const dport = (p: { from: number; to: number }) => (p.from === p.to ? String(p.from) : `${p.from}:${p.to}`);
 const comment = (text: string) => `-m comment --comment "${text.replace(/"/g, "'").slice(0, 250)}"`;
+
+/** The appliance configuration of one site from the plan and the lab layout (pure; the cdktf construct uses it). */
+export function applianceConfigOf(plan: Plan, layout: LabLayout, site: SiteLayout): FirewallApplianceConfig {
+  const name = site.site.name;
+  const nat: NatMapping[] = plan.servers
+    .filter((s) => s.site === name)
+    .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => ({ publicIp: a.natPublic!, privateIp: a.ip, label: `${s.name} ${a.role}` }))));
+  const rules: ForwardRule[] = plan.firewallRules
+    .filter((r) => r.site === name && r.firewall === "external")
+    .filter((r) => (r.direction === "inbound" ? r.source.addresses.includes("Internet") : r.destination.addresses.includes("Internet")))
+    .map((r) => ({
+      label: r.id,
+      direction: r.direction,
+      transport: r.transport,
+      ports: r.ports,
+      addresses: r.direction === "inbound" ? r.destination.addresses : r.source.addresses,
+    }));
+  return {
+    simulatedInternet: closedInternetPrefixes(layout, site),
+    labPrefixes: layout.sites.flatMap((s) => s.addressSpace.filter((p) => p !== s.infraCidr)),
+    nat,
+    rules,
+    egressSources: layout.simInternet ? [layout.simInternet.cidr] : [],
+  };
+}
+
+export interface ApplianceRulesFile {
+  readonly site: string;
+  /** "appliance-<site>.rules" */
+  readonly name: string;
+  readonly content: string;
+}
+
+/**
+ * The appliance ruleset of every site as standalone files (the same text cloud-init writes to
+ * /etc/iptables/edge-lab.rules). Empty unless the lab is closed: only the closed lab has the appliance.
+ */
+export function applianceRulesFiles(plan: Plan): ApplianceRulesFile[] {
+  if (plan.scenario.labMode !== "closed") return [];
+  const layout = labLayout(plan);
+  return layout.sites.map((site) => ({ site: site.site.name, name: `appliance-${site.site.name}.rules`, content: iptablesRules(applianceConfigOf(plan, layout, site)) }));
+}
 
 /** The iptables-restore file. */
 export function iptablesRules(c: FirewallApplianceConfig): string {

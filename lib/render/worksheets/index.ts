@@ -5,8 +5,10 @@
  * `writeWorksheets(plan, dir)` is what `edge-lab worksheets` and `npm run synth` call.
  */
 import { join } from "node:path";
+import { applianceRulesFiles } from "../../azure/guest/iptables";
 import { replaceDirectory, type OutputFile } from "../../io/atomic";
 import type { Plan } from "../../model/plan";
+import { zoneFiles } from "../zones";
 import { diagramDot, renderSvg } from "../diagram";
 import { tableCsv } from "../table";
 import { DIAGRAM_FILE, WORKSHEET_FILE, worksheetMarkdown } from "./markdown";
@@ -32,11 +34,25 @@ export async function renderWorksheetFiles(plan: Plan): Promise<OutputFile[]> {
 }
 
 /**
- * Renders the worksheets of `plan` and writes them to `<dir>/<scenario id>/` (replacing what was there).
+ * Configuration files for the software the lab runs, next to the worksheets: one RFC 1035 zone file per DNS view and
+ * zone ("zone-<view>-<zone>.zone", see lib/render/zones.ts) and, in a closed lab, the external firewall appliance's
+ * iptables-restore ruleset per site ("appliance-<site>.rules", the file cloud-init installs).
+ */
+export function configurationFiles(plan: Plan): OutputFile[] {
+  return [...zoneFiles(plan).map((z) => ({ name: z.flatName, content: z.content })), ...applianceRulesFiles(plan).map((f) => ({ name: f.name, content: f.content }))];
+}
+
+/** The worksheet files followed by the configuration files: what `edge-lab worksheets` and `npm run synth` write. */
+export async function renderOutputFiles(plan: Plan): Promise<OutputFile[]> {
+  return [...(await renderWorksheetFiles(plan)), ...configurationFiles(plan)];
+}
+
+/**
+ * Renders the worksheets and configuration files of `plan` and writes them to `<dir>/<scenario id>/` (replacing what was there).
  * Returns that directory and the file names written.
  */
 export async function writeWorksheets(plan: Plan, dir: string): Promise<{ dir: string; files: string[] }> {
-  const files = await renderWorksheetFiles(plan);
+  const files = await renderOutputFiles(plan);
   const target = join(dir, plan.scenario.id);
   replaceDirectory(target, files);
   return { dir: target, files: files.map((f) => f.name) };
