@@ -5,7 +5,7 @@ import type { RegisterCommand } from "./context";
 export const registerWorksheets: RegisterCommand = (program, { io, setExitCode }) => {
   program
     .command("worksheets")
-    .description("write the planning worksheets (Markdown, one CSV per table) and the SVG diagram to <out>/<scenario id>/")
+    .description("write the planning worksheets (Markdown, one CSV per table), the SVG diagram, the DNS zone files and the firewall appliance ruleset to <out>/<scenario id>/")
     .argument("<file>", "scenario file (YAML)")
     .option("--out <dir>", "output directory", "out")
     .action(async (file: string, options: { out: string }) => {
