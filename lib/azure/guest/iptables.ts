@@ -9,6 +9,7 @@
  */
 import type { Plan } from "../../model/plan";
 import { closedInternetPrefixes, labLayout, type LabLayout, type SiteLayout } from "../layout";
+import { oneshotUnit } from "./systemd";
 
 export interface NatMapping {
   readonly publicIp: string;
@@ -105,20 +106,10 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   return `${out.join("\n")}\n`;
 }
 
-export const IPTABLES_UNIT = [
-  "[Unit]",
-  "Description=edge-lab firewall rules",
-  "Before=network-pre.target",
-  "Wants=network-pre.target",
-  "",
-  "[Service]",
-  "Type=oneshot",
-  "ExecStart=/usr/sbin/iptables-restore /etc/iptables/edge-lab.rules",
-  "RemainAfterExit=yes",
-  "",
-  "[Install]",
-  "WantedBy=multi-user.target",
-  "",
-].join("\n");
+export const IPTABLES_UNIT = oneshotUnit({
+  description: "edge-lab firewall rules",
+  ordering: "Before=network-pre.target\nWants=network-pre.target",
+  execStart: "/usr/sbin/iptables-restore /etc/iptables/edge-lab.rules",
+});
 
 export const FORWARDING_SYSCTL = ["net.ipv4.ip_forward = 1", "net.ipv4.conf.all.rp_filter = 2", "net.ipv4.conf.default.rp_filter = 2", ""].join("\n");

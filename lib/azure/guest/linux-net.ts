@@ -3,6 +3,7 @@
  * a secondary NIC needs explicit routes. The interface is found by the address Azure assigned to it (names such as
  * eth1 are not guaranteed), and a systemd unit re-applies the routes at every boot.
  */
+import { oneshotUnit } from "./systemd";
 export interface LinuxRoute {
   readonly destination: string;
   readonly via: string;
@@ -24,18 +25,8 @@ export function routesScript(routes: readonly LinuxRoute[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-export const ROUTES_UNIT = [
-  "[Unit]",
-  "Description=edge-lab static routes",
-  "After=network-online.target",
-  "Wants=network-online.target",
-  "",
-  "[Service]",
-  "Type=oneshot",
-  `ExecStart=${ROUTES_SCRIPT}`,
-  "RemainAfterExit=yes",
-  "",
-  "[Install]",
-  "WantedBy=multi-user.target",
-  "",
-].join("\n");
+export const ROUTES_UNIT = oneshotUnit({
+  description: "edge-lab static routes",
+  ordering: "After=network-online.target\nWants=network-online.target",
+  execStart: ROUTES_SCRIPT,
+});

@@ -1,0 +1,17 @@
+/** A systemd oneshot unit that runs once at boot and stays "active" (firewall rules, static routes). */
+export function oneshotUnit(props: { readonly description: string; readonly ordering: string; readonly execStart: string }): string {
+  return [
+    "[Unit]",
+    `Description=${props.description}`,
+    props.ordering,
+    "",
+    "[Service]",
+    "Type=oneshot",
+    `ExecStart=${props.execStart}`,
+    "RemainAfterExit=yes",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
+}
