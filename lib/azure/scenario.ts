@@ -30,6 +30,7 @@ import { azureName, labTags } from "./names";
 import { LabNetwork, type BastionMode } from "./network";
 import { AddressBook, EdgePool, ReverseProxy, WindowsLabServer } from "./servers";
 import { WindowsLabVm } from "./vm";
+import { compareText } from "../model/compare";
 
 /** Lab options that are not part of the logical plan (they come from the scenario's `lab` block). */
 export interface LabOptions {
@@ -145,7 +146,7 @@ export class EdgeLabScenario extends Construct {
     });
     notesOutput.overrideLogicalId("fidelity_notes");
     if (this.addresses.publicIps.size > 0) {
-      const entries = [...this.addresses.publicIps.entries()].sort(([, a], [, b]) => a.label.localeCompare(b.label));
+      const entries = [...this.addresses.publicIps.entries()].sort(([, a], [, b]) => compareText(a.label, b.label));
       const out = new TerraformOutput(this, "public_addresses", {
         description: "Azure-assigned public addresses, by plan address (use them in Topology Builder, e.g. the A/V Edge public IP for NAT)",
         value: Object.fromEntries(entries.map(([planIp, { pip, label }]) => [`${label} (plan ${planIp})`, pip.ipAddress])),

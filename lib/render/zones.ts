@@ -15,6 +15,7 @@
  *   server that transfers the zone to secondaries.
  */
 import type { DnsRecord, Plan, View } from "../model/plan";
+import { compareText } from "../model/compare";
 
 export const DEFAULT_NAME_SERVER_ADDRESS = "192.0.2.53";
 
@@ -72,7 +73,7 @@ function recordSets(records: readonly DnsRecord[]): RecordSet[] {
     if (!set.comments.includes(note)) set.comments.push(note);
     sets.set(key, set);
   }
-  return [...sets.values()].sort((a, b) => a.name.localeCompare(b.name) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type]);
+  return [...sets.values()].sort((a, b) => compareText(a.name, b.name) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type]);
 }
 
 function nameServerOf(zone: string, records: readonly DnsRecord[]): string {
@@ -109,7 +110,7 @@ export function zoneFiles(plan: Plan, options: ZoneFileOptions = {}): ZoneFile[]
   const keys = new Map<string, { view: View; zone: string }>();
   for (const r of plan.dnsRecords) keys.set(`${r.view}|${r.zone}`, { view: r.view, zone: r.zone });
   return [...keys.values()]
-    .sort((a, b) => VIEW_ORDER[a.view] - VIEW_ORDER[b.view] || a.zone.localeCompare(b.zone))
+    .sort((a, b) => VIEW_ORDER[a.view] - VIEW_ORDER[b.view] || compareText(a.zone, b.zone))
     .map(({ view, zone }) => {
       const { nameServer, content } = zoneFileText(plan, view, zone, options);
       return { view, zone, path: `${view}/${zone}.zone`, flatName: `zone-${view}-${zone}.zone`, nameServer, content };

@@ -6,6 +6,7 @@ import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { inDomain } from "../rules/names";
 import { byIp, nextHop, publishedValues } from "./site-facts";
 import type { DnsRecord, View } from "./types";
+import { compareText } from "../compare";
 
 export const DEFAULT_TTL = 3600;
 
@@ -179,10 +180,10 @@ export function deriveDnsRecords(s: ResolvedScenario): DnsRecord[] {
   const records = s.sites.flatMap((site) => siteRecords(s, site));
   return records.sort(
     (a, b) =>
-      a.view.localeCompare(b.view) ||
-      a.zone.localeCompare(b.zone) ||
-      a.name.localeCompare(b.name) ||
+      compareText(a.view, b.view) ||
+      compareText(a.zone, b.zone) ||
+      compareText(a.name, b.name) ||
       TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
-      a.site.localeCompare(b.site),
+      compareText(a.site, b.site),
   );
 }

@@ -5,6 +5,7 @@ import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { applicablePortRows, rowPorts } from "./firewall";
 import { directorId, edgeServerId, isHardware, nextHop, reverseProxyId, serviceSlot } from "./site-facts";
 import type { PlanInterface, PlanRoute, PlanServer, PlanVip } from "./types";
+import { compareText } from "../compare";
 
 function routesTo(site: ResolvedSite, via: Cidr): PlanRoute[] {
   return site.network.internalNetworks.map((n) => ({ destination: n.value.text, via: gatewayOf(via) }));
@@ -160,7 +161,7 @@ function dedupePorts(ports: { transport: "TCP" | "UDP"; port: number }[]) {
   const seen = new Set<string>();
   return ports
     .filter((p) => !seen.has(`${p.transport}/${p.port}`) && seen.add(`${p.transport}/${p.port}`))
-    .sort((a, b) => a.transport.localeCompare(b.transport) || a.port - b.port);
+    .sort((a, b) => compareText(a.transport, b.transport) || a.port - b.port);
 }
 
 export function deriveServers(s: ResolvedScenario): PlanServer[] {

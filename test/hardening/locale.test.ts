@@ -1,0 +1,34 @@
+/** Output order must not depend on the machine's locale (String.localeCompare follows LANG). */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../helpers";
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+test("no locale-dependent comparison in the sources", () => {
+  const offenders = [...sources(join(ROOT, "lib")), ...sources(join(ROOT, "bin"))].filter((f) => /\.localeCompare\(/.test(readFileSync(f, "utf8")));
+  expect(offenders).toEqual([]);
+});
+
+test("plan JSON and zone files are byte-identical under two locales whose collations differ", () => {
+  // In Danish collation "aa" sorts after "z"; in code-unit order it sorts first.
+  const script = `
+    const { loadScenarioText } = require("./lib/model/load");
+    const { zoneFiles } = require("./lib/render/zones");
+    const r = loadScenarioText("id: locale\\nsipDomains: [contoso.com, aadatum.com, zz-top.com]\\nmobility: true\\n", "locale.yaml");
+    process.stdout.write(JSON.stringify(r.plan) + JSON.stringify(zoneFiles(r.plan).map((z) => z.content)));
+  `;
+  const run = (lang: string) =>
+    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, env: { ...process.env, LANG: lang, LC_ALL: lang }, encoding: "utf8" });
+  const c = run("C.UTF-8");
+  const danish = run("da_DK.UTF-8");
+  expect(c.length).toBeGreaterThan(1000);
+  expect(danish).toBe(c);
+  expect(c.indexOf('"name":"_sip._tls.aadatum.com"')).toBeLessThan(c.indexOf('"name":"_sip._tls.contoso.com"'));
+}, 30_000);
