@@ -157,7 +157,7 @@ export function renderScenarioYaml(a: InitAnswers): string {
     "federation",
     `Federation needs exactly one federation route (FED-01)${route ? `: site ${route}` : "; none is enabled"}.` +
       (dnsPool && (a.federation.includes("pic") || a.federation.includes("xmpp"))
-        ? "\nLB-09: with DNS load balancing, public IM connectivity and XMPP do not fail over between pool members."
+        ? `\nLB-09: with DNS load balancing, ${[a.federation.includes("pic") ? "public IM connectivity" : "", a.federation.includes("xmpp") ? "XMPP" : ""].filter(Boolean).join(" and ")} ${a.federation.includes("pic") && a.federation.includes("xmpp") ? "do" : "does"} not fail over between pool members.`
         : ""),
   );
   note(federation, "sip", undefined, "Lync / OCS / Skype for Business / Office 365 partners, open partner discovery (port 5061)");

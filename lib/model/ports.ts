@@ -92,7 +92,7 @@ export const EDGE_PORTS: readonly EdgePortRow[] = [
   },
   {
     id: "ext-in-access-sip-mtls", side: "external", direction: "inbound", service: "Access", protocol: "SIP (MTLS)", transport: "TCP",
-    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners)", when: "always", hlb: "vip", features: ["pic"],
+    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners)", when: "always", hlb: "vip", features: ["federation", "pic"],
     purpose: "SIP signalling for federated and public IM connectivity", refs: ["FW-03", "FW-01"],
   },
   {

@@ -225,7 +225,7 @@ export const ReverseProxySchema = z.strictObject({
 });
 
 export const SiteSchema = z.strictObject({
-  /** Site name: lower-case letters, digits, hyphens. */
+  /** Site name: 1-8 lower-case letters or digits (it becomes part of computer names). */
   name: z
     .string({ error: "expected a site name such as hq" })
     .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "site names are 1-8 lower-case letters or digits, starting with a letter (they become part of computer names)" }),

@@ -219,3 +219,18 @@ test("every row's refs are unique", () => {
   const plan = planOf(base("servers: 1", "lab: { mode: internet }"));
   for (const row of [...plan.dnsRecords, ...plan.firewallRules, ...plan.certificates]) expect(new Set(row.refs).size).toBe(row.refs.length);
 });
+
+test("the Director certificate also names what the plan routes to the Director (external web FQDN, internal sip.<domain>)", () => {
+  const plan = planOf(`
+id: director-cert
+sipDomains: [contoso.com]
+internalDomain: contoso.net
+sites:
+  - name: hq
+    director: { servers: 2, loadBalancing: hlb }
+`);
+  const cert = plan.certificates.find((c) => c.id === "hq-director-default")!;
+  expect(cert.sans).toEqual(expect.arrayContaining(["webdirext.contoso.com", "sip.contoso.com"]));
+  expect(plan.dnsRecords.find((r) => r.view === "internal" && r.name === "sip.contoso.com")!.values).toEqual([plan.vips.find((v) => v.service === "director-web")!.ip]);
+  expect(plan.firewallRules.find((r) => r.portRow === "ext-in-access-sip-mtls")!.features).toEqual([]);
+});

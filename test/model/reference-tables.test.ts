@@ -221,19 +221,29 @@ describe.each([
   const directors = plan.servers.filter((s) => s.role === "director" && s.site === "hq").map((s) => s.interfaces[0].addresses[0].ip);
   const vip = plan.vips.find((v) => v.service === "director-web")?.ip;
 
+  const frontEnd = plan.publishingRules.find((r) => r.publicName === "webext.contoso.com")!.target.ip;
+  const rpInternal = plan.servers.find((s) => s.id === "hq-rp-01")!.interfaces.find((i) => i.side === "internal")!.addresses[0].ip;
+  const edgeInternal = plan.servers.filter((s) => s.site === "hq" && s.role === "edge").map((s) => s.interfaces.find((i) => i.side === "internal")!.addresses[0].ip);
+  const internalNetworks = plan.scenario.sites[0].networks.internalNetworks;
+
+  /** Microsoft's wording of an endpoint -> the plan's addresses for it. */
   function expectedAddresses(text: string): string[] {
     if (/Load Balancer VIP|HLB VIP/.test(text)) return [vip!];
-    if (/Front End/.test(text)) return [plan.scenario.sites[0].nextHop.kind === "director" ? "192.168.10.20" : ""];
-    return directors;
+    if (/Front End/.test(text)) return [frontEnd];
+    if (/Reverse proxy internal/.test(text)) return [rpInternal];
+    if (/Edge Server internal interface/.test(text)) return edgeInternal;
+    if (/Internal clients|^Any$/.test(text)) return internalNetworks as string[];
+    if (/^Director/.test(text)) return directors;
+    throw new Error(`no address mapping for "${text}"`);
   }
 
-  test.each(d.firewallRules[mode].map((r) => [`${r.direction} ${r.protocol} ${r.portFrom}`, r] as const))("firewall row %s is produced with the right target", (_label, row) => {
-    const target = row.direction === "inbound" ? row.destination : row.destination;
+  test.each(d.firewallRules[mode].map((r) => [`${r.direction} ${r.protocol} ${r.portFrom}`, r] as const))("firewall row %s is produced with the right source and target", (_label, row) => {
     const rules = plan.firewallRules.filter((r) => r.site === "hq" && r.table === "director" && r.direction === row.direction && r.ports.from === row.portFrom);
     expect(rules).toHaveLength(1);
     // The single-Director CLS rows print "Edge Server internal interface" as destination (erratum): they go to the Director.
-    const text = /\[as printed\]/.test(target) ? "Director" : target;
-    expect(rules[0].destination.addresses).toEqual(expectedAddresses(text));
+    const destination = /\[as printed\]/.test(row.destination) ? "Director" : row.destination;
+    expect(rules[0].destination.addresses).toEqual(expectedAddresses(destination));
+    expect(rules[0].source.addresses).toEqual(expectedAddresses(row.source));
   });
 
   const dnsKey = mode === "single" ? "single" : mode === "pool-hlb" ? "pool-hlb" : "pool-dns-hlb";

@@ -96,7 +96,17 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
         site: site.name,
         component: d.pool ? "Director default certificate (one per Director in the pool)" : "Director default certificate",
         subject: d.poolFqdn.value,
-        sans: unique([...(d.pool ? [d.poolFqdn.value] : []), ...d.servers.map((x) => x.fqdn), ...(rp.dialin ? [rp.dialin.value] : []), ...rp.meet.map((m) => m.value), ...autodiscover]),
+        // Microsoft's table, then the names the plan also sends to the Director (the reverse proxy re-encrypts to it
+        // for its external web services FQDN; internal sip.<domain> points at it) instead of the optional wildcard.
+        sans: unique([
+          ...(d.pool ? [d.poolFqdn.value] : []),
+          ...d.servers.map((x) => x.fqdn),
+          ...(rp.dialin ? [rp.dialin.value] : []),
+          ...rp.meet.map((m) => m.value),
+          ...autodiscover,
+          d.externalWebFqdn.value,
+          ...(site.primary ? [site.edge.fqdns.access.value] : []),
+        ]),
         eku: ["server"],
         issuer: "internal or public CA",
         assignedTo: "Director (SIP, web services)",
