@@ -53,7 +53,7 @@ export function applicableSections(a: InitAnswers): Section[] {
   const route = federationRouteOf(a);
   if (a.federation.includes("sip")) out.push({ title: "Federation: SIP federation", why: `partners reach the Access Edge of ${route} on port 5061 (FED-01)` });
   if (a.federation.includes("pic")) out.push({ title: "Federation: public IM connectivity", why: `providers: ${a.picProviders.join(", ")}` });
-  if (a.federation.includes("xmpp")) out.push({ title: "Federation: XMPP", why: `the XMPP gateway runs on the federation-route Edge (${route}, FED-02)` });
+  if (a.federation.includes("xmpp")) out.push({ title: "Federation: XMPP", why: `the XMPP proxy runs on the federation-route Edge (${route}), the XMPP gateway on its Front End pool (FED-02)` });
   if (a.mobility) out.push({ title: "Mobility", why: "lyncdiscover / lyncdiscoverinternal records and reverse proxy publishing" });
   out.push({ title: "Reverse proxy", why: "publishes the external web services, meet and dial-in simple URLs" + (a.mobility ? " and lyncdiscover" : "") });
   if (a.sites.length > 1) {
