@@ -11,6 +11,11 @@ import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 const CHILD = join(__dirname, "child.js");
+/**
+ * The Node flags `npm run synth` and cdktf.json's app use: a larger young generation means fewer scavenges for
+ * this short-lived batch process (about 7% of synth time).
+ */
+const SYNTH_NODE_FLAGS = ["--max-semi-space-size=16"];
 
 interface Sample {
   elapsed: number;
@@ -21,7 +26,7 @@ interface Sample {
 function measure(args: string[], runs: number): Sample {
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, [CHILD, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    const r = spawnSync(process.execPath, [...SYNTH_NODE_FLAGS, CHILD, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
     if (r.status !== 0) throw new Error(`bench case ${args.join(" ")} failed: ${r.stderr}`);
     samples.push(JSON.parse(r.stdout.trim().split("\n").pop()!) as Sample);
   }
