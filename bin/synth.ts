@@ -12,7 +12,7 @@
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, join, relative, resolve } from "node:path";
+import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
 import { publishStaging, stagingDirFor } from "../lib/io/atomic";
@@ -41,7 +41,13 @@ export function scenarioFiles(env: NodeJS.ProcessEnv = process.env, cwd = proces
   if (given) return given.split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`)).filter(Boolean).map((f) => resolve(cwd, f));
   const dir = join(cwd, "scenarios");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => join(dir, f));
+  return readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => displayPath(join(dir, f)));
+}
+
+/** A path relative to the current directory when it lies below it (shorter messages), else absolute. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 export async function synthScenarios(options: SynthOptions): Promise<SynthResult> {
