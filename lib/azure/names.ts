@@ -36,25 +36,28 @@ interface NameRule {
 /** Alphanumeric start, then alphanumerics, `_`, `.` or `-`, ending with an alphanumeric or `_` (network resources). */
 const NETWORK = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
 
+/** Most network resources share one rule: 1-80 characters of letters, digits, _ . - */
+const NETWORK_NAME: NameRule = { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" };
+
 export const NAME_RULES: Readonly<Record<NameKind, NameRule>> = {
   resourceGroup: { min: 1, max: 90, pattern: /^[-\w._()]*[-\w_()]$/, text: "1-90 letters, digits, _ - . ( ), not ending with ." },
   virtualNetwork: { min: 2, max: 64, pattern: NETWORK, text: "2-64 letters, digits, _ . -" },
-  subnet: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  networkSecurityGroup: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  networkInterface: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  publicIp: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  loadBalancer: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  lbChild: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  routeTable: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  natGateway: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  bastion: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  peering: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  dnsLink: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
+  subnet: NETWORK_NAME,
+  networkSecurityGroup: NETWORK_NAME,
+  networkInterface: NETWORK_NAME,
+  publicIp: NETWORK_NAME,
+  loadBalancer: NETWORK_NAME,
+  lbChild: NETWORK_NAME,
+  routeTable: NETWORK_NAME,
+  natGateway: NETWORK_NAME,
+  bastion: NETWORK_NAME,
+  peering: NETWORK_NAME,
+  dnsLink: NETWORK_NAME,
   // Windows computer names (and therefore Windows VM names here) are at most 15 characters.
   windowsVm: { min: 1, max: 15, pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/, text: "1-15 letters, digits or hyphens (NetBIOS limit)" },
   linuxVm: { min: 1, max: 64, pattern: /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, text: "1-64 letters, digits, . -" },
-  vmExtension: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
-  nsgRule: { min: 1, max: 80, pattern: NETWORK, text: "1-80 letters, digits, _ . -" },
+  vmExtension: NETWORK_NAME,
+  nsgRule: NETWORK_NAME,
 };
 
 /** Joins parts with "-", lower-cases, and checks the result against the rules of `kind`. */
