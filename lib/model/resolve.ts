@@ -165,6 +165,20 @@ export function strideFor(slots: number): number {
   return 10 * Math.max(1, Math.ceil(slots / 10));
 }
 
+interface EdgeTopology {
+  readonly loadBalancing: ResolvedEdge["loadBalancing"];
+  readonly hardware: boolean;
+  readonly externalAddressing: "nat" | "public";
+}
+
+/** Load balancing and external addressing of a site's Edge (the network defaults depend on them too). */
+function resolveTopology(site: SiteInput, path: string): EdgeTopology {
+  const serverCount = typeof site.edge.servers === "number" ? site.edge.servers : site.edge.servers.length;
+  const loadBalancing = resolveLoadBalancing(site, path, serverCount);
+  const hardware = loadBalancing.external === "hardware" || loadBalancing.internal === "hardware";
+  return { loadBalancing, hardware, externalAddressing: site.edge.externalAddressing ?? (hardware ? "public" : "nat") };
+}
+
 function resolveLoadBalancing(site: SiteInput, path: string, serverCount: number): ResolvedEdge["loadBalancing"] {
   const lb = site.edge.loadBalancing;
   const lbPath = `${path}.edge.loadBalancing`;
@@ -211,17 +225,15 @@ function resolveEdge(
   ctx: ResolvedSiteContext,
   path: string,
   network: ResolvedNetwork,
+  topology: EdgeTopology,
   primaryDomain: string,
   internalDomain: string,
 ): ResolvedEdge {
   const e = site.edge;
   const ep = `${path}.edge`;
   const serverInputs = typeof e.servers === "number" ? Array.from({ length: e.servers }, () => undefined) : e.servers;
-  const count = serverInputs.length;
-  const pool = count > 1;
-  const loadBalancing = resolveLoadBalancing(site, path, count);
-  const hardware = loadBalancing.external === "hardware" || loadBalancing.internal === "hardware";
-  const externalAddressing = e.externalAddressing ?? (hardware ? "public" : "nat");
+  const pool = serverInputs.length > 1;
+  const { loadBalancing, hardware, externalAddressing } = topology;
   const ipMode = e.ipMode;
   const services = ipMode === "single" ? SERVICES.slice(0, 1) : SERVICES;
 
@@ -247,7 +259,7 @@ function resolveEdge(
     SERVICES.map((s) => [s, pick(e.ports?.[s], `${ep}.ports.${s}`, () => defaultPorts[s])]),
   ) as Record<EdgeServiceName, Sourced<number>>;
 
-  const slots = hardware ? count + 1 : count;
+  const slots = hardware ? serverInputs.length + 1 : serverInputs.length;
   const stride = strideFor(slots);
   const firstServerSlot = hardware ? 1 : 0;
   const serversPath = `${ep}.servers`;
@@ -412,12 +424,9 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
   const sites = input.sites.map((site, index): ResolvedSite => {
     const path = `sites[${index}]`;
     const ctx = { index, name: site.name };
-    const serverCount = typeof site.edge.servers === "number" ? site.edge.servers : site.edge.servers.length;
-    const lb = resolveLoadBalancing(site, path, serverCount);
-    const hardware = lb.external === "hardware" || lb.internal === "hardware";
-    const addressing = site.edge.externalAddressing ?? (hardware ? "public" : "nat");
-    const network = resolveNetwork(site, index, path, addressing);
-    const edge = resolveEdge(site, ctx, path, network, primaryDomain, internalDomain);
+    const topology = resolveTopology(site, path);
+    const network = resolveNetwork(site, index, path, topology.externalAddressing);
+    const edge = resolveEdge(site, ctx, path, network, topology, primaryDomain, internalDomain);
     const fe = site.frontEndPool;
     const fp = `${path}.frontEndPool`;
     const fqdnSuffix = index === 0 ? "" : `-${site.name}`;
