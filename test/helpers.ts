@@ -1,11 +1,21 @@
 /** Shared test helpers: load bundled scenarios and build scenarios from YAML text. */
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadScenarioFile, loadScenarioText, type LoadResult } from "../lib/model/load";
 import type { Plan } from "../lib/model/plan";
 
 export const ROOT = join(__dirname, "..");
 export const SCENARIO_DIR = join(ROOT, "scenarios");
+
+/** The TypeScript sources of lib/ and bin/ (for checks that scan the code itself). */
+export function sourceFiles(dirs: readonly string[] = ["lib", "bin"]): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : path.endsWith(".ts") ? [path] : [];
+    });
+  return dirs.flatMap((d) => walk(join(ROOT, d)));
+}
 
 export function bundledScenarioFiles(): string[] {
   return readdirSync(SCENARIO_DIR)

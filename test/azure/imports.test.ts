@@ -1,19 +1,11 @@
 /** Provider classes must be imported from their submodule: the package index loads all 1,527 resources (8x slower). */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { ROOT } from "../helpers";
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? sources(p) : p.endsWith(".ts") ? [p] : [];
-  });
-}
+import { readFileSync } from "node:fs";
+import { sourceFiles } from "../helpers";
 
 const BARE = /(?:from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-(?:azurerm|random)(?:\/lib)?\/?["']/;
 
 describe("provider imports", () => {
-  const files = [...sources(join(ROOT, "lib")), ...sources(join(ROOT, "bin"))];
+  const files = sourceFiles();
 
   test("the check itself recognises a bare import", () => {
     expect(BARE.test('import { X } from "@cdktf/provider-azurerm";')).toBe(true);
@@ -28,7 +20,7 @@ describe("provider imports", () => {
 
   test("nothing reads the shared reference folder at run or test time", () => {
     const pattern = new RegExp(["\\.\\./", "shared"].join(""));
-    const offenders = [...files, ...sources(join(ROOT, "test", "azure"))].filter((f) => !f.endsWith("imports.test.ts") && pattern.test(readFileSync(f, "utf8")));
+    const offenders = [...files, ...sourceFiles(["test/azure"])].filter((f) => !f.endsWith("imports.test.ts") && pattern.test(readFileSync(f, "utf8")));
     expect(offenders).toEqual([]);
   });
 });

@@ -1,18 +1,10 @@
 /** Output order must not depend on the machine's locale (String.localeCompare follows LANG). */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { ROOT } from "../helpers";
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
-  });
-}
+import { readFileSync } from "node:fs";
+import { ROOT, sourceFiles } from "../helpers";
 
 test("no locale-dependent comparison in the sources", () => {
-  const offenders = [...sources(join(ROOT, "lib")), ...sources(join(ROOT, "bin"))].filter((f) => /\.localeCompare\(/.test(readFileSync(f, "utf8")));
+  const offenders = sourceFiles().filter((f) => /\.localeCompare\(/.test(readFileSync(f, "utf8")));
   expect(offenders).toEqual([]);
 });
 
