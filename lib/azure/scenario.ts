@@ -11,7 +11,7 @@
  */
 import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { LabPolicyPack } from "../policy/pack";
-import { disableTokenStackTraces } from "./synth-performance";
+import { disableTokenStackTraces, toTerraformOnce } from "./synth-performance";
 import { Construct } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
@@ -173,7 +173,7 @@ export class EdgeLabStack extends TerraformStack {
   readonly scenario: EdgeLabScenario;
   /** The policy findings of this stack, filled when it is synthesized. */
   readonly policy: LabPolicyPack;
-  private synthesized?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
+  private handoff?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
 
   private readonly crossStackReferences: boolean;
 
@@ -196,18 +196,30 @@ export class EdgeLabStack extends TerraformStack {
     new TerraformOutput(this, "admin_password", { value: password.result, sensitive: true, description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)" });
   }
 
-  /**
-   * The policy pack resolves the whole stack once while cdktf synthesizes; cdktf then asks for the same JSON again.
-   * Reuse it while the construct tree is unchanged (nothing is added between the aspect and the write).
-   */
+  /** cdktf's preparing pass resolves the whole stack only to find cross-stack references; skipped unless enabled. */
   prepareStack(): void {
     if (this.crossStackReferences) super.prepareStack();
     else this.ensureBackendExists();
   }
 
+  /**
+   * The resolved Terraform document, resolved once per synthesis: the policy pack (an Aspect, run first) resolves
+   * the stack and cdktf's writer asks for the same document right after, so every other call hands over the
+   * previous result, unless constructs or stack overrides were added in between. Resolution is cdktf's, with
+   * the fast path of `toTerraformOnce` (lib/azure/synth-performance.ts).
+   */
   toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     const constructs = this.node.findAll().length;
-    if (this.synthesized?.constructs !== constructs) this.synthesized = { constructs, json: super.toTerraform() };
-    return this.synthesized.json;
+    const handed = this.handoff;
+    this.handoff = undefined;
+    if (handed?.constructs === constructs) return handed.json;
+    const json = toTerraformOnce(this) ?? super.toTerraform();
+    this.handoff = { constructs, json };
+    return json;
+  }
+
+  addOverride(path: string, value: unknown): void {
+    this.handoff = undefined;
+    super.addOverride(path, value);
   }
 }
