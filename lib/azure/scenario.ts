@@ -9,10 +9,10 @@
  * app.synth();
  * ```
  */
-import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, Aspects, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { LabPolicyPack } from "../policy/pack";
 import { disableTokenStackTraces, toTerraformOnce } from "./synth-performance";
-import { Construct } from "constructs";
+import { Construct, type Node } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
@@ -173,6 +173,8 @@ export class EdgeLabStack extends TerraformStack {
   readonly scenario: EdgeLabScenario;
   /** The policy findings of this stack, filled when it is synthesized. */
   readonly policy: LabPolicyPack;
+  /** Logical ids by construct node: cdktf recomputes an MD5-based id at every reference to an element. */
+  private readonly logicalIds = new WeakMap<Node, string>();
   private handoff?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
 
   private readonly crossStackReferences: boolean;
@@ -216,6 +218,17 @@ export class EdgeLabStack extends TerraformStack {
     const json = toTerraformOnce(this) ?? super.toTerraform();
     this.handoff = { constructs, json };
     return json;
+  }
+
+  /** cdktf's naming scheme, computed once per element (its path, and so its id, never changes). */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    let id = this.logicalIds.get(node);
+    if (id === undefined) {
+      id = super.allocateLogicalId(element);
+      this.logicalIds.set(node, id);
+    }
+    return id;
   }
 
   addOverride(path: string, value: unknown): void {
