@@ -11,13 +11,14 @@
  * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
-import { App, AzurermBackend, LocalBackend } from "cdktf";
+import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
 import { publishStaging, stagingDirFor } from "../lib/io/atomic";
 import { renderOutputFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
+import { compareText } from "../lib/model/compare";
 
 export interface SynthOptions {
   readonly files: readonly string[];
@@ -130,11 +131,12 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
   }
   publishStaging(staging, outdir, loaded.map(({ result }) => join("worksheets", result.plan!.scenario.id)));
 
-  // 4. One summary line per stack.
-  const summaries = loaded.map(({ result }) => {
-    const plan = result.plan!;
-    const json = JSON.parse(readFileSync(join(outdir, "stacks", plan.scenario.id, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
-    const resources = Object.fromEntries(Object.entries(json.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]));
+  // 4. One summary line per stack (resources counted on the construct tree: one construct per resource block).
+  const summaries = stacks.map((stack, i) => {
+    const plan = loaded[i].result.plan!;
+    const counts = new Map<string, number>();
+    for (const c of stack.node.findAll()) if (c instanceof TerraformResource) counts.set(c.terraformResourceType, (counts.get(c.terraformResourceType) ?? 0) + 1);
+    const resources = Object.fromEntries([...counts].sort(([a], [b]) => compareText(a, b)));
     const total = Object.values(resources).reduce((a, b) => a + b, 0);
     const byType = Object.entries(resources).map(([t, n]) => `${t.replace(/^azurerm_/, "")}=${n}`).join(" ");
     log(`${plan.scenario.id}: mode=${plan.scenario.labMode} sites=${plan.scenario.sites.length} resources=${total} (${byType})`);

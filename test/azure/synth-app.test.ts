@@ -47,6 +47,14 @@ test("writes cdktf.out/stacks/<id>/cdk.tf.json and one summary line per stack", 
   expect(json.terraform.backend).toEqual({ local: { path: expect.stringMatching(/^(\.\.\/)+.*terraform\.scaled-hlb\.tfstate$/) } });
   expect(lines).toHaveLength(2);
   expect(lines[0]).toMatch(/^scaled-hlb: mode=closed sites=1 resources=\d+ \(.*lb=1 /);
+  // The counts (taken from the construct tree) are those of the written file, type by type and in total.
+  for (const stack of result.stacks) {
+    const written = JSON.parse(readFileSync(join(outdir, "stacks", stack.id, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, unknown>> };
+    expect(stack.resources).toEqual(Object.fromEntries(Object.entries(written.resource).map(([type, byName]) => [type, Object.keys(byName).length])));
+    expect(Object.keys(stack.resources)).toEqual(Object.keys(written.resource)); // same (sorted) order
+    const total = Object.values(written.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+    expect(lines.find((l) => l.startsWith(`${stack.id}:`))).toContain(`resources=${total} `);
+  }
 });
 
 test("optional azurerm remote state backend from the environment", async () => {
