@@ -78,6 +78,8 @@ export class LabDns extends Construct {
         tags: ctx.tags(),
       });
     const groups = { external: rg("external"), internal: rg("internal") };
+    // One reference per group, shared by all its zones and records (each `.name` read makes a new token to resolve).
+    const groupNames = { external: groups.external.name, internal: groups.internal.name };
     this.recordSets = recordSets(plan.dnsRecords);
     const zones = new Map<string, { name: string; private: boolean }>();
     for (const s of this.recordSets) {
@@ -85,7 +87,7 @@ export class LabDns extends Construct {
       if (zones.has(key)) continue;
       const isPublic = internet && s.view === "external";
       const zoneId = cid("zone", s.view, s.zone);
-      const rgName = groups[s.view].name;
+      const rgName = groupNames[s.view];
       if (isPublic) {
         const z = new DnsZone(this, zoneId, { name: s.zone, resourceGroupName: rgName, tags: ctx.tags() });
         zones.set(key, { name: z.name, private: false });
@@ -108,7 +110,7 @@ export class LabDns extends Construct {
     for (const s of this.recordSets) {
       const zone = zones.get(`${s.view}|${s.zone}`)!;
       const rid = cid("rec", s.view, s.zone, s.name, s.type);
-      const base = { name: s.name, zoneName: zone.name, resourceGroupName: groups[s.view].name, ttl: s.ttl, tags: ctx.tags() };
+      const base = { name: s.name, zoneName: zone.name, resourceGroupName: groupNames[s.view], ttl: s.ttl, tags: ctx.tags() };
       if (zone.private && s.values.length > MAX_PRIVATE_RECORDS) throw new Error(`edge-lab: ${s.name}.${s.zone} has ${s.values.length} values; private DNS allows ${MAX_PRIVATE_RECORDS}`);
       switch (s.type) {
         case "A": {

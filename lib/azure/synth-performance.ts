@@ -99,7 +99,14 @@ export function toTerraformOnce(stack: TerraformStack, env: NodeJS.ProcessEnv = 
   // `rawOverrides` is private in cdktf's typings; it holds what `stack.addOverride()` was given.
   const rawOverrides = (stack as unknown as { rawOverrides?: Record<string, unknown> }).rawOverrides;
   if (env.EDGE_LAB_FAST_RESOLVE === "0" || !rawOverrides || Object.keys(rawOverrides).length > 0) return undefined;
-  const slow = (part: unknown): unknown => Tokenization.resolve(part, { scope: stack, preparing: false, resolver: RESOLVER });
+  // A token string stands for one token, and a token resolves to the same value within one pass; labs pass the
+  // same reference (a resource group name, a subnet id) to many resources.
+  const resolvedStrings = new Map<string, unknown>();
+  const slow = (part: unknown): unknown => {
+    if (typeof part !== "string") return Tokenization.resolve(part, { scope: stack, preparing: false, resolver: RESOLVER });
+    if (!resolvedStrings.has(part)) resolvedStrings.set(part, Tokenization.resolve(part, { scope: stack, preparing: false, resolver: RESOLVER }));
+    return resolvedStrings.get(part);
+  };
   const resolve = <T>(value: T): T => resolveFast(value, slow) as T;
   // cdktf's terraformElements(): pre-order, not descending into nested stacks (edge-lab has none).
   const elements = stack.node.findAll().filter((c): c is TerraformElement => TerraformElement.isTerraformElement(c) && c.cdktfStack === stack);
