@@ -12,9 +12,8 @@ function decodeMaybeBase64(value: string): string {
   return /[\u0000-\u0008\u000e-\u001f]/.test(decoded) ? value : decoded;
 }
 
-function scan(value: unknown, path: string, out: string[]): void {
+function scan(value: unknown, path: string, key: string, out: string[]): void {
   if (typeof value === "string") {
-    const key = path.split(".").pop() ?? "";
     if (SECRET_KEY.test(key) && value !== "" && !isReference(value) && !/_(enabled|authentication)$/.test(key)) {
       out.push(`${path} is a literal value; use a sensitive variable or a generated password reference`);
     } else if (SECRET_IN_TEXT.test(decodeMaybeBase64(value))) {
@@ -22,8 +21,8 @@ function scan(value: unknown, path: string, out: string[]): void {
     }
     return;
   }
-  if (Array.isArray(value)) value.forEach((v, i) => scan(v, `${path}.${i}`, out));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) if (k !== "//") scan(v, path ? `${path}.${k}` : k, out);
+  if (Array.isArray(value)) value.forEach((v, i) => scan(v, `${path}.${i}`, String(i), out));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) if (k !== "//") scan(v, path ? `${path}.${k}` : k, k, out);
 }
 
 export const NoSecretLiterals: PolicyRule = {
@@ -35,7 +34,7 @@ export const NoSecretLiterals: PolicyRule = {
   trivy: ["AVD-AZU-0037"],
   check: (resource) => {
     const out: string[] = [];
-    scan(resource.attrs, "", out);
+    scan(resource.attrs, "", "", out);
     return out;
   },
 };
