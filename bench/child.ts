@@ -2,7 +2,8 @@
  * One measured process for bench/bench.ts: loads what the case needs, does the work once, and prints its own
  * elapsed time (from process start) and peak memory as JSON on stdout.
  *   floor                  load cdktf and the provider modules edge-lab uses, nothing else
- *   synth <file...>        validate + plan + synthesize the files into one app (no worksheets)
+ *   synth <file...>        validate + plan + synthesize the files into one app (no worksheets), with the bundled
+ *                          cdktf app that `npm run synth` runs (dist/bundle/synth.js, scripts/bundle.ts)
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +34,7 @@ async function main() {
     for (const m of providerModules()) require(m);
   } else if (mode === "synth") {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { synthScenarios } = require("../bin/synth") as typeof import("../bin/synth");
+    const { synthScenarios } = require("../bundle/synth") as typeof import("../bin/synth");
     const outdir = mkdtempSync(join(tmpdir(), "edge-lab-bench-"));
     try {
       const result = await synthScenarios({ files, outdir: join(outdir, "out"), worksheets: false, log: () => undefined, error: () => undefined, env: {} });

@@ -7,7 +7,7 @@
  * Only the *shape* is checked here (types, ranges, formats, unknown keys). Rules that relate several fields
  * (NAT with a hardware load balancer, overlapping subnets, ...) live in `rules/` and run on the resolved scenario.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseCidr } from "./net";
 
 /** Marks a zod issue with the id of the reference rule it enforces, so the CLI can print it. */

@@ -23,8 +23,8 @@ beforeAll(() => {
   } catch (e) {
     throw new Error(`tmux is required for the terminal test (apt-get install -y tmux): ${(e as Error).message}`);
   }
-  // The CLI runs from dist/ (bin/edge-lab.js); build it so the test also works on a clean clone.
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+  // The CLI runs from dist/bundle/ (bin/edge-lab.js); build it so the test also works on a clean clone.
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "pipe" });
   dir = mkdtempSync(join(tmpdir(), "edge-lab-init-tty-"));
 }, 240_000);
 
