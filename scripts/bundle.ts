@@ -4,7 +4,7 @@
  *
  * Why: a synth is a short batch process, and after cdktf itself most of its start-up went into loading about 230
  * small modules of edge-lab, zod and yaml. One file per program removes the module lookups, and esbuild drops what
- * edge-lab does not use, notably zod's 40 message locales and JSON-schema tools (zod is imported as a namespace,
+ * edge-lab does not use, notably zod's 40 message locales (zod is imported as a namespace,
  * `import * as z from "zod"`, so that esbuild can see which members are used). About 60 ms of a 0.5 s synth.
  *
  * Left external (loaded from node_modules as usual):
@@ -13,7 +13,9 @@
  *   benchmark's floor.
  * - @hpcc-js/wasm-graphviz: read from its package file at run time (lib/render/diagram/graphviz.ts).
  *
- * Tests run the TypeScript sources; test/bundle.test.ts checks that the bundled programs give byte-identical output.
+ * Tests run the TypeScript sources; test/scripts/bundle.test.ts checks that the bundled programs give byte-identical
+ * output. Source maps are written next to the bundles: `node --enable-source-maps dist/bundle/cli.js` maps stack
+ * traces back to the TypeScript when debugging.
  */
 import { build, type BuildOptions } from "esbuild";
 import { existsSync } from "node:fs";

@@ -9,10 +9,10 @@
  * app.synth();
  * ```
  */
-import { Annotations, Aspects, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
-import { LabPolicyPack } from "../policy/pack";
+import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { LabPolicyPack, type PolicyDocumentSource } from "../policy/pack";
 import { disableTokenStackTraces, toTerraformOnce } from "./synth-performance";
-import { Construct, type Node } from "constructs";
+import { Construct } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
@@ -169,12 +169,10 @@ export interface EdgeLabStackProps {
 }
 
 /** One Terraform stack per scenario: providers, a generated admin password, and the scenario's lab. */
-export class EdgeLabStack extends TerraformStack {
+export class EdgeLabStack extends TerraformStack implements PolicyDocumentSource {
   readonly scenario: EdgeLabScenario;
   /** The policy findings of this stack, filled when it is synthesized. */
   readonly policy: LabPolicyPack;
-  /** Logical ids by construct node: cdktf recomputes an MD5-based id at every reference to an element. */
-  private readonly logicalIds = new WeakMap<Node, string>();
   private handoff?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
 
   private readonly crossStackReferences: boolean;
@@ -191,7 +189,7 @@ export class EdgeLabStack extends TerraformStack {
     // Windows complexity: upper, lower, digit and a special character; no characters that need escaping in scripts.
     const password = new Password(this, "admin-password", { length: 24, special: true, overrideSpecial: "!#%*-_=+?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
     this.scenario = new EdgeLabScenario(this, "lab", { plan: props.plan, lab: props.lab, adminPassword: password.result });
-    // Policy checks run when the stack is synthesized: errors fail the synth, warnings are printed (lib/policy).
+    // Policy checks run when cdktf validates the stack: errors fail the synth, warnings are printed (lib/policy).
     this.policy = new LabPolicyPack();
     Aspects.of(this).add(this.policy);
     new TerraformOutput(this, "admin_username", { value: this.scenario.context.adminUsername });
@@ -205,30 +203,27 @@ export class EdgeLabStack extends TerraformStack {
   }
 
   /**
-   * The resolved Terraform document, resolved once per synthesis: the policy pack (an Aspect, run first) resolves
-   * the stack and cdktf's writer asks for the same document right after, so every other call hands over the
-   * previous result, unless constructs or stack overrides were added in between. Resolution is cdktf's, with
-   * the fast path of `toTerraformOnce` (lib/azure/synth-performance.ts).
+   * For the policy pack, which cdktf runs while validating the stack: resolves the stack and keeps the document for
+   * the next `toTerraform()` call only, which in a cdktf synth is the writer's, right after validation (nothing
+   * changes resources in between). A resolution costs about a third of a lab's synth time.
    */
-  toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
-    const constructs = this.node.findAll().length;
-    const handed = this.handoff;
-    this.handoff = undefined;
-    if (handed?.constructs === constructs) return handed.json;
-    const json = toTerraformOnce(this) ?? super.toTerraform();
-    this.handoff = { constructs, json };
+  documentForPolicy(): ReturnType<TerraformStack["toTerraform"]> {
+    const json = this.resolveDocument();
+    this.handoff = { constructs: this.node.findAll().length, json };
     return json;
   }
 
-  /** cdktf's naming scheme, computed once per element (its path, and so its id, never changes). */
-  protected allocateLogicalId(element: TerraformElement | Node): string {
-    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
-    let id = this.logicalIds.get(node);
-    if (id === undefined) {
-      id = super.allocateLogicalId(element);
-      this.logicalIds.set(node, id);
-    }
-    return id;
+  /** The Terraform document: the one the policy pack has just checked, or a fresh resolution. */
+  toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    const handed = this.handoff;
+    this.handoff = undefined;
+    if (handed && handed.constructs === this.node.findAll().length) return handed.json;
+    return this.resolveDocument();
+  }
+
+  /** cdktf's resolution, with the fast path of `toTerraformOnce` (lib/azure/synth-performance.ts). */
+  private resolveDocument(): ReturnType<TerraformStack["toTerraform"]> {
+    return toTerraformOnce(this) ?? super.toTerraform();
   }
 
   addOverride(path: string, value: unknown): void {

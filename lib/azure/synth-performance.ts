@@ -1,7 +1,7 @@
 /**
  * Synthesis speed-ups for edge-lab's own stacks. cdktf 0.21.0 is archived and pinned exactly, so these rely on
- * its internals knowingly; each can be switched off for debugging, and tests compare every one with cdktf's own
- * path byte for byte (test/azure/synth-performance.test.ts).
+ * its internals knowingly; each can be switched off for debugging. test/azure/synth-performance.test.ts compares
+ * the resolution with cdktf's own path byte for byte; the stack traces only matter when a token fails to resolve.
  *
  * 1. Token creation stack traces. cdktf records a full, unlimited-depth stack trace for every token it creates
  *    (every `.id`, `.name` reference), only to print it when a token fails to resolve. That is a quarter of the
@@ -11,12 +11,14 @@
  *    the fragments, then resolves the merged document a second time (only so that stack-level raw overrides may
  *    hold tokens; edge-lab adds none). Its resolver also builds a context object with closures for every key and
  *    value, although most of a lab's ~20,000 values are plain strings, numbers and undefined. `toTerraformOnce`
- *    resolves once and hands cdktf's resolver only the values that may hold a token; everything else is copied
- *    as cdktf would copy it (undefined dropped). Set EDGE_LAB_FAST_RESOLVE=0 to use cdktf's path throughout.
+ *    resolves once, hands cdktf's resolver only the values that may hold a token, and resolves each token string
+ *    once per pass; everything else is copied as cdktf would copy it (undefined dropped). Set
+ *    EDGE_LAB_FAST_RESOLVE=0 to use cdktf's path throughout.
  */
 import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformOutput, Token, Tokenization, type TerraformStack } from "cdktf";
 import stackTrace = require("cdktf/lib/tokens/private/stack-trace");
 import { deepMerge } from "cdktf/lib/util";
+import { unableToResolveCircularReference } from "cdktf/lib/errors";
 
 let disabled = false;
 
@@ -32,9 +34,10 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /**
  * True when cdktf's resolver could change or reject this string: it holds a string, list or map token marker
- * (`${TfToken[`, `#{TfToken[`, `&{TfToken[`), a stringified number token (cdktf encodes those as doubles near
- * -8e298, written with an exponent; the check is deliberately wider than cdktf's number regex), or one of the
- * map-token placeholder values cdktf refuses in scalar position.
+ * (`${TfToken[`, `#{TfToken[`, `&{TfToken[`), a stringified number token, or one of the map-token placeholder
+ * values cdktf refuses in scalar position. Number tokens are doubles near -8e298, so in a string they always read
+ * "<digit>e+<digits>"; cdktf's own number regex matches more (e.g. "-e-"), but it can only ever find a token in
+ * such a text, and any other match is put back unchanged.
  */
 function mayHoldToken(s: string): boolean {
   return s.includes("{TfToken[") || /\de[+-]?\d/.test(s) || s === Token.STRING_MAP_TOKEN_VALUE || s === Token.ANY_MAP_TOKEN_VALUE;
@@ -62,8 +65,8 @@ export function resolveFast(value: unknown, slow: (part: unknown) => unknown, de
       return mayBeNumberToken(value) ? slow(value) : value;
     case "object": {
       if (value === null) return null;
-      // cdktf's depth guard (circular references) and any non-plain object (resolvable, construct, Date, ...).
-      if (depth > 150) return slow(value);
+      // cdktf's guard against circular structures, at the same depth.
+      if (depth > 200) throw unableToResolveCircularReference(`(depth ${depth})`);
       if (Array.isArray(value)) {
         // A list token element or a number list token makes cdktf resolve the array as a whole.
         if (value.some((x) => (typeof x === "string" && x.includes("{TfToken[")) || (typeof x === "number" && mayBeNumberToken(x)))) return slow(value);
@@ -74,6 +77,7 @@ export function resolveFast(value: unknown, slow: (part: unknown) => unknown, de
         }
         return out;
       }
+      // Any non-plain object (resolvable, construct, Date, ...) goes to cdktf.
       const proto = Object.getPrototypeOf(value) as unknown;
       if ((proto !== Object.prototype && proto !== null) || Tokenization.isResolvable(value)) return slow(value);
       const keys = Object.keys(value);
@@ -99,13 +103,19 @@ export function toTerraformOnce(stack: TerraformStack, env: NodeJS.ProcessEnv = 
   // `rawOverrides` is private in cdktf's typings; it holds what `stack.addOverride()` was given.
   const rawOverrides = (stack as unknown as { rawOverrides?: Record<string, unknown> }).rawOverrides;
   if (env.EDGE_LAB_FAST_RESOLVE === "0" || !rawOverrides || Object.keys(rawOverrides).length > 0) return undefined;
-  // A token string stands for one token, and a token resolves to the same value within one pass; labs pass the
-  // same reference (a resource group name, a subnet id) to many resources.
-  const resolvedStrings = new Map<string, unknown>();
+  // Labs pass the same reference (a resource group name, a subnet id) to many resources: a token string stands for
+  // one token, so its text is resolved once per pass. Assumes tokens resolve to the same text within a pass (true of
+  // references, functions and edge-lab's values; a Lazy that counts its calls would see one call). Only text
+  // results are kept, so no object or array is shared between places of the document.
+  const resolvedStrings = new Map<string, string>();
   const slow = (part: unknown): unknown => {
-    if (typeof part !== "string") return Tokenization.resolve(part, { scope: stack, preparing: false, resolver: RESOLVER });
-    if (!resolvedStrings.has(part)) resolvedStrings.set(part, Tokenization.resolve(part, { scope: stack, preparing: false, resolver: RESOLVER }));
-    return resolvedStrings.get(part);
+    if (typeof part === "string") {
+      const known = resolvedStrings.get(part);
+      if (known !== undefined) return known;
+    }
+    const resolved = Tokenization.resolve(part, { scope: stack, preparing: false, resolver: RESOLVER });
+    if (typeof part === "string" && typeof resolved === "string") resolvedStrings.set(part, resolved);
+    return resolved;
   };
   const resolve = <T>(value: T): T => resolveFast(value, slow) as T;
   // cdktf's terraformElements(): pre-order, not descending into nested stacks (edge-lab has none).

@@ -2,6 +2,11 @@
  * The lab policy pack: a cdktf Aspect that runs every policy rule over the stack's resources when the stack is
  * synthesized. Errors become error annotations (cdktf synth then fails with the message), warnings are printed.
  * Expected findings are suppressed on the construct with a written reason, cdk-nag style.
+ *
+ * The aspect attaches the check to the stack's validations rather than running it during the aspect pass, so it
+ * sees the final resources: aspects run in tree order, and one added later (a tagging aspect on a construct, say)
+ * would otherwise change resources after they were checked. cdktf validates every stack in `app.synth()` and
+ * `Testing.fullSynth()`; with `Testing.synth(stack, true)` in tests; not with `skipValidation: true`.
  */
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
@@ -60,19 +65,43 @@ export interface PolicyFinding {
 
 type StackJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
 
+/**
+ * A stack that resolves its document for the policy check and hands the same document to cdktf's writer, which
+ * asks for it right after validation (EdgeLabStack). Other stacks are resolved with `toTerraform()`.
+ */
+export interface PolicyDocumentSource {
+  documentForPolicy(): unknown;
+}
+
+const isDocumentSource = (stack: TerraformStack): stack is TerraformStack & PolicyDocumentSource =>
+  typeof (stack as Partial<PolicyDocumentSource>).documentForPolicy === "function";
+
 export class LabPolicyPack implements IAspect {
+  /** The findings of the latest check. */
   readonly findings: PolicyFinding[] = [];
+  private readonly attached = new WeakSet<TerraformStack>();
 
   constructor(private readonly rules: readonly PolicyRule[] = POLICY_RULES) {}
 
   visit(node: IConstruct): void {
-    if (!(node instanceof TerraformStack)) return;
-    // One resolution of the whole stack (what cdktf writes), rather than one per resource.
-    const json = node.toTerraform() as StackJson;
-    const constructs = node.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+    if (!(node instanceof TerraformStack) || this.attached.has(node)) return;
+    this.attached.add(node);
+    node.node.addValidation({
+      validate: () => {
+        this.check(node);
+        return []; // errors are reported as error annotations, which fail the synth with their messages
+      },
+    });
+  }
+
+  /** Runs every rule over the stack's resolved resources (one resolution of the whole stack: what cdktf writes). */
+  check(stack: TerraformStack): void {
+    this.findings.length = 0;
+    const json = (isDocumentSource(stack) ? stack.documentForPolicy() : stack.toTerraform()) as StackJson;
+    const constructs = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
     const views: { construct: TerraformResource; view: ResourceView }[] = constructs.map((construct) => {
       const type = construct.terraformResourceType;
-      const name = node.getLogicalId(construct);
+      const name = construct.friendlyUniqueId; // the key in the document, overridden logical ids included
       const { "//": _metadata, ...attrs } = json.resource?.[type]?.[name] ?? {};
       return { construct, view: { type, name, address: `${type}.${name}`, attrs } };
     });

@@ -1,6 +1,7 @@
 /** The policy pack runs on every synthesized lab: no unsuppressed error, and the expected findings carry reasons. */
+import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
-import { Testing } from "cdktf";
+import { Aspects, Testing } from "cdktf";
 import { EdgeLabStack } from "../../lib/azure/scenario";
 import type { PolicyFinding } from "../../lib/policy/pack";
 import { planOf } from "../helpers";
@@ -8,7 +9,7 @@ import { bundledIds, bundledLab, INTERNET_SCENARIOS } from "./helpers";
 import { bundledPlan } from "../helpers";
 
 function findings(stack: EdgeLabStack): PolicyFinding[] {
-  Testing.synth(stack);
+  Testing.synth(stack, true); // the pack checks while cdktf validates the stack
   return stack.policy.findings;
 }
 
@@ -63,4 +64,21 @@ test("an RDP rule from the Internet added to a lab stack fails its synth with LA
     destinationAddressPrefix: "*",
   });
   expect(() => Testing.fullSynth(stack)).toThrow(/LAB-POL-01/);
+});
+
+test("the pack checks the resources as written: an aspect added after it that opens RDP still fails the synth", () => {
+  const stack = new EdgeLabStack(Testing.app(), "late-aspect", { plan: planOf("id: late-aspect\nsipDomains: [contoso.com]\n") });
+  // Aspects run in tree order: this one changes an existing NSG (a child) after the pack has visited the stack.
+  let opened = false;
+  Aspects.of(stack).add({
+    visit(node) {
+      if (opened || !(node instanceof NetworkSecurityGroup)) return;
+      opened = true;
+      node.putSecurityRule([
+        { name: "rdp", priority: 300, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "3389", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*" },
+      ]);
+    },
+  });
+  expect(() => Testing.fullSynth(stack)).toThrow(/LAB-POL-01/);
+  expect(opened).toBe(true);
 });

@@ -4,11 +4,14 @@
  * variants and the 12 x 4 benchmark scenario, and value by value with `Tokenization.resolve` on every kind of token.
  */
 import { join } from "node:path";
-import { App, DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformOutput, TerraformStack, Testing, Token, Tokenization } from "cdktf";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { App, Aspects, AzurermBackend, DefaultTokenResolver, Fn, Lazy, LocalBackend, StringConcat, TerraformOutput, TerraformStack, Testing, Token, Tokenization } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { EdgeLabStack } from "../../lib/azure/scenario";
+import * as performance from "../../lib/azure/synth-performance";
 import { resolveFast, toTerraformOnce } from "../../lib/azure/synth-performance";
 import { loadScenarioFile, loadScenarioText } from "../../lib/model/load";
 import type { Plan } from "../../lib/model/plan";
@@ -28,6 +31,19 @@ function labStack(plan: Plan, lab: LabOptions): EdgeLabStack {
 
 const cases: [string, () => EdgeLabStack][] = [
   ...bundledIds().map((id): [string, () => EdgeLabStack] => [id, () => labStack(bundledPlan(id), bundledLab(id))]),
+  // With the two backends bin/synth adds (their blocks and metadata are part of the document).
+  ["single-consolidated-nat, local backend", () => {
+    const stack = new EdgeLabStack(Testing.app(), "local-state", { plan: bundledPlan("single-consolidated-nat") });
+    new LocalBackend(stack, { path: "../../terraform.local-state.tfstate" });
+    invokeAspects(stack);
+    return stack;
+  }],
+  ["scaled-hlb, azurerm backend", () => {
+    const stack = new EdgeLabStack(Testing.app(), "remote-state", { plan: bundledPlan("scaled-hlb") });
+    new AzurermBackend(stack, { resourceGroupName: "rg-state", storageAccountName: "stedgelab", containerName: "tfstate", key: "remote-state.tfstate" });
+    invokeAspects(stack);
+    return stack;
+  }],
   ...Object.entries(INTERNET_SCENARIOS).map(([id, text]): [string, () => EdgeLabStack] => [id, () => labStack(loadScenarioText(text, `${id}.yaml`).plan!, {})]),
   ["large-12x4 (benchmark)", () => {
     const loaded = loadScenarioFile(join(__dirname, "..", "..", "bench", "large-12x4.yaml"));
@@ -44,15 +60,69 @@ describe("toTerraformOnce gives cdktf's own document", () => {
     expect(JSON.stringify(fast, null, 1)).toBe(JSON.stringify(cdktfOwn(stack), null, 1));
   });
 
-  test("EdgeLabStack.toTerraform uses it, and EDGE_LAB_FAST_RESOLVE=0 or raw overrides fall back to cdktf", () => {
+  test("EdgeLabStack.toTerraform uses it; EDGE_LAB_FAST_RESOLVE=0 or raw overrides fall back to cdktf", () => {
     const stack = labStack(bundledPlan("single-consolidated-nat"), {});
+    const spy = jest.spyOn(performance, "toTerraformOnce");
+    try {
+      const json = stack.toTerraform();
+      expect(spy).toHaveBeenCalledWith(stack);
+      expect(JSON.stringify(json)).toBe(JSON.stringify(cdktfOwn(stack)));
+    } finally {
+      spy.mockRestore();
+    }
     expect(toTerraformOnce(stack, { EDGE_LAB_FAST_RESOLVE: "0" })).toBeUndefined();
-    expect(stack.toTerraform()).toEqual(toTerraformOnce(stack, {}));
     const rg = stack.node.findAll().find((c) => c instanceof ResourceGroup) as ResourceGroup;
     stack.addOverride("locals.rg_id", rg.id); // a token in a raw override needs cdktf's second pass
     expect(toTerraformOnce(stack, {})).toBeUndefined();
     expect((stack.toTerraform() as { locals: { rg_id: string } }).locals.rg_id).toMatch(/^\$\{azurerm_resource_group\.[\w-]+\.id\}$/);
   });
+});
+
+describe("the document checked by the policy pack is handed to the writer, and only to it", () => {
+  const rgOf = (stack: EdgeLabStack) => stack.node.findAll().find((c) => c instanceof ResourceGroup) as ResourceGroup;
+  const locationOf = (json: unknown, rg: ResourceGroup) => (json as { resource: Record<string, Record<string, { location: string }>> }).resource.azurerm_resource_group[rg.friendlyUniqueId].location;
+
+  test("plain toTerraform() calls always resolve afresh (a change between two calls shows)", () => {
+    const stack = labStack(bundledPlan("single-consolidated-nat"), {});
+    const rg = rgOf(stack);
+    expect(locationOf(stack.toTerraform(), rg)).toBe("westeurope");
+    rg.location = "northeurope";
+    expect(locationOf(stack.toTerraform(), rg)).toBe("northeurope");
+  });
+
+  test("the policy document is returned once, then resolution is fresh; an override in between drops it", () => {
+    const stack = labStack(bundledPlan("single-consolidated-nat"), {});
+    const checked = stack.documentForPolicy();
+    expect(stack.toTerraform()).toBe(checked); // the writer's call: the same object, no second resolution
+    expect(stack.toTerraform()).not.toBe(checked);
+    stack.documentForPolicy();
+    stack.addOverride("terraform.required_version", ">= 1.5");
+    expect((stack.toTerraform() as { terraform: { required_version?: string } }).terraform.required_version).toBe(">= 1.5");
+  });
+
+  test("a synth writes what aspects added after the policy pack made of the resources", () => {
+    const stack = new EdgeLabStack(Testing.app(), "tagged", { plan: bundledPlan("single-consolidated-nat") });
+    Aspects.of(stack).add({
+      visit(node) {
+        if (node instanceof ResourceGroup) node.tags = { owner: "aspect" };
+      },
+    });
+    const outdir = Testing.fullSynth(stack);
+    const written = JSON.parse(readFileSync(join(outdir, "stacks", "tagged", "cdk.tf.json"), "utf8")) as { resource: { azurerm_resource_group: Record<string, { tags: Record<string, string> }> } };
+    const groups = Object.values(written.resource.azurerm_resource_group);
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) expect(g.tags).toEqual({ owner: "aspect" });
+  });
+});
+
+/**
+ * Digests of each bundled scenario's Terraform document, equal to those of the code before the speed work (commit
+ * 009d05e): it must not change a byte. A deliberate change of the lab changes them too: review the diff of the
+ * synthesized JSON (`edge-lab diff`), then update with `npx jest -u`.
+ */
+test.each(bundledIds())("%s: the synthesized document is unchanged (digest)", (id) => {
+  const json = Testing.synth(new EdgeLabStack(Testing.app(), id, { plan: bundledPlan(id), lab: bundledLab(id) }));
+  expect(createHash("sha256").update(json).digest("hex")).toMatchSnapshot();
 });
 
 describe("resolveFast resolves exactly like Tokenization.resolve", () => {

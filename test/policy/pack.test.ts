@@ -20,7 +20,7 @@ function stackWith(build: (stack: TerraformStack) => void): { stack: TerraformSt
   build(stack);
   const pack = new LabPolicyPack();
   Aspects.of(stack).add(pack);
-  Testing.synth(stack);
+  Testing.synth(stack, true); // the pack checks while cdktf validates the stack
   return { stack, pack };
 }
 
