@@ -64,6 +64,8 @@ export const registerInit: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--sites <names>", "data centers with an Edge deployment, e.g. hq,dr", collectList)
     .option("--federation-route <site>", "the site whose Edge is the federation route (FED-01)")
     .option("--sip-domain <domain>", "SIP domain, primary first; comma list or repeated", collectList)
+    .option("--internal-domain <domain>", "internal DNS domain of the servers, e.g. contoso.net (default: the primary SIP domain)")
+    .option("--directors <count>", "Directors per site: 0 none (default), 1 one Director, 2+ a Director pool")
     .option("--perimeter-external <cidr>", "Edge external subnet (NAT), one per site; comma list", collectList)
     .option("--perimeter-internal <cidr>", "Edge internal subnet, one per site; comma list", collectList)
     .option("--public-range <cidr>", "public address range, one per site; comma list", collectList)

@@ -18,6 +18,8 @@ export interface InitFlags {
   readonly sites?: readonly string[];
   readonly federationRoute?: string;
   readonly sipDomain?: readonly string[];
+  readonly internalDomain?: string;
+  readonly directors?: string;
   readonly perimeterExternal?: readonly string[];
   readonly perimeterInternal?: readonly string[];
   readonly publicRange?: readonly string[];
@@ -62,6 +64,8 @@ export function presetsFromFlags(flags: InitFlags): Draft {
   if (flags.mobility !== undefined) d = { ...d, mobility: flags.mobility };
   d = apply(d, "sites", list(flags.sites));
   d = apply(d, "sipDomains", list(flags.sipDomain));
+  d = apply(d, "internalDomain", flags.internalDomain);
+  d = apply(d, "directors", flags.directors);
   // After --sites, so that the route is checked against the sites.
   d = apply(d, "federationRoute", flags.federationRoute);
   if (flags.id !== undefined) d = { ...d, id: flags.id.trim().toLowerCase() };

@@ -1,8 +1,9 @@
 /**
  * The questions of `edge-lab init`, as data. They follow the flowchart Microsoft's planning guide uses to pick an
  * Edge deployment (one Edge Server or a pool; NAT or public IPs; DNS or hardware load balancing; federation
- * types; mobility; sites and the federation route), then ask for the SIP domain(s), the pool size and the address
- * ranges. Each question knows when it applies (`when`), its default, how to read a flag or a typed answer
+ * types; mobility; sites and the federation route), then ask for the SIP domain(s), the servers' internal domain,
+ * the pool size, the optional Director and the address ranges. Each question knows when it applies (`when`), its
+ * default, how to read a flag or a typed answer
  * (`parse`) and which scenario fields it is responsible for (`owns`, used to send a rule violation back to the
  * question that caused it). Pure: no I/O.
  */
@@ -44,6 +45,10 @@ export interface InitAnswers {
   /** The site whose Edge is the federation route (FED-01); asked only with several sites and federation. */
   readonly federationRoute?: string;
   readonly sipDomains: readonly string[];
+  /** Internal DNS domain of the servers (Microsoft's example contoso.net); the primary SIP domain by default. */
+  readonly internalDomain: string;
+  /** Directors per site: 0 none, 1 one Director, 2 or more a Director pool (DNS LB for SIP, hardware LB for web). */
+  readonly directors: number;
   /** One entry per site, in site order. */
   readonly ranges: readonly SiteRanges[];
 }
@@ -367,7 +372,17 @@ export const questions: readonly Question[] = [
       return domains;
     },
     format: (v) => (v as string[]).join(","),
-    owns: (path) => path.startsWith("sipDomains") || path === "internalDomain",
+    owns: (path) => path.startsWith("sipDomains"),
+  }),
+  field("internalDomain", {
+    kind: "input",
+    flag: "--internal-domain",
+    message: () => "Internal DNS domain of the servers (Edge internal FQDNs, Front End, Director), e.g. contoso.net",
+    when: () => true,
+    default: (a) => (a.sipDomains ?? ["contoso.com"])[0],
+    // The model checks the name (NET-08) and sends a refusal back to this question.
+    parse: (text) => text.trim().toLowerCase().replace(/\.$/, ""),
+    owns: (path) => path === "internalDomain",
   }),
   field("servers", {
     kind: "number",
@@ -382,6 +397,21 @@ export const questions: readonly Question[] = [
       return Number(t);
     },
     owns: (path) => /^sites\[\d+\]\.edge\.servers/.test(path),
+  }),
+  field("directors", {
+    kind: "number",
+    flag: "--directors",
+    message: () => "Directors per site in front of the Front End pool (0 = none, 1 = one Director, 2+ = a Director pool)",
+    when: () => true,
+    default: () => 0,
+    parse: (text) => {
+      const t = text.trim();
+      if (!/^\d+$/.test(t)) throw new InitError(`directors: "${text}" is not a whole number`);
+      const n = Number(t);
+      if (n > 10) throw new InitError(`directors: ${n} per site is more than a lab needs (at most 10)`);
+      return n;
+    },
+    owns: (path) => /^sites\[\d+\]\.director/.test(path),
   }),
 ];
 
@@ -431,6 +461,8 @@ export function completeAnswers(draft: Draft): InitAnswers {
     sites,
     ...(a.federationRoute ? { federationRoute: a.federationRoute } : {}),
     sipDomains: a.sipDomains!,
+    internalDomain: a.internalDomain!,
+    directors: a.directors!,
     ranges: sites.map((_, i) => {
       const r = a.ranges?.[i] ?? {};
       return {

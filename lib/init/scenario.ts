@@ -56,6 +56,15 @@ export function applicableSections(a: InitAnswers): Section[] {
   if (a.federation.includes("xmpp")) out.push({ title: "Federation: XMPP", why: `the XMPP proxy runs on the federation-route Edge (${route}), the XMPP gateway on its Front End pool (FED-02)` });
   if (a.mobility) out.push({ title: "Mobility", why: "lyncdiscover / lyncdiscoverinternal records and reverse proxy publishing" });
   out.push({ title: "Reverse proxy", why: "publishes the external web services, meet and dial-in simple URLs" + (a.mobility ? " and lyncdiscover" : "") });
+  if (a.directors > 0) {
+    out.push({
+      title: "Director",
+      why:
+        a.directors === 1
+          ? "one Director per site authenticates external users before the Front End pool"
+          : `a Director pool of ${a.directors} per site: DNS load balancing for SIP, a hardware load balancer for web services (DIR-01)`,
+    });
+  }
   if (a.sites.length > 1) {
     out.push({
       title: "Several sites",
@@ -82,6 +91,7 @@ export function answersToScenario(a: InitAnswers): Record<string, unknown> {
     title,
     product: a.product,
     sipDomains: [...a.sipDomains],
+    internalDomain: a.internalDomain,
     federation: {
       sip: a.federation.includes("sip"),
       publicIm: [...a.picProviders],
@@ -97,6 +107,7 @@ export function answersToScenario(a: InitAnswers): Record<string, unknown> {
         externalAddressing: addressing,
       },
       network: network(a.ranges[i]),
+      ...(a.directors > 0 ? { director: { servers: a.directors, ...(a.directors > 1 ? { loadBalancing: "dns-hlb" } : {}) } } : {}),
     })),
   };
 }
@@ -149,6 +160,13 @@ export function renderScenarioYaml(a: InitAnswers): string {
     root,
     "sipDomains",
     "SIP domains, primary first. Each adds certificate SANs, DNS records and a meet simple URL (DNS-09);\nservice FQDNs (sip., webcon., av.) and server names use the primary domain.",
+  );
+
+  note(
+    root,
+    "internalDomain",
+    undefined,
+    a.internalDomain === a.sipDomains[0] ? "servers' DNS domain (here the primary SIP domain; Microsoft's example uses contoso.net)" : "servers' DNS domain: Edge internal FQDNs, Front End pool, Director",
   );
 
   const federation = pairOf(root, "federation")?.value;
@@ -220,6 +238,10 @@ export function renderScenarioYaml(a: InitAnswers): string {
       );
       flow(network, "internalNetworks");
       note(network, "internalNetworks", undefined, "Front End pool and clients, via persistent routes (NET-03)");
+      const director = pairOf(site, "director")?.value;
+      note(site, "director", "Optional in every scenario: external users reach the Front End pool through the Director.");
+      note(director, "servers", undefined, a.directors === 1 ? "one Director (2 or more = a Director pool)" : "a Director pool");
+      note(director, "loadBalancing", undefined, "DNS load balancing for SIP, a hardware load balancer for web services (DIR-01)");
     });
   }
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });

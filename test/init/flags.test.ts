@@ -126,6 +126,33 @@ describe("every path through the flowchart, via flags", () => {
     expect(out).toContain("Several sites: hq, dr each get the same Edge topology; only dr is the federation route (FED-01)");
   });
 
+  it("a Director pool and an internal domain (Microsoft's contoso.net)", async () => {
+    const { plan, out, file } = await initPlan(["--servers", "2", "--load-balancing", "dns", "--directors", "2", "--internal-domain", "contoso.net"]);
+    expect(plan.scenario.internalDomain).toBe("contoso.net");
+    const directors = plan.servers.filter((s) => s.role === "director");
+    expect(directors).toHaveLength(2);
+    for (const d of directors) expect(d.fqdn).toMatch(/\.contoso\.net$/);
+    expect(plan.scenario.sites[0].nextHop.kind).toBe("director");
+    expect(plan.firewallRules.some((r) => r.table === "director")).toBe(true);
+    const edge = plan.servers.find((s) => s.role === "edge")!;
+    expect(edge.fqdn).toMatch(/\.contoso\.net$/);
+    const text = readFileSync(file, "utf8");
+    expect(text).toMatch(/internalDomain: contoso\.net #/);
+    expect(text).toMatch(/director:\n\s+servers: 2 # a Director pool\n\s+loadBalancing: dns-hlb # .*DIR-01/);
+    expect(out).toContain("  - Director: a Director pool of 2 per site: DNS load balancing for SIP, a hardware load balancer for web services (DIR-01)");
+  });
+
+  it("one Director per site at two sites; no Director by default", async () => {
+    const { plan } = await initPlan(["--sites", "hq,dr", "--directors", "1"]);
+    const directors = plan.servers.filter((s) => s.role === "director");
+    expect(directors.map((d) => d.site)).toEqual(["hq", "dr"]);
+    expect(plan.scenario.sites.every((s) => s.nextHop.kind === "director")).toBe(true);
+    const none = await initPlan([]);
+    expect(none.plan.servers.filter((s) => s.role === "director")).toEqual([]);
+    expect(none.plan.scenario.internalDomain).toBe("contoso.com");
+    expect(readFileSync(none.file, "utf8")).not.toContain("director:");
+  });
+
   it("two sites without federation", async () => {
     const { plan } = await initPlan(["--sites", "hq,dr", "--federation", "none", "--addressing", "public"]);
     expect(plan.scenario.sites.map((s) => [s.federationRoute, s.microsoftScenario])).toEqual([
@@ -142,6 +169,7 @@ describe("answers that break a rule exit 1 with the rule id and write nothing", 
     ["13 Edge Servers", ["--servers", "13"], "LB-05", "At most 12 Edge Servers per pool"],
     ["a load-balanced single Edge", ["--servers", "1", "--load-balancing", "dns"], "LB-04", "A load-balanced Edge pool needs at least two Edge Servers"],
     ["an invalid SIP domain", ["--sip-domain", "contoso_com"], "NET-08", "FQDNs may use only letters"],
+    ["an invalid internal domain", ["--internal-domain", "contoso_net"], "NET-08", "FQDNs may use only letters"],
     ["overlapping sites", ["--sites", "hq,dr", "--perimeter-internal", "172.25.33.0/24,172.25.33.0/24"], "LAB-NET-02", "Sites are peered in the lab, so their networks must not overlap"],
   ])("%s -> %s", async (_, flags, rule, explanation) => {
     const file = join(dir, `refused-${++n}.yaml`);
@@ -156,6 +184,8 @@ describe("answers that break a rule exit 1 with the rule id and write nothing", 
   it.each([
     [["--load-balancing", "round-robin"], '--load-balancing: load balancing: "round-robin" is not one of dns, hardware'],
     [["--servers", "two"], '--servers: servers: "two" is not a whole number'],
+    [["--directors", "-1"], '--directors: directors: "-1" is not a whole number'],
+    [["--directors", "11"], "--directors: directors: 11 per site is more than a lab needs (at most 10)"],
     [["--federation", "sip,irc"], '--federation: federation: "irc" not one of sip, pic, xmpp, none'],
     [["--federation-route", "dr"], '--federation-route: federation route: "dr" is not one of the sites (hq)'],
     [["--federation", "sip", "--pic-providers", "skype"], "public IM providers are given but public IM connectivity is not chosen"],

@@ -82,7 +82,7 @@ describe("flowchart applicability", () => {
     ]);
   });
 
-  it("orders the flowchart goals first, then SIP domains, pool size, ranges and the id", () => {
+  it("orders the flowchart goals first, then SIP domains, internal domain, pool size, Director, ranges and the id", () => {
     expect(questions.map((x) => x.id)).toEqual([
       "product",
       "highAvailability",
@@ -94,7 +94,9 @@ describe("flowchart applicability", () => {
       "sites",
       "federationRoute",
       "sipDomains",
+      "internalDomain",
       "servers",
+      "directors",
     ]);
     expect(flowchart({}).at(-1)!.id).toBe("id");
   });
@@ -113,6 +115,8 @@ describe("defaults", () => {
       mobility: false,
       sites: ["hq"],
       sipDomains: ["contoso.com"],
+      internalDomain: "contoso.com",
+      directors: 0,
       ranges: [{ perimeterExternal: "10.45.16.0/24", perimeterInternal: "172.25.33.0/24", publicRange: "131.107.155.0/24", internalNetwork: "192.168.10.0/24" }],
     });
   });

@@ -122,10 +122,12 @@ describe("edge-lab init in a terminal (tmux)", () => {
       await t.answer("Data centers (sites) with an Edge deployment", { text: "hq,dr" }, "Enter");
       await t.answer("Which site's Edge is the federation route?", "Down", "Enter");
       await t.answer("SIP domain(s), primary first", { text: "fabrikam.com,contoso.com" }, "Enter");
+      await t.answer("Internal DNS domain of the servers", { text: "contoso.net" }, "Enter");
       await t.answer("How many Edge Servers in the pool?", { text: "13" }, "Enter");
       await t.waitFor("LB-05: At most 12 Edge Servers per pool are supported");
       refusal = t.screen();
       await t.answer("How many Edge Servers in the pool?", "BSpace", "BSpace", { text: "3" }, "Enter");
+      await t.answer("Directors per site in front of the Front End pool", { text: "2" }, "Enter");
       await t.answer("Site hq: perimeter internal subnet", "Enter");
       await t.answer("Site hq: public address range", "Enter");
       await t.answer("Site hq: internal network", "Enter");
@@ -141,6 +143,7 @@ describe("edge-lab init in a terminal (tmux)", () => {
     expect(screen).toContain("✔ How many Edge Servers in the pool? (2-12, LB-04 / LB-05) 3");
     expect(screen).toContain("  - Scaled consolidated Edge, DNS load balancing with public IP addresses: an Edge pool of 3");
     expect(screen).toContain("EDGE_LAB_SCENARIOS=lab.yaml npx cdktf deploy lab");
+    expect(screen).toContain("  - Director: a Director pool of 2 per site");
     const flags = await withFlags("pool", [
       "--product", "sfb2015",
       "--servers", "3",
@@ -152,6 +155,8 @@ describe("edge-lab init in a terminal (tmux)", () => {
       "--sites", "hq,dr",
       "--federation-route", "dr",
       "--sip-domain", "fabrikam.com,contoso.com",
+      "--internal-domain", "contoso.net",
+      "--directors", "2",
       "--public-range", ",131.107.200.0/24",
     ]);
     expect(text).toBe(flags);
@@ -168,7 +173,9 @@ describe("edge-lab init in a terminal (tmux)", () => {
       await t.answer("Mobility (Lync mobile clients, lyncdiscover through the reverse proxy)?", "Enter");
       await t.answer("Data centers (sites) with an Edge deployment", "Enter");
       await t.answer("SIP domain(s), primary first", "Enter");
+      await t.answer("Internal DNS domain of the servers", "Enter");
       await t.answer("How many Edge Servers in the pool?", "Enter");
+      await t.answer("Directors per site in front of the Front End pool", "Enter");
       await t.answer("Site hq: perimeter internal subnet", "Enter");
       await t.answer("Site hq: public address range", "Enter");
       await t.answer("Site hq: internal network", "Enter");
