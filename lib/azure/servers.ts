@@ -2,7 +2,8 @@
  * Lab servers from the plan's `servers`: NICs and ip configurations exactly as the plan lists them (interface order =
  * NIC order, the first NIC primary; address order = ip configuration order, the plan's primary address primary), then
  * the VM for the server's role: Edge (Windows, guest PowerShell), Director (Windows, internal side), reverse proxy
- * (Linux + nginx from the publishing rules).
+ * (Linux + nginx from the publishing rules). Each server is its own VM: Edge, Director and reverse proxy are dedicated
+ * servers, never collocated with other roles (NET-09).
  *
  * Internet mode: an ip configuration gets its own Standard static public IP when a plan row of the external firewall
  * lets the Internet reach its address (every Edge service address without HLB; the A/V addresses with HLB, whose

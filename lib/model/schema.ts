@@ -53,6 +53,7 @@ export const HostLabel = z
     }
   });
 
+/** edge-lab plans IPv4 only: Call Admission Control needs IPv4 on the Edge internal interface (NET-07). */
 export const Ipv4 = z.ipv4({ error: "expected an IPv4 address such as 10.45.16.10" });
 
 export const Cidr = z

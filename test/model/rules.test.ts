@@ -649,7 +649,7 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       title: "Director pool with loadBalancing: dns",
       yaml: site("director: {servers: 2, loadBalancing: dns}"),
       path: "sites[0].director.loadBalancing",
-      message: /a Director pool needs a hardware load balancer for web services: use "dns-hlb" or "hlb"/,
+      message: /a Director pool needs a hardware load balancer for web services \(LB-11: web traffic cannot use DNS load balancing\): use "dns-hlb" or "hlb"/,
       fixed: site("director: {servers: 2, loadBalancing: dns-hlb}"),
     },
     {

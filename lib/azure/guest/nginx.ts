@@ -1,7 +1,9 @@
 /**
  * nginx configuration of the lab reverse proxy, generated from the plan's publishing rules (RP-02, RP-03, RP-04):
  * one server block per published FQDN and bridge (443 -> 4443 and 80 -> 8080 for Lync web services), the Host header
- * forwarded unchanged, no authentication (pass-through, the Lync web services authenticate).
+ * forwarded unchanged (HLB-19: "forward host header" on the 4443 rule), no authentication (pass-through, the Lync web
+ * services authenticate). nginx stands in for TMG 2010 / ISA 2006 / IIS ARR; the lab is IPv4 only, which TMG and ISA
+ * need anyway (RP-09: no IPv6).
  *
  * TLS: nginx terminates and re-encrypts (SSL bridging). The lab creates a self-signed certificate per published name
  * at first boot (`selfSignedCertCommands`); replace it with the public certificate of the plan's certificate table.

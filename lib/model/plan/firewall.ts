@@ -1,6 +1,8 @@
 /**
  * Firewall rows, derived from the one Edge port table (ports.ts) plus the reverse proxy and Director tables.
- * Rows carry concrete addresses so that the NSG renderer and the worksheets need no further derivation.
+ * Rows carry concrete addresses so that the NSG renderer and the worksheets need no further derivation. Each row
+ * names the firewall that enforces it: Microsoft's recommended design has an external and an internal firewall around
+ * the perimeter (NET-10); the closed lab builds both (firewall appliance outside, NSGs inside).
  */
 import { EDGE_PORTS, type EdgePortRow, type FeatureTag } from "../ports";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";

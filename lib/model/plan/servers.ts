@@ -66,6 +66,7 @@ function reverseProxyServer(site: ResolvedSite): PlanServer {
     ...(rp.dialin ? [{ fqdn: rp.dialin.value, ip: hop.webAddress }] : []),
     ...(rp.officeWebApps ? [{ fqdn: rp.officeWebApps.fqdn.value, ip: rp.officeWebApps.address.value }] : []),
   ];
+  // Every site with external access gets an Edge and a reverse proxy in its perimeter (RP-01).
   return {
     id: reverseProxyId(site),
     site: site.name,

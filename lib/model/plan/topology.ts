@@ -63,12 +63,40 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
     if (edge.externalAddressing === "nat") {
       note("info", "The external firewall must translate each public address 1:1 and symmetrically: destination NAT inbound keeping the client source address, source NAT outbound.", ["NAT-02", "NAT-03", "NAT-04"], site.name);
     }
+    if (!edge.pool) {
+      note("info", "A single Edge Server is sized for fewer than 15,000 Access Edge client connections, 1,000 active Web Conferencing connections and 500 concurrent A/V sessions; beyond that, or for high availability, use an Edge pool.", ["LB-12"], site.name);
+    }
+    if (edge.pool) {
+      note("info", `Every Edge Server of the pool runs all Edge services (Access, Web Conferencing, A/V${s.federation.xmpp.enabled && site.federationRoute ? ", XMPP proxy" : ""}); they cannot be split across servers.`, ["LB-13"], site.name);
+    }
+    {
+      // Public addresses the site's Edge needs: per server (and per VIP) one per service, or one in single-IP mode.
+      const perServer = edge.ipMode === "single" ? 1 : 3;
+      const vips = isHardware(site) ? perServer : 0;
+      const total = edge.servers.length * perServer + vips;
+      const why = `${perServer} per Edge Server${vips ? ` plus ${vips} VIP${vips > 1 ? "s" : ""}` : ""}`;
+      note("info", `This Edge needs ${total} public IP address${total === 1 ? "" : "es"} (${why})${edge.externalAddressing === "nat" ? ", each translated 1:1 to a private one" : ""}.`, ["LB-14"], site.name);
+    }
     if (edge.pool && !isHardware(site)) {
       note("info", "DNS load balancing relies on DNS round robin: keep it enabled; to take a server out, remove its DNS records.", ["LB-08", "LB-10"], site.name);
     }
     if (isHardware(site)) {
       note("info", "Hardware load balancer: no NAT for A/V (the A/V Edge answers from its own address); SNAT allowed only for Access and Web Conferencing; turn off TCP nagling on 443 and 50,000-59,999; no DSR.", ["HLB-04", "HLB-05", "HLB-06", "HLB-10", "HLB-11"], site.name);
       note("info", "Microsoft's HLB port summary names the Access Edge VIP as the Edge default gateway, its DNS summary the perimeter router; edge-lab uses the router (the subnet's first address).", ["HLB-16", "NET-02"], site.name);
+      note(
+        "info",
+        "Traffic through the hardware load balancer: Access and Web Conferencing clients reach the VIP, which replaces their source address with its own, and the Edge answers the VIP (HLB-13); A/V clients reach each A/V Edge at its own public address once a call is set up, so the external firewall keeps every server's public address (HLB-14); inside, Edge traffic to internal servers and clients is routed, through persistent routes for every internal network (HLB-15).",
+        ["HLB-13", "HLB-14", "HLB-15", "NET-03"],
+        site.name,
+      );
+    }
+    if (site.director?.pool) {
+      note(
+        "info",
+        "Director pool web services behind the hardware load balancer: external web services FQDN without affinity, internal with source address affinity (HLB-22); no cookie affinity needed with Lync Server 2013-only pools (if used, the cookie is MS-WSMAN, not httpOnly, without expiry) and the reverse proxy forwards the host header on the 4443 rule (HLB-19); for mobile clients the load balancer must balance individual requests within one TCP session (HLB-21).",
+        ["HLB-19", "HLB-21", "HLB-22", "DIR-01"],
+        site.name,
+      );
     }
     if (s.lab.mode === "internet") {
       note("fidelity", "Internet mode: Azure assigns every public address at deploy time; external A records and Topology Builder NAT addresses take their values from the deployment outputs.", ["NAT-05"], site.name);

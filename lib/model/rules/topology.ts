@@ -41,7 +41,7 @@ export const topologyChecks: readonly RuleCheck[] = [
         const { edge } = site;
         const hardware = edge.loadBalancing.external === "hardware" || edge.loadBalancing.internal === "hardware";
         return hardware && edge.externalAddressing === "nat"
-          ? [error("LB-02", `${edge.path}.externalAddressing`, 'NAT with a hardware load balancer is not supported (also LB-03, HLB-09, HLB-18); use externalAddressing: public')]
+          ? [error("LB-02", `${edge.path}.externalAddressing`, 'NAT with a hardware load balancer is not supported (also LB-03, HLB-07, HLB-09, HLB-18); use externalAddressing: public')]
           : [];
       }),
   },
@@ -63,7 +63,7 @@ export const topologyChecks: readonly RuleCheck[] = [
         const d = site.director;
         if (!d) return [];
         if (d.pool && d.loadBalancing === "dns") {
-          return [error("DIR-01", `${d.path}.loadBalancing`, 'a Director pool needs a hardware load balancer for web services: use "dns-hlb" or "hlb"')];
+          return [error("DIR-01", `${d.path}.loadBalancing`, 'a Director pool needs a hardware load balancer for web services (LB-11: web traffic cannot use DNS load balancing): use "dns-hlb" or "hlb"')];
         }
         if (!d.pool && d.loadBalancing !== "none") {
           return [error("DIR-01", `${d.path}.loadBalancing`, "a single Director is not load balanced; give 2 or more servers for a Director pool")];
@@ -83,7 +83,7 @@ export const topologyChecks: readonly RuleCheck[] = [
             s.federation.ocs2007Partners ? "OCS 2007 federation" : "",
           ].filter(Boolean);
           return noFailover.length
-            ? [warning("LB-09", site.edge.loadBalancing.path, `DNS load balancing: ${noFailover.join(", ")} will not fail over between pool members (use hardware if that matters)`)]
+            ? [warning("LB-09", site.edge.loadBalancing.path, `DNS load balancing: ${noFailover.join(", ")} will not fail over between pool members (use hardware if that matters, HLB-01)`)]
             : [];
         }),
   },
