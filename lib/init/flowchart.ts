@@ -377,7 +377,7 @@ export const questions: readonly Question[] = [
   field("internalDomain", {
     kind: "input",
     flag: "--internal-domain",
-    message: () => "Internal DNS domain of the servers (Edge internal FQDNs, Front End, Director), e.g. contoso.net",
+    message: () => "Internal DNS domain of the servers (Edge internal FQDNs, reverse proxy, Front End, Director), e.g. contoso.net",
     when: () => true,
     default: (a) => (a.sipDomains ?? ["contoso.com"])[0],
     // The model checks the name (NET-08) and sends a refusal back to this question.

@@ -166,7 +166,7 @@ export function renderScenarioYaml(a: InitAnswers): string {
     root,
     "internalDomain",
     undefined,
-    a.internalDomain === a.sipDomains[0] ? "servers' DNS domain (here the primary SIP domain; Microsoft's example uses contoso.net)" : "servers' DNS domain: Edge internal FQDNs, Front End pool, Director",
+    a.internalDomain === a.sipDomains[0] ? "servers' DNS domain (here the primary SIP domain; Microsoft's example uses contoso.net)" : "servers' DNS domain: Edge internal FQDNs, reverse proxy, Front End pool, Director",
   );
 
   const federation = pairOf(root, "federation")?.value;

@@ -17,16 +17,24 @@ interface ReferenceRule {
 const reference = (JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "rules.json"), "utf8")) as { rules: ReferenceRule[] }).rules;
 const referenceIds = new Set(reference.map((r) => r.id));
 const code = sourceFiles(["lib", "bin"]).map((f) => readFileSync(f, "utf8")).join("\n");
-/** Microsoft rule ids: the reference's prefixes; edge-lab's own rules start with LAB-. */
-const MICROSOFT_ID = /\b(?:LB|NAT|NET|FW|CERT|DNS|FED|RP|DIR|HLB)-\d{2}\b/g;
+/** Microsoft rule ids: the reference's prefixes, not inside a longer id (HLB-11 is not LB-11, LAB-NET-01 not NET-01). */
+const MICROSOFT_ID = /(?<![\w-])(?:LB|NAT|NET|FW|CERT|DNS|FED|RP|DIR|HLB)-\d{2}(?![\w-])/g;
+const citation = (id: string) => new RegExp(`(?<![\\w-])${id}(?![\\w-])`);
 
 test("the fixture holds the reference's 101 rules", () => {
   expect(reference).toHaveLength(101);
   expect(referenceIds.size).toBe(101);
 });
 
+test("a citation is the whole id: HLB-11 does not cite LB-11, LAB-NET-01 does not cite NET-01", () => {
+  expect("see HLB-11 and LAB-NET-01").not.toMatch(citation("LB-11"));
+  expect("see HLB-11 and LAB-NET-01").not.toMatch(citation("NET-01"));
+  expect("(LB-11: web traffic").toMatch(citation("LB-11"));
+  expect("see HLB-11 and LAB-NET-01".match(MICROSOFT_ID)).toEqual(["HLB-11"]);
+});
+
 test.each(reference.map((r) => [r.id, r.statement]))("%s is cited in lib/ or bin/ (%s)", (id) => {
-  expect(code).toMatch(new RegExp(`\\b${id}\\b`));
+  expect(code).toMatch(citation(id));
 });
 
 test("every Microsoft rule id cited in the code and the catalogue is one of the reference's", () => {
@@ -51,6 +59,12 @@ describe("rules carried into the plan as notes for the teams", () => {
       ...hlb.vips.filter((v) => v.side === "external").map((v) => v.ip),
     ]);
     expect(count(hlb)).toBe(String(publicAddresses.size));
+    // Single FQDN and IP address mode: one per Edge Server, plus one VIP with a hardware load balancer.
+    const single = (lb: string, addressing: string) =>
+      planOf(`id: single-ip\nsipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 3, loadBalancing: ${lb}, externalAddressing: ${addressing}, ipMode: single } }]\n`);
+    expect(count(single("dns", "nat"))).toBe("3");
+    expect(count(single("dns", "public"))).toBe("3");
+    expect(count(single("hardware", "public"))).toBe("4");
   });
 
   test("a single Edge gets the sizing note (LB-12), a pool does not", () => {
@@ -65,7 +79,10 @@ describe("rules carried into the plan as notes for the teams", () => {
     for (const id of ["HLB-13", "HLB-14", "HLB-15"]) expect(hlb.has(id)).toBe(true);
     expect(refsOf(bundledPlan("scaled-dnslb-nat")).has("HLB-14")).toBe(false);
     const withDirectorPool = planOf("id: dirpool\nsipDomains: [contoso.com]\nsites: [{ name: hq, director: { servers: 2, loadBalancing: dns-hlb } }]\n");
-    for (const id of ["HLB-19", "HLB-21", "HLB-22"]) expect(refsOf(withDirectorPool).has(id)).toBe(true);
+    for (const id of ["HLB-19", "HLB-22"]) expect(refsOf(withDirectorPool).has(id)).toBe(true);
+    expect(refsOf(withDirectorPool).has("HLB-21")).toBe(false); // mobile request balancing only matters with mobility
+    const withMobility = planOf("id: dirpool\nsipDomains: [contoso.com]\nmobility: true\nsites: [{ name: hq, director: { servers: 2, loadBalancing: dns-hlb } }]\n");
+    expect(refsOf(withMobility).has("HLB-21")).toBe(true);
     const singleDirector = planOf("id: dirone\nsipDomains: [contoso.com]\nsites: [{ name: hq, director: { servers: 1 } }]\n");
     expect(refsOf(singleDirector).has("HLB-22")).toBe(false);
   });
@@ -73,6 +90,6 @@ describe("rules carried into the plan as notes for the teams", () => {
   test("the Edge external certificate carries the A/V certificate advice (CERT-07)", () => {
     const cert = bundledPlan("single-consolidated-nat").certificates.find((c) => c.id.endsWith("-edge-external"))!;
     expect(cert.refs).toContain("CERT-07");
-    expect(cert.notes).toMatch(/A\/V media is not encrypted with it/);
+    expect(cert.notes).toMatch(/A\/V media is not encrypted with a certificate/);
   });
 });

@@ -43,7 +43,7 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
       assignedTo: "Access Edge, Web Conferencing Edge and A/V Authentication services (external interface)",
       installedOn: edgeIds,
       sharedKey: edge.pool,
-      notes: `Subject name repeated in the SANs.${aol ? " Client EKU for AOL public IM connectivity." : ""}${poolNote} A/V media is not encrypted with it (it serves the A/V Authentication service); a separate A/V certificate with an exportable key, the same on every Edge Server, is recommended when staging renewals with -Roll.`,
+      notes: `Subject name repeated in the SANs.${aol ? " Client EKU for AOL public IM connectivity." : ""}${poolNote} A/V media is not encrypted with a certificate (this one serves the A/V Authentication service); a separate A/V certificate with an exportable key, the same on every Edge Server, is recommended when staging renewals with -Roll.`,
       refs: ["CERT-01", "CERT-02", "CERT-03", ...(edge.pool ? ["CERT-05"] : []), ...(aol ? ["FED-03"] : []), "CERT-07"],
     },
     {

@@ -49,7 +49,7 @@ function edgeServers(site: ResolvedSite): PlanServer[] {
       name: server.name,
       fqdn: server.fqdn,
       pool: edge.fqdns.internalPool.value,
-      interfaces: [external, internal],
+      interfaces: [external, internal], // two network adapters per Edge Server, external and internal (NET-01)
       hosts: nextHopHosts(site),
     };
   });

@@ -85,16 +85,17 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
       note("info", "Microsoft's HLB port summary names the Access Edge VIP as the Edge default gateway, its DNS summary the perimeter router; edge-lab uses the router (the subnet's first address).", ["HLB-16", "NET-02"], site.name);
       note(
         "info",
-        "Traffic through the hardware load balancer: Access and Web Conferencing clients reach the VIP, which replaces their source address with its own, and the Edge answers the VIP (HLB-13); A/V clients reach each A/V Edge at its own public address once a call is set up, so the external firewall keeps every server's public address (HLB-14); inside, Edge traffic to internal servers and clients is routed, through persistent routes for every internal network (HLB-15).",
-        ["HLB-13", "HLB-14", "HLB-15", "NET-03"],
+        "Traffic through the hardware load balancer: if it uses source NAT (allowed for Access and Web Conferencing only, HLB-05), clients reach the VIP, which replaces the client's source address with its own; the Edge answers the VIP, which replaces the server's source address and forwards the reply to the client (HLB-13). A/V clients reach each A/V Edge at its own public address once a call is set up, so the external firewall keeps every server's public address (HLB-14); inside, Edge traffic to internal servers and clients is routed, through persistent routes for every internal network (HLB-15).",
+        ["HLB-05", "HLB-13", "HLB-14", "HLB-15", "NET-03"],
         site.name,
       );
     }
     if (site.director?.pool) {
       note(
         "info",
-        "Director pool web services behind the hardware load balancer: external web services FQDN without affinity, internal with source address affinity (HLB-22); no cookie affinity needed with Lync Server 2013-only pools (if used, the cookie is MS-WSMAN, not httpOnly, without expiry) and the reverse proxy forwards the host header on the 4443 rule (HLB-19); for mobile clients the load balancer must balance individual requests within one TCP session (HLB-21).",
-        ["HLB-19", "HLB-21", "HLB-22", "DIR-01"],
+        `Director pool web services behind the hardware load balancer: external web services FQDN without affinity, internal with source address affinity (HLB-22); no cookie affinity needed with ${s.product === "lync2013" ? "Lync Server 2013-only pools" : "Lync Server 2013 and later pools"} (if used, the cookie is named MS-WSMAN, is not httpOnly, has no expiry and is set in every response that lacks it), and the reverse proxy forwards the host header on the 4443 rule (HLB-19).` +
+          (s.mobility ? " For mobile clients the load balancer must balance individual requests within one TCP session (HLB-21)." : ""),
+        ["HLB-19", ...(s.mobility ? ["HLB-21"] : []), "HLB-22", "DIR-01"],
         site.name,
       );
     }
