@@ -1,20 +1,30 @@
 /** Shared test helpers: load bundled scenarios and build scenarios from YAML text. */
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { loadScenarioFile, loadScenarioText, type LoadResult } from "../lib/model/load";
 import type { Plan } from "../lib/model/plan";
 
 export const ROOT = join(__dirname, "..");
 export const SCENARIO_DIR = join(ROOT, "scenarios");
 
+/** Every file below `dir`, recursively, in sorted order (absolute paths). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    });
+}
+
+/** Every file under `root` with its content, as a sorted map of relative path -> content (output comparisons). */
+export function fileTree(root: string): Map<string, string> {
+  return new Map(filesUnder(root).map((path) => [relative(root, path), readFileSync(path, "utf8")]));
+}
+
 /** The TypeScript sources of lib/ and bin/ (for checks that scan the code itself). */
 export function sourceFiles(dirs: readonly string[] = ["lib", "bin"]): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? walk(path) : path.endsWith(".ts") ? [path] : [];
-    });
-  return dirs.flatMap((d) => walk(join(ROOT, d)));
+  return dirs.flatMap((d) => filesUnder(join(ROOT, d)).filter((path) => path.endsWith(".ts")));
 }
 
 export function bundledScenarioFiles(): string[] {

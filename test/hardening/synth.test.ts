@@ -2,36 +2,22 @@
  * The synth entry point under bad input (every corpus file: clear error, nothing written, previous output intact)
  * and determinism (two synth runs of the bundled scenarios give byte-identical Terraform JSON, worksheets and diagrams).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { synthScenarios } from "../../bin/synth";
-import { bundledScenarioFiles } from "../helpers";
+import { bundledScenarioFiles, fileTree } from "../helpers";
 import { badCases } from "./corpus";
 
 const dir = mkdtempSync(join(tmpdir(), "edge-lab-synth-hardening-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Every file under `root` with its content, as a sorted map of relative path -> content. */
-function tree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.set(relative(root, path), readFileSync(path, "utf8"));
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe("bad input through the synth entry point", () => {
   const outdir = join(dir, "cdktf.out");
   const sentinel = join(outdir, "stacks", "previous", "cdk.tf.json");
   mkdirSync(join(outdir, "stacks", "previous"), { recursive: true });
   writeFileSync(sentinel, '{"previous": true}\n');
-  const before = tree(dir);
+  const before = fileTree(dir);
   const cases = badCases().map((c) => {
     const file = join(dir, "corpus", `${c.name}.yaml`);
     mkdirSync(join(dir, "corpus"), { recursive: true });
@@ -49,7 +35,7 @@ describe("bad input through the synth entry point", () => {
     expect(errors.join("\n")).not.toMatch(/^\s+at .+:\d+:\d+/m);
     expect(errors[errors.length - 1]).toMatch(/nothing synthesized/);
     // The output directory is exactly as before: no new file, no staging leftovers.
-    const after = tree(dir);
+    const after = fileTree(dir);
     after.forEach((_content, path) => {
       if (!path.startsWith("corpus/")) expect(before.has(path)).toBe(true);
     });
@@ -64,7 +50,7 @@ describe("determinism", () => {
       const outdir = join(dir, name, "cdktf.out");
       const result = await synthScenarios({ files: bundledScenarioFiles(), outdir, log: () => undefined, error: () => undefined, env: {} });
       expect(result.ok).toBe(true);
-      runs.push(tree(outdir));
+      runs.push(fileTree(outdir));
     }
     const [a, b] = runs;
     expect([...a.keys()]).toEqual([...b.keys()]);

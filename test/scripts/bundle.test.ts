@@ -3,11 +3,11 @@
  * other tests run the TypeScript sources: the bundles must behave the same, byte for byte.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { synthScenarios, scenarioFiles } from "../../bin/synth";
 import { BUNDLE_EXTERNALS, bundle } from "../../scripts/bundle";
-import { ROOT, SCENARIO_DIR } from "../helpers";
+import { ROOT, SCENARIO_DIR, fileTree } from "../helpers";
 
 let work: string;
 let bundleDir: string;
@@ -23,19 +23,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path), readFileSync(path, "utf8"));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 function project(name: string): string {
   const dir = join(work, name);
@@ -59,8 +46,8 @@ test("the bundled cdktf app writes exactly what the sources write (Terraform, ma
     process.chdir(cwd);
   }
 
-  const bundled = tree(join(fromBundle, "cdktf.out"));
-  const sources = tree(join(fromSources, "cdktf.out"));
+  const bundled = fileTree(join(fromBundle, "cdktf.out"));
+  const sources = fileTree(join(fromSources, "cdktf.out"));
   expect([...bundled.keys()]).toEqual([...sources.keys()]);
   expect([...bundled.keys()].filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(6);
   for (const [file, content] of sources) expect({ file, content: bundled.get(file) }).toEqual({ file, content });
