@@ -6,6 +6,12 @@ module.exports = {
   maxWorkers: "100%",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   moduleFileExtensions: ["ts", "js", "json"],
+  // Every temporary file of the run (ours, cdktf's Testing outdirs, Chromium profiles) goes to one directory that
+  // is removed afterwards: the tests leave nothing in the system temp directory.
+  globalSetup: "<rootDir>/test/temp-setup.js",
+  globalTeardown: "<rootDir>/test/temp-teardown.js",
+  // Suites skipped for a missing Debian tool are listed after the summary, with the command that installs them.
+  reporters: ["default", "<rootDir>/test/skip-reporter.js"],
 };

@@ -3,13 +3,14 @@
  * each question on the screen (capture-pane polling, bounded) and answers it with send-keys; the file written must
  * equal the one the equivalent flags write. Also: no terminal and no --yes is refused, and the default output path.
  *
- * Needs tmux (Debian package `tmux`, installed by .ci/run); the suite fails, not skips, without it.
+ * Needs tmux (Debian package `tmux`; scripts/install-test-tools.sh): without it the terminal suites are skipped.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../bin/cli";
+import { describeWithTools } from "../system-tools";
 
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "bin", "edge-lab.js");
@@ -18,11 +19,6 @@ const STEP_TIMEOUT_MS = 15_000;
 let dir: string;
 
 beforeAll(() => {
-  try {
-    execFileSync("tmux", ["-V"], { stdio: "pipe" });
-  } catch (e) {
-    throw new Error(`tmux is required for the terminal test (apt-get install -y tmux): ${(e as Error).message}`);
-  }
   // The CLI runs from dist/bundle/ (bin/edge-lab.js); build it so the test also works on a clean clone.
   execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "pipe" });
   dir = mkdtempSync(join(tmpdir(), "edge-lab-init-tty-"));
@@ -108,7 +104,7 @@ async function withFlags(name: string, flags: string[]): Promise<string> {
   return readFileSync(join(cwd, "lab.yaml"), "utf8");
 }
 
-describe("edge-lab init in a terminal (tmux)", () => {
+describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
   it("a pool with DNS LB and public IPs at two sites, every federation, mobility; refuses 13 servers (LB-05)", async () => {
     let refusal = "";
     const { text, screen } = await interactive("pool", async (t) => {
@@ -187,7 +183,7 @@ describe("edge-lab init in a terminal (tmux)", () => {
   }, 120_000);
 });
 
-describe("edge-lab init interrupted", () => {
+describeWithTools("edge-lab init interrupted", ["tmux"], () => {
   it("Ctrl-C at a question writes nothing and exits 130", async () => {
     const cwd = join(dir, "interrupted");
     mkdirSync(cwd);

@@ -16,12 +16,12 @@ import { renderOutputFiles } from "../../lib/render/worksheets";
 import { zoneFiles, type ZoneFile } from "../../lib/render/zones";
 import { bundledPlan, SCENARIO_DIR } from "../helpers";
 import { bundledIds } from "../azure/helpers";
-import { requireRoot, requireTools, run, startChild, tempDir, uniqueTag, type Child } from "./tools";
+import { describeWithTools } from "../system-tools";
+import { run, startChild, tempDir, uniqueTag, type Child } from "./tools";
 
 jest.setTimeout(30000);
 
-describe("zone files: named-checkzone (strict) accepts every zone of every bundled scenario", () => {
-  beforeAll(() => requireTools(["named-checkzone"]));
+describeWithTools("zone files: named-checkzone (strict) accepts every zone of every bundled scenario", ["named-checkzone"], () => {
   const dir = tempDir("edge-lab-zones-");
   afterAll(() => dir.remove());
 
@@ -86,7 +86,7 @@ function expectedSets(plan: Plan, view: View): Map<string, { name: string; type:
   return sets;
 }
 
-describe("BIND serves the split views; dig answers match the plan", () => {
+describeWithTools("BIND serves the split views; dig answers match the plan", ["root", "netns", "named", "named-checkconf", "dig", "ip"], () => {
   const tag = uniqueTag();
   const ns = `edgelab-${tag}-dns`;
   const dir = tempDir("edge-lab-named-");
@@ -121,8 +121,6 @@ describe("BIND serves the split views; dig answers match the plan", () => {
   }
 
   beforeAll(async () => {
-    requireRoot();
-    requireTools(["named", "named-checkconf", "dig", "ip"]);
     const conf = [
       "options {",
       `  directory "${dir.dir}";`,

@@ -26,7 +26,8 @@ import { hostAt, parseCidr } from "../../lib/model/net";
 import type { Plan } from "../../lib/model/plan";
 import { bundledPlan, planOf } from "../helpers";
 import { bundledIds } from "../azure/helpers";
-import { ENV, requireRoot, requireTools, run, startChild, uniqueTag, type Child } from "./tools";
+import { describeWithTools, describeEachWithTools } from "../system-tools";
+import { ENV, run, startChild, uniqueTag, type Child } from "./tools";
 
 jest.setTimeout(30000);
 
@@ -245,12 +246,10 @@ class Lab {
 
 const describeResults = (probes: readonly Probe[], results: readonly ProbeResult[]) => probes.map((p, i) => ({ what: p.what, ...results[i] }));
 
-describe("firewall appliance ruleset: iptables-restore --test", () => {
-  beforeAll(() => requireTools(["iptables-restore", "unshare"]));
+describeWithTools("firewall appliance ruleset: iptables-restore --test", ["root", "netns", "iptables-restore", "unshare"], () => {
 
   const plans: [string, Plan][] = [...bundledIds().map((id): [string, Plan] => [id, bundledPlan(id)]), ...Object.values(SCENARIOS).map((y): [string, Plan] => [planOf(y).scenario.id, planOf(y)])];
   test.each(plans.filter(([, p]) => p.scenario.labMode === "closed").map(([id, p]) => [id, p] as const))("%s: every site's ruleset is accepted", (_id, plan) => {
-    requireRoot();
     const files = applianceRulesFiles(plan);
     expect(files.length).toBe(plan.scenario.sites.length);
     for (const f of files) {
@@ -261,18 +260,20 @@ describe("firewall appliance ruleset: iptables-restore --test", () => {
   });
 });
 
-describe.each([
-  ["nat", "1:1 NAT (DNAT in, SNAT out)"],
-  ["public", "routed unchanged (public addresses; reverse proxy behind NAT)"],
-] as const)("firewall appliance with real packets: %s scenario, %s", (kind, _label) => {
+describeEachWithTools(
+  [
+    ["nat", "1:1 NAT (DNAT in, SNAT out)"],
+    ["public", "routed unchanged (public addresses; reverse proxy behind NAT)"],
+  ] as const,
+  ([kind, label]) => `firewall appliance with real packets: ${kind} scenario, ${label}`,
+  ["root", "netns", "ip", "iptables-restore", "iptables", "sysctl"],
+  ([kind]) => {
   const lab = new Lab(planOf(SCENARIOS[kind]));
   let inbound: ReturnType<typeof describeResults> = [];
   let outbound: ReturnType<typeof describeResults> = [];
   let drops: { inbound: ReturnType<typeof describeResults>; outbound: ReturnType<typeof describeResults> } = { inbound: [], outbound: [] };
 
   beforeAll(async () => {
-    requireRoot();
-    requireTools(["ip", "iptables-restore", "iptables", "sysctl"]);
     await lab.up();
     const inProbes: Probe[] = lab.inbound.map((e) => ({ proto: e.proto, host: lab.publicOf(e.host), port: e.port, timeoutMs: PASS_TIMEOUT, what: `client -> ${lab.publicOf(e.host)}:${e.port}/${e.proto} (plan: ${e.host})` }));
     const outProbes: Probe[] = lab.outbound.map((e) => ({ proto: e.proto, host: e.host, port: e.port, localAddress: e.source, timeoutMs: PASS_TIMEOUT, what: `${e.source} -> client:${e.port}/${e.proto}` }));
@@ -322,4 +323,5 @@ describe.each([
     expect(describeResults(d.inbound, i).filter((r) => !r.ok)).toEqual([]);
     expect(describeResults(d.outbound, o).filter((r) => !r.ok)).toEqual([]);
   });
-});
+  },
+);

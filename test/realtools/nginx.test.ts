@@ -18,7 +18,8 @@ import { nginxConfig, selfSignedCertCommands } from "../../lib/azure/guest/nginx
 import type { Plan, PublishingRule } from "../../lib/model/plan";
 import { bundledPlan } from "../helpers";
 import { bundledIds } from "../azure/helpers";
-import { requireRoot, requireTools, run, startChild, tempDir, type Child } from "./tools";
+import { describeWithTools } from "../system-tools";
+import { run, startChild, tempDir, type Child } from "./tools";
 
 jest.setTimeout(30000);
 
@@ -46,16 +47,14 @@ function reverseProxies(plan: Plan): { site: string; listenIp: string; rules: Pu
     .map((s) => ({ site: s.site, listenIp: s.interfaces.find((i) => i.side === "external")!.addresses[0].ip, rules: plan.publishingRules.filter((r) => r.site === s.site) }));
 }
 
-describe("nginx -t accepts the generated reverse proxy configuration", () => {
+describeWithTools("nginx -t accepts the generated reverse proxy configuration", ["root", "netns", "nginx", "openssl", "unshare", "ip"], () => {
   const dir = tempDir("edge-lab-nginx-t-");
   beforeAll(() => {
-    requireTools(["nginx", "openssl", "unshare", "ip"]);
     run("openssl", ["req", "-x509", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "2", "-subj", "/CN=edge-lab test", "-keyout", join(dir.dir, "test.key"), "-out", join(dir.dir, "test.crt")]);
   });
   afterAll(() => dir.remove());
 
   test.each(bundledIds())("%s: every reverse proxy", (id) => {
-    requireRoot();
     const proxies = reverseProxies(bundledPlan(id));
     expect(proxies.length).toBeGreaterThan(0);
     for (const rp of proxies) {
@@ -115,7 +114,7 @@ function request(scheme: "https" | "http", port: number, host: string, sni = hos
   });
 }
 
-describe("nginx proxies the publishing rules (contoso-enterprise hq, on loopback)", () => {
+describeWithTools("nginx proxies the publishing rules (contoso-enterprise hq, on loopback)", ["nginx", "openssl"], () => {
   const plan = bundledPlan("contoso-enterprise");
   const rp = reverseProxies(plan).find((p) => p.site === "hq")!;
   const dir = tempDir("edge-lab-nginx-");
@@ -125,7 +124,6 @@ describe("nginx proxies the publishing rules (contoso-enterprise hq, on loopback
   let nginx: Child | undefined;
 
   beforeAll(async () => {
-    requireTools(["nginx", "openssl"]);
     // The generator's certificate commands, with the real openssl, into the test directory.
     run("sh", ["-c", selfSignedCertCommands(rp.rules, join(dir.dir, "certs")).join(" && ")], { timeoutMs: 30000 });
     run("openssl", ["req", "-x509", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "2", "-subj", "/CN=backend", "-keyout", join(dir.dir, "backend.key"), "-out", join(dir.dir, "backend.crt")]);

@@ -1,51 +1,16 @@
 /**
- * Helpers for the real-software tests (BIND, iptables in network namespaces, nginx): tool checks that fail loudly
- * (never skip), bounded child processes, temporary directories.
- *
- * The Debian packages are installed by .ci/run (APT_PACKAGES); on another machine:
- *   apt-get install -y --no-install-recommends bind9 bind9-utils bind9-dnsutils iptables iproute2 util-linux nginx openssl procps
+ * Helpers for the real-software tests (BIND, iptables in network namespaces, nginx): bounded child processes and
+ * temporary directories. Which tools are there, and skipping suites without them: test/system-tools.ts.
  */
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TOOL_ENV } from "../system-tools";
 
-/** Command -> Debian package that provides it. */
-export const PACKAGE_OF: Record<string, string> = {
-  named: "bind9",
-  "named-checkzone": "bind9-utils",
-  "named-checkconf": "bind9-utils",
-  dig: "bind9-dnsutils",
-  "iptables-restore": "iptables",
-  iptables: "iptables",
-  ip: "iproute2",
-  unshare: "util-linux",
-  sysctl: "procps",
-  nginx: "nginx",
-  openssl: "openssl",
-};
-
-const SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 /** PATH with the sbin directories (named, nginx, iptables live there; a non-login shell may not have them). */
-export const ENV = { ...process.env, PATH: `${process.env.PATH ?? ""}:${SBIN_PATH}` };
-
-/** Throws one clear message naming every missing command and its Debian package. */
-export function requireTools(commands: readonly string[]): void {
-  const missing = commands.filter((c) => spawnSync("sh", ["-c", `command -v ${c}`], { env: ENV }).status !== 0);
-  if (missing.length) {
-    const pkgs = [...new Set(missing.map((c) => PACKAGE_OF[c] ?? c))];
-    throw new Error(
-      `real-software test needs ${missing.join(", ")}: install with \`apt-get install -y --no-install-recommends ${pkgs.join(" ")}\` ` +
-        "(.ci/run installs APT_PACKAGES before npm test)",
-    );
-  }
-}
-
-/** Throws unless running as root (network namespaces and iptables need CAP_NET_ADMIN; CI runs as root). */
-export function requireRoot(): void {
-  if (process.getuid?.() !== 0) throw new Error("real-software test needs root (network namespaces, iptables): run it as root, as .ci/run does");
-}
+export const ENV = TOOL_ENV;
 
 /** Runs a command to completion (bounded); throws with its output when it fails. */
 export function run(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {}): SpawnSyncReturns<string> {
@@ -56,9 +21,15 @@ export function run(cmd: string, args: readonly string[], opts: { input?: string
   return r;
 }
 
-export function tempDir(prefix: string): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+/** A temporary directory, made on first use of `dir` (a skipped suite's body runs, its hooks do not). */
+export function tempDir(prefix: string): { readonly dir: string; remove: () => void } {
+  let made: string | undefined;
+  return {
+    get dir() {
+      return (made ??= mkdtempSync(join(tmpdir(), prefix)));
+    },
+    remove: () => made && rmSync(made, { recursive: true, force: true }),
+  };
 }
 
 /** Short random tag for unique namespace / file names. */

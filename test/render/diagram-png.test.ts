@@ -1,40 +1,30 @@
 /**
- * Legibility check of the diagrams: headless Chromium (Debian package `chromium`, installed by .ci/run) renders each
+ * Legibility check of the diagrams: headless Chromium (Debian package `chromium`; scripts/install-test-tools.sh) renders each
  * SVG to PNG at the SVG's own size plus a margin; the picture must be non-empty, drawn at full size, and not clipped
  * (white margin on every side, content reaching the SVG's padded edges).
  *
  * Set EDGE_LAB_PNG_DIR to keep the PNGs (e.g. for the README).
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PNG } from "pngjs";
 import { diagramSvg, loadGraphviz } from "../../lib/render/diagram";
 import { bundledPlan, bundledScenarioFiles } from "../helpers";
+import { describeWithTools, TOOL_ENV } from "../system-tools";
 
 test("the PNG check covers bundled scenarios", () => {
   const bundled = bundledScenarioFiles().map((f) => basename(f, ".yaml"));
   for (const id of ids) expect(bundled).toContain(id);
 });
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM ?? "chromium";
 const MARGIN = 40; // px of window beyond the SVG on the right and bottom
 const PAD_PX = 0.4 * 96; // the DOT's pad=0.4 (inches)
 
 let work: string;
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`headless Chromium not found at ${CHROMIUM}: install the Debian package (apt-get install --no-install-recommends chromium fonts-dejavu-core; .ci/run does) or set CHROMIUM`);
-  }
-  work = mkdtempSync(join(tmpdir(), "edge-lab-png-"));
-  await loadGraphviz();
-});
-
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
 
 function screenshot(svgFile: string, pngFile: string, width: number, height: number): void {
   const profile = mkdtempSync(join(work, "profile-"));
@@ -56,7 +46,7 @@ function screenshot(svgFile: string, pngFile: string, width: number, height: num
       `--window-size=${width},${height}`,
       `file://${svgFile}`,
     ],
-    { stdio: "pipe", timeout: 60_000 },
+    { stdio: "pipe", timeout: 60_000, env: TOOL_ENV },
   );
 }
 
@@ -80,6 +70,16 @@ function contentBox(png: PNG): { left: number; top: number; right: number; botto
 
 /** Three diagrams of different shapes (Chromium takes ~4 s each): two sites + Director, HLB pool, single Edge. */
 const ids = ["contoso-enterprise", "scaled-hlb", "single-consolidated-nat"];
+
+describeWithTools("diagrams rendered by headless Chromium", ["chromium"], () => {
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "edge-lab-png-"));
+  await loadGraphviz();
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
 
 test.each(ids)("diagram of %s renders in Chromium to a complete, unclipped PNG", async (id) => {
   const svg = await diagramSvg(bundledPlan(id));
@@ -116,3 +116,4 @@ test.each(ids)("diagram of %s renders in Chromium to a complete, unclipped PNG",
     copyFileSync(pngFile, join(keep, `${id}.png`));
   }
 }, 90_000);
+});

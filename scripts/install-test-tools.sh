@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that edge-lab's real-software tests use (BIND, iptables and network namespaces,
+# nginx, Chromium, tmux, ...). Without them `npm test` still passes and lists those suites as skipped; with them
+# nothing is skipped. Run as root (or with sudo) on Debian / Ubuntu. Installs only what is missing.
+set -euo pipefail
+
+# One line per package, with what needs it.
+APT_PACKAGES=(
+  bind9 bind9-utils bind9-dnsutils # zone files: named-checkzone; split-view DNS served by named, queried with dig
+  iptables iproute2 util-linux procps # the appliance ruleset in network namespaces (ip netns, unshare, sysctl)
+  nginx openssl                       # the reverse proxy configuration, with test certificates
+  chromium fonts-dejavu-core          # the diagrams rendered to PNG
+  tmux                                # edge-lab init answered in a real terminal
+  git                                 # diff <rev>:<path> and the build tests' repository copies
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-tools: run as root (sudo $0)" >&2
+  exit 1
+fi
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-test-tools: everything is installed"
+  exit 0
+fi
+echo "install-test-tools: installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
