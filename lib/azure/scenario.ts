@@ -10,8 +10,7 @@
  * ```
  */
 import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
-import { LabPolicyPack, type PolicyDocumentSource } from "../policy/pack";
-import { disableTokenStackTraces, toTerraformOnce } from "./synth-performance";
+import { LabPolicyPack } from "../policy/pack";
 import { Construct } from "constructs";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
@@ -158,29 +157,19 @@ export class EdgeLabScenario extends Construct {
 
 export interface EdgeLabStackProps {
   readonly plan: Plan;
-  /**
-   * Let other stacks reference this stack's resources (cdktf's "preparing" resolve pass before synthesis, which
-   * costs a full extra resolution of the stack). edge-lab's stacks are self-contained. @default false
-   */
-  readonly crossStackReferences?: boolean;
   readonly lab?: LabOptions;
   /** Azure subscription id. @default taken by the provider from ARM_SUBSCRIPTION_ID at deploy time */
   readonly subscriptionId?: string;
 }
 
 /** One Terraform stack per scenario: providers, a generated admin password, and the scenario's lab. */
-export class EdgeLabStack extends TerraformStack implements PolicyDocumentSource {
+export class EdgeLabStack extends TerraformStack {
   readonly scenario: EdgeLabScenario;
   /** The policy findings of this stack, filled when it is synthesized. */
   readonly policy: LabPolicyPack;
-  private handoff?: { readonly constructs: number; readonly json: ReturnType<TerraformStack["toTerraform"]> };
-
-  private readonly crossStackReferences: boolean;
 
   constructor(scope: Construct, id: string, props: EdgeLabStackProps) {
     super(scope, id);
-    disableTokenStackTraces();
-    this.crossStackReferences = props.crossStackReferences ?? false;
     new AzurermProvider(this, "azurerm", {
       features: [{}],
       ...(props.subscriptionId ? { subscriptionId: props.subscriptionId } : {}),
@@ -194,40 +183,5 @@ export class EdgeLabStack extends TerraformStack implements PolicyDocumentSource
     Aspects.of(this).add(this.policy);
     new TerraformOutput(this, "admin_username", { value: this.scenario.context.adminUsername });
     new TerraformOutput(this, "admin_password", { value: password.result, sensitive: true, description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)" });
-  }
-
-  /** cdktf's preparing pass resolves the whole stack only to find cross-stack references; skipped unless enabled. */
-  prepareStack(): void {
-    if (this.crossStackReferences) super.prepareStack();
-    else this.ensureBackendExists();
-  }
-
-  /**
-   * For the policy pack, which cdktf runs while validating the stack: resolves the stack and keeps the document for
-   * the next `toTerraform()` call only, which in a cdktf synth is the writer's, right after validation (nothing
-   * changes resources in between). A resolution costs about a third of a lab's synth time.
-   */
-  documentForPolicy(): ReturnType<TerraformStack["toTerraform"]> {
-    const json = this.resolveDocument();
-    this.handoff = { constructs: this.node.findAll().length, json };
-    return json;
-  }
-
-  /** The Terraform document: the one the policy pack has just checked, or a fresh resolution. */
-  toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
-    const handed = this.handoff;
-    this.handoff = undefined;
-    if (handed && handed.constructs === this.node.findAll().length) return handed.json;
-    return this.resolveDocument();
-  }
-
-  /** cdktf's resolution, with the fast path of `toTerraformOnce` (lib/azure/synth-performance.ts). */
-  private resolveDocument(): ReturnType<TerraformStack["toTerraform"]> {
-    return toTerraformOnce(this) ?? super.toTerraform();
-  }
-
-  addOverride(path: string, value: unknown): void {
-    this.handoff = undefined;
-    super.addOverride(path, value);
   }
 }

@@ -65,17 +65,6 @@ export interface PolicyFinding {
 
 type StackJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
 
-/**
- * A stack that resolves its document for the policy check and hands the same document to cdktf's writer, which
- * asks for it right after validation (EdgeLabStack). Other stacks are resolved with `toTerraform()`.
- */
-export interface PolicyDocumentSource {
-  documentForPolicy(): unknown;
-}
-
-const isDocumentSource = (stack: TerraformStack): stack is TerraformStack & PolicyDocumentSource =>
-  typeof (stack as Partial<PolicyDocumentSource>).documentForPolicy === "function";
-
 export class LabPolicyPack implements IAspect {
   /** The findings of the latest check. */
   readonly findings: PolicyFinding[] = [];
@@ -94,10 +83,10 @@ export class LabPolicyPack implements IAspect {
     });
   }
 
-  /** Runs every rule over the stack's resolved resources (one resolution of the whole stack: what cdktf writes). */
+  /** Runs every rule over the stack's resolved resources (the document cdktf writes, through its public `toTerraform()`). */
   check(stack: TerraformStack): void {
     this.findings.length = 0;
-    const json = (isDocumentSource(stack) ? stack.documentForPolicy() : stack.toTerraform()) as StackJson;
+    const json = stack.toTerraform() as StackJson;
     const constructs = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
     const views: { construct: TerraformResource; view: ResourceView }[] = constructs.map((construct) => {
       const type = construct.terraformResourceType;
