@@ -1,8 +1,10 @@
 /**
  * The edge-lab command line. `run()` takes argv and an output sink and returns the exit code, so tests drive the
- * real CLI in-process; `bin/edge-lab.js` calls it for `npx edge-lab`. Each subcommand lives in bin/commands/.
+ * real CLI in-process; `bin/edge-lab.js` calls `main()` for `npx edge-lab`. Each subcommand lives in bin/commands/.
+ * A command loads only what it uses: none loads cdktf except `diff` when it compares Terraform.
  */
 import { Command, CommanderError } from "commander";
+import { formatUnexpectedError, isExpectedError } from "../lib/io/crash";
 import type { CommandContext, Io } from "./commands/context";
 import { registerChecklist } from "./commands/checklist";
 import { registerDiff } from "./commands/diff";
@@ -37,14 +39,17 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     await program.parseAsync(argv as string[], { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    io.err(`edge-lab: ${(e as Error).message}\n`);
+    io.err(isExpectedError(e) ? `edge-lab: ${(e as Error).message}\n` : `${formatUnexpectedError(e, "edge-lab")}\n`);
     return 1;
   }
   return exitCode;
 }
 
-if (require.main === module) {
-  run(process.argv.slice(2)).then((code) => {
+/** `npx edge-lab`: runs the command line and sets the process exit code. */
+export function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  return run(argv).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) void main();

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Entry point for `npx edge-lab`: runs the bundled CLI (built by `npm ci` / `npm run build`, scripts/bundle.ts).
-const { run } = require("../dist/bundle/cli.js");
-run(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// Entry point for `npx edge-lab`: runs the CLI from its bundle, rebuilt first when a source changed (scripts/bundle.js).
+"use strict";
+require("../scripts/run.js").runProgram("cli", process.argv.slice(2));

@@ -2,6 +2,7 @@
  * The cdktf app: one Terraform stack per scenario file.
  *
  *   npm run synth                      # every scenarios/*.yaml (relative to the current directory)
+ *   npx cdktf synth                    # the same, run by cdktf.json's app (both through scripts/run.js: current sources)
  *   EDGE_LAB_SCENARIOS="a.yaml b.yaml" npm run synth   # only these files (separated by spaces, commas or the path delimiter)
  *
  * Every file is validated first; if any has an error, the problems are printed and nothing is synthesized (exit 1).
@@ -11,7 +12,7 @@
  * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
@@ -19,6 +20,7 @@ import { publishStaging, stagingDirFor } from "../lib/io/atomic";
 import { renderOutputFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
 import { compareText } from "../lib/model/compare";
+import { formatUnexpectedError, isExpectedError, isSystemError } from "../lib/io/crash";
 
 export interface SynthOptions {
   readonly files: readonly string[];
@@ -83,7 +85,7 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
     return { ok: false, stacks: [] };
   }
 
-  // 2. One stack per scenario, synthesized into a staging directory; the policy pack runs during synth and its
+  // 2. One stack per scenario, synthesized into a staging directory; the policy pack checks each written document and
   //    errors abort here, before anything reaches the output directory.
   const outdir = options.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out";
   const staging = stagingDirFor(outdir);
@@ -93,7 +95,7 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
     const app = new App({ outdir: staging, skipValidation: false, stackTraces: false });
     for (const { result } of loaded) {
       const plan = result.plan!;
-      const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab: labOptions(result.scenario!.lab) });
+      const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab: labOptions(result.scenario!.lab), policyCheck: "document" });
       stacks.push(stack);
       if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
         new AzurermBackend(stack, {
@@ -110,6 +112,8 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
       }
     }
     app.synth();
+    for (const stack of stacks) stack.policy.checkDocument(stack, JSON.parse(readFileSync(join(staging, "stacks", stack.node.id, "cdk.tf.json"), "utf8")));
+    if (stacks.some((stack) => stack.policy.findings.some((f) => f.level === "error" && !f.suppressed))) throw new Error("the policy pack refused the lab");
     for (const stack of stacks) {
       for (const f of stack.policy.findings.filter((x) => x.level === "warning" && !x.suppressed)) error(`${stack.node.id}: warning ${f.message}`);
     }
@@ -125,7 +129,9 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     const policyErrors = stacks.flatMap((stack) => stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed).map((f) => `${stack.node.id}: error ${f.message}`));
-    for (const line of policyErrors.length ? policyErrors : [`edge-lab synth: ${(e as Error).message.split("\n")[0]}`]) error(line);
+    if (policyErrors.length) for (const line of policyErrors) error(line);
+    else if (isExpectedError(e) || isSystemError(e)) error(`edge-lab synth: ${(e as Error).message.split("\n")[0]}`);
+    else error(formatUnexpectedError(e, "edge-lab synth"));
     error("edge-lab synth: nothing written; the previous output is unchanged");
     return { ok: false, stacks: [] };
   }
@@ -146,12 +152,15 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
   return { ok: true, stacks: summaries };
 }
 
-if (require.main === module) {
-  synthScenarios({ files: scenarioFiles() }).then(
-    (result) => (process.exitCode = result.ok ? 0 : 1),
-    (e: Error) => {
-      console.error(`edge-lab synth: ${e.message}`);
+/** `npm run synth` and cdktf.json's app: synthesizes the scenario files and sets the process exit code. */
+export function main(): Promise<void> {
+  return synthScenarios({ files: scenarioFiles() }).then(
+    (result) => void (process.exitCode = result.ok ? 0 : 1),
+    (e: unknown) => {
+      console.error(isExpectedError(e) ? `edge-lab synth: ${(e as Error).message}` : formatUnexpectedError(e, "edge-lab synth"));
       process.exitCode = 1;
     },
   );
 }
+
+if (require.main === module) void main();

@@ -1,8 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { formatProblem, loadScenarioFile, loadScenarioText, type LoadResult } from "../../lib/model/load";
-import { labOptions } from "../../lib/azure/scenario";
-import { synthesizeToJson } from "../../lib/azure/synthesize";
 import { diffScenarios } from "../../lib/render/diff";
 import { formatDiffJson, formatDiffMarkdown, formatDiffText } from "../../lib/render/diff/format";
 import type { Io, RegisterCommand } from "./context";
@@ -36,7 +34,7 @@ export const registerDiff: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--json", "machine-readable output")
     .option("--markdown", "Markdown for a pull request comment")
     .option("--no-terraform", "compare the plans only (skip synthesizing the two stacks)")
-    .action((beforeSpec: string, afterSpec: string, options: { json?: boolean; markdown?: boolean; terraform: boolean }) => {
+    .action(async (beforeSpec: string, afterSpec: string, options: { json?: boolean; markdown?: boolean; terraform: boolean }) => {
       const before = loadSpec(beforeSpec);
       const after = loadSpec(afterSpec);
       const ok = [report(io, beforeSpec, before), report(io, afterSpec, after)].every(Boolean);
@@ -44,10 +42,12 @@ export const registerDiff: RegisterCommand = (program, { io, setExitCode }) => {
         setExitCode(1);
         return;
       }
+      // cdktf and the providers are loaded only here, for the Terraform comparison.
+      const azure = options.terraform ? await import("../../lib/azure/synthesize") : undefined;
       const side = (label: string, r: LoadResult) => ({
         label,
         plan: r.plan!,
-        ...(options.terraform ? { terraform: synthesizeToJson(r.plan!, labOptions(r.scenario!.lab)) } : {}),
+        ...(azure ? { terraform: azure.synthesizeToJson(r.plan!, azure.labOptions(r.scenario!.lab)) } : {}),
       });
       const diff = diffScenarios(side(beforeSpec, before), side(afterSpec, after));
       io.out(options.json ? formatDiffJson(diff) : options.markdown ? formatDiffMarkdown(diff) : formatDiffText(diff, io.color === true));

@@ -6,16 +6,23 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
+import { UserError } from "../io/crash";
 import type { Plan } from "../model/plan";
 import { EdgeLabStack, type LabOptions } from "./scenario";
+
+export { labOptions } from "./scenario";
 
 export function synthesizeToJson(plan: Plan, lab: LabOptions = {}): Record<string, unknown> {
   const outdir = mkdtempSync(join(tmpdir(), "edge-lab-synth-"));
   try {
     const app = new App({ outdir, stackTraces: false });
-    new EdgeLabStack(app, plan.scenario.id, { plan, lab });
+    const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab, policyCheck: "document" });
     app.synth();
-    return JSON.parse(readFileSync(join(outdir, "stacks", plan.scenario.id, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", plan.scenario.id, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+    stack.policy.checkDocument(stack, json);
+    const refused = stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed);
+    if (refused.length) throw new UserError(`the policy pack refused the lab of ${plan.scenario.id}:\n${refused.map((f) => f.message).join("\n")}`);
+    return json;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

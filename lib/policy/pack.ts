@@ -3,10 +3,14 @@
  * synthesized. Errors become error annotations (cdktf synth then fails with the message), warnings are printed.
  * Expected findings are suppressed on the construct with a written reason, cdk-nag style.
  *
- * The aspect attaches the check to the stack's validations rather than running it during the aspect pass, so it
- * sees the final resources: aspects run in tree order, and one added later (a tagging aspect on a construct, say)
- * would otherwise change resources after they were checked. cdktf validates every stack in `app.synth()` and
- * `Testing.fullSynth()`; with `Testing.synth(stack, true)` in tests; not with `skipValidation: true`.
+ * Two ways to run it, both on the final resources through cdktf's public API:
+ * - as an Aspect (the default for EdgeLabStack and any stack in your own app): it attaches the check to the stack's
+ *   validations rather than running it during the aspect pass, because aspects run in tree order and one added later
+ *   (a tagging aspect on a construct, say) would otherwise change resources after they were checked. cdktf validates
+ *   every stack in `app.synth()` and `Testing.fullSynth()`; with `Testing.synth(stack, true)` in tests; not with
+ *   `skipValidation: true`. The check resolves the stack with `toTerraform()`.
+ * - on the written document (`checkDocument`): `npm run synth` checks each stack's cdk.tf.json in the staging
+ *   directory before publishing it, which saves resolving every stack a second time.
  */
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
@@ -85,8 +89,13 @@ export class LabPolicyPack implements IAspect {
 
   /** Runs every rule over the stack's resolved resources (the document cdktf writes, through its public `toTerraform()`). */
   check(stack: TerraformStack): void {
+    this.checkDocument(stack, stack.toTerraform());
+  }
+
+  /** Runs every rule over a synthesized document of `stack` (its cdk.tf.json), findings on the stack's constructs. */
+  checkDocument(stack: TerraformStack, document: unknown): void {
     this.findings.length = 0;
-    const json = stack.toTerraform() as StackJson;
+    const json = document as StackJson;
     const constructs = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
     const views: { construct: TerraformResource; view: ResourceView }[] = constructs.map((construct) => {
       const type = construct.terraformResourceType;

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scenarioFiles, synthScenarios } from "../../bin/synth";
 import { SCENARIO_DIR } from "../helpers";
+import { POLICY_RULES } from "../../lib/policy/pack";
+import type { PolicyRule } from "../../lib/policy/types";
 
 let dir: string;
 beforeEach(() => {
@@ -84,4 +86,23 @@ test("writes the planning worksheets next to the Terraform, and keeps files it d
   expect(existsSync(join(outdir, "worksheets", "single-consolidated-nat", "diagram.svg"))).toBe(true);
   expect(readFileSync(join(outdir, "stacks", "single-consolidated-nat", ".terraform.lock.hcl"), "utf8")).toBe("# kept\n");
   expect(readdirSync(dir).filter((f) => f.includes("staging"))).toEqual([]);
+});
+
+test("the policy pack checks the written documents before they are published: an error finding fails the synth and nothing is written", async () => {
+  // A rule that refuses every resource group, added for this test only: the synth checks cdk.tf.json in staging.
+  const rules = POLICY_RULES as PolicyRule[];
+  rules.push({ id: "TEST-POL-99", level: "error", info: "resource groups refused by the test", explanation: "test rule", checkov: [], trivy: [], check: (r) => (r.type === "azurerm_resource_group" ? [`location ${String(r.attrs.location)}`] : []) });
+  try {
+    const errors: string[] = [];
+    const outdir = join(dir, "out");
+    const result = await synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")], outdir, log: () => undefined, error: (l) => errors.push(l), env: {} });
+    expect(result.ok).toBe(false);
+    expect(existsSync(outdir)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]); // no staging folder left either
+    expect(errors.filter((e) => e.includes("[TEST-POL-99]")).length).toBeGreaterThan(0);
+    expect(errors.find((e) => e.includes("[TEST-POL-99]"))).toMatch(/^single-consolidated-nat: error \[TEST-POL-99\] azurerm_resource_group\.\S+: resource groups refused by the test location westeurope\./);
+    expect(errors[errors.length - 1]).toMatch(/nothing written/);
+  } finally {
+    rules.pop();
+  }
 });
