@@ -10,6 +10,7 @@ import { registerChecklist } from "./commands/checklist";
 import { registerDiff } from "./commands/diff";
 import { registerInit } from "./commands/init";
 import { registerPlan } from "./commands/plan";
+import { registerSchema } from "./commands/schema";
 import { registerValidate } from "./commands/validate";
 import { registerWorksheets } from "./commands/worksheets";
 import { registerZones } from "./commands/zones";
@@ -23,7 +24,7 @@ const processIo: Io = {
 };
 
 /** Subcommands in the order `edge-lab --help` lists them. */
-const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerZones, registerChecklist, registerDiff];
+const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerZones, registerChecklist, registerDiff, registerSchema];
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;

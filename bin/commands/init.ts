@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { checkbox, confirm, input, number, select } from "@inquirer/prompts";
 import { formatProblem, idFromFileName } from "../../lib/model/load";
+import { installedSchemaFile } from "../../lib/model/json-schema";
 import {
   applicableSections,
   collectList,
@@ -116,7 +117,8 @@ export const registerInit: RegisterCommand = (program, { io, setExitCode }) => {
       const target = file ?? join("scenarios", `${answers.id}.yaml`);
       if (exists(target) && !options.force) return fail(`${target} already exists; use --force to overwrite it`);
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, renderScenarioYaml(answers), { encoding: "utf8", flag: options.force ? "w" : "wx" });
+      const schemaPath = relative(dirname(resolve(target)), installedSchemaFile()).split(sep).join("/");
+      writeFileSync(target, renderScenarioYaml(answers, { schemaPath }), { encoding: "utf8", flag: options.force ? "w" : "wx" });
 
       // Warnings (LB-09, FED-03, ...): their line numbers point into the file just written.
       for (const p of result.problems) io.err(formatProblem({ ...p, file: target }) + "\n");

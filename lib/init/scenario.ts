@@ -5,6 +5,7 @@
 import { relative, resolve, sep } from "node:path";
 import { Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import { loadScenarioText, type LoadResult } from "../model/load";
+import { fieldDescription } from "../model/json-schema";
 import type { InitAnswers, SiteRanges } from "./flowchart";
 
 /** Microsoft's planning sections for the five Edge scenarios ("Scenarios for external user access"). */
@@ -136,8 +137,12 @@ function flow(map: unknown, key: string): void {
   if (isSeq(value)) value.flow = true;
 }
 
-/** The scenario as a commented YAML file; parsing it gives back exactly `answersToScenario(a)`. */
-export function renderScenarioYaml(a: InitAnswers): string {
+/**
+ * The scenario as a commented YAML file; parsing it gives back exactly `answersToScenario(a)`. With `schemaPath`
+ * (the JSON Schema's path relative to the file), the first line is the modeline of the YAML language server, so
+ * that VS Code's YAML extension completes and checks the file.
+ */
+export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPath?: string } = {}): string {
   const doc = new Document(answersToScenario(a));
   const root = doc.contents;
   const addressing = externalAddressing(a);
@@ -146,6 +151,7 @@ export function renderScenarioYaml(a: InitAnswers): string {
 
   doc.commentBefore = comment(
     [
+      ...(options.schemaPath ? [`yaml-language-server: $schema=${options.schemaPath}`] : []),
       `Edge scenario written by \`edge-lab init\`. Microsoft's planning sections that apply:`,
       ...applicableSections(a).map((s) => `  - ${s.title}`),
       "Check it with `npx edge-lab validate <file>`, see the plan with `npx edge-lab plan <file>`.",
@@ -187,7 +193,7 @@ export function renderScenarioYaml(a: InitAnswers): string {
     undefined,
     a.product === "sfb2019" ? "Skype for Business Server 2019 has no XMPP gateway (LAB-VER-01)" : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
   );
-  note(root, "mobility", undefined, "lyncdiscover / lyncdiscoverinternal records, published by the reverse proxy");
+  note(root, "mobility", undefined, fieldDescription("mobility"));
 
   note(
     root,
@@ -237,7 +243,7 @@ export function renderScenarioYaml(a: InitAnswers): string {
         addressing === "nat" ? "NAT mappings and the reverse proxy listener" : "Edge external interfaces, VIPs, reverse proxy listener",
       );
       flow(network, "internalNetworks");
-      note(network, "internalNetworks", undefined, "Front End pool and clients, via persistent routes (NET-03)");
+      note(network, "internalNetworks", undefined, fieldDescription("sites[].network.internalNetworks"));
       const director = pairOf(site, "director")?.value;
       note(site, "director", "Optional in every scenario: external users reach the Front End pool through the Director.");
       note(director, "servers", undefined, a.directors === 1 ? "one Director (2 or more = a Director pool)" : "a Director pool");

@@ -81,66 +81,49 @@ const ServerCount = (what: string) =>
 
 /** An address on the Edge external interface; `natPublic` is the public address the external firewall maps to it. */
 export const ServiceAddressSchema = z.strictObject({
-  address: Ipv4,
-  natPublic: Ipv4.optional(),
+  address: Ipv4.describe("Address on the server's interface."),
+  natPublic: Ipv4.optional().describe("The public address the external firewall translates 1:1 to `address` (NAT only)."),
 });
 
 export const EdgeServerSchema = z.strictObject({
-  /** Computer name; the server FQDN is `<name>.<internalDomain>`. @default "<pool host label>NN" */
-  name: HostLabel.optional(),
-  /** Address of the internal interface. `natPublic` is accepted only to report NAT-01. */
-  internal: ServiceAddressSchema.optional(),
+  name: HostLabel.optional().describe("Computer name; the server FQDN is `<name>.<internalDomain>`. Default: \"<pool host label>NN\""),
+  internal: ServiceAddressSchema.optional().describe("Address of the internal interface. `natPublic` is accepted only to report NAT-01."),
   external: z
     .strictObject({
-      access: ServiceAddressSchema,
-      webConferencing: ServiceAddressSchema.optional(),
-      av: ServiceAddressSchema.optional(),
+      access: ServiceAddressSchema.describe("Access Edge service address."),
+      webConferencing: ServiceAddressSchema.optional().describe("Web Conferencing Edge service address (per-service IP mode)."),
+      av: ServiceAddressSchema.optional().describe("A/V Edge service address (per-service IP mode)."),
     })
-    .optional(),
+    .optional()
+    .describe("Addresses of the external interface, one per Edge service. Default: numbered as in Microsoft's examples"),
 });
 
 export const LoadBalancingKind = z.enum(["dns", "hardware"], { error: 'expected "dns" or "hardware"' });
 
 export const EdgeSchema = z.strictObject({
-  /**
-   * Number of Edge Servers (1 = single consolidated Edge, 2-12 = Edge pool), or a list of servers with explicit
-   * names and addresses. Addresses not given are numbered as in Microsoft's examples (.10/.20/.30, then .11/.21/.31).
-   * @default 1
-   */
   servers: z
     .union([ServerCount("Edge Servers"), z.array(EdgeServerSchema).min(1, { error: "list at least one Edge Server" }).max(64)], {
       error: "expected a server count (1-12 are supported, LB-05) or a list of servers",
     })
-    .default(1),
-  /**
-   * Pool load balancing: "dns" or "hardware", or `{ external, internal }` (which must be equal: LB-01).
-   * @default "dns" for a pool, none for a single Edge
-   */
+    .default(1).describe("Number of Edge Servers (1 = single consolidated Edge, 2-12 = Edge pool), or a list of servers with explicit names and addresses. Addresses not given are numbered as in Microsoft's examples (.10/.20/.30, then .11/.21/.31). Default: 1"),
   loadBalancing: z
-    .union([LoadBalancingKind, z.strictObject({ external: LoadBalancingKind, internal: LoadBalancingKind })], {
+    .union([LoadBalancingKind, z.strictObject({ external: LoadBalancingKind.describe("Load balancing of the external interfaces."), internal: LoadBalancingKind.describe("Load balancing of the internal interface (must equal external, LB-01).") })], {
       error: 'expected "dns", "hardware" or { external: ..., internal: ... }',
     })
-    .optional(),
-  /** "nat": private external addresses translated 1:1 by the external firewall; "public": routed public addresses. @default "nat" (hardware LB: "public") */
-  externalAddressing: z.enum(["nat", "public"], { error: 'expected "nat" or "public"' }).optional(),
-  /** "per-service": three external addresses per server (recommended); "single": one address with distinct ports (NET-14). @default "per-service" */
-  ipMode: z.enum(["per-service", "single"], { error: 'expected "per-service" or "single"' }).default("per-service"),
+    .optional().describe("Pool load balancing: \"dns\" or \"hardware\", or `{ external, internal }` (which must be equal: LB-01). Default: \"dns\" for a pool, none for a single Edge"),
+  externalAddressing: z.enum(["nat", "public"], { error: 'expected "nat" or "public"' }).optional().describe("\"nat\": private external addresses translated 1:1 by the external firewall; \"public\": routed public addresses. Default: \"nat\" (hardware LB: \"public\")"),
+  ipMode: z.enum(["per-service", "single"], { error: 'expected "per-service" or "single"' }).default("per-service").describe("\"per-service\": three external addresses per server (recommended); \"single\": one address with distinct ports (NET-14). Default: \"per-service\""),
   fqdns: z
     .strictObject({
-      /** @default sip.<primary SIP domain> */
-      access: Fqdn.optional(),
-      /** @default webcon.<primary SIP domain> (single-IP mode: the access FQDN) */
-      webConferencing: Fqdn.optional(),
-      /** @default av.<primary SIP domain> (single-IP mode: the access FQDN) */
-      av: Fqdn.optional(),
-      /** Internal pool FQDN. @default lsedge.<internal domain> */
-      internalPool: Fqdn.optional(),
+      access: Fqdn.optional().describe("External FQDN of the Access Edge service. Default: sip.<primary SIP domain>"),
+      webConferencing: Fqdn.optional().describe("External FQDN of the Web Conferencing Edge service. Default: webcon.<primary SIP domain> (single-IP mode: the access FQDN)"),
+      av: Fqdn.optional().describe("External FQDN of the A/V Edge service. Default: av.<primary SIP domain> (single-IP mode: the access FQDN)"),
+      internalPool: Fqdn.optional().describe("Internal pool FQDN. Default: lsedge.<internal domain>"),
     })
-    .default({}),
-  /** External TCP ports of the three services. @default 443/443/443; single-IP mode 5061/444/443 (Microsoft's planning example) */
-  ports: z.strictObject({ access: Port.optional(), webConferencing: Port.optional(), av: Port.optional() }).optional(),
-  /** Hardware load balancer virtual IPs. @default external VIPs at .10/.20/.30 of the public range, internal VIP at .10 of the perimeter-internal subnet */
-  vips: z.strictObject({ access: Ipv4.optional(), webConferencing: Ipv4.optional(), av: Ipv4.optional(), internal: Ipv4.optional() }).optional(),
+    .default({})
+    .describe("The Edge's FQDNs (certificate names and DNS records)."),
+  ports: z.strictObject({ access: Port.optional().describe("Access Edge external TCP port."), webConferencing: Port.optional().describe("Web Conferencing Edge external TCP port."), av: Port.optional().describe("A/V Edge external TCP port.") }).optional().describe("External TCP ports of the three services. Default: 443/443/443; single-IP mode 5061/444/443 (Microsoft's planning example)"),
+  vips: z.strictObject({ access: Ipv4.optional().describe("Access Edge external VIP."), webConferencing: Ipv4.optional().describe("Web Conferencing Edge external VIP."), av: Ipv4.optional().describe("A/V Edge external VIP."), internal: Ipv4.optional().describe("Edge pool internal VIP.") }).optional().describe("Hardware load balancer virtual IPs. Default: external VIPs at .10/.20/.30 of the public range, internal VIP at .10 of the perimeter-internal subnet"),
 }).superRefine((edge, ctx) => {
   // VIPs given without a hardware load balancer would be silently dropped: DNS load balancing publishes every server.
   const lb = edge.loadBalancing;
@@ -154,46 +137,35 @@ export const EdgeSchema = z.strictObject({
 });
 
 export const NetworkSchema = z.strictObject({
-  /** Subnet of the Edge external interfaces. @default 10.45.16.0/24 (site k: 10.45.16+k.0/24) with NAT, the public range with public addressing */
-  perimeterExternal: Cidr.optional(),
-  /** Subnet of the Edge internal interfaces. @default 172.25.33.0/24 (site k: 172.25.33+k.0/24) */
-  perimeterInternal: Cidr.optional(),
-  /** Public addresses: NAT mappings, VIPs, public-IP Edge addresses, the reverse proxy listener. @default 131.107.155.0/24 (site k: 131.107.155+k.0/24) */
-  publicRange: Cidr.optional(),
-  /** Subnet of the reverse proxy external interface (always behind NAT, NET-11). @default perimeterExternal (NAT) or 10.45.16.0/24 (public addressing) */
-  reverseProxyExternal: Cidr.optional(),
-  /** Internal networks with Lync servers and clients; the Edge and reverse proxy get persistent routes to them (NET-03). @default [192.168.10.0/24] (site k: 192.168.10+k.0/24) */
-  internalNetworks: z.array(Cidr).min(1, { error: "NET-03 needs at least one internal network for persistent routes" }).max(16).optional(),
+  perimeterExternal: Cidr.optional().describe("Subnet of the Edge external interfaces. Default: 10.45.16.0/24 (site k: 10.45.16+k.0/24) with NAT, the public range with public addressing"),
+  perimeterInternal: Cidr.optional().describe("Subnet of the Edge internal interfaces. Default: 172.25.33.0/24 (site k: 172.25.33+k.0/24)"),
+  publicRange: Cidr.optional().describe("Public addresses: NAT mappings, VIPs, public-IP Edge addresses, the reverse proxy listener. Default: 131.107.155.0/24 (site k: 131.107.155+k.0/24)"),
+  reverseProxyExternal: Cidr.optional().describe("Subnet of the reverse proxy external interface (always behind NAT, NET-11). Default: perimeterExternal (NAT) or 10.45.16.0/24 (public addressing)"),
+  internalNetworks: z.array(Cidr).min(1, { error: "NET-03 needs at least one internal network for persistent routes" }).max(16).optional().describe("Internal networks with Lync servers and clients; the Edge and reverse proxy get persistent routes to them (NET-03). Default: [192.168.10.0/24] (site k: 192.168.10+k.0/24)"),
 });
 
 export const FrontEndPoolSchema = z.strictObject({
-  /** @default pool01.<internal domain> */
-  fqdn: Fqdn.optional(),
-  /** Address of the pool (web services VIP when load balanced). @default .20 of the first internal network */
-  address: Ipv4.optional(),
-  /** @default the pool FQDN */
-  internalWebFqdn: Fqdn.optional(),
-  /** External web services FQDN published by the reverse proxy. @default webext.<primary SIP domain> */
-  externalWebFqdn: Fqdn.optional(),
+  fqdn: Fqdn.optional().describe("Front End pool FQDN: the Edge's next hop without a Director. Default: pool01.<internal domain>"),
+  address: Ipv4.optional().describe("Address of the pool (web services VIP when load balanced). Default: .20 of the first internal network"),
+  internalWebFqdn: Fqdn.optional().describe("Internal web services FQDN. Default: the pool FQDN"),
+  externalWebFqdn: Fqdn.optional().describe("External web services FQDN published by the reverse proxy. Default: webext.<primary SIP domain>"),
 });
 
-export const DirectorServerSchema = z.strictObject({ name: HostLabel.optional(), address: Ipv4.optional() });
+export const DirectorServerSchema = z.strictObject({
+  name: HostLabel.optional().describe("Computer name. Default: dir01, dir02, ..."),
+  address: Ipv4.optional().describe("Address in the first internal network. Default: .31, .32, ... (a single Director: .30)"),
+});
 
 export const DirectorSchema = z.strictObject({
-  /** Number of Directors, or a list with names/addresses. @default 1 */
   servers: z
     .union([ServerCount("Directors"), z.array(DirectorServerSchema).min(1, { error: "list at least one Director" }).max(64)], {
       error: "expected a Director count or a list of Directors",
     })
-    .default(1),
-  /** Director pool load balancing: "dns-hlb" (DNS LB for SIP + HLB for web) or "hlb". Required for a pool (DIR-01). */
-  loadBalancing: z.enum(["dns-hlb", "hlb", "dns"], { error: 'expected "dns-hlb" or "hlb"' }).optional(),
-  /** @default dirpool01.<internal domain> (pool) or the server FQDN (single) */
-  poolFqdn: Fqdn.optional(),
-  /** Web services VIP of a Director pool. @default .30 of the first internal network */
-  vip: Ipv4.optional(),
-  /** @default webdirext.<primary SIP domain> */
-  externalWebFqdn: Fqdn.optional(),
+    .default(1).describe("Number of Directors, or a list with names/addresses. Default: 1"),
+  loadBalancing: z.enum(["dns-hlb", "hlb", "dns"], { error: 'expected "dns-hlb" or "hlb"' }).optional().describe("Director pool load balancing: \"dns-hlb\" (DNS LB for SIP + HLB for web) or \"hlb\". Required for a pool (DIR-01)."),
+  poolFqdn: Fqdn.optional().describe("Director pool FQDN: the Edge's next hop. Default: dirpool01.<internal domain> (pool) or the server FQDN (single)"),
+  vip: Ipv4.optional().describe("Web services VIP of a Director pool. Default: .30 of the first internal network"),
+  externalWebFqdn: Fqdn.optional().describe("External web services FQDN of the Director, published by the reverse proxy. Default: webdirext.<primary SIP domain>"),
 }).superRefine((director, ctx) => {
   // A single Director has no load balancer (DIR-01), so a VIP would be silently dropped.
   const single = director.servers === 1 || (Array.isArray(director.servers) && director.servers.length === 1);
@@ -203,42 +175,32 @@ export const DirectorSchema = z.strictObject({
 });
 
 export const ReverseProxySchema = z.strictObject({
-  /** Computer name. @default rp01 (site k: <site>rp01) */
-  name: HostLabel.optional(),
-  /** Private address of the external interface. @default .40 of the reverse-proxy external subnet */
-  externalAddress: Ipv4.optional(),
-  /** Public listener address (NATed to the external address). @default .40 of the public range */
-  publicAddress: Ipv4.optional(),
-  /** @default .40 of the perimeter-internal subnet (Microsoft's example 172.25.33.40) */
-  internalAddress: Ipv4.optional(),
+  name: HostLabel.optional().describe("Computer name. Default: rp01 (site k: <site>rp01)"),
+  externalAddress: Ipv4.optional().describe("Private address of the external interface. Default: .40 of the reverse-proxy external subnet"),
+  publicAddress: Ipv4.optional().describe("Public listener address (NATed to the external address). Default: .40 of the public range"),
+  internalAddress: Ipv4.optional().describe("Address of the internal interface. Default: .40 of the perimeter-internal subnet (Microsoft's example 172.25.33.40)"),
   simpleUrls: z
     .strictObject({
-      /** One meet URL per SIP domain (DNS-09). @default meet.<each SIP domain> */
-      meet: z.array(Fqdn).min(1).optional(),
-      /** @default dialin.<primary SIP domain> */
-      dialin: Fqdn.optional(),
+      meet: z.array(Fqdn).min(1).optional().describe("One meet URL per SIP domain (DNS-09). Default: meet.<each SIP domain>"),
+      dialin: Fqdn.optional().describe("Dial-in simple URL. Default: dialin.<primary SIP domain>"),
     })
-    .default({}),
-  /** Publish an Office Web Apps Server (443 -> 443, RP-02). `true` uses officewebapps01.<primary SIP domain> at .25 of the first internal network (between the Front End pool at .20 and the Directors from .30). */
-  officeWebApps: z.union([z.boolean(), z.strictObject({ fqdn: Fqdn.optional(), address: Ipv4.optional() })]).default(false),
-  /** How lyncdiscover is published: "https" (recommended) or "http" (RP-08). @default "https" */
-  autodiscover: z.enum(["https", "http"]).default("https"),
+    .default({})
+    .describe("Simple URLs published by the reverse proxy."),
+  officeWebApps: z.union([z.boolean(), z.strictObject({ fqdn: Fqdn.optional().describe("Office Web Apps Server FQDN. Default: officewebapps01.<primary SIP domain>"), address: Ipv4.optional().describe("Its internal address. Default: .25 of the first internal network") })]).default(false).describe("Publish an Office Web Apps Server (443 -> 443, RP-02). `true` uses officewebapps01.<primary SIP domain> at .25 of the first internal network (between the Front End pool at .20 and the Directors from .30)."),
+  autodiscover: z.enum(["https", "http"]).default("https").describe("How lyncdiscover is published: \"https\" (recommended) or \"http\" (RP-08). Default: \"https\""),
 });
 
 export const SiteSchema = z.strictObject({
-  /** Site name: 1-8 lower-case letters or digits (it becomes part of computer names). */
   name: z
     .string({ error: "expected a site name such as hq" })
-    .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "site names are 1-8 lower-case letters or digits, starting with a letter (they become part of computer names)" }),
-  /** Azure region for this site's lab. @default lab.region */
-  region: z.string().regex(/^[a-z0-9]+$/, { error: "expected an Azure region name such as westeurope" }).optional(),
-  /** This site's Edge is the organisation's federation route (FED-01). @default true for the only site */
-  federationRoute: z.boolean().optional(),
-  edge: EdgeSchema.prefault({}),
-  network: NetworkSchema.prefault({}),
-  frontEndPool: FrontEndPoolSchema.prefault({}),
-  director: DirectorSchema.optional(),
-  reverseProxy: ReverseProxySchema.prefault({}),
+    .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "site names are 1-8 lower-case letters or digits, starting with a letter (they become part of computer names)" }).describe("Site name: 1-8 lower-case letters or digits (it becomes part of computer names)."),
+  region: z.string().regex(/^[a-z0-9]+$/, { error: "expected an Azure region name such as westeurope" }).optional().describe("Azure region for this site's lab. Default: lab.region"),
+  federationRoute: z.boolean().optional().describe("This site's Edge is the organisation's federation route (FED-01). Default: true for the only site"),
+  edge: EdgeSchema.prefault({}).describe("The site's Edge Server or Edge pool."),
+  network: NetworkSchema.prefault({}).describe("The site's address ranges."),
+  frontEndPool: FrontEndPoolSchema.prefault({}).describe("The Front End pool behind the Edge (addresses only; not deployed in the lab)."),
+  director: DirectorSchema.optional().describe("Optional Director or Director pool: the Edge's next hop (NET-15). Default: none"),
+  reverseProxy: ReverseProxySchema.prefault({}).describe("The reverse proxy publishing web services, simple URLs and lyncdiscover."),
 });
 
 export const PicProvider = z.enum(["skype", "windows-live", "aol", "yahoo"], {
@@ -246,81 +208,67 @@ export const PicProvider = z.enum(["skype", "windows-live", "aol", "yahoo"], {
 });
 
 export const FederationSchema = z.strictObject({
-  /** SIP federation (Lync / OCS / Office 365 partners). `true` = enabled with partner discovery. */
   sip: z
     .union([
       z.boolean(),
       z.strictObject({
-        enabled: z.boolean().default(true),
-        /** "Enable partner domain discovery" (open federation). @default true */
-        partnerDiscovery: z.boolean().default(true),
+        enabled: z.boolean().default(true).describe("SIP federation on or off."),
+        partnerDiscovery: z.boolean().default(true).describe('"Enable partner domain discovery" (open federation).'),
         allowedDomains: z
-          .array(z.union([DomainName, z.strictObject({ domain: DomainName, accessEdgeFqdn: Fqdn.optional() })]))
-          .default([]),
+          .array(
+            z.union([
+              DomainName,
+              z.strictObject({ domain: DomainName.describe("Partner SIP domain."), accessEdgeFqdn: Fqdn.optional().describe("The partner's Access Edge FQDN (direct federation without DNS SRV discovery).") }),
+            ]),
+          )
+          .default([])
+          .describe("Allowed partner domains (the federation allow list)."),
       }),
     ])
-    .default(false),
-  /** Public IM connectivity providers (a class of federation). @default [] */
-  publicIm: z.array(PicProvider).default([]),
-  /** XMPP federation (Lync 2013 / SfB 2015 only). `true` = enabled for every SIP domain. */
+    .default(false).describe("SIP federation (Lync / OCS / Office 365 partners). `true` = enabled with partner discovery."),
+  publicIm: z.array(PicProvider).default([]).describe("Public IM connectivity providers (a class of federation). Default: []"),
   xmpp: z
     .union([
       z.boolean(),
       z.strictObject({
-        enabled: z.boolean().default(true),
-        /** XMPP partner domains, e.g. gmail.com. */
-        partners: z.array(DomainName).default([]),
-        /** SIP domains whose users may use XMPP. @default every SIP domain */
-        domains: z.array(DomainName).optional(),
+        enabled: z.boolean().default(true).describe("XMPP federation on or off."),
+        partners: z.array(DomainName).default([]).describe("XMPP partner domains, e.g. gmail.com."),
+        domains: z.array(DomainName).optional().describe("SIP domains whose users may use XMPP. Default: every SIP domain"),
       }),
     ])
-    .default(false),
-  /** Partners still on OCS 2007: opens TCP/UDP 50,000-59,999 inbound and UDP outbound on the A/V Edge (FW-05). @default false */
-  ocs2007Partners: z.boolean().default(false),
+    .default(false).describe("XMPP federation (Lync 2013 / SfB 2015 only). `true` = enabled for every SIP domain."),
+  ocs2007Partners: z.boolean().default(false).describe("Partners still on OCS 2007: opens TCP/UDP 50,000-59,999 inbound and UDP outbound on the A/V Edge (FW-05). Default: false"),
 });
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time such as "19:00"' });
 
 export const LabSchema = z.strictObject({
-  /** "closed": simulated Internet, nothing exposed (faithful for all five scenarios); "internet": real public IPs. @default "closed" */
-  mode: z.enum(["closed", "internet"], { error: 'expected "closed" or "internet"' }).default("closed"),
-  /** @default westeurope */
-  region: z.string().regex(/^[a-z0-9]+$/, { error: "expected an Azure region name such as westeurope" }).default("westeurope"),
-  /** VM size of Edge Servers and Directors (must allow two NICs). @default Standard_D4s_v5 */
-  vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { error: "expected an Azure VM size such as Standard_D4s_v5" }).default("Standard_D4s_v5"),
-  /** Source of RDP/SSH administration; never the whole Internet (LAB-SEC-01). Without it, use Azure Bastion. */
-  adminSourceCidr: z.string().optional(),
-  /** Daily auto-shutdown time (HH:MM) in `timezone`, or false. @default "19:00" */
-  autoShutdown: z.union([Time, z.literal(false)]).default("19:00"),
-  /** Windows time zone id for auto-shutdown. @default "UTC" */
-  timezone: z.string().min(1).default("UTC"),
-  /** Add a test client VM on the simulated Internet (closed mode). @default false */
-  testClient: z.boolean().default(false),
+  mode: z.enum(["closed", "internet"], { error: 'expected "closed" or "internet"' }).default("closed").describe("\"closed\": simulated Internet, nothing exposed (faithful for all five scenarios); \"internet\": real public IPs. Default: \"closed\""),
+  region: z.string().regex(/^[a-z0-9]+$/, { error: "expected an Azure region name such as westeurope" }).default("westeurope").describe("Azure region of the lab. Default: westeurope"),
+  vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { error: "expected an Azure VM size such as Standard_D4s_v5" }).default("Standard_D4s_v5").describe("VM size of Edge Servers and Directors (must allow two NICs). Default: Standard_D4s_v5"),
+  adminSourceCidr: z.string().optional().describe("Source of RDP/SSH administration; never the whole Internet (LAB-SEC-01). Without it, use Azure Bastion."),
+  autoShutdown: z.union([Time, z.literal(false)]).default("19:00").describe("Daily auto-shutdown time (HH:MM) in `timezone`, or false. Default: \"19:00\""),
+  timezone: z.string().min(1).default("UTC").describe("Windows time zone id for auto-shutdown. Default: \"UTC\""),
+  testClient: z.boolean().default(false).describe("Add a test client VM on the simulated Internet (closed mode). Default: false"),
 });
 
 export const ScenarioSchema = z.strictObject({
-  /** Stack id: lower-case letters, digits and hyphens. @default the scenario file's base name */
   id: z.string({ error: "expected a scenario id" }).regex(/^[a-z][a-z0-9-]{1,39}$/, {
     error: "scenario ids are 2-40 lower-case letters, digits or hyphens, starting with a letter",
-  }),
-  title: z.string().max(200).optional(),
-  description: z.string().max(4000).optional(),
-  /** @default lync2013 */
-  product: z.enum(["lync2013", "sfb2015", "sfb2019"], { error: 'expected "lync2013", "sfb2015" or "sfb2019"' }).default("lync2013"),
-  /** SIP domains, primary first. Each adds certificate SANs and DNS records. */
-  sipDomains: z.array(DomainName).min(1, { error: "at least one SIP domain is required" }).max(20),
-  /** Internal DNS domain of servers (Microsoft's example: contoso.net). @default the primary SIP domain */
-  internalDomain: DomainName.optional(),
-  federation: FederationSchema.prefault({}),
-  /** Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). @default false */
-  mobility: z.boolean().default(false),
-  /** One or more sites, each with its own Edge deployment. @default one site named "hq" */
+  }).describe("Stack id: lower-case letters, digits and hyphens. Default: the scenario file's base name"),
+  title: z.string().max(200).optional().describe("One-line title, shown in worksheets and the plan."),
+  description: z.string().max(4000).optional().describe("Free text about the scenario, shown in the worksheet."),
+  product: z.enum(["lync2013", "sfb2015", "sfb2019"], { error: 'expected "lync2013", "sfb2015" or "sfb2019"' }).default("lync2013").describe("Server version of the Edge deployment (sfb2019 has no XMPP). Default: lync2013"),
+  sipDomains: z.array(DomainName).min(1, { error: "at least one SIP domain is required" }).max(20).describe("SIP domains, primary first. Each adds certificate SANs and DNS records."),
+  internalDomain: DomainName.optional().describe("Internal DNS domain of servers (Microsoft's example: contoso.net). Default: the primary SIP domain"),
+  federation: FederationSchema.prefault({}).describe("Federation and public IM connectivity. Default: none"),
+  mobility: z.boolean().default(false).describe("Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). Default: false"),
   sites: z
     .array(SiteSchema)
     .min(1, { error: "at least one site is needed (or leave sites out for one site named hq)" })
     .max(8, { error: "at most 8 sites" })
-    .prefault([{ name: "hq" }]),
-  lab: LabSchema.prefault({}),
+    .prefault([{ name: "hq" }]).describe("One or more sites, each with its own Edge deployment. Default: one site named \"hq\""),
+  lab: LabSchema.prefault({}).describe("The Azure lab built from the scenario."),
 });
 
 /** Scenario as written in a file or passed as props (defaults not yet applied). */

@@ -9,6 +9,8 @@ const isReference = (value: string) => /^\$\{[^}]+\}$/.test(value.trim());
 function decodeMaybeBase64(value: string): string {
   if (!/^[A-Za-z0-9+/=\s]{16,}$/.test(value)) return value;
   const decoded = Buffer.from(value, "base64").toString("utf8");
+  // Control characters mean the value was binary, not base64 text: check it as written.
+  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u0008\u000e-\u001f]/.test(decoded) ? value : decoded;
 }
 

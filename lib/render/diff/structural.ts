@@ -24,6 +24,8 @@ const LONG_TEXT = 120;
 function textLines(value: string): { lines: string[]; decoded: boolean } {
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0) {
     const text = Buffer.from(value, "base64").toString("utf8");
+    // Control characters mean binary data, not text: keep the base64 as it is.
+    // eslint-disable-next-line no-control-regex
     if (!/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return { lines: text.split("\n"), decoded: true };
   }
   return { lines: value.split("\n"), decoded: false };

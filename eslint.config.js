@@ -1,0 +1,28 @@
+// ESLint (flat config): the TypeScript recommendations that catch real defects, for every source, script and test.
+// Formatting is prettier's job (.prettierrc.json); `npm run lint` runs both, and .ci/run runs `npm run lint`.
+const js = require("@eslint/js");
+const globals = require("globals");
+const tseslint = require("typescript-eslint");
+
+module.exports = tseslint.config(
+  { ignores: ["node_modules/", "dist/", "cdktf.out/", "out/", "coverage/", "docs/api/", ".gen/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: globals.node },
+    rules: {
+      // Unused values are compile errors already (tsconfig noUnusedLocals); "_" marks an intentionally unused one.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+  {
+    // Tests read loosely typed JSON (synthesized documents, parsed YAML) and poke at it.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    // Plain CommonJS launchers and jest hooks.
+    files: ["**/*.js"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);
