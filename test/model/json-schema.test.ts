@@ -30,8 +30,10 @@ test("every field of the format is described (the one place that documents it), 
   expect(byPath.get("sites[].edge.fqdns.access")?.default).toBe("sip.<primary SIP domain>");
 });
 
-test.each(bundledScenarioFiles())("%s satisfies the JSON Schema", (file) => {
-  const ok = validate(parse(readFileSync(file, "utf8")));
+test.each(bundledScenarioFiles())("%s satisfies the JSON Schema and names it for editors", (file) => {
+  const text = readFileSync(file, "utf8");
+  expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../schema/scenario.schema.json");
+  const ok = validate(parse(text));
   expect(validate.errors ?? []).toEqual([]);
   expect(ok).toBe(true);
 });
