@@ -45,7 +45,8 @@ const SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /** PATH with the sbin directories (named, nginx, iptables live there; a non-login shell may not have them). */
 export const TOOL_ENV = { ...process.env, PATH: `${process.env.PATH ?? ""}:${SBIN_PATH}` };
 
-const runs = (argv: readonly string[]): boolean => {
+/** True when the command starts and exits 0 within 10 s. */
+export const runs = (argv: readonly string[]): boolean => {
   const r = spawnSync(argv[0], argv.slice(1), { env: TOOL_ENV, stdio: "ignore", timeout: 10_000 });
   return r.error === undefined && r.status === 0;
 };
