@@ -13,11 +13,14 @@
  * - The external firewall appliance's outside NSG (closed mode) carries the same external inbound rows with the
  *   addresses the appliance sees before DNAT (the row's public addresses).
  *
+ * Ports are `Port` values from the plan rows (lib/model/port.ts), rendered once by `portFields`.
+ *
  * Priorities: 100-199 separation denies, 200-299 administration, 1000+ plan rows in plan order, 4000 the
  * AzureLoadBalancer probe source, 4096 deny all inbound (which also overrides Azure's AllowVnetInBound).
  */
 import type { FirewallRule, Plan } from "../model/plan";
-import { portText } from "../model/ports";
+import { includesInternet, peersOf, type Peer } from "../model/peer";
+import { Port } from "../model/port";
 import { closedInternetPrefixes, subnetOf, type LabLayout, type SiteLayout, type SubnetLayout } from "./layout";
 
 export interface NsgRuleSpec {
@@ -28,7 +31,8 @@ export interface NsgRuleSpec {
   readonly protocol: "Tcp" | "Udp" | "*";
   readonly sourcePrefixes: readonly string[];
   readonly destinationPrefixes: readonly string[];
-  readonly destinationPorts: string;
+  /** Destination ports (one transport, as `protocol`), or every port. */
+  readonly destinationPorts: readonly Port[] | "*";
   readonly description: string;
   /** The plan row rendered by this rule (absent for lab plumbing rules). */
   readonly planRow?: string;
@@ -48,7 +52,11 @@ export interface SubnetNsg {
   readonly rules: NsgRuleSpec[];
 }
 
-const INTERNET = "Internet";
+/** Azure's service tag for addresses outside the VNets (what "any Internet address" means to an internet-mode NSG). */
+export const AZURE_INTERNET_TAG = "Internet";
+
+/** The slice of the plan the NSGs are built from: the firewall rows and the VIPs they name. */
+export type NsgPlanSlice = Pick<Plan, "firewallRules" | "vips">;
 
 function truncate(text: string, max = 140): string {
   return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
@@ -68,18 +76,19 @@ class NsgBuilder {
   }
 }
 
-function siteNsgs(plan: Plan, layout: LabLayout, site: SiteLayout, options: NsgOptions): SubnetNsg[] {
+function siteNsgs(plan: NsgPlanSlice, layout: LabLayout, site: SiteLayout, options: NsgOptions): SubnetNsg[] {
   const builders = new Map<string, NsgBuilder>();
   for (const s of site.subnets.filter((x) => x.hasNics)) builders.set(s.key, new NsgBuilder());
-  const internet = layout.mode === "closed" ? closedInternetPrefixes(layout, site) : [INTERNET];
+  const internet = layout.mode === "closed" ? closedInternetPrefixes(layout, site) : [AZURE_INTERNET_TAG];
   const vipMembers = new Map(plan.vips.filter((v) => v.site === site.site.name).map((v) => [v.ip, v.members.map((m) => m.ip)]));
-  const expand = (addresses: readonly string[]): string[] =>
-    [...new Set(addresses.flatMap((a) => (a === INTERNET ? internet : [a, ...(vipMembers.get(a) ?? [])])))];
-  const subnetsOf = (addresses: readonly string[]): SubnetLayout[] => {
+  // A VIP widens to the VIP plus its members; any Internet address to what the Internet is in this lab mode.
+  const expand = (peers: readonly Peer[]): string[] =>
+    [...new Set(peers.flatMap((p) => (p.isInternet ? internet : [p.text, ...(vipMembers.get(p.text) ?? [])])))];
+  const subnetsOf = (prefixes: readonly string[]): SubnetLayout[] => {
     const found = new Map<string, SubnetLayout>();
-    for (const a of addresses) {
-      if (a === INTERNET) continue;
-      const s = subnetOf(site, a);
+    for (const prefix of prefixes) {
+      if (prefix === AZURE_INTERNET_TAG) continue; // not an address: lies in no lab subnet
+      const s = subnetOf(site, prefix);
       if (s?.hasNics) found.set(s.key, s);
     }
     return [...found.values()];
@@ -92,15 +101,15 @@ function siteNsgs(plan: Plan, layout: LabLayout, site: SiteLayout, options: NsgO
     protocol: row.transport === "TCP" ? ("Tcp" as const) : ("Udp" as const),
     sourcePrefixes: sources,
     destinationPrefixes: destinations,
-    destinationPorts: portText(row.ports),
+    destinationPorts: [Port.of(row.transport, row.ports)],
     description: truncate(`${row.service} ${row.protocol}: ${row.purpose} [${row.refs.join(" ")}]`),
     planRow: row.id,
   });
 
   const rows = plan.firewallRules.filter((r) => r.site === site.site.name);
   for (const row of rows) {
-    const sources = expand(row.source.addresses);
-    const destinations = expand(row.destination.addresses);
+    const sources = expand(peersOf(row.source));
+    const destinations = expand(peersOf(row.destination));
     if (row.direction === "inbound") {
       for (const s of subnetsOf(destinations)) builders.get(s.key)!.add(render(row, "Inbound", "in", sources, destinations));
       // The source side, when it is a lab subnet, may send it (default outbound allows it; nothing to add).
@@ -114,7 +123,7 @@ function siteNsgs(plan: Plan, layout: LabLayout, site: SiteLayout, options: NsgO
   if (layout.mode === "closed") {
     const fwout = builders.get("fwout");
     const fwin = builders.get("fwin");
-    for (const row of rows.filter((r) => r.firewall === "external" && r.direction === "inbound" && r.source.addresses.includes(INTERNET))) {
+    for (const row of rows.filter((r) => r.firewall === "external" && r.direction === "inbound" && includesInternet(r.source))) {
       const seen = row.destination.publicAddresses ?? row.destination.addresses;
       fwout?.add(render(row, "Inbound", "in", internet, [...seen]));
     }
@@ -147,14 +156,17 @@ function siteNsgs(plan: Plan, layout: LabLayout, site: SiteLayout, options: NsgO
   return [...builders.entries()].map(([key, b]) => ({ site: site.site.name, key, rules: b.rules }));
 }
 
+/** SSH and RDP, the administration ports (never from the Internet, LAB-SEC-01). */
+const ADMIN_PORTS: readonly Port[] = [Port.tcp(22), Port.tcp(3389)];
+
 /** Administration, load balancer probes and the final deny, on every NSG. */
 function plumbing(b: NsgBuilder, options: NsgOptions): void {
   if (options.adminSourceCidr) {
-    b.add({ name: "admin-rdp-ssh", direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePrefixes: [options.adminSourceCidr], destinationPrefixes: ["*"], destinationPorts: "22,3389",
+    b.add({ name: "admin-rdp-ssh", direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePrefixes: [options.adminSourceCidr], destinationPrefixes: ["*"], destinationPorts: ADMIN_PORTS,
       description: "RDP/SSH from the declared administration range only (LAB-SEC-01)" }, 200);
   }
   if (options.bastionSource) {
-    b.add({ name: "admin-bastion", direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePrefixes: [options.bastionSource], destinationPrefixes: ["*"], destinationPorts: "22,3389",
+    b.add({ name: "admin-bastion", direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePrefixes: [options.bastionSource], destinationPrefixes: ["*"], destinationPorts: ADMIN_PORTS,
       description: "RDP/SSH sessions from Azure Bastion" }, 210);
   }
   b.add({ name: "allow-azure-load-balancer", direction: "Inbound", access: "Allow", protocol: "*", sourcePrefixes: ["AzureLoadBalancer"], destinationPrefixes: ["*"], destinationPorts: "*",
@@ -164,7 +176,7 @@ function plumbing(b: NsgBuilder, options: NsgOptions): void {
 }
 
 /** Every NSG of the lab: one per subnet with NICs in each site, plus the simulated Internet client subnet. */
-export function labNsgRules(plan: Plan, layout: LabLayout, options: NsgOptions = {}): SubnetNsg[] {
+export function labNsgRules(plan: NsgPlanSlice, layout: LabLayout, options: NsgOptions = {}): SubnetNsg[] {
   const out = layout.sites.flatMap((site) => siteNsgs(plan, layout, site, options));
   if (layout.simInternet) {
     const b = new NsgBuilder();
@@ -175,8 +187,9 @@ export function labNsgRules(plan: Plan, layout: LabLayout, options: NsgOptions =
 }
 
 /** Destination ports of an NSG rule spec as the provider wants them (one range or a list). */
-export function portFields(ports: string): { destinationPortRange?: string; destinationPortRanges?: string[] } {
-  return ports.includes(",") ? { destinationPortRanges: ports.split(",") } : { destinationPortRange: ports };
+export function portFields(ports: NsgRuleSpec["destinationPorts"]): { destinationPortRange?: string; destinationPortRanges?: string[] } {
+  if (ports === "*") return { destinationPortRange: "*" };
+  return ports.length === 1 ? { destinationPortRange: ports[0].rangeText } : { destinationPortRanges: ports.map((p) => p.rangeText) };
 }
 
 /** Address fields: a single prefix or service tag in the singular field, several CIDRs in the plural one. */

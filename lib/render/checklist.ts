@@ -4,6 +4,7 @@
  * TCP; UDP and port ranges become notes). Rendered as a Markdown checklist or a runnable PowerShell script.
  */
 import type { DnsRecord, FirewallRule, Plan, PlanServer } from "../model/plan";
+import { includesInternet } from "../model/peer";
 import { portText } from "../model/ports";
 
 /** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */
@@ -47,7 +48,7 @@ function serverAddressIndex(plan: Plan): Map<string, PlanServer> {
 
 /** The origins a row's probe runs from: Internet -> external client; lab servers -> those servers; else internal client. */
 function originsOf(rule: FirewallRule, servers: Map<string, PlanServer>): Origin[] {
-  if (rule.source.addresses.includes("Internet")) return [EXTERNAL_CLIENT];
+  if (includesInternet(rule.source)) return [EXTERNAL_CLIENT];
   const own = rule.source.addresses.map((a) => servers.get(a)).filter((s): s is PlanServer => s !== undefined);
   if (own.length === rule.source.addresses.length && own.length > 0) return [...new Map(own.map((s) => [s.id, serverOrigin(s)])).values()];
   return [INTERNAL_CLIENT];
@@ -74,7 +75,7 @@ export function buildChecklist(plan: Plan): Checklist {
   for (const rule of plan.firewallRules.filter((r) => r.direction === "inbound")) {
     const origins = originsOf(rule, servers);
     // From the Internet the client reaches the public (pre-NAT) address; from inside, the NIC address.
-    const addresses = rule.source.addresses.includes("Internet") && rule.destination.publicAddresses?.length ? rule.destination.publicAddresses : rule.destination.addresses;
+    const addresses = includesInternet(rule.source) && rule.destination.publicAddresses?.length ? rule.destination.publicAddresses : rule.destination.addresses;
     const reason = noteReason(rule);
     for (const origin of origins) {
       for (const address of addresses) {

@@ -8,6 +8,8 @@
  *   Update, product downloads, CRLs) is masqueraded behind the appliance and leaves through the NAT gateway.
  */
 import type { Plan } from "../../model/plan";
+import { includesInternet } from "../../model/peer";
+import { Port } from "../../model/port";
 import { closedInternetPrefixes, labLayout, type LabLayout, type SiteLayout } from "../layout";
 import { oneshotUnit } from "./systemd";
 
@@ -37,18 +39,17 @@ export interface FirewallApplianceConfig {
   readonly egressSources: readonly string[];
 }
 
-const dport = (p: { from: number; to: number }) => (p.from === p.to ? String(p.from) : `${p.from}:${p.to}`);
 const comment = (text: string) => `-m comment --comment "${text.replace(/"/g, "'").slice(0, 250)}"`;
 
 /** The appliance configuration of one site from the plan and the lab layout (pure; the cdktf construct uses it). */
-export function applianceConfigOf(plan: Plan, layout: LabLayout, site: SiteLayout): FirewallApplianceConfig {
+export function applianceConfigOf(plan: Pick<Plan, "servers" | "firewallRules">, layout: LabLayout, site: SiteLayout): FirewallApplianceConfig {
   const name = site.site.name;
   const nat: NatMapping[] = plan.servers
     .filter((s) => s.site === name)
     .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => ({ publicIp: a.natPublic!, privateIp: a.ip, label: `${s.name} ${a.role}` }))));
   const rules: ForwardRule[] = plan.firewallRules
     .filter((r) => r.site === name && r.firewall === "external")
-    .filter((r) => (r.direction === "inbound" ? r.source.addresses.includes("Internet") : r.destination.addresses.includes("Internet")))
+    .filter((r) => includesInternet(r.direction === "inbound" ? r.source : r.destination))
     .map((r) => ({
       label: r.id,
       direction: r.direction,
@@ -98,7 +99,7 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   for (const r of c.rules) {
     const proto = r.transport.toLowerCase();
     const where = r.direction === "inbound" ? `-d ${r.addresses.join(",")}` : `-s ${r.addresses.join(",")}`;
-    out.push(`-A FORWARD ${where} -p ${proto} --dport ${dport(r.ports)} -j ACCEPT ${comment(r.label)}`);
+    out.push(`-A FORWARD ${where} -p ${proto} --dport ${Port.of(r.transport, r.ports).iptablesText} -j ACCEPT ${comment(r.label)}`);
   }
   for (const p of [...c.labPrefixes, ...c.simulatedInternet]) out.push(`-A FORWARD -d ${p} -j DROP ${comment("not in the plan's external firewall table")}`);
   for (const p of [...c.labPrefixes, ...c.egressSources]) out.push(`-A FORWARD -s ${p} -j ACCEPT ${comment("egress to the real Internet")}`);

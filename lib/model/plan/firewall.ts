@@ -4,12 +4,14 @@
  * names the firewall that enforces it: Microsoft's recommended design has an external and an internal firewall around
  * the perimeter (NET-10); the closed lab builds both (firewall appliance outside, NSGs inside).
  */
+import { PLAN_INTERNET } from "../peer";
 import { EDGE_PORTS, type EdgePortRow, type FeatureTag } from "../ports";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { isHardware, nextHop, nodeAddresses, vipOf } from "./site-facts";
 import type { FirewallEndpoint, FirewallRule, FirewallTable } from "./types";
 
-export const INTERNET = "Internet";
+/** The plan's "any Internet address" (read it back only through `Peer`, lib/model/peer.ts). */
+export const INTERNET = PLAN_INTERNET;
 
 /** The port table rows that apply to a site, given the scenario's features (FW-02: only what is needed). */
 export function applicablePortRows(s: ResolvedScenario, site: ResolvedSite): EdgePortRow[] {

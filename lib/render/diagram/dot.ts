@@ -8,6 +8,7 @@
  * and a plain line joins the firewall to the far side.
  */
 import type { FirewallRule, Plan, PlanServer, PlanVip } from "../../model/plan";
+import { Peer } from "../../model/peer";
 import { portText } from "../../model/ports";
 import { addressText, roleName } from "../worksheets/tables";
 
@@ -237,7 +238,7 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   out.push("  }");
 
   // Arrows from the firewall rows.
-  map("Internet", internet);
+  map(Peer.internet().text, internet);
   const unknown = new Set<string>();
   const nodesOf = (addrs: readonly string[]) => {
     const nodes = new Map<string, DiagramNode>();

@@ -4,6 +4,7 @@
  */
 import type { AddressRole, Certificate, DnsRecord, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
 import type { FeatureTag } from "../../model/ports";
+import { isInternetOnly } from "../../model/peer";
 import { portText } from "../../model/ports";
 import { makeTable, type Column, type Table } from "../table";
 
@@ -47,7 +48,7 @@ function nicAddresses(nic: PlanInterface | undefined): string {
 export function endpointText(e: FirewallEndpoint): string {
   const addrs = e.addresses.join(", ");
   const pub = e.publicAddresses?.length ? ` (public ${e.publicAddresses.join(", ")})` : "";
-  if (e.addresses.length === 1 && e.addresses[0] === "Internet") return e.label === "Any" ? "Any (Internet)" : e.label;
+  if (e.addresses.length === 1 && isInternetOnly(e)) return e.label === "Any" ? "Any (Internet)" : e.label;
   return `${e.label}: ${addrs}${pub}`;
 }
 
