@@ -20,10 +20,9 @@ import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import type { DnsRecord, View } from "../model/plan";
-import type { LabContext } from "./context";
+import { constructError, tagsOf, type LabResourceProps } from "./common";
 import { azureName, cid } from "./names";
-import type { LabNetwork } from "./network";
-import type { AddressBook } from "./servers";
+import type { LabPublicAddress } from "./servers";
 
 /** Azure private DNS allows at most 20 records per record set. */
 export const MAX_PRIVATE_RECORDS = 20;
@@ -39,12 +38,12 @@ export interface RecordSetSpec {
   readonly srv: readonly { priority: number; weight: number; port: number; target: string }[];
 }
 
-/** Groups plan records into record sets (pure). */
+/** Groups plan records into record sets (pure). Throws (DNS-01) for a record outside its zone. */
 export function recordSets(records: readonly DnsRecord[]): RecordSetSpec[] {
   const sets = new Map<string, { view: View; zone: string; name: string; type: DnsRecord["type"]; ttl: number; values: string[]; srv: RecordSetSpec["srv"][number][] }>();
   for (const r of records) {
     const rel = r.name === r.zone ? "@" : r.name.endsWith(`.${r.zone}`) ? r.name.slice(0, -(r.zone.length + 1)) : undefined;
-    if (rel === undefined) throw new Error(`edge-lab: DNS record ${r.name} is not in zone ${r.zone}`);
+    if (rel === undefined) throw constructError("EdgeDnsZones", "DNS-01", `DNS record ${r.name} is not in zone ${r.zone}`);
     const key = `${r.view}|${r.zone}|${rel}|${r.type}`;
     const set = sets.get(key) ?? { view: r.view, zone: r.zone, name: rel, type: r.type, ttl: r.ttl, values: [], srv: [] };
     if (r.type === "SRV" && r.srv) {
@@ -58,29 +57,59 @@ export function recordSets(records: readonly DnsRecord[]): RecordSetSpec[] {
   return [...sets.values()];
 }
 
-export interface LabDnsProps {
-  readonly network: LabNetwork;
-  readonly addresses: AddressBook;
+/** A virtual network a private zone is linked to (so that its VMs resolve the zone). */
+export interface LinkedNetwork {
+  /** Short name, part of the link's name ("hq", "internet"). */
+  readonly name: string;
+  /** Azure resource id of the virtual network. */
+  readonly virtualNetworkId: string;
 }
 
-export class LabDns extends Construct {
-  readonly recordSets: readonly RecordSetSpec[];
+export interface EdgeDnsZonesProps extends Omit<LabResourceProps, "resourceGroupName"> {
+  /** The plan's DNS records (`plan.dnsRecords`): both views, every site. */
+  readonly records: readonly DnsRecord[];
+  /**
+   * Serve the external view from public Azure DNS zones (delegate your domain to them); A records then point at the
+   * public IPs standing for the plan's addresses (`publicAddresses`). Otherwise the external view is a private zone
+   * linked to `externalNetworks` (the closed lab's simulated Internet).
+   * @default false
+   */
+  readonly publicExternalView?: boolean;
+  /** Networks that resolve the external view (private zones only). @default none */
+  readonly externalNetworks?: readonly LinkedNetwork[];
+  /** Networks that resolve the internal view: every lab VNet with servers and clients. */
+  readonly internalNetworks: readonly LinkedNetwork[];
+  /** Public IPs standing for plan addresses (`EdgePool.publicAddresses`, `EdgeLoadBalancer.publicAddresses`). @default none */
+  readonly publicAddresses?: readonly LabPublicAddress[];
+}
 
-  constructor(scope: Construct, id: string, ctx: LabContext, props: LabDnsProps) {
+/**
+ * Split-view DNS from the plan's records: one resource group per view (both views may hold a zone of the same
+ * name), private zones linked to the networks of their view, public zones for the external view when asked.
+ */
+export class EdgeDnsZones extends Construct {
+  readonly recordSets: readonly RecordSetSpec[];
+  /** The resource groups of the external and internal views. */
+  readonly resourceGroups: Readonly<Record<View, ResourceGroup>>;
+
+  constructor(scope: Construct, id: string, props: EdgeDnsZonesProps) {
     super(scope, id);
-    const { plan, layout } = ctx;
-    const internet = layout.mode === "internet";
-    const location = layout.sites[0].site.region;
+    const internet = props.publicExternalView ?? false;
+    const location = props.location;
+    const tags = () => tagsOf(props);
+    const publicIps = new Map<string, LabPublicAddress>();
+    for (const a of props.publicAddresses ?? []) publicIps.set(a.planAddress, a);
     const rg = (view: View) =>
       new ResourceGroup(this, `rg-${view}`, {
-        name: azureName("resourceGroup", "rg", plan.scenario.id, "dns", view),
+        name: azureName("resourceGroup", "rg", props.scenarioId, "dns", view),
         location,
-        tags: ctx.tags(),
+        tags: tags(),
       });
     const groups = { external: rg("external"), internal: rg("internal") };
+    this.resourceGroups = groups;
     // One reference per group, shared by all its zones and records (each `.name` read makes a new token to resolve).
     const groupNames = { external: groups.external.name, internal: groups.internal.name };
-    this.recordSets = recordSets(plan.dnsRecords);
+    this.recordSets = recordSets(props.records);
     const zones = new Map<string, { name: string; private: boolean }>();
     for (const s of this.recordSets) {
       const key = `${s.view}|${s.zone}`;
@@ -89,20 +118,20 @@ export class LabDns extends Construct {
       const zoneId = cid("zone", s.view, s.zone);
       const rgName = groupNames[s.view];
       if (isPublic) {
-        const z = new DnsZone(this, zoneId, { name: s.zone, resourceGroupName: rgName, tags: ctx.tags() });
+        const z = new DnsZone(this, zoneId, { name: s.zone, resourceGroupName: rgName, tags: tags() });
         zones.set(key, { name: z.name, private: false });
       } else {
-        const z = new PrivateDnsZone(this, zoneId, { name: s.zone, resourceGroupName: rgName, tags: ctx.tags() });
+        const z = new PrivateDnsZone(this, zoneId, { name: s.zone, resourceGroupName: rgName, tags: tags() });
         zones.set(key, { name: z.name, private: true });
-        const vnets = s.view === "external" ? (props.network.simInternet ? [{ name: "internet", vnet: props.network.simInternet.vnet }] : []) : props.network.sites.map((sn) => ({ name: sn.layout.site.name, vnet: sn.vnet }));
+        const vnets = s.view === "external" ? (props.externalNetworks ?? []) : props.internalNetworks;
         for (const v of vnets) {
           new PrivateDnsZoneVirtualNetworkLink(this, cid("link", s.view, s.zone, v.name), {
             name: azureName("dnsLink", "link", v.name),
             resourceGroupName: rgName,
             privateDnsZoneName: z.name,
-            virtualNetworkId: v.vnet.id,
+            virtualNetworkId: v.virtualNetworkId,
             registrationEnabled: false,
-            tags: ctx.tags(),
+            tags: tags(),
           });
         }
       }
@@ -110,17 +139,17 @@ export class LabDns extends Construct {
     for (const s of this.recordSets) {
       const zone = zones.get(`${s.view}|${s.zone}`)!;
       const rid = cid("rec", s.view, s.zone, s.name, s.type);
-      const base = { name: s.name, zoneName: zone.name, resourceGroupName: groupNames[s.view], ttl: s.ttl, tags: ctx.tags() };
-      if (zone.private && s.values.length > MAX_PRIVATE_RECORDS) throw new Error(`edge-lab: ${s.name}.${s.zone} has ${s.values.length} values; private DNS allows ${MAX_PRIVATE_RECORDS}`);
+      const base = { name: s.name, zoneName: zone.name, resourceGroupName: groupNames[s.view], ttl: s.ttl, tags: tags() };
+      if (zone.private && s.values.length > MAX_PRIVATE_RECORDS) throw constructError(this, "LB-06", `${s.name}.${s.zone} has ${s.values.length} values; private DNS allows ${MAX_PRIVATE_RECORDS}`);
       switch (s.type) {
         case "A": {
           // Internet mode: a placeholder address of the plan becomes a reference to the public IP standing for it.
           const values = zone.private
             ? [...s.values]
             : s.values.map((v) => {
-                const pip = props.addresses.publicIps.get(v);
-                if (!pip) throw new Error(`edge-lab: no Azure public IP stands for ${v} (${s.name}.${s.zone})`);
-                return pip.pip.ipAddress;
+                const pip = publicIps.get(v);
+                if (!pip) throw constructError(this, "DNS-01", `no Azure public IP stands for ${v} (${s.name}.${s.zone}); pass the constructs' publicAddresses`);
+                return pip.publicIp.ipAddress;
               });
           if (zone.private) new PrivateDnsARecord(this, rid, { ...base, records: values });
           else new DnsARecord(this, rid, { ...base, records: values });

@@ -5,50 +5,74 @@
  */
 import { Construct } from "constructs";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
-import type { LabContext } from "./context";
+import { cidrContains, hostAt, isAzureReserved, parseCidr } from "../model/net";
+import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings } from "./common";
 import { cloudConfig } from "./guest/cloud-init";
-import { FORWARDING_SYSCTL, IPTABLES_UNIT, applianceConfigOf, iptablesRules, type FirewallApplianceConfig } from "./guest/iptables";
+import { FORWARDING_SYSCTL, IPTABLES_UNIT, iptablesRules, type FirewallApplianceConfig } from "./guest/iptables";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript } from "./guest/linux-net";
-import type { SiteLayout } from "./layout";
-import { hostAt, parseCidr } from "../model/net";
 import { azureName } from "./names";
-import type { LabNetwork } from "./network";
+import type { PerimeterSubnet } from "./network";
 import { LinuxLabVm } from "./vm";
 import { suppressPolicy } from "../policy/pack";
 
-/** The appliance configuration of one site, from the plan (pure; exported for tests and other renderers). */
-export function applianceConfig(ctx: LabContext, site: SiteLayout): FirewallApplianceConfig {
-  return applianceConfigOf(ctx.plan, ctx.layout, site);
+/** One side of the appliance: its subnet and its static address there. */
+export interface ApplianceInterface {
+  readonly subnet: PerimeterSubnet;
+  readonly ip: string;
 }
 
-export class FirewallAppliance extends Construct {
+export interface EdgeFirewallApplianceProps extends LabResourceProps {
+  /** Site the appliance guards: its name is "fw<site>", its tags carry the site. */
+  readonly site: string;
+  /** The outside NIC, toward the (simulated) Internet. */
+  readonly outside: ApplianceInterface;
+  /** The inside NIC, toward the perimeter external networks. */
+  readonly inside: ApplianceInterface;
+  /**
+   * NAT mappings and forwarding rules: `applianceConfigOf(plan, layout, site)` (the plan's external firewall rows, NAT-02..04).
+   */
+  readonly config: FirewallApplianceConfig;
+  /** Prefixes behind the inside NIC (the perimeter networks), routed through the inside subnet's gateway. */
+  readonly insidePrefixes: readonly string[];
+  readonly vm: LabVmSettings;
+}
+
+/** The external firewall appliance of one site (closed lab): routes and translates between the Internet and the perimeter. */
+export class EdgeFirewallAppliance extends Construct {
   readonly outsideNic: NetworkInterface;
   readonly insideNic: NetworkInterface;
   readonly vm: LinuxLabVm;
   readonly config: FirewallApplianceConfig;
 
-  constructor(scope: Construct, id: string, ctx: LabContext, props: { readonly site: SiteLayout; readonly network: LabNetwork }) {
+  constructor(scope: Construct, id: string, props: EdgeFirewallApplianceProps) {
     super(scope, id);
-    const { site, network } = props;
-    const fw = site.firewall;
-    if (!fw) throw new Error(`edge-lab: site ${site.site.name} has no firewall appliance layout (closed mode only)`);
-    const name = site.site.name;
-    const nic = (which: "outside" | "inside", key: string, ip: string) =>
+    const name = props.site;
+    for (const [side, iface] of [["outside", props.outside], ["inside", props.inside]] as const) {
+      const range = parseCidr(iface.subnet.cidr);
+      if (!cidrContains(range, iface.ip)) throw constructError(this, "LAB-ADDR-01", `${side} address ${iface.ip} is not in its subnet ${iface.subnet.cidr}`);
+      if (isAzureReserved(range, iface.ip)) throw constructError(this, "LAB-ADDR-03", `${side} address ${iface.ip} is reserved by Azure in ${iface.subnet.cidr}`);
+    }
+    for (const m of props.config.nat) {
+      if (!props.insidePrefixes.some((p) => cidrContains(parseCidr(p), m.privateIp))) {
+        throw constructError(this, "NAT-01", `NAT mapping ${m.label} translates to ${m.privateIp}, which is not behind the inside interface (${props.insidePrefixes.join(", ")})`);
+      }
+    }
+    const vm = resolveVmSettings(this, props.vm);
+    const nic = (which: "outside" | "inside", iface: ApplianceInterface) =>
       new NetworkInterface(this, `nic-${which}`, {
         name: azureName("networkInterface", "nic", `fw${name}`, which),
-        location: site.site.region,
-        resourceGroupName: ctx.resourceGroupName,
+        location: props.location,
+        resourceGroupName: props.resourceGroupName,
         ipForwardingEnabled: true,
-        ipConfiguration: [{ name: which, primary: true, subnetId: network.subnet(name, key).id, privateIpAddressAllocation: "Static", privateIpAddress: ip }],
-        tags: ctx.tags(name),
+        ipConfiguration: [{ name: which, primary: true, subnetId: iface.subnet.subnetId, privateIpAddressAllocation: "Static", privateIpAddress: iface.ip }],
+        tags: tagsOf(props, name),
       });
-    this.outsideNic = nic("outside", "fwout", fw.outsideIp);
-    this.insideNic = nic("inside", "fwin", fw.insideIp);
+    this.outsideNic = nic("outside", props.outside);
+    this.insideNic = nic("inside", props.inside);
     suppressPolicy(this, [{ id: "LAB-POL-08", reason: "this is the closed lab's external firewall appliance: it routes and translates (1:1 NAT) between the simulated Internet and the perimeter" }]);
-    this.config = applianceConfig(ctx, site);
-    const insideSubnet = site.subnets.find((s) => s.key === "fwin")!;
-    const insideGateway = hostAt(parseCidr(insideSubnet.cidr), 1);
-    const routes = site.addressSpace.filter((p) => p !== site.infraCidr).map((p) => ({ destination: p, via: insideGateway, nicAddress: fw.insideIp }));
+    this.config = props.config;
+    const insideGateway = hostAt(parseCidr(props.inside.subnet.cidr), 1);
+    const routes = props.insidePrefixes.map((p) => ({ destination: p, via: insideGateway, nicAddress: props.inside.ip }));
     const init = cloudConfig({
       files: [
         { path: "/etc/sysctl.d/90-edge-lab.conf", content: FORWARDING_SYSCTL },
@@ -59,10 +83,13 @@ export class FirewallAppliance extends Construct {
       ],
       runcmd: ["sysctl --system", "systemctl daemon-reload", "systemctl enable --now edge-lab-firewall.service", "systemctl enable --now edge-lab-routes.service"],
     });
-    this.vm = new LinuxLabVm(this, "appliance", ctx, {
+    this.vm = new LinuxLabVm(this, "appliance", {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      scenarioId: props.scenarioId,
+      vm,
       name: azureName("linuxVm", `fw${name}`),
       site: name,
-      location: site.site.region,
       nicIds: [this.outsideNic.id, this.insideNic.id],
       cloudInit: init,
     });

@@ -1,5 +1,5 @@
 /** The Azure lab renderer of the logical plan (cdktf constructs and the pure generators they use). */
-export * from "./context";
+export * from "./common";
 export * from "./dns";
 export * from "./firewall-appliance";
 export * from "./guest/cloud-init";

@@ -23,23 +23,30 @@ import { LbRule } from "@cdktf/provider-azurerm/lib/lb-rule";
 import { NetworkInterfaceBackendAddressPoolAssociation } from "@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import type { PlanVip } from "../model/plan";
-import type { LabContext } from "./context";
-import { subnetOf } from "./layout";
+import { constructError, tagsOf, type LabResourceProps } from "./common";
 import { azureName } from "./names";
-import type { LabNetwork } from "./network";
-import type { AddressBook } from "./servers";
+import type { IPerimeterNetwork } from "./network";
+import type { ILoadBalancerTargets, LabIpConfiguration, LabPublicAddress } from "./servers";
 
 /** Idle timeout of TCP rules (minutes; Azure allows 4-100): long enough for idle SIP connections. */
 export const SIP_IDLE_TIMEOUT_MINUTES = 30;
 
 const SERVICE_NAME: Record<PlanVip["service"], string> = { access: "access", webConferencing: "webconf", av: "av", internal: "internal", "director-web": "dirweb" };
 
-export interface EdgeLoadBalancerProps {
-  readonly site: string;
-  readonly network: LabNetwork;
-  readonly addresses: AddressBook;
-  /** VIPs carried by this construct (one site). */
+export interface EdgeLoadBalancerProps extends LabResourceProps {
+  /** The VIPs to carry, all of one site: `plan.vips` (the Edge pool's HLB VIPs and the Director web VIP). */
   readonly vips: readonly PlanVip[];
+  /** The constructs holding the VIPs' members (an `EdgePool`, a `DirectorPool`). */
+  readonly targets: readonly ILoadBalancerTargets[];
+  /** Subnets of the internal frontends (each VIP in the subnet that contains it). */
+  readonly network: IPerimeterNetwork;
+  /**
+   * External Edge VIPs on a public load balancer with a static public IP each (an internet-mode lab; the Access
+   * pool's outbound SNAT then goes through the Access VIP, HLB-10). Otherwise every VIP is an internal frontend
+   * with the VIP's own address (the closed lab, or your own public routing).
+   * @default false
+   */
+  readonly publicFrontends?: boolean;
 }
 
 interface LbGroup {
@@ -47,15 +54,40 @@ interface LbGroup {
   readonly vips: PlanVip[];
 }
 
+/**
+ * The hardware load balancer of a site: Azure Standard Load Balancers carrying the plan's VIPs, with their members'
+ * ip configurations (from `targets`) in the backend pools.
+ */
 export class EdgeLoadBalancer extends Construct {
+  readonly site: string;
   readonly loadBalancers: readonly Lb[];
+  /** The public IPs of public frontends, by VIP. */
+  readonly publicAddresses: readonly LabPublicAddress[];
+  private readonly members: ReadonlyMap<string, LabIpConfiguration>;
 
-  constructor(scope: Construct, id: string, ctx: LabContext, private readonly props: EdgeLoadBalancerProps) {
+  constructor(scope: Construct, id: string, props: EdgeLoadBalancerProps) {
     super(scope, id);
-    if (props.vips.length === 0) throw new Error("edge-lab: EdgeLoadBalancer needs at least one VIP");
-    const internet = ctx.layout.mode === "internet";
-    const site = ctx.plan.scenario.sites.find((s) => s.name === props.site)!;
-    const siteLayout = ctx.layout.sites.find((s) => s.site.name === props.site)!;
+    if (props.vips.length === 0) throw constructError(this, "LB-07", "EdgeLoadBalancer needs at least one VIP (VIPs exist only in a hardware-load-balanced pool)");
+    const sites = [...new Set(props.vips.map((v) => v.site))];
+    if (sites.length > 1) throw constructError(this, "LB-07", `the VIPs belong to several sites (${sites.join(", ")}); use one EdgeLoadBalancer per site`);
+    this.site = sites[0];
+    const members = new Map<string, LabIpConfiguration>();
+    for (const vip of props.vips) {
+      const tcp = vip.ports.some((p) => p.transport === "TCP");
+      if (!tcp) throw constructError(this, "HLB-17", `VIP ${vip.id} has no TCP port to probe (Azure probes are TCP/HTTP only)`);
+      for (const m of vip.members) {
+        const found = props.targets.map((t) => t.ipConfigurationFor(m.ip)).find((c) => c !== undefined);
+        if (!found) throw constructError(this, undefined, `VIP ${vip.id}: member ${m.server} (${m.ip}) is in none of the targets; pass the EdgePool or DirectorPool holding it`);
+        if (vip.side === "external" && vip.service !== "director-web" && found.address.natPublic !== undefined) {
+          throw constructError(this, "HLB-09", `VIP ${vip.id}: member ${m.server} (${m.ip}) is behind NAT; a hardware-load-balanced Edge uses publicly routable external addresses`);
+        }
+        members.set(m.ip, found);
+      }
+    }
+    this.members = members;
+    const publicAddresses: LabPublicAddress[] = [];
+    const internet = props.publicFrontends ?? false;
+    const tags = () => tagsOf(props, this.site);
     const groups = new Map<string, { kind: "public" | "internal"; role: string; vips: PlanVip[] }>();
     for (const vip of props.vips) {
       const isPublic = internet && vip.side === "external" && vip.service !== "director-web";
@@ -71,39 +103,39 @@ export class EdgeLoadBalancer extends Construct {
         const name = `fe-${SERVICE_NAME[vip.service]}`;
         if (g.kind === "public") {
           const pip = new PublicIp(this, `pip-${name}`, {
-            name: azureName("publicIp", "pip", ctx.plan.scenario.id, props.site, "vip", SERVICE_NAME[vip.service]),
-            location: site.region,
-            resourceGroupName: ctx.resourceGroupName,
+            name: azureName("publicIp", "pip", props.scenarioId, this.site, "vip", SERVICE_NAME[vip.service]),
+            location: props.location,
+            resourceGroupName: props.resourceGroupName,
             sku: "Standard",
             allocationMethod: "Static",
-            tags: ctx.tags(props.site),
+            tags: tags(),
           });
-          props.addresses.publicIps.set(vip.ip, { pip, label: vip.id });
+          publicAddresses.push({ planAddress: vip.ip, label: vip.id, publicIp: pip });
           return { name, publicIpAddressId: pip.id };
         }
-        const subnetLayout = subnetOf(siteLayout, vip.ip);
-        if (!subnetLayout) throw new Error(`edge-lab: VIP ${vip.id} (${vip.ip}) lies in no subnet of site ${props.site}`);
-        return { name, subnetId: props.network.subnet(props.site, subnetLayout.key).id, privateIpAddressAllocation: "Static", privateIpAddress: vip.ip };
+        const subnet = props.network.subnetContaining(this.site, vip.ip);
+        return { name, subnetId: subnet.subnetId, privateIpAddressAllocation: "Static", privateIpAddress: vip.ip };
       });
       const lb = new Lb(this, `lb-${key}`, {
-        name: azureName("loadBalancer", g.kind === "public" ? "lbe" : "lbi", ctx.plan.scenario.id, props.site, g.role),
-        location: site.region,
-        resourceGroupName: ctx.resourceGroupName,
+        name: azureName("loadBalancer", g.kind === "public" ? "lbe" : "lbi", props.scenarioId, this.site, g.role),
+        location: props.location,
+        resourceGroupName: props.resourceGroupName,
         sku: "Standard",
         frontendIpConfiguration: frontends,
-        tags: ctx.tags(props.site),
+        tags: tags(),
       });
       built.push({ lb, vips: g.vips });
       for (const vip of g.vips) this.vipRules(`${key}-${SERVICE_NAME[vip.service]}`, lb, vip, g.kind === "public");
     }
     this.loadBalancers = built.map((b) => b.lb);
+    this.publicAddresses = publicAddresses;
   }
 
   private vipRules(id: string, lb: Lb, vip: PlanVip, isPublic: boolean): void {
     const svc = SERVICE_NAME[vip.service];
     const pool = new LbBackendAddressPool(this, `pool-${id}`, { name: azureName("lbChild", "be", svc), loadbalancerId: lb.id });
     vip.members.forEach((m) => {
-      const nicAddress = this.props.addresses.get(m.ip);
+      const nicAddress = this.members.get(m.ip)!;
       new NetworkInterfaceBackendAddressPoolAssociation(this, `pool-${id}-${m.server}`, {
         networkInterfaceId: nicAddress.nic.id,
         ipConfigurationName: nicAddress.ipConfigName,

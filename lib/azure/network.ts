@@ -1,5 +1,5 @@
 /**
- * The lab network: one VNet per site (subnets from the layout, an NSG on every subnet with NICs built from the plan's
+ * `EdgePerimeterNetwork`, the lab network: one VNet per site (subnets from the layout, an NSG on every subnet with NICs built from the plan's
  * firewall rows, route tables through the firewall appliance, a NAT gateway for explicit outbound), the simulated
  * Internet VNet in the closed lab, and the peerings between them.
  *
@@ -8,6 +8,10 @@
  * lab VNet and public range to that site's appliance outside address (and 0.0.0.0/0 to the first site's); the
  * appliance's outside subnet reaches other sites' public ranges through their appliances. Peerings allow forwarded
  * traffic so that replies from the appliance cross them.
+ *
+ * Servers, load balancers and the appliance take their subnets through `IPerimeterNetwork`, which this construct
+ * implements and `EdgePerimeterNetwork.fromExistingSubnets` fills with subnets of your own VNets (bring your own
+ * network, like aws-ec2's `Vpc.fromVpcAttributes`).
  */
 import { Construct } from "constructs";
 import { BastionHost } from "@cdktf/provider-azurerm/lib/bastion-host";
@@ -22,15 +26,75 @@ import { SubnetNetworkSecurityGroupAssociation } from "@cdktf/provider-azurerm/l
 import { SubnetRouteTableAssociation } from "@cdktf/provider-azurerm/lib/subnet-route-table-association";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { VirtualNetworkPeering } from "@cdktf/provider-azurerm/lib/virtual-network-peering";
-import type { LabContext } from "./context";
-import type { SiteLayout, SubnetLayout } from "./layout";
+import { cidrContains, cidrsOverlap, parseCidr } from "../model/net";
+import { constructError, tagsOf } from "./common";
+import { subnetOf, type LabLayout, type SiteLayout } from "./layout";
 import { azureName } from "./names";
-import { labNsgRules, portFields, prefixFields, type NsgRuleSpec } from "./nsg-rules";
+import { AZURE_INTERNET_TAG, labNsgRules, portFields, prefixFields, type NsgPlanSlice, type NsgRuleSpec } from "./nsg-rules";
 import { suppressPolicy } from "../policy/pack";
 
 export type BastionMode = "developer" | "basic" | "none";
 
-export interface LabNetworkProps {
+/** A subnet NICs and load balancer frontends can be placed in. */
+export interface PerimeterSubnet {
+  /** Azure resource id of the subnet (a token such as `mySubnet.id`). */
+  readonly subnetId: string;
+  /** Its address range as written in the scenario, e.g. "10.45.16.0/24". */
+  readonly cidr: string;
+}
+
+/**
+ * Where lab NICs and VIPs go: implemented by `EdgePerimeterNetwork`, or by `EdgePerimeterNetwork.fromExistingSubnets`
+ * for subnets you already have. The plan names an interface's subnet by its CIDR.
+ */
+export interface IPerimeterNetwork {
+  /** The subnet of `site` whose range is exactly `cidr`; throws (LAB-ADDR-01) when there is none. */
+  subnetFor(site: string, cidr: string): PerimeterSubnet;
+  /** The subnet of `site` that contains `ip` (a load balancer frontend); throws (LAB-ADDR-01) when there is none. */
+  subnetContaining(site: string, ip: string): PerimeterSubnet;
+}
+
+/** One of your own subnets, for `EdgePerimeterNetwork.fromExistingSubnets`. */
+export interface ExistingSubnet extends PerimeterSubnet {
+  /** The plan site whose servers use it. @default every site (one-site labs) */
+  readonly site?: string;
+}
+
+class ExistingPerimeterNetwork implements IPerimeterNetwork {
+  constructor(private readonly subnets: readonly ExistingSubnet[]) {
+    subnets.forEach((s, i) => {
+      const cidr = parseCidr(s.cidr);
+      const clash = subnets.slice(0, i).find((o) => (o.site === undefined || s.site === undefined || o.site === s.site) && cidrsOverlap(cidr, parseCidr(o.cidr)));
+      if (clash) throw constructError("EdgePerimeterNetwork.fromExistingSubnets", "NET-04", `subnets ${clash.cidr} and ${s.cidr} overlap; each perimeter network is its own subnet`);
+    });
+  }
+
+  private of(site: string): ExistingSubnet[] {
+    return this.subnets.filter((s) => s.site === undefined || s.site === site);
+  }
+
+  subnetFor(site: string, cidr: string): PerimeterSubnet {
+    const found = this.of(site).find((s) => s.cidr === cidr);
+    if (!found) throw constructError("EdgePerimeterNetwork.fromExistingSubnets", "LAB-ADDR-01", `site ${site} needs a subnet ${cidr}; given: ${this.of(site).map((s) => s.cidr).join(", ") || "none"}`);
+    return found;
+  }
+
+  subnetContaining(site: string, ip: string): PerimeterSubnet {
+    const found = this.of(site).find((s) => cidrContains(parseCidr(s.cidr), ip));
+    if (!found) throw constructError("EdgePerimeterNetwork.fromExistingSubnets", "LAB-ADDR-01", `no subnet given for site ${site} contains ${ip}`);
+    return found;
+  }
+}
+
+export interface EdgePerimeterNetworkProps {
+  /** Resource group of the network resources. */
+  readonly resourceGroupName: string;
+  /** Scenario id: tags and resource names. */
+  readonly scenarioId: string;
+  /** The lab's address layout (`labLayout(plan)`): VNets, subnets, appliance and simulated Internet addresses. */
+  readonly layout: LabLayout;
+  /** The plan's firewall rows and VIPs: every NSG allow rule is one of these rows (`labNsgRules`). */
+  readonly rules: NsgPlanSlice;
   /** Source of RDP/SSH administration. @default none (use Bastion) */
   readonly adminSourceCidr?: string;
   /**
@@ -43,6 +107,7 @@ export interface LabNetworkProps {
   readonly simInternetVms?: boolean;
 }
 
+/** The network of one site. */
 export interface SiteNetwork {
   readonly layout: SiteLayout;
   readonly vnet: VirtualNetwork;
@@ -53,31 +118,55 @@ export interface SiteNetwork {
 /** The Developer SKU reaches VMs from this platform address; Basic from its subnet. */
 const BASTION_DEVELOPER_SOURCE = "168.63.129.16";
 
-export class LabNetwork extends Construct {
+/**
+ * The lab network of a scenario: VNets, subnets with their NSGs (built from the plan's firewall rows), routes, NAT
+ * gateways, peerings and Bastion. Pass it to `EdgePool`, `ReverseProxy`, `DirectorPool`, `EdgeLoadBalancer` and
+ * `EdgeFirewallAppliance` as their `network`.
+ */
+export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork {
+  /** Subnets of your own (bring your own network): servers are placed by CIDR, nothing is created. */
+  static fromExistingSubnets(subnets: readonly ExistingSubnet[]): IPerimeterNetwork {
+    return new ExistingPerimeterNetwork(subnets);
+  }
+
   readonly sites: readonly SiteNetwork[];
   readonly simInternet?: { readonly vnet: VirtualNetwork; readonly clientSubnet: Subnet; readonly nsg: NetworkSecurityGroup };
   /** NSG rule specs per NSG, as rendered (for tests and summaries). */
   readonly nsgRules: ReadonlyMap<NetworkSecurityGroup, readonly NsgRuleSpec[]>;
 
-  constructor(scope: Construct, id: string, private readonly ctx: LabContext, props: LabNetworkProps = {}) {
+  private readonly layout: LabLayout;
+  private readonly resourceGroupName: string;
+  private readonly scenarioId: string;
+
+  constructor(scope: Construct, id: string, props: EdgePerimeterNetworkProps) {
     super(scope, id);
-    const { plan, layout } = ctx;
+    const { layout } = props;
+    this.layout = layout;
+    this.resourceGroupName = props.resourceGroupName;
+    this.scenarioId = props.scenarioId;
     const bastion = props.bastion ?? "developer";
-    if (props.adminSourceCidr !== undefined && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(props.adminSourceCidr)) {
-      throw new Error(`edge-lab: adminSourceCidr "${props.adminSourceCidr}" is not an IPv4 CIDR block`);
+    if (props.adminSourceCidr !== undefined) {
+      let prefix: number;
+      try {
+        prefix = parseCidr(props.adminSourceCidr).prefix;
+      } catch (e) {
+        throw constructError(this, "LAB-SEC-01", `adminSourceCidr: ${(e as Error).message}`);
+      }
+      if (prefix < 16) throw constructError(this, "LAB-SEC-01", `adminSourceCidr ${props.adminSourceCidr} is too broad for RDP/SSH administration (a /16 or narrower, or Azure Bastion)`);
     }
     const primary = layout.sites[0];
     const bastionSource = bastion === "developer" ? BASTION_DEVELOPER_SOURCE : bastion === "basic" ? primary.subnets.find((s) => s.role === "bastion")!.cidr : undefined;
-    const specs = labNsgRules(plan, layout, { adminSourceCidr: props.adminSourceCidr, bastionSource });
+    const specs = labNsgRules(props.rules, layout, { adminSourceCidr: props.adminSourceCidr, bastionSource });
     const nsgRules = new Map<NetworkSecurityGroup, readonly NsgRuleSpec[]>();
     const id_ = (...parts: string[]) => parts.join("-");
-    const scenarioId = plan.scenario.id;
+    const scenarioId = props.scenarioId;
+    const tags = (site?: string) => tagsOf(props, site);
 
     const makeNsg = (scopeId: string, name: string, location: string, rules: readonly NsgRuleSpec[], site?: string) => {
       const nsg = new NetworkSecurityGroup(this, scopeId, {
         name,
         location,
-        resourceGroupName: ctx.resourceGroupName,
+        resourceGroupName: props.resourceGroupName,
         securityRule: rules.map((r) => ({
           name: azureName("nsgRule", r.name),
           priority: r.priority,
@@ -90,10 +179,10 @@ export class LabNetwork extends Construct {
           ...prefixFields("destination", r.destinationPrefixes),
           description: r.description,
         })),
-        tags: ctx.tags(site),
+        tags: tags(site),
       });
       nsgRules.set(nsg, rules);
-      if (rules.some((r) => r.direction === "Inbound" && r.access === "Allow" && r.protocol === "Udp" && r.sourcePrefixes.includes("Internet") && r.planRow)) {
+      if (rules.some((r) => r.direction === "Inbound" && r.access === "Allow" && r.protocol === "Udp" && r.sourcePrefixes.includes(AZURE_INTERNET_TAG) && r.planRow)) {
         suppressPolicy(nsg, [
           { id: "LAB-POL-04", reason: "the A/V Edge must accept STUN/TURN on UDP 3478 from the Internet (FW-03), and UDP 50,000-59,999 when OCS 2007 partners are enabled (FW-05); these rules are plan rows" },
         ]);
@@ -107,9 +196,9 @@ export class LabNetwork extends Construct {
       const vnet = new VirtualNetwork(this, id_("vnet", name), {
         name: azureName("virtualNetwork", "vnet", scenarioId, name),
         location,
-        resourceGroupName: ctx.resourceGroupName,
+        resourceGroupName: props.resourceGroupName,
         addressSpace: [...site.addressSpace],
-        tags: ctx.tags(name),
+        tags: tags(name),
       });
       const subnets = new Map<string, Subnet>();
       const nsgs = new Map<string, NetworkSecurityGroup>();
@@ -117,7 +206,7 @@ export class LabNetwork extends Construct {
         if (s.role === "bastion" && !(bastion === "basic" && site === primary)) continue;
         const subnet = new Subnet(this, id_("subnet", name, s.key), {
           name: azureName("subnet", s.name),
-          resourceGroupName: ctx.resourceGroupName,
+          resourceGroupName: props.resourceGroupName,
           virtualNetworkName: vnet.name,
           addressPrefixes: [s.cidr],
           // Explicit outbound only (public IPs, load balancer outbound rule, NAT gateway or the appliance).
@@ -140,13 +229,13 @@ export class LabNetwork extends Construct {
       const vnet = new VirtualNetwork(this, "vnet-internet", {
         name: azureName("virtualNetwork", "vnet", scenarioId, "internet"),
         location,
-        resourceGroupName: ctx.resourceGroupName,
+        resourceGroupName: props.resourceGroupName,
         addressSpace: [layout.simInternet.cidr],
-        tags: ctx.tags(),
+        tags: tags(),
       });
       const clientSubnet = new Subnet(this, "subnet-internet-clients", {
         name: azureName("subnet", "snet-internet-clients"),
-        resourceGroupName: ctx.resourceGroupName,
+        resourceGroupName: props.resourceGroupName,
         virtualNetworkName: vnet.name,
         addressPrefixes: [layout.simInternet.clientSubnet],
         defaultOutboundAccessEnabled: false,
@@ -173,22 +262,36 @@ export class LabNetwork extends Construct {
     if (layout.simInternet && this.simInternet) this.simRoutes();
   }
 
+  /** The subnet resource of `site` by layout key ("pext", "rpext", "pint", "int1", "fwout", "fwin", "bastion"). */
   subnet(site: string, key: string): Subnet {
     const s = this.sites.find((x) => x.layout.site.name === site)?.subnets.get(key);
-    if (!s) throw new Error(`edge-lab: no subnet ${key} in site ${site}`);
+    if (!s) throw constructError(this, "LAB-ADDR-01", `no subnet ${key} in site ${site}`);
     return s;
   }
 
   /** The subnet of `site` whose CIDR is `cidr` (plan interfaces name subnets by CIDR). */
-  subnetByCidr(site: string, cidr: string): { subnet: Subnet; layout: SubnetLayout } {
+  subnetFor(site: string, cidr: string): PerimeterSubnet {
     const sn = this.sites.find((x) => x.layout.site.name === site);
     const layout = sn?.layout.subnets.find((s) => s.cidr === cidr && s.role !== "bastion");
-    if (!sn || !layout) throw new Error(`edge-lab: site ${site} has no subnet ${cidr}`);
-    return { subnet: sn.subnets.get(layout.key)!, layout };
+    if (!sn || !layout) throw constructError(this, "LAB-ADDR-01", `site ${site} has no subnet ${cidr}`);
+    return { subnetId: sn.subnets.get(layout.key)!.id, cidr };
+  }
+
+  /** The subnet of `site` that contains `ip`. */
+  subnetContaining(site: string, ip: string): PerimeterSubnet {
+    const sn = this.sites.find((x) => x.layout.site.name === site);
+    const layout = sn && subnetOf(sn.layout, ip);
+    const subnet = layout && sn.subnets.get(layout.key);
+    if (!layout || !subnet) throw constructError(this, "LAB-ADDR-01", `${ip} lies in no subnet of site ${site}`);
+    return { subnetId: subnet.id, cidr: layout.cidr };
+  }
+
+  private tags(site?: string): Record<string, string> {
+    return tagsOf({ scenarioId: this.scenarioId }, site);
   }
 
   private peer(a: VirtualNetwork, b: VirtualNetwork, aName: string, bName: string, forwarded: boolean): void {
-    const rg = this.ctx.resourceGroupName;
+    const rg = this.resourceGroupName;
     new VirtualNetworkPeering(this, `peer-${aName}-to-${bName}`, {
       name: azureName("peering", "peer", aName, "to", bName),
       resourceGroupName: rg,
@@ -210,18 +313,18 @@ export class LabNetwork extends Construct {
   private routeTable(idSuffix: string, name: string, location: string, routes: RouteTableRoute[], subnets: Subnet[], site?: string): void {
     if (routes.length === 0 || subnets.length === 0) return;
     const rt = new RouteTable(this, `rt-${idSuffix}`, {
-      name: azureName("routeTable", "rt", this.ctx.plan.scenario.id, name),
+      name: azureName("routeTable", "rt", this.scenarioId, name),
       location,
-      resourceGroupName: this.ctx.resourceGroupName,
+      resourceGroupName: this.resourceGroupName,
       bgpRoutePropagationEnabled: false,
       route: routes,
-      tags: this.ctx.tags(site),
+      tags: this.tags(site),
     });
     subnets.forEach((s, i) => new SubnetRouteTableAssociation(this, `rt-assoc-${idSuffix}-${i}`, { subnetId: s.id, routeTableId: rt.id }));
   }
 
   private routes(sn: SiteNetwork): void {
-    const { layout } = this.ctx;
+    const layout = this.layout;
     const fw = sn.layout.firewall;
     if (!fw || !layout.simInternet) return;
     const name = sn.layout.site.name;
@@ -239,7 +342,7 @@ export class LabNetwork extends Construct {
   }
 
   private simRoutes(): void {
-    const { layout } = this.ctx;
+    const layout = this.layout;
     const routes: RouteTableRoute[] = [];
     for (const s of layout.sites) {
       const prefixes = [...new Set([...s.addressSpace, s.site.networks.publicRange])];
@@ -255,20 +358,20 @@ export class LabNetwork extends Construct {
     const location = sn.layout.site.region;
     const targets = sn.layout.subnets.filter((s) => s.role === "internal" || s.role === "fw-outside");
     const pip = new PublicIp(this, `natgw-pip-${name}`, {
-      name: azureName("publicIp", "pip", this.ctx.plan.scenario.id, name, "natgw"),
+      name: azureName("publicIp", "pip", this.scenarioId, name, "natgw"),
       location,
-      resourceGroupName: this.ctx.resourceGroupName,
+      resourceGroupName: this.resourceGroupName,
       sku: "Standard",
       allocationMethod: "Static",
-      tags: this.ctx.tags(name),
+      tags: this.tags(name),
     });
     const gw = new NatGateway(this, `natgw-${name}`, {
-      name: azureName("natGateway", "natgw", this.ctx.plan.scenario.id, name),
+      name: azureName("natGateway", "natgw", this.scenarioId, name),
       location,
-      resourceGroupName: this.ctx.resourceGroupName,
+      resourceGroupName: this.resourceGroupName,
       skuName: "Standard",
       idleTimeoutInMinutes: 10,
-      tags: this.ctx.tags(name),
+      tags: this.tags(name),
     });
     new NatGatewayPublicIpAssociation(this, `natgw-pip-assoc-${name}`, { natGatewayId: gw.id, publicIpAddressId: pip.id });
     targets.forEach((t) => new SubnetNatGatewayAssociation(this, `natgw-assoc-${name}-${t.key}`, { subnetId: sn.subnets.get(t.key)!.id, natGatewayId: gw.id }));
@@ -276,32 +379,32 @@ export class LabNetwork extends Construct {
 
   private developerBastion(name: string, vnet: VirtualNetwork, location: string): void {
     new BastionHost(this, `bastion-${name}`, {
-      name: azureName("bastion", "bas", this.ctx.plan.scenario.id, name),
+      name: azureName("bastion", "bas", this.scenarioId, name),
       location,
-      resourceGroupName: this.ctx.resourceGroupName,
+      resourceGroupName: this.resourceGroupName,
       sku: "Developer",
       virtualNetworkId: vnet.id,
-      tags: this.ctx.tags(name === "internet" ? undefined : name),
+      tags: this.tags(name === "internet" ? undefined : name),
     });
   }
 
   private basicBastion(sn: SiteNetwork): void {
     const name = sn.layout.site.name;
     const pip = new PublicIp(this, "bastion-pip", {
-      name: azureName("publicIp", "pip", this.ctx.plan.scenario.id, "bastion"),
+      name: azureName("publicIp", "pip", this.scenarioId, "bastion"),
       location: sn.layout.site.region,
-      resourceGroupName: this.ctx.resourceGroupName,
+      resourceGroupName: this.resourceGroupName,
       sku: "Standard",
       allocationMethod: "Static",
-      tags: this.ctx.tags(name),
+      tags: this.tags(name),
     });
     new BastionHost(this, "bastion", {
-      name: azureName("bastion", "bas", this.ctx.plan.scenario.id),
+      name: azureName("bastion", "bas", this.scenarioId),
       location: sn.layout.site.region,
-      resourceGroupName: this.ctx.resourceGroupName,
+      resourceGroupName: this.resourceGroupName,
       sku: "Basic",
       ipConfiguration: { name: "bastion", subnetId: sn.subnets.get("bastion")!.id, publicIpAddressId: pip.id },
-      tags: this.ctx.tags(name),
+      tags: this.tags(name),
     });
   }
 }

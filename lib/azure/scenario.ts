@@ -1,6 +1,7 @@
 /**
- * Composition: a whole lab for one plan. `EdgeLabScenario` is a construct (use it in your own stack);
- * `EdgeLabStack` is a ready TerraformStack with the azurerm and random providers, the admin password and outputs.
+ * Composition: a whole lab for one plan. `EdgeLabScenario` is a construct (use it in your own stack) that composes
+ * the smaller constructs, handing each its slice of the plan through its props; `EdgeLabStack` is a ready
+ * TerraformStack with the azurerm and random providers, the admin password and outputs.
  *
  * ```ts
  * const app = new App();
@@ -20,14 +21,15 @@ import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtu
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import type { Plan } from "../model/plan";
-import type { LabContext, LabVmOptions } from "./context";
-import { LabDns } from "./dns";
-import { FirewallAppliance } from "./firewall-appliance";
+import { resolveVmSettings, type LabResourceProps, type ResolvedVmSettings } from "./common";
+import { EdgeDnsZones } from "./dns";
+import { EdgeFirewallAppliance } from "./firewall-appliance";
+import { applianceConfigOf } from "./guest/iptables";
 import { labLayout, type LabLayout } from "./layout";
 import { EdgeLoadBalancer } from "./load-balancer";
 import { azureName, labTags } from "./names";
-import { LabNetwork, type BastionMode } from "./network";
-import { AddressBook, EdgePool, ReverseProxy, WindowsLabServer } from "./servers";
+import { EdgePerimeterNetwork, type BastionMode } from "./network";
+import { DirectorPool, EdgePool, internetFacingAddresses, ReverseProxy, type LabPublicAddress } from "./servers";
 import { WindowsLabVm } from "./vm";
 import { compareText } from "../model/compare";
 
@@ -37,13 +39,13 @@ export interface LabOptions {
   readonly vmSize?: string;
   /** VM size of the Linux reverse proxy and firewall appliance. @default "Standard_B2s" */
   readonly linuxVmSize?: string;
-  /** RDP/SSH source range; never the whole Internet. @default none: administration through Azure Bastion */
+  /** RDP/SSH source range; never the whole Internet (LAB-SEC-01). @default none: administration through Azure Bastion */
   readonly adminSourceCidr?: string;
   /** Daily auto-shutdown "HH:MM" or false. @default "19:00" */
   readonly autoShutdown?: string | false;
   /** Windows time zone id for the auto-shutdown. @default "UTC" */
   readonly timezone?: string;
-  /** A Windows test client on the simulated Internet (closed mode only). @default false */
+  /** A Windows test client on the simulated Internet (closed mode only, LAB-MODE-01). @default false */
   readonly testClient?: boolean;
   /** Azure Bastion SKU. @default "developer" */
   readonly bastion?: BastionMode;
@@ -57,84 +59,142 @@ export function labOptions(lab: { vmSize: string; adminSourceCidr?: string; auto
 export interface EdgeLabScenarioProps {
   /** The validated logical plan (from `loadScenarioFile` or `planFromProps`). */
   readonly plan: Plan;
+  /** @default every lab option's default */
   readonly lab?: LabOptions;
   /** Administrator user name of every VM. @default "labadmin" */
   readonly adminUsername?: string;
-  /** Administrator password: a token (random_password result, sensitive variable). Never a literal. */
+  /** Administrator password: a token (random_password result, sensitive variable). Never a literal (LAB-POL-09). */
   readonly adminPassword: string;
 }
 
+/** What the lab built for one site. */
+export interface LabSite {
+  readonly name: string;
+  /** The external firewall appliance (closed lab only). */
+  readonly firewall?: EdgeFirewallAppliance;
+  readonly edgePool: EdgePool;
+  readonly reverseProxies: readonly ReverseProxy[];
+  /** The site's Director or Director pool, if the plan has one. */
+  readonly directorPool?: DirectorPool;
+  /** The hardware load balancer stand-in (HLB Edge pool or Director pool). */
+  readonly loadBalancer?: EdgeLoadBalancer;
+}
+
+/**
+ * A whole lab for one plan: resource group, `EdgePerimeterNetwork`, per site the firewall appliance, `EdgePool`,
+ * `ReverseProxy`, `DirectorPool` and `EdgeLoadBalancer`, an optional test client, `EdgeDnsZones`, and the
+ * fidelity notes and public addresses as outputs.
+ */
 export class EdgeLabScenario extends Construct {
   readonly layout: LabLayout;
-  readonly network: LabNetwork;
-  readonly addresses = new AddressBook();
   readonly resourceGroup: ResourceGroup;
-  readonly context: LabContext;
+  readonly network: EdgePerimeterNetwork;
+  readonly sites: readonly LabSite[];
+  readonly dns: EdgeDnsZones;
+  /** Every Azure public IP standing for a plan address (internet mode), in creation order. */
+  readonly publicAddresses: readonly LabPublicAddress[];
+  /** VM settings of every lab VM (administrator user name included). */
+  readonly vmSettings: ResolvedVmSettings;
 
   constructor(scope: Construct, id: string, props: EdgeLabScenarioProps) {
     super(scope, id);
     const { plan } = props;
     const lab = props.lab ?? {};
-    if (lab.testClient && plan.scenario.labMode !== "closed") throw new Error("edge-lab: the test client needs the simulated Internet of the closed lab mode");
-    if (lab.autoShutdown !== undefined && lab.autoShutdown !== false && !/^([01]\d|2[0-3]):[0-5]\d$/.test(lab.autoShutdown)) {
-      throw new Error(`edge-lab: autoShutdown "${lab.autoShutdown}" is not a time such as "19:00"`);
-    }
-    this.layout = labLayout(plan);
-    const vm: LabVmOptions = {
-      vmSize: lab.vmSize ?? "Standard_D4s_v5",
-      linuxVmSize: lab.linuxVmSize ?? "Standard_B2s",
-      autoShutdown: lab.autoShutdown ?? "19:00",
-      timezone: lab.timezone ?? "UTC",
-    };
-    this.resourceGroup = new ResourceGroup(this, "rg", {
-      name: azureName("resourceGroup", "rg", plan.scenario.id),
-      location: plan.scenario.sites[0].region,
-      tags: labTags(plan.scenario.id),
-    });
-    this.context = {
-      plan,
-      layout: this.layout,
-      resourceGroupName: this.resourceGroup.name,
-      adminUsername: props.adminUsername ?? "labadmin",
+    if (lab.testClient && plan.scenario.labMode !== "closed") throw new Error(`edge-lab ${this.node.path}: [LAB-MODE-01] the test client needs the simulated Internet of the closed lab mode`);
+    this.vmSettings = resolveVmSettings(this, {
+      adminUsername: props.adminUsername,
       adminPassword: props.adminPassword,
-      vm,
-      tags: (site?: string) => labTags(plan.scenario.id, site),
-    };
-    const ctx = this.context;
-    this.network = new LabNetwork(this, "network", ctx, { adminSourceCidr: lab.adminSourceCidr, bastion: lab.bastion, simInternetVms: lab.testClient === true });
+      windowsVmSize: lab.vmSize,
+      linuxVmSize: lab.linuxVmSize,
+      autoShutdown: lab.autoShutdown,
+      timezone: lab.timezone,
+    });
+    const vm = this.vmSettings;
+    this.layout = labLayout(plan);
+    const scenarioId = plan.scenario.id;
+    this.resourceGroup = new ResourceGroup(this, "rg", {
+      name: azureName("resourceGroup", "rg", scenarioId),
+      location: plan.scenario.sites[0].region,
+      tags: labTags(scenarioId),
+    });
+    const resourceGroupName = this.resourceGroup.name;
+    const internetMode = this.layout.mode === "internet";
+    this.network = new EdgePerimeterNetwork(this, "network", {
+      resourceGroupName,
+      scenarioId,
+      layout: this.layout,
+      rules: plan,
+      adminSourceCidr: lab.adminSourceCidr,
+      bastion: lab.bastion,
+      simInternetVms: lab.testClient === true,
+    });
+    const network = this.network;
+    const publicAddresses = internetMode ? internetFacingAddresses(plan.firewallRules) : [];
+    const created: LabPublicAddress[] = [];
 
-    for (const site of this.layout.sites) {
+    this.sites = this.layout.sites.map((site): LabSite => {
       const name = site.site.name;
+      const placement: LabResourceProps = { resourceGroupName, location: site.site.region, scenarioId };
+      const serverProps = { ...placement, network, vm, publicAddresses, product: plan.scenario.product, dnsSuffix: plan.scenario.internalDomain };
       const siteScope = new Construct(this, `site-${name}`);
       // Servers of a closed-lab site reach the outside through the appliance: create it first.
-      const appliance = site.firewall ? new FirewallAppliance(siteScope, "firewall", ctx, { site, network: this.network }) : undefined;
-      new EdgePool(siteScope, "edge-pool", ctx, { site: name, network: this.network, addresses: this.addresses });
-      for (const server of plan.servers.filter((s) => s.site === name && s.role === "reverse-proxy")) {
-        new ReverseProxy(siteScope, server.id, ctx, { server, network: this.network, addresses: this.addresses });
-      }
-      for (const server of plan.servers.filter((s) => s.site === name && s.role === "director")) {
-        new WindowsLabServer(siteScope, server.id, ctx, { server, network: this.network, addresses: this.addresses });
-      }
-      if (appliance) {
+      const subnetOfKey = (key: string) => network.subnetFor(name, site.subnets.find((s) => s.key === key)!.cidr);
+      const firewall = site.firewall
+        ? new EdgeFirewallAppliance(siteScope, "firewall", {
+            ...placement,
+            site: name,
+            outside: { subnet: subnetOfKey("fwout"), ip: site.firewall.outsideIp },
+            inside: { subnet: subnetOfKey("fwin"), ip: site.firewall.insideIp },
+            config: applianceConfigOf(plan, this.layout, site),
+            insidePrefixes: site.addressSpace.filter((p) => p !== site.infraCidr),
+            vm,
+          })
+        : undefined;
+      const ofRole = (role: "edge" | "reverse-proxy" | "director") => plan.servers.filter((s) => s.site === name && s.role === role);
+      const edgePool = new EdgePool(siteScope, "edge-pool", { ...serverProps, servers: ofRole("edge") });
+      const publishingRules = plan.publishingRules.filter((r) => r.site === name);
+      const reverseProxies = ofRole("reverse-proxy").map((server) => new ReverseProxy(siteScope, server.id, { ...serverProps, server, publishingRules }));
+      const directors = ofRole("director");
+      // "Default" keeps the Directors' Terraform addresses as they were before DirectorPool existed (cdktf leaves
+      // that id out of logical ids), so deployed labs keep their Director VMs.
+      const directorPool = directors.length > 0 ? new DirectorPool(siteScope, "Default", { ...serverProps, servers: directors }) : undefined;
+      if (firewall) {
         const vms = siteScope.node.findAll().filter((c): c is WindowsVirtualMachine | LinuxVirtualMachine => c instanceof WindowsVirtualMachine || c instanceof LinuxVirtualMachine);
-        for (const vm of vms) if (vm !== appliance.vm.vm) vm.dependsOn = [appliance.vm.vm.fqn];
+        for (const v of vms) if (v !== firewall.vm.vm) v.dependsOn = [firewall.vm.vm.fqn];
       }
+      created.push(...edgePool.publicAddresses, ...reverseProxies.flatMap((r) => r.publicAddresses), ...(directorPool?.publicAddresses ?? []));
       const vips = plan.vips.filter((v) => v.site === name);
-      if (vips.length > 0) new EdgeLoadBalancer(siteScope, "load-balancer", ctx, { site: name, network: this.network, addresses: this.addresses, vips });
-    }
-    if (lab.testClient && this.network.simInternet && this.layout.simInternet) {
+      const loadBalancer =
+        vips.length > 0
+          ? new EdgeLoadBalancer(siteScope, "load-balancer", { ...placement, vips, network, targets: [edgePool, ...(directorPool ? [directorPool] : [])], publicFrontends: internetMode })
+          : undefined;
+      created.push(...(loadBalancer?.publicAddresses ?? []));
+      return { name, edgePool, reverseProxies, ...(firewall ? { firewall } : {}), ...(directorPool ? { directorPool } : {}), ...(loadBalancer ? { loadBalancer } : {}) };
+    });
+    this.publicAddresses = created;
+
+    if (lab.testClient && network.simInternet && this.layout.simInternet) {
       const client = new Construct(this, "test-client");
+      const first = this.layout.sites[0].site;
       const nic = new NetworkInterface(client, "nic", {
         name: azureName("networkInterface", "nic", "testclient"),
-        location: this.layout.sites[0].site.region,
-        resourceGroupName: ctx.resourceGroupName,
+        location: first.region,
+        resourceGroupName,
         ipForwardingEnabled: false,
-        ipConfiguration: [{ name: "client", primary: true, subnetId: this.network.simInternet.clientSubnet.id, privateIpAddressAllocation: "Static", privateIpAddress: this.layout.simInternet.clientIp }],
-        tags: ctx.tags(),
+        ipConfiguration: [{ name: "client", primary: true, subnetId: network.simInternet.clientSubnet.id, privateIpAddressAllocation: "Static", privateIpAddress: this.layout.simInternet.clientIp }],
+        tags: labTags(scenarioId),
       });
-      new WindowsLabVm(client, "vm", ctx, { name: "testclient", site: this.layout.sites[0].site.name, location: this.layout.sites[0].site.region, nicIds: [nic.id], imageSku: "2019-Datacenter", size: "Standard_B2ms" });
+      new WindowsLabVm(client, "vm", { resourceGroupName, location: first.region, scenarioId, vm, name: "testclient", site: first.name, nicIds: [nic.id], imageSku: "2019-Datacenter", size: "Standard_B2ms" });
     }
-    new LabDns(this, "dns", ctx, { network: this.network, addresses: this.addresses });
+    this.dns = new EdgeDnsZones(this, "dns", {
+      location: this.layout.sites[0].site.region,
+      scenarioId,
+      records: plan.dnsRecords,
+      publicExternalView: internetMode,
+      externalNetworks: network.simInternet ? [{ name: "internet", virtualNetworkId: network.simInternet.vnet.id }] : [],
+      internalNetworks: network.sites.map((sn) => ({ name: sn.layout.site.name, virtualNetworkId: sn.vnet.id })),
+      publicAddresses: this.publicAddresses,
+    });
 
     // Fidelity notes: a warning annotation each, and an output listing them all.
     const fidelity = plan.notes.filter((n) => n.kind === "fidelity");
@@ -144,11 +204,13 @@ export class EdgeLabScenario extends Construct {
       value: fidelity.map((n) => `${n.site ? `[${n.site}] ` : ""}${n.message} (${n.refs.join(", ")})`),
     });
     notesOutput.overrideLogicalId("fidelity_notes");
-    if (this.addresses.publicIps.size > 0) {
-      const entries = [...this.addresses.publicIps.entries()].sort(([, a], [, b]) => compareText(a.label, b.label));
+    // One entry per plan address (a later construct standing for the same address wins, as DNS sees it).
+    const byPlanAddress = new Map(this.publicAddresses.map((a) => [a.planAddress, a]));
+    if (byPlanAddress.size > 0) {
+      const entries = [...byPlanAddress.entries()].sort(([, a], [, b]) => compareText(a.label, b.label));
       const out = new TerraformOutput(this, "public_addresses", {
         description: "Azure-assigned public addresses, by plan address (use them in Topology Builder, e.g. the A/V Edge public IP for NAT)",
-        value: Object.fromEntries(entries.map(([planIp, { pip, label }]) => [`${label} (plan ${planIp})`, pip.ipAddress])),
+        value: Object.fromEntries(entries.map(([planIp, { publicIp, label }]) => [`${label} (plan ${planIp})`, publicIp.ipAddress])),
       });
       out.overrideLogicalId("public_addresses");
     }
@@ -187,7 +249,7 @@ export class EdgeLabStack extends TerraformStack {
     // Policy checks run when cdktf validates the stack: errors fail the synth, warnings are printed (lib/policy).
     this.policy = new LabPolicyPack();
     if (props.policyCheck !== "document") Aspects.of(this).add(this.policy);
-    new TerraformOutput(this, "admin_username", { value: this.scenario.context.adminUsername });
+    new TerraformOutput(this, "admin_username", { value: this.scenario.vmSettings.adminUsername });
     new TerraformOutput(this, "admin_password", { value: password.result, sensitive: true, description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)" });
   }
 }

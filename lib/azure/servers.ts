@@ -5,6 +5,12 @@
  * (Linux + nginx from the publishing rules). Each server is its own VM: Edge, Director and reverse proxy are dedicated
  * servers, never collocated with other roles (NET-09).
  *
+ * Constructs: `EdgePool` (the Edge Servers of one pool: single or several, DNS or hardware load balanced, NAT or
+ * public addressing), `DirectorPool`, `ReverseProxy`. Each takes its slice of the plan (its servers, the reverse
+ * proxy's publishing rules), a network (`IPerimeterNetwork`: the lab's or your own subnets) and the VM settings, and
+ * checks the servers against the reference rules at construction. NICs, ip configurations and public IPs are public
+ * read-only properties; a load balancer finds its members through `ILoadBalancerTargets`.
+ *
  * Internet mode: an ip configuration gets its own Standard static public IP when a plan row of the external firewall
  * lets the Internet reach its address (every Edge service address without HLB; the A/V addresses with HLB, whose
  * Access / Web Conferencing traffic goes to the VIPs; the reverse proxy listener).
@@ -12,15 +18,17 @@
 import { Construct } from "constructs";
 import { NetworkInterface, type NetworkInterfaceIpConfiguration } from "@cdktf/provider-azurerm/lib/network-interface";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
-import type { PlanAddress, PlanServer } from "../model/plan";
-import type { LabContext } from "./context";
+import type { FirewallRule, PlanAddress, PlanScenario, PlanServer, PublishingRule } from "../model/plan";
+import { cidrContains, isAzureReserved, parseCidr } from "../model/net";
+import { includesInternet } from "../model/peer";
+import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings, type ResolvedVmSettings } from "./common";
 import { cloudConfig } from "./guest/cloud-init";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript, type LinuxRoute } from "./guest/linux-net";
 import { nginxConfig, selfSignedCertCommands } from "./guest/nginx";
 import { windowsGuestScript } from "./guest/powershell";
 import { azureName } from "./names";
-import type { LabNetwork } from "./network";
-import { LinuxLabVm, WindowsLabVm } from "./vm";
+import type { IPerimeterNetwork } from "./network";
+import { LinuxLabVm, WINDOWS_IMAGE_SKU, WindowsLabVm } from "./vm";
 
 /** ip configuration names per address role (Azure: 1-80 characters, unique per NIC). */
 export const IP_CONFIG_NAME: Readonly<Record<PlanAddress["role"], string>> = {
@@ -32,7 +40,8 @@ export const IP_CONFIG_NAME: Readonly<Record<PlanAddress["role"], string>> = {
   server: "server",
 };
 
-export interface NicAddress {
+/** One plan address as created: the NIC and ip configuration holding it, and its public IP if it has one. */
+export interface LabIpConfiguration {
   readonly server: PlanServer;
   readonly nic: NetworkInterface;
   readonly ipConfigName: string;
@@ -40,137 +49,251 @@ export interface NicAddress {
   readonly publicIp?: PublicIp;
 }
 
-/** Every lab address, by private address, and the Azure public IPs that stand for plan public addresses. */
-export class AddressBook {
-  private readonly byIp = new Map<string, NicAddress>();
-  /** Plan public address (or VIP) -> the Azure public IP standing for it (internet mode). */
-  readonly publicIps = new Map<string, { readonly pip: PublicIp; readonly label: string }>();
+/** An Azure public IP standing for a plan address (internet mode): for DNS records, outputs and Topology Builder. */
+export interface LabPublicAddress {
+  /** The plan address it stands for (a public address or a VIP). */
+  readonly planAddress: string;
+  /** "<server id>.<ip configuration>" or the VIP id. */
+  readonly label: string;
+  readonly publicIp: PublicIp;
+}
 
-  add(entry: NicAddress): void {
-    if (this.byIp.has(entry.address.ip)) throw new Error(`edge-lab: address ${entry.address.ip} is used by two ip configurations`);
-    this.byIp.set(entry.address.ip, entry);
+/** Something a load balancer can put in its backend pools: it holds the members' ip configurations. */
+export interface ILoadBalancerTargets {
+  /** The ip configuration holding the plan address `ip`, if this construct created it. */
+  ipConfigurationFor(ip: string): LabIpConfiguration | undefined;
+}
+
+/**
+ * The plan addresses the Internet reaches directly according to the external firewall's inbound rows: in internet
+ * mode each gets its own public IP (pass them as `publicAddresses`).
+ */
+export function internetFacingAddresses(firewallRules: readonly FirewallRule[]): string[] {
+  return [...new Set(firewallRules.filter((r) => r.firewall === "external" && r.direction === "inbound" && includesInternet(r.source)).flatMap((r) => r.destination.addresses))];
+}
+
+/** What every server construct takes besides its servers. */
+export interface LabServerCommonProps extends LabResourceProps {
+  /** Subnets for the NICs: `EdgePerimeterNetwork`, or `EdgePerimeterNetwork.fromExistingSubnets(...)`. */
+  readonly network: IPerimeterNetwork;
+  /** Administrator credentials, sizes, auto-shutdown. */
+  readonly vm: LabVmSettings;
+  /**
+   * Plan addresses that get their own Standard static public IP (the Internet reaches them without NAT of yours;
+   * `internetFacingAddresses(plan.firewallRules)` in an internet-mode lab).
+   * @default none: the addresses are reached through your NAT or firewall (the closed lab's appliance)
+   */
+  readonly publicAddresses?: readonly string[];
+}
+
+export interface WindowsServerProps extends LabServerCommonProps {
+  /** Lync / Skype for Business version: chooses the Windows Server image (`WINDOWS_IMAGE_SKU`). @default "lync2013" */
+  readonly product?: PlanScenario["product"];
+  /** DNS suffix of the server's adapters. @default the domain of the server's FQDN */
+  readonly dnsSuffix?: string;
+}
+
+/** Base of the server constructs: creates NICs from plan servers and remembers every ip configuration. */
+abstract class LabServerGroup extends Construct implements ILoadBalancerTargets {
+  private readonly createdIpConfigurations: LabIpConfiguration[] = [];
+  private readonly createdPublicAddresses: LabPublicAddress[] = [];
+
+  /** Every plan address of these servers, as created. */
+  get ipConfigurations(): readonly LabIpConfiguration[] {
+    return this.createdIpConfigurations;
   }
 
-  get(ip: string): NicAddress {
-    const found = this.byIp.get(ip);
-    if (!found) throw new Error(`edge-lab: no lab NIC holds ${ip}`);
-    return found;
+  /** The public IPs created for `publicAddresses`. */
+  get publicAddresses(): readonly LabPublicAddress[] {
+    return this.createdPublicAddresses;
   }
-}
 
-/** Addresses the Internet reaches directly according to the plan's external firewall rows. */
-export function internetFacingAddresses(ctx: LabContext): Set<string> {
-  return new Set(
-    ctx.plan.firewallRules
-      .filter((r) => r.firewall === "external" && r.direction === "inbound" && r.source.addresses.includes("Internet"))
-      .flatMap((r) => r.destination.addresses),
-  );
-}
+  ipConfigurationFor(ip: string): LabIpConfiguration | undefined {
+    return this.ipConfigurations.find((c) => c.address.ip === ip);
+  }
 
-export interface LabServerProps {
-  readonly server: PlanServer;
-  readonly network: LabNetwork;
-  readonly addresses: AddressBook;
-}
-
-/** NICs of a plan server. */
-function createNics(scope: Construct, ctx: LabContext, props: LabServerProps): NetworkInterface[] {
-  const { server, network, addresses } = props;
-  const site = ctx.plan.scenario.sites.find((s) => s.name === server.site)!;
-  const facing = ctx.layout.mode === "internet" ? internetFacingAddresses(ctx) : new Set<string>();
-  return server.interfaces.map((iface, n) => {
-    const { subnet } = network.subnetByCidr(server.site, iface.subnet);
-    const suffix = server.interfaces.length === 1 ? "" : iface.side === "external" ? "ext" : "int";
-    const pips = new Map<string, PublicIp>();
-    const ipConfiguration = iface.addresses.map((a): NetworkInterfaceIpConfiguration => {
-      let publicIpAddressId: string | undefined;
-      if (facing.has(a.ip)) {
-        const pip = new PublicIp(scope, `pip-${IP_CONFIG_NAME[a.role]}`, {
-          name: azureName("publicIp", "pip", server.name, IP_CONFIG_NAME[a.role]),
-          location: site.region,
-          resourceGroupName: ctx.resourceGroupName,
-          sku: "Standard",
-          allocationMethod: "Static",
-          tags: ctx.tags(server.site),
-        });
-        pips.set(a.ip, pip);
-        publicIpAddressId = pip.id;
+  /** NICs of a plan server in plan order (interface order = NIC order; address order = ip configuration order). */
+  protected createNics(scope: Construct, server: PlanServer, props: LabServerCommonProps): NetworkInterface[] {
+    const facing = new Set(props.publicAddresses ?? []);
+    const tags = () => tagsOf(props, server.site);
+    return server.interfaces.map((iface, n) => {
+      const subnet = props.network.subnetFor(server.site, iface.subnet);
+      const range = parseCidr(subnet.cidr);
+      for (const a of iface.addresses) {
+        if (!cidrContains(range, a.ip)) throw constructError(this, "LAB-ADDR-01", `${server.id} ${a.role} address ${a.ip} is not in its subnet ${subnet.cidr}`);
+        if (isAzureReserved(range, a.ip)) throw constructError(this, "LAB-ADDR-03", `${server.id} ${a.role} address ${a.ip} is reserved by Azure in ${subnet.cidr}`);
       }
-      return {
-        name: IP_CONFIG_NAME[a.role],
-        primary: a.primary,
-        subnetId: subnet.id,
-        privateIpAddressAllocation: "Static",
-        privateIpAddress: a.ip,
-        ...(publicIpAddressId ? { publicIpAddressId } : {}),
-      };
+      const suffix = server.interfaces.length === 1 ? "" : iface.side === "external" ? "ext" : "int";
+      const pips = new Map<string, PublicIp>();
+      const ipConfiguration = iface.addresses.map((a): NetworkInterfaceIpConfiguration => {
+        let publicIpAddressId: string | undefined;
+        if (facing.has(a.ip)) {
+          const pip = new PublicIp(scope, `pip-${IP_CONFIG_NAME[a.role]}`, {
+            name: azureName("publicIp", "pip", server.name, IP_CONFIG_NAME[a.role]),
+            location: props.location,
+            resourceGroupName: props.resourceGroupName,
+            sku: "Standard",
+            allocationMethod: "Static",
+            tags: tags(),
+          });
+          pips.set(a.ip, pip);
+          publicIpAddressId = pip.id;
+        }
+        return {
+          name: IP_CONFIG_NAME[a.role],
+          primary: a.primary,
+          subnetId: subnet.subnetId,
+          privateIpAddressAllocation: "Static",
+          privateIpAddress: a.ip,
+          ...(publicIpAddressId ? { publicIpAddressId } : {}),
+        };
+      });
+      const nic = new NetworkInterface(scope, `nic-${n + 1}`, {
+        name: azureName("networkInterface", "nic", server.name, suffix),
+        location: props.location,
+        resourceGroupName: props.resourceGroupName,
+        ipForwardingEnabled: false,
+        ipConfiguration,
+        tags: tags(),
+      });
+      for (const a of iface.addresses) {
+        const pip = pips.get(a.ip);
+        this.createdIpConfigurations.push({ server, nic, ipConfigName: IP_CONFIG_NAME[a.role], address: a, ...(pip ? { publicIp: pip } : {}) });
+        if (pip) this.createdPublicAddresses.push({ planAddress: a.publicIp ?? a.ip, label: `${server.id}.${IP_CONFIG_NAME[a.role]}`, publicIp: pip });
+      }
+      return nic;
     });
-    const nic = new NetworkInterface(scope, `nic-${n + 1}`, {
-      name: azureName("networkInterface", "nic", server.name, suffix),
-      location: site.region,
-      resourceGroupName: ctx.resourceGroupName,
-      ipForwardingEnabled: false,
-      ipConfiguration,
-      tags: ctx.tags(server.site),
-    });
-    for (const a of iface.addresses) {
-      const pip = pips.get(a.ip);
-      addresses.add({ server, nic, ipConfigName: IP_CONFIG_NAME[a.role], address: a, ...(pip ? { publicIp: pip } : {}) });
-      if (pip) addresses.publicIps.set(a.publicIp ?? a.ip, { pip, label: `${server.id}.${IP_CONFIG_NAME[a.role]}` });
+  }
+
+  /** Checks that every server has `role` and that they all belong to one site (NET-09: dedicated servers). */
+  protected checkServers(servers: readonly PlanServer[], role: PlanServer["role"], what: string): string {
+    if (servers.length === 0) throw constructError(this, "NET-09", `${what} needs at least one server of role ${role}`);
+    for (const s of servers) {
+      if (s.role !== role) throw constructError(this, "NET-09", `${s.id} has role ${s.role}; ${what} holds only ${role} servers (Edge, Director and reverse proxy are dedicated servers)`);
     }
-    return nic;
-  });
+    const sites = [...new Set(servers.map((s) => s.site))];
+    if (sites.length > 1) throw constructError(this, "LB-01", `${what} servers are in several sites (${sites.join(", ")}); a pool lives in one site`);
+    return sites[0];
+  }
 }
 
-/** A Windows lab server (Edge or Director): NICs from the plan, guest configuration from the plan. */
+/** One Windows lab server (an Edge Server or a Director): its NICs and its VM. */
 export class WindowsLabServer extends Construct {
   readonly nics: readonly NetworkInterface[];
   readonly vm: WindowsLabVm;
 
-  constructor(scope: Construct, id: string, ctx: LabContext, props: LabServerProps) {
+  /** @internal created by EdgePool and DirectorPool, which own the NICs' ip configurations. */
+  constructor(scope: Construct, id: string, server: PlanServer, nics: (scope: Construct) => NetworkInterface[], props: WindowsServerProps & { readonly vmSettings: ResolvedVmSettings }) {
     super(scope, id);
-    const { server } = props;
-    if (server.role === "reverse-proxy") throw new Error(`edge-lab: ${server.id} is a reverse proxy; use ReverseProxy`);
-    if (server.role === "edge" && server.interfaces[0]?.side !== "external") {
-      throw new Error(`edge-lab: Edge ${server.id} must list its external interface first (Azure gives only the primary NIC a gateway)`);
-    }
-    this.nics = createNics(this, ctx, props);
-    const site = ctx.plan.scenario.sites.find((s) => s.name === server.site)!;
-    this.vm = new WindowsLabVm(this, "server", ctx, {
+    this.nics = nics(this);
+    this.vm = new WindowsLabVm(this, "server", {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      scenarioId: props.scenarioId,
+      vm: props.vmSettings,
       name: server.name,
       site: server.site,
-      location: site.region,
       nicIds: this.nics.map((n) => n.id),
-      guestScript: windowsGuestScript(server, { dnsSuffix: ctx.plan.scenario.internalDomain }),
+      imageSku: WINDOWS_IMAGE_SKU[props.product ?? "lync2013"],
+      guestScript: windowsGuestScript(server, { dnsSuffix: props.dnsSuffix ?? server.fqdn.slice(server.fqdn.indexOf(".") + 1) }),
     });
   }
 }
 
-/** The Edge Servers of one site (a pool when several). */
-export class EdgePool extends Construct {
+export interface EdgePoolProps extends WindowsServerProps {
+  /**
+   * The Edge Servers of one pool, in pool order: `plan.servers` of role "edge" in one site. One server is a single
+   * consolidated Edge; several are a pool, DNS or hardware load balanced as the plan says (add an
+   * `EdgeLoadBalancer` for the plan's VIPs when hardware load balanced).
+   */
+  readonly servers: readonly PlanServer[];
+}
+
+/**
+ * The Edge Servers of one site: single or pooled, NAT or public addressing. Each server gets the NICs the plan lists
+ * (external first: Azure gives only the primary NIC a default gateway, NET-02), the Windows VM and its guest
+ * configuration (addresses, routes, HOSTS, from the plan).
+ *
+ * ```ts
+ * const pool = new EdgePool(stack, "edge", {
+ *   servers: plan.servers.filter((s) => s.role === "edge"),
+ *   network: EdgePerimeterNetwork.fromExistingSubnets([{ subnetId: dmzExternal.id, cidr: "10.45.16.0/24" }, { subnetId: dmzInternal.id, cidr: "172.25.33.0/24" }]),
+ *   vm: { adminPassword: password.result },
+ *   resourceGroupName: rg.name, location: "westeurope", scenarioId: plan.scenario.id,
+ * });
+ * ```
+ */
+export class EdgePool extends LabServerGroup {
+  /** The site of the pool. */
+  readonly site: string;
   readonly servers: readonly WindowsLabServer[];
 
-  constructor(scope: Construct, id: string, ctx: LabContext, props: { readonly site: string; readonly network: LabNetwork; readonly addresses: AddressBook }) {
+  constructor(scope: Construct, id: string, props: EdgePoolProps) {
     super(scope, id);
-    const members = ctx.plan.servers.filter((s) => s.site === props.site && s.role === "edge");
-    if (members.length === 0) throw new Error(`edge-lab: site ${props.site} has no Edge Server in the plan`);
-    this.servers = members.map((server) => new WindowsLabServer(this, server.id, ctx, { server, network: props.network, addresses: props.addresses }));
+    this.site = this.checkServers(props.servers, "edge", "an Edge pool");
+    for (const server of props.servers) {
+      const external = server.interfaces.filter((i) => i.side === "external");
+      const internal = server.interfaces.filter((i) => i.side === "internal");
+      if (external.length === 0 || internal.length === 0) throw constructError(this, "NET-01", `Edge ${server.id} needs an external and an internal interface`);
+      if (server.interfaces[0].side !== "external") throw constructError(this, "NET-02", `Edge ${server.id} must list its external interface first (Azure gives only the primary NIC a default gateway)`);
+      if (internal.some((i) => i.gateway !== null)) throw constructError(this, "NET-03", `Edge ${server.id}: the internal interface has no default gateway`);
+      if (internal.some((i) => i.addresses.some((a) => a.natPublic !== undefined))) throw constructError(this, "NAT-01", `Edge ${server.id}: NAT is supported on the external interface only`);
+      if (external.some((e) => internal.some((i) => i.subnet === e.subnet))) throw constructError(this, "NET-04", `Edge ${server.id}: the internal and external interfaces must be in different subnets`);
+      if (!external[0].addresses[0]?.primary || external[0].addresses[0].role !== "access") throw constructError(this, "NET-05", `Edge ${server.id}: the Access Edge address is the first, primary address of the external interface`);
+    }
+    const vmSettings = resolveVmSettings(this, props.vm);
+    this.servers = props.servers.map((server) => new WindowsLabServer(this, server.id, server, (s) => this.createNics(s, server, props), { ...props, vmSettings }));
   }
 }
 
+export interface DirectorPoolProps extends WindowsServerProps {
+  /** The Directors of one site (`plan.servers` of role "director"): one Director or a pool. */
+  readonly servers: readonly PlanServer[];
+}
+
+/**
+ * A Director or Director pool on the internal network (DIR-01: one adapter, never collocated). A pool's web services
+ * VIP is the plan's `director-web` VIP: pass this construct to `EdgeLoadBalancer` as a target.
+ */
+export class DirectorPool extends LabServerGroup {
+  readonly site: string;
+  readonly servers: readonly WindowsLabServer[];
+
+  constructor(scope: Construct, id: string, props: DirectorPoolProps) {
+    super(scope, id);
+    this.site = this.checkServers(props.servers, "director", "a Director pool");
+    for (const server of props.servers) {
+      if (server.interfaces.length !== 1) throw constructError(this, "DIR-01", `Director ${server.id} has ${server.interfaces.length} interfaces; a Director is not multi-homed`);
+    }
+    const vmSettings = resolveVmSettings(this, props.vm);
+    this.servers = props.servers.map((server) => new WindowsLabServer(this, server.id, server, (s) => this.createNics(s, server, props), { ...props, vmSettings }));
+  }
+}
+
+export interface ReverseProxyProps extends LabServerCommonProps {
+  /** The reverse proxy: a plan server of role "reverse-proxy". */
+  readonly server: PlanServer;
+  /** Its publishing rules (`plan.publishingRules` of its site): nginx listeners and targets (RP-02). */
+  readonly publishingRules: readonly PublishingRule[];
+}
+
 /** The reverse proxy: Linux + nginx, two NICs like the Edge (RP-06), publishing rules from the plan. */
-export class ReverseProxy extends Construct {
+export class ReverseProxy extends LabServerGroup {
   readonly nics: readonly NetworkInterface[];
   readonly vm: LinuxLabVm;
 
-  constructor(scope: Construct, id: string, ctx: LabContext, props: LabServerProps) {
+  constructor(scope: Construct, id: string, props: ReverseProxyProps) {
     super(scope, id);
     const { server } = props;
-    if (server.role !== "reverse-proxy") throw new Error(`edge-lab: ${server.id} is not a reverse proxy`);
+    this.checkServers([server], "reverse-proxy", "ReverseProxy");
     const external = server.interfaces.find((i) => i.side === "external");
-    if (!external) throw new Error(`edge-lab: reverse proxy ${server.id} has no external interface`);
-    this.nics = createNics(this, ctx, props);
-    const rules = ctx.plan.publishingRules.filter((r) => r.site === server.site);
+    if (!external) throw constructError(this, "RP-06", `reverse proxy ${server.id} has no external interface`);
+    if (server.interfaces[0] !== external) throw constructError(this, "RP-06", `reverse proxy ${server.id} must list its external interface (the one with the default gateway) first`);
+    const rules = props.publishingRules;
+    const foreign = rules.find((r) => r.site !== server.site);
+    if (foreign) throw constructError(this, "RP-02", `publishing rule ${foreign.publicName} belongs to site ${foreign.site}, not to ${server.site}`);
+    const vm = resolveVmSettings(this, props.vm);
+    this.nics = this.createNics(this, server, props);
     const routes: LinuxRoute[] = server.interfaces.flatMap((i) => i.routes.map((r) => ({ destination: r.destination, via: r.via, nicAddress: i.addresses[0].ip })));
     const hosts = server.hosts.map((h) => `${h.ip} ${h.fqdn}`).join("\n");
     const init = cloudConfig({
@@ -191,7 +314,15 @@ export class ReverseProxy extends Construct {
         "systemctl restart nginx",
       ],
     });
-    const site = ctx.plan.scenario.sites.find((s) => s.name === server.site)!;
-    this.vm = new LinuxLabVm(this, "server", ctx, { name: server.name, site: server.site, location: site.region, nicIds: this.nics.map((n) => n.id), cloudInit: init });
+    this.vm = new LinuxLabVm(this, "server", {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      scenarioId: props.scenarioId,
+      vm,
+      name: server.name,
+      site: server.site,
+      nicIds: this.nics.map((n) => n.id),
+      cloudInit: init,
+    });
   }
 }

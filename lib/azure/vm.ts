@@ -8,7 +8,7 @@ import { DevTestGlobalVmShutdownSchedule } from "@cdktf/provider-azurerm/lib/dev
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
-import type { LabContext } from "./context";
+import { tagsOf, type LabResourceProps, type ResolvedVmSettings } from "./common";
 import { CUSTOM_DATA_COMMAND } from "./guest/powershell";
 import { azureName } from "./names";
 import { suppressPolicy } from "../policy/pack";
@@ -22,42 +22,46 @@ export const WINDOWS_IMAGE_SKU: Readonly<Record<"lync2013" | "sfb2015" | "sfb201
   sfb2019: "2019-Datacenter",
 };
 
-export interface WindowsLabVmProps {
+export interface WindowsLabVmProps extends LabResourceProps {
   /** VM and computer name (the plan server's `name`, at most 15 characters). */
   readonly name: string;
+  /** Site of the VM (its `edge-lab-site` tag). */
   readonly site: string;
-  readonly location: string;
+  /** VM settings, defaults applied (`resolveVmSettings`). */
+  readonly vm: ResolvedVmSettings;
   /** NIC ids, primary first. */
   readonly nicIds: readonly string[];
   /** Guest configuration script, run once by the Custom Script Extension. @default none */
   readonly guestScript?: string;
-  /** Image SKU of MicrosoftWindowsServer/WindowsServer. @default the plan product's image */
-  readonly imageSku?: string;
-  /** @default the context's vmSize */
+  /** Image SKU of MicrosoftWindowsServer/WindowsServer (`WINDOWS_IMAGE_SKU` per product). */
+  readonly imageSku: string;
+  /** @default the settings' windowsVmSize */
   readonly size?: string;
 }
 
 export class WindowsLabVm extends Construct {
   readonly vm: WindowsVirtualMachine;
 
-  constructor(scope: Construct, id: string, ctx: LabContext, props: WindowsLabVmProps) {
+  constructor(scope: Construct, id: string, props: WindowsLabVmProps) {
     super(scope, id);
     if (props.nicIds.length === 0) throw new Error(`edge-lab: VM ${props.name} needs at least one NIC`);
+    const { vm } = props;
+    const tags = tagsOf(props, props.site);
     this.vm = new WindowsVirtualMachine(this, "vm", {
       name: azureName("windowsVm", props.name),
       computerName: props.name,
       location: props.location,
-      resourceGroupName: ctx.resourceGroupName,
-      size: props.size ?? ctx.vm.vmSize,
-      adminUsername: ctx.adminUsername,
-      adminPassword: ctx.adminPassword,
+      resourceGroupName: props.resourceGroupName,
+      size: props.size ?? vm.windowsVmSize,
+      adminUsername: vm.adminUsername,
+      adminPassword: vm.adminPassword,
       networkInterfaceIds: [...props.nicIds],
       osDisk: { caching: "ReadWrite", storageAccountType: "StandardSSD_LRS" },
-      sourceImageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: props.imageSku ?? WINDOWS_IMAGE_SKU[ctx.plan.scenario.product], version: "latest" },
+      sourceImageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: props.imageSku, version: "latest" },
       bootDiagnostics: {},
-      timezone: ctx.vm.timezone,
+      timezone: vm.timezone,
       ...(props.guestScript ? { customData: b64(props.guestScript) } : {}),
-      tags: ctx.tags(props.site),
+      tags,
     });
     if (props.guestScript) {
       new VirtualMachineExtension(this, "guest-config", {
@@ -68,17 +72,19 @@ export class WindowsLabVm extends Construct {
         typeHandlerVersion: "1.10",
         autoUpgradeMinorVersion: true,
         settings: JSON.stringify({ commandToExecute: CUSTOM_DATA_COMMAND }),
-        tags: ctx.tags(props.site),
+        tags,
       });
     }
-    autoShutdown(this, ctx, this.vm.id, props.location, props.site);
+    autoShutdown(this, vm, this.vm.id, props.location, tags);
   }
 }
 
-export interface LinuxLabVmProps {
+export interface LinuxLabVmProps extends LabResourceProps {
   readonly name: string;
+  /** Site of the VM (its `edge-lab-site` tag). @default none (a lab-wide VM) */
   readonly site?: string;
-  readonly location: string;
+  /** VM settings, defaults applied (`resolveVmSettings`). */
+  readonly vm: ResolvedVmSettings;
   readonly nicIds: readonly string[];
   /** cloud-init document. */
   readonly cloudInit: string;
@@ -87,16 +93,18 @@ export interface LinuxLabVmProps {
 export class LinuxLabVm extends Construct {
   readonly vm: LinuxVirtualMachine;
 
-  constructor(scope: Construct, id: string, ctx: LabContext, props: LinuxLabVmProps) {
+  constructor(scope: Construct, id: string, props: LinuxLabVmProps) {
     super(scope, id);
+    const { vm } = props;
+    const tags = tagsOf(props, props.site);
     this.vm = new LinuxVirtualMachine(this, "vm", {
       name: azureName("linuxVm", props.name),
       computerName: props.name,
       location: props.location,
-      resourceGroupName: ctx.resourceGroupName,
-      size: ctx.vm.linuxVmSize,
-      adminUsername: ctx.adminUsername,
-      adminPassword: ctx.adminPassword,
+      resourceGroupName: props.resourceGroupName,
+      size: vm.linuxVmSize,
+      adminUsername: vm.adminUsername,
+      adminPassword: vm.adminPassword,
       // Password login is only reachable from the admin range or Bastion (NSG); no SSH key is available offline.
       disablePasswordAuthentication: false,
       networkInterfaceIds: [...props.nicIds],
@@ -104,14 +112,14 @@ export class LinuxLabVm extends Construct {
       sourceImageReference: { publisher: "Canonical", offer: "0001-com-ubuntu-server-jammy", sku: "22_04-lts-gen2", version: "latest" },
       bootDiagnostics: {},
       customData: b64(props.cloudInit),
-      tags: ctx.tags(props.site),
+      tags,
     });
-    autoShutdown(this, ctx, this.vm.id, props.location, props.site);
+    autoShutdown(this, vm, this.vm.id, props.location, tags);
   }
 }
 
-function autoShutdown(scope: Construct, ctx: LabContext, vmId: string, location: string, site?: string): void {
-  if (ctx.vm.autoShutdown === false) {
+function autoShutdown(scope: Construct, vm: ResolvedVmSettings, vmId: string, location: string, tags: Record<string, string>): void {
+  if (vm.autoShutdown === false) {
     suppressPolicy(scope, [{ id: "LAB-POL-10", reason: "lab.autoShutdown is false in the scenario: the owner opted out of the daily shutdown" }]);
     return;
   }
@@ -119,9 +127,9 @@ function autoShutdown(scope: Construct, ctx: LabContext, vmId: string, location:
     virtualMachineId: vmId,
     location,
     enabled: true,
-    dailyRecurrenceTime: ctx.vm.autoShutdown.replace(":", ""),
-    timezone: ctx.vm.timezone,
+    dailyRecurrenceTime: vm.autoShutdown.replace(":", ""),
+    timezone: vm.timezone,
     notificationSettings: { enabled: false },
-    tags: ctx.tags(site),
+    tags,
   });
 }

@@ -1,26 +1,11 @@
 /** The text generators (PowerShell, nginx, iptables, cloud-init), tested as text. */
-import { applianceConfig } from "../../lib/azure/firewall-appliance";
 import { cloudConfig } from "../../lib/azure/guest/cloud-init";
-import { iptablesRules } from "../../lib/azure/guest/iptables";
+import { applianceConfigOf, iptablesRules } from "../../lib/azure/guest/iptables";
 import { routesScript } from "../../lib/azure/guest/linux-net";
 import { nginxConfig, selfSignedCertCommands } from "../../lib/azure/guest/nginx";
 import { windowsGuestScript } from "../../lib/azure/guest/powershell";
 import { labLayout } from "../../lib/azure/layout";
-import type { LabContext } from "../../lib/azure/context";
-import type { Plan } from "../../lib/model/plan";
 import { bundledPlan } from "../helpers";
-
-function ctxOf(plan: Plan): LabContext {
-  return {
-    plan,
-    layout: labLayout(plan),
-    resourceGroupName: "rg",
-    adminUsername: "labadmin",
-    adminPassword: "${var.x}",
-    vm: { vmSize: "Standard_D4s_v5", linuxVmSize: "Standard_B2s", autoShutdown: "19:00", timezone: "UTC" },
-    tags: () => ({}),
-  };
-}
 
 describe("Windows guest PowerShell", () => {
   const plan = bundledPlan("scaled-hlb");
@@ -87,8 +72,8 @@ describe("nginx reverse proxy config", () => {
 describe("firewall appliance iptables", () => {
   test("NAT scenario: 1:1 DNAT and SNAT for every natPublic address", () => {
     const plan = bundledPlan("single-consolidated-nat");
-    const ctx = ctxOf(plan);
-    const rules = iptablesRules(applianceConfig(ctx, ctx.layout.sites[0]));
+    const layout = labLayout(plan);
+    const rules = iptablesRules(applianceConfigOf(plan, layout, layout.sites[0]));
     for (const [pub, priv] of [["131.107.155.10", "10.45.16.10"], ["131.107.155.20", "10.45.16.20"], ["131.107.155.30", "10.45.16.30"], ["131.107.155.40", "10.45.16.40"]]) {
       expect(rules).toContain(`-A PREROUTING -d ${pub}/32 -j DNAT --to-destination ${priv}`);
       expect(rules).toContain(`-A EDGE_LAB_SIM -s ${priv}/32 -j SNAT --to-source ${pub}`);
@@ -100,8 +85,8 @@ describe("firewall appliance iptables", () => {
 
   test("public scenario: the Edge addresses are routed unchanged (only the reverse proxy is translated)", () => {
     const plan = bundledPlan("scaled-hlb");
-    const ctx = ctxOf(plan);
-    const config = applianceConfig(ctx, ctx.layout.sites[0]);
+    const layout = labLayout(plan);
+    const config = applianceConfigOf(plan, layout, layout.sites[0]);
     expect(config.nat.map((m) => m.privateIp)).toEqual(["10.45.16.40"]);
     const rules = iptablesRules(config);
     expect(rules).not.toMatch(/DNAT --to-destination 131\.107\.155/);
