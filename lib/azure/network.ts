@@ -17,7 +17,7 @@ import { Construct } from "constructs";
 import { BastionHost } from "@cdktf/provider-azurerm/lib/bastion-host";
 import { NatGateway } from "@cdktf/provider-azurerm/lib/nat-gateway";
 import { NatGatewayPublicIpAssociation } from "@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association";
-import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
+import { NetworkSecurityGroup, type NetworkSecurityGroupSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import { RouteTable, type RouteTableRoute } from "@cdktf/provider-azurerm/lib/route-table";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
@@ -27,7 +27,7 @@ import { SubnetRouteTableAssociation } from "@cdktf/provider-azurerm/lib/subnet-
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { VirtualNetworkPeering } from "@cdktf/provider-azurerm/lib/virtual-network-peering";
 import { cidrContains, cidrsOverlap, parseCidr } from "../model/net";
-import { constructError, tagsOf } from "./common";
+import { constructError, tagsOf, type LabResourceProps } from "./common";
 import { subnetOf, type LabLayout, type SiteLayout } from "./layout";
 import { azureName } from "./names";
 import { AZURE_INTERNET_TAG, labNsgRules, portFields, prefixFields, type NsgPlanSlice, type NsgRuleSpec } from "./nsg-rules";
@@ -115,6 +115,87 @@ export interface SiteNetwork {
   readonly nsgs: ReadonlyMap<string, NetworkSecurityGroup>;
 }
 
+/** The provider's `security_rule` blocks of an NSG (every rule inline, so the NSG is the whole rule set). */
+export function securityRules(rules: readonly NsgRuleSpec[]): NetworkSecurityGroupSecurityRule[] {
+  return rules.map((r) => ({
+    name: azureName("nsgRule", r.name),
+    priority: r.priority,
+    direction: r.direction,
+    access: r.access,
+    protocol: r.protocol,
+    sourcePortRange: "*",
+    ...portFields(r.destinationPorts),
+    ...prefixFields("source", r.sourcePrefixes),
+    ...prefixFields("destination", r.destinationPrefixes),
+    description: r.description,
+  }));
+}
+
+/** UDP from the Internet on plan rows is what the A/V Edge needs: suppress LAB-POL-04 there, with the reason. */
+function suppressExpectedUdp(nsg: NetworkSecurityGroup, rules: readonly NsgRuleSpec[]): void {
+  if (rules.some((r) => r.direction === "Inbound" && r.access === "Allow" && r.protocol === "Udp" && r.sourcePrefixes.includes(AZURE_INTERNET_TAG) && r.planRow)) {
+    suppressPolicy(nsg, [
+      { id: "LAB-POL-04", reason: "the A/V Edge must accept STUN/TURN on UDP 3478 from the Internet (FW-03), and UDP 50,000-59,999 when OCS 2007 partners are enabled (FW-05); these rules are plan rows" },
+    ]);
+  }
+}
+
+export interface EdgeSubnetSecurityGroupProps extends LabResourceProps {
+  /** The subnet to protect (one of your own): its CIDR is one of the plan site's networks. */
+  readonly subnet: PerimeterSubnet;
+  /** The plan site the subnet belongs to. */
+  readonly site: string;
+  /** The lab layout of the plan (`labLayout(plan)`): which subnet holds which addresses, what "Internet" means. */
+  readonly layout: LabLayout;
+  /** The plan's firewall rows and VIPs (`plan` itself will do). */
+  readonly rules: NsgPlanSlice;
+  /** Source of RDP/SSH administration (LAB-SEC-01: a /16 or narrower). @default none */
+  readonly adminSourceCidr?: string;
+}
+
+/**
+ * An NSG for one of your own subnets, from the plan's firewall rows (the same rules `EdgePerimeterNetwork` puts on
+ * its subnets): every plan row whose server-side end lies in the subnet, the separation denies, administration,
+ * load balancer probes and a final deny. Associated with the subnet.
+ */
+export class EdgeSubnetSecurityGroup extends Construct {
+  readonly securityGroup: NetworkSecurityGroup;
+  /** The rules as rendered, each allow rule naming its plan row. */
+  readonly rules: readonly NsgRuleSpec[];
+
+  constructor(scope: Construct, id: string, props: EdgeSubnetSecurityGroupProps) {
+    super(scope, id);
+    checkAdminSource(this, props.adminSourceCidr);
+    const site = props.layout.sites.find((s) => s.site.name === props.site);
+    if (!site) throw constructError(this, "LAB-ADDR-01", `the layout has no site ${props.site}`);
+    const subnet = site.subnets.find((s) => s.cidr === props.subnet.cidr && s.hasNics);
+    if (!subnet) throw constructError(this, "LAB-ADDR-01", `site ${props.site} has no network ${props.subnet.cidr} (its networks: ${site.subnets.filter((s) => s.hasNics).map((s) => s.cidr).join(", ")})`);
+    const spec = labNsgRules(props.rules, props.layout, { adminSourceCidr: props.adminSourceCidr }).find((n) => n.site === props.site && n.key === subnet.key)!;
+    this.rules = spec.rules;
+    this.securityGroup = new NetworkSecurityGroup(this, "nsg", {
+      name: azureName("networkSecurityGroup", "nsg", props.scenarioId, props.site, subnet.key),
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      securityRule: securityRules(spec.rules),
+      tags: tagsOf(props, props.site),
+    });
+    suppressExpectedUdp(this.securityGroup, spec.rules);
+    new SubnetNetworkSecurityGroupAssociation(this, "association", { subnetId: props.subnet.subnetId, networkSecurityGroupId: this.securityGroup.id });
+  }
+}
+
+/** LAB-SEC-01: administration only from a declared range of at most a /16. */
+function checkAdminSource(scope: Construct, cidr: string | undefined): void {
+  if (cidr === undefined) return;
+  let prefix: number;
+  try {
+    prefix = parseCidr(cidr).prefix;
+  } catch (e) {
+    throw constructError(scope, "LAB-SEC-01", `adminSourceCidr: ${(e as Error).message}`);
+  }
+  if (prefix < 16) throw constructError(scope, "LAB-SEC-01", `adminSourceCidr ${cidr} is too broad for RDP/SSH administration (a /16 or narrower, or Azure Bastion)`);
+}
+
 /** The Developer SKU reaches VMs from this platform address; Basic from its subnet. */
 const BASTION_DEVELOPER_SOURCE = "168.63.129.16";
 
@@ -145,15 +226,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
     this.resourceGroupName = props.resourceGroupName;
     this.scenarioId = props.scenarioId;
     const bastion = props.bastion ?? "developer";
-    if (props.adminSourceCidr !== undefined) {
-      let prefix: number;
-      try {
-        prefix = parseCidr(props.adminSourceCidr).prefix;
-      } catch (e) {
-        throw constructError(this, "LAB-SEC-01", `adminSourceCidr: ${(e as Error).message}`);
-      }
-      if (prefix < 16) throw constructError(this, "LAB-SEC-01", `adminSourceCidr ${props.adminSourceCidr} is too broad for RDP/SSH administration (a /16 or narrower, or Azure Bastion)`);
-    }
+    checkAdminSource(this, props.adminSourceCidr);
     const primary = layout.sites[0];
     const bastionSource = bastion === "developer" ? BASTION_DEVELOPER_SOURCE : bastion === "basic" ? primary.subnets.find((s) => s.role === "bastion")!.cidr : undefined;
     const specs = labNsgRules(props.rules, layout, { adminSourceCidr: props.adminSourceCidr, bastionSource });
@@ -167,26 +240,11 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
         name,
         location,
         resourceGroupName: props.resourceGroupName,
-        securityRule: rules.map((r) => ({
-          name: azureName("nsgRule", r.name),
-          priority: r.priority,
-          direction: r.direction,
-          access: r.access,
-          protocol: r.protocol,
-          sourcePortRange: "*",
-          ...portFields(r.destinationPorts),
-          ...prefixFields("source", r.sourcePrefixes),
-          ...prefixFields("destination", r.destinationPrefixes),
-          description: r.description,
-        })),
+        securityRule: securityRules(rules),
         tags: tags(site),
       });
       nsgRules.set(nsg, rules);
-      if (rules.some((r) => r.direction === "Inbound" && r.access === "Allow" && r.protocol === "Udp" && r.sourcePrefixes.includes(AZURE_INTERNET_TAG) && r.planRow)) {
-        suppressPolicy(nsg, [
-          { id: "LAB-POL-04", reason: "the A/V Edge must accept STUN/TURN on UDP 3478 from the Internet (FW-03), and UDP 50,000-59,999 when OCS 2007 partners are enabled (FW-05); these rules are plan rows" },
-        ]);
-      }
+      suppressExpectedUdp(nsg, rules);
       return nsg;
     };
 
