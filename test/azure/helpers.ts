@@ -1,5 +1,9 @@
 /** Helpers for the Azure lab tests: synthesize a plan into a parsed cdk.tf.json. */
-import { Testing } from "cdktf";
+import { Aspects, Testing, type App, type TerraformStack } from "cdktf";
+import { buildStack as dnsLbPoolPublicIps } from "../../examples/dns-lb-pool-public-ips/main";
+import { buildStack as hlbPoolWithDirectors } from "../../examples/hlb-pool-with-directors/main";
+import { buildStack as singleEdgeNatExistingVnet } from "../../examples/single-edge-nat-existing-vnet/main";
+import { LabPolicyPack } from "../../lib/policy/pack";
 import { EdgeLabStack, labOptions, type LabOptions } from "../../lib/azure/scenario";
 import type { Plan } from "../../lib/model/plan";
 import { bundledPlan, bundledScenarioFiles, planOf } from "../helpers";
@@ -71,4 +75,20 @@ export function resources(json: TfJson, type: string): Block[] {
 
 export function count(json: TfJson, type: string): number {
   return Object.keys(json.resource[type] ?? {}).length;
+}
+
+/** The cdktf apps of examples/, by directory name: each builds its stack into the given app. */
+export const EXAMPLES: Record<string, (app: App) => TerraformStack> = {
+  "single-edge-nat-existing-vnet": singleEdgeNatExistingVnet,
+  "dns-lb-pool-public-ips": dnsLbPoolPublicIps,
+  "hlb-pool-with-directors": hlbPoolWithDirectors,
+};
+
+/** Synthesizes an example with validations on (its policy pack runs, as in `cdktf synth`). */
+export function synthExample(name: string): { stack: TerraformStack; json: TfJson; policy: LabPolicyPack } {
+  const stack = EXAMPLES[name](Testing.app());
+  const json = JSON.parse(Testing.synth(stack, true)) as TfJson;
+  const policy = Aspects.of(stack).all.find((a): a is LabPolicyPack => a instanceof LabPolicyPack);
+  if (!policy) throw new Error(`example ${name} does not apply the policy pack`);
+  return { stack, json, policy };
 }
