@@ -1,0 +1,55 @@
+/** Port and Peer, the value objects every renderer reads the plan's firewall rows through. */
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { includesInternet, isInternetOnly, Peer, peersOf, PLAN_INTERNET } from "../../lib/model/peer";
+import { Port } from "../../lib/model/port";
+import { bundledPlan, ROOT, sourceFiles } from "../helpers";
+
+describe("Port", () => {
+  test("renders each target's form from one value", () => {
+    const media = Port.udpRange(50000, 59999);
+    expect([media.rangeText, media.iptablesText, String(media), media.isSingle]).toEqual(["50000-59999", "50000:59999", "UDP 50000-59999", false]);
+    const sip = Port.tcp(5061);
+    expect([sip.rangeText, sip.iptablesText, String(sip), sip.isSingle]).toEqual(["5061", "5061", "TCP 5061", true]);
+    expect(Port.of("TCP", { from: 443, to: 443 }).equals(Port.tcp(443))).toBe(true);
+    expect(Port.tcp(443).equals(Port.udp(443))).toBe(false);
+    expect([media.covers(49999), media.covers(50000), media.covers(59999), media.covers(60000)]).toEqual([false, true, true, false]);
+  });
+
+  test("refuses ranges outside 1-65535 or reversed", () => {
+    expect(() => Port.tcp(0)).toThrow(/1-65535/);
+    expect(() => Port.udp(65536)).toThrow(/1-65535/);
+    expect(() => Port.tcpRange(600, 500)).toThrow(/from <= to/);
+    expect(() => Port.tcp(44.3)).toThrow();
+  });
+});
+
+describe("Peer", () => {
+  test("the plan's Internet marker and addresses", () => {
+    expect(Peer.fromPlanAddress(PLAN_INTERNET).isInternet).toBe(true);
+    expect(Peer.fromPlanAddress(PLAN_INTERNET)).toBe(Peer.internet());
+    expect(Peer.fromPlanAddress("10.45.16.10")).toMatchObject({ kind: "ipv4", text: "10.45.16.10", isInternet: false });
+    expect(Peer.ipv4("192.168.10.0/24").text).toBe("192.168.10.0/24");
+    expect(() => Peer.ipv4("Internet")).toThrow(/not an IPv4 address/);
+    expect(() => Peer.ipv4("10.0.0.1/24")).toThrow(/host bits/);
+    expect(String(Peer.internet())).toBe("any Internet address");
+  });
+
+  test("endpoint helpers over real plan rows", () => {
+    const plan = bundledPlan("single-consolidated-nat");
+    const inbound = plan.firewallRules.find((r) => r.id.endsWith("/ext-in-access-sip-tls"))!;
+    expect(isInternetOnly(inbound.source)).toBe(true);
+    expect(includesInternet(inbound.destination)).toBe(false);
+    expect(peersOf(inbound.destination).map(String)).toEqual(inbound.destination.addresses);
+    const internal = plan.firewallRules.find((r) => r.firewall === "internal")!;
+    expect(includesInternet(internal.source) || includesInternet(internal.destination)).toBe(false);
+  });
+
+  test("no code outside Peer compares addresses with the Internet marker", () => {
+    const offenders = sourceFiles(["lib", "bin"])
+      .filter((f) => !f.endsWith("lib/model/peer.ts"))
+      .flatMap((f) => readFileSync(f, "utf8").split("\n").map((line, i) => ({ where: `${relative(ROOT, f)}:${i + 1}`, line })))
+      .filter(({ line }) => /(===|!==)\s*(INTERNET|"Internet")\b|(INTERNET|"Internet")\s*(===|!==)|includes\((INTERNET|"Internet")\)/.test(line));
+    expect(offenders).toEqual([]);
+  });
+});
