@@ -34,6 +34,7 @@ export interface EdgeFirewallApplianceProps extends LabResourceProps {
   readonly config: FirewallApplianceConfig;
   /** Prefixes behind the inside NIC (the perimeter networks), routed through the inside subnet's gateway. */
   readonly insidePrefixes: readonly string[];
+  /** Administrator credentials, size (`linuxVmSize`) and auto-shutdown of the appliance VM. */
   readonly vm: LabVmSettings;
 }
 

@@ -218,7 +218,9 @@ export class EdgeLabScenario extends Construct {
 }
 
 export interface EdgeLabStackProps {
+  /** The validated logical plan of the scenario. */
   readonly plan: Plan;
+  /** Lab options (the scenario file's `lab` block: `labOptions(scenario.lab)`). @default every lab option's default */
   readonly lab?: LabOptions;
   /** Azure subscription id. @default taken by the provider from ARM_SUBSCRIPTION_ID at deploy time */
   readonly subscriptionId?: string;

@@ -80,11 +80,13 @@ export class WindowsLabVm extends Construct {
 }
 
 export interface LinuxLabVmProps extends LabResourceProps {
+  /** VM and computer name. */
   readonly name: string;
   /** Site of the VM (its `edge-lab-site` tag). @default none (a lab-wide VM) */
   readonly site?: string;
   /** VM settings, defaults applied (`resolveVmSettings`). */
   readonly vm: ResolvedVmSettings;
+  /** NIC ids, primary first. */
   readonly nicIds: readonly string[];
   /** cloud-init document. */
   readonly cloudInit: string;
