@@ -1,11 +1,13 @@
 /**
- * THE table of Edge Server ports and protocols: the single source for the plan's firewall rows, and through them
- * for the NSG rules, the firewall appliance, the load balancer rules and the worksheets. Nothing else in edge-lab
- * lists Edge ports.
+ * THE port table: the Edge Server rows, the reverse proxy rows and the Director rows. It is the single source for
+ * the plan's firewall rows, and through them for the NSG rules, the firewall appliance, the load balancer rules,
+ * the worksheets and the probes. Nothing else in edge-lab lists Lync ports.
  *
  * Rows follow Microsoft's port summaries for the five scenarios (reference §3-7, rules FW-03, FW-04, FW-05,
  * HLB-03, HLB-17). Directions are from the Edge's point of view: inbound = an Edge address is the destination.
  */
+
+import { Port } from "./port";
 
 export type EdgeServiceName = "access" | "webConferencing" | "av";
 /** Which Edge address a row terminates on. */
@@ -204,7 +206,80 @@ export const EDGE_PORTS: readonly EdgePortRow[] = [
   ),
 ];
 
-/** Human text for a port range: "443", "50000-59999". */
+// ---- Reverse proxy and Director rows ---------------------------------------------------------------------------
+
+/**
+ * Who is at one end of a reverse proxy or Director row, in the table's terms; the plan (firewall.ts) turns each into
+ * the site's addresses and Microsoft's wording.
+ */
+export type ServiceEndpoint =
+  | "internet"
+  /** The reverse proxy's external listener (behind NAT, NET-11). */
+  | "rp-listener"
+  | "rp-internal"
+  /** The web services the reverse proxy publishes: Front End pool and Director (pool VIP). */
+  | "published-web"
+  | "office-web-apps"
+  | "director-servers"
+  /** The Director pool's web VIP (HLB), else its servers. */
+  | "director-web"
+  /** Where SIP reaches the Director: the web VIP of an HLB-only pool, else the servers. */
+  | "director-sip"
+  | "front-end"
+  | "edge-internal"
+  | "internal-clients"
+  /** Microsoft's "Any" on the internal side (the CLS rows): the internal networks. */
+  | "internal-any";
+
+/** A row of the reverse proxy or Director table (reference §10.2 and §11.1); directions relative to that server. */
+export interface ServicePortRow {
+  readonly id: string;
+  readonly table: "reverse-proxy" | "director";
+  readonly direction: Direction;
+  /** Microsoft's "Role/Service" column. */
+  readonly service: string;
+  readonly protocol: string;
+  readonly port: Port;
+  readonly source: ServiceEndpoint;
+  readonly destination: ServiceEndpoint;
+  /** When the row applies: always, or only when the reverse proxy publishes an Office Web Apps Server. */
+  readonly when: "always" | "office-web-apps";
+  readonly purpose: string;
+  readonly refs: readonly string[];
+}
+
+const rpRow = (row: Omit<ServicePortRow, "table" | "service" | "when"> & { when?: ServicePortRow["when"] }): ServicePortRow => ({ table: "reverse-proxy", service: "Reverse proxy", when: "always", ...row });
+
+export const REVERSE_PROXY_PORTS: readonly ServicePortRow[] = [
+  rpRow({ id: "rp-in-http", direction: "inbound", protocol: "HTTP", port: Port.tcp(80), source: "internet", destination: "rp-listener",
+    purpose: "Redirect to HTTPS, Office Web Apps, and mobile Autodiscover over HTTP", refs: ["FW-06", "RP-02"] }),
+  rpRow({ id: "rp-in-https", direction: "inbound", protocol: "HTTPS", port: Port.tcp(443), source: "internet", destination: "rp-listener",
+    purpose: "Address book, meetings, dial-in, Autodiscover, client and device updates, group expansion, Office Web Apps", refs: ["FW-06", "RP-02"] }),
+  rpRow({ id: "rp-out-http-8080", direction: "outbound", protocol: "HTTP", port: Port.tcp(8080), source: "rp-internal", destination: "published-web",
+    purpose: "External port 80 bridged to 8080 on the pool web services", refs: ["FW-06", "RP-02"] }),
+  rpRow({ id: "rp-out-https-4443", direction: "outbound", protocol: "HTTPS", port: Port.tcp(4443), source: "rp-internal", destination: "published-web",
+    purpose: "External port 443 bridged to 4443 on the pool web services", refs: ["FW-06", "RP-02"] }),
+  rpRow({ id: "rp-out-owa-https", direction: "outbound", protocol: "HTTPS", port: Port.tcp(443), source: "rp-internal", destination: "office-web-apps", when: "office-web-apps",
+    purpose: "Office Web Apps Server expects HTTPS/TCP/443 (no bridging)", refs: ["FW-06", "RP-02"] }),
+  rpRow({ id: "rp-out-owa-http", direction: "outbound", protocol: "HTTP", port: Port.tcp(80), source: "rp-internal", destination: "office-web-apps", when: "office-web-apps",
+    purpose: "Office Web Apps Server over HTTP (published 80 -> 80)", refs: ["RP-02"] }),
+];
+
+const dirRow = (row: Omit<ServicePortRow, "table" | "when" | "refs">): ServicePortRow => ({ table: "director", when: "always", refs: ["DIR-02"], ...row });
+
+export const DIRECTOR_PORTS: readonly ServicePortRow[] = [
+  dirRow({ id: "dir-in-http-8080", direction: "inbound", service: "Web", protocol: "HTTP", port: Port.tcp(8080), source: "rp-internal", destination: "director-web", purpose: "Published web services from the reverse proxy (80 bridged to 8080)" }),
+  dirRow({ id: "dir-in-https-4443", direction: "inbound", service: "Web", protocol: "HTTPS", port: Port.tcp(4443), source: "rp-internal", destination: "director-web", purpose: "Published web services from the reverse proxy (443 bridged to 4443)" }),
+  dirRow({ id: "dir-out-https-444", direction: "outbound", service: "Inter-server", protocol: "HTTPS", port: Port.tcp(444), source: "director-servers", destination: "front-end", purpose: "Inter-server communication Director <-> Front End" }),
+  dirRow({ id: "dir-in-http-80", direction: "inbound", service: "Web", protocol: "HTTP", port: Port.tcp(80), source: "internal-clients", destination: "director-web", purpose: "Director web services for internal clients" }),
+  dirRow({ id: "dir-in-https-443", direction: "inbound", service: "Web", protocol: "HTTPS", port: Port.tcp(443), source: "internal-clients", destination: "director-web", purpose: "Director web services for internal clients" }),
+  dirRow({ id: "dir-in-sip-5061", direction: "inbound", service: "SIP", protocol: "SIP (MTLS)", port: Port.tcp(5061), source: "edge-internal", destination: "director-sip", purpose: "SIP from the Edge internal interface to the Director" }),
+  ...[50001, 50002, 50003].map((port) =>
+    dirRow({ id: `dir-in-cls-${port}`, direction: "inbound", service: "Centralized Logging Service", protocol: "MTLS", port: Port.tcp(port), source: "internal-any", destination: "director-servers", purpose: "Centralized Logging Service commands and log collection" }),
+  ),
+];
+
+/** Human text for a port range: "443", "50000-59999" (`Port.rangeText` of the same range). */
 export function portText(p: { from: number; to: number }): string {
   return p.from === p.to ? String(p.from) : `${p.from}-${p.to}`;
 }

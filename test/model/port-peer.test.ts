@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { includesInternet, isInternetOnly, Peer, peersOf, PLAN_INTERNET } from "../../lib/model/peer";
 import { Port } from "../../lib/model/port";
+import { DIRECTOR_PORTS, REVERSE_PROXY_PORTS } from "../../lib/model/ports";
 import { bundledPlan, ROOT, sourceFiles } from "../helpers";
 
 describe("Port", () => {
@@ -51,5 +52,29 @@ describe("Peer", () => {
       .flatMap((f) => readFileSync(f, "utf8").split("\n").map((line, i) => ({ where: `${relative(ROOT, f)}:${i + 1}`, line })))
       .filter(({ line }) => /(===|!==)\s*(INTERNET|"Internet")\b|(INTERNET|"Internet")\s*(===|!==)|includes\((INTERNET|"Internet")\)/.test(line));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("one port table: the reverse proxy and Director rows", () => {
+  test("every reverse proxy and Director plan row is a table row with its Port, and every table row appears", () => {
+    const plan = bundledPlan("contoso-enterprise");
+    const table = new Map([...REVERSE_PROXY_PORTS, ...DIRECTOR_PORTS].map((r) => [r.id, r]));
+    const rows = plan.firewallRules.filter((r) => r.table === "reverse-proxy" || r.table === "director");
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) {
+      const source = table.get(row.id.split("/").pop()!)!;
+      expect([row.id, Port.of(row.transport, row.ports).equals(source.port), row.protocol, row.refs]).toEqual([row.id, true, source.protocol, source.refs]);
+    }
+    const ids = new Set(rows.map((r) => r.id.split("/").pop()));
+    const applicable = [...table.values()].filter((r) => r.when === "always" || plan.publishingRules.some((p) => /officewebapps/.test(p.publicName)));
+    expect(applicable.filter((r) => !ids.has(r.id)).map((r) => r.id)).toEqual([]);
+  });
+
+  test("the Director rows follow DIR-02 (reference §11.1): ports by row", () => {
+    expect(DIRECTOR_PORTS.map((r) => `${r.id} ${r.port}`)).toEqual([
+      "dir-in-http-8080 TCP 8080", "dir-in-https-4443 TCP 4443", "dir-out-https-444 TCP 444", "dir-in-http-80 TCP 80", "dir-in-https-443 TCP 443",
+      "dir-in-sip-5061 TCP 5061", "dir-in-cls-50001 TCP 50001", "dir-in-cls-50002 TCP 50002", "dir-in-cls-50003 TCP 50003",
+    ]);
+    expect(REVERSE_PROXY_PORTS.filter((r) => r.direction === "inbound").map((r) => `${r.id} ${r.port} ${r.source}`)).toEqual(["rp-in-http TCP 80 internet", "rp-in-https TCP 443 internet"]);
   });
 });

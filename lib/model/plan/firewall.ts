@@ -1,11 +1,11 @@
 /**
- * Firewall rows, derived from the one Edge port table (ports.ts) plus the reverse proxy and Director tables.
+ * Firewall rows, derived from the one port table (ports.ts): its Edge, reverse proxy and Director rows.
  * Rows carry concrete addresses so that the NSG renderer and the worksheets need no further derivation. Each row
  * names the firewall that enforces it: Microsoft's recommended design has an external and an internal firewall around
  * the perimeter (NET-10); the closed lab builds both (firewall appliance outside, NSGs inside).
  */
 import { PLAN_INTERNET } from "../peer";
-import { EDGE_PORTS, type EdgePortRow, type FeatureTag } from "../ports";
+import { DIRECTOR_PORTS, EDGE_PORTS, REVERSE_PROXY_PORTS, type EdgePortRow, type FeatureTag, type ServiceEndpoint, type ServicePortRow } from "../ports";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { isHardware, nextHop, nodeAddresses, vipOf } from "./site-facts";
 import type { FirewallEndpoint, FirewallRule, FirewallTable } from "./types";
@@ -92,83 +92,67 @@ function edgeRows(s: ResolvedScenario, site: ResolvedSite): FirewallRule[] {
   return rows;
 }
 
-interface SimpleRow {
-  id: string;
-  table: FirewallTable;
-  direction: "inbound" | "outbound";
-  service: string;
-  protocol: string;
-  transport: "TCP" | "UDP";
-  port: number | [number, number];
-  source: FirewallEndpoint;
-  destination: FirewallEndpoint;
-  purpose: string;
-  refs: string[];
+/** Turns a reverse proxy or Director table row into a plan row of this site, with its endpoints' addresses. */
+function serviceRule(site: ResolvedSite, row: ServicePortRow, endpoints: Readonly<Partial<Record<ServiceEndpoint, FirewallEndpoint>>>): FirewallRule {
+  const endpoint = (key: ServiceEndpoint) => {
+    const found = endpoints[key];
+    if (!found) throw new Error(`edge-lab: port table row ${row.id} names ${key}, which site ${site.name} does not have`);
+    return found;
+  };
+  // The reverse proxy's Internet-facing rows are the external firewall's; everything else passes the internal one.
+  const firewall = row.table === "reverse-proxy" && row.direction === "inbound" ? "external" : "internal";
+  return {
+    id: `${site.name}/${row.table}/${row.id}`,
+    site: site.name,
+    table: row.table,
+    firewall,
+    direction: row.direction,
+    service: row.service,
+    protocol: row.protocol,
+    transport: row.port.transport,
+    ports: { from: row.port.from, to: row.port.to },
+    source: endpoint(row.source),
+    destination: endpoint(row.destination),
+    purpose: row.purpose,
+    features: [],
+    refs: [...row.refs],
+  };
 }
 
-function toRule(site: ResolvedSite, firewall: "external" | "internal", r: SimpleRow): FirewallRule {
-  const ports = typeof r.port === "number" ? { from: r.port, to: r.port } : { from: r.port[0], to: r.port[1] };
-  return { ...r, id: `${site.name}/${r.table}/${r.id}`, site: site.name, firewall, ports, features: [] };
-}
-
-/** Reverse proxy rows (reference §10.2, FW-06, RP-02). */
+/** Reverse proxy rows (reference §10.2, FW-06, RP-02), from the port table. */
 function reverseProxyRows(site: ResolvedSite): FirewallRule[] {
   const rp = site.reverseProxy;
-  const listener: FirewallEndpoint = { label: "Reverse proxy listener", addresses: [rp.externalAddress.value], publicAddresses: [rp.publicAddress.value] };
-  const internalSide: FirewallEndpoint = { label: "Internal reverse proxy interface", addresses: [rp.internalAddress.value] };
   const hop = nextHop(site);
   const webTargets = [...new Set([site.frontEnd.address.value, ...(site.director ? [hop.webAddress] : [])])];
-  const pools: FirewallEndpoint = { label: "Front End pool, Director or Director pool (web services)", addresses: webTargets };
-  const internet: FirewallEndpoint = { label: "Any", addresses: [INTERNET] };
-  const rows: SimpleRow[] = [
-    { id: "rp-in-http", table: "reverse-proxy", direction: "inbound", service: "Reverse proxy", protocol: "HTTP", transport: "TCP", port: 80, source: internet, destination: listener,
-      purpose: "Redirect to HTTPS, Office Web Apps, and mobile Autodiscover over HTTP", refs: ["FW-06", "RP-02"] },
-    { id: "rp-in-https", table: "reverse-proxy", direction: "inbound", service: "Reverse proxy", protocol: "HTTPS", transport: "TCP", port: 443, source: internet, destination: listener,
-      purpose: "Address book, meetings, dial-in, Autodiscover, client and device updates, group expansion, Office Web Apps", refs: ["FW-06", "RP-02"] },
-    { id: "rp-out-http-8080", table: "reverse-proxy", direction: "outbound", service: "Reverse proxy", protocol: "HTTP", transport: "TCP", port: 8080, source: internalSide, destination: pools,
-      purpose: "External port 80 bridged to 8080 on the pool web services", refs: ["FW-06", "RP-02"] },
-    { id: "rp-out-https-4443", table: "reverse-proxy", direction: "outbound", service: "Reverse proxy", protocol: "HTTPS", transport: "TCP", port: 4443, source: internalSide, destination: pools,
-      purpose: "External port 443 bridged to 4443 on the pool web services", refs: ["FW-06", "RP-02"] },
-  ];
   const owa = rp.officeWebApps;
-  if (owa) {
-    const owaEnd: FirewallEndpoint = { label: "Office Web Apps Server", addresses: [owa.address.value] };
-    rows.push(
-      { id: "rp-out-owa-https", table: "reverse-proxy", direction: "outbound", service: "Reverse proxy", protocol: "HTTPS", transport: "TCP", port: 443, source: internalSide, destination: owaEnd,
-        purpose: "Office Web Apps Server expects HTTPS/TCP/443 (no bridging)", refs: ["FW-06", "RP-02"] },
-      { id: "rp-out-owa-http", table: "reverse-proxy", direction: "outbound", service: "Reverse proxy", protocol: "HTTP", transport: "TCP", port: 80, source: internalSide, destination: owaEnd,
-        purpose: "Office Web Apps Server over HTTP (published 80 -> 80)", refs: ["RP-02"] },
-    );
-  }
-  return rows.map((r) => toRule(site, r.table === "reverse-proxy" && r.direction === "inbound" ? "external" : "internal", r));
+  const endpoints: Partial<Record<ServiceEndpoint, FirewallEndpoint>> = {
+    internet: { label: "Any", addresses: [INTERNET] },
+    "rp-listener": { label: "Reverse proxy listener", addresses: [rp.externalAddress.value], publicAddresses: [rp.publicAddress.value] },
+    "rp-internal": { label: "Internal reverse proxy interface", addresses: [rp.internalAddress.value] },
+    "published-web": { label: "Front End pool, Director or Director pool (web services)", addresses: webTargets },
+    ...(owa ? { "office-web-apps": { label: "Office Web Apps Server", addresses: [owa.address.value] } } : {}),
+  };
+  return REVERSE_PROXY_PORTS.filter((row) => row.when === "always" || (row.when === "office-web-apps" && owa)).map((row) => serviceRule(site, row, endpoints));
 }
 
-/** Director rows (reference §11.1, DIR-02), directions relative to the Director. */
+/** Director rows (reference §11.1, DIR-02), from the port table; directions relative to the Director. */
 function directorRows(site: ResolvedSite): FirewallRule[] {
   const d = site.director;
   if (!d) return [];
-  const members: FirewallEndpoint = { label: d.pool ? "Director pool servers" : "Director", addresses: d.servers.map((x) => x.address.value) };
-  const web: FirewallEndpoint = d.vip ? { label: "Director hardware load balancer VIP", addresses: [d.vip.value] } : members;
-  const sipTarget = d.loadBalancing === "hlb" ? web : members;
-  const rp: FirewallEndpoint = { label: "Reverse proxy internal interface", addresses: [site.reverseProxy.internalAddress.value] };
-  const clients: FirewallEndpoint = { label: "Internal clients", addresses: site.network.internalNetworks.map((n) => n.value.text) };
-  const edgeInternal: FirewallEndpoint = { label: "Edge Server internal interface", addresses: nodeAddresses(site, "internal").ips };
-  const fe: FirewallEndpoint = { label: "Front End Server or Front End pool", addresses: [site.frontEnd.address.value] };
-  const any: FirewallEndpoint = { label: "Any", addresses: clients.addresses };
-  const base = { table: "director" as const, transport: "TCP" as const };
-  const rows: SimpleRow[] = [
-    { ...base, id: "dir-in-http-8080", direction: "inbound", service: "Web", protocol: "HTTP", port: 8080, source: rp, destination: web, purpose: "Published web services from the reverse proxy (80 bridged to 8080)", refs: ["DIR-02"] },
-    { ...base, id: "dir-in-https-4443", direction: "inbound", service: "Web", protocol: "HTTPS", port: 4443, source: rp, destination: web, purpose: "Published web services from the reverse proxy (443 bridged to 4443)", refs: ["DIR-02"] },
-    { ...base, id: "dir-out-https-444", direction: "outbound", service: "Inter-server", protocol: "HTTPS", port: 444, source: members, destination: fe, purpose: "Inter-server communication Director <-> Front End", refs: ["DIR-02"] },
-    { ...base, id: "dir-in-http-80", direction: "inbound", service: "Web", protocol: "HTTP", port: 80, source: clients, destination: web, purpose: "Director web services for internal clients", refs: ["DIR-02"] },
-    { ...base, id: "dir-in-https-443", direction: "inbound", service: "Web", protocol: "HTTPS", port: 443, source: clients, destination: web, purpose: "Director web services for internal clients", refs: ["DIR-02"] },
-    { ...base, id: "dir-in-sip-5061", direction: "inbound", service: "SIP", protocol: "SIP (MTLS)", port: 5061, source: edgeInternal, destination: sipTarget, purpose: "SIP from the Edge internal interface to the Director", refs: ["DIR-02"] },
-    ...[50001, 50002, 50003].map((port): SimpleRow => ({
-      ...base, id: `dir-in-cls-${port}`, direction: "inbound", service: "Centralized Logging Service", protocol: "MTLS", port, source: any, destination: members,
-      purpose: "Centralized Logging Service commands and log collection", refs: ["DIR-02"],
-    })),
-  ];
-  return rows.map((r) => toRule(site, "internal", r));
+  const servers: FirewallEndpoint = { label: d.pool ? "Director pool servers" : "Director", addresses: d.servers.map((x) => x.address.value) };
+  const web: FirewallEndpoint = d.vip ? { label: "Director hardware load balancer VIP", addresses: [d.vip.value] } : servers;
+  const clients = site.network.internalNetworks.map((n) => n.value.text);
+  const endpoints: Partial<Record<ServiceEndpoint, FirewallEndpoint>> = {
+    "director-servers": servers,
+    "director-web": web,
+    "director-sip": d.loadBalancing === "hlb" ? web : servers,
+    "rp-internal": { label: "Reverse proxy internal interface", addresses: [site.reverseProxy.internalAddress.value] },
+    "internal-clients": { label: "Internal clients", addresses: clients },
+    "internal-any": { label: "Any", addresses: clients },
+    "edge-internal": { label: "Edge Server internal interface", addresses: nodeAddresses(site, "internal").ips },
+    "front-end": { label: "Front End Server or Front End pool", addresses: [site.frontEnd.address.value] },
+  };
+  return DIRECTOR_PORTS.map((row) => serviceRule(site, row, endpoints));
 }
 
 const TABLE_ORDER: readonly FirewallTable[] = ["edge-external", "edge-external-vip", "edge-internal", "edge-internal-vip", "reverse-proxy", "director"];
