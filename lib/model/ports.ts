@@ -279,7 +279,3 @@ export const DIRECTOR_PORTS: readonly ServicePortRow[] = [
   ),
 ];
 
-/** Human text for a port range: "443", "50000-59999" (`Port.rangeText` of the same range). */
-export function portText(p: { from: number; to: number }): string {
-  return p.from === p.to ? String(p.from) : `${p.from}-${p.to}`;
-}

@@ -5,7 +5,7 @@
  */
 import type { DnsRecord, FirewallRule, Plan, PlanServer } from "../model/plan";
 import { includesInternet } from "../model/peer";
-import { portText } from "../model/ports";
+import { Port } from "../model/port";
 
 /** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */
 export interface Origin {
@@ -100,7 +100,7 @@ export function probeCommand(address: string, port: number): string {
   return `Test-NetConnection -ComputerName ${address} -Port ${port}`;
 }
 
-const ruleWhat = (r: FirewallRule) => `${r.service === r.protocol ? "" : `${r.service} `}${r.protocol} ${r.transport} ${portText(r.ports)}`;
+const ruleWhat = (r: FirewallRule) => `${r.service === r.protocol ? "" : `${r.service} `}${r.protocol} ${Port.of(r.transport, r.ports)}`;
 
 export function checklistMarkdown(plan: Plan): string {
   const c = buildChecklist(plan);
@@ -136,7 +136,7 @@ export function checklistMarkdown(plan: Plan): string {
         if (p.probe.kind === "tcp") {
           out.push(`- [ ] \`${probeCommand(p.address, p.probe.port)}\` succeeds (TcpTestSucceeded: True) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`);
         } else {
-          out.push(`- [ ] Note: ${p.rule.transport} ${portText(p.rule.ports)} to ${p.address} — ${ruleWhat(p.rule)}: ${p.probe.reason} [${p.rule.id}]`);
+          out.push(`- [ ] Note: ${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} — ${ruleWhat(p.rule)}: ${p.probe.reason} [${p.rule.id}]`);
         }
       }
       out.push("");
@@ -223,7 +223,7 @@ export function checklistPowerShell(plan: Plan): string {
       if (p.probe.kind === "tcp") {
         out.push(`  Test-TcpPort -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`);
       } else {
-        out.push(`  Write-Note ${psQuote(`${p.rule.transport} ${portText(p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`);
+        out.push(`  Write-Note ${psQuote(`${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`);
       }
     }
     out.push("}");

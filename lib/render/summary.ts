@@ -1,6 +1,6 @@
 /** A readable text summary of a plan, for `edge-lab plan <file>` without --json. */
 import type { FirewallRule, Plan } from "../model/plan";
-import { portText } from "../model/ports";
+import { Port } from "../model/port";
 
 function endpointText(e: FirewallRule["source"]): string {
   const addrs = e.addresses.join(", ");
@@ -49,7 +49,7 @@ export function planSummary(plan: Plan): string {
       table = r.table;
       out.push(`  [${r.site}] ${table}`);
     }
-    out.push(`    ${r.direction.padEnd(8)} ${r.transport} ${portText(r.ports).padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)} -> ${endpointText(r.destination)}`);
+    out.push(`    ${r.direction.padEnd(8)} ${r.transport} ${Port.of(r.transport, r.ports).rangeText.padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)} -> ${endpointText(r.destination)}`);
   }
   out.push("");
   out.push("Certificates:");

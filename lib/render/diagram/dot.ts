@@ -9,7 +9,7 @@
  */
 import type { FirewallRule, Plan, PlanServer, PlanVip } from "../../model/plan";
 import { Peer } from "../../model/peer";
-import { portText } from "../../model/ports";
+import { Port } from "../../model/port";
 import { addressText, roleName } from "../worksheets/tables";
 
 export const FONT = "DejaVu Sans";
@@ -100,7 +100,7 @@ function clusterAttrs(from: DiagramNode, to: DiagramNode): string {
 }
 
 function ruleLine(r: FirewallRule): string {
-  return `${r.service === r.protocol ? "" : `${r.service}: `}${r.protocol} ${r.transport} ${portText(r.ports)}`;
+  return `${r.service === r.protocol ? "" : `${r.service}: `}${r.protocol} ${Port.of(r.transport, r.ports)}`;
 }
 
 /** Merges "X: P T a" lines of the same service/protocol/transport into "X: P T a, b". */

@@ -5,7 +5,7 @@
 import type { AddressRole, Certificate, DnsRecord, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
 import type { FeatureTag } from "../../model/ports";
 import { isInternetOnly } from "../../model/peer";
-import { portText } from "../../model/ports";
+import { Port } from "../../model/port";
 import { makeTable, type Column, type Table } from "../table";
 
 /** One heading of the worksheet, with optional paragraphs and one optional table. */
@@ -177,7 +177,7 @@ function firewallColumns(withTable: boolean): Column<FirewallRule>[] {
     { header: "Role/Service", cell: (r) => r.service },
     { header: "Protocol", cell: (r) => r.protocol },
     { header: "Transport", cell: (r) => r.transport },
-    { header: "Port", cell: (r) => portText(r.ports) },
+    { header: "Port", cell: (r) => Port.of(r.transport, r.ports).rangeText },
     { header: "Source", cell: (r) => endpointText(r.source) },
     { header: "Destination", cell: (r) => endpointText(r.destination) },
     { header: "Notes", cell: (r) => r.purpose },
