@@ -21,7 +21,7 @@ import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtu
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import type { Plan } from "../model/plan";
-import { resolveVmSettings, type LabResourceProps, type ResolvedVmSettings } from "./common";
+import { constructError, resolveVmSettings, type LabResourceProps, type ResolvedVmSettings } from "./common";
 import { EdgeDnsZones } from "./dns";
 import { EdgeFirewallAppliance } from "./firewall-appliance";
 import { applianceConfigOf } from "./guest/iptables";
@@ -100,7 +100,7 @@ export class EdgeLabScenario extends Construct {
     super(scope, id);
     const { plan } = props;
     const lab = props.lab ?? {};
-    if (lab.testClient && plan.scenario.labMode !== "closed") throw new Error(`edge-lab ${this.node.path}: [LAB-MODE-01] the test client needs the simulated Internet of the closed lab mode`);
+    if (lab.testClient && plan.scenario.labMode !== "closed") throw constructError(this, "LAB-MODE-01", "the test client needs the simulated Internet of the closed lab mode");
     this.vmSettings = resolveVmSettings(this, {
       adminUsername: props.adminUsername,
       adminPassword: props.adminPassword,

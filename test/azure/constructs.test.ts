@@ -14,6 +14,7 @@ import { labLayout } from "../../lib/azure/layout";
 import { EdgeLoadBalancer } from "../../lib/azure/load-balancer";
 import { EdgePerimeterNetwork, EdgeSubnetSecurityGroup, type IPerimeterNetwork } from "../../lib/azure/network";
 import { labNsgRules } from "../../lib/azure/nsg-rules";
+import { EdgeLabScenario } from "../../lib/azure/scenario";
 import { DirectorPool, EdgePool, ReverseProxy } from "../../lib/azure/servers";
 import type { FirewallRule, Plan, PlanServer } from "../../lib/model/plan";
 import { Peer } from "../../lib/model/peer";
@@ -149,6 +150,17 @@ describe("validation at construction, with the reference's rule ids", () => {
     expect(() => new EdgeLoadBalancer(stack, "none", { ...placement, vips: [], targets: [pool], network })).toThrow(/\[LB-07\]/);
     expect(() => new EdgeLoadBalancer(stack, "nomembers", { ...placement, vips: HLB.vips.filter((v) => v.service === "director-web"), targets: [pool], network })).toThrow(/member hq-dir-01 .* is in none of the targets/);
   });
+});
+
+test("EdgeLabScenario in a user's stack: LAB-MODE-01 for a test client outside the closed lab; its parts are public properties", () => {
+  const { stack, password } = userStack();
+  expect(() => new EdgeLabScenario(stack, "bad", { plan: SINGLE, adminPassword: password.result, lab: { testClient: true } })).toThrow(/edge-lab mine\/bad: \[LAB-MODE-01\]/);
+  const lab = new EdgeLabScenario(stack, "lab", { plan: HLB, adminPassword: password.result });
+  const [hq] = lab.sites;
+  expect([hq.name, hq.edgePool.servers.length, hq.directorPool?.servers.length, hq.reverseProxies.length, hq.firewall]).toEqual(["hq", 2, 2, 1, undefined]);
+  expect(hq.loadBalancer?.loadBalancers.length).toBeGreaterThan(0);
+  expect(lab.publicAddresses.map((a) => a.label)).toContain("hq-vip-access");
+  expect(lab.network.subnetFor("hq", "131.107.155.0/24").cidr).toBe("131.107.155.0/24");
 });
 
 describe("one port table: any plan row flows into NSGs and the appliance without special cases", () => {
