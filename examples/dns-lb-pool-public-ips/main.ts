@@ -13,7 +13,16 @@ import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { EdgeDnsZones, EdgePerimeterNetwork, EdgePool, EdgeSubnetSecurityGroup, internetFacingAddresses, labLayout, labTags, ReverseProxy } from "../../lib/azure"; // edge-lab/lib/azure
+import {
+  EdgeDnsZones,
+  EdgePerimeterNetwork,
+  EdgePool,
+  EdgeSubnetSecurityGroup,
+  internetFacingAddresses,
+  labLayout,
+  labTags,
+  ReverseProxy,
+} from "../../lib/azure"; // edge-lab/lib/azure
 import { planFromProps } from "../../lib/model/load";
 import { LabPolicyPack } from "../../lib/policy/pack";
 
@@ -33,15 +42,34 @@ export function buildStack(app: App): TerraformStack {
 
   const rg = new ResourceGroup(stack, "rg", { name: "rg-fabrikam-edge", location: "northeurope", tags: labTags(plan.scenario.id) });
   const placement = { resourceGroupName: rg.name, location: "northeurope", scenarioId: plan.scenario.id };
-  const vnet = new VirtualNetwork(stack, "vnet", { ...placement, name: "vnet-fabrikam-edge", addressSpace: [networks.perimeterExternal, networks.perimeterInternal], tags: labTags(plan.scenario.id) });
+  const vnet = new VirtualNetwork(stack, "vnet", {
+    ...placement,
+    name: "vnet-fabrikam-edge",
+    addressSpace: [networks.perimeterExternal, networks.perimeterInternal],
+    tags: labTags(plan.scenario.id),
+  });
   const subnets = [networks.perimeterExternal, networks.perimeterInternal].map((cidr, i) => {
-    const subnet = new Subnet(stack, `subnet-${i}`, { name: `snet-edge-${i}`, resourceGroupName: rg.name, virtualNetworkName: vnet.name, addressPrefixes: [cidr], defaultOutboundAccessEnabled: false });
+    const subnet = new Subnet(stack, `subnet-${i}`, {
+      name: `snet-edge-${i}`,
+      resourceGroupName: rg.name,
+      virtualNetworkName: vnet.name,
+      addressPrefixes: [cidr],
+      defaultOutboundAccessEnabled: false,
+    });
     return { subnetId: subnet.id, cidr };
   });
   const layout = labLayout(plan);
   subnets.forEach((s, i) => new EdgeSubnetSecurityGroup(stack, `nsg-${i}`, { ...placement, subnet: s, site: "hq", layout, rules: plan }));
 
-  const password = new Password(stack, "admin-password", { length: 24, special: true, overrideSpecial: "!#%*-_=+?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
+  const password = new Password(stack, "admin-password", {
+    length: 24,
+    special: true,
+    overrideSpecial: "!#%*-_=+?",
+    minUpper: 2,
+    minLower: 2,
+    minNumeric: 2,
+    minSpecial: 2,
+  });
   const common = {
     ...placement,
     network: EdgePerimeterNetwork.fromExistingSubnets(subnets),
@@ -61,7 +89,9 @@ export function buildStack(app: App): TerraformStack {
     publicAddresses: [...edges.publicAddresses, ...rp.publicAddresses],
   });
 
-  new TerraformOutput(stack, "public_addresses", { value: Object.fromEntries([...edges.publicAddresses, ...rp.publicAddresses].map((a) => [a.label, a.publicIp.ipAddress])) });
+  new TerraformOutput(stack, "public_addresses", {
+    value: Object.fromEntries([...edges.publicAddresses, ...rp.publicAddresses].map((a) => [a.label, a.publicIp.ipAddress])),
+  });
   new TerraformOutput(stack, "admin_password", { value: password.result, sensitive: true });
   return stack;
 }

@@ -28,12 +28,14 @@ export function buildStack(app: App): TerraformStack {
     id: "contoso-hlb",
     sipDomains: ["contoso.com"],
     internalDomain: "contoso.net",
-    sites: [{
-      name: "hq",
-      edge: { servers: 2, loadBalancing: "hardware", externalAddressing: "public" },
-      network: { perimeterExternal: "131.107.155.0/24", publicRange: "131.107.155.0/24", reverseProxyExternal: "10.45.16.0/24" },
-      director: { servers: 2, loadBalancing: "hlb" },
-    }],
+    sites: [
+      {
+        name: "hq",
+        edge: { servers: 2, loadBalancing: "hardware", externalAddressing: "public" },
+        network: { perimeterExternal: "131.107.155.0/24", publicRange: "131.107.155.0/24", reverseProxyExternal: "10.45.16.0/24" },
+        director: { servers: 2, loadBalancing: "hlb" },
+      },
+    ],
     lab: { mode: "internet" },
   });
   const n = plan.scenario.sites[0].networks;
@@ -43,13 +45,27 @@ export function buildStack(app: App): TerraformStack {
   const cidrs = [n.perimeterExternal, n.perimeterInternal, ...n.internalNetworks];
   const vnet = new VirtualNetwork(stack, "vnet", { ...placement, name: "vnet-contoso-hlb", addressSpace: cidrs, tags: labTags(plan.scenario.id) });
   const subnets = cidrs.map((cidr, i) => {
-    const subnet = new Subnet(stack, `subnet-${i}`, { name: `snet-lync-${i}`, resourceGroupName: rg.name, virtualNetworkName: vnet.name, addressPrefixes: [cidr], defaultOutboundAccessEnabled: false });
+    const subnet = new Subnet(stack, `subnet-${i}`, {
+      name: `snet-lync-${i}`,
+      resourceGroupName: rg.name,
+      virtualNetworkName: vnet.name,
+      addressPrefixes: [cidr],
+      defaultOutboundAccessEnabled: false,
+    });
     return { subnetId: subnet.id, cidr };
   });
   const layout = labLayout(plan);
   subnets.forEach((s, i) => new EdgeSubnetSecurityGroup(stack, `nsg-${i}`, { ...placement, subnet: s, site: "hq", layout, rules: plan }));
 
-  const password = new Password(stack, "admin-password", { length: 24, special: true, overrideSpecial: "!#%*-_=+?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
+  const password = new Password(stack, "admin-password", {
+    length: 24,
+    special: true,
+    overrideSpecial: "!#%*-_=+?",
+    minUpper: 2,
+    minLower: 2,
+    minNumeric: 2,
+    minSpecial: 2,
+  });
   const network = EdgePerimeterNetwork.fromExistingSubnets(subnets);
   const vm = { adminPassword: password.result };
   const edges = new EdgePool(stack, "edge", { ...placement, network, vm, servers: plan.servers.filter((s) => s.role === "edge") });

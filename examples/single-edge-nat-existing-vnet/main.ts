@@ -23,7 +23,9 @@ export function buildStack(app: App): TerraformStack {
   const plan = planFromProps({
     id: "contoso-edge",
     sipDomains: ["contoso.com"],
-    sites: [{ name: "hq", edge: { servers: 1, externalAddressing: "nat" }, network: { perimeterExternal: "10.45.16.0/24", perimeterInternal: "172.25.33.0/24" } }],
+    sites: [
+      { name: "hq", edge: { servers: 1, externalAddressing: "nat" }, network: { perimeterExternal: "10.45.16.0/24", perimeterInternal: "172.25.33.0/24" } },
+    ],
     lab: { mode: "internet", region: "westeurope" },
   });
 
@@ -35,9 +37,19 @@ export function buildStack(app: App): TerraformStack {
   ];
   const placement = { resourceGroupName: "rg-lync-edge", location: "westeurope", scenarioId: plan.scenario.id };
   const layout = labLayout(plan);
-  subnets.forEach((s, i) => new EdgeSubnetSecurityGroup(stack, `nsg-${i}`, { ...placement, subnet: s, site: "hq", layout, rules: plan, adminSourceCidr: "203.0.113.0/24" }));
+  subnets.forEach(
+    (s, i) => new EdgeSubnetSecurityGroup(stack, `nsg-${i}`, { ...placement, subnet: s, site: "hq", layout, rules: plan, adminSourceCidr: "203.0.113.0/24" }),
+  );
 
-  const password = new Password(stack, "admin-password", { length: 24, special: true, overrideSpecial: "!#%*-_=+?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
+  const password = new Password(stack, "admin-password", {
+    length: 24,
+    special: true,
+    overrideSpecial: "!#%*-_=+?",
+    minUpper: 2,
+    minLower: 2,
+    minNumeric: 2,
+    minSpecial: 2,
+  });
   const edge = new EdgePool(stack, "edge", {
     ...placement,
     servers: plan.servers.filter((s) => s.role === "edge"),

@@ -23,7 +23,10 @@ function propsOf(file: string): PropDoc[] {
     if (!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
     for (const member of node.members) {
       if (!ts.isPropertySignature(member)) continue;
-      const docs = ts.getJSDocCommentsAndTags(member).map((d) => d.getText(source)).join("\n");
+      const docs = ts
+        .getJSDocCommentsAndTags(member)
+        .map((d) => d.getText(source))
+        .join("\n");
       out.push({
         where: `${relative(ROOT, file)} ${node.name.text}.${member.name.getText(source)}`,
         documented: docs.trim().length > 0,

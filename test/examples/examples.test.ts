@@ -25,7 +25,9 @@ describe.each(Object.keys(EXAMPLES))("example %s", (name) => {
     const nicSubnets = new Set(resources(json, "azurerm_network_interface").flatMap((n) => (n.ip_configuration as Block[]).map((c) => c.subnet_id as string)));
     const associated = new Set(resources(json, "azurerm_subnet_network_security_group_association").map((a) => a.subnet_id as string));
     expect([...nicSubnets].filter((s) => !associated.has(s))).toEqual([]);
-    const planRules = resources(json, "azurerm_network_security_group").flatMap((n) => n.security_rule as Block[]).filter((r) => r.access === "Allow" && /\[[A-Z]+-\d+/.test(r.description));
+    const planRules = resources(json, "azurerm_network_security_group")
+      .flatMap((n) => n.security_rule as Block[])
+      .filter((r) => r.access === "Allow" && /\[[A-Z]+-\d+/.test(r.description));
     expect(planRules.length).toBeGreaterThan(5);
     const vms = [...resources(json, "azurerm_windows_virtual_machine"), ...resources(json, "azurerm_linux_virtual_machine")];
     expect(resources(json, "azurerm_dev_test_global_vm_shutdown_schedule")).toHaveLength(vms.length);
@@ -44,11 +46,25 @@ test("single Edge behind NAT: two NICs in the existing subnets (external first, 
   expect(resources(tf, "azurerm_public_ip")).toHaveLength(0);
   const [vm] = resources(tf, "azurerm_windows_virtual_machine");
   const nics = (vm.network_interface_ids as string[]).map((ref) => tf.resource.azurerm_network_interface[refName(ref)!]);
-  expect(nics.map((n) => (n.ip_configuration as Block[]).map((c) => c.private_ip_address))).toEqual([["10.45.16.10", "10.45.16.20", "10.45.16.30"], ["172.25.33.10"]]);
+  expect(nics.map((n) => (n.ip_configuration as Block[]).map((c) => c.private_ip_address))).toEqual([
+    ["10.45.16.10", "10.45.16.20", "10.45.16.30"],
+    ["172.25.33.10"],
+  ]);
   expect((nics[0].ip_configuration as Block[])[0]).toMatchObject({ name: "access", primary: true });
   for (const n of nics) expect((n.ip_configuration as Block[])[0].subnet_id).toMatch(/^\$\{data\.azurerm_subnet\./);
   const rules = resources(tf, "azurerm_network_security_group").flatMap((n) => n.security_rule as Block[]);
-  expect(rules).toEqual(expect.arrayContaining([expect.objectContaining({ direction: "Inbound", access: "Allow", protocol: "Tcp", source_address_prefix: "Internet", destination_port_range: "443", destination_address_prefix: "10.45.16.10" })]));
+  expect(rules).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        source_address_prefix: "Internet",
+        destination_port_range: "443",
+        destination_address_prefix: "10.45.16.10",
+      }),
+    ]),
+  );
   expect(rules.filter((r) => r.name === "admin-rdp-ssh").map((r) => r.source_address_prefix)).toEqual(["203.0.113.0/24", "203.0.113.0/24"]);
 });
 
@@ -60,7 +76,8 @@ test("DNS-LB pool with public IPs: one public IP per Edge service address and th
   expect(resources(tf, "azurerm_lb")).toHaveLength(0);
   const sip = resources(tf, "azurerm_dns_a_record").find((r) => r.name === "sip")!;
   expect(sip.records).toHaveLength(2);
-  for (const ref of sip.records as string[]) expect(tf.resource.azurerm_public_ip[/^\$\{azurerm_public_ip\.([^.]+)\.ip_address\}$/.exec(ref)![1]].name).toMatch(/^pip-.*-access$/);
+  for (const ref of sip.records as string[])
+    expect(tf.resource.azurerm_public_ip[/^\$\{azurerm_public_ip\.([^.]+)\.ip_address\}$/.exec(ref)![1]].name).toMatch(/^pip-.*-access$/);
   const ipConfigs = resources(tf, "azurerm_network_interface").flatMap((n) => n.ip_configuration as Block[]);
   expect(ipConfigs.filter((c) => c.public_ip_address_id)).toHaveLength(7);
   expect(resources(tf, "azurerm_private_dns_zone_virtual_network_link")).toHaveLength(1);
@@ -70,13 +87,25 @@ test("HLB pool + Director pool: Edge VIPs and the Director web VIP as frontends,
   const tf = json("hlb-pool-with-directors");
   expect(resources(tf, "azurerm_windows_virtual_machine")).toHaveLength(4);
   const frontends = resources(tf, "azurerm_lb").flatMap((lb) => (lb.frontend_ip_configuration as Block[]).map((f) => `${f.name} ${f.private_ip_address}`));
-  expect(frontends.sort()).toEqual(["fe-access 131.107.155.10", "fe-av 131.107.155.30", "fe-dirweb 192.168.10.30", "fe-internal 172.25.33.10", "fe-webconf 131.107.155.20"]);
+  expect(frontends.sort()).toEqual([
+    "fe-access 131.107.155.10",
+    "fe-av 131.107.155.30",
+    "fe-dirweb 192.168.10.30",
+    "fe-internal 172.25.33.10",
+    "fe-webconf 131.107.155.20",
+  ]);
   const byPool = new Map<string, string[]>();
   for (const a of resources(tf, "azurerm_network_interface_backend_address_pool_association")) {
     const pool = tf.resource.azurerm_lb_backend_address_pool[refName(a.backend_address_pool_id as string)!].name as string;
     byPool.set(pool, [...(byPool.get(pool) ?? []), a.ip_configuration_name as string]);
   }
-  expect(Object.fromEntries(byPool)).toEqual({ "be-access": ["access", "access"], "be-webconf": ["webconf", "webconf"], "be-av": ["av", "av"], "be-internal": ["internal", "internal"], "be-dirweb": ["server", "server"] });
+  expect(Object.fromEntries(byPool)).toEqual({
+    "be-access": ["access", "access"],
+    "be-webconf": ["webconf", "webconf"],
+    "be-av": ["av", "av"],
+    "be-internal": ["internal", "internal"],
+    "be-dirweb": ["server", "server"],
+  });
   expect(resources(tf, "azurerm_public_ip")).toHaveLength(0);
 });
 
@@ -87,7 +116,11 @@ test("each example runs as a cdktf app (what `cdktf synth` runs in its directory
       const dir = join(__dirname, "..", "..", "examples", name);
       const app = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app as string;
       expect(app).toBe("npx ts-node --transpile-only main.ts");
-      execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" }, stdio: "pipe" });
+      execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], {
+        cwd: dir,
+        env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+        stdio: "pipe",
+      });
       const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
       const [stackId] = Object.keys(manifest.stacks);
       const written = JSON.parse(readFileSync(join(outdir, manifest.stacks[stackId].synthesizedStackPath), "utf8")) as TfJson;

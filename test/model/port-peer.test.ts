@@ -49,7 +49,11 @@ describe("Peer", () => {
   test("no code outside Peer compares addresses with the Internet marker", () => {
     const offenders = sourceFiles(["lib", "bin"])
       .filter((f) => !f.endsWith("lib/model/peer.ts"))
-      .flatMap((f) => readFileSync(f, "utf8").split("\n").map((line, i) => ({ where: `${relative(ROOT, f)}:${i + 1}`, line })))
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, i) => ({ where: `${relative(ROOT, f)}:${i + 1}`, line })),
+      )
       .filter(({ line }) => /(===|!==)\s*(INTERNET|"Internet")\b|(INTERNET|"Internet")\s*(===|!==)|includes\((INTERNET|"Internet")\)/.test(line));
     expect(offenders).toEqual([]);
   });
@@ -72,9 +76,19 @@ describe("one port table: the reverse proxy and Director rows", () => {
 
   test("the Director rows follow DIR-02 (reference §11.1): ports by row", () => {
     expect(DIRECTOR_PORTS.map((r) => `${r.id} ${r.port}`)).toEqual([
-      "dir-in-http-8080 TCP 8080", "dir-in-https-4443 TCP 4443", "dir-out-https-444 TCP 444", "dir-in-http-80 TCP 80", "dir-in-https-443 TCP 443",
-      "dir-in-sip-5061 TCP 5061", "dir-in-cls-50001 TCP 50001", "dir-in-cls-50002 TCP 50002", "dir-in-cls-50003 TCP 50003",
+      "dir-in-http-8080 TCP 8080",
+      "dir-in-https-4443 TCP 4443",
+      "dir-out-https-444 TCP 444",
+      "dir-in-http-80 TCP 80",
+      "dir-in-https-443 TCP 443",
+      "dir-in-sip-5061 TCP 5061",
+      "dir-in-cls-50001 TCP 50001",
+      "dir-in-cls-50002 TCP 50002",
+      "dir-in-cls-50003 TCP 50003",
     ]);
-    expect(REVERSE_PROXY_PORTS.filter((r) => r.direction === "inbound").map((r) => `${r.id} ${r.port} ${r.source}`)).toEqual(["rp-in-http TCP 80 internet", "rp-in-https TCP 443 internet"]);
+    expect(REVERSE_PROXY_PORTS.filter((r) => r.direction === "inbound").map((r) => `${r.id} ${r.port} ${r.source}`)).toEqual([
+      "rp-in-http TCP 80 internet",
+      "rp-in-https TCP 443 internet",
+    ]);
   });
 });
