@@ -11,6 +11,8 @@ module.exports = {
   // Every temporary file of the run (ours, cdktf's Testing outdirs, Chromium profiles) goes to one directory that
   // is removed afterwards: the tests leave nothing in the system temp directory.
   globalSetup: "<rootDir>/test/temp-setup.js",
+  // jest's transform cache inside the project, not in the system temp directory.
+  cacheDirectory: "<rootDir>/node_modules/.cache/jest",
   globalTeardown: "<rootDir>/test/temp-teardown.js",
   // Suites skipped for a missing Debian tool are listed after the summary, with the command that installs them.
   reporters: ["default", "<rootDir>/test/skip-reporter.js"],

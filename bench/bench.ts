@@ -30,12 +30,13 @@ interface Sample {
 interface Case {
   readonly argv: readonly string[];
   readonly cwd: string;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs one case once; fails loudly if the command fails (a benchmark of a failing command means nothing). */
 function runOnce(c: Case, rssFile: string): Sample {
   writeFileSync(rssFile, "");
-  const env = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", NODE_OPTIONS: `--require ${RSS_REPORT}`, EDGE_LAB_BENCH_RSS_FILE: rssFile };
+  const env = { ...process.env, ...c.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", NODE_OPTIONS: `--require ${RSS_REPORT}`, EDGE_LAB_BENCH_RSS_FILE: rssFile };
   const start = performance.now();
   const r = spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
@@ -61,6 +62,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     cpSync(join(ROOT, "scenarios"), join(work, "scenarios"), { recursive: true });
     writeFileSync(join(work, "cdktf.json"), JSON.stringify({ language: "typescript", app: `${node} --max-semi-space-size=16 ${join(ROOT, "scripts", "run.js")} synth`, output: "cdktf.out" }));
     const scenario = (id: string) => join(work, "scenarios", `${id}.yaml`);
+    const scenarioList = readdirSync(join(work, "scenarios")).filter((f) => f.endsWith(".yaml")).sort().map((f) => join(work, "scenarios", f)).join(" ");
     const edgeLab = (...args: string[]): Case => ({ argv: [node, join(ROOT, "bin", "edge-lab.js"), ...args], cwd: work });
     const providerModules = [...new Set(readdirSync(join(ROOT, "lib"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).flatMap((f) => [...readFileSync(join(ROOT, "lib", f), "utf8").matchAll(/from "(@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+)"/g)].map((m) => m[1])))].sort();
     const before = join(work, "before.yaml");
@@ -71,8 +73,14 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     const cases: Record<string, Case> = {
       "node alone": { argv: [node, "-e", "0"], cwd: work },
       "node + cdktf + providers": { argv: [node, "-e", ["cdktf", "constructs", ...providerModules].map((m) => `require(${JSON.stringify(m)})`).join(";")], cwd: ROOT },
-      "npm run synth (no change)": { argv: ["npm", "--prefix", ROOT, "run", "synth", "--silent"], cwd: work },
+      // npm runs a package's scripts in the package's folder: the scenarios and the output are named explicitly.
+      "npm run synth (no change)": { argv: ["npm", "--prefix", ROOT, "run", "synth", "--silent"], cwd: work, env: { EDGE_LAB_SCENARIOS: scenarioList, CDKTF_OUTDIR: join(work, "cdktf.out") } },
       "synth alone": { argv: [node, "--max-semi-space-size=16", "-e", `require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).main()`], cwd: work },
+      // The same without the worksheets (diagrams through Graphviz WASM): what cdktf's synthesis itself costs.
+      "synth alone, Terraform only": {
+        argv: [node, "--max-semi-space-size=16", "-e", `require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).synthScenarios({ files: require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).scenarioFiles(), worksheets: false, log: () => {} }).then((r) => process.exit(r.ok ? 0 : 1))`],
+        cwd: work,
+      },
       ...(argv.includes("--no-cdktf-cli") ? {} : { "npx cdktf synth": { argv: ["npx", "--prefix", ROOT, "cdktf", "synth"], cwd: work } }),
       "edge-lab validate": edgeLab("validate", scenario("scaled-hlb")),
       "edge-lab plan": edgeLab("plan", scenario("scaled-hlb")),
@@ -82,14 +90,21 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     };
     const r = measureAll(cases, runs, join(work, "rss.txt"));
     const floor = r["node + cdktf + providers"].seconds;
+    // cdktf's own CLI is not edge-lab's to slim down: its memory is reported, not targeted.
+    const edgeLabPeak = Math.max(...Object.entries(r).filter(([name]) => name !== "npx cdktf synth").map(([, s]) => s.peakRssMiB));
     const checks: [string, boolean, string][] = [
       ["edge-lab validate of one scenario <= 0.3 s", r["edge-lab validate"].seconds <= 0.3, `${r["edge-lab validate"].seconds.toFixed(2)} s`],
       ["edge-lab plan of one scenario <= 0.3 s", r["edge-lab plan"].seconds <= 0.3, `${r["edge-lab plan"].seconds.toFixed(2)} s`],
       ["npm run synth (no change) of all bundled scenarios <= 3 s", r["npm run synth (no change)"].seconds <= 3, `${r["npm run synth (no change)"].seconds.toFixed(2)} s`],
-      ["synth alone <= 3x the cdktf floor", r["synth alone"].seconds <= 3 * floor, `${(r["synth alone"].seconds / floor).toFixed(2)}x`],
-      ["peak memory <= 200 MiB", Object.values(r).every((s) => s.peakRssMiB <= 200), `${Math.max(...Object.values(r).map((s) => s.peakRssMiB)).toFixed(0)} MiB`],
+      ["synth alone (Terraform only) <= 3x the cdktf floor", r["synth alone, Terraform only"].seconds <= 3 * floor, `${(r["synth alone, Terraform only"].seconds / floor).toFixed(2)}x`],
+      ["synth alone (with worksheets) <= 3x the cdktf floor", r["synth alone"].seconds <= 3 * floor, `${(r["synth alone"].seconds / floor).toFixed(2)}x`],
+      ["peak memory of edge-lab's commands <= 200 MiB", edgeLabPeak <= 200, `${edgeLabPeak.toFixed(0)} MiB`],
     ];
-    if (argv.includes("--json")) process.stdout.write(JSON.stringify({ runs, node: process.version, results: r }, null, 2) + "\n");
+    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
+    if (argv.includes("--json")) {
+      process.stdout.write(JSON.stringify({ runs, node: process.version, results: r, checks }, null, 2) + "\n");
+      return;
+    }
     console.log(`edge-lab benchmark: median of ${runs} interleaved runs, each a fresh process (Node ${process.version})\n`);
     console.log("| Command | Time | Peak RSS |\n|---|---|---|");
     for (const [name, s] of Object.entries(r)) console.log(`| ${name} | ${s.seconds.toFixed(2)} s | ${s.peakRssMiB.toFixed(0)} MiB |`);
@@ -97,7 +112,6 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     if (r["npx cdktf synth"]) console.log(`npx cdktf synth overhead over the synth alone: ${(r["npx cdktf synth"].seconds - r["synth alone"].seconds).toFixed(2)} s`);
     console.log("\n| Target | Result | Met |\n|---|---|---|");
     for (const [name, ok, value] of checks) console.log(`| ${name} | ${value} | ${ok ? "yes" : "NO"} |`);
-    process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@
  * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
@@ -85,7 +85,8 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
     return { ok: false, stacks: [] };
   }
 
-  // 2. One stack per scenario, synthesized into a staging directory; the policy pack checks each written document and
+  // 2. One stack per scenario, synthesized into a staging directory; the policy pack runs while cdktf validates the
+  //    stacks (before anything is written, so its findings are also in cdktf's manifest), and its
   //    errors abort here, before anything reaches the output directory.
   const outdir = options.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out";
   const staging = stagingDirFor(outdir);
@@ -95,7 +96,7 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
     const app = new App({ outdir: staging, skipValidation: false, stackTraces: false });
     for (const { result } of loaded) {
       const plan = result.plan!;
-      const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab: labOptions(result.scenario!.lab), policyCheck: "document" });
+      const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab: labOptions(result.scenario!.lab) });
       stacks.push(stack);
       if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
         new AzurermBackend(stack, {
@@ -112,8 +113,6 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
       }
     }
     app.synth();
-    for (const stack of stacks) stack.policy.checkDocument(stack, JSON.parse(readFileSync(join(staging, "stacks", stack.node.id, "cdk.tf.json"), "utf8")));
-    if (stacks.some((stack) => stack.policy.findings.some((f) => f.level === "error" && !f.suppressed))) throw new Error("the policy pack refused the lab");
     for (const stack of stacks) {
       for (const f of stack.policy.findings.filter((x) => x.level === "warning" && !x.suppressed)) error(`${stack.node.id}: warning ${f.message}`);
     }

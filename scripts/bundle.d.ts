@@ -5,6 +5,6 @@ export declare const BUNDLE_EXTERNALS: readonly string[];
 export declare const ENTRIES: Readonly<Record<string, string>>;
 export declare const OUTDIR: string;
 export declare function bundleOptions(name: string, outdir?: string): BuildOptions;
-export declare function build(name: string, outdir?: string): void;
+export declare function build(name: string, outdir?: string): Promise<void>;
 export declare function isFresh(name: string, outdir?: string): boolean;
-export declare function freshBundle(name: string, outdir?: string): string;
+export declare function freshBundle(name: string, outdir?: string): Promise<string>;

@@ -8,11 +8,13 @@
  * edge-lab does not use (zod's 40 message locales: zod is imported as a namespace). Plain JavaScript, so that it runs
  * on a fresh clone before anything is compiled.
  *
- * Freshness: next to each bundle, <name>.inputs.json records a SHA-256 of every project file esbuild read (from its
- * metafile), of package-lock.json (what node_modules holds) and of the build options. A launch re-hashes those
- * files (a few milliseconds) and rebuilds only when one differs or is gone; a source file added to the program shows
- * up as a change to the file that imports it. Bundles are written to a temporary name and renamed, so two launches
- * at once never run half a file.
+ * Freshness: next to each bundle, <name>.inputs.json records a SHA-256 of every project file esbuild read (hashed
+ * from the very bytes handed to esbuild), of package-lock.json (what node_modules holds) and of the build options. A
+ * launch re-hashes those files (a few milliseconds) and rebuilds only when one differs or is gone; a source file added
+ * to the program shows up as a change to the file that imports it. Bundles are written to a temporary name and
+ * renamed, so two launches at once never run half a file. Not covered, by design: hand edits inside node_modules
+ * (run `npm run build` after patching a package) and a new file that changes how an unchanged import resolves (e.g.
+ * lib/x.ts added beside lib/x/index.ts).
  *
  * Left external (loaded from node_modules): cdktf, constructs and the @cdktf providers (one copy, shared with the
  * provider packages that require cdktf themselves; a second copy would break cdktf's token map and instanceof), and
@@ -22,8 +24,8 @@
  */
 "use strict";
 const { createHash } = require("node:crypto");
-const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
-const { join, relative } = require("node:path");
+const { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { basename, dirname, extname, join, relative } = require("node:path");
 
 const ROOT = join(__dirname, "..");
 const OUTDIR = join(ROOT, "dist", "bundle");
@@ -33,6 +35,8 @@ const ENTRIES = {
   cli: "bin/cli.ts",
   synth: "bin/synth.ts",
   bench: "bench/bench.ts",
+  // The crash report alone, for a defect that stops a program from loading (scripts/run.js).
+  crash: "lib/io/crash.ts",
 };
 
 const BUNDLE_EXTERNALS = ["cdktf", "@cdktf/*", "constructs", "@hpcc-js/wasm-graphviz"];
@@ -49,7 +53,7 @@ function bundleOptions(name, outdir = OUTDIR) {
     format: "cjs",
     external: BUNDLE_EXTERNALS,
     sourcemap: true,
-    logLevel: "warning",
+    logLevel: "silent", // errors are reported once, by the caller, with esbuild's file:line:column
   };
 }
 
@@ -81,46 +85,71 @@ function isFresh(name, outdir = OUTDIR) {
   } catch {
     return false;
   }
-  if (manifest.environment !== environmentKey(name) || !existsSync(join(outdir, `${name}.js`))) return false;
+  if (manifest.environment !== environmentKey(name) || !existsSync(join(outdir, `${name}.js`)) || !existsSync(join(outdir, `${name}.js.map`))) return false;
   return Object.entries(manifest.inputs).every(([file, hash]) => hashFile(join(ROOT, file)) === hash);
 }
 
-/** Builds one program and records its inputs (project files only: node_modules is covered by package-lock.json). */
-function build(name, outdir = OUTDIR) {
+const LOADERS = { ".ts": "ts", ".js": "js", ".cjs": "js", ".mjs": "js", ".json": "json" };
+
+/**
+ * An esbuild plugin that reads every project file itself and records the SHA-256 of exactly the bytes it hands to
+ * esbuild: a file saved while the build runs can never be recorded with a hash the bundle does not contain.
+ * node_modules is left to esbuild (package-lock.json stands for it).
+ */
+function hashingLoader(inputs) {
+  return {
+    name: "edge-lab-input-hashes",
+    setup(build) {
+      build.onLoad({ filter: /.*/ }, (args) => {
+        const rel = relative(ROOT, args.path).split("\\").join("/");
+        const loader = LOADERS[extname(args.path)];
+        if (rel.startsWith("..") || rel.split("/").includes("node_modules") || !loader) return undefined;
+        const contents = readFileSync(args.path);
+        inputs[rel] = sha256(contents);
+        return { contents, loader };
+      });
+    },
+  };
+}
+
+/**
+ * Builds one program and records its inputs. The bundle and its map are written into a staging folder at the same
+ * depth as the output folder (so the map's relative source paths stay right), then renamed into place: map, program,
+ * and last the manifest, so that a reader that sees the manifest sees the rest.
+ */
+async function build(name, outdir = OUTDIR) {
   const esbuild = require("esbuild");
   mkdirSync(outdir, { recursive: true });
-  const staging = join(outdir, `.${name}.${process.pid}.tmp`);
-  const result = esbuild.buildSync({ ...bundleOptions(name, staging), metafile: true });
+  const staging = join(dirname(outdir), `.${basename(outdir)}-${name}-${process.pid}.tmp`);
   const inputs = {};
-  for (const file of Object.keys(result.metafile.inputs).sort()) {
-    if (file.startsWith("node_modules/") || file.includes("/node_modules/")) continue;
-    inputs[file] = hashFile(join(ROOT, file));
+  try {
+    await esbuild.build({ ...bundleOptions(name, staging), plugins: [hashingLoader(inputs)] });
+    inputs["tsconfig.json"] = hashFile(join(ROOT, "tsconfig.json")); // esbuild reads compiler options from it
+    renameSync(join(staging, `${name}.js.map`), join(outdir, `${name}.js.map`));
+    renameSync(join(staging, `${name}.js`), join(outdir, `${name}.js`));
+    const manifest = join(staging, `${name}.inputs.json`);
+    writeFileSync(manifest, JSON.stringify({ environment: environmentKey(name), inputs: Object.fromEntries(Object.entries(inputs).sort()) }, null, 1) + "\n");
+    renameSync(manifest, manifestPath(name, outdir));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
   }
-  inputs["tsconfig.json"] = hashFile(join(ROOT, "tsconfig.json")); // esbuild reads compiler options from it
-  // The map first, then the program, then the manifest: a reader that sees the manifest sees the rest.
-  renameSync(join(staging, `${name}.js.map`), join(outdir, `${name}.js.map`));
-  renameSync(join(staging, `${name}.js`), join(outdir, `${name}.js`));
-  require("node:fs").rmSync(staging, { recursive: true, force: true });
-  const manifest = join(outdir, `.${name}.inputs.${process.pid}.tmp`);
-  writeFileSync(manifest, JSON.stringify({ environment: environmentKey(name), inputs }, null, 1) + "\n");
-  renameSync(manifest, manifestPath(name, outdir));
 }
 
 /** The path of an up-to-date bundle of `name`, rebuilt first if any of its sources changed. */
-function freshBundle(name, outdir = OUTDIR) {
+async function freshBundle(name, outdir = OUTDIR) {
   if (!(name in ENTRIES)) throw new Error(`no program named ${name} (known: ${Object.keys(ENTRIES).join(", ")})`);
-  if (!isFresh(name, outdir)) build(name, outdir);
+  if (!isFresh(name, outdir)) await build(name, outdir);
   return join(outdir, `${name}.js`);
 }
 
 module.exports = { BUNDLE_EXTERNALS, ENTRIES, bundleOptions, build, freshBundle, isFresh, OUTDIR };
 
 if (require.main === module) {
-  try {
-    for (const name of Object.keys(ENTRIES)) build(name);
-    console.log(`edge-lab: bundled ${Object.keys(ENTRIES).join(", ")} into ${relative(process.cwd(), OUTDIR) || "."}`);
-  } catch (e) {
-    console.error(`edge-lab bundle: ${e.message}`);
-    process.exitCode = 1;
-  }
+  Promise.all(Object.keys(ENTRIES).map((name) => build(name))).then(
+    () => console.log(`edge-lab: bundled ${Object.keys(ENTRIES).join(", ")} into ${relative(process.cwd(), OUTDIR) || "."}`),
+    (e) => {
+      console.error(`edge-lab bundle: ${e.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

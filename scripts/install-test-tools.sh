@@ -14,17 +14,18 @@ APT_PACKAGES=(
   git                                 # diff <rev>:<path> and the build tests' repository copies
 )
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-test-tools: run as root (sudo $0)" >&2
-  exit 1
-fi
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  # Installed means dpkg's status "install ok installed" (a removed package keeps other status lines).
+  [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-test-tools: everything is installed"
   exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-tools: missing ${missing[*]}; run as root (sudo $0)" >&2
+  exit 1
 fi
 echo "install-test-tools: installing ${missing[*]}"
 apt-get update -qq

@@ -7,17 +7,27 @@
 "use strict";
 const { freshBundle } = require("./bundle");
 
-function runProgram(name, argv) {
-  let program;
+async function runProgram(name, argv) {
+  let bundle;
   try {
-    program = require(freshBundle(name));
+    bundle = await freshBundle(name);
   } catch (e) {
     // A build error (a syntax error in a source file) or an unknown program: esbuild's message names file and line.
     console.error(`edge-lab: cannot build ${name}: ${e.message}`);
     process.exitCode = 1;
     return;
   }
-  program.main(argv);
+  let program;
+  try {
+    program = require(bundle);
+  } catch (e) {
+    // A defect at load time (or a missing package): report it like any other defect, with source locations.
+    const { formatUnexpectedError } = require(await freshBundle("crash"));
+    console.error(formatUnexpectedError(e, `edge-lab ${name}`));
+    process.exitCode = 1;
+    return;
+  }
+  await program.main(argv);
 }
 
 module.exports = { runProgram };

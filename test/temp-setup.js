@@ -9,5 +9,8 @@ const { join } = require("node:path");
 module.exports = async () => {
   const systemTemp = tmpdir();
   process.env.EDGE_LAB_SYSTEM_TMPDIR = systemTemp;
-  process.env.TMPDIR = mkdtempSync(join(systemTemp, "edge-lab-jest-"));
+  const runTemp = mkdtempSync(join(systemTemp, "edge-lab-jest-"));
+  process.env.TMPDIR = runTemp;
+  // Also when the run is interrupted (Ctrl-C skips globalTeardown): the parent process removes it on its way out.
+  process.once("exit", () => require("node:fs").rmSync(runTemp, { recursive: true, force: true }));
 };

@@ -224,12 +224,6 @@ export interface EdgeLabStackProps {
   readonly lab?: LabOptions;
   /** Azure subscription id. @default taken by the provider from ARM_SUBSCRIPTION_ID at deploy time */
   readonly subscriptionId?: string;
-  /**
-   * When the policy pack runs: `validation` (as an Aspect, when cdktf validates the stack at synth) or `document`
-   * (the caller runs `stack.policy.checkDocument(stack, json)` on the written cdk.tf.json, as `npm run synth` does,
-   * which saves a resolution of the stack). @default "validation"
-   */
-  readonly policyCheck?: "validation" | "document";
 }
 
 /** One Terraform stack per scenario: providers, a generated admin password, and the scenario's lab. */
@@ -250,7 +244,7 @@ export class EdgeLabStack extends TerraformStack {
     this.scenario = new EdgeLabScenario(this, "lab", { plan: props.plan, lab: props.lab, adminPassword: password.result });
     // Policy checks run when cdktf validates the stack: errors fail the synth, warnings are printed (lib/policy).
     this.policy = new LabPolicyPack();
-    if (props.policyCheck !== "document") Aspects.of(this).add(this.policy);
+    Aspects.of(this).add(this.policy);
     new TerraformOutput(this, "admin_username", { value: this.scenario.vmSettings.adminUsername });
     new TerraformOutput(this, "admin_password", { value: password.result, sensitive: true, description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)" });
   }

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** A failure the user can fix (bad input, a refused design, a file that cannot be read or written). */
 export class UserError extends Error {
@@ -54,16 +55,23 @@ const displayPath = (path: string) => {
 function mapLocation(file: string, line: number, column: number): string {
   const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
   if (!entry?.originalSource || entry.originalLine === undefined) return `${displayPath(file)}:${line}:${column}`;
-  const source = entry.originalSource.startsWith("file://") ? new URL(entry.originalSource).pathname : resolve(dirname(file), entry.originalSource);
+  const source = entry.originalSource.startsWith("file://") ? fileURLToPath(entry.originalSource) : resolve(dirname(file), entry.originalSource);
   return `${displayPath(source)}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
 }
 
 /** The error's stack with bundle locations replaced by source locations. */
 export function sourceMappedStack(e: Error): string {
   const stack = e.stack ?? `${e.name}: ${e.message}`;
+  // A frame ends in "(<file>:<line>:<column>)" or is "at <file>:<line>:<column>"; the file may hold parentheses.
+  const frame = /^(\s*at (?:.*? \()?)((?:\/|[A-Za-z]:\\|file:\/\/).*?\.c?js):(\d+):(\d+)(\)?)$/;
   return stack
     .split("\n")
-    .map((line) => line.replace(/(\(|at )((?:\/|[A-Za-z]:\\)[^():]+\.js):(\d+):(\d+)/, (_m, pre: string, file: string, l: string, c: string) => `${pre}${mapLocation(file, Number(l), Number(c))}`))
+    .map((line) =>
+      line.replace(frame, (_m, pre: string, file: string, l: string, c: string, close: string) => {
+        const path = file.startsWith("file://") ? fileURLToPath(file) : file;
+        return `${pre}${mapLocation(path, Number(l), Number(c))}${close}`;
+      }),
+    )
     .join("\n");
 }
 

@@ -3,14 +3,12 @@
  * synthesized. Errors become error annotations (cdktf synth then fails with the message), warnings are printed.
  * Expected findings are suppressed on the construct with a written reason, cdk-nag style.
  *
- * Two ways to run it, both on the final resources through cdktf's public API:
- * - as an Aspect (the default for EdgeLabStack and any stack in your own app): it attaches the check to the stack's
- *   validations rather than running it during the aspect pass, because aspects run in tree order and one added later
- *   (a tagging aspect on a construct, say) would otherwise change resources after they were checked. cdktf validates
- *   every stack in `app.synth()` and `Testing.fullSynth()`; with `Testing.synth(stack, true)` in tests; not with
- *   `skipValidation: true`. The check resolves the stack with `toTerraform()`.
- * - on the written document (`checkDocument`): `npm run synth` checks each stack's cdk.tf.json in the staging
- *   directory before publishing it, which saves resolving every stack a second time.
+ * Through cdktf's public API only: the Aspect attaches the check to the stack's validations rather than running it
+ * during the aspect pass, because aspects run in tree order and one added later (a tagging aspect on a construct, say)
+ * would otherwise change resources after they were checked. cdktf validates every stack in `app.synth()` and
+ * `Testing.fullSynth()`; with `Testing.synth(stack, true)` in tests; not with `skipValidation: true`. The check
+ * resolves the stack with `toTerraform()` (what cdktf then writes); `checkDocument` runs the rules over a document
+ * you already have (a cdk.tf.json read back).
  */
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";

@@ -4,8 +4,9 @@
  * source shows up in the next run without a build step, and the CLI loads only what a command uses.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { synthScenarios, scenarioFiles } from "../../bin/synth";
 import { BUNDLE_EXTERNALS, build, freshBundle } from "../../scripts/bundle";
 import { ROOT, SCENARIO_DIR, fileTree } from "../helpers";
@@ -14,13 +15,13 @@ const QUIET = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: 
 let work: string;
 let bundleDir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   // Inside the project, so that the bundles find cdktf and the other externals in node_modules.
   mkdirSync(join(ROOT, "dist"), { recursive: true });
   work = mkdtempSync(join(ROOT, "dist", ".bundle-test-"));
   bundleDir = join(work, "bundle");
-  build("cli", bundleDir);
-  build("synth", bundleDir);
+  await build("cli", bundleDir);
+  await build("synth", bundleDir);
 }, 60_000);
 
 afterAll(() => {
@@ -117,7 +118,7 @@ describe("commands load only what they use", () => {
 
 describe("a build that cannot go stale (a copy of the project, an edited construct)", () => {
   let copy: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     copy = join(work, "project-copy");
     for (const entry of ["bin", "lib", "scripts", "bench", "scenarios", "package.json", "package-lock.json", "tsconfig.json", "cdktf.json"]) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
@@ -177,7 +178,8 @@ describe("a build that cannot go stale (a copy of the project, an edited constru
       const r = spawnSync(process.execPath, [join(copy, "bin", "edge-lab.js"), "validate", join(copy, "scenarios", "scaled-hlb.yaml")], { cwd: copy, encoding: "utf8", env });
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/^edge-lab: internal error: boom from validate$/m);
-      expect(r.stderr).toContain(`bin/commands/validate.ts:${at + 2}:`); // the line of the throw, 1-based
+      // The line of the throw (1-based), relative to the current directory: the copy's own file, not a path beside it.
+      expect(r.stderr).toMatch(new RegExp(`^ +at .*\\(bin/commands/validate\\.ts:${at + 2}:\\d+\\)$`, "m"));
       expect(r.stderr).toMatch(/Please report it/);
       expect(r.stderr).not.toMatch(/dist\/bundle\/cli\.js:\d+/); // every frame of edge-lab's code is mapped
     } finally {
@@ -186,6 +188,17 @@ describe("a build that cannot go stale (a copy of the project, an edited constru
   }, 120_000);
 });
 
-test("freshBundle refuses an unknown program", () => {
-  expect(() => freshBundle("nope")).toThrow(/no program named nope/);
+test("freshBundle refuses an unknown program", async () => {
+  await expect(freshBundle("nope")).rejects.toThrow(/no program named nope/);
+});
+
+test("the manifest records every project file the bundle was made from; the source map's paths lead to the real files", async () => {
+  const dir = join(work, "maps", "bundle");
+  await build("cli", dir);
+  const manifest = JSON.parse(readFileSync(join(dir, "cli.inputs.json"), "utf8")) as { inputs: Record<string, string> };
+  expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(["bin/cli.ts", "bin/commands/validate.ts", "lib/model/schema.ts", "tsconfig.json"]));
+  for (const [file, recorded] of Object.entries(manifest.inputs)) expect({ file, recorded }).toEqual({ file, recorded: createHash("sha256").update(readFileSync(join(ROOT, file))).digest("hex") });
+  const sources = (JSON.parse(readFileSync(join(dir, "cli.js.map"), "utf8")) as { sources: string[] }).sources.map((s) => resolve(dir, s));
+  expect(sources).toContain(join(ROOT, "bin", "cli.ts"));
+  expect(sources.filter((s) => !s.includes("/node_modules/") && !existsSync(s))).toEqual([]); // (packages may map to sources they do not ship)
 });
