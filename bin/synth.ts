@@ -12,11 +12,11 @@
  * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
-import { publishStaging, stagingDirFor } from "../lib/io/atomic";
+import { OutputError, assertEdgeLabOutput, discardStaging, lockOutput, publishTree, stagingDirFor } from "../lib/io/atomic";
 import { renderOutputFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
 import { compareText } from "../lib/model/compare";
@@ -88,6 +88,33 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
   // 2. One stack per scenario, synthesized into a staging directory; the policy pack checks each written document and
   //    errors abort here, before anything reaches the output directory.
   const outdir = options.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out";
+  let release: () => void;
+  try {
+    // Only into an output folder edge-lab made (or cdktf's own layout from before the marker), one run at a time.
+    assertEdgeLabOutput(outdir, isCdktfOutput);
+    release = lockOutput(outdir);
+  } catch (e) {
+    error(`edge-lab synth: ${(e as Error).message}`);
+    return { ok: false, stacks: [] };
+  }
+  try {
+    return await synthLocked(options, loaded, outdir, env, log, error);
+  } finally {
+    release();
+  }
+}
+
+/** cdktf.out as cdktf and edge-lab wrote it before output folders had a marker. */
+const isCdktfOutput = (entries: readonly string[]) => entries.includes("manifest.json") && entries.every((e) => ["manifest.json", "stacks", "worksheets"].includes(e));
+
+async function synthLocked(
+  options: SynthOptions,
+  loaded: readonly { file: string; result: LoadResult }[],
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  error: (line: string) => void,
+): Promise<SynthResult> {
   const staging = stagingDirFor(outdir);
   const stacks: EdgeLabStack[] = [];
   try {
@@ -127,7 +154,7 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
       }
     }
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
+    discardStaging(staging);
     const policyErrors = stacks.flatMap((stack) => stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed).map((f) => `${stack.node.id}: error ${f.message}`));
     if (policyErrors.length) for (const line of policyErrors) error(line);
     else if (isExpectedError(e) || isSystemError(e)) error(`edge-lab synth: ${(e as Error).message.split("\n")[0]}`);
@@ -135,7 +162,13 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
     error("edge-lab synth: nothing written; the previous output is unchanged");
     return { ok: false, stacks: [] };
   }
-  publishStaging(staging, outdir, loaded.map(({ result }) => join("worksheets", result.plan!.scenario.id)));
+  try {
+    // The whole tree in one rename; Terraform's .terraform folders and stacks not synthesized this time are kept.
+    publishTree(staging, outdir, loaded.map(({ result }) => `worksheets/${result.plan!.scenario.id}`));
+  } catch (e) {
+    error(`edge-lab synth: ${e instanceof OutputError ? e.message : (e as Error).message}`);
+    return { ok: false, stacks: [] };
+  }
 
   // 4. One summary line per stack (resources counted on the construct tree: one construct per resource block).
   const summaries = stacks.map((stack, i) => {
