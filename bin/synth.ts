@@ -16,7 +16,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
-import { OutputError, assertEdgeLabOutput, discardStaging, lockOutput, publishTree, stagingDirFor } from "../lib/io/atomic";
+import { OutputError, assertEdgeLabOutput, describeFsError, discardStaging, lockOutput, publishTree, stagingDirFor, writeFilesInto } from "../lib/io/atomic";
+import { guardStandardStreams } from "../lib/io/streams";
 import { renderOutputFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
 import { compareText } from "../lib/model/compare";
@@ -150,14 +151,16 @@ async function synthLocked(
         const plan = result.plan!;
         const dir = join(staging, "worksheets", plan.scenario.id);
         mkdirSync(dir, { recursive: true });
-        for (const f of await renderOutputFiles(plan)) writeFileSync(join(dir, f.name), f.content);
+        writeFilesInto(dir, await renderOutputFiles(plan));
       }
     }
   } catch (e) {
     discardStaging(staging);
     const policyErrors = stacks.flatMap((stack) => stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed).map((f) => `${stack.node.id}: error ${f.message}`));
     if (policyErrors.length) for (const line of policyErrors) error(line);
-    else if (isExpectedError(e) || isSystemError(e)) error(`edge-lab synth: ${(e as Error).message.split("\n")[0]}`);
+    // A file system error (full disk, ...) as one line naming the output folder.
+    else if (isSystemError(e)) error(`edge-lab synth: cannot write ${outdir}: ${describeFsError(e)}`);
+    else if (isExpectedError(e)) error(`edge-lab synth: ${(e as Error).message.split("\n")[0]}`);
     else error(formatUnexpectedError(e, "edge-lab synth"));
     error("edge-lab synth: nothing written; the previous output is unchanged");
     return { ok: false, stacks: [] };
@@ -187,6 +190,7 @@ async function synthLocked(
 
 /** `npm run synth` and cdktf.json's app: synthesizes the scenario files and sets the process exit code. */
 export function main(): Promise<void> {
+  guardStandardStreams("edge-lab synth");
   return synthScenarios({ files: scenarioFiles() }).then(
     (result) => void (process.exitCode = result.ok ? 0 : 1),
     (e: unknown) => {

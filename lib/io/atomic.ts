@@ -271,3 +271,30 @@ export function replaceDirectory(target: string, files: readonly OutputFile[]): 
     release();
   }
 }
+
+/**
+ * Writes one file atomically (a temporary file next to it, then a rename): refuses a target that is a symbolic link
+ * or not a regular file (a device such as /dev/full would be replaced by the rename), and reports a failure as one
+ * OutputError naming the path.
+ */
+export function replaceFile(path: string, content: string): void {
+  try {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) throw new OutputError(`${path} is a symbolic link; edge-lab writes no file through a link`);
+    if (!stat.isFile()) throw new OutputError(`${path} exists and is not a regular file; edge-lab will not replace it`);
+  } catch (e) {
+    if (e instanceof OutputError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new OutputError(`cannot write ${path}: ${describeFsError(e as NodeJS.ErrnoException)}`);
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  removeOnExit(tmp);
+  try {
+    writeFileSync(tmp, content, { flag: "wx" });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new OutputError(`cannot write ${path}: ${describeFsError(e as NodeJS.ErrnoException)}`);
+  } finally {
+    keepOnExit(tmp);
+  }
+}
