@@ -12,11 +12,12 @@
  * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
 import { OutputError, assertEdgeLabOutput, describeFsError, discardStaging, lockOutput, publishTree, stagingDirFor, writeFilesInto } from "../lib/io/atomic";
+import { displayPath, localStatePath } from "../lib/io/paths";
 import { guardStandardStreams } from "../lib/io/streams";
 import { renderOutputFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
@@ -42,16 +43,10 @@ export interface SynthResult {
 /** The scenario files to synthesize: EDGE_LAB_SCENARIOS, else every *.yaml in ./scenarios. */
 export function scenarioFiles(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string[] {
   const given = env.EDGE_LAB_SCENARIOS?.trim();
-  if (given) return given.split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`)).filter(Boolean).map((f) => resolve(cwd, f));
+  if (given) return given.split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`)).filter(Boolean).map((f) => displayPath(resolve(cwd, f)));
   const dir = join(cwd, "scenarios");
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => displayPath(join(dir, f)));
-}
-
-/** A path relative to the current directory when it lies below it (shorter messages), else absolute. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 export async function synthScenarios(options: SynthOptions): Promise<SynthResult> {
@@ -133,10 +128,8 @@ async function synthLocked(
           key: `${plan.scenario.id}.tfstate`,
         });
       } else {
-        // Local state in the project directory (survives deleting cdktf.out), as a relative path so that the output
-        // does not depend on where the project is checked out.
-        const stackDir = resolve(outdir, "stacks", plan.scenario.id);
-        new LocalBackend(stack, { path: join(relative(stackDir, process.cwd()), `terraform.${plan.scenario.id}.tfstate`) });
+        // Local state in the project folder (survives deleting cdktf.out) by a relative path; never a checkout path.
+        new LocalBackend(stack, { path: localStatePath(outdir, plan.scenario.id) });
       }
     }
     app.synth();
