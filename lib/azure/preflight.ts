@@ -77,22 +77,31 @@ export function preflight(plan: Plan, terraform: { resource?: Resources }): Pref
   }
   const peerings = [...peeringCounts].sort(([a], [b]) => compareText(a, b)).map(([vnet, count]) => ({ vnet, count }));
   const bastions = all("azurerm_bastion_host").map((b) => ({ sku: String(b.sku), region: String(b.location) }));
-  const images = [...new Set(all("azurerm_windows_virtual_machine").map((v) => String((v.source_image_reference as { sku?: string } | undefined)?.sku)))].sort(compareText);
+  const images = [...new Set(all("azurerm_windows_virtual_machine").map((v) => String((v.source_image_reference as { sku?: string } | undefined)?.sku)))].sort(
+    compareText,
+  );
 
   const warnings: string[] = [];
   for (const r of demand) {
     if (r.standardPublicIps > DEFAULT_PUBLIC_IP_QUOTA) {
-      warnings.push(`${r.region}: ${r.standardPublicIps} Standard public IP addresses; many subscriptions allow ${DEFAULT_PUBLIC_IP_QUOTA} per region by default: check "az network list-usages --location ${r.region} -o table" and request more before deploying`);
+      warnings.push(
+        `${r.region}: ${r.standardPublicIps} Standard public IP addresses; many subscriptions allow ${DEFAULT_PUBLIC_IP_QUOTA} per region by default: check "az network list-usages --location ${r.region} -o table" and request more before deploying`,
+      );
     }
   }
-  for (const p of peerings) if (p.count > MAX_PEERINGS_PER_VNET) warnings.push(`${p.vnet}: ${p.count} peerings; Azure allows ${MAX_PEERINGS_PER_VNET} per virtual network`);
+  for (const p of peerings)
+    if (p.count > MAX_PEERINGS_PER_VNET) warnings.push(`${p.vnet}: ${p.count} peerings; Azure allows ${MAX_PEERINGS_PER_VNET} per virtual network`);
   for (const region of [...new Set(bastions.filter((b) => b.sku === "Developer").map((b) => b.region))]) {
     if (!BASTION_DEVELOPER_REGIONS.includes(region)) {
-      warnings.push(`Bastion Developer in ${region}: not among the regions the Azure docs list for the Developer SKU (${BASTION_DEVELOPER_REGIONS.join(", ")}; the list grows, check the Bastion SKU documentation); if the deploy refuses it, set lab.bastion: basic (one Bastion for all sites, about $0.19/h) or none`);
+      warnings.push(
+        `Bastion Developer in ${region}: not among the regions the Azure docs list for the Developer SKU (${BASTION_DEVELOPER_REGIONS.join(", ")}; the list grows, check the Bastion SKU documentation); if the deploy refuses it, set lab.bastion: basic (one Bastion for all sites, about $0.19/h) or none`,
+      );
     }
   }
   if (images.includes("2012-R2-Datacenter")) {
-    warnings.push("Windows Server 2012 R2 is out of support (see Image above): check that the region still offers the 2012-R2-Datacenter image before deploying");
+    warnings.push(
+      "Windows Server 2012 R2 is out of support (see Image above): check that the region still offers the 2012-R2-Datacenter image before deploying",
+    );
   }
   return { scenario: plan.scenario.id, regions: demand, peerings, bastions, images, warnings };
 }
@@ -100,13 +109,20 @@ export function preflight(plan: Plan, terraform: { resource?: Resources }): Pref
 export function formatPreflight(report: PreflightReport): string {
   const out = [`Preflight for ${report.scenario}: what the lab needs from the subscription (check quotas before "cdktf deploy")`];
   for (const r of report.regions) {
-    out.push(`  ${r.region}: ${r.vms} VMs, ${r.vcpus} vCPUs (${r.sizes.map((s) => `${s.count} x ${s.size} = ${s.vcpus}`).join(", ")}); ${r.standardPublicIps} Standard public IP addresses`);
-    out.push(`    quotas: az vm list-usage --location ${r.region} -o table (Total Regional vCPUs and each family above); az network list-usages --location ${r.region} -o table (Public IP Addresses - Standard)`);
+    out.push(
+      `  ${r.region}: ${r.vms} VMs, ${r.vcpus} vCPUs (${r.sizes.map((s) => `${s.count} x ${s.size} = ${s.vcpus}`).join(", ")}); ${r.standardPublicIps} Standard public IP addresses`,
+    );
+    out.push(
+      `    quotas: az vm list-usage --location ${r.region} -o table (Total Regional vCPUs and each family above); az network list-usages --location ${r.region} -o table (Public IP Addresses - Standard)`,
+    );
   }
-  if (report.peerings.length) out.push(`  VNet peerings: ${report.peerings.map((p) => `${p.vnet} ${p.count}`).join(", ")} (limit ${MAX_PEERINGS_PER_VNET} per VNet)`);
+  if (report.peerings.length)
+    out.push(`  VNet peerings: ${report.peerings.map((p) => `${p.vnet} ${p.count}`).join(", ")} (limit ${MAX_PEERINGS_PER_VNET} per VNet)`);
   const bastions = new Map<string, number>();
   for (const b of report.bastions) bastions.set(`${b.sku} in ${b.region}`, (bastions.get(`${b.sku} in ${b.region}`) ?? 0) + 1);
-  out.push(`  Azure Bastion: ${bastions.size ? [...bastions].map(([what, n]) => `${n} x ${what}`).join(", ") : "none (administration from lab.adminSourceCidr only)"}`);
+  out.push(
+    `  Azure Bastion: ${bastions.size ? [...bastions].map(([what, n]) => `${n} x ${what}`).join(", ") : "none (administration from lab.adminSourceCidr only)"}`,
+  );
   for (const image of report.images) out.push(`  Image ${image}: ${IMAGE_STATUS[image] ?? "see the Windows Server lifecycle"}`);
   if (report.warnings.length) out.push("Before deploying:", ...report.warnings.map((w) => `  ! ${w}`));
   return `${out.join("\n")}\n`;

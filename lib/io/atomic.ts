@@ -15,6 +15,7 @@ import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, rea
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { keepOnExit, removeOnExit } from "./cleanup";
+import { UserError } from "./crash";
 
 export interface OutputFile {
   readonly name: string;
@@ -26,7 +27,7 @@ export const OUTPUT_MARKER = ".edge-lab-output";
 const MARKER_TEXT = "This folder is written by edge-lab; it is replaced as a whole on the next run. Do not keep your own files here.\n";
 
 /** An output problem for the user: one line, naming the path, no stack trace. */
-export class OutputError extends Error {
+export class OutputError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = "OutputError";

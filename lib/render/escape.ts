@@ -5,6 +5,7 @@
  */
 
 // C0/C1 controls except tab, DEL, and the characters YAML 1.1 (cloud-init's PyYAML) and Unicode treat as line breaks.
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const UNSAFE_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const LINE_BREAKS = /\r\n|[\n\r\u0085\u2028\u2029]/g;
 

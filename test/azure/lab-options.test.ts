@@ -25,10 +25,14 @@ const SPECIAL_SUBNETS = ["AzureBastionSubnet", "AzureFirewallSubnet", "GatewaySu
 const MODES = ["closed", "internet"] as const;
 const BASTIONS = ["developer", "basic", "none"] as const;
 const CLIENTS = [false, true] as const;
-const combos = MODES.flatMap((mode) => BASTIONS.flatMap((bastion) => CLIENTS.filter((c) => !c || mode === "closed").map((testClient) => ({ mode, bastion, testClient }))));
+const combos = MODES.flatMap((mode) =>
+  BASTIONS.flatMap((bastion) => CLIENTS.filter((c) => !c || mode === "closed").map((testClient) => ({ mode, bastion, testClient }))),
+);
 
 describe.each(combos.map((c) => [`${c.mode} / bastion ${c.bastion} / test client ${c.testClient}`, c] as const))("%s", (_name, c) => {
-  const json = synthYaml(`sipDomains: [contoso.com]\nsites: [{name: hq, federationRoute: true}, {name: dr}]\nlab: {mode: ${c.mode}, bastion: ${c.bastion}, testClient: ${c.testClient}, timezone: W. Europe Standard Time}\n`);
+  const json = synthYaml(
+    `sipDomains: [contoso.com]\nsites: [{name: hq, federationRoute: true}, {name: dr}]\nlab: {mode: ${c.mode}, bastion: ${c.bastion}, testClient: ${c.testClient}, timezone: W. Europe Standard Time}\n`,
+  );
   const subnets = Object.values(json.resource.azurerm_subnet ?? {});
   const bastions = Object.values(json.resource.azurerm_bastion_host ?? {});
 
@@ -77,7 +81,9 @@ test("the largest DNS load-balanced Director pool validate accepts (20, LAB-DNS-
 });
 
 test("a scenario whose networks leave one free /24 of 100.64.0.0/10 per site (LAB-NET-04) synthesizes", () => {
-  const json = synthYaml("sipDomains: [contoso.com]\nsites: [{name: hq, network: {internalNetworks: [100.64.0.0/11, 100.96.0.0/12, 100.112.0.0/13, 100.120.0.0/14, 100.124.0.0/15, 100.126.0.0/16, 100.127.0.0/17, 100.127.128.0/18, 100.127.192.0/19, 100.127.224.0/20, 100.127.240.0/21, 100.127.248.0/22, 100.127.252.0/23]}}]\n");
+  const json = synthYaml(
+    "sipDomains: [contoso.com]\nsites: [{name: hq, network: {internalNetworks: [100.64.0.0/11, 100.96.0.0/12, 100.112.0.0/13, 100.120.0.0/14, 100.124.0.0/15, 100.126.0.0/16, 100.127.0.0/17, 100.127.128.0/18, 100.127.192.0/19, 100.127.224.0/20, 100.127.240.0/21, 100.127.248.0/22, 100.127.252.0/23]}}]\n",
+  );
   const spaces = Object.values(json.resource.azurerm_virtual_network).flatMap((v) => v.address_space as string[]);
   expect(spaces).toEqual(expect.arrayContaining(["100.127.254.0/24", "100.127.255.0/24"]));
 });

@@ -24,14 +24,21 @@ test("vCPUs and VMs per region are those of the stack's VM resources", () => {
   expect(report.regions.map((r) => r.region)).toEqual(["westeurope"]);
   expect(report.regions[0].vms).toBe(vms.length);
   expect(report.regions[0].vcpus).toBe(vms.reduce((n, vm) => n + vmSizeCpus(String(vm.size))!, 0));
-  expect(report.regions[0].sizes.find((s) => s.size === "Standard_D4s_v5")).toEqual({ size: "Standard_D4s_v5", count: plan.servers.filter((s) => s.role !== "reverse-proxy").length, vcpus: 4 * plan.servers.filter((s) => s.role !== "reverse-proxy").length });
+  expect(report.regions[0].sizes.find((s) => s.size === "Standard_D4s_v5")).toEqual({
+    size: "Standard_D4s_v5",
+    count: plan.servers.filter((s) => s.role !== "reverse-proxy").length,
+    vcpus: 4 * plan.servers.filter((s) => s.role !== "reverse-proxy").length,
+  });
   expect(report.images).toEqual(["2012-R2-Datacenter", "2019-Datacenter"]);
   expect(report.warnings).toContainEqual(expect.stringMatching(/Windows Server 2012 R2 is out of support/));
   expect(report.warnings).toContainEqual(expect.stringMatching(/^Bastion Developer in westeurope: not among the regions/));
 });
 
 test("public IPs over the default quota are flagged; a region with Bastion Developer and Skype for Business 2019 is not", () => {
-  const yaml = INTERNET_SCENARIOS["inet-dnslb-nat"].replace("servers: 3", "servers: 4").replace("sipDomains: [contoso.com]", "product: sfb2019\nsipDomains: [contoso.com]").replace("mode: internet }", "mode: internet, region: northeurope }");
+  const yaml = INTERNET_SCENARIOS["inet-dnslb-nat"]
+    .replace("servers: 3", "servers: 4")
+    .replace("sipDomains: [contoso.com]", "product: sfb2019\nsipDomains: [contoso.com]")
+    .replace("mode: internet }", "mode: internet, region: northeurope }");
   const result = load(yaml);
   expect(result.ok).toBe(true);
   const json = synthPlan(result.plan!, labOptions(result.scenario!.lab));
@@ -39,7 +46,9 @@ test("public IPs over the default quota are flagged; a region with Bastion Devel
   const ips = Object.values(json.resource.azurerm_public_ip).length;
   expect(ips).toBeGreaterThan(10);
   expect(report.regions[0].standardPublicIps).toBe(ips);
-  expect(report.warnings).toEqual([expect.stringMatching(new RegExp(`^northeurope: ${ips} Standard public IP addresses; many subscriptions allow 10 per region`))]);
+  expect(report.warnings).toEqual([
+    expect.stringMatching(new RegExp(`^northeurope: ${ips} Standard public IP addresses; many subscriptions allow 10 per region`)),
+  ]);
 });
 
 test("plan --preflight prints the summary", async () => {

@@ -6,6 +6,7 @@ import { scenarioFiles, synthScenarios } from "../../bin/synth";
 import { SCENARIO_DIR } from "../helpers";
 import { POLICY_RULES } from "../../lib/policy/pack";
 import type { PolicyRule } from "../../lib/policy/types";
+import { displayPath, localStatePath } from "../../lib/io/paths";
 
 let dir: string;
 beforeEach(() => {
@@ -110,7 +111,6 @@ test("the policy pack checks the written documents before they are published: an
 
 describe("paths in the output and the logs (issue 12)", () => {
   test("the local state path is relative and holds no part of the checkout's absolute path", () => {
-    const { localStatePath, displayPath } = require("../../lib/io/paths") as typeof import("../../lib/io/paths");
     expect(localStatePath("cdktf.out", "x", "/home/me/edge-lab")).toBe("../../../terraform.x.tfstate");
     expect(localStatePath("build/cdktf.out", "x", "/home/me/edge-lab")).toBe("../../../../terraform.x.tfstate");
     expect(localStatePath("/tmp/elsewhere", "x", "/home/me/edge-lab")).toBe("terraform.x.tfstate");

@@ -88,7 +88,20 @@ describe("Terraform and cdktf markers in every string field of the schema (LAB-T
   test("the walk finds the schema's string fields", () => {
     const names = paths.map((p) => formatPath(p));
     expect(names.length).toBeGreaterThan(40);
-    expect(names).toEqual(expect.arrayContaining(["title", "description", "lab.timezone", "lab.region", "lab.vmSize", "lab.adminSourceCidr", "sites[0].name", "sites[0].edge.fqdns.access", "federation.sip.allowedDomains[0].domain", "sites[0].reverseProxy.simpleUrls.meet[0]"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "title",
+        "description",
+        "lab.timezone",
+        "lab.region",
+        "lab.vmSize",
+        "lab.adminSourceCidr",
+        "sites[0].name",
+        "sites[0].edge.fqdns.access",
+        "federation.sip.allowedDomains[0].domain",
+        "sites[0].reverseProxy.simpleUrls.meet[0]",
+      ]),
+    );
   });
 
   const hostile = ['${file("/etc/passwd")}', "%{ for x in y }x%{ endfor }", "${TfToken[TOKEN.7]}", "#{TfToken[TOKEN.3]}"];
@@ -156,7 +169,9 @@ describe("diff <rev>:<path> reads git blobs with the same limits", () => {
   test("a blob over the size limit is refused before it is read", async () => {
     const { code, err } = await cli(["diff", "--no-terraform", "HEAD:scenarios/big.yaml", "scenarios/ok.yaml"], repo);
     expect(code).toBe(1);
-    expect(err).toContain(`HEAD:scenarios/big.yaml: error [FILE] the file is ${MAX_SCENARIO_BYTES + 29} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
+    expect(err).toContain(
+      `HEAD:scenarios/big.yaml: error [FILE] the file is ${MAX_SCENARIO_BYTES + 29} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`,
+    );
   });
 
   test("a tree is refused", async () => {
@@ -202,7 +217,10 @@ describe("YAML built to exhaust the parser, under the size limit: refused in wel
 
 test("5,000 copies of one meet URL are refused without exhausting the stack", async () => {
   const file = join(dir, "meet-5000.yaml");
-  writeFileSync(file, `sipDomains: [contoso.com]\nsites:\n  - name: hq\n    reverseProxy:\n      simpleUrls:\n        meet: [${Array(5000).fill("meet.contoso.com").join(", ")}]\n`);
+  writeFileSync(
+    file,
+    `sipDomains: [contoso.com]\nsites:\n  - name: hq\n    reverseProxy:\n      simpleUrls:\n        meet: [${Array(5000).fill("meet.contoso.com").join(", ")}]\n`,
+  );
   const { code, err } = await cli(["validate", file]);
   expect(code).toBe(1);
   expect(err).toContain("sites[0].reverseProxy.simpleUrls.meet: Too big: expected array to have <=20 items");

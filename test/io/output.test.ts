@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../bin/cli";
 import { synthScenarios } from "../../bin/synth";
@@ -178,7 +178,7 @@ describe("one writer at a time", () => {
   test("a stale lock (its process is gone) is taken over", () => {
     const target = join(dir, "out", "x");
     mkdirSync(join(dir, "out"));
-    writeFileSync(join(dir, "out", ".x.lock"), `999999999 ${require("node:os").hostname()}\n`);
+    writeFileSync(join(dir, "out", ".x.lock"), `999999999 ${hostname()}\n`);
     replaceDirectory(target, [{ name: "a.txt", content: "a" }]);
     expect(readFileSync(join(target, "a.txt"), "utf8")).toBe("a");
     expect(readdirSync(join(dir, "out"))).toEqual(["x"]);
@@ -188,7 +188,9 @@ describe("one writer at a time", () => {
     const target = join(dir, "y");
     const release = lockOutput(target);
     try {
-      expect(() => replaceDirectory(target, [{ name: "a.txt", content: "a" }])).toThrow(new RegExp(`y is being written by another edge-lab run \\(pid ${process.pid}`));
+      expect(() => replaceDirectory(target, [{ name: "a.txt", content: "a" }])).toThrow(
+        new RegExp(`y is being written by another edge-lab run \\(pid ${process.pid}`),
+      );
     } finally {
       release();
     }
@@ -206,23 +208,32 @@ describe("staging and lock are removed on every exit path", () => {
     process.stdout.write("ready\\n");
     setInterval(() => undefined, 1000);
   `;
-  test.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)("%s while writing", async (signal) => {
-    const target = join(dir, "cdktf.out");
-    const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", child, target], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    await new Promise<void>((resolve, reject) => {
-      proc.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
-      proc.on("exit", (code) => reject(new Error(`child exited early (${code})`)));
-    });
-    expect(readdirSync(dir).sort()).toEqual([".cdktf.out.lock", expect.stringMatching(/^\.cdktf\.out\.staging-/)].sort());
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on("exit", (_code, sig) => resolve(sig)));
-    proc.kill(signal);
-    expect(await exited).toBe(signal);
-    expect(readdirSync(dir)).toEqual([]);
-  }, 30000);
+  test.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)(
+    "%s while writing",
+    async (signal) => {
+      const target = join(dir, "cdktf.out");
+      const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", child, target], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      await new Promise<void>((resolve, reject) => {
+        proc.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+        proc.on("exit", (code) => reject(new Error(`child exited early (${code})`)));
+      });
+      expect(readdirSync(dir).sort()).toEqual([".cdktf.out.lock", expect.stringMatching(/^\.cdktf\.out\.staging-/)].sort());
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.on("exit", (_code, sig) => resolve(sig)));
+      proc.kill(signal);
+      expect(await exited).toBe(signal);
+      expect(readdirSync(dir)).toEqual([]);
+    },
+    30000,
+  );
 
   test("an error thrown while staging removes the staging folder and the lock", () => {
     const target = join(dir, "z");
-    expect(() => replaceDirectory(target, [{ name: "ok.txt", content: "1" }, { name: "../escape.txt", content: "2" }])).toThrow(/invalid output file name/);
+    expect(() =>
+      replaceDirectory(target, [
+        { name: "ok.txt", content: "1" },
+        { name: "../escape.txt", content: "2" },
+      ]),
+    ).toThrow(/invalid output file name/);
     expect(readdirSync(dir)).toEqual([]);
     const staging = stagingDirFor(target);
     publishTree(staging, target, ["."]);

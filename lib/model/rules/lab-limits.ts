@@ -32,14 +32,22 @@ export const labLimitChecks: readonly RuleCheck[] = [
       const findings: Finding[] = [];
       const limit = (count: number, path: string, what: string) => {
         if (count > MAX_RECORDS_PER_SET) {
-          findings.push(error("LAB-DNS-01", path, `${count} servers behind ${what} make ${count} A records in one record set; Azure DNS allows ${MAX_RECORDS_PER_SET} (use at most ${MAX_RECORDS_PER_SET}, or a hardware load balancer VIP)`));
+          findings.push(
+            error(
+              "LAB-DNS-01",
+              path,
+              `${count} servers behind ${what} make ${count} A records in one record set; Azure DNS allows ${MAX_RECORDS_PER_SET} (use at most ${MAX_RECORDS_PER_SET}, or a hardware load balancer VIP)`,
+            ),
+          );
         }
       };
       for (const site of s.sites) {
         const e = site.edge;
-        if (e.pool && (e.loadBalancing.external === "dns" || e.loadBalancing.internal === "dns")) limit(e.servers.length, `${e.path}.servers`, `the DNS load-balanced Edge pool ${e.fqdns.internalPool.value}`);
+        if (e.pool && (e.loadBalancing.external === "dns" || e.loadBalancing.internal === "dns"))
+          limit(e.servers.length, `${e.path}.servers`, `the DNS load-balanced Edge pool ${e.fqdns.internalPool.value}`);
         const d = site.director;
-        if (d?.pool && (d.loadBalancing === "dns-hlb" || d.loadBalancing === "dns")) limit(d.servers.length, `${d.path}.servers`, `the DNS load-balanced Director pool ${d.poolFqdn.value}`);
+        if (d?.pool && (d.loadBalancing === "dns-hlb" || d.loadBalancing === "dns"))
+          limit(d.servers.length, `${d.path}.servers`, `the DNS load-balanced Director pool ${d.poolFqdn.value}`);
       }
       return findings;
     },
@@ -53,12 +61,18 @@ export const labLimitChecks: readonly RuleCheck[] = [
       });
       const needed = s.sites.length + (s.lab.mode === "closed" ? 1 : 0);
       if (freeInfraBlocks(taken, needed).length >= needed) return [];
-      const blocking = s.sites.flatMap((site) => {
-        const n = site.network;
-        return [n.perimeterExternal, n.perimeterInternal, n.publicRange, n.reverseProxyExternal, ...n.internalNetworks];
-      }).find((c) => cidrsOverlap(c.value, parseCidr(LAB_INFRA_SPACE)))!;
+      const blocking = s.sites
+        .flatMap((site) => {
+          const n = site.network;
+          return [n.perimeterExternal, n.perimeterInternal, n.publicRange, n.reverseProxyExternal, ...n.internalNetworks];
+        })
+        .find((c) => cidrsOverlap(c.value, parseCidr(LAB_INFRA_SPACE)))!;
       return [
-        error("LAB-NET-04", blocking.path, `${blocking.value.text} leaves fewer than ${needed} free /24 blocks of ${LAB_INFRA_SPACE}, which the lab needs for its firewall and Bastion subnets (one per site${s.lab.mode === "closed" ? ", one for the simulated Internet" : ""}); use other ranges`),
+        error(
+          "LAB-NET-04",
+          blocking.path,
+          `${blocking.value.text} leaves fewer than ${needed} free /24 blocks of ${LAB_INFRA_SPACE}, which the lab needs for its firewall and Bastion subnets (one per site${s.lab.mode === "closed" ? ", one for the simulated Internet" : ""}); use other ranges`,
+        ),
       ];
     },
   },
