@@ -87,3 +87,22 @@ test("a scenario whose networks leave one free /24 of 100.64.0.0/10 per site (LA
   const spaces = Object.values(json.resource.azurerm_virtual_network).flatMap((v) => v.address_space as string[]);
   expect(spaces).toEqual(expect.arrayContaining(["100.127.254.0/24", "100.127.255.0/24"]));
 });
+
+test("a scenario at the limits validate allows (40-character id, 8 sites of 8-character names, 12 Edge Servers and 20 Directors, every feature, Basic Bastion, test client) synthesizes", () => {
+  const names = ["hqhqhqhq", "drdrdrdr", "sitec001", "sited002", "sitee003", "sitef004", "siteg005", "siteh006"];
+  // The largest pools in the first site (record sets, NICs, addresses); every site for the names of peerings, VNets and NSGs.
+  const pools = (i: number) =>
+    i === 0 ? "edge: {servers: 12, loadBalancing: dns}\n    director: {servers: 20, loadBalancing: dns-hlb}" : "edge: {servers: 1}";
+  const sites = names.map(
+    (name, i) => `  - name: ${name}\n${i === 0 ? "    federationRoute: true\n" : ""}    ${pools(i)}\n    reverseProxy: {officeWebApps: true}\n`,
+  );
+  const json = synthYaml(
+    "id: a123456789-b123456789-c123456789-d12345\nsipDomains: [contoso.com, fabrikam.com, litwareinc.com]\ninternalDomain: contoso.net\nmobility: true\n" +
+      "federation: {sip: true, publicIm: [skype], xmpp: {partners: [gmail.com]}, ocs2007Partners: true}\n" +
+      `sites:\n${sites.join("")}lab: {bastion: basic, testClient: true, timezone: W. Europe Standard Time, vmSize: Standard_D2s_v5}\n`,
+  );
+  expect(Object.keys(json.resource.azurerm_windows_virtual_machine)).toHaveLength(12 + 20 + 7 + 1);
+  for (const type of Object.keys(json.resource)) {
+    for (const r of Object.values(json.resource[type])) if (typeof r.name === "string" && !r.name.includes("${")) expect(r.name.length).toBeLessThanOrEqual(80);
+  }
+}, 60000);
