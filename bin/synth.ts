@@ -100,8 +100,8 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
   }
 }
 
-/** cdktf.out as cdktf and edge-lab wrote it before output folders had a marker. */
-const isCdktfOutput = (entries: readonly string[]) => entries.includes("manifest.json") && entries.every((e) => ["manifest.json", "stacks", "worksheets"].includes(e));
+/** cdktf.out as cdktf and edge-lab wrote it before output folders had a marker: only cdktf's and edge-lab's entries. */
+const isCdktfOutput = (entries: readonly string[]) => entries.every((e) => ["manifest.json", "stacks", "worksheets"].includes(e));
 
 async function synthLocked(
   options: SynthOptions,

@@ -240,3 +240,12 @@ describe("staging and lock are removed on every exit path", () => {
     expect(readdirSync(target)).toEqual([OUTPUT_MARKER]);
   });
 });
+
+test("a cdktf.out written before the marker existed (only manifest.json, stacks/, worksheets/) is taken over", async () => {
+  const outdir = join(dir, "cdktf.out");
+  mkdirSync(join(outdir, "stacks", "old-stack"), { recursive: true });
+  writeFileSync(join(outdir, "stacks", "old-stack", "cdk.tf.json"), "{}");
+  expect((await synthScenarios({ files: [NAT], outdir, ...quiet })).ok).toBe(true);
+  expect(readdirSync(outdir).sort()).toEqual([OUTPUT_MARKER, "manifest.json", "stacks", "worksheets"]);
+  expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["old-stack", "single-consolidated-nat"]);
+});
