@@ -14,6 +14,7 @@ import { registerSchema } from "./commands/schema";
 import { registerValidate } from "./commands/validate";
 import { registerWorksheets } from "./commands/worksheets";
 import { registerZones } from "./commands/zones";
+import { guardStandardStreams } from "../lib/io/streams";
 
 export type { Io } from "./commands/context";
 
@@ -48,6 +49,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
 
 /** `npx edge-lab`: runs the command line and sets the process exit code. */
 export function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  guardStandardStreams();
   return run(argv).then((code) => {
     process.exitCode = code;
   });

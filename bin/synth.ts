@@ -12,11 +12,13 @@
  * State: local, in terraform.<scenario id>.tfstate of the current directory; or remote (azurerm backend), from the environment: EDGE_LAB_STATE_RESOURCE_GROUP,
  * EDGE_LAB_STATE_STORAGE_ACCOUNT, EDGE_LAB_STATE_CONTAINER (key "<scenario id>.tfstate").
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
 import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
-import { publishStaging, stagingDirFor } from "../lib/io/atomic";
+import { OutputError, assertEdgeLabOutput, describeFsError, discardStaging, lockOutput, publishTree, stagingDirFor, writeFilesInto } from "../lib/io/atomic";
+import { displayPath, localStatePath } from "../lib/io/paths";
+import { guardStandardStreams } from "../lib/io/streams";
 import { renderOutputFiles } from "../lib/render/worksheets";
 import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
 import { compareText } from "../lib/model/compare";
@@ -41,16 +43,10 @@ export interface SynthResult {
 /** The scenario files to synthesize: EDGE_LAB_SCENARIOS, else every *.yaml in ./scenarios. */
 export function scenarioFiles(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string[] {
   const given = env.EDGE_LAB_SCENARIOS?.trim();
-  if (given) return given.split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`)).filter(Boolean).map((f) => resolve(cwd, f));
+  if (given) return given.split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`)).filter(Boolean).map((f) => displayPath(resolve(cwd, f)));
   const dir = join(cwd, "scenarios");
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => displayPath(join(dir, f)));
-}
-
-/** A path relative to the current directory when it lies below it (shorter messages), else absolute. */
-function displayPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 export async function synthScenarios(options: SynthOptions): Promise<SynthResult> {
@@ -89,6 +85,33 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
   //    stacks (before anything is written, so its findings are also in cdktf's manifest), and its
   //    errors abort here, before anything reaches the output directory.
   const outdir = options.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out";
+  let release: () => void;
+  try {
+    // Only into an output folder edge-lab made (or cdktf's own layout from before the marker), one run at a time.
+    assertEdgeLabOutput(outdir, isCdktfOutput);
+    release = lockOutput(outdir);
+  } catch (e) {
+    error(`edge-lab synth: ${(e as Error).message}`);
+    return { ok: false, stacks: [] };
+  }
+  try {
+    return await synthLocked(options, loaded, outdir, env, log, error);
+  } finally {
+    release();
+  }
+}
+
+/** cdktf.out as cdktf and edge-lab wrote it before output folders had a marker: only cdktf's and edge-lab's entries. */
+const isCdktfOutput = (entries: readonly string[]) => entries.every((e) => ["manifest.json", "stacks", "worksheets"].includes(e));
+
+async function synthLocked(
+  options: SynthOptions,
+  loaded: readonly { file: string; result: LoadResult }[],
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  error: (line: string) => void,
+): Promise<SynthResult> {
   const staging = stagingDirFor(outdir);
   const stacks: EdgeLabStack[] = [];
   try {
@@ -106,10 +129,8 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
           key: `${plan.scenario.id}.tfstate`,
         });
       } else {
-        // Local state in the project directory (survives deleting cdktf.out), as a relative path so that the output
-        // does not depend on where the project is checked out.
-        const stackDir = resolve(outdir, "stacks", plan.scenario.id);
-        new LocalBackend(stack, { path: join(relative(stackDir, process.cwd()), `terraform.${plan.scenario.id}.tfstate`) });
+        // Local state in the project folder (survives deleting cdktf.out) by a relative path; never a checkout path.
+        new LocalBackend(stack, { path: localStatePath(outdir, plan.scenario.id) });
       }
     }
     app.synth();
@@ -122,19 +143,27 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
         const plan = result.plan!;
         const dir = join(staging, "worksheets", plan.scenario.id);
         mkdirSync(dir, { recursive: true });
-        for (const f of await renderOutputFiles(plan)) writeFileSync(join(dir, f.name), f.content);
+        writeFilesInto(dir, await renderOutputFiles(plan));
       }
     }
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
+    discardStaging(staging);
     const policyErrors = stacks.flatMap((stack) => stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed).map((f) => `${stack.node.id}: error ${f.message}`));
     if (policyErrors.length) for (const line of policyErrors) error(line);
-    else if (isExpectedError(e) || isSystemError(e)) error(`edge-lab synth: ${(e as Error).message.split("\n")[0]}`);
+    // A file system error (full disk, ...) as one line naming the output folder.
+    else if (isSystemError(e)) error(`edge-lab synth: cannot write ${outdir}: ${describeFsError(e)}`);
+    else if (isExpectedError(e)) error(`edge-lab synth: ${(e as Error).message.split("\n")[0]}`);
     else error(formatUnexpectedError(e, "edge-lab synth"));
     error("edge-lab synth: nothing written; the previous output is unchanged");
     return { ok: false, stacks: [] };
   }
-  publishStaging(staging, outdir, loaded.map(({ result }) => join("worksheets", result.plan!.scenario.id)));
+  try {
+    // The whole tree in one rename; Terraform's .terraform folders and stacks not synthesized this time are kept.
+    publishTree(staging, outdir, loaded.map(({ result }) => `worksheets/${result.plan!.scenario.id}`));
+  } catch (e) {
+    error(`edge-lab synth: ${e instanceof OutputError ? e.message : (e as Error).message}`);
+    return { ok: false, stacks: [] };
+  }
 
   // 4. One summary line per stack (resources counted on the construct tree: one construct per resource block).
   const summaries = stacks.map((stack, i) => {
@@ -153,6 +182,7 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
 
 /** `npm run synth` and cdktf.json's app: synthesizes the scenario files and sets the process exit code. */
 export function main(): Promise<void> {
+  guardStandardStreams("edge-lab synth");
   return synthScenarios({ files: scenarioFiles() }).then(
     (result) => void (process.exitCode = result.ok ? 0 : 1),
     (e: unknown) => {

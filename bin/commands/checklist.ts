@@ -1,5 +1,5 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { Option } from "commander";
+import { replaceFile } from "../../lib/io/atomic";
 import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import { checklistMarkdown, checklistPowerShell } from "../../lib/render/checklist";
 import type { RegisterCommand } from "./context";
@@ -23,14 +23,7 @@ export const registerChecklist: RegisterCommand = (program, { io, setExitCode })
         io.out(text);
         return;
       }
-      const tmp = `${options.out}.tmp-${process.pid}`;
-      try {
-        writeFileSync(tmp, text);
-        renameSync(tmp, options.out);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        throw e;
-      }
+      replaceFile(options.out, text);
       io.out(`${options.out}: written\n`);
     });
 };

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { formatProblem, loadScenarioFile, loadScenarioText, type LoadResult } from "../../lib/model/load";
+import { MAX_SCENARIO_BYTES, formatProblem, loadScenarioFile, loadScenarioText, type LoadResult } from "../../lib/model/load";
 import { diffScenarios } from "../../lib/render/diff";
 import { formatDiffJson, formatDiffMarkdown, formatDiffText } from "../../lib/render/diff/format";
 import type { Io, RegisterCommand } from "./context";
@@ -10,12 +10,21 @@ export function loadSpec(spec: string): LoadResult {
   if (existsSync(spec)) return loadScenarioFile(spec);
   const m = /^([^:]+):(.+)$/.exec(spec);
   if (!m) return loadScenarioFile(spec); // reports "no such file"
+  const fileProblem = (message: string): LoadResult => ({ ok: false, problems: [{ severity: "error", rule: "FILE", path: "", file: spec, message }] });
+  const object = `${m[1]}:./${m[2].replace(/^\.\//, "")}`;
+  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: MAX_SCENARIO_BYTES + 1 });
   let text: string;
   try {
-    text = execFileSync("git", ["show", `${m[1]}:./${m[2].replace(/^\.\//, "")}`], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 4 * 1024 * 1024 });
+    // The same limits as for a file: a blob (not a tree), no larger than MAX_SCENARIO_BYTES, checked before reading.
+    const type = git("cat-file", "-t", object).trim();
+    if (type === "tree") return fileProblem("is a directory (git tree), not a scenario file");
+    if (type !== "blob") return fileProblem(`is a git ${type}, not a scenario file`);
+    const size = Number(git("cat-file", "-s", object).trim());
+    if (size > MAX_SCENARIO_BYTES) return fileProblem(`the file is ${size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
+    text = git("cat-file", "blob", object);
   } catch (e) {
     const stderr = String((e as { stderr?: Buffer | string }).stderr ?? "").trim().split("\n")[0];
-    return { ok: false, problems: [{ severity: "error", rule: "FILE", path: "", file: spec, message: `cannot read it from git: ${stderr || (e as Error).message}` }] };
+    return fileProblem(`cannot read it from git: ${stderr || (e as Error).message}`);
   }
   return loadScenarioText(text, m[2]);
 }

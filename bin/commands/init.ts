@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { checkbox, confirm, input, number, select } from "@inquirer/prompts";
+import { describeFsError } from "../../lib/io/atomic";
 import { formatProblem, idFromFileName } from "../../lib/model/load";
 import { installedSchemaFile } from "../../lib/model/json-schema";
 import {
@@ -116,9 +117,13 @@ export const registerInit: RegisterCommand = (program, { io, setExitCode }) => {
       const { answers, result } = outcome;
       const target = file ?? join("scenarios", `${answers.id}.yaml`);
       if (exists(target) && !options.force) return fail(`${target} already exists; use --force to overwrite it`);
-      mkdirSync(dirname(target), { recursive: true });
-      const schemaPath = relative(dirname(resolve(target)), installedSchemaFile()).split(sep).join("/");
-      writeFileSync(target, renderScenarioYaml(answers, { schemaPath }), { encoding: "utf8", flag: options.force ? "w" : "wx" });
+      try {
+        mkdirSync(dirname(target), { recursive: true });
+        const schemaPath = relative(dirname(resolve(target)), installedSchemaFile()).split(sep).join("/");
+        writeFileSync(target, renderScenarioYaml(answers, { schemaPath }), { encoding: "utf8", flag: options.force ? "w" : "wx" });
+      } catch (e) {
+        return fail(`cannot write ${target}: ${describeFsError(e as NodeJS.ErrnoException)}`);
+      }
 
       // Warnings (LB-09, FED-03, ...): their line numbers point into the file just written.
       for (const p of result.problems) io.err(formatProblem({ ...p, file: target }) + "\n");

@@ -15,6 +15,7 @@
  * - Simulated Internet /24: .0/25 client subnet, test client at .10.
  */
 import { cidrsOverlap, hostAt, parseCidr, type Cidr } from "../model/net";
+import { LAB_INFRA_SPACE, freeInfraBlocks } from "../model/rules/lab-limits";
 import type { Plan, PlanSite } from "../model/plan";
 
 export type SubnetRole = "perimeter-external" | "reverse-proxy-external" | "perimeter-internal" | "internal" | "fw-outside" | "fw-inside" | "bastion";
@@ -58,15 +59,10 @@ export interface LabLayout {
   readonly simInternet?: SimInternetLayout;
 }
 
-const SHARED_SPACE = parseCidr("100.64.0.0/10");
-
-function freeBlocks(taken: readonly Cidr[], count: number): Cidr[] {
-  const out: Cidr[] = [];
-  for (let i = 0; out.length < count && i < 2 ** (24 - SHARED_SPACE.prefix); i++) {
-    const block = parseCidr(`${hostAt(SHARED_SPACE, i * 256)}/24`);
-    if (!taken.some((t) => cidrsOverlap(t, block))) out.push(block);
-  }
-  if (out.length < count) throw new Error("edge-lab: no free /24 left in 100.64.0.0/10 for the lab infrastructure");
+function freeBlocks(taken: readonly string[], count: number): Cidr[] {
+  const out = freeInfraBlocks(taken, count).map((text) => parseCidr(text));
+  // Unreachable for a validated scenario (LAB-NET-04); a guard for plans built in code.
+  if (out.length < count) throw new Error(`edge-lab: no free /24 left in ${LAB_INFRA_SPACE} for the lab infrastructure (LAB-NET-04)`);
   return out;
 }
 
@@ -77,7 +73,7 @@ export function labLayout(plan: Plan): LabLayout {
   const mode = plan.scenario.labMode;
   const taken = plan.scenario.sites.flatMap((s) => {
     const n = s.networks;
-    return [n.perimeterExternal, n.perimeterInternal, n.publicRange, n.reverseProxyExternal, ...n.internalNetworks].map(parseCidr);
+    return [n.perimeterExternal, n.perimeterInternal, n.publicRange, n.reverseProxyExternal, ...n.internalNetworks];
   });
   const closed = mode === "closed";
   const blocks = freeBlocks(taken, plan.scenario.sites.length + (closed ? 1 : 0));

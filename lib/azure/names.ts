@@ -67,6 +67,12 @@ export function azureName(kind: NameKind, ...parts: readonly string[]): string {
   return name;
 }
 
+/** A name Azure requires spelled exactly (e.g. "AzureBastionSubnet"): checked against the rules of `kind`, case kept. */
+export function exactAzureName(kind: NameKind, name: string): string {
+  checkName(kind, name);
+  return name;
+}
+
 /** Throws when `name` breaks Azure's rules for `kind`. */
 export function checkName(kind: NameKind, name: string): void {
   const rule = NAME_RULES[kind];

@@ -29,7 +29,7 @@ import { VirtualNetworkPeering } from "@cdktf/provider-azurerm/lib/virtual-netwo
 import { cidrContains, cidrsOverlap, parseCidr } from "../model/net";
 import { constructError, tagsOf, type LabResourceProps } from "./common";
 import { subnetOf, type LabLayout, type SiteLayout } from "./layout";
-import { azureName } from "./names";
+import { azureName, exactAzureName } from "./names";
 import { AZURE_INTERNET_TAG, labNsgRules, portFields, prefixFields, type NsgPlanSlice, type NsgRuleSpec } from "./nsg-rules";
 import { suppressPolicy } from "../policy/pack";
 
@@ -263,7 +263,8 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
       for (const s of site.subnets) {
         if (s.role === "bastion" && !(bastion === "basic" && site === primary)) continue;
         const subnet = new Subnet(this, id_("subnet", name, s.key), {
-          name: azureName("subnet", s.name),
+          // Azure recognises the Bastion subnet by its exact, mixed-case name; every other name is lower-cased.
+          name: s.role === "bastion" ? exactAzureName("subnet", s.name) : azureName("subnet", s.name),
           resourceGroupName: props.resourceGroupName,
           virtualNetworkName: vnet.name,
           addressPrefixes: [s.cidr],

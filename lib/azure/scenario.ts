@@ -52,8 +52,8 @@ export interface LabOptions {
 }
 
 /** Lab options from a scenario file's `lab` block (as validated by the model). */
-export function labOptions(lab: { vmSize: string; adminSourceCidr?: string; autoShutdown: string | false; timezone: string; testClient: boolean }): LabOptions {
-  return { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient };
+export function labOptions(lab: { vmSize: string; adminSourceCidr?: string; autoShutdown: string | false; timezone: string; testClient: boolean; bastion?: BastionMode }): LabOptions {
+  return { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient, ...(lab.bastion ? { bastion: lab.bastion } : {}) };
 }
 
 export interface EdgeLabScenarioProps {

@@ -9,8 +9,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { displayPath } from "./paths";
 
 /** A failure the user can fix (bad input, a refused design, a file that cannot be read or written). */
 export class UserError extends Error {
@@ -46,10 +47,6 @@ function sourceMapOf(file: string): SourceMap | undefined {
   return maps.get(file);
 }
 
-const displayPath = (path: string) => {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-};
 
 /** One stack frame's location mapped to the TypeScript source when a source map is next to its file. */
 function mapLocation(file: string, line: number, column: number): string {

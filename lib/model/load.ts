@@ -3,16 +3,35 @@
  * Every failure becomes a `Problem` with file, field path, line/column, rule id and message; nothing throws for
  * bad input. Used by the CLI, the cdktf app and the tests alike.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, extname } from "node:path";
-import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
+import { CST, LineCounter, Lexer, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
+import { textFindings } from "./lab/text";
 import { derivePlan, type Plan } from "./plan";
 import { resolveScenario, type ResolvedScenario } from "./resolve";
 import { checkScenario, explain, type Problem } from "./rules";
 import { ScenarioSchema, type ScenarioProps } from "./schema";
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
+
+/**
+ * Bounds on a YAML document, checked by a linear scan of its tokens before it is parsed: the yaml library's parser
+ * is quadratic in the keys of one mapping (uniqueness check) and expands aliases, so a 1 MB file of keys or anchors
+ * would take minutes. A real scenario has a few hundred tokens, no anchors and a nesting depth under 10.
+ */
+export const YAML_LIMITS = {
+  /** Anchors and aliases (`&a`, `*a`) in one file. */
+  anchors: 20,
+  aliases: 20,
+  /** Mapping keys in the whole file (the largest bundled scenario has about 60, a 12 x 4 pool about 300). */
+  keys: 2000,
+  /** Scalars (keys and values) in the whole file. */
+  scalars: 10000,
+  /** Nesting of flow collections ([...], {...}) and block indentation in columns. */
+  flowDepth: 32,
+  indent: 128,
+} as const;
 
 export interface LoadResult {
   /** True when there is no error (warnings may remain). */
@@ -73,14 +92,24 @@ function schemaProblems(error: z.ZodError, file: string | undefined, doc: Docume
     const where = locate(doc, lines, path, unknownKey);
     const message =
       issue.code === "unrecognized_keys"
-        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (see the scenario format in the README)`
+        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (see the scenario format in the README)`
         : issue.message;
     return { severity: "error" as const, rule: rule as Problem["rule"], path: formatPath(path), message, ...(file ? { file } : {}), ...where };
   }).sort(byLocation);
 }
 
 function finish(input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter, defaultedId?: string): LoadResult {
+  // Strings that would be evaluated by Terraform / cdktf or break a line-oriented output, in any field (LAB-TEXT-*).
+  const text = textFindings(input).map((f): Problem => ({
+    severity: "error",
+    rule: f.rule,
+    path: formatPath(f.path),
+    message: f.message,
+    ...(file ? { file } : {}),
+    ...locate(doc, lines, f.path),
+  }));
   const parsed = ScenarioSchema.safeParse(input);
+  if (text.length > 0) return { ok: false, problems: [...text, ...(parsed.success ? [] : schemaProblems(parsed.error, file, doc, lines))].sort(byLocation) };
   if (!parsed.success) {
     const problems = schemaProblems(parsed.error, file, doc, lines).map((p) =>
       // The id was not written in the file: say where the bad value came from.
@@ -100,6 +129,63 @@ function finish(input: unknown, file: string | undefined, doc: Document | undefi
   return { ok: true, problems, scenario, plan: derivePlan(scenario) };
 }
 
+/**
+ * The first YAML_LIMITS bound the text breaks, with where, or undefined. One pass of the yaml library's lexer:
+ * linear in the size of the text (under 0.2 s for 1 MB), unlike parsing.
+ */
+function yamlLimitProblem(text: string): { message: string; line?: number; column?: number } | undefined {
+  const counts = { anchors: 0, aliases: 0, keys: 0, scalars: 0 };
+  let depth = 0;
+  let offset = 0;
+  let line = 1;
+  let lineOffset = 0;
+  const at = (message: string) => ({
+    message: `YAML: ${message}; a scenario file needs none of this (limits: ${YAML_LIMITS.anchors} anchors, ${YAML_LIMITS.aliases} aliases, ${YAML_LIMITS.keys} keys, nesting ${YAML_LIMITS.flowDepth} deep)`,
+    line,
+    column: offset - lineOffset + 1,
+  });
+  let lineStart = true;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    switch (type) {
+      case "anchor":
+        if (++counts.anchors > YAML_LIMITS.anchors) return at(`more than ${YAML_LIMITS.anchors} anchors (&name)`);
+        break;
+      case "alias":
+        if (++counts.aliases > YAML_LIMITS.aliases) return at(`more than ${YAML_LIMITS.aliases} aliases (*name)`);
+        break;
+      case "map-value-ind":
+      case "explicit-key-ind":
+        if (++counts.keys > YAML_LIMITS.keys) return at(`more than ${YAML_LIMITS.keys} keys`);
+        break;
+      case "scalar":
+      case "single-quoted-scalar":
+      case "double-quoted-scalar":
+      case "block-scalar-header":
+        if (++counts.scalars > YAML_LIMITS.scalars) return at(`more than ${YAML_LIMITS.scalars} values`);
+        break;
+      case "flow-map-start":
+      case "flow-seq-start":
+        if (++depth > YAML_LIMITS.flowDepth) return at(`brackets nested more than ${YAML_LIMITS.flowDepth} deep`);
+        break;
+      case "flow-map-end":
+      case "flow-seq-end":
+        depth = Math.max(0, depth - 1);
+        break;
+      case "space":
+        if (lineStart && token.length > YAML_LIMITS.indent) return at(`a line indented by more than ${YAML_LIMITS.indent} columns (nesting too deep)`);
+        break;
+    }
+    lineStart = type === "newline";
+    offset += token.length;
+    if (lineStart) {
+      line++;
+      lineOffset = offset;
+    }
+  }
+  return undefined;
+}
+
 /** Default scenario id from a file name: "scenario-1-single-nat.yaml" -> "scenario-1-single-nat". */
 export function idFromFileName(file: string): string {
   return basename(file, extname(file)).toLowerCase();
@@ -117,6 +203,8 @@ export function loadScenarioText(text: string, file?: string): LoadResult {
     ...(line ? { line, column } : {}),
   });
   if (text.includes("\u0000")) return { ok: false, problems: [fileProblem("the file contains binary data (NUL bytes); expected a YAML scenario")] };
+  const tooComplex = yamlLimitProblem(text);
+  if (tooComplex) return { ok: false, problems: [fileProblem(tooComplex.message, "YAML", tooComplex.line, tooComplex.column)] };
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
   if (doc.errors.length > 0) {
     return {
@@ -147,16 +235,51 @@ export function loadScenarioText(text: string, file?: string): LoadResult {
   return finish(input, file, doc, lines, defaultedId);
 }
 
-export function loadScenarioFile(file: string): LoadResult {
-  const problem = (message: string): LoadResult => ({ ok: false, problems: [{ severity: "error", rule: "FILE", path: "", message, file }] });
-  let text: string;
+/** Thrown by `readScenarioBytes` with a message for the user (no stack trace, no errno text). */
+export class ScenarioFileError extends Error {}
+
+/**
+ * Reads a scenario file: regular files only (a FIFO, socket or device would block or never end), opened without
+ * blocking and without following a FIFO's writer, and at most MAX_SCENARIO_BYTES read whatever size the file claims
+ * (it may grow while read).
+ */
+export function readScenarioBytes(file: string): Buffer {
+  let fd: number;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_SCENARIO_BYTES) return problem(`the file is ${size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
-    text = readFileSync(file, "utf8");
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return problem(err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory, not a scenario file" : `cannot read: ${err.message}`);
+    throw new ScenarioFileError(err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory, not a scenario file" : `cannot read: ${err.code ?? err.message}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new ScenarioFileError("is a directory, not a scenario file");
+    if (!stat.isFile()) throw new ScenarioFileError(`is not a regular file (${stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : "a special file"}); give a scenario file`);
+    if (stat.size > MAX_SCENARIO_BYTES) throw new ScenarioFileError(`the file is ${stat.size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
+    const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_SCENARIO_BYTES) throw new ScenarioFileError(`the file is larger than ${MAX_SCENARIO_BYTES} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
+    }
+    return buffer.subarray(0, length);
+  } catch (e) {
+    if (e instanceof ScenarioFileError) throw e;
+    throw new ScenarioFileError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function loadScenarioFile(file: string): LoadResult {
+  let text: string;
+  try {
+    text = readScenarioBytes(file).toString("utf8");
+  } catch (e) {
+    if (!(e instanceof ScenarioFileError)) throw e;
+    return { ok: false, problems: [{ severity: "error", rule: "FILE", path: "", message: e.message, file }] };
   }
   return loadScenarioText(text, file);
 }

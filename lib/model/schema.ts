@@ -8,6 +8,9 @@
  * (NAT with a hardware load balancer, overlapping subnets, ...) live in `rules/` and run on the resolved scenario.
  */
 import * as z from "zod";
+import { forbiddenRangeProblem } from "./lab/networks";
+import { timeZoneProblem } from "./lab/time-zones";
+import { vmSizeProblem } from "./lab/vm-sizes";
 import { parseCidr } from "./net";
 
 /** Marks a zod issue with the id of the reference rule it enforces, so the CLI can print it. */
@@ -64,10 +67,29 @@ export const Cidr = z
       if (cidr.prefix > 29 || cidr.prefix < 8) {
         ctx.addIssue(ruleIssue("LAB-NET-01", `"${text}": use a prefix between /8 and /29 (Azure's smallest subnet is a /29)`));
       }
+      // Every network field becomes a VNet address space or subnet in the lab.
+      const forbidden = forbiddenRangeProblem(cidr);
+      if (forbidden) ctx.addIssue(ruleIssue("LAB-NET-03", forbidden));
     } catch (error) {
       ctx.addIssue({ code: "custom", message: (error as Error).message });
     }
   });
+
+/**
+ * A list whose entries must be distinct (LAB-DUP-01): each repeat is reported at its own index. `key` gives the
+ * identity of an entry (names are compared case-insensitively after the element schema lower-cased them).
+ */
+function distinctList<T>(key: (item: T) => string, what: string) {
+  return (items: readonly T[], ctx: z.RefinementCtx) => {
+    const first = new Map<string, number>();
+    items.forEach((item, index) => {
+      const id = key(item);
+      const at = first.get(id);
+      if (at === undefined) first.set(id, index);
+      else ctx.addIssue({ ...ruleIssue("LAB-DUP-01", `${what} ${id} is listed twice (first as item [${at}] of this list)`), path: [index] });
+    });
+  };
+}
 
 const Port = z.number({ error: "expected a TCP port number (1-65535)" }).int().min(1).max(65535);
 
@@ -141,7 +163,13 @@ export const NetworkSchema = z.strictObject({
   perimeterInternal: Cidr.optional().describe("Subnet of the Edge internal interfaces. Default: 172.25.33.0/24 (site k: 172.25.33+k.0/24)"),
   publicRange: Cidr.optional().describe("Public addresses: NAT mappings, VIPs, public-IP Edge addresses, the reverse proxy listener. Default: 131.107.155.0/24 (site k: 131.107.155+k.0/24)"),
   reverseProxyExternal: Cidr.optional().describe("Subnet of the reverse proxy external interface (always behind NAT, NET-11). Default: perimeterExternal (NAT) or 10.45.16.0/24 (public addressing)"),
-  internalNetworks: z.array(Cidr).min(1, { error: "NET-03 needs at least one internal network for persistent routes" }).max(16).optional().describe("Internal networks with Lync servers and clients; the Edge and reverse proxy get persistent routes to them (NET-03). Default: [192.168.10.0/24] (site k: 192.168.10+k.0/24)"),
+  internalNetworks: z
+    .array(Cidr)
+    .min(1, { error: "NET-03 needs at least one internal network for persistent routes" })
+    .max(16)
+    .superRefine(distinctList((cidr: string) => cidr, "internal network"))
+    .optional()
+    .describe("Internal networks with Lync servers and clients; the Edge and reverse proxy get persistent routes to them (NET-03). Default: [192.168.10.0/24] (site k: 192.168.10+k.0/24)"),
 });
 
 export const FrontEndPoolSchema = z.strictObject({
@@ -181,7 +209,7 @@ export const ReverseProxySchema = z.strictObject({
   internalAddress: Ipv4.optional().describe("Address of the internal interface. Default: .40 of the perimeter-internal subnet (Microsoft's example 172.25.33.40)"),
   simpleUrls: z
     .strictObject({
-      meet: z.array(Fqdn).min(1).optional().describe("One meet URL per SIP domain (DNS-09). Default: meet.<each SIP domain>"),
+      meet: z.array(Fqdn).min(1).max(20).superRefine(distinctList((name: string) => name, "meet URL")).optional().describe("One meet URL per SIP domain (DNS-09). Default: meet.<each SIP domain>"),
       dialin: Fqdn.optional().describe("Dial-in simple URL. Default: dialin.<primary SIP domain>"),
     })
     .default({})
@@ -221,19 +249,21 @@ export const FederationSchema = z.strictObject({
               z.strictObject({ domain: DomainName.describe("Partner SIP domain."), accessEdgeFqdn: Fqdn.optional().describe("The partner's Access Edge FQDN (direct federation without DNS SRV discovery).") }),
             ]),
           )
+          .max(1000)
+          .superRefine(distinctList((entry: string | { domain: string }) => (typeof entry === "string" ? entry : entry.domain), "allowed partner domain"))
           .default([])
           .describe("Allowed partner domains (the federation allow list)."),
       }),
     ])
     .default(false).describe("SIP federation (Lync / OCS / Office 365 partners). `true` = enabled with partner discovery."),
-  publicIm: z.array(PicProvider).default([]).describe("Public IM connectivity providers (a class of federation). Default: []"),
+  publicIm: z.array(PicProvider).max(4).superRefine(distinctList((name: string) => name, "public IM provider")).default([]).describe("Public IM connectivity providers (a class of federation). Default: []"),
   xmpp: z
     .union([
       z.boolean(),
       z.strictObject({
         enabled: z.boolean().default(true).describe("XMPP federation on or off."),
-        partners: z.array(DomainName).default([]).describe("XMPP partner domains, e.g. gmail.com."),
-        domains: z.array(DomainName).optional().describe("SIP domains whose users may use XMPP. Default: every SIP domain"),
+        partners: z.array(DomainName).max(1000).superRefine(distinctList((name: string) => name, "XMPP partner")).default([]).describe("XMPP partner domains, e.g. gmail.com."),
+        domains: z.array(DomainName).max(20).optional().describe("SIP domains whose users may use XMPP. Default: every SIP domain"),
       }),
     ])
     .default(false).describe("XMPP federation (Lync 2013 / SfB 2015 only). `true` = enabled for every SIP domain."),
@@ -245,17 +275,50 @@ const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a 
 export const LabSchema = z.strictObject({
   mode: z.enum(["closed", "internet"], { error: 'expected "closed" or "internet"' }).default("closed").describe("\"closed\": simulated Internet, nothing exposed (faithful for all five scenarios); \"internet\": real public IPs. Default: \"closed\""),
   region: z.string().regex(/^[a-z0-9]+$/, { error: "expected an Azure region name such as westeurope" }).default("westeurope").describe("Azure region of the lab. Default: westeurope"),
-  vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, { error: "expected an Azure VM size such as Standard_D4s_v5" }).default("Standard_D4s_v5").describe("VM size of Edge Servers and Directors (must allow two NICs). Default: Standard_D4s_v5"),
+  vmSize: z
+    .string()
+    .regex(/^Standard_[A-Za-z0-9_]+$/, { error: "expected an Azure VM size such as Standard_D4s_v5" })
+    .superRefine((size, ctx) => {
+      const problem = vmSizeProblem(size);
+      if (problem) ctx.addIssue(ruleIssue("LAB-VM-01", problem));
+    })
+    .default("Standard_D4s_v5")
+    .describe("VM size of Edge Servers and Directors: an x64 size that runs the Generation 1 Windows images with two NICs (Bs/Bms, Dv3-Dv5, Ev3-Ev5, Fsv2 families, 2+ vCPUs; LAB-VM-01). Default: Standard_D4s_v5"),
   adminSourceCidr: z.string().optional().describe("Source of RDP/SSH administration; never the whole Internet (LAB-SEC-01). Without it, use Azure Bastion."),
   autoShutdown: z.union([Time, z.literal(false)]).default("19:00").describe("Daily auto-shutdown time (HH:MM) in `timezone`, or false. Default: \"19:00\""),
-  timezone: z.string().min(1).default("UTC").describe("Windows time zone id for auto-shutdown. Default: \"UTC\""),
+  timezone: z
+    .string({ error: 'expected a Windows time zone id such as "UTC" or "W. Europe Standard Time"' })
+    .superRefine((zone, ctx) => {
+      const problem = timeZoneProblem(zone);
+      if (problem) ctx.addIssue(ruleIssue("LAB-TZ-01", problem));
+    })
+    .default("UTC")
+    .describe("Windows time zone id (e.g. \"W. Europe Standard Time\", not an IANA name) of the Windows VMs and the auto-shutdown (LAB-TZ-01). Default: \"UTC\""),
+  bastion: z
+    .enum(["developer", "basic", "none"], { error: 'expected "developer", "basic" or "none"' })
+    .default("developer")
+    .describe("Azure Bastion for administration: \"developer\" (free, one per VNet with VMs, only in some regions), \"basic\" (one in the first site's VNet, reaches peered sites; a public IP) or \"none\". Default: \"developer\""),
   testClient: z.boolean().default(false).describe("Add a test client VM on the simulated Internet (closed mode). Default: false"),
 });
 
+/**
+ * Ids that would name a folder of the project or of its output trees (`worksheets --out .` writes <id>/ into the
+ * current folder; cdktf.out holds stacks/ and worksheets/).
+ */
+export const RESERVED_IDS: readonly string[] = ["bench", "bin", "dist", "docs", "lib", "out", "scenarios", "scripts", "stacks", "worksheets", "zones"];
+
 export const ScenarioSchema = z.strictObject({
-  id: z.string({ error: "expected a scenario id" }).regex(/^[a-z][a-z0-9-]{1,39}$/, {
-    error: "scenario ids are 2-40 lower-case letters, digits or hyphens, starting with a letter",
-  }).describe("Stack id: lower-case letters, digits and hyphens. Default: the scenario file's base name"),
+  id: z
+    .string({ error: "expected a scenario id" })
+    .regex(/^[a-z][a-z0-9-]{1,39}$/, {
+      error: "scenario ids are 2-40 lower-case letters, digits or hyphens, starting with a letter",
+    })
+    .superRefine((id, ctx) => {
+      if (RESERVED_IDS.includes(id)) {
+        ctx.addIssue(ruleIssue("LAB-ID-01", `"${id}" is the name of one of edge-lab's own folders (${RESERVED_IDS.join(", ")}); outputs are written to <out>/<id>/, so choose another id`));
+      }
+    })
+    .describe("Stack id: lower-case letters, digits and hyphens. Default: the scenario file's base name"),
   title: z.string().max(200).optional().describe("One-line title, shown in worksheets and the plan."),
   description: z.string().max(4000).optional().describe("Free text about the scenario, shown in the worksheet."),
   product: z.enum(["lync2013", "sfb2015", "sfb2019"], { error: 'expected "lync2013", "sfb2015" or "sfb2019"' }).default("lync2013").describe("Server version of the Edge deployment (sfb2019 has no XMPP). Default: lync2013"),

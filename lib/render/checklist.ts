@@ -6,6 +6,7 @@
 import type { DnsRecord, FirewallRule, Plan, PlanServer } from "../model/plan";
 import { includesInternet } from "../model/peer";
 import { Port } from "../model/port";
+import { markdownText, powerShellCommentText } from "./escape";
 
 /** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */
 export interface Origin {
@@ -106,7 +107,7 @@ export function checklistMarkdown(plan: Plan): string {
   const c = buildChecklist(plan);
   const s = plan.scenario;
   const out: string[] = [];
-  out.push(`# Connectivity checklist: ${s.title}`, "");
+  out.push(`# Connectivity checklist: ${markdownText(s.title)}`, "");
   out.push(
     `Scenario \`${s.id}\`, lab mode ${s.labMode}. Run after \`cdktf deploy\` and the Lync/Skype for Business setup: ` +
       "the expected DNS answers in each view, then a TCP probe of every inbound firewall row from the side that opens the connection. " +
@@ -153,13 +154,13 @@ export function checklistPowerShell(plan: Plan): string {
   const out: string[] = [];
   out.push("<#");
   out.push(`.SYNOPSIS`);
-  out.push(`  edge-lab connectivity checks for ${s.title} (${s.id}).`);
+  out.push(`  edge-lab connectivity checks for ${powerShellCommentText(s.title)} (${s.id}).`);
   out.push(".DESCRIPTION");
   out.push("  Generated from the scenario's plan by `edge-lab checklist --format ps1`. Run it after deploy on each machine");
   out.push("  named by -From: it checks the DNS answers of that side's view and probes every inbound TCP port that side opens.");
   out.push("  UDP and media port ranges cannot be probed with Test-NetConnection: they are printed as notes.");
   out.push(".PARAMETER From");
-  out.push(`  Where the script runs: ${c.origins.map((o) => `${o.id} = ${o.title}`).join("; ")}.`);
+  out.push(`  Where the script runs: ${powerShellCommentText(c.origins.map((o) => `${o.id} = ${o.title}`).join("; "))}.`);
   out.push(".PARAMETER DnsServer");
   out.push("  DNS server to ask (default: the machine's resolver).");
   out.push(".PARAMETER PublicAddress");

@@ -16,6 +16,7 @@
  */
 import type { DnsRecord, Plan, View } from "../model/plan";
 import { compareText } from "../model/compare";
+import { zoneCommentText } from "./escape";
 
 export const DEFAULT_NAME_SERVER_ADDRESS = "192.0.2.53";
 
@@ -99,7 +100,7 @@ export function zoneFileText(plan: Plan, view: View, zone: string, options: Zone
   ];
   for (const set of recordSets(records)) {
     out.push("");
-    for (const c of set.comments) out.push(`; ${c}`);
+    for (const c of set.comments) out.push(`; ${zoneCommentText(c)}`);
     for (const d of set.data) out.push(`${abs(set.name)}\t${set.ttl}\tIN\t${set.type}\t${d}`);
   }
   return { nameServer: ns, content: `${out.join("\n")}\n` };

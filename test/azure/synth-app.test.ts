@@ -6,6 +6,7 @@ import { scenarioFiles, synthScenarios } from "../../bin/synth";
 import { SCENARIO_DIR } from "../helpers";
 import { POLICY_RULES } from "../../lib/policy/pack";
 import type { PolicyRule } from "../../lib/policy/types";
+import { displayPath, localStatePath } from "../../lib/io/paths";
 
 let dir: string;
 beforeEach(() => {
@@ -46,7 +47,8 @@ test("writes cdktf.out/stacks/<id>/cdk.tf.json and one summary line per stack", 
   expect(result.stacks.map((s) => s.id)).toEqual(["scaled-hlb", "single-consolidated-nat"]);
   const json = JSON.parse(readFileSync(join(outdir, "stacks", "scaled-hlb", "cdk.tf.json"), "utf8"));
   expect(json.resource.azurerm_lb).toBeDefined();
-  expect(json.terraform.backend).toEqual({ local: { path: expect.stringMatching(/^(\.\.\/)+.*terraform\.scaled-hlb\.tfstate$/) } });
+  // The output folder is outside the current folder: the state stays in the stack folder, no path into the checkout.
+  expect(json.terraform.backend).toEqual({ local: { path: "terraform.scaled-hlb.tfstate" } });
   expect(lines).toHaveLength(2);
   expect(lines[0]).toMatch(/^scaled-hlb: mode=closed sites=1 resources=\d+ \(.*lb=1 /);
   // The counts (taken from the construct tree) are those of the written file, type by type and in total.
@@ -105,4 +107,19 @@ test("the policy pack checks the written documents before they are published: an
   } finally {
     rules.pop();
   }
+});
+
+describe("paths in the output and the logs (issue 12)", () => {
+  test("the local state path is relative and holds no part of the checkout's absolute path", () => {
+    expect(localStatePath("cdktf.out", "x", "/home/me/edge-lab")).toBe("../../../terraform.x.tfstate");
+    expect(localStatePath("build/cdktf.out", "x", "/home/me/edge-lab")).toBe("../../../../terraform.x.tfstate");
+    expect(localStatePath("/tmp/elsewhere", "x", "/home/me/edge-lab")).toBe("terraform.x.tfstate");
+    expect(localStatePath("../sibling", "x", "/home/me/edge-lab")).toBe("terraform.x.tfstate");
+    expect(displayPath("/home/me/edge-lab/scenarios/a.yaml", "/home/me/edge-lab")).toBe("scenarios/a.yaml");
+    expect(displayPath("/tmp/a.yaml", "/home/me/edge-lab")).toBe("/tmp/a.yaml");
+  });
+
+  test("EDGE_LAB_SCENARIOS files are reported relative to the current folder", () => {
+    expect(scenarioFiles({ EDGE_LAB_SCENARIOS: "scenarios/scaled-hlb.yaml" }, process.cwd())).toEqual([join("scenarios", "scaled-hlb.yaml")]);
+  });
 });

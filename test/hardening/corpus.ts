@@ -189,6 +189,41 @@ const RULE_VIOLATIONS: [string, (s: Record<string, any>) => void, string][] = [
   ["small-subnet-auto-numbering", (s) => (s.sites[0].network = { perimeterExternal: "10.45.16.0/28" }), "LAB-ADDR-01"],
 ];
 
+/** Issue 12: inputs Azure or the provider would refuse, injection into outputs, and parser exhaustion; one per class. */
+const AZURE_AND_INJECTION: [string, (s: Record<string, any>) => void, string][] = [
+  ["timezone-iana", (s) => (s.lab = { timezone: "Europe/Berlin" }), "LAB-TZ-01"],
+  ["timezone-terraform-expression", (s) => (s.lab = { timezone: '${file("/etc/passwd")}' }), "LAB-TEXT-01"],
+  ["vnet-multicast", (s) => (s.sites[0].network = { perimeterInternal: "224.0.0.0/24" }), "LAB-NET-03"],
+  ["vnet-loopback", (s) => (s.sites[0].network = { internalNetworks: ["127.0.0.0/8"] }), "LAB-NET-03"],
+  ["vnet-link-local", (s) => (s.sites[0].network = { perimeterExternal: "169.254.1.0/24" }), "LAB-NET-03"],
+  ["vnet-azure-platform", (s) => (s.sites[0].network = { publicRange: "168.63.129.0/24" }), "LAB-NET-03"],
+  ["vnet-broadcast", (s) => (s.sites[0].network = { reverseProxyExternal: "255.255.255.0/24" }), "LAB-NET-03"],
+  ["no-infrastructure-space", (s) => (s.sites[0].network = { internalNetworks: ["100.64.0.0/10"] }), "LAB-NET-04"],
+  ["vm-size-gen2-only", (s) => (s.lab = { vmSize: "Standard_D4s_v6" }), "LAB-VM-01"],
+  ["vm-size-arm64", (s) => (s.lab = { vmSize: "Standard_D4ps_v5" }), "LAB-VM-01"],
+  ["dns-record-set-over-20", (s) => (s.sites[0].director = { servers: 21, loadBalancing: "dns-hlb" }), "LAB-DNS-01"],
+  ["title-terraform-template", (s) => (s.title = "%{ for x in y }x%{ endfor }"), "LAB-TEXT-01"],
+  ["description-cdktf-token", (s) => (s.description = "${TfToken[TOKEN.1]}"), "LAB-TEXT-01"],
+  ["title-newline", (s) => (s.title = "Lab\n# injected"), "LAB-TEXT-02"],
+  ["title-ansi-escape", (s) => (s.title = "\u001b[2J\u001b[31mred"), "LAB-TEXT-02"],
+  ["title-bidi-override", (s) => (s.title = "Lab \u202egnp.exe"), "LAB-TEXT-02"],
+  ["id-names-project-folder", (s) => (s.id = "scenarios"), "LAB-ID-01"],
+  ["duplicate-meet", (s) => (s.sites[0].reverseProxy = { simpleUrls: { meet: ["meet.contoso.com", "meet.fabrikam.com", "meet.contoso.com"] } }), "LAB-DUP-01"],
+  ["duplicate-internal-network", (s) => (s.sites[0].network = { internalNetworks: ["192.168.10.0/24", "192.168.10.0/24"] }), "LAB-DUP-01"],
+  ["duplicate-xmpp-partner", (s) => (s.federation.xmpp.partners = ["gmail.com", "gmail.com"]), "LAB-DUP-01"],
+];
+
+function exhaustion(): BadCase[] {
+  let anchors = "sipDomains: [contoso.com]\n";
+  for (let i = 0; anchors.length < 790000; i++) anchors += `a${i}: &a${i} {v: ${i > 0 ? `*a${i - 1}` : 1}}\n`;
+  return [
+    { name: "yaml-anchor-chain-790k", content: anchors, rule: "YAML" },
+    { name: "yaml-90000-keys", content: `sipDomains: [contoso.com]\nx:\n${Array.from({ length: 90000 }, (_, i) => `  ${i.toString(36)}: 1`).join("\n")}\n`, rule: "YAML" },
+    { name: "yaml-deep-block", content: `sipDomains: [contoso.com]\n${Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")} 1\n`, rule: "YAML" },
+    { name: "meet-5000-duplicates", content: stringify({ ...base(), sites: [{ name: "hq", reverseProxy: { simpleUrls: { meet: Array(5000).fill("meet.contoso.com") } } }] }), rule: "SCHEMA" },
+  ];
+}
+
 function hugeAndEmpty(): BadCase[] {
   const deep = `${"- ".repeat(1)}${"[".repeat(2000)}${"]".repeat(2000)}`;
   const aliasBomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`), "sipDomains: [contoso.com]"].join("\n");
@@ -235,5 +270,7 @@ export function badCases(): BadCase[] {
     ]),
     ...RULE_VIOLATIONS.map(([name, change, rule]) => mutate(`rule-${name}`, change, rule)),
     ...hugeAndEmpty(),
+    ...AZURE_AND_INJECTION.map(([name, change, rule]) => mutate(`azure-injection-${name}`, change, rule)),
+    ...exhaustion(),
   ];
 }

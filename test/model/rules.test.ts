@@ -854,6 +854,171 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       fixed: "sipDomains: [contoso.com]\nlab: {mode: closed, testClient: true}\n",
     },
   ],
+  "LAB-NET-03": [
+    {
+      title: "a link-local perimeter subnet",
+      yaml: site("network: {perimeterInternal: 169.254.33.0/24}"),
+      path: "sites[0].network.perimeterInternal",
+      message: /"169.254.33.0\/24" overlaps 169.254.0.0\/16 \(link-local\), which Azure does not allow in a virtual network/,
+      fixed: site("network: {perimeterInternal: 172.25.33.0/24}"),
+    },
+    {
+      title: "a multicast internal network",
+      yaml: site("network: {internalNetworks: [224.1.0.0/16]}"),
+      path: "sites[0].network.internalNetworks[0]",
+      message: /overlaps 224.0.0.0\/4 \(multicast\)/,
+      fixed: site("network: {internalNetworks: [192.168.10.0/24]}"),
+    },
+    {
+      title: "a public range holding Azure's platform address",
+      yaml: site("network: {publicRange: 168.63.129.0/24}"),
+      path: "sites[0].network.publicRange",
+      message: /overlaps 168.63.129.16\/32 \(Azure's platform address/,
+      fixed: site("network: {publicRange: 131.107.155.0/24}"),
+    },
+  ],
+  "LAB-NET-04": [
+    {
+      title: "an internal network covering the whole shared address space",
+      yaml: site("network: {internalNetworks: [100.64.0.0/10]}"),
+      path: "sites[0].network.internalNetworks[0]",
+      message: /100.64.0.0\/10 leaves fewer than 2 free \/24 blocks of 100.64.0.0\/10/,
+      fixed: site("network: {internalNetworks: [100.64.0.0/11]}"),
+    },
+  ],
+  "LAB-TZ-01": [
+    {
+      title: "an IANA time zone name",
+      yaml: "sipDomains: [contoso.com]\nlab: {timezone: Europe/Berlin}\n",
+      path: "lab.timezone",
+      message: /"Europe\/Berlin" is an IANA time zone name; Azure VMs take Windows time zone ids: write "W. Europe Standard Time"/,
+      fixed: "sipDomains: [contoso.com]\nlab: {timezone: W. Europe Standard Time}\n",
+    },
+    {
+      title: "a Windows id in the wrong case",
+      yaml: "sipDomains: [contoso.com]\nlab: {timezone: pacific standard time}\n",
+      path: "lab.timezone",
+      message: /write "Pacific Standard Time" \(Windows time zone ids are case-sensitive\)/,
+      fixed: "sipDomains: [contoso.com]\nlab: {timezone: Pacific Standard Time}\n",
+    },
+    {
+      title: "a Terraform expression as time zone",
+      yaml: "sipDomains: [contoso.com]\nlab: {timezone: 'file(\"/etc/passwd\")'}\n",
+      path: "lab.timezone",
+      message: /is not a Windows time zone id that Azure accepts/,
+      fixed: "sipDomains: [contoso.com]\nlab: {timezone: UTC}\n",
+    },
+  ],
+  "LAB-VM-01": [
+    {
+      title: "a Generation 2-only size",
+      yaml: "sipDomains: [contoso.com]\nlab: {vmSize: Standard_D4s_v6}\n",
+      path: "lab.vmSize",
+      message: /Standard_D4s_v6 runs only Generation 2 VMs, and the lab uses Generation 1 Windows Server images/,
+      fixed: "sipDomains: [contoso.com]\nlab: {vmSize: Standard_D4s_v5}\n",
+    },
+    {
+      title: "an Arm64 size",
+      yaml: "sipDomains: [contoso.com]\nlab: {vmSize: Standard_D4ps_v5}\n",
+      path: "lab.vmSize",
+      message: /Standard_D4ps_v5 is an Arm64 size/,
+      fixed: "sipDomains: [contoso.com]\nlab: {vmSize: Standard_D4as_v5}\n",
+    },
+    {
+      title: "a one-vCPU size (one NIC)",
+      yaml: "sipDomains: [contoso.com]\nlab: {vmSize: Standard_B1s}\n",
+      path: "lab.vmSize",
+      message: /Standard_B1s has 1 vCPU; an Edge Server needs two NICs/,
+      fixed: "sipDomains: [contoso.com]\nlab: {vmSize: Standard_B2ms}\n",
+    },
+  ],
+  "LAB-DNS-01": [
+    {
+      title: "a DNS load-balanced Director pool of 21",
+      yaml: site("director: {servers: 21, loadBalancing: dns-hlb}"),
+      path: "sites[0].director.servers",
+      message: /21 servers behind the DNS load-balanced Director pool dirpool01.contoso.com make 21 A records in one record set; Azure DNS allows 20/,
+      fixed: site("director: {servers: 20, loadBalancing: dns-hlb}"),
+    },
+  ],
+  "LAB-TEXT-01": [
+    {
+      title: "a Terraform expression in the title",
+      yaml: "sipDomains: [contoso.com]\ntitle: 'Lab ${file(\"/etc/passwd\")}'\n",
+      path: "title",
+      message: /contains a Terraform template sequence or cdktf token marker/,
+      fixed: "sipDomains: [contoso.com]\ntitle: 'Lab $ {file}'\n",
+    },
+    {
+      title: "a cdktf token marker in the description",
+      yaml: "sipDomains: [contoso.com]\ndescription: 'see #{TfToken[TOKEN.1]}'\n",
+      path: "description",
+      message: /cdktf token marker/,
+      fixed: "sipDomains: [contoso.com]\ndescription: 'see the token list'\n",
+    },
+  ],
+  "LAB-TEXT-02": [
+    {
+      title: "a bidirectional override in the title",
+      yaml: 'sipDomains: [contoso.com]\ntitle: "Lab \\u202Egnp.exe"\n',
+      path: "title",
+      message: /"Lab \\u202egnp.exe" contains a control or bidirectional-override character; use plain text on one line/,
+      fixed: 'sipDomains: [contoso.com]\ntitle: "Lab gnp.exe"\n',
+    },
+    {
+      title: "a line break in the title",
+      yaml: 'sipDomains: [contoso.com]\ntitle: "Lab\\n# injected heading"\n',
+      path: "title",
+      message: /use plain text on one line/,
+      fixed: 'sipDomains: [contoso.com]\ntitle: "Lab"\ndescription: "first line\\nsecond line"\n',
+    },
+  ],
+  "LAB-ID-01": [
+    {
+      title: "an id naming the project's docs folder",
+      yaml: "id: docs\nsipDomains: [contoso.com]\n",
+      path: "id",
+      message: /"docs" is the name of one of edge-lab's own folders/,
+      fixed: "id: docs-lab\nsipDomains: [contoso.com]\n",
+    },
+  ],
+  "LAB-DUP-01": [
+    {
+      title: "a meet URL listed twice",
+      yaml: site("reverseProxy: {simpleUrls: {meet: [meet.contoso.com, Meet.Contoso.com]}}"),
+      path: "sites[0].reverseProxy.simpleUrls.meet[1]",
+      message: /meet URL meet.contoso.com is listed twice \(first as item \[0\] of this list\)/,
+      fixed: site("reverseProxy: {simpleUrls: {meet: [meet.contoso.com]}}"),
+    },
+    {
+      title: "an internal network listed twice",
+      yaml: site("network: {internalNetworks: [192.168.10.0/24, 192.168.20.0/24, 192.168.10.0/24]}"),
+      path: "sites[0].network.internalNetworks[2]",
+      message: /internal network 192.168.10.0\/24 is listed twice \(first as item \[0\]/,
+      fixed: site("network: {internalNetworks: [192.168.10.0/24, 192.168.20.0/24]}"),
+    },
+    {
+      title: "a federation partner listed twice",
+      yaml: "sipDomains: [contoso.com]\nfederation: {sip: {allowedDomains: [fabrikam.com, {domain: fabrikam.com}]}}\n",
+      path: "federation.sip.allowedDomains[1]",
+      message: /allowed partner domain fabrikam.com is listed twice/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {sip: {allowedDomains: [fabrikam.com, {domain: litwareinc.com}]}}\n",
+    },
+    {
+      title: "a public IM provider listed twice",
+      yaml: "sipDomains: [contoso.com]\nfederation: {publicIm: [skype, skype]}\n",
+      path: "federation.publicIm[1]",
+      message: /public IM provider skype is listed twice/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {publicIm: [skype]}\n",
+    },
+    {
+      title: "an XMPP partner listed twice",
+      yaml: "sipDomains: [contoso.com]\nfederation: {xmpp: {partners: [gmail.com, gmail.com]}}\n",
+      path: "federation.xmpp.partners[1]",
+      message: /XMPP partner gmail.com is listed twice/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {xmpp: {partners: [gmail.com]}}\n",
+    },
+  ],
 };
 
 const rulesOf = (result: LoadResult) => [...new Set(result.problems.map((p) => p.rule))].sort();
@@ -895,7 +1060,9 @@ describe("rule coverage", () => {
   });
 
   test("every rule of the catalogue is listed in RULE_CHECKS, except the rules the schema enforces", () => {
-    expect(catalogue.filter((id) => !checked.has(id)).sort()).toEqual(["CERT-04", "LAB-NET-01", "LB-07"]);
+    expect(catalogue.filter((id) => !checked.has(id)).sort()).toEqual(
+      ["CERT-04", "LAB-DUP-01", "LAB-ID-01", "LAB-NET-01", "LAB-NET-03", "LAB-TEXT-01", "LAB-TEXT-02", "LAB-TZ-01", "LAB-VM-01", "LB-07"].sort(),
+    );
     expect(catalogue.filter((id) => !checked.has(id) && !SCHEMA_RULES.includes(id))).toEqual([]);
     expect([...checked, ...SCHEMA_RULES].filter((id) => !(id in RULES))).toEqual([]);
   });

@@ -47,7 +47,7 @@ describeWithTools("zone files: named-checkzone (strict) accepts every zone of ev
     for (const z of zoneFiles(plan, { nameServerAddress: "192.0.2.1" })) {
       expect(readFileSync(join(out, "contoso-enterprise", z.path), "utf8")).toBe(z.content);
     }
-    expect(readdirSync(join(out, "contoso-enterprise")).sort()).toEqual(["external", "internal"]);
+    expect(readdirSync(join(out, "contoso-enterprise")).sort()).toEqual([".edge-lab-output", "external", "internal"]);
     expect(await cli(["zones", join(SCENARIO_DIR, "contoso-enterprise.yaml"), "--out", out, "--ns-address", "not-an-ip"], io)).toBe(1);
     const names = (await renderOutputFiles(plan)).map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(["zone-external-contoso.com.zone", "zone-internal-contoso.com.zone", "zone-internal-contoso.net.zone", "appliance-hq.rules", "appliance-dr.rules"]));

@@ -173,7 +173,7 @@ describe("output files", () => {
     writeFileSync(stale, "x");
     const written = await writeWorksheets(plan, dir);
     expect(written.dir).toBe(join(dir, "scaled-hlb"));
-    expect(readdirSync(written.dir).sort()).toEqual([...written.files].sort());
+    expect(readdirSync(written.dir).sort()).toEqual([".edge-lab-output", ...written.files].sort());
     expect(existsSync(stale)).toBe(false);
     expect(readFileSync(join(written.dir, "worksheet.md"), "utf8")).toBe(md.get("scaled-hlb"));
     expect(readdirSync(dir)).toEqual(["scaled-hlb"]); // no temporary folders left

@@ -1,4 +1,6 @@
 /** A minimal cloud-config writer (YAML subset: packages, write_files with literal blocks, runcmd). */
+import { yamlLiteralBlockText } from "../../render/escape";
+
 export interface CloudInitFile {
   readonly path: string;
   readonly content: string;
@@ -15,7 +17,7 @@ export interface CloudInit {
 const quote = (s: string) => JSON.stringify(s);
 
 function block(content: string, indent: string): string {
-  return content
+  return yamlLiteralBlockText(content)
     .replace(/\n$/, "")
     .split("\n")
     .map((l) => (l.length ? `${indent}${l}` : ""))

@@ -43,6 +43,15 @@ export const RULES = {
   "LAB-SEC-01": "Administration (RDP/SSH) is allowed only from a declared source range, never from the whole Internet.",
   "LAB-VER-01": "Skype for Business Server 2019 has no XMPP gateway or proxy.",
   "LAB-MODE-01": "The test client lives on the simulated Internet, which exists only in the closed lab mode.",
+  "LAB-NET-03": "Azure refuses multicast, broadcast, loopback, link-local, its platform address 168.63.129.16 and other reserved ranges in a virtual network.",
+  "LAB-NET-04": "The lab needs a free /24 of 100.64.0.0/10 per site (and one for the simulated Internet) for its firewall and Bastion subnets.",
+  "LAB-TZ-01": "The lab's time zone must be a Windows time zone id Azure accepts (azurerm checks the VMs' and the auto-shutdown's time zone against its list).",
+  "LAB-VM-01": "The lab's VM size must run the Generation 1 Windows Server images (no Generation 2-only or Arm64 size) and allow two NICs.",
+  "LAB-DNS-01": "Azure DNS holds at most 20 records in one record set: at most 20 servers behind one DNS load-balanced name.",
+  "LAB-TEXT-01": "No text may contain Terraform template sequences (${ or %{) or cdktf token markers: Terraform or cdktf would evaluate them.",
+  "LAB-TEXT-02": "No text may contain control or bidirectional-override characters (only a description may span lines).",
+  "LAB-ID-01": "The scenario id names output folders and Terraform stacks; it may not be the name of one of the project's own folders.",
+  "LAB-DUP-01": "A list may not hold the same entry twice (it would be duplicated into DNS, routes and firewall rows).",
 } as const;
 
 export type RuleId = keyof typeof RULES;
@@ -52,7 +61,20 @@ export type RuleId = keyof typeof RULES;
  * field as written: wildcard names, FQDN syntax, subnet sizes, VIPs without a load balancer (which resolve would
  * drop). NET-08 and DIR-01 are also checked on the resolved scenario (names.ts, topology.ts).
  */
-export const SCHEMA_RULES: readonly RuleId[] = ["CERT-04", "NET-08", "LAB-NET-01", "LB-07", "DIR-01"];
+export const SCHEMA_RULES: readonly RuleId[] = [
+  "CERT-04",
+  "NET-08",
+  "LAB-NET-01",
+  "LB-07",
+  "DIR-01",
+  "LAB-NET-03",
+  "LAB-TZ-01",
+  "LAB-VM-01",
+  "LAB-TEXT-01",
+  "LAB-TEXT-02",
+  "LAB-ID-01",
+  "LAB-DUP-01",
+];
 
 export function explain(rule: string): string {
   return (RULES as Record<string, string>)[rule] ?? "";

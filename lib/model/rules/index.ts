@@ -2,12 +2,13 @@
 import type { ResolvedScenario } from "../resolve";
 import { addressingChecks } from "./addressing";
 import { federationChecks } from "./federation";
+import { labLimitChecks } from "./lab-limits";
 import { nameChecks } from "./names";
 import type { Finding } from "./problem";
 import { topologyChecks } from "./topology";
 import type { RuleCheck } from "./types";
 
-export const RULE_CHECKS: readonly RuleCheck[] = [...topologyChecks, ...addressingChecks, ...nameChecks, ...federationChecks];
+export const RULE_CHECKS: readonly RuleCheck[] = [...topologyChecks, ...addressingChecks, ...nameChecks, ...federationChecks, ...labLimitChecks];
 
 export function checkScenario(scenario: ResolvedScenario): Finding[] {
   return RULE_CHECKS.flatMap((rule) => rule.check(scenario));
