@@ -1,7 +1,6 @@
 /** Certificates (subject, SANs in order, EKU, where installed) and reverse proxy publishing rules. */
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
-import { inDomain } from "../rules/names";
-import { directorId, edgeServerId, nextHop, reverseProxyId } from "./site-facts";
+import { accessNameIn, directorId, edgeServerId, nextHop, reverseProxyId } from "./site-facts";
 import type { Certificate, PublishingRule } from "./types";
 
 const unique = (names: readonly string[]) => names.filter((n, i) => names.indexOf(n) === i);
@@ -15,10 +14,11 @@ const unique = (names: readonly string[]) => names.filter((n, i) => names.indexO
 export function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): string[] {
   const f = site.edge.fqdns;
   const names = site.edge.ipMode === "single" ? [f.access.value] : [f.webConferencing.value, f.access.value];
-  if (site.primary) {
-    for (const domain of s.sipDomains.map((d) => d.value)) {
-      if (!inDomain(f.access.value, domain)) names.push(`sip.${domain}`);
-    }
+  // The names DNS sends to this Access Edge in the other SIP domains: remote sign-in on the primary site, federation
+  // (partners, public IM, push) on the federation route (DNS-04, FED-01).
+  const federation = site.federationRoute && s.federation.sipFederation;
+  if (site.primary || federation) {
+    for (const domain of s.sipDomains.map((d) => d.value)) names.push(accessNameIn(site, domain));
   }
   if (site.federationRoute && s.federation.xmpp.enabled) {
     for (const domain of s.federation.xmpp.domains.map((d) => d.value)) names.push(`xmpp.${domain}`, domain);
@@ -90,31 +90,35 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
   if (d) {
     const ids = d.servers.map((_, i) => directorId(site, i));
     const autodiscover = s.sipDomains.flatMap((dom) => [`lyncdiscoverinternal.${dom.value}`, `lyncdiscover.${dom.value}`]);
+    // Microsoft's Director pool table: "Default (one per Director in the pool)", subject the pool FQDN, SANs the pool
+    // FQDN then that server's FQDN. Each Director has its own certificate and key (nothing to export); a single
+    // Director's subject is its own FQDN.
+    const directorDefault = (server: (typeof d.servers)[number], i: number): Certificate => ({
+      id: d.pool ? `${site.name}-director-default-${String(i + 1).padStart(2, "0")}` : `${site.name}-director-default`,
+      site: site.name,
+      component: d.pool ? `Director default certificate (${server.name}, one per Director in the pool)` : "Director default certificate",
+      subject: d.poolFqdn.value,
+      // Microsoft's table, then the names the plan also sends to the Director (the reverse proxy re-encrypts to it
+      // for its external web services FQDN; internal sip.<domain> points at it) instead of the optional wildcard.
+      sans: unique([
+        ...(d.pool ? [d.poolFqdn.value] : []),
+        server.fqdn,
+        ...(rp.dialin ? [rp.dialin.value] : []),
+        ...rp.meet.map((m) => m.value),
+        ...autodiscover,
+        d.externalWebFqdn.value,
+        ...(site.primary ? [site.edge.fqdns.access.value] : []),
+      ]),
+      eku: ["server"],
+      issuer: "internal or public CA",
+      assignedTo: "Director (SIP, web services)",
+      installedOn: [ids[i]],
+      sharedKey: false,
+      notes: "The Director answers the reverse proxy and the Edge; internal clients do not use it." + (d.pool ? " Request one certificate per Director with its own key." : ""),
+      refs: ["CERT-09", "DIR-01"],
+    });
     certs.push(
-      {
-        id: `${site.name}-director-default`,
-        site: site.name,
-        component: d.pool ? "Director default certificate (one per Director in the pool)" : "Director default certificate",
-        subject: d.poolFqdn.value,
-        // Microsoft's table, then the names the plan also sends to the Director (the reverse proxy re-encrypts to it
-        // for its external web services FQDN; internal sip.<domain> points at it) instead of the optional wildcard.
-        sans: unique([
-          ...(d.pool ? [d.poolFqdn.value] : []),
-          ...d.servers.map((x) => x.fqdn),
-          ...(rp.dialin ? [rp.dialin.value] : []),
-          ...rp.meet.map((m) => m.value),
-          ...autodiscover,
-          d.externalWebFqdn.value,
-          ...(site.primary ? [site.edge.fqdns.access.value] : []),
-        ]),
-        eku: ["server"],
-        issuer: "internal or public CA",
-        assignedTo: "Director (SIP, web services)",
-        installedOn: ids,
-        sharedKey: false,
-        notes: "The Director answers the reverse proxy and the Edge; internal clients do not use it.",
-        refs: ["CERT-09", "DIR-01"],
-      },
+      ...d.servers.map(directorDefault),
       {
         id: `${site.name}-director-oauth`,
         site: site.name,

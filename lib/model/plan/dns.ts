@@ -4,7 +4,7 @@
  */
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { inDomain } from "../rules/names";
-import { byIp, nextHop, publishedValues } from "./site-facts";
+import { accessNameIn, byIp, nextHop, publishedValues } from "./site-facts";
 import type { DnsRecord, View } from "./types";
 import { compareText } from "../compare";
 
@@ -96,21 +96,29 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
     set.a({ view: "external", name, purpose: `${purpose}${edge.vips ? " (VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-01", lbRef] }, publishedValues(site, service));
   }
 
-  if (site.primary) {
-    for (const domain of s.sipDomains.map((d) => d.value)) {
-      // DNS-04: the SRV target must be in the SRV record's own domain, so each SIP domain gets its own sip.<domain>.
-      const target = inDomain(accessFqdn, domain) ? accessFqdn : `sip.${domain}`;
-      if (target !== accessFqdn) {
-        set.a({ view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] }, accessValues);
-      }
-      set.srv({ view: "external", name: `_sip._tls.${domain}`, purpose: "Automatic configuration of external Lync clients", refs: ["DNS-02"] }, edge.ports.access.value, target);
-      if (s.federation.sip.enabled || s.mobility) {
-        set.srv(
-          { view: "external", name: `_sipfederationtls._tcp.${domain}`, purpose: "Federation discovery and mobile push notifications", refs: ["DNS-03"] },
-          5061,
-          target,
-        );
-      }
+  // Remote sign-in (_sip._tls) lives on the primary site, federation discovery (_sipfederationtls) on the federation
+  // route (FED-01); each points at that site's Access Edge name inside the record's own domain (DNS-04).
+  const federationSrv = site.federationRoute && (s.federation.sip.enabled || s.federation.push);
+  const accessNames = new Set<string>();
+  const accessTarget = (domain: string) => {
+    const target = accessNameIn(site, domain);
+    if (target !== accessFqdn && !accessNames.has(target)) {
+      accessNames.add(target);
+      set.a({ view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] }, accessValues);
+    }
+    return target;
+  };
+  for (const domain of s.sipDomains.map((d) => d.value)) {
+    if (site.primary) {
+      set.srv({ view: "external", name: `_sip._tls.${domain}`, purpose: "Automatic configuration of external Lync clients", refs: ["DNS-02"] }, edge.ports.access.value, accessTarget(domain));
+    }
+    if (federationSrv) {
+      const purpose = [s.federation.sip.enabled && "Federation discovery", s.federation.push && "mobile push notifications"].filter(Boolean).join(" and ");
+      set.srv(
+        { view: "external", name: `_sipfederationtls._tcp.${domain}`, purpose: purpose.charAt(0).toUpperCase() + purpose.slice(1), refs: ["DNS-03", ...(s.federation.push ? ["FW-07"] : [])] },
+        5061,
+        accessTarget(domain),
+      );
     }
   }
 

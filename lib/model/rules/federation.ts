@@ -12,11 +12,20 @@ export const federationChecks: readonly RuleCheck[] = [
         return routes
           .slice(1)
           .map((site) =>
-            error("FED-01", `${site.path}.federationRoute`, `site ${site.name} is a second federation route (site ${routes[0].name} is the first); only one Edge deployment may be`),
+            error(
+              "FED-01",
+              `${site.path}.federationRoute`,
+              `site ${site.name} is a second federation route (site ${routes[0].name} is the first); only one Edge deployment in the organisation may be the federation route: set federationRoute: false on site ${site.name}`,
+            ),
           );
       }
       if (routes.length === 0 && s.federation.any) {
-        return [error("FED-01", s.sites.length > 1 ? "sites" : `${s.sites[0].path}.federationRoute`, "federation is enabled but no site is the federation route; set federationRoute: true on exactly one site")];
+        const f = s.federation;
+        // Push alone is easy to miss as a federation: say so (FW-07).
+        const what = f.push && !f.sipPartners && !f.xmpp.enabled
+          ? "mobile push notifications are a federation with the push notification clearing house (FW-07), but no site is the federation route"
+          : "federation is enabled but no site is the federation route";
+        return [error("FED-01", s.sites.length > 1 ? "sites" : `${s.sites[0].path}.federationRoute`, `${what}; set federationRoute: true on exactly one site`)];
       }
       return [];
     },
