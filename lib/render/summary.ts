@@ -13,7 +13,7 @@ export function planSummary(plan: Plan): string {
   const f = s.features;
   out.push(`${s.title} [${s.id}]`);
   out.push(`  product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}`);
-  const feats = [f.sipFederation && "SIP federation", f.publicIm.length && `public IM (${f.publicIm.join(", ")})`, f.xmpp && "XMPP", f.ocs2007Partners && "OCS 2007 partners", f.mobility && "mobility"].filter(Boolean);
+  const feats = [f.sipFederation && "SIP federation", f.publicIm.length && `public IM (${f.publicIm.join(", ")})`, f.xmpp && "XMPP", f.ocs2007Partners && "OCS 2007 partners", f.mobility && `mobility${f.pushNotifications ? " (push notifications)" : ""}`].filter(Boolean);
   out.push(`  features: ${feats.length ? feats.join(", ") : "remote access only"}`);
   for (const site of s.sites) {
     out.push("");
@@ -56,6 +56,14 @@ export function planSummary(plan: Plan): string {
   for (const c of plan.certificates) {
     out.push(`  ${c.component}: subject ${c.subject}; SANs ${c.sans.length ? c.sans.join(", ") : "(none)"}${c.sharedKey ? `; same key on ${c.installedOn.join(", ")}` : ""}`);
   }
+  out.push("");
+  out.push("Reverse proxy publishing rules:");
+  for (const r of plan.publishingRules) {
+    out.push(`  [${r.site}] ${r.publicName} -> ${r.target.fqdn} (${r.target.ip}) ${r.bridges.map((b) => `${b.listen}->${b.target}`).join(", ")}; path ${r.path}, host header forwarded, no authentication`);
+  }
+  out.push("");
+  out.push("Topology settings:");
+  for (const t of plan.topologySettings) out.push(`  [${t.site}] ${t.item}: ${t.value} [${t.refs.join(", ")}]`);
   if (plan.notes.length) {
     out.push("");
     out.push("Notes:");

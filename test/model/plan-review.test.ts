@@ -3,6 +3,7 @@
  * Each test states the engineer's expectation as the plan's rows, records, settings and messages.
  */
 import type { Plan } from "../../lib/model/plan";
+import { worksheetBlocks } from "../../lib/render/worksheets/tables";
 import { errorRules, load, planOf } from "../helpers";
 
 const record = (plan: Plan, name: string, view = "external") => plan.dnsRecords.find((r) => r.view === view && r.name === name);
@@ -156,6 +157,8 @@ describe("6-8. notes, messages and settings say what Microsoft says", () => {
     const plan = planOf("sipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 2 } }]");
     expect(plan.topologySettings.map((t) => t.item).filter((i) => /load balancing/i.test(i))).toEqual([]);
     expect(plan.scenario.sites[0].loadBalancing).toBe("dns");
+    const sites = worksheetBlocks(plan).find((b) => b.heading === "Sites")!;
+    expect(sites.text?.join(" ")).toMatch(/Load balancing is a design decision, not a Topology Builder setting/);
   });
 });
 

@@ -26,6 +26,7 @@ function scenarioSummary(s: ResolvedScenario): PlanScenario {
       xmppPartners: s.federation.xmpp.partners,
       ocs2007Partners: s.federation.ocs2007Partners,
       mobility: s.mobility,
+      pushNotifications: s.federation.push,
     },
     sites: s.sites.map((site) => {
       const hop = nextHop(site);

@@ -27,6 +27,8 @@ export interface PlanScenario {
     readonly xmppPartners: readonly string[];
     readonly ocs2007Partners: boolean;
     readonly mobility: boolean;
+    /** Mobile push notifications (a federation with the push notification clearing house, FW-07). */
+    readonly pushNotifications: boolean;
   };
   readonly sites: readonly PlanSite[];
 }

@@ -280,7 +280,9 @@ export function worksheetBlocks(plan: Plan): Block[] {
     `Product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}.`,
     `Features: ${featureList(plan).join(", ") || "remote access only"}.`,
   ]);
-  add("Sites", 3, makeTable("sites", "Sites", siteColumns, s.sites));
+  add("Sites", 3, makeTable("sites", "Sites", siteColumns, s.sites), [
+    "Load balancing is a design decision, not a Topology Builder setting: Topology Builder has no field for it. A hardware load balancer shows as VIPs (addresses and DNS records of the VIPs), DNS load balancing as one DNS record per pool member (LB-06, LB-07).",
+  ]);
   add("Servers", 3, makeTable("servers", "Servers", serverColumns, plan.servers));
   add("NAT mappings", 3, makeTable("nat", "NAT mappings", natColumns, natMappings(plan)));
   add("Load balancer VIPs", 3, makeTable("vips", "Load balancer VIPs", vipColumns, plan.vips));
@@ -319,7 +321,7 @@ export function featureList(plan: Plan): string[] {
     f.publicIm.length > 0 && `public IM (${f.publicIm.join(", ")})`,
     f.xmpp && `XMPP${f.xmppPartners.length ? ` (${f.xmppPartners.join(", ")})` : ""}`,
     f.ocs2007Partners && "OCS 2007 partners",
-    f.mobility && "mobility",
+    f.mobility && `mobility${f.pushNotifications ? " (with push notifications)" : ""}`,
   ].filter((x): x is string => typeof x === "string");
 }
 
