@@ -4,6 +4,7 @@
  */
 import type { Plan } from "../../lib/model/plan";
 import { worksheetBlocks } from "../../lib/render/worksheets/tables";
+import { zoneFiles } from "../../lib/render/zones";
 import { errorRules, load, planOf } from "../helpers";
 
 const record = (plan: Plan, name: string, view = "external") => plan.dnsRecords.find((r) => r.view === view && r.name === name);
@@ -20,6 +21,31 @@ sites:
   - name: hq
 ${hq ? `    ${hq}\n` : ""}  - name: dr
 ${dr ? `    ${dr}\n` : ""}`;
+
+describe("1. the internal view never shadows a public zone: names of a SIP domain get pinpoint zones", () => {
+  test("internal domain = SIP domain (the default): every internal record is its own zone, no internal contoso.com zone", () => {
+    const plan = planOf("sipDomains: [contoso.com]\nmobility: true\nsites: [{ name: hq, edge: { servers: 2 } }]");
+    const internal = plan.dnsRecords.filter((r) => r.view === "internal");
+    expect(internal.map((r) => r.name).sort()).toEqual(["lsedge.contoso.com", "lsedge01.contoso.com", "lsedge02.contoso.com", "lyncdiscoverinternal.contoso.com", "pool01.contoso.com"]);
+    for (const r of internal) expect(r.zone).toBe(r.name);
+    const files = zoneFiles(plan);
+    expect(files.filter((f) => f.view === "internal").map((f) => f.zone)).not.toContain("contoso.com");
+    // The external zone is whole: meet, dialin, webext stay resolvable for internal clients through public DNS.
+    expect(files.find((f) => f.view === "external" && f.zone === "contoso.com")!.content).toMatch(/^meet\.contoso\.com\./m);
+    const pinpoint = files.find((f) => f.view === "internal" && f.zone === "lyncdiscoverinternal.contoso.com")!;
+    expect(pinpoint.content).toMatch(/pinpoint zone/);
+    expect(pinpoint.content).toMatch(/^lyncdiscoverinternal\.contoso\.com\.\t3600\tIN\tA\t192\.168\.10\.20$/m);
+  });
+
+  test("a separate internal domain keeps its zone; names of the SIP domain (Director, simple URLs) are pinpoint zones", () => {
+    const plan = planOf("sipDomains: [contoso.com]\ninternalDomain: contoso.net\nsites: [{ name: hq, director: { servers: 1 } }]");
+    const zones = (name: string) => plan.dnsRecords.filter((r) => r.view === "internal" && r.name === name).map((r) => r.zone);
+    expect(zones("lsedge.contoso.net")).toEqual(["contoso.net"]);
+    expect(zones("dir01.contoso.net")).toEqual(["contoso.net"]);
+    for (const name of ["sip.contoso.com", "meet.contoso.com", "dialin.contoso.com", "webdirext.contoso.com"]) expect(zones(name)).toEqual([name]);
+    expect(plan.dnsRecords.some((r) => r.view === "internal" && r.zone === "contoso.com")).toBe(false);
+  });
+});
 
 describe("2. the federation route decides only federation; remote sign-in, simple URLs and autodiscover stay on the primary site", () => {
   const plan = planOf(twoSites("mobility: true\nfederation: { sip: true, xmpp: true }", "", "federationRoute: true"));

@@ -1,6 +1,9 @@
 /**
  * DNS records per view. External view: the zones of the SIP domains as the Internet sees them. Internal view: the
- * internal domain plus the split-brain copies of SIP domain zones the internal servers need.
+ * servers' internal domain, and one *pinpoint zone* per name that lies in a SIP domain (e.g. a zone named
+ * `lyncdiscoverinternal.contoso.com` holding only its apex A record). An internal `contoso.com` zone would shadow the
+ * public one for internal clients (meet, dialin, webext and every other name of the organisation would vanish); a
+ * pinpoint zone answers only for its own name, so everything else still resolves from public DNS (README, "DNS views").
  */
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { inDomain } from "../rules/names";
@@ -11,7 +14,7 @@ import { compareText } from "../compare";
 export const DEFAULT_TTL = 3600;
 
 /** Zone of a name: the longest zone among the candidates that contains it. */
-function zoneFor(name: string, zones: readonly string[]): string {
+function longestZone(name: string, zones: readonly string[]): string {
   const match = zones.filter((z) => inDomain(name, z)).sort((a, b) => b.length - a.length)[0];
   if (!match) throw new Error(`internal error: no zone for ${name} (the DNS rules should have rejected it)`);
   return match;
@@ -31,9 +34,11 @@ class RecordSet {
     private readonly site: ResolvedSite,
   ) {}
 
-  private zones(view: View): string[] {
+  /** External: the SIP domain zone. Internal: a pinpoint zone for a name in a SIP domain, else the internal domain (DNS-05). */
+  private zoneFor(view: View, name: string): string {
     const sip = this.s.sipDomains.map((d) => d.value);
-    return view === "external" ? sip : [this.s.internalDomain, ...sip];
+    if (view === "external") return longestZone(name, sip);
+    return sip.some((domain) => inDomain(name, domain)) ? name : longestZone(name, [this.s.internalDomain]);
   }
 
   /** In internet mode Azure chooses every public address at deploy time, so external A values are placeholders (azure-lab.md). */
@@ -46,7 +51,7 @@ class RecordSet {
     this.records.push({
       site: this.site.name,
       view: input.view,
-      zone: zoneFor(input.name, this.zones(input.view)),
+      zone: this.zoneFor(input.view, input.name),
       name: input.name,
       type: "A",
       values: sorted,
@@ -61,7 +66,7 @@ class RecordSet {
     this.records.push({
       site: this.site.name,
       view: input.view,
-      zone: zoneFor(input.name, this.zones(input.view)),
+      zone: this.zoneFor(input.view, input.name),
       name: input.name,
       type: "SRV",
       values: [`0 0 ${port} ${target}`],
