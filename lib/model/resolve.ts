@@ -146,6 +146,8 @@ export interface ResolvedScenario {
   readonly internalDomain: string;
   readonly federation: ResolvedFederation;
   readonly mobility: boolean;
+  /** Features planned for later (`later:`): on the certificates now, everywhere else once deployed (lib/model/later.ts). */
+  readonly later: { readonly federation: ResolvedFederation; readonly mobility: boolean };
   /** `primarySite` as written (checked against the site names by LAB-SITE-01). */
   readonly primarySite?: Sourced<string>;
   readonly sites: readonly ResolvedSite[];
@@ -402,17 +404,22 @@ function resolveReverseProxy(
   };
 }
 
-function resolveFederation(input: ScenarioInput): ResolvedFederation {
-  const f = input.federation;
-  const m = input.mobility;
-  const push = m === true || (typeof m === "object" && m.push);
+/** The derived flags of a federation (which ports, records and settings it needs). */
+export function federationOf(parts: Omit<ResolvedFederation, "sipPartners" | "sipFederation" | "any">): ResolvedFederation {
+  const sipPartners = parts.sip.enabled || parts.publicIm.length > 0;
+  return { ...parts, sipPartners, sipFederation: sipPartners || parts.push, any: sipPartners || parts.xmpp.enabled || parts.push };
+}
+
+/** `federation` and `mobility` (deployed, at the top level) or `later.federation` and `later.mobility`. */
+function resolveFederation(f: ScenarioInput["federation"], mobility: ScenarioInput["mobility"], sipDomains: readonly string[], prefix: string): ResolvedFederation {
+  const push = mobility === true || (typeof mobility === "object" && mobility.push);
   const sip = typeof f.sip === "boolean" ? { enabled: f.sip, partnerDiscovery: true, allowedDomains: [] } : f.sip;
   const xmppInput = typeof f.xmpp === "boolean" ? { enabled: f.xmpp, partners: [] as string[], domains: undefined } : f.xmpp;
-  const xmppPath = "federation.xmpp";
+  const xmppPath = `${prefix}federation.xmpp`;
   const xmppDomains = xmppInput.domains
     ? xmppInput.domains.map((d, i) => given(d, `${xmppPath}.domains[${i}]`))
-    : input.sipDomains.map((d) => auto(d, "sipDomains"));
-  return {
+    : sipDomains.map((d) => auto(d, "sipDomains"));
+  return federationOf({
     sip: {
       enabled: sip.enabled,
       partnerDiscovery: sip.partnerDiscovery,
@@ -422,17 +429,15 @@ function resolveFederation(input: ScenarioInput): ResolvedFederation {
     xmpp: { enabled: xmppInput.enabled, partners: xmppInput.partners, domains: xmppInput.enabled ? xmppDomains : [], path: xmppPath },
     ocs2007Partners: f.ocs2007Partners,
     push,
-    sipPartners: sip.enabled || f.publicIm.length > 0,
-    sipFederation: sip.enabled || f.publicIm.length > 0 || push,
-    any: sip.enabled || f.publicIm.length > 0 || xmppInput.enabled || push,
-  };
+  });
 }
 
 export function resolveScenario(input: ScenarioInput): ResolvedScenario {
   const sipDomains = input.sipDomains.map((d, i) => given(d, `sipDomains[${i}]`));
   const primaryDomain = input.sipDomains[0];
   const internalDomain = input.internalDomain ?? primaryDomain;
-  const federation = resolveFederation(input);
+  const federation = resolveFederation(input.federation, input.mobility, input.sipDomains, "");
+  const later = { federation: resolveFederation(input.later.federation, input.later.mobility, input.sipDomains, "later."), mobility: input.later.mobility !== false };
   const singleSite = input.sites.length === 1;
   // Remote sign-in, simple URLs and autodiscover live on `primarySite` (default: the first site), never implicitly
   // on the federation route: the route decides only federation (FED-01).
@@ -461,7 +466,8 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       name: site.name,
       path,
       region: site.region ?? input.lab.region,
-      federationRoute: site.federationRoute ?? (singleSite && federation.any),
+      // Federation planned for later needs its route now: the certificate names are planned on it.
+      federationRoute: site.federationRoute ?? (singleSite && (federation.any || later.federation.any)),
       federationRouteGiven: site.federationRoute !== undefined,
       primary,
       edge,
@@ -482,6 +488,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
     internalDomain,
     federation,
     mobility: input.mobility !== false,
+    later,
     ...(input.primarySite === undefined ? {} : { primarySite: given(input.primarySite, "primarySite") }),
     sites,
     lab: input.lab,

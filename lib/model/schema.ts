@@ -246,6 +246,17 @@ export const MobilitySchema = z.union(
   { error: "expected true, false or { push: true | false }" },
 );
 
+/**
+ * Features planned for later (Microsoft's advice: plan the certificates for every feature the Edge will carry, so that
+ * adding federation, XMPP or mobility later needs no new certificate). Their names go on the certificates now (each
+ * SAN marked with its feature); DNS records, firewall rows, NSGs, appliance rules and Topology Builder settings contain
+ * only what is deployed now. The worksheet lists what each later feature will add.
+ */
+export const LaterSchema = z.strictObject({
+  federation: FederationSchema.prefault({}).describe("Federation types to add later: the same fields as `federation`. Default: none"),
+  mobility: MobilitySchema.default(false).describe("Mobility to add later: `true` (with push notifications), `false` or `{ push }`, as `mobility`. Default: false"),
+});
+
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time such as "19:00"' });
 
 export const LabSchema = z.strictObject({
@@ -271,6 +282,7 @@ export const ScenarioSchema = z.strictObject({
   mobility: MobilitySchema.default(false).describe(
     "Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). `true` plans push notifications too (`{ push: true }`): they are a federation with Microsoft's push notification clearing house, so the federation route gets \"Enable federation\", the Lync Online hosting provider, push.lync.com as an allowed domain, the _sipfederationtls SRV record and outbound TCP 5061 (FW-07, DNS-03). `{ push: false }` for clients that do not use push. Default: false",
   ),
+  later: LaterSchema.prefault({}).describe("Features planned for later: certificate names now, everything else when they are deployed. Default: nothing"),
   primarySite: z
     .string({ error: "expected a site name such as hq" })
     .optional()

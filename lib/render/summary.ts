@@ -64,6 +64,15 @@ export function planSummary(plan: Plan): string {
   out.push("");
   out.push("Topology settings:");
   for (const t of plan.topologySettings) out.push(`  [${t.site}] ${t.item}: ${t.value} [${t.refs.join(", ")}]`);
+  for (const later of plan.later) {
+    out.push("");
+    out.push(`Planned for later: ${later.title} (its certificate names are planned above); once deployed it adds:`);
+    for (const r of later.dnsRecords) out.push(`  DNS ${r.view} ${r.type} ${r.name} ${r.values.join(", ")}`);
+    for (const r of later.firewallRules) out.push(`  firewall [${r.site}] ${r.table} ${r.direction} ${r.transport} ${portText(r.ports)} ${r.protocol}`);
+    for (const v of later.vips) out.push(`  VIP [${v.site}] ${v.service} ${v.ip} ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`);
+    for (const r of later.publishingRules) out.push(`  publishing [${r.site}] ${r.publicName} -> ${r.target.fqdn}`);
+    for (const t of later.topologySettings) out.push(`  setting [${t.site}] ${t.item}: ${t.value}`);
+  }
   if (plan.notes.length) {
     out.push("");
     out.push("Notes:");

@@ -703,6 +703,15 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       fixed: site("network: {perimeterInternal: 172.25.33.0/26}"),
     },
   ],
+  "LAB-LATER-01": [
+    {
+      title: "mobility both deployed and planned for later",
+      yaml: "sipDomains: [contoso.com]\nmobility: true\nlater: {mobility: true}\n",
+      path: "later.mobility",
+      message: /^Mobility is already deployed \(mobility\); remove it from later$/,
+      fixed: "sipDomains: [contoso.com]\nlater: {mobility: true}\n",
+    },
+  ],
   "LAB-SITE-01": [
     {
       title: "primarySite naming no site",

@@ -31,3 +31,10 @@ describe("planSummary", () => {
     expect(small).toContain("webext.contoso.com -> pool01.contoso.com (192.168.10.20) 443->4443, 80->8080");
   });
 });
+
+test("features planned for later: what each adds, after the deployed plan", () => {
+  const text = planSummary(planOf("sipDomains: [contoso.com]\nlater: { federation: { xmpp: true } }"));
+  expect(text).toContain("Planned for later: XMPP federation (its certificate names are planned above); once deployed it adds:");
+  expect(text).toContain("  DNS external SRV _xmpp-server._tcp.contoso.com 0 0 5269 xmpp.contoso.com");
+  expect(text).toContain("  setting [hq] Enable XMPP federation (port 5269): Yes");
+});

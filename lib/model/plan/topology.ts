@@ -17,7 +17,9 @@ export function deriveTopologySettings(s: ResolvedScenario): TopologySetting[] {
     // Topology Builder has no load balancing field: DNS or hardware load balancing follows from the addresses (VIPs or
     // not) and the DNS records. It is a design decision the plan states in the site summary (scenario.sites[].loadBalancing).
     set("Use a single FQDN and IP address", yesNo(edge.ipMode === "single"), ["NET-14"]);
-    set("Enable federation for this Edge pool (port 5061)", yesNo(site.federationRoute), ["FED-01"]);
+    // The route may be designated for federation planned for later (`later:`): it is enabled once federation is deployed.
+    const federating = site.federationRoute && s.federation.any;
+    set("Enable federation for this Edge pool (port 5061)", yesNo(federating), ["FED-01"]);
     if (s.product !== "sfb2019") set("Enable XMPP federation (port 5269)", yesNo(site.federationRoute && s.federation.xmpp.enabled), ["FED-02"]);
     set("The external IP address of this Edge pool is translated by NAT", yesNo(nat), ["NAT-05", "LB-02"]);
     for (const service of edge.services) {
@@ -41,7 +43,7 @@ export function deriveTopologySettings(s: ResolvedScenario): TopologySetting[] {
     }
     const hop = nextHop(site);
     set("Next hop pool", `${hop.fqdn} (${hop.kind === "director" ? "Director" : "Front End pool"})`, ["NET-15"]);
-    if (site.federationRoute) {
+    if (federating) {
       const f = s.federation;
       set("External Access Policy", [f.sip.enabled ? "federated users" : "", f.publicIm.length ? "public users" : "", f.xmpp.enabled ? "XMPP federated users" : ""].filter(Boolean).join(", ") || "remote users only", ["FED-05"]);
       if (f.sipFederation) {
@@ -126,7 +128,7 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
   if (s.product === "lync2013") {
     note("info", "Lync Server 2013 runs on Windows Server 2012 R2 (extended support ended; the Azure image may be missing in some regions).", ["NET-13"]);
   }
-  if (s.federation.xmpp.enabled) {
+  if (s.federation.xmpp.enabled || s.later.federation.xmpp.enabled) {
     note("info", "XMPP certificate names: Microsoft's scenario tables show *.<domain>; wildcards are not supported on the Edge (CERT-04), so edge-lab adds the XMPP domain itself.", ["CERT-04"]);
   }
   note("info", "The Edge Servers and reverse proxy resolve the next hop through HOSTS entries, not internal DNS.", ["NET-06", "RP-06"]);
