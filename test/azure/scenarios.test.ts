@@ -263,7 +263,7 @@ test("internet mode warns with a cdktf annotation per fidelity note", () => {
 
 describe("remote access only: no TCP 5061 to or from the Internet anywhere in the lab (issue 12, defect 3, FW-02)", () => {
   const plan = planOf("id: remote-only\nsipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 2 } }]");
-  const json = synthPlan(plan, { mode: "closed" });
+  const json = synthPlan(plan); // the lab mode comes from the plan (closed by default)
 
   test("no NSG rule opens 5061 on the external side; the internal SIP rows (FW-04) remain", () => {
     const rules = allRules(json).filter((r) => portOf(r).split(",").includes("5061"));
