@@ -83,7 +83,12 @@ export function mergeFederation(a: ResolvedFederation, b: ResolvedFederation): R
 
 /** The scenario as the certificates see it: every feature deployed or planned for later. */
 export function withLater(s: ResolvedScenario): ResolvedScenario {
-  return { ...s, federation: mergeFederation(s.federation, s.later.federation), mobility: s.mobility || s.later.mobility, later: { federation: NONE, mobility: false } };
+  return {
+    ...s,
+    federation: mergeFederation(s.federation, s.later.federation),
+    mobility: s.mobility || s.later.mobility,
+    later: { federation: NONE, mobility: false },
+  };
 }
 
 /** The scenario with one later feature moved to deployed. */

@@ -5,7 +5,15 @@
 import type { z } from "zod";
 
 type AnySchema = z.core.$ZodType;
-type Def = { type: string; shape?: Record<string, AnySchema>; innerType?: AnySchema; in?: AnySchema; out?: AnySchema; options?: AnySchema[]; element?: AnySchema };
+type Def = {
+  type: string;
+  shape?: Record<string, AnySchema>;
+  innerType?: AnySchema;
+  in?: AnySchema;
+  out?: AnySchema;
+  options?: AnySchema[];
+  element?: AnySchema;
+};
 
 const defOf = (schema: AnySchema): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 

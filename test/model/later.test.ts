@@ -41,7 +41,10 @@ describe("the later: field", () => {
   test("a feature both deployed and planned for later is refused (LAB-LATER-01)", () => {
     const result = load(`${head}federation: { xmpp: true }\nlater: { federation: { xmpp: true } }`);
     expect(errorRules(result)).toEqual(["LAB-LATER-01"]);
-    expect(result.problems.find((p) => p.rule === "LAB-LATER-01")).toMatchObject({ path: "later.federation.xmpp", message: expect.stringMatching(/XMPP federation is already deployed/) });
+    expect(result.problems.find((p) => p.rule === "LAB-LATER-01")).toMatchObject({
+      path: "later.federation.xmpp",
+      message: expect.stringMatching(/XMPP federation is already deployed/),
+    });
   });
 
   test("later features are checked like deployed ones: no XMPP on Skype for Business 2019 (LAB-VER-01), XMPP domains are SIP domains (FED-02)", () => {
@@ -63,14 +66,32 @@ describe("now: certificates for everything planned, the rest only for what is de
   const cert = (id: string) => plan.certificates.find((c) => c.id === id)!;
 
   test("the Edge certificate already names the XMPP domains, each SAN marked with its feature", () => {
-    expect(cert("hq-edge-external").sans).toEqual(["webcon.contoso.com", "sip.contoso.com", "sip.fabrikam.com", "xmpp.contoso.com", "contoso.com", "xmpp.fabrikam.com", "fabrikam.com"]);
-    expect(cert("hq-edge-external").sanFeatures).toEqual({ "xmpp.contoso.com": "xmpp", "contoso.com": "xmpp", "xmpp.fabrikam.com": "xmpp", "fabrikam.com": "xmpp" });
+    expect(cert("hq-edge-external").sans).toEqual([
+      "webcon.contoso.com",
+      "sip.contoso.com",
+      "sip.fabrikam.com",
+      "xmpp.contoso.com",
+      "contoso.com",
+      "xmpp.fabrikam.com",
+      "fabrikam.com",
+    ]);
+    expect(cert("hq-edge-external").sanFeatures).toEqual({
+      "xmpp.contoso.com": "xmpp",
+      "contoso.com": "xmpp",
+      "xmpp.fabrikam.com": "xmpp",
+      "fabrikam.com": "xmpp",
+    });
   });
 
   test("the reverse proxy and Front End certificates already name lyncdiscover (mobility)", () => {
     expect(cert("hq-reverse-proxy").sans).toEqual(expect.arrayContaining(["lyncdiscover.contoso.com", "lyncdiscover.fabrikam.com"]));
     expect(cert("hq-reverse-proxy").sanFeatures).toEqual({ "lyncdiscover.contoso.com": "mobility", "lyncdiscover.fabrikam.com": "mobility" });
-    expect(cert("hq-front-end-default").sans).toEqual(["lyncdiscoverinternal.contoso.com", "lyncdiscover.contoso.com", "lyncdiscoverinternal.fabrikam.com", "lyncdiscover.fabrikam.com"]);
+    expect(cert("hq-front-end-default").sans).toEqual([
+      "lyncdiscoverinternal.contoso.com",
+      "lyncdiscover.contoso.com",
+      "lyncdiscoverinternal.fabrikam.com",
+      "lyncdiscover.fabrikam.com",
+    ]);
   });
 
   test("DNS, firewall rows and Topology Builder settings contain only what is deployed now", () => {
@@ -102,7 +123,12 @@ describe("what each later feature adds", () => {
 
   test("XMPP adds its SRV and A records, the 5269 and 23456 rows, and the XMPP settings", () => {
     const xmpp = feature("xmpp");
-    expect(xmpp.dnsRecords.map((r) => `${r.type} ${r.name}`).sort()).toEqual(["A xmpp.contoso.com", "A xmpp.fabrikam.com", "SRV _xmpp-server._tcp.contoso.com", "SRV _xmpp-server._tcp.fabrikam.com"]);
+    expect(xmpp.dnsRecords.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      "A xmpp.contoso.com",
+      "A xmpp.fabrikam.com",
+      "SRV _xmpp-server._tcp.contoso.com",
+      "SRV _xmpp-server._tcp.fabrikam.com",
+    ]);
     expect(xmpp.firewallRules.map((r) => `${r.direction} ${r.ports.from}`)).toEqual(["inbound 5269", "outbound 5269", "inbound 23456"]);
     expect(xmpp.firewallRules.map((r) => r.portRow)).toEqual(["ext-in-xmpp", "ext-out-xmpp", "int-in-xmpp-gateway"]);
     expect(xmpp.topologySettings.map((t) => `${t.item}: ${t.value}`)).toEqual(

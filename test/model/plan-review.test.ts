@@ -10,7 +10,9 @@ import { errorRules, load, planOf } from "../helpers";
 const record = (plan: Plan, name: string, view = "external") => plan.dnsRecords.find((r) => r.view === view && r.name === name);
 const setting = (plan: Plan, site: string, item: string) => plan.topologySettings.find((t) => t.site === site && t.item === item)?.value;
 const externalPorts = (plan: Plan, site = "hq") =>
-  plan.firewallRules.filter((r) => r.site === site && r.firewall === "external" && r.table.startsWith("edge-external")).map((r) => `${r.direction} ${r.transport} ${r.ports.from}`);
+  plan.firewallRules
+    .filter((r) => r.site === site && r.firewall === "external" && r.table.startsWith("edge-external"))
+    .map((r) => `${r.direction} ${r.transport} ${r.ports.from}`);
 
 const twoSites = (top: string, hq = "", dr = "") => `
 id: two-sites
@@ -26,7 +28,13 @@ describe("1. the internal view never shadows a public zone: names of a SIP domai
   test("internal domain = SIP domain (the default): every internal record is its own zone, no internal contoso.com zone", () => {
     const plan = planOf("sipDomains: [contoso.com]\nmobility: true\nsites: [{ name: hq, edge: { servers: 2 } }]");
     const internal = plan.dnsRecords.filter((r) => r.view === "internal");
-    expect(internal.map((r) => r.name).sort()).toEqual(["lsedge.contoso.com", "lsedge01.contoso.com", "lsedge02.contoso.com", "lyncdiscoverinternal.contoso.com", "pool01.contoso.com"]);
+    expect(internal.map((r) => r.name).sort()).toEqual([
+      "lsedge.contoso.com",
+      "lsedge01.contoso.com",
+      "lsedge02.contoso.com",
+      "lyncdiscoverinternal.contoso.com",
+      "pool01.contoso.com",
+    ]);
     for (const r of internal) expect(r.zone).toBe(r.name);
     const files = zoneFiles(plan);
     expect(files.filter((f) => f.view === "internal").map((f) => f.zone)).not.toContain("contoso.com");
@@ -77,7 +85,15 @@ describe("2. the federation route decides only federation; remote sign-in, simpl
   test("each site's Edge certificate names what DNS sends to it", () => {
     const sans = (site: string) => plan.certificates.find((c) => c.id === `${site}-edge-external`)!.sans;
     expect(sans("hq")).toEqual(["webcon.contoso.com", "sip.contoso.com", "sip.fabrikam.com"]);
-    expect(sans("dr")).toEqual(["webcon-dr.contoso.com", "sip-dr.contoso.com", "sip-dr.fabrikam.com", "xmpp.contoso.com", "contoso.com", "xmpp.fabrikam.com", "fabrikam.com"]);
+    expect(sans("dr")).toEqual([
+      "webcon-dr.contoso.com",
+      "sip-dr.contoso.com",
+      "sip-dr.fabrikam.com",
+      "xmpp.contoso.com",
+      "contoso.com",
+      "xmpp.fabrikam.com",
+      "fabrikam.com",
+    ]);
   });
 
   test("primarySite moves remote sign-in, simple URLs and autodiscover explicitly", () => {
@@ -132,7 +148,9 @@ describe("3. 5061 is opened only for the features that use it (FW-02)", () => {
 
   test("a hardware load balancer carries 5061 on the Access VIP only when it is needed", () => {
     const vipPorts = (top: string) =>
-      planOf(`sipDomains: [contoso.com]\n${top}\nsites: [{ name: hq, edge: { servers: 2, loadBalancing: hardware } }]`).vips.find((v) => v.service === "access")!.ports.map((p) => p.port);
+      planOf(`sipDomains: [contoso.com]\n${top}\nsites: [{ name: hq, edge: { servers: 2, loadBalancing: hardware } }]`)
+        .vips.find((v) => v.service === "access")!
+        .ports.map((p) => p.port);
     expect(vipPorts("")).not.toContain(5061);
     expect(vipPorts("federation: { sip: true }")).toContain(5061);
   });
@@ -203,14 +221,24 @@ sites:
       ["hq-director-default-01", "dirpool01.contoso.net", ["dirpool01.contoso.net", "dir01.contoso.net"], ["hq-dir-01"], false],
       ["hq-director-default-02", "dirpool01.contoso.net", ["dirpool01.contoso.net", "dir02.contoso.net"], ["hq-dir-02"], false],
     ]);
-    for (const c of defaults) expect(c.sans.slice(2)).toEqual(["dialin.contoso.com", "meet.contoso.com", "lyncdiscoverinternal.contoso.com", "lyncdiscover.contoso.com", "webdirext.contoso.com", "sip.contoso.com"]);
+    for (const c of defaults)
+      expect(c.sans.slice(2)).toEqual([
+        "dialin.contoso.com",
+        "meet.contoso.com",
+        "lyncdiscoverinternal.contoso.com",
+        "lyncdiscover.contoso.com",
+        "webdirext.contoso.com",
+        "sip.contoso.com",
+      ]);
     expect(new Set(defaults.map((c) => c.component)).size).toBe(2);
   });
 
   test("a single Director keeps one certificate with its own name first", () => {
     const single = planOf("sipDomains: [contoso.com]\ninternalDomain: contoso.net\nsites: [{ name: hq, director: { servers: 1 } }]");
     const c = single.certificates.filter((x) => x.id.startsWith("hq-director-default"));
-    expect(c.map((x) => [x.id, x.subject, x.sans[0], x.installedOn])).toEqual([["hq-director-default", "dir01.contoso.net", "dir01.contoso.net", ["hq-dir-01"]]]);
+    expect(c.map((x) => [x.id, x.subject, x.sans[0], x.installedOn])).toEqual([
+      ["hq-director-default", "dir01.contoso.net", "dir01.contoso.net", ["hq-dir-01"]],
+    ]);
   });
 });
 
