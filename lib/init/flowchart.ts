@@ -361,7 +361,10 @@ export const questions: readonly Question[] = [
     parse: (text, a) => {
       const kinds = listOf("later", LATER_KINDS, text, true);
       const now = kinds.find((k) => deployedNow(a, k));
-      if (now) throw new InitError(`${now} is deployed now (${now === "mobility" ? "--mobility" : "--federation"}); a feature is either deployed or planned for later`);
+      if (now)
+        throw new InitError(
+          `${now} is deployed now (${now === "mobility" ? "--mobility" : "--federation"}); a feature is either deployed or planned for later`,
+        );
       return kinds;
     },
     format: (v) => ((v as string[]).length ? (v as string[]).join(",") : "none"),

@@ -68,7 +68,7 @@ export function planSummary(plan: Plan): string {
     out.push("");
     out.push(`Planned for later: ${later.title} (its certificate names are planned above); once deployed it adds:`);
     for (const r of later.dnsRecords) out.push(`  DNS ${r.view} ${r.type} ${r.name} ${r.values.join(", ")}`);
-    for (const r of later.firewallRules) out.push(`  firewall [${r.site}] ${r.table} ${r.direction} ${r.transport} ${portText(r.ports)} ${r.protocol}`);
+    for (const r of later.firewallRules) out.push(`  firewall [${r.site}] ${r.table} ${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`);
     for (const v of later.vips) out.push(`  VIP [${v.site}] ${v.service} ${v.ip} ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`);
     for (const r of later.publishingRules) out.push(`  publishing [${r.site}] ${r.publicName} -> ${r.target.fqdn}`);
     for (const t of later.topologySettings) out.push(`  setting [${t.site}] ${t.item}: ${t.value}`);

@@ -229,7 +229,7 @@ function laterItems(later: LaterFeaturePlan): LaterItem[] {
     ...later.firewallRules.map((r) => ({
       what: `Firewall ${r.table}`,
       site: r.site,
-      item: `${r.direction} ${r.transport} ${portText(r.ports)} ${r.protocol}`,
+      item: `${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`,
       details: `${endpointText(r.source)} -> ${endpointText(r.destination)} (${r.purpose})`,
       refs: r.refs,
     })),
