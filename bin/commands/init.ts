@@ -63,6 +63,7 @@ export const registerInit: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--pic-providers <providers>", "skype, windows-live, aol, yahoo; comma list or repeated", collectList)
     .option("--mobility", "mobility (lyncdiscover through the reverse proxy)")
     .option("--no-mobility", "no mobility")
+    .option("--later <features>", "features planned for later (certificate names now): mobility, sip, pic, xmpp, or none; comma list or repeated", collectList)
     .option("--sites <names>", "data centers with an Edge deployment, e.g. hq,dr", collectList)
     .option("--federation-route <site>", "the site whose Edge is the federation route (FED-01)")
     .option("--sip-domain <domain>", "SIP domain, primary first; comma list or repeated", collectList)

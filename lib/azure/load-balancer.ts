@@ -7,7 +7,7 @@
  * - closed lab: ONE internal Standard LB per site for the Edge pool, with the external VIP frontends in the perimeter
  *   external subnet and the internal VIP frontend in the perimeter internal subnet;
  * - internet mode: a public Standard LB for the external VIPs (one static public IP per VIP) plus an internal Standard
- *   LB for the internal VIP. The public LB's outbound rule SNATs the Access pool behind the Access VIP (HLB-05 allows
+ *   LB for the internal VIP. The public LB's outbound rule SNATs the Access pool behind the Access VIP (HLB-10 allows
  *   SNAT for Access; the A/V addresses have their own public IPs).
  * One rule per VIP + protocol + port (the VIP's `ports`), backend port = frontend port, no Floating IP (not supported
  * on secondary ip configurations, and Lync does not support DSR), TCP probes (a UDP rule is probed with a TCP port of

@@ -15,6 +15,7 @@ export interface InitFlags {
   readonly federation?: readonly string[];
   readonly picProviders?: readonly string[];
   readonly mobility?: boolean;
+  readonly later?: readonly string[];
   readonly sites?: readonly string[];
   readonly federationRoute?: string;
   readonly sipDomain?: readonly string[];
@@ -62,6 +63,8 @@ export function presetsFromFlags(flags: InitFlags): Draft {
   d = apply(d, "federation", list(flags.federation));
   d = apply(d, "picProviders", list(flags.picProviders));
   if (flags.mobility !== undefined) d = { ...d, mobility: flags.mobility };
+  // After --federation and --mobility: a feature deployed now cannot also come later.
+  d = apply(d, "later", list(flags.later));
   d = apply(d, "sites", list(flags.sites));
   d = apply(d, "sipDomains", list(flags.sipDomain));
   d = apply(d, "internalDomain", flags.internalDomain);

@@ -11,10 +11,13 @@ import type { PicProviderName } from "../model/schema";
 
 export type Product = "lync2013" | "sfb2015" | "sfb2019";
 export type FederationKind = "sip" | "pic" | "xmpp";
+/** What can be planned for later: mobility or a kind of federation (certificate names now, the rest when deployed). */
+export type LaterKind = "mobility" | FederationKind;
 export type RangeField = "perimeterExternal" | "perimeterInternal" | "publicRange" | "internalNetwork";
 
 export const PRODUCTS: readonly Product[] = ["lync2013", "sfb2015", "sfb2019"];
 export const FEDERATION_KINDS: readonly FederationKind[] = ["sip", "pic", "xmpp"];
+export const LATER_KINDS: readonly LaterKind[] = ["mobility", "sip", "pic", "xmpp"];
 export const PIC_PROVIDERS: readonly PicProviderName[] = ["skype", "windows-live", "aol", "yahoo"];
 export const RANGE_FIELDS: readonly RangeField[] = ["perimeterExternal", "perimeterInternal", "publicRange", "internalNetwork"];
 
@@ -40,6 +43,8 @@ export interface InitAnswers {
   readonly federation: readonly FederationKind[];
   readonly picProviders: readonly PicProviderName[];
   readonly mobility: boolean;
+  /** Features planned for later (not deployed now): their certificate names are planned now. */
+  readonly later: readonly LaterKind[];
   /** Site (data center) names; every site gets the same Edge topology. */
   readonly sites: readonly string[];
   /** The site whose Edge is the federation route (FED-01); asked only with several sites and federation. */
@@ -136,6 +141,14 @@ export const isHardware = (a: Draft): boolean => a.loadBalancing === "hardware";
 /** The external addressing that applies: hardware load balancing implies public addresses (LB-02). */
 export const addressingOf = (a: Draft): "nat" | "public" => a.addressing ?? (isHardware(a) ? "public" : "nat");
 const isPool = (a: Draft): boolean => a.highAvailability === true;
+/** Deployed now (so not offered for later). */
+const deployedNow = (a: Draft, kind: LaterKind): boolean => (kind === "mobility" ? a.mobility === true : (a.federation ?? []).includes(kind));
+/**
+ * Federation now or planned for later: the organisation needs a federation route (FED-01). Mobility counts: init
+ * plans push notifications with it, a federation with the push notification clearing house (FW-07).
+ */
+export const anyFederation = (a: { readonly federation?: readonly string[]; readonly mobility?: boolean; readonly later?: readonly string[] }): boolean =>
+  (a.federation ?? []).length > 0 || a.mobility === true || (a.later ?? []).length > 0;
 const sitesOf = (a: Draft): readonly string[] => (a.sites && a.sites.length ? a.sites : ["hq"]);
 
 /** Builds a top-level question whose answer is `a[key]`. */
@@ -325,6 +338,38 @@ export const questions: readonly Question[] = [
     parse: (text) => yesNo("mobility", text),
     owns: (path) => path === "mobility" || /^sites\[\d+\]\.reverseProxy\.autodiscover/.test(path),
   }),
+  field("later", {
+    kind: "checkbox",
+    flag: "--later",
+    message: () => "Which features come later? Their certificate names are planned now, so no certificate is reissued (space toggles, enter accepts)",
+    choices: (a) =>
+      LATER_KINDS.filter((k) => !deployedNow(a, k)).map((k) => ({
+        value: k,
+        name: {
+          mobility: "Mobility (lyncdiscover names on the reverse proxy and Front End certificates)",
+          sip: "SIP federation (the federation route's names in every SIP domain)",
+          pic: `Public IM connectivity (${(a.picProviders?.length ? a.picProviders : ["skype"]).join(", ")})`,
+          xmpp: "XMPP federation (xmpp.<domain> and the XMPP domain on the Edge certificate)",
+        }[k],
+        short: { mobility: "mobility", sip: "SIP federation", pic: "public IM connectivity", xmpp: "XMPP" }[k],
+        ...(k === "xmpp" && a.product === "sfb2019" ? { disabled: "not in Skype for Business Server 2019 (LAB-VER-01)" } : {}),
+      })),
+    // Asked when something is left to plan: a feature not deployed now.
+    when: (a) => LATER_KINDS.some((k) => !deployedNow(a, k)),
+    default: () => [],
+    otherwise: () => [],
+    parse: (text, a) => {
+      const kinds = listOf("later", LATER_KINDS, text, true);
+      const now = kinds.find((k) => deployedNow(a, k));
+      if (now)
+        throw new InitError(
+          `${now} is deployed now (${now === "mobility" ? "--mobility" : "--federation"}); a feature is either deployed or planned for later`,
+        );
+      return kinds;
+    },
+    format: (v) => ((v as string[]).length ? (v as string[]).join(",") : "none"),
+    owns: (path) => path.startsWith("later"),
+  }),
   field("sites", {
     kind: "input",
     flag: "--sites",
@@ -349,7 +394,7 @@ export const questions: readonly Question[] = [
     flag: "--federation-route",
     message: () => "Which site's Edge is the federation route? (only one may be, FED-01)",
     choices: (a) => sitesOf(a).map((s) => ({ value: s, name: s })),
-    when: (a) => sitesOf(a).length > 1 && (a.federation ?? []).length > 0,
+    when: (a) => sitesOf(a).length > 1 && anyFederation(a),
     default: (a) => sitesOf(a)[0],
     parse: (text, a) => {
       const site = text.trim().toLowerCase();
@@ -458,6 +503,7 @@ export function completeAnswers(draft: Draft): InitAnswers {
     federation: a.federation!,
     picProviders: a.picProviders!,
     mobility: a.mobility!,
+    later: a.later!,
     sites,
     ...(a.federationRoute ? { federationRoute: a.federationRoute } : {}),
     sipDomains: a.sipDomains!,
@@ -482,8 +528,8 @@ export function completeAnswers(draft: Draft): InitAnswers {
 export function inconsistencies(draft: Draft): string[] {
   const a = completeAnswers(draft);
   const out: string[] = [];
-  if (a.picProviders.length > 0 && !a.federation.includes("pic")) {
-    out.push("public IM providers are given but public IM connectivity is not chosen: add pic to --federation");
+  if (a.picProviders.length > 0 && !a.federation.includes("pic") && !a.later.includes("pic")) {
+    out.push("public IM providers are given but public IM connectivity is not chosen: add pic to --federation (or --later)");
   }
   if (a.federationRoute !== undefined && !a.sites.includes(a.federationRoute)) {
     out.push(`federation route "${a.federationRoute}" is not one of the sites (${a.sites.join(", ")})`);

@@ -6,7 +6,7 @@ import { relative, resolve, sep } from "node:path";
 import { Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import { loadScenarioText, type LoadResult } from "../model/load";
 import { fieldDescription } from "../model/json-schema";
-import type { InitAnswers, SiteRanges } from "./flowchart";
+import { anyFederation, type InitAnswers, type LaterKind, type SiteRanges } from "./flowchart";
 
 /** Microsoft's planning sections for the five Edge scenarios ("Scenarios for external user access"). */
 export const SCENARIO_SECTIONS = {
@@ -36,7 +36,22 @@ export function microsoftScenario(a: InitAnswers): 1 | 2 | 3 | 4 | 5 {
 
 /** The site that is the federation route: the chosen one, else the first site when any federation is on. */
 export function federationRouteOf(a: InitAnswers): string | undefined {
-  return a.federationRoute ?? (a.federation.length > 0 ? a.sites[0] : undefined);
+  return a.federationRoute ?? (anyFederation(a) ? a.sites[0] : undefined);
+}
+
+const LATER_TITLES: Record<LaterKind, string> = { sip: "SIP federation", pic: "Public IM connectivity", xmpp: "XMPP federation", mobility: "Mobility" };
+
+/** The `later:` block of the scenario (empty when nothing is planned for later). */
+function laterBlock(a: InitAnswers): Record<string, unknown> {
+  const federation = {
+    ...(a.later.includes("sip") ? { sip: true } : {}),
+    ...(a.later.includes("pic") ? { publicIm: a.picProviders.length ? [...a.picProviders] : ["skype"] } : {}),
+    ...(a.later.includes("xmpp") ? { xmpp: true } : {}),
+  };
+  return {
+    ...(Object.keys(federation).length ? { federation } : {}),
+    ...(a.later.includes("mobility") ? { mobility: true } : {}),
+  };
 }
 
 /** Microsoft's planning sections (and edge-lab's own notes) that apply to the answers. */
@@ -64,6 +79,14 @@ export function applicableSections(a: InitAnswers): Section[] {
         a.directors === 1
           ? "one Director per site authenticates external users before the Front End pool"
           : `a Director pool of ${a.directors} per site: DNS load balancing for SIP, a hardware load balancer for web services (DIR-01)`,
+    });
+  }
+  if (a.later.length > 0) {
+    // Microsoft's advice: plan the certificates for features added after the first Edge, so none is reissued.
+    const order: readonly LaterKind[] = ["sip", "pic", "xmpp", "mobility"];
+    out.push({
+      title: `Planned for later: ${order.filter((k) => a.later.includes(k)).map((k) => LATER_TITLES[k]).join(", ")}`,
+      why: "their names are on the certificates now; DNS, firewall and Topology Builder get them when they are deployed (worksheet, \"Planned for later\")",
     });
   }
   if (a.sites.length > 1) {
@@ -95,10 +118,11 @@ export function answersToScenario(a: InitAnswers): Record<string, unknown> {
     internalDomain: a.internalDomain,
     federation: {
       sip: a.federation.includes("sip"),
-      publicIm: [...a.picProviders],
+      publicIm: a.federation.includes("pic") ? [...a.picProviders] : [],
       xmpp: a.federation.includes("xmpp"),
     },
     mobility: a.mobility,
+    ...(a.later.length ? { later: laterBlock(a) } : {}),
     sites: a.sites.map((name, i) => ({
       name,
       ...(route === name ? { federationRoute: true } : {}),
@@ -194,6 +218,14 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
     a.product === "sfb2019" ? "Skype for Business Server 2019 has no XMPP gateway (LAB-VER-01)" : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
   );
   note(root, "mobility", undefined, fieldDescription("mobility"));
+  const later = pairOf(root, "later")?.value;
+  note(root, "later", "Planned for later: their names are on the certificates now (no reissue when they are added);\nDNS, firewall and Topology Builder settings get them once they move up to deployed.");
+  const laterFederation = pairOf(later, "federation")?.value;
+  note(laterFederation, "sip", undefined, "SIP federation later: the federation route's names are on its certificate now");
+  flow(laterFederation, "publicIm");
+  note(laterFederation, "publicIm", undefined, "public IM connectivity later");
+  note(laterFederation, "xmpp", undefined, "XMPP later: xmpp.<domain> and the XMPP domain are on the Edge certificate now");
+  note(later, "mobility", undefined, "mobility later: lyncdiscover names on the reverse proxy and Front End certificates now");
 
   note(
     root,

@@ -12,6 +12,7 @@ import { derivePlan, type Plan } from "./plan";
 import { resolveScenario, type ResolvedScenario } from "./resolve";
 import { checkScenario, explain, type Problem } from "./rules";
 import { ScenarioSchema, type ScenarioProps } from "./schema";
+import { closestKey, knownKeysAt } from "./suggest";
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
@@ -84,6 +85,13 @@ function byLocation(a: Problem, b: Problem): number {
   return (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0);
 }
 
+/** ": did you mean "x"?" for each unknown key close to a known key of the same object. */
+function didYouMean(keys: readonly string[], path: readonly PathSegment[]): string {
+  const known = knownKeysAt(ScenarioSchema, path);
+  const guesses = keys.map((k) => closestKey(k, known)).filter((g): g is string => g !== undefined);
+  return guesses.length ? `: did you mean ${guesses.map((g) => `"${g}"`).join(", ")}?` : "";
+}
+
 function schemaProblems(error: z.ZodError, file: string | undefined, doc: Document | undefined, lines: LineCounter): Problem[] {
   return error.issues.map((issue): Problem => {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
@@ -92,7 +100,7 @@ function schemaProblems(error: z.ZodError, file: string | undefined, doc: Docume
     const where = locate(doc, lines, path, unknownKey);
     const message =
       issue.code === "unrecognized_keys"
-        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (see the scenario format in the README)`
+        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}${didYouMean(issue.keys, path)} (see the scenario format in the README)`
         : issue.message;
     return { severity: "error" as const, rule: rule as Problem["rule"], path: formatPath(path), message, ...(file ? { file } : {}), ...where };
   }).sort(byLocation);

@@ -23,7 +23,11 @@ export type PortCondition =
   /** Federation with OCS 2007 partners (FW-05). */
   | "ocs2007"
   /** Only on a hardware-load-balanced pool (Microsoft lists it only in the internal VIP table). */
-  | "hlb";
+  | "hlb"
+  /** Partners connect to the Access Edge on 5061: SIP federation or public IM connectivity, on the federation route (FED-01). */
+  | "sip-partners"
+  /** The Access Edge opens SIP/MTLS 5061 connections: partners, public IM or mobile push (FW-07), on the federation route. */
+  | "sip-federation";
 
 /** Where the row lands on a hardware-load-balanced pool (HLB-17): on the VIP, on each node, or both. */
 export type HlbPlacement = "vip" | "node" | "both";
@@ -94,12 +98,12 @@ export const EDGE_PORTS: readonly EdgePortRow[] = [
   },
   {
     id: "ext-in-access-sip-mtls", side: "external", direction: "inbound", service: "Access", protocol: "SIP (MTLS)", transport: "TCP",
-    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners)", when: "always", hlb: "vip", features: ["federation", "pic"],
+    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners)", when: "sip-partners", hlb: "vip", features: ["federation", "pic"],
     purpose: "SIP signalling for federated and public IM connectivity", refs: ["FW-03", "FW-01"],
   },
   {
     id: "ext-out-access-sip-mtls", side: "external", direction: "outbound", service: "Access", protocol: "SIP (MTLS)", transport: "TCP",
-    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners, push notification clearing house)", when: "always", hlb: "vip",
+    port: range(5061), edge: "access", peerLabel: "Any (federated partners, public IM connectivity partners, push notification clearing house)", when: "sip-federation", hlb: "vip",
     features: ["federation", "pic"],
     purpose: "SIP signalling for federated and public IM connectivity, and mobile push notifications", refs: ["FW-03", "FW-01", "FW-07"],
   },

@@ -109,7 +109,10 @@ export interface ResolvedSite {
   /** This site's Edge is the organisation's federation route (FED-01). */
   readonly federationRoute: boolean;
   readonly federationRouteGiven: boolean;
-  /** The site that carries the organisation-wide records (SRV, simple URLs, lyncdiscover). */
+  /**
+   * The site that carries the organisation-wide records for remote users (_sip._tls, simple URLs, lyncdiscover):
+   * `primarySite`, by default the first site. Federation records follow `federationRoute` instead.
+   */
   readonly primary: boolean;
   readonly edge: ResolvedEdge;
   readonly network: ResolvedNetwork;
@@ -123,6 +126,12 @@ export interface ResolvedFederation {
   readonly publicIm: readonly PicProviderName[];
   readonly xmpp: { readonly enabled: boolean; readonly partners: readonly string[]; readonly domains: readonly Sourced<string>[]; readonly path: string };
   readonly ocs2007Partners: boolean;
+  /** Mobile push notifications: a federation with the push notification clearing house (FW-07, DNS-03). */
+  readonly push: boolean;
+  /** Partners connect to the Access Edge on TCP 5061 (SIP federation, public IM connectivity): inbound 5061. */
+  readonly sipPartners: boolean;
+  /** The Access Edge federates over SIP (partners or push): outbound 5061, _sipfederationtls, "Enable federation". */
+  readonly sipFederation: boolean;
   /** Any kind of federation is on (needs a federation route). */
   readonly any: boolean;
 }
@@ -137,6 +146,10 @@ export interface ResolvedScenario {
   readonly internalDomain: string;
   readonly federation: ResolvedFederation;
   readonly mobility: boolean;
+  /** Features planned for later (`later:`): on the certificates now, everywhere else once deployed (lib/model/later.ts). */
+  readonly later: { readonly federation: ResolvedFederation; readonly mobility: boolean };
+  /** `primarySite` as written (checked against the site names by LAB-SITE-01). */
+  readonly primarySite?: Sourced<string>;
   readonly sites: readonly ResolvedSite[];
   readonly lab: ScenarioInput["lab"];
 }
@@ -391,15 +404,22 @@ function resolveReverseProxy(
   };
 }
 
-function resolveFederation(input: ScenarioInput): ResolvedFederation {
-  const f = input.federation;
+/** The derived flags of a federation (which ports, records and settings it needs). */
+export function federationOf(parts: Omit<ResolvedFederation, "sipPartners" | "sipFederation" | "any">): ResolvedFederation {
+  const sipPartners = parts.sip.enabled || parts.publicIm.length > 0;
+  return { ...parts, sipPartners, sipFederation: sipPartners || parts.push, any: sipPartners || parts.xmpp.enabled || parts.push };
+}
+
+/** `federation` and `mobility` (deployed, at the top level) or `later.federation` and `later.mobility`. */
+function resolveFederation(f: ScenarioInput["federation"], mobility: ScenarioInput["mobility"], sipDomains: readonly string[], prefix: string): ResolvedFederation {
+  const push = mobility === true || (typeof mobility === "object" && mobility.push);
   const sip = typeof f.sip === "boolean" ? { enabled: f.sip, partnerDiscovery: true, allowedDomains: [] } : f.sip;
   const xmppInput = typeof f.xmpp === "boolean" ? { enabled: f.xmpp, partners: [] as string[], domains: undefined } : f.xmpp;
-  const xmppPath = "federation.xmpp";
+  const xmppPath = `${prefix}federation.xmpp`;
   const xmppDomains = xmppInput.domains
     ? xmppInput.domains.map((d, i) => given(d, `${xmppPath}.domains[${i}]`))
-    : input.sipDomains.map((d) => auto(d, "sipDomains"));
-  return {
+    : sipDomains.map((d) => auto(d, "sipDomains"));
+  return federationOf({
     sip: {
       enabled: sip.enabled,
       partnerDiscovery: sip.partnerDiscovery,
@@ -408,18 +428,21 @@ function resolveFederation(input: ScenarioInput): ResolvedFederation {
     publicIm: [...new Set(f.publicIm)],
     xmpp: { enabled: xmppInput.enabled, partners: xmppInput.partners, domains: xmppInput.enabled ? xmppDomains : [], path: xmppPath },
     ocs2007Partners: f.ocs2007Partners,
-    any: sip.enabled || f.publicIm.length > 0 || xmppInput.enabled,
-  };
+    push,
+  });
 }
 
 export function resolveScenario(input: ScenarioInput): ResolvedScenario {
   const sipDomains = input.sipDomains.map((d, i) => given(d, `sipDomains[${i}]`));
   const primaryDomain = input.sipDomains[0];
   const internalDomain = input.internalDomain ?? primaryDomain;
-  const federation = resolveFederation(input);
+  const federation = resolveFederation(input.federation, input.mobility, input.sipDomains, "");
+  const later = { federation: resolveFederation(input.later.federation, input.later.mobility, input.sipDomains, "later."), mobility: input.later.mobility !== false };
   const singleSite = input.sites.length === 1;
-  const routeIndex = input.sites.findIndex((s) => s.federationRoute === true);
-  const primaryIndex = routeIndex >= 0 ? routeIndex : 0;
+  // Remote sign-in, simple URLs and autodiscover live on `primarySite` (default: the first site), never implicitly
+  // on the federation route: the route decides only federation (FED-01).
+  const namedPrimary = input.primarySite === undefined ? -1 : input.sites.findIndex((s) => s.name === input.primarySite);
+  const primaryIndex = namedPrimary >= 0 ? namedPrimary : 0;
 
   const sites = input.sites.map((site, index): ResolvedSite => {
     const path = `sites[${index}]`;
@@ -443,7 +466,8 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       name: site.name,
       path,
       region: site.region ?? input.lab.region,
-      federationRoute: site.federationRoute ?? (singleSite && federation.any),
+      // Federation planned for later needs its route now: the certificate names are planned on it.
+      federationRoute: site.federationRoute ?? (singleSite && (federation.any || later.federation.any)),
       federationRouteGiven: site.federationRoute !== undefined,
       primary,
       edge,
@@ -463,7 +487,9 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
     primaryDomain,
     internalDomain,
     federation,
-    mobility: input.mobility,
+    mobility: input.mobility !== false,
+    later,
+    ...(input.primarySite === undefined ? {} : { primarySite: given(input.primarySite, "primarySite") }),
     sites,
     lab: input.lab,
   };

@@ -270,6 +270,23 @@ export const FederationSchema = z.strictObject({
   ocs2007Partners: z.boolean().default(false).describe("Partners still on OCS 2007: opens TCP/UDP 50,000-59,999 inbound and UDP outbound on the A/V Edge (FW-05). Default: false"),
 });
 
+/** Mobility: `true` (with push notifications), `false`, or `{ push }`. */
+export const MobilitySchema = z.union(
+  [z.boolean(), z.strictObject({ push: z.boolean().default(true).describe("Plan mobile push notifications (a federation with the push clearing house, FW-07). Default: true") })],
+  { error: "expected true, false or { push: true | false }" },
+);
+
+/**
+ * Features planned for later (Microsoft's advice: plan the certificates for every feature the Edge will carry, so that
+ * adding federation, XMPP or mobility later needs no new certificate). Their names go on the certificates now (each
+ * SAN marked with its feature); DNS records, firewall rows, NSGs, appliance rules and Topology Builder settings contain
+ * only what is deployed now. The worksheet lists what each later feature will add.
+ */
+export const LaterSchema = z.strictObject({
+  federation: FederationSchema.prefault({}).describe("Federation types to add later: the same fields as `federation`. Default: none"),
+  mobility: MobilitySchema.default(false).describe("Mobility to add later: `true` (with push notifications), `false` or `{ push }`, as `mobility`. Default: false"),
+});
+
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time such as "19:00"' });
 
 export const LabSchema = z.strictObject({
@@ -325,7 +342,16 @@ export const ScenarioSchema = z.strictObject({
   sipDomains: z.array(DomainName).min(1, { error: "at least one SIP domain is required" }).max(20).describe("SIP domains, primary first. Each adds certificate SANs and DNS records."),
   internalDomain: DomainName.optional().describe("Internal DNS domain of servers (Microsoft's example: contoso.net). Default: the primary SIP domain"),
   federation: FederationSchema.prefault({}).describe("Federation and public IM connectivity. Default: none"),
-  mobility: z.boolean().default(false).describe("Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). Default: false"),
+  mobility: MobilitySchema.default(false).describe(
+    "Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). `true` plans push notifications too (`{ push: true }`): they are a federation with Microsoft's push notification clearing house, so the federation route gets \"Enable federation\", the Lync Online hosting provider, push.lync.com as an allowed domain, the _sipfederationtls SRV record and outbound TCP 5061 (FW-07, DNS-03). `{ push: false }` for clients that do not use push. Default: false",
+  ),
+  later: LaterSchema.prefault({}).describe("Features planned for later: certificate names now, everything else when they are deployed. Default: nothing"),
+  primarySite: z
+    .string({ error: "expected a site name such as hq" })
+    .optional()
+    .describe(
+      "The site whose Edge and reverse proxy carry the organisation-wide records for remote users: _sip._tls (remote sign-in), the simple URLs (meet, dialin) and lyncdiscover / lyncdiscoverinternal (autodiscover). Independent of the federation route (FED-01), which decides only federation (_sipfederationtls, XMPP, port 5061). Default: the first site",
+    ),
   sites: z
     .array(SiteSchema)
     .min(1, { error: "at least one site is needed (or leave sites out for one site named hq)" })

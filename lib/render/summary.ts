@@ -13,7 +13,7 @@ export function planSummary(plan: Plan): string {
   const f = s.features;
   out.push(`${s.title} [${s.id}]`);
   out.push(`  product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}`);
-  const feats = [f.sipFederation && "SIP federation", f.publicIm.length && `public IM (${f.publicIm.join(", ")})`, f.xmpp && "XMPP", f.ocs2007Partners && "OCS 2007 partners", f.mobility && "mobility"].filter(Boolean);
+  const feats = [f.sipFederation && "SIP federation", f.publicIm.length && `public IM (${f.publicIm.join(", ")})`, f.xmpp && "XMPP", f.ocs2007Partners && "OCS 2007 partners", f.mobility && `mobility${f.pushNotifications ? " (push notifications)" : ""}`].filter(Boolean);
   out.push(`  features: ${feats.length ? feats.join(", ") : "remote access only"}`);
   for (const site of s.sites) {
     out.push("");
@@ -55,6 +55,23 @@ export function planSummary(plan: Plan): string {
   out.push("Certificates:");
   for (const c of plan.certificates) {
     out.push(`  ${c.component}: subject ${c.subject}; SANs ${c.sans.length ? c.sans.join(", ") : "(none)"}${c.sharedKey ? `; same key on ${c.installedOn.join(", ")}` : ""}`);
+  }
+  out.push("");
+  out.push("Reverse proxy publishing rules:");
+  for (const r of plan.publishingRules) {
+    out.push(`  [${r.site}] ${r.publicName} -> ${r.target.fqdn} (${r.target.ip}) ${r.bridges.map((b) => `${b.listen}->${b.target}`).join(", ")}; path ${r.path}, host header forwarded, no authentication`);
+  }
+  out.push("");
+  out.push("Topology settings:");
+  for (const t of plan.topologySettings) out.push(`  [${t.site}] ${t.item}: ${t.value} [${t.refs.join(", ")}]`);
+  for (const later of plan.later) {
+    out.push("");
+    out.push(`Planned for later: ${later.title} (its certificate names are planned above); once deployed it adds:`);
+    for (const r of later.dnsRecords) out.push(`  DNS ${r.view} ${r.type} ${r.name} ${r.values.join(", ")}`);
+    for (const r of later.firewallRules) out.push(`  firewall [${r.site}] ${r.table} ${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`);
+    for (const v of later.vips) out.push(`  VIP [${v.site}] ${v.service} ${v.ip} ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`);
+    for (const r of later.publishingRules) out.push(`  publishing [${r.site}] ${r.publicName} -> ${r.target.fqdn}`);
+    for (const t of later.topologySettings) out.push(`  setting [${t.site}] ${t.item}: ${t.value}`);
   }
   if (plan.notes.length) {
     out.push("");

@@ -26,8 +26,20 @@ describe("Windows guest PowerShell", () => {
   test("default gateway on the external interface only; persistent routes on the internal one", () => {
     expect(script).toContain("Set-StaticAddresses -Alias 'External' -Addresses $addresses -Gateway '131.107.155.1'");
     expect(script).toContain("Set-StaticAddresses -Alias 'Internal' -Addresses $addresses -Gateway $null");
-    expect(script).toMatch(/New-NetRoute -InterfaceAlias 'Internal' -DestinationPrefix '192\.168\.10\.0\/24' -NextHop '172\.25\.33\.1' -PolicyStore PersistentStore/);
+    expect(script).toContain("Add-PersistentRoute -Alias 'Internal' -Prefix '192.168.10.0/24' -NextHop '172.25.33.1'");
     expect(script).not.toMatch(/-Alias 'Internal'[^\n]*-Gateway '/);
+  });
+
+  test("each persistent route is active now and on every boot: both stores checked and filled, so a rerun adds nothing (issue 12, defect 11)", () => {
+    const fn = script.slice(script.indexOf("function Add-PersistentRoute"), script.indexOf("}\r\n\r\n", script.indexOf("function Add-PersistentRoute")) + 1);
+    // One loop over both stores: the active store (now) and the persistent store (every boot).
+    expect(fn).toMatch(/foreach \(\$store in @\('ActiveStore', 'PersistentStore'\)\)/);
+    // Idempotent: each store is looked up on this interface before adding, and added only when missing.
+    expect(fn).toMatch(/if \(-not \(Get-NetRoute -InterfaceAlias \$Alias -DestinationPrefix \$Prefix -NextHop \$NextHop -PolicyStore \$store -ErrorAction SilentlyContinue\)\)/);
+    expect(fn).toMatch(/New-NetRoute -InterfaceAlias \$Alias -DestinationPrefix \$Prefix -NextHop \$NextHop -PolicyStore \$store/);
+    // No route is added outside the function (a bare New-NetRoute would touch one store only or skip the check).
+    expect(script.split("New-NetRoute").length - 1).toBe(2); // the default gateway and the function
+    expect(script).not.toContain("-PolicyStore PersistentStore | Out-Null");
   });
 
   test("DNS suffix and HOSTS entries from the plan", () => {

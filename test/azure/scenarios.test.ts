@@ -1,6 +1,7 @@
 /** Per bundled scenario: what the Azure lab contains, checked against the plan it was rendered from. */
 import type { Plan } from "../../lib/model/plan";
-import { bundledIds, count, resources, synthBundled, synthInternet, type Block, type TfJson } from "./helpers";
+import { planOf } from "../helpers";
+import { bundledIds, count, resources, synthBundled, synthInternet, synthPlan, type Block, type TfJson } from "./helpers";
 
 const REF = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$/;
 function deref(json: TfJson, ref: string): Block {
@@ -258,4 +259,22 @@ test("internet mode warns with a cdktf annotation per fidelity note", () => {
   Testing.synth(stack);
   const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
   expect(warnings.filter((w) => w.startsWith("edge-lab fidelity")).length).toBe(plan.notes.filter((n) => n.kind === "fidelity").length);
+});
+
+describe("remote access only: no TCP 5061 to or from the Internet anywhere in the lab (issue 12, defect 3, FW-02)", () => {
+  const plan = planOf("id: remote-only\nsipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 2 } }]");
+  const json = synthPlan(plan); // the lab mode comes from the plan (closed by default)
+
+  test("no NSG rule opens 5061 on the external side; the internal SIP rows (FW-04) remain", () => {
+    const rules = allRules(json).filter((r) => portOf(r).split(",").includes("5061"));
+    expect(rules.filter((r) => /edge-external/.test(String(r.name)))).toEqual([]);
+    expect(rules.filter((r) => /edge-internal/.test(String(r.name))).length).toBeGreaterThan(0);
+  });
+
+  test("the firewall appliance forwards no 5061", () => {
+    const vm = resources(json, "azurerm_linux_virtual_machine").find((v) => v.name === "fwhq")!;
+    const init = Buffer.from(String(vm.custom_data), "base64").toString("utf8");
+    expect(init).toContain("--dport 443");
+    expect(init).not.toContain("--dport 5061");
+  });
 });

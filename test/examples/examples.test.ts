@@ -80,7 +80,13 @@ test("DNS-LB pool with public IPs: one public IP per Edge service address and th
     expect(tf.resource.azurerm_public_ip[/^\$\{azurerm_public_ip\.([^.]+)\.ip_address\}$/.exec(ref)![1]].name).toMatch(/^pip-.*-access$/);
   const ipConfigs = resources(tf, "azurerm_network_interface").flatMap((n) => n.ip_configuration as Block[]);
   expect(ipConfigs.filter((c) => c.public_ip_address_id)).toHaveLength(7);
-  expect(resources(tf, "azurerm_private_dns_zone_virtual_network_link")).toHaveLength(1);
+  // The internal view (internal domain = the SIP domain here) is pinpoint zones, one per name, never a private
+  // fabrikam.com that would shadow the public one (README, "DNS views"): lsedge, lsedge01, lsedge02, pool01.
+  const zones = resources(tf, "azurerm_private_dns_zone")
+    .map((z) => z.name)
+    .sort();
+  expect(zones).toEqual(["lsedge.fabrikam.com", "lsedge01.fabrikam.com", "lsedge02.fabrikam.com", "pool01.fabrikam.com"]);
+  expect(resources(tf, "azurerm_private_dns_zone_virtual_network_link")).toHaveLength(zones.length);
 });
 
 test("HLB pool + Director pool: Edge VIPs and the Director web VIP as frontends, each member's ip configuration in its VIP's pool", () => {

@@ -58,6 +58,10 @@ const WRONG_TYPES: [string, (s: Record<string, any>) => void][] = [
   ["id-uppercase", (s) => (s.id = "Contoso")],
   ["product-unknown", (s) => (s.product = "lync2010")],
   ["mobility-string", (s) => (s.mobility = "yes")],
+  ["mobility-push-string", (s) => (s.mobility = { push: "yes" })],
+  ["primarySite-number", (s) => (s.primarySite = 1)],
+  ["later-string", (s) => (s.later = "xmpp")],
+  ["later-mobility-string", (s) => (s.later = { mobility: "soon" })],
   ["sites-object", (s) => (s.sites = { name: "hq" })],
   ["sites-empty", (s) => (s.sites = [])],
   ["site-name-number", (s) => (s.sites[0].name = 5)],
@@ -108,6 +112,10 @@ const UNKNOWN_KEYS: [string, (s: Record<string, any>) => void][] = [
   ["director", (s) => (s.sites[0].director = { pool: true })],
   ["reverseProxy", (s) => (s.sites[0].reverseProxy = { listener: "10.45.16.40" })],
   ["simpleUrls", (s) => (s.sites[0].reverseProxy = { simpleUrls: { admin: "admin.contoso.com" } })],
+  // Features planned for later (issue 12): the same keys as federation and mobility, nothing else.
+  ["later", (s) => (s.later = { xmpp: true })],
+  ["later-federation", (s) => (s.later = { federation: { msn: true } })],
+  ["mobility-object", (s) => (s.mobility = { push: true, apple: true })],
 ];
 
 const OUT_OF_RANGE: [string, (s: Record<string, any>) => void, string?][] = [
@@ -187,6 +195,15 @@ const RULE_VIOLATIONS: [string, (s: Record<string, any>) => void, string][] = [
   ["hlb-single-ip-vips", (s) => (s.sites[0].edge = { servers: 2, loadBalancing: "hardware", ipMode: "single", vips: { av: "131.107.155.30" } }), "HLB-12"],
   ["duplicate-names", (s) => (s.sites[0].frontEndPool = { fqdn: "lsedge.contoso.net" }), "LAB-NAME-01"],
   ["small-subnet-auto-numbering", (s) => (s.sites[0].network = { perimeterExternal: "10.45.16.0/28" }), "LAB-ADDR-01"],
+  // Issue 12: the site for remote sign-in must exist; push is a federation (needs the route); later features.
+  ["public-range-too-small", (s) => ((s.sites[0].edge.servers = 5), (s.sites[0].network = { publicRange: "131.107.155.0/29" })), "LAB-ADDR-01"],
+  ["primary-site-unknown", (s) => (s.primarySite = "paris"), "LAB-SITE-01"],
+  ["push-without-route", (s) => ((s.federation = {}), (s.mobility = true), (s.sites = [{ name: "hq" }, { name: "dr" }])), "FED-01"],
+  ["later-federation-without-route", (s) => ((s.federation = {}), (s.later = { federation: { sip: true } }), (s.sites = [{ name: "hq" }, { name: "dr" }])), "FED-01"],
+  ["later-and-deployed", (s) => (s.later = { federation: { xmpp: true } }), "LAB-LATER-01"],
+  ["later-mobility-and-deployed", (s) => ((s.mobility = { push: false }), (s.later = { mobility: true })), "LAB-LATER-01"],
+  ["later-xmpp-2019", (s) => ((s.product = "sfb2019"), (s.federation = { sip: true }), (s.later = { federation: { xmpp: true } })), "LAB-VER-01"],
+  ["later-xmpp-foreign-domain", (s) => ((s.federation = { sip: true }), (s.later = { federation: { xmpp: { domains: ["litware.com"] } } })), "FED-02"],
 ];
 
 /** Issue 12: inputs Azure or the provider would refuse, injection into outputs, and parser exhaustion; one per class. */

@@ -96,6 +96,31 @@ describe("every path through the flowchart, via flags", () => {
     expect(off.plan.scenario.features.mobility).toBe(false);
   });
 
+  it("features planned for later (--later): certificate names now, nothing else until deployed", async () => {
+    const { plan, file, out } = await initPlan(["--federation", "sip", "--later", "xmpp,mobility"]);
+    const text = readFileSync(file, "utf8");
+    expect(text).toMatch(/^later:\n {2}federation:\n {4}xmpp: true # .*\n {2}mobility: true # /m);
+    expect(plan.scenario.features).toMatchObject({ sipFederation: true, xmpp: false, mobility: false });
+    expect(plan.later.map((l) => l.feature)).toEqual(["xmpp", "mobility"]);
+    expect(plan.certificates.find((c) => c.id === "hq-edge-external")!.sans).toContain("xmpp.contoso.com");
+    expect(plan.dnsRecords.map((r) => r.name)).not.toContain("xmpp.contoso.com");
+    expect(out).toContain("  - Planned for later: XMPP federation, Mobility:");
+  });
+
+  it("later public IM connectivity uses --pic-providers (default Skype)", async () => {
+    const given = await initPlan(["--federation", "sip", "--later", "pic", "--pic-providers", "windows-live"]);
+    expect(readFileSync(given.file, "utf8")).toMatch(/^later:\n {2}federation:\n {4}publicIm: \[windows-live\]/m);
+    expect(given.plan.scenario.features.publicIm).toEqual([]);
+    const byDefault = await initPlan(["--federation", "sip", "--later", "pic"]);
+    expect(readFileSync(byDefault.file, "utf8")).toMatch(/^ {4}publicIm: \[skype\]/m);
+  });
+
+  it("federation only planned for later at two sites still asks for the federation route", async () => {
+    const { plan } = await initPlan(["--federation", "none", "--later", "sip", "--sites", "hq,dr", "--federation-route", "dr"]);
+    expect(plan.scenario.sites.map((s) => s.federationRoute)).toEqual([false, true]);
+    expect(plan.topologySettings.find((t) => t.site === "dr" && t.item.startsWith("Enable federation"))!.value).toBe("No");
+  });
+
   it("two sites with the federation route at the second", async () => {
     const { plan, out } = await initPlan([
       "--sites",
@@ -191,6 +216,9 @@ describe("answers that break a rule exit 1 with the rule id and write nothing", 
     [["--federation", "sip", "--pic-providers", "skype"], "public IM providers are given but public IM connectivity is not chosen"],
     [["--public-range", "131.107.155.0/24,131.107.156.0/24"], "address ranges are given for 2 sites but there is 1 site"],
     [["--internal-network", "192.168.10.0"], "--internal-network (site 1): \"192.168.10.0\" is not an IPv4 CIDR block"],
+    [["--later", "sip,irc"], '--later: later: "irc" not one of mobility, sip, pic, xmpp, none'],
+    [["--federation", "sip", "--later", "sip"], "--later: sip is deployed now (--federation); a feature is either deployed or planned for later"],
+    [["--mobility", "--later", "mobility"], "--later: mobility is deployed now (--mobility); a feature is either deployed or planned for later"],
   ])("%j is refused before anything is asked", async (flags, message) => {
     const file = join(dir, `bad-${++n}.yaml`);
     const r = await cli(["init", file, "--yes", ...flags]);

@@ -63,6 +63,22 @@ describe("flowchart applicability", () => {
     expect(applicable({ sites: ["hq"], federation: ["sip"] })).not.toContain("federationRoute");
   });
 
+  it("asks which features come later only when one is not deployed now, and offers only those", () => {
+    expect(applicable({ federation: ["sip", "pic", "xmpp"], mobility: true })).not.toContain("later");
+    expect(applicable({ federation: ["sip"], mobility: false })).toContain("later");
+    const later = questions.find((q) => q.id === "later")!;
+    expect(later.choices!({ federation: ["sip"], mobility: false, product: "sfb2019" }).map((c) => [c.value, c.disabled ?? ""])).toEqual([
+      ["mobility", ""],
+      ["pic", ""],
+      ["xmpp", "not in Skype for Business Server 2019 (LAB-VER-01)"],
+    ]);
+    // Federation planned for later needs the route now (its certificate names); so does mobility (push, FW-07).
+    expect(applicable({ sites: ["hq", "dr"], federation: [], later: ["xmpp"] })).toContain("federationRoute");
+    expect(applicable({ sites: ["hq", "dr"], federation: [], later: ["mobility"] })).toContain("federationRoute");
+    expect(applicable({ sites: ["hq", "dr"], federation: [], mobility: true })).toContain("federationRoute");
+    expect(applicable({ sites: ["hq", "dr"], federation: [], mobility: false, later: [] })).not.toContain("federationRoute");
+  });
+
   it("asks range questions per site, without the NATed external subnet for public addressing", () => {
     const nat = applicable({ sites: ["hq", "dr"], addressing: "nat" }).filter((id) => id.startsWith("ranges"));
     expect(nat).toEqual([
@@ -91,6 +107,7 @@ describe("flowchart applicability", () => {
       "federation",
       "picProviders",
       "mobility",
+      "later",
       "sites",
       "federationRoute",
       "sipDomains",
@@ -113,6 +130,7 @@ describe("defaults", () => {
       federation: ["sip"],
       picProviders: [],
       mobility: false,
+      later: [],
       sites: ["hq"],
       sipDomains: ["contoso.com"],
       internalDomain: "contoso.com",

@@ -130,8 +130,10 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
       await t.answer("Site dr: public address range", { text: "131.107.200.0/24" }, "Enter");
       await t.answer("Site dr: internal network", "Enter");
     });
-    // Only the applicable questions were asked: no NATed external subnet with public IPs, no id (from the file name).
+    // Only the applicable questions were asked: no NATed external subnet with public IPs, no id (from the file name),
+    // nothing left to plan for later (every federation and mobility are deployed now).
     expect(screen).not.toContain("perimeter external subnet");
+    expect(screen).not.toContain("Which features come later?");
     expect(screen).not.toContain("Scenario id");
     // The refusal is shown under the prompt while it is asked again (inquirer clears it once answered).
     expect(refusal).toContain("error [LB-05] sites[0].edge.servers: 13 Edge Servers in one pool; the supported maximum is 12");
@@ -166,6 +168,10 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
       expect(t.screen()).toContain("not in Skype for Business Server 2019 (LAB-VER-01)");
       await t.answer("Which kinds of federation?", "Enter");
       await t.answer("Mobility (Lync mobile clients, lyncdiscover through the reverse proxy)?", "Enter");
+      // Federation and mobility not chosen now can be planned for later; XMPP is not offered on 2019.
+      await t.answer("Which features come later?");
+      expect(t.screen()).toMatch(/XMPP federation.*not in Skype for Business Server 2019/);
+      await t.answer("Which features come later?", "Space", "Enter");
       await t.answer("Data centers (sites) with an Edge deployment", "Enter");
       await t.answer("SIP domain(s), primary first", "Enter");
       await t.answer("Internal DNS domain of the servers", "Enter");
@@ -178,7 +184,8 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
     expect(screen).not.toContain("External Edge addresses");
     expect(screen).not.toContain("federation route?");
     expect(screen).toContain("  - Scaled consolidated Edge with hardware load balancers");
-    expect(text).toBe(await withFlags("hlb", ["--product", "sfb2019", "--load-balancing", "hardware"]));
+    expect(text).toMatch(/^later:\n {2}mobility: true/m);
+    expect(text).toBe(await withFlags("hlb", ["--product", "sfb2019", "--load-balancing", "hardware", "--later", "mobility"]));
   }, 120_000);
 });
 

@@ -45,7 +45,7 @@ describe("unknown keys", () => {
   test("point at the key: path of the enclosing object, line and column of the key", () => {
     const p = only(load("sipDomains: [contoso.com]\nsites:\n  - name: hq\n    edge:\n      servers: 2\n      loadBlancing: dns\n"));
     expect(p).toMatchObject({ rule: "SCHEMA", path: "sites[0].edge", line: 6, column: 7, file: "test.yaml" });
-    expect(p.message).toBe('unknown key "loadBlancing" (see the scenario format in the README)');
+    expect(p.message).toBe('unknown key "loadBlancing": did you mean "loadBalancing"? (see the scenario format in the README)');
   });
 
   test("several unknown keys at the top level are named together, located at the first", () => {
@@ -63,7 +63,7 @@ describe("unknown keys", () => {
 describe("wrong types and out-of-range values", () => {
   test.each([
     ["sipDomains: contoso.com\n", "sipDomains", /expected array, received string/, 1, 13],
-    ['sipDomains: [contoso.com]\nmobility: "yes"\n', "mobility", /expected boolean, received string/, 2, 11],
+    ['sipDomains: [contoso.com]\nmobility: "yes"\n', "mobility", /expected true, false or \{ push: true \| false \}/, 2, 11],
     ["sipDomains: [contoso.com]\ntitle: 5\n", "title", /expected string, received number/, 2, 8],
     ["sipDomains: [contoso.com]\nproduct: lync2010\n", "product", /expected "lync2013", "sfb2015" or "sfb2019"/, 2, 10],
     ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: two}}]\n", "sites[0].edge.servers", /expected a server count .* or a list of servers/, 2, 36],

@@ -149,14 +149,15 @@ sites:
   - name: dr
     federationRoute: true
 `);
-  test("each site gets its own ranges and names; only the federation route carries SRV, XMPP and federation settings", () => {
+  test("each site gets its own ranges and names; only the federation route carries the federation SRV, XMPP and federation settings", () => {
     expect(plan.scenario.sites.map((s) => [s.name, s.networks.perimeterExternal, s.federationRoute, s.primary])).toEqual([
-      ["hq", "10.45.16.0/24", false, false],
-      ["dr", "10.45.17.0/24", true, true],
+      ["hq", "10.45.16.0/24", false, true],
+      ["dr", "10.45.17.0/24", true, false],
     ]);
     const srv = plan.dnsRecords.filter((r) => r.type === "SRV");
-    expect(srv.every((r) => r.site === "dr")).toBe(true);
-    expect(srv.find((r) => r.name === "_sip._tls.contoso.com")!.srv!.target).toBe("sip-dr.contoso.com");
+    expect(srv.filter((r) => r.site === "hq").map((r) => r.name)).toEqual(["_sip._tls.contoso.com"]);
+    expect(srv.find((r) => r.name === "_sip._tls.contoso.com")!.srv!.target).toBe("sip.contoso.com");
+    expect(srv.find((r) => r.name === "_sipfederationtls._tcp.contoso.com")!.srv!.target).toBe("sip-dr.contoso.com");
     expect(plan.firewallRules.filter((r) => r.site === "hq" && r.features.includes("xmpp"))).toEqual([]);
     expect(plan.firewallRules.filter((r) => r.site === "dr" && r.portRow === "ext-in-xmpp")).toHaveLength(1);
     expect(aRecord(plan, "sip.contoso.com")?.values).toEqual(["131.107.155.10", "131.107.155.11"]);
@@ -229,8 +230,10 @@ sites:
   - name: hq
     director: { servers: 2, loadBalancing: hlb }
 `);
-  const cert = plan.certificates.find((c) => c.id === "hq-director-default")!;
-  expect(cert.sans).toEqual(expect.arrayContaining(["webdirext.contoso.com", "sip.contoso.com"]));
+  for (const id of ["hq-director-default-01", "hq-director-default-02"]) {
+    expect(plan.certificates.find((c) => c.id === id)!.sans).toEqual(expect.arrayContaining(["webdirext.contoso.com", "sip.contoso.com"]));
+  }
   expect(plan.dnsRecords.find((r) => r.view === "internal" && r.name === "sip.contoso.com")!.values).toEqual([plan.vips.find((v) => v.service === "director-web")!.ip]);
-  expect(plan.firewallRules.find((r) => r.portRow === "ext-in-access-sip-mtls")!.features).toEqual([]);
+  // No federation: no inbound 5061 from the Internet at all (FW-02).
+  expect(plan.firewallRules.find((r) => r.portRow === "ext-in-access-sip-mtls")).toBeUndefined();
 });

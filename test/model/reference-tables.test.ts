@@ -258,11 +258,19 @@ describe.each([
 
   test("Director certificates: default (subject, Microsoft's SANs in order) and OAuthTokenIssuer", () => {
     const ms = d.certificates[mode === "single" ? "single" : "pool"];
-    const def = plan.certificates.find((c) => c.id === "hq-director-default")!;
+    // "Default (one per Director in the pool)": one certificate per Director, its own name after the pool name.
+    const defaults = plan.certificates.filter((c) => c.id.startsWith("hq-director-default"));
     const oauth = plan.certificates.find((c) => c.id === "hq-director-oauth")!;
-    expect(def.subject).toBe(ms[0].subject);
+    const directors = plan.servers.filter((s) => s.role === "director");
+    expect(defaults).toHaveLength(mode === "single" ? 1 : directors.length);
     const required = ms[0].sans.filter((n) => !n.startsWith("(Optional"));
-    expect(def.sans.filter((n) => required.includes(n))).toEqual(required);
+    defaults.forEach((def, i) => {
+      expect(def.subject).toBe(ms[0].subject);
+      expect(def.installedOn).toEqual([directors[i].id]);
+      // Microsoft's row is the first Director's certificate; the others carry their own server name instead.
+      const own = required.map((n) => (n === directors[0].fqdn ? directors[i].fqdn : n));
+      expect(def.sans.filter((n) => own.includes(n))).toEqual(own);
+    });
     expect(oauth.subject).toBe(ms[1].subject);
     expect(oauth.sans).toEqual([]);
   });

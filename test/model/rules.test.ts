@@ -467,7 +467,7 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       title: "two federation routes",
       yaml: twoSites("federationRoute: true", "federationRoute: true", "sipDomains: [contoso.com]\nfederation: {sip: true}"),
       path: "sites[1].federationRoute",
-      message: /site dr is a second federation route \(site hq is the first\)/,
+      message: /site dr is a second federation route \(site hq is the first\); only one Edge deployment in the organisation may be the federation route: set federationRoute: false on site dr$/,
       fixed: twoSites("federationRoute: true", "federationRoute: false", "sipDomains: [contoso.com]\nfederation: {sip: true}"),
     },
     {
@@ -697,10 +697,28 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
     {
       title: "auto-numbered addresses that do not fit the subnet",
       yaml: site("network: {perimeterInternal: 172.25.33.0/29}"),
-      path: "sites[0].edge.servers",
-      count: 2, // the Edge internal address and the reverse proxy internal address
-      message: /lsedge internal address 172.25.33.10 \(auto-numbered\) lies outside 172.25.33.0\/29.*use a larger subnet or give addresses explicitly/,
+      // One problem for the range, not one per address (the Edge internal address and the reverse proxy's).
+      path: "sites[0].network.perimeterInternal",
+      message: /^site hq: the perimeter internal subnet 172.25.33.0\/29 has 8 addresses, but the auto-numbered plan needs 2 in it \(1 Edge internal address, 1 reverse proxy internal address\), up to 172.25.33.40: use a \/26 or larger, or give the addresses explicitly$/,
       fixed: site("network: {perimeterInternal: 172.25.33.0/26}"),
+    },
+  ],
+  "LAB-LATER-01": [
+    {
+      title: "mobility both deployed and planned for later",
+      yaml: "sipDomains: [contoso.com]\nmobility: true\nlater: {mobility: true}\n",
+      path: "later.mobility",
+      message: /^Mobility is already deployed \(mobility\); remove it from later$/,
+      fixed: "sipDomains: [contoso.com]\nlater: {mobility: true}\n",
+    },
+  ],
+  "LAB-SITE-01": [
+    {
+      title: "primarySite naming no site",
+      yaml: twoSites("region: westeurope", "region: northeurope", "sipDomains: [contoso.com]\nprimarySite: paris"),
+      path: "primarySite",
+      message: /"paris" is not a site of this scenario \(hq, dr\)/,
+      fixed: twoSites("region: westeurope", "region: northeurope", "sipDomains: [contoso.com]\nprimarySite: dr"),
     },
   ],
   "LAB-ADDR-02": [

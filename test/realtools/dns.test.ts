@@ -50,7 +50,11 @@ describeWithTools("zone files: named-checkzone (strict) accepts every zone of ev
     expect(readdirSync(join(out, "contoso-enterprise")).sort()).toEqual([".edge-lab-output", "external", "internal"]);
     expect(await cli(["zones", join(SCENARIO_DIR, "contoso-enterprise.yaml"), "--out", out, "--ns-address", "not-an-ip"], io)).toBe(1);
     const names = (await renderOutputFiles(plan)).map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(["zone-external-contoso.com.zone", "zone-internal-contoso.com.zone", "zone-internal-contoso.net.zone", "appliance-hq.rules", "appliance-dr.rules"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["zone-external-contoso.com.zone", "zone-internal-lyncdiscoverinternal.contoso.com.zone", "zone-internal-contoso.net.zone", "appliance-hq.rules", "appliance-dr.rules"]),
+    );
+    // No internal copy of a public zone (it would shadow meet, dialin, webext, ...): pinpoint zones only.
+    expect(names).not.toContain("zone-internal-contoso.com.zone");
     expect(existsSync(join(out, "contoso-enterprise", "internal", "contoso.net.zone"))).toBe(true);
   });
 });
@@ -205,7 +209,7 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
     expect(got).toEqual(srv.map((r) => [{ ...r.srv!, target: `${r.srv!.target}.` }]));
   });
 
-  test("split-brain: lyncdiscover only in the external view, lyncdiscoverinternal only in the internal one", () => {
+  test("lyncdiscover only in the external view, lyncdiscoverinternal only in the internal one (pinpoint zone)", () => {
     const ext = viewOf("contoso-enterprise", "external");
     const int = viewOf("contoso-enterprise", "internal");
     const domains = ext.plan.scenario.sipDomains;
@@ -222,10 +226,20 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
       domains.flatMap((d) => [
         `external lyncdiscover.${d} NOERROR ${rp("external", `lyncdiscover.${d}`)}`,
         `external lyncdiscoverinternal.${d} NXDOMAIN `,
-        `internal lyncdiscover.${d} NXDOMAIN `,
+        // The internal view is not authoritative for it (no shadowing contoso.com zone): an internal DNS server
+        // forwards it to public DNS, which answers with the reverse proxy.
+        `internal lyncdiscover.${d} REFUSED `,
         `internal lyncdiscoverinternal.${d} NOERROR ${rp("internal", `lyncdiscoverinternal.${d}`)}`,
       ]),
     );
+  });
+
+  test("the internal view does not shadow the public zone: names it does not hold are left to public DNS, not denied (issue 12, defect 1)", () => {
+    const int = viewOf("contoso-enterprise", "internal");
+    const answers = dig(["meet.contoso.com", "dialin.contoso.com", "webext.contoso.com", "meet.fabrikam.com"].map((name) => ({ at: int.address, name, type: "A" })));
+    // meet and dialin are on the Director (DIR-02): answered inside; webext and others are not the internal view's.
+    expect(answers.map((a) => a.status)).toEqual(["NOERROR", "NOERROR", "REFUSED", "NOERROR"]);
+    expect(answers[2].records).toEqual([]);
   });
 
   test("the internal zone of the internal domain exists only in the internal view", () => {

@@ -53,6 +53,17 @@ export function windowsGuestScript(server: PlanServer, options: WindowsGuestOpti
     "  if ($Gateway) { New-NetRoute -InterfaceAlias $Alias -DestinationPrefix '0.0.0.0/0' -NextHop $Gateway | Out-Null }",
     "}",
     "",
+    "# A persistent route (NET-03) must work now and after every reboot: Windows keeps routes in two stores, the active",
+    "# one (used now, lost at reboot) and the persistent one (loaded at boot). Each is checked and filled on its own, so",
+    "# a rerun, or a route that exists in only one store, ends with exactly one route in each.",
+    "function Add-PersistentRoute([string]$Alias, [string]$Prefix, [string]$NextHop) {",
+    "  foreach ($store in @('ActiveStore', 'PersistentStore')) {",
+    "    if (-not (Get-NetRoute -InterfaceAlias $Alias -DestinationPrefix $Prefix -NextHop $NextHop -PolicyStore $store -ErrorAction SilentlyContinue)) {",
+    "      New-NetRoute -InterfaceAlias $Alias -DestinationPrefix $Prefix -NextHop $NextHop -PolicyStore $store | Out-Null",
+    "    }",
+    "  }",
+    "}",
+    "",
   ];
   server.interfaces.forEach((nic, i) => {
     const alias = nic.side === "external" ? "External" : server.interfaces.length === 1 ? "Lab" : "Internal";
@@ -75,9 +86,7 @@ export function windowsGuestScript(server: PlanServer, options: WindowsGuestOpti
       lines.push(`Set-DnsClient -InterfaceAlias ${psString(alias)} -RegisterThisConnectionsAddress $false`);
     }
     for (const route of nic.routes) {
-      lines.push(
-        `if (-not (Get-NetRoute -DestinationPrefix ${psString(route.destination)} -NextHop ${psString(route.via)} -ErrorAction SilentlyContinue)) { New-NetRoute -InterfaceAlias ${psString(alias)} -DestinationPrefix ${psString(route.destination)} -NextHop ${psString(route.via)} -PolicyStore PersistentStore | Out-Null }  # persistent route`,
-      );
+      lines.push(`Add-PersistentRoute -Alias ${psString(alias)} -Prefix ${psString(route.destination)} -NextHop ${psString(route.via)}`);
     }
     lines.push("");
   });

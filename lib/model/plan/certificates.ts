@@ -1,10 +1,19 @@
 /** Certificates (subject, SANs in order, EKU, where installed) and reverse proxy publishing rules. */
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
-import { inDomain } from "../rules/names";
-import { directorId, edgeServerId, nextHop, reverseProxyId } from "./site-facts";
-import type { Certificate, PublishingRule } from "./types";
+import { accessNameIn, directorId, edgeServerId, nextHop, reverseProxyId } from "./site-facts";
+import type { Certificate, CertificateFeature, PublishingRule } from "./types";
 
-const unique = (names: readonly string[]) => names.filter((n, i) => names.indexOf(n) === i);
+
+/** A SAN and the feature it is for (none for the names every deployment needs). */
+type San = readonly [name: string, feature?: CertificateFeature];
+
+/** SANs in order, first occurrence wins, with `sanFeatures` for the feature-specific ones (absent when none). */
+function sanList(entries: readonly San[]): Pick<Certificate, "sans" | "sanFeatures"> {
+  const seen = new Map<string, CertificateFeature | undefined>();
+  for (const [name, feature] of entries) if (!seen.has(name)) seen.set(name, feature);
+  const marked = [...seen].filter((e): e is [string, CertificateFeature] => e[1] !== undefined);
+  return { sans: [...seen.keys()], ...(marked.length ? { sanFeatures: Object.fromEntries(marked) } : {}) };
+}
 
 /**
  * External Edge certificate SANs in Microsoft's order (scenario certificate tables): Web Conferencing FQDN, Access
@@ -12,18 +21,19 @@ const unique = (names: readonly string[]) => names.filter((n, i) => names.indexO
  * The per-scenario XMPP tables show *.contoso.com; CERT-04 forbids wildcards on the Edge and the SIP/XMPP/PIC summary
  * uses the domain name, so edge-lab lists the domain (README, "Deviations").
  */
-export function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): string[] {
+function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): San[] {
   const f = site.edge.fqdns;
-  const names = site.edge.ipMode === "single" ? [f.access.value] : [f.webConferencing.value, f.access.value];
-  if (site.primary) {
-    for (const domain of s.sipDomains.map((d) => d.value)) {
-      if (!inDomain(f.access.value, domain)) names.push(`sip.${domain}`);
-    }
+  const names: San[] = site.edge.ipMode === "single" ? [[f.access.value]] : [[f.webConferencing.value], [f.access.value]];
+  // The names DNS sends to this Access Edge in the other SIP domains: remote sign-in on the primary site, federation
+  // (partners, public IM, push) on the federation route (DNS-04, FED-01).
+  const federation = site.federationRoute && s.federation.sipFederation;
+  if (site.primary || federation) {
+    for (const domain of s.sipDomains.map((d) => d.value)) names.push(site.primary ? [accessNameIn(site, domain)] : [accessNameIn(site, domain), "federation"]);
   }
   if (site.federationRoute && s.federation.xmpp.enabled) {
-    for (const domain of s.federation.xmpp.domains.map((d) => d.value)) names.push(`xmpp.${domain}`, domain);
+    for (const domain of s.federation.xmpp.domains.map((d) => d.value)) names.push([`xmpp.${domain}`, "xmpp"], [domain, "xmpp"]);
   }
-  return unique(names);
+  return names;
 }
 
 function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[] {
@@ -37,7 +47,7 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
       site: site.name,
       component: `Edge ${edge.pool ? "pool" : "Server"} external interface`,
       subject: edge.fqdns.access.value,
-      sans: edgeExternalSans(s, site),
+      ...sanList(edgeExternalSans(s, site)),
       eku: aol ? ["server", "client"] : ["server"],
       issuer: "public CA",
       assignedTo: "Access Edge, Web Conferencing Edge and A/V Authentication services (external interface)",
@@ -69,13 +79,13 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
     site: site.name,
     component: "Reverse proxy external listener",
     subject: site.frontEnd.externalWebFqdn.value,
-    sans: unique([
-      site.frontEnd.externalWebFqdn.value,
-      ...(site.director ? [site.director.externalWebFqdn.value] : []),
-      ...(rp.dialin ? [rp.dialin.value] : []),
-      ...rp.meet.map((m) => m.value),
-      ...(rp.officeWebApps ? [rp.officeWebApps.fqdn.value] : []),
-      ...lyncdiscover,
+    ...sanList([
+      [site.frontEnd.externalWebFqdn.value],
+      ...(site.director ? [[site.director.externalWebFqdn.value] as const] : []),
+      ...(rp.dialin ? [[rp.dialin.value] as const] : []),
+      ...rp.meet.map((m) => [m.value] as const),
+      ...(rp.officeWebApps ? [[rp.officeWebApps.fqdn.value] as const] : []),
+      ...lyncdiscover.map((name) => [name, "mobility"] as const),
     ]),
     eku: ["server"],
     issuer: "public CA",
@@ -90,31 +100,35 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
   if (d) {
     const ids = d.servers.map((_, i) => directorId(site, i));
     const autodiscover = s.sipDomains.flatMap((dom) => [`lyncdiscoverinternal.${dom.value}`, `lyncdiscover.${dom.value}`]);
+    // Microsoft's Director pool table: "Default (one per Director in the pool)", subject the pool FQDN, SANs the pool
+    // FQDN then that server's FQDN. Each Director has its own certificate and key (nothing to export); a single
+    // Director's subject is its own FQDN.
+    const directorDefault = (server: (typeof d.servers)[number], i: number): Certificate => ({
+      id: d.pool ? `${site.name}-director-default-${String(i + 1).padStart(2, "0")}` : `${site.name}-director-default`,
+      site: site.name,
+      component: d.pool ? `Director default certificate (${server.name}, one per Director in the pool)` : "Director default certificate",
+      subject: d.poolFqdn.value,
+      // Microsoft's table, then the names the plan also sends to the Director (the reverse proxy re-encrypts to it
+      // for its external web services FQDN; internal sip.<domain> points at it) instead of the optional wildcard.
+      ...sanList([
+        ...(d.pool ? [[d.poolFqdn.value] as const] : []),
+        [server.fqdn],
+        ...(rp.dialin ? [[rp.dialin.value] as const] : []),
+        ...rp.meet.map((m) => [m.value] as const),
+        ...autodiscover.map((name) => [name, "mobility"] as const),
+        [d.externalWebFqdn.value],
+        ...(site.primary ? [[site.edge.fqdns.access.value] as const] : []),
+      ]),
+      eku: ["server"],
+      issuer: "internal or public CA",
+      assignedTo: "Director (SIP, web services)",
+      installedOn: [ids[i]],
+      sharedKey: false,
+      notes: "The Director answers the reverse proxy and the Edge; internal clients do not use it." + (d.pool ? " Request one certificate per Director with its own key." : ""),
+      refs: ["CERT-09", "DIR-01"],
+    });
     certs.push(
-      {
-        id: `${site.name}-director-default`,
-        site: site.name,
-        component: d.pool ? "Director default certificate (one per Director in the pool)" : "Director default certificate",
-        subject: d.poolFqdn.value,
-        // Microsoft's table, then the names the plan also sends to the Director (the reverse proxy re-encrypts to it
-        // for its external web services FQDN; internal sip.<domain> points at it) instead of the optional wildcard.
-        sans: unique([
-          ...(d.pool ? [d.poolFqdn.value] : []),
-          ...d.servers.map((x) => x.fqdn),
-          ...(rp.dialin ? [rp.dialin.value] : []),
-          ...rp.meet.map((m) => m.value),
-          ...autodiscover,
-          d.externalWebFqdn.value,
-          ...(site.primary ? [site.edge.fqdns.access.value] : []),
-        ]),
-        eku: ["server"],
-        issuer: "internal or public CA",
-        assignedTo: "Director (SIP, web services)",
-        installedOn: ids,
-        sharedKey: false,
-        notes: "The Director answers the reverse proxy and the Edge; internal clients do not use it.",
-        refs: ["CERT-09", "DIR-01"],
-      },
+      ...d.servers.map(directorDefault),
       {
         id: `${site.name}-director-oauth`,
         site: site.name,
@@ -137,7 +151,7 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
       site: site.name,
       component: "Front End pool default certificate (SANs to add)",
       subject: site.frontEnd.fqdn.value,
-      sans: s.sipDomains.flatMap((dom) => [`lyncdiscoverinternal.${dom.value}`, `lyncdiscover.${dom.value}`]),
+      ...sanList(s.sipDomains.flatMap((dom) => [[`lyncdiscoverinternal.${dom.value}`, "mobility"] as const, [`lyncdiscover.${dom.value}`, "mobility"] as const])),
       eku: ["server"],
       issuer: "internal or public CA",
       assignedTo: "Front End pool (outside the lab)",

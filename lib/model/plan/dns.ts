@@ -1,17 +1,20 @@
 /**
  * DNS records per view. External view: the zones of the SIP domains as the Internet sees them. Internal view: the
- * internal domain plus the split-brain copies of SIP domain zones the internal servers need.
+ * servers' internal domain, and one *pinpoint zone* per name that lies in a SIP domain (e.g. a zone named
+ * `lyncdiscoverinternal.contoso.com` holding only its apex A record). An internal `contoso.com` zone would shadow the
+ * public one for internal clients (meet, dialin, webext and every other name of the organisation would vanish); a
+ * pinpoint zone answers only for its own name, so everything else still resolves from public DNS (README, "DNS views").
  */
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { inDomain } from "../rules/names";
-import { byIp, nextHop, publishedValues } from "./site-facts";
+import { accessNameIn, byIp, nextHop, publishedValues } from "./site-facts";
 import type { DnsRecord, View } from "./types";
 import { compareText } from "../compare";
 
 export const DEFAULT_TTL = 3600;
 
 /** Zone of a name: the longest zone among the candidates that contains it. */
-function zoneFor(name: string, zones: readonly string[]): string {
+function longestZone(name: string, zones: readonly string[]): string {
   const match = zones.filter((z) => inDomain(name, z)).sort((a, b) => b.length - a.length)[0];
   if (!match) throw new Error(`internal error: no zone for ${name} (the DNS rules should have rejected it)`);
   return match;
@@ -31,9 +34,11 @@ class RecordSet {
     private readonly site: ResolvedSite,
   ) {}
 
-  private zones(view: View): string[] {
+  /** External: the SIP domain zone. Internal: a pinpoint zone for a name in a SIP domain, else the internal domain (DNS-05). */
+  private zoneFor(view: View, name: string): string {
     const sip = this.s.sipDomains.map((d) => d.value);
-    return view === "external" ? sip : [this.s.internalDomain, ...sip];
+    if (view === "external") return longestZone(name, sip);
+    return sip.some((domain) => inDomain(name, domain)) ? name : longestZone(name, [this.s.internalDomain]);
   }
 
   /** In internet mode Azure chooses every public address at deploy time, so external A values are placeholders (azure-lab.md). */
@@ -46,7 +51,7 @@ class RecordSet {
     this.records.push({
       site: this.site.name,
       view: input.view,
-      zone: zoneFor(input.name, this.zones(input.view)),
+      zone: this.zoneFor(input.view, input.name),
       name: input.name,
       type: "A",
       values: sorted,
@@ -61,7 +66,7 @@ class RecordSet {
     this.records.push({
       site: this.site.name,
       view: input.view,
-      zone: zoneFor(input.name, this.zones(input.view)),
+      zone: this.zoneFor(input.view, input.name),
       name: input.name,
       type: "SRV",
       values: [`0 0 ${port} ${target}`],
@@ -96,21 +101,29 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
     set.a({ view: "external", name, purpose: `${purpose}${edge.vips ? " (VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-01", lbRef] }, publishedValues(site, service));
   }
 
-  if (site.primary) {
-    for (const domain of s.sipDomains.map((d) => d.value)) {
-      // DNS-04: the SRV target must be in the SRV record's own domain, so each SIP domain gets its own sip.<domain>.
-      const target = inDomain(accessFqdn, domain) ? accessFqdn : `sip.${domain}`;
-      if (target !== accessFqdn) {
-        set.a({ view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] }, accessValues);
-      }
-      set.srv({ view: "external", name: `_sip._tls.${domain}`, purpose: "Automatic configuration of external Lync clients", refs: ["DNS-02"] }, edge.ports.access.value, target);
-      if (s.federation.sip.enabled || s.mobility) {
-        set.srv(
-          { view: "external", name: `_sipfederationtls._tcp.${domain}`, purpose: "Federation discovery and mobile push notifications", refs: ["DNS-03"] },
-          5061,
-          target,
-        );
-      }
+  // Remote sign-in (_sip._tls) lives on the primary site, federation discovery (_sipfederationtls) on the federation
+  // route (FED-01); each points at that site's Access Edge name inside the record's own domain (DNS-04).
+  const federationSrv = site.federationRoute && (s.federation.sip.enabled || s.federation.push);
+  const accessNames = new Set<string>();
+  const accessTarget = (domain: string) => {
+    const target = accessNameIn(site, domain);
+    if (target !== accessFqdn && !accessNames.has(target)) {
+      accessNames.add(target);
+      set.a({ view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] }, accessValues);
+    }
+    return target;
+  };
+  for (const domain of s.sipDomains.map((d) => d.value)) {
+    if (site.primary) {
+      set.srv({ view: "external", name: `_sip._tls.${domain}`, purpose: "Automatic configuration of external Lync clients", refs: ["DNS-02"] }, edge.ports.access.value, accessTarget(domain));
+    }
+    if (federationSrv) {
+      const purpose = [s.federation.sip.enabled && "Federation discovery", s.federation.push && "mobile push notifications"].filter(Boolean).join(" and ");
+      set.srv(
+        { view: "external", name: `_sipfederationtls._tcp.${domain}`, purpose: purpose.charAt(0).toUpperCase() + purpose.slice(1), refs: ["DNS-03", ...(s.federation.push ? ["FW-07"] : [])] },
+        5061,
+        accessTarget(domain),
+      );
     }
   }
 

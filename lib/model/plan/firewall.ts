@@ -26,6 +26,11 @@ export function applicablePortRows(s: ResolvedScenario, site: ResolvedSite): Edg
         return s.federation.ocs2007Partners && site.federationRoute;
       case "hlb":
         return isHardware(site);
+      // Port 5061 only where a feature uses it (FW-02), and only on the federation route (FED-01).
+      case "sip-partners":
+        return s.federation.sipPartners && site.federationRoute;
+      case "sip-federation":
+        return s.federation.sipFederation && site.federationRoute;
     }
   });
 }

@@ -6,7 +6,8 @@ import { deriveFirewallRules } from "./firewall";
 import { deriveServers, deriveVips } from "./servers";
 import { isHardware, microsoftScenario, nextHop } from "./site-facts";
 import { deriveNotes, deriveTopologySettings } from "./topology";
-import type { Plan, PlanScenario } from "./types";
+import { LATER_FEATURE_TITLES, laterFeatures, promote, withLater } from "../later";
+import type { LaterFeaturePlan, Plan, PlanScenario } from "./types";
 
 function scenarioSummary(s: ResolvedScenario): PlanScenario {
   return {
@@ -26,6 +27,7 @@ function scenarioSummary(s: ResolvedScenario): PlanScenario {
       xmppPartners: s.federation.xmpp.partners,
       ocs2007Partners: s.federation.ocs2007Partners,
       mobility: s.mobility,
+      pushNotifications: s.federation.push,
     },
     sites: s.sites.map((site) => {
       const hop = nextHop(site);
@@ -54,17 +56,55 @@ function scenarioSummary(s: ResolvedScenario): PlanScenario {
   };
 }
 
-export function derivePlan(s: ResolvedScenario): Plan {
+/** The parts of the plan that contain only what is deployed (certificates also plan the later features). */
+function deployedParts(s: ResolvedScenario) {
   return {
-    scenario: scenarioSummary(s),
-    servers: deriveServers(s),
     vips: deriveVips(s),
     dnsRecords: deriveDnsRecords(s),
     firewallRules: deriveFirewallRules(s),
-    certificates: deriveCertificates(s),
     publishingRules: derivePublishingRules(s),
     topologySettings: deriveTopologySettings(s),
     notes: deriveNotes(s),
+  };
+}
+
+/** Items of `after` that are not (identically) in `before`. */
+function added<T>(before: readonly T[], after: readonly T[]): T[] {
+  const known = new Set(before.map((x) => JSON.stringify(x)));
+  return after.filter((x) => !known.has(JSON.stringify(x)));
+}
+
+/** What each later feature adds: the plan with that feature moved to deployed, minus the plan now. */
+function deriveLater(s: ResolvedScenario, now: ReturnType<typeof deployedParts>): LaterFeaturePlan[] {
+  return laterFeatures(s).map((feature) => {
+    const next = deployedParts(promote(s, feature));
+    return {
+      feature,
+      title: LATER_FEATURE_TITLES[feature],
+      dnsRecords: added(now.dnsRecords, next.dnsRecords),
+      firewallRules: added(now.firewallRules, next.firewallRules),
+      vips: added(now.vips, next.vips),
+      publishingRules: added(now.publishingRules, next.publishingRules),
+      topologySettings: added(now.topologySettings, next.topologySettings),
+      notes: added(now.notes, next.notes),
+    };
+  });
+}
+
+export function derivePlan(s: ResolvedScenario): Plan {
+  const now = deployedParts(s);
+  return {
+    scenario: scenarioSummary(s),
+    servers: deriveServers(s),
+    vips: now.vips,
+    dnsRecords: now.dnsRecords,
+    firewallRules: now.firewallRules,
+    // Certificates name every feature deployed or planned for later, so adding one later needs no new certificate.
+    certificates: deriveCertificates(withLater(s)),
+    publishingRules: now.publishingRules,
+    topologySettings: now.topologySettings,
+    notes: now.notes,
+    later: deriveLater(s, now),
   };
 }
 

@@ -2,6 +2,7 @@
 import { compareIps } from "../net";
 import type { EdgeEndpoint, EdgeServiceName } from "../ports";
 import type { ResolvedEdgeServer, ResolvedSite } from "../resolve";
+import { inDomain } from "../rules/names";
 
 export const edgeServerId = (site: ResolvedSite, server: ResolvedEdgeServer) => `${site.name}-edge-${String(server.index + 1).padStart(2, "0")}`;
 export const reverseProxyId = (site: ResolvedSite) => `${site.name}-rp-01`;
@@ -60,4 +61,17 @@ export function microsoftScenario(site: ResolvedSite): 1 | 2 | 3 | 4 | 5 {
   const nat = site.edge.externalAddressing === "nat";
   if (!site.edge.pool) return nat ? 1 : 2;
   return nat ? 3 : 4;
+}
+
+/**
+ * The name of a site's Access Edge inside SIP domain `domain`: SRV records must point into their own domain (DNS-04),
+ * so every other SIP domain gets an A record of its own. The primary site uses Microsoft's `sip.<domain>`; a federation
+ * route on another site uses the first label of its own Access Edge FQDN (`sip-dr.<domain>`), so the two never clash.
+ */
+export function accessNameIn(site: ResolvedSite, domain: string): string {
+  const access = site.edge.fqdns.access.value;
+  if (inDomain(access, domain)) return access;
+  if (site.primary) return `sip.${domain}`;
+  const label = access.split(".")[0];
+  return `${label === "sip" ? `sip-${site.name}` : label}.${domain}`;
 }

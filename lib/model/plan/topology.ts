@@ -14,9 +14,12 @@ export function deriveTopologySettings(s: ResolvedScenario): TopologySetting[] {
     const set = (item: string, value: string, refs: string[]) => out.push({ site: site.name, item, value, refs });
     set("Edge pool FQDN (internal)", edge.fqdns.internalPool.value, ["NET-08", "CERT-06"]);
     set("Pool type", edge.pool ? `Multiple computer pool (${edge.servers.length} servers)` : "Single computer pool", ["LB-04", "LB-05"]);
-    if (edge.pool) set("Load balancing (internal and external)", isHardware(site) ? "Hardware load balancer" : "DNS load balancing", ["LB-01"]);
+    // Topology Builder has no load balancing field: DNS or hardware load balancing follows from the addresses (VIPs or
+    // not) and the DNS records. It is a design decision the plan states in the site summary (scenario.sites[].loadBalancing).
     set("Use a single FQDN and IP address", yesNo(edge.ipMode === "single"), ["NET-14"]);
-    set("Enable federation for this Edge pool (port 5061)", yesNo(site.federationRoute), ["FED-01"]);
+    // The route may be designated for federation planned for later (`later:`): it is enabled once federation is deployed.
+    const federating = site.federationRoute && s.federation.any;
+    set("Enable federation for this Edge pool (port 5061)", yesNo(federating), ["FED-01"]);
     if (s.product !== "sfb2019") set("Enable XMPP federation (port 5269)", yesNo(site.federationRoute && s.federation.xmpp.enabled), ["FED-02"]);
     set("The external IP address of this Edge pool is translated by NAT", yesNo(nat), ["NAT-05", "LB-02"]);
     for (const service of edge.services) {
@@ -40,15 +43,26 @@ export function deriveTopologySettings(s: ResolvedScenario): TopologySetting[] {
     }
     const hop = nextHop(site);
     set("Next hop pool", `${hop.fqdn} (${hop.kind === "director" ? "Director" : "Front End pool"})`, ["NET-15"]);
-    if (site.federationRoute) {
+    if (federating) {
       const f = s.federation;
       set("External Access Policy", [f.sip.enabled ? "federated users" : "", f.publicIm.length ? "public users" : "", f.xmpp.enabled ? "XMPP federated users" : ""].filter(Boolean).join(", ") || "remote users only", ["FED-05"]);
+      if (f.sipFederation) {
+        // Control Panel, Federation and External Access, Access Edge Configuration; push needs it as much as partners do.
+        set("Access Edge configuration: enable communications with federated users", `Yes (${[f.sipPartners && "federation", f.push && "push notifications"].filter(Boolean).join(", ")})`, ["FED-05", ...(f.push ? ["FW-07"] : [])]);
+      }
       if (f.sip.enabled) {
         set("SIP federated domains: partner domain discovery", yesNo(f.sip.partnerDiscovery), ["FED-05"]);
         for (const d of f.sip.allowedDomains) set(`SIP federated domains: allow ${d.domain}`, d.accessEdgeFqdn ? `Access Edge ${d.accessEdgeFqdn}` : "domain only", ["FED-04", "FED-05"]);
       }
       for (const provider of f.publicIm) set(`SIP federated providers: ${provider}`, "Enabled", ["FED-03"]);
       for (const partner of f.xmpp.partners) set(`XMPP federated partners: ${partner}`, "Allowed", ["FED-02"]);
+      if (f.push) {
+        // Push notifications are a federation with Microsoft's push notification clearing house through Lync Online
+        // (New-CsHostingProvider, New-CsAllowedDomain, Set-CsPushNotificationConfiguration).
+        set("SIP federated providers: Lync Online (push notifications)", "Enabled, proxy sipfed.online.lync.com", ["FW-07", "FED-05"]);
+        set("SIP federated domains: allow push.lync.com", "domain only", ["FW-07", "FED-04"]);
+        set("Push notifications (Set-CsPushNotificationConfiguration)", "Apple and Microsoft push notification services enabled", ["FW-07"]);
+      }
     }
     return out;
   });
@@ -85,8 +99,8 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
       note("info", "Microsoft's HLB port summary names the Access Edge VIP as the Edge default gateway, its DNS summary the perimeter router; edge-lab uses the router (the subnet's first address).", ["HLB-16", "NET-02"], site.name);
       note(
         "info",
-        "Traffic through the hardware load balancer: if it uses source NAT (allowed for Access and Web Conferencing only, HLB-05), clients reach the VIP, which replaces the client's source address with its own; the Edge answers the VIP, which replaces the server's source address and forwards the reply to the client (HLB-13). A/V clients reach each A/V Edge at its own public address once a call is set up, so the external firewall keeps every server's public address (HLB-14); inside, Edge traffic to internal servers and clients is routed, through persistent routes for every internal network (HLB-15).",
-        ["HLB-05", "HLB-13", "HLB-14", "HLB-15", "NET-03"],
+        "Traffic through the hardware load balancer: if it uses source NAT (allowed for Access and Web Conferencing only, HLB-10), clients reach the VIP, which replaces the client's source address with its own; the Edge answers the VIP, which replaces the server's source address and forwards the reply to the client (HLB-13). A/V clients reach each A/V Edge at its own public address once a call is set up, so the external firewall keeps every server's public address (HLB-14); inside, Edge traffic to internal servers and clients is routed, through persistent routes for every internal network (HLB-15).",
+        ["HLB-10", "HLB-13", "HLB-14", "HLB-15", "NET-03"],
         site.name,
       );
     }
@@ -114,7 +128,7 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
   if (s.product === "lync2013") {
     note("info", "Lync Server 2013 runs on Windows Server 2012 R2 (extended support ended; the Azure image may be missing in some regions).", ["NET-13"]);
   }
-  if (s.federation.xmpp.enabled) {
+  if (s.federation.xmpp.enabled || s.later.federation.xmpp.enabled) {
     note("info", "XMPP certificate names: Microsoft's scenario tables show *.<domain>; wildcards are not supported on the Edge (CERT-04), so edge-lab adds the XMPP domain itself.", ["CERT-04"]);
   }
   note("info", "The Edge Servers and reverse proxy resolve the next hop through HOSTS entries, not internal DNS.", ["NET-06", "RP-06"]);

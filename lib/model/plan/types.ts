@@ -5,6 +5,7 @@
  * Every row carries `refs`: the ids of the reference rules and Microsoft tables it comes from
  * ("FW-03", "DNS-01", "ms:edge-external", ...).
  */
+import type { LaterFeatureId } from "../later";
 import type { EdgeServiceName, FeatureTag, HlbPlacement, Transport } from "../ports";
 
 export type Side = "external" | "internal";
@@ -27,6 +28,8 @@ export interface PlanScenario {
     readonly xmppPartners: readonly string[];
     readonly ocs2007Partners: boolean;
     readonly mobility: boolean;
+    /** Mobile push notifications (a federation with the push notification clearing house, FW-07). */
+    readonly pushNotifications: boolean;
   };
   readonly sites: readonly PlanSite[];
 }
@@ -176,6 +179,11 @@ export interface Certificate {
   readonly installedOn: readonly string[];
   /** One certificate and private key imported on every server in `installedOn` (exportable key, CERT-05). */
   readonly sharedKey: boolean;
+  /**
+   * SANs that serve one feature, with that feature (e.g. `xmpp.contoso.com: "xmpp"`), whether the feature is deployed
+   * or planned for later: the certificate is the same either way. Absent when no SAN is feature-specific.
+   */
+  readonly sanFeatures?: Readonly<Record<string, CertificateFeature>>;
   readonly notes: string;
   readonly refs: readonly string[];
 }
@@ -209,6 +217,22 @@ export interface PublishingRule {
   readonly refs: readonly string[];
 }
 
+/** Features a certificate name can be for: federation (partners, public IM, push), XMPP, mobility. */
+export type CertificateFeature = "federation" | "xmpp" | "mobility";
+
+/** What one feature planned for later will add once deployed (its certificate names are planned already). */
+export interface LaterFeaturePlan {
+  readonly feature: LaterFeatureId;
+  readonly title: string;
+  readonly dnsRecords: readonly DnsRecord[];
+  readonly firewallRules: readonly FirewallRule[];
+  readonly vips: readonly PlanVip[];
+  readonly publishingRules: readonly PublishingRule[];
+  /** New settings and settings whose value changes (e.g. "Enable XMPP federation": Yes). */
+  readonly topologySettings: readonly TopologySetting[];
+  readonly notes: readonly PlanNote[];
+}
+
 export interface Plan {
   readonly scenario: PlanScenario;
   readonly servers: readonly PlanServer[];
@@ -219,4 +243,6 @@ export interface Plan {
   readonly publishingRules: readonly PublishingRule[];
   readonly topologySettings: readonly TopologySetting[];
   readonly notes: readonly PlanNote[];
+  /** Features planned for later, each with what it will add (`later:` in the scenario). */
+  readonly later: readonly LaterFeaturePlan[];
 }

@@ -1,5 +1,5 @@
 /** Address plan rules: subnets, NAT, public addressing, duplicates and Azure-reserved addresses (NAT-, NET-, LAB-). */
-import { cidrContains, cidrsOverlap, cidrWithin, isAzureReserved, type Cidr } from "../net";
+import { cidrContains, cidrSize, cidrsOverlap, cidrWithin, hostAt, ipToInt, isAzureReserved, type Cidr } from "../net";
 import type { ResolvedSite, Sourced } from "../resolve";
 import type { RuleId } from "./catalogue";
 import { error, type Finding } from "./problem";
@@ -16,21 +16,23 @@ interface AddressUse {
   readonly outsideRule: RuleId;
   /** Bound to an Azure NIC or load balancer frontend, so Azure's reserved addresses apply. */
   readonly nic: boolean;
+  /** What kind of address it is, without the server ("Edge NAT public address"), for messages that count them. */
+  readonly kind: string;
 }
 
 /** Every address a site uses, in a stable order. */
 export function siteAddressUses(site: ResolvedSite): AddressUse[] {
   const n = site.network;
   const uses: AddressUse[] = [];
-  const add = (ip: Sourced<string> | undefined, what: string, within: readonly Sourced<Cidr>[], nic: boolean, outsideRule: RuleId = "LAB-ADDR-01") => {
-    if (ip) uses.push({ ip, what: `site ${site.name}: ${what}`, within, nic, outsideRule });
+  const add = (ip: Sourced<string> | undefined, what: string, within: readonly Sourced<Cidr>[], nic: boolean, outsideRule: RuleId = "LAB-ADDR-01", kind = what) => {
+    if (ip) uses.push({ ip, what: `site ${site.name}: ${what}`, within, nic, outsideRule, kind });
   };
   for (const server of site.edge.servers) {
     for (const ext of server.external) {
-      add(ext.address, `${server.name} ${SERVICE_TEXT[ext.service]} address`, [n.perimeterExternal], true);
-      add(ext.natPublic, `${server.name} ${SERVICE_TEXT[ext.service]} NAT public address`, [n.publicRange], false);
+      add(ext.address, `${server.name} ${SERVICE_TEXT[ext.service]} address`, [n.perimeterExternal], true, "LAB-ADDR-01", "Edge external address");
+      add(ext.natPublic, `${server.name} ${SERVICE_TEXT[ext.service]} NAT public address`, [n.publicRange], false, "LAB-ADDR-01", "Edge NAT public address");
     }
-    add(server.internal.address, `${server.name} internal address`, [n.perimeterInternal], true);
+    add(server.internal.address, `${server.name} internal address`, [n.perimeterInternal], true, "LAB-ADDR-01", "Edge internal address");
   }
   const vips = site.edge.vips;
   if (vips) {
@@ -40,9 +42,9 @@ export function siteAddressUses(site: ResolvedSite): AddressUse[] {
     add(vips.internal, "Edge internal VIP", [n.perimeterInternal], true);
   }
   const rp = site.reverseProxy;
-  add(rp.externalAddress, `reverse proxy ${rp.name} external address`, [n.reverseProxyExternal], true);
-  add(rp.publicAddress, `reverse proxy ${rp.name} public listener address`, [n.publicRange], false);
-  add(rp.internalAddress, `reverse proxy ${rp.name} internal address`, [n.perimeterInternal], true);
+  add(rp.externalAddress, `reverse proxy ${rp.name} external address`, [n.reverseProxyExternal], true, "LAB-ADDR-01", "reverse proxy external address");
+  add(rp.publicAddress, `reverse proxy ${rp.name} public listener address`, [n.publicRange], false, "LAB-ADDR-01", "reverse proxy public listener address");
+  add(rp.internalAddress, `reverse proxy ${rp.name} internal address`, [n.perimeterInternal], true, "LAB-ADDR-01", "reverse proxy internal address");
   add(site.frontEnd.address, `Front End pool ${site.frontEnd.fqdn.value}`, n.internalNetworks, true, "NET-03");
   for (const d of site.director?.servers ?? []) add(d.address, `Director ${d.name}`, n.internalNetworks, true, "NET-03");
   add(site.director?.vip, "Director pool VIP", n.internalNetworks, true, "NET-03");
@@ -65,13 +67,48 @@ function siteNetworks(site: ResolvedSite): { cidr: Sourced<Cidr>; name: string }
   ];
 }
 
+const RANGE_NAMES: Record<string, string> = {
+  perimeterExternal: "perimeter external subnet",
+  perimeterInternal: "perimeter internal subnet",
+  publicRange: "public range",
+  reverseProxyExternal: "reverse proxy external subnet",
+};
+
+/**
+ * One problem for a range too small for the addresses edge-lab numbers in it (instead of one per address): how many
+ * the site needs there, how many the range has, and the smallest prefix that fits (Azure keeps the last address of a
+ * NIC subnet, LAB-ADDR-03).
+ */
+function rangeTooSmall(site: ResolvedSite, range: Sourced<Cidr>, uses: readonly AddressUse[]): Finding {
+  const counts = new Map<string, number>();
+  for (const use of uses) counts.set(use.kind, (counts.get(use.kind) ?? 0) + 1);
+  const highest = Math.max(...uses.map((use) => ipToInt(use.ip.value) - range.value.network));
+  const needed = highest + 1 + (uses.some((use) => use.nic) ? 1 : 0);
+  const prefix = 32 - Math.ceil(Math.log2(needed));
+  const field = range.path.split(".").pop() ?? "";
+  const kinds = [...counts].map(([kind, n]) => `${n} ${kind}${n > 1 ? (kind.endsWith("s") ? "es" : "s") : ""}`).join(", ");
+  return error(
+    "LAB-ADDR-01",
+    range.path,
+    `site ${site.name}: the ${RANGE_NAMES[field] ?? "range"} ${range.value.text} has ${cidrSize(range.value)} addresses, but the auto-numbered plan needs ${uses.length} in it (${kinds}), up to ${hostAt(range.value, highest)}: use a /${prefix} or larger, or give the addresses explicitly`,
+  );
+}
+
 export const addressingChecks: readonly RuleCheck[] = [
   {
     rules: ["LAB-ADDR-01", "NET-03"],
     check: (s) =>
-      s.sites.flatMap((site) =>
-        siteAddressUses(site)
-          .filter((use) => !use.within.some((cidr) => cidrContains(cidr.value, use.ip.value)))
+      s.sites.flatMap((site) => {
+        const uses = siteAddressUses(site);
+        const outside = uses.filter((use) => !use.within.some((cidr) => cidrContains(cidr.value, use.ip.value)));
+        // Auto-numbered addresses past the end of a one-range field: the range is too small, say so once.
+        const numberedPast = (use: AddressUse) => use.ip.auto && use.within.length === 1 && ipToInt(use.ip.value) > use.within[0].value.network;
+        const smallRanges = [...new Map(outside.filter(numberedPast).map((use) => [use.within[0].path, use.within[0]])).values()];
+        const grouped = smallRanges.map((range) =>
+          rangeTooSmall(site, range, uses.filter((use) => use.ip.auto && use.within.length === 1 && use.within[0].path === range.path)),
+        );
+        const single = outside
+          .filter((use) => !(numberedPast(use) && smallRanges.some((r) => r.path === use.within[0].path)))
           .map((use) =>
             error(
               use.outsideRule,
@@ -79,8 +116,9 @@ export const addressingChecks: readonly RuleCheck[] = [
               `${use.what} ${use.ip.value}${use.ip.auto ? " (auto-numbered)" : ""} lies outside ${describeRange(use.within)}` +
                 (use.ip.auto ? "; use a larger subnet or give addresses explicitly" : ""),
             ),
-          ),
-      ),
+          );
+        return [...grouped, ...single];
+      }),
   },
   {
     rules: ["LAB-ADDR-02"],

@@ -39,6 +39,8 @@ export const RULES = {
   "LAB-ADDR-03": "Azure reserves the first four and the last address of every subnet; a NIC or VIP cannot use them.",
   "LAB-NAME-01": "Server, pool and service FQDNs must be unique across the organisation.",
   "LAB-NET-01": "Subnets must be between /8 and /29 (Azure's smallest subnet is a /29).",
+  "LAB-SITE-01": "primarySite must name one of the scenario's sites (the one that carries remote sign-in, simple URLs and autodiscover).",
+  "LAB-LATER-01": "A feature planned for later (later:) must not be deployed already: its records and rules are either planned or deployed.",
   "LAB-NET-02": "Sites are peered in the lab, so their networks must not overlap.",
   "LAB-SEC-01": "Administration (RDP/SSH) is allowed only from a declared source range, never from the whole Internet.",
   "LAB-VER-01": "Skype for Business Server 2019 has no XMPP gateway or proxy.",

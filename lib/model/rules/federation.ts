@@ -1,4 +1,5 @@
 /** Federation, product version and lab-option rules (FED-, LAB-VER-, LAB-SEC-, LAB-MODE-, RP-08). */
+import { LATER_FEATURES, LATER_FEATURE_TITLES, hasFeature, mergeFederation, type LaterFeatureId } from "../later";
 import { parseCidr } from "../net";
 import { error, warning, type Finding } from "./problem";
 import type { RuleCheck } from "./types";
@@ -12,11 +13,20 @@ export const federationChecks: readonly RuleCheck[] = [
         return routes
           .slice(1)
           .map((site) =>
-            error("FED-01", `${site.path}.federationRoute`, `site ${site.name} is a second federation route (site ${routes[0].name} is the first); only one Edge deployment may be`),
+            error(
+              "FED-01",
+              `${site.path}.federationRoute`,
+              `site ${site.name} is a second federation route (site ${routes[0].name} is the first); only one Edge deployment in the organisation may be the federation route: set federationRoute: false on site ${site.name}`,
+            ),
           );
       }
-      if (routes.length === 0 && s.federation.any) {
-        return [error("FED-01", s.sites.length > 1 ? "sites" : `${s.sites[0].path}.federationRoute`, "federation is enabled but no site is the federation route; set federationRoute: true on exactly one site")];
+      if (routes.length === 0 && (s.federation.any || s.later.federation.any)) {
+        const f = mergeFederation(s.federation, s.later.federation);
+        // Push alone is easy to miss as a federation: say so (FW-07).
+        const what = f.push && !f.sipPartners && !f.xmpp.enabled
+          ? "mobile push notifications are a federation with the push notification clearing house (FW-07), but no site is the federation route"
+          : "federation is enabled but no site is the federation route";
+        return [error("FED-01", s.sites.length > 1 ? "sites" : `${s.sites[0].path}.federationRoute`, `${what}; set federationRoute: true on exactly one site`)];
       }
       return [];
     },
@@ -24,16 +34,31 @@ export const federationChecks: readonly RuleCheck[] = [
   {
     rules: ["LAB-VER-01"],
     check: (s) =>
-      s.product === "sfb2019" && s.federation.xmpp.enabled
-        ? [error("LAB-VER-01", s.federation.xmpp.path, "XMPP federation is not available in Skype for Business Server 2019; disable it or choose lync2013 / sfb2015")]
-        : [],
+      [s.federation, s.later.federation]
+        .filter((f) => s.product === "sfb2019" && f.xmpp.enabled)
+        .map((f) => error("LAB-VER-01", f.xmpp.path, "XMPP federation is not available in Skype for Business Server 2019; disable it or choose lync2013 / sfb2015")),
   },
   {
     rules: ["FED-02"],
     check: (s) =>
-      s.federation.xmpp.domains
+      [...s.federation.xmpp.domains, ...s.later.federation.xmpp.domains]
         .filter((d) => !s.sipDomains.some((sip) => sip.value === d.value))
         .map((d) => error("FED-02", d.path, `XMPP domain ${d.value} is not one of the SIP domains`)),
+  },
+  {
+    rules: ["LAB-LATER-01"],
+    check: (s) => {
+      const paths: Record<LaterFeatureId, string> = {
+        "sip-federation": "later.federation.sip",
+        "public-im": "later.federation.publicIm",
+        xmpp: "later.federation.xmpp",
+        "ocs2007-partners": "later.federation.ocs2007Partners",
+        mobility: "later.mobility",
+      };
+      return LATER_FEATURES.filter((feature) => hasFeature(s.federation, s.mobility, feature) && hasFeature(s.later.federation, s.later.mobility, feature)).map((feature) =>
+        error("LAB-LATER-01", paths[feature], `${LATER_FEATURE_TITLES[feature]} is already deployed (${paths[feature].replace("later.", "")}); remove it from later`),
+      );
+    },
   },
   {
     rules: ["FED-03"],

@@ -41,7 +41,7 @@ function resolvedNames(s: ResolvedScenario): Sourced<string>[] {
   // Record names derived from each SIP domain (DNS-02/03/07, autodiscover) and from the internal domain.
   s.sipDomains.forEach((d) => {
     const prefixes = ["_sip._tls.", "sip."];
-    if (s.federation.sip.enabled || s.mobility) prefixes.push("_sipfederationtls._tcp.");
+    if (s.federation.sip.enabled || s.federation.push) prefixes.push("_sipfederationtls._tcp.");
     if (s.federation.xmpp.domains.some((x) => x.value === d.value)) prefixes.push("_xmpp-server._tcp.", "xmpp.");
     if (s.mobility) prefixes.push("lyncdiscover.", "lyncdiscoverinternal.");
     for (const prefix of prefixes) add(`${prefix}${d.value}`, d.path);

@@ -6,6 +6,14 @@ const MAX_POOL = 12;
 
 export const topologyChecks: readonly RuleCheck[] = [
   {
+    rules: ["LAB-SITE-01"],
+    check: (s) => {
+      const named = s.primarySite;
+      if (!named || s.sites.some((site) => site.name === named.value)) return [];
+      return [error("LAB-SITE-01", named.path, `"${named.value}" is not a site of this scenario (${s.sites.map((site) => site.name).join(", ")}); name the site that carries remote sign-in, simple URLs and autodiscover`)];
+    },
+  },
+  {
     rules: ["LB-01"],
     check: (s) =>
       s.sites.flatMap((site) => {

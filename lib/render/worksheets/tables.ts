@@ -2,7 +2,7 @@
  * The worksheet's sections and tables, built from the plan only. Every table is a `Table` (lib/render/table.ts):
  * the Markdown worksheet and the CSV files render these same rows.
  */
-import type { AddressRole, Certificate, DnsRecord, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
+import type { AddressRole, Certificate, CertificateFeature, DnsRecord, LaterFeaturePlan, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
 import type { FeatureTag } from "../../model/ports";
 import { isInternetOnly } from "../../model/peer";
 import { Port } from "../../model/port";
@@ -192,11 +192,17 @@ function sharedKeyText(c: Certificate): string {
   return c.installedOn.length > 1 ? `no: a certificate per server (${c.installedOn.join(", ")})` : "no";
 }
 
+const FEATURE_NAMES: Record<CertificateFeature, string> = { federation: "federation", xmpp: "XMPP", mobility: "mobility" };
+
 const certificateColumns: Column<Certificate>[] = [
   { header: "Site", cell: (c) => c.site },
   { header: "Component", cell: (c) => c.component },
   { header: "Subject name", cell: (c) => c.subject },
   { header: "SANs (in order)", cell: (c) => c.sans.join(", ") },
+  {
+    header: "SANs by feature",
+    cell: (c) => Object.entries(c.sanFeatures ?? {}).map(([name, feature]) => `${name}: ${FEATURE_NAMES[feature]}`).join("; "),
+  },
   { header: "EKU", cell: (c) => c.eku.map((e) => (e === "server" ? "Server Authentication" : "Client Authentication")).join(", ") },
   { header: "Issuer", cell: (c) => c.issuer },
   { header: "Assigned to", cell: (c) => c.assignedTo },
@@ -204,6 +210,42 @@ const certificateColumns: Column<Certificate>[] = [
   { header: "Key shared across pool members", cell: sharedKeyText },
   { header: "Notes", cell: (c) => c.notes },
   { header: "Refs", cell: (c) => refs(c.refs) },
+];
+
+// ---- Planned for later -----------------------------------------------------------------------------------------
+
+interface LaterItem {
+  readonly what: string;
+  readonly site: string;
+  readonly item: string;
+  readonly details: string;
+  readonly refs: readonly string[];
+}
+
+/** One row per thing a later feature adds, in plan order: DNS, firewall, VIP, publishing, settings, notes. */
+function laterItems(later: LaterFeaturePlan): LaterItem[] {
+  return [
+    ...later.dnsRecords.map((r) => ({ what: `DNS ${r.view}`, site: r.site, item: `${r.type} ${r.name}`, details: `${dnsValueText(r)} (${r.purpose})`, refs: r.refs })),
+    ...later.firewallRules.map((r) => ({
+      what: `Firewall ${r.table}`,
+      site: r.site,
+      item: `${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`,
+      details: `${endpointText(r.source)} -> ${endpointText(r.destination)} (${r.purpose})`,
+      refs: r.refs,
+    })),
+    ...later.vips.map((v) => ({ what: "VIP", site: v.site, item: `${roleName(v.service)} ${v.ip}`, details: `ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(", ")}`, refs: v.refs })),
+    ...later.publishingRules.map((r) => ({ what: "Publishing rule", site: r.site, item: r.publicName, details: `${r.target.fqdn} (${r.target.ip}) ${r.bridges.map((b) => `${b.listen}->${b.target}`).join(", ")}`, refs: r.refs })),
+    ...later.topologySettings.map((t) => ({ what: "Topology setting", site: t.site, item: `${t.item}: ${t.value}`, details: "", refs: t.refs })),
+    ...later.notes.map((n) => ({ what: "Note", site: n.site ?? "", item: n.message, details: "", refs: n.refs })),
+  ];
+}
+
+const laterColumns: Column<LaterItem>[] = [
+  { header: "Adds", cell: (i) => i.what },
+  { header: "Site", cell: (i) => i.site },
+  { header: "Item", cell: (i) => i.item },
+  { header: "Details", cell: (i) => i.details },
+  { header: "Refs", cell: (i) => refs(i.refs) },
 ];
 
 // ---- IP plan --------------------------------------------------------------------------------------------------
@@ -280,7 +322,9 @@ export function worksheetBlocks(plan: Plan): Block[] {
     `Product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}.`,
     `Features: ${featureList(plan).join(", ") || "remote access only"}.`,
   ]);
-  add("Sites", 3, makeTable("sites", "Sites", siteColumns, s.sites));
+  add("Sites", 3, makeTable("sites", "Sites", siteColumns, s.sites), [
+    "Load balancing is a design decision, not a Topology Builder setting: Topology Builder has no field for it. A hardware load balancer shows as VIPs (addresses and DNS records of the VIPs), DNS load balancing as one DNS record per pool member (LB-06, LB-07).",
+  ]);
   add("Servers", 3, makeTable("servers", "Servers", serverColumns, plan.servers));
   add("NAT mappings", 3, makeTable("nat", "NAT mappings", natColumns, natMappings(plan)));
   add("Load balancer VIPs", 3, makeTable("vips", "Load balancer VIPs", vipColumns, plan.vips));
@@ -304,6 +348,13 @@ export function worksheetBlocks(plan: Plan): Block[] {
 
   add("Reverse proxy publishing rules", 2, makeTable("publishing-rules", "Reverse proxy publishing rules", publishingColumns, plan.publishingRules));
 
+  if (plan.later.length) {
+    add("Planned for later", 2, undefined, [
+      `Features planned for later: ${plan.later.map((l) => l.title).join(", ")}. The certificates above already carry their names (marked in "SANs by feature"), so deploying them needs no new certificate. Each table below lists what that feature adds once deployed: DNS records, firewall rows (and so NSG and appliance rules), VIP ports, publishing rules, Topology Builder settings and notes. A record, row or setting already present here appears when the feature changes it.`,
+    ]);
+    for (const later of plan.later) add(`Later: ${later.title}`, 3, makeTable(`later-${later.feature}`, `Later: ${later.title}`, laterColumns, laterItems(later)));
+  }
+
   add("Notes", 2);
   const fidelity = plan.notes.filter((n) => n.kind === "fidelity");
   add(`Lab fidelity (${s.labMode} mode)`, 3, makeTable("notes-fidelity", `Lab fidelity (${s.labMode} mode)`, noteColumns, fidelity));
@@ -319,7 +370,7 @@ export function featureList(plan: Plan): string[] {
     f.publicIm.length > 0 && `public IM (${f.publicIm.join(", ")})`,
     f.xmpp && `XMPP${f.xmppPartners.length ? ` (${f.xmppPartners.join(", ")})` : ""}`,
     f.ocs2007Partners && "OCS 2007 partners",
-    f.mobility && "mobility",
+    f.mobility && `mobility${f.pushNotifications ? " (with push notifications)" : ""}`,
   ].filter((x): x is string => typeof x === "string");
 }
 
