@@ -15,7 +15,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -25,6 +25,8 @@ const RSS_REPORT = join(ROOT, "bench", "rss-report.js");
 interface Sample {
   seconds: number;
   peakRssMiB: number;
+  /** CPU time of all the case's Node processes: less disturbed than wall time when the machine is busy. */
+  cpuSeconds: number;
 }
 
 interface Case {
@@ -41,8 +43,8 @@ function runOnce(c: Case, rssFile: string): Sample {
   const r = spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0 && !(r.status === 2 && c.argv.includes("diff"))) throw new Error(`bench case ${c.argv.join(" ")} failed (exit ${r.status}): ${r.stderr}`);
-  const rss = readFileSync(rssFile, "utf8").trim().split("\n").filter(Boolean).map(Number);
-  return { seconds, peakRssMiB: Math.max(0, ...rss) / 1024 };
+  const reports = readFileSync(rssFile, "utf8").trim().split("\n").filter(Boolean).map((line) => line.split(" ").map(Number));
+  return { seconds, peakRssMiB: Math.max(0, ...reports.map(([rss]) => rss)) / 1024, cpuSeconds: reports.reduce((sum, [, cpu]) => sum + cpu, 0) / 1000 };
 }
 
 /** Every case once per round, rounds repeated, median per case (interleaving spreads a slow spell over all cases). */
@@ -50,7 +52,9 @@ function measureAll(cases: Record<string, Case>, runs: number, rssFile: string):
   const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let round = 0; round < runs; round++) for (const [name, c] of Object.entries(cases)) samples[name].push(runOnce(c, rssFile));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, { seconds: median(s.map((x) => x.seconds)), peakRssMiB: median(s.map((x) => x.peakRssMiB)) }]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, s]) => [name, { seconds: median(s.map((x) => x.seconds)), peakRssMiB: median(s.map((x) => x.peakRssMiB)), cpuSeconds: median(s.map((x) => x.cpuSeconds)) }]),
+  );
 }
 
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
@@ -106,8 +110,9 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
       return;
     }
     console.log(`edge-lab benchmark: median of ${runs} interleaved runs, each a fresh process (Node ${process.version})\n`);
-    console.log("| Command | Time | Peak RSS |\n|---|---|---|");
-    for (const [name, s] of Object.entries(r)) console.log(`| ${name} | ${s.seconds.toFixed(2)} s | ${s.peakRssMiB.toFixed(0)} MiB |`);
+    console.log("| Command | Time | CPU (Node processes) | Peak RSS |\n|---|---|---|---|");
+    for (const [name, s] of Object.entries(r)) console.log(`| ${name} | ${s.seconds.toFixed(2)} s | ${s.cpuSeconds.toFixed(2)} s | ${s.peakRssMiB.toFixed(0)} MiB |`);
+    console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores (wall times inflate on a busy machine; CPU times much less)`);
     console.log(`\nnpm run synth (no change) / synth alone: ${(r["npm run synth (no change)"].seconds / r["synth alone"].seconds).toFixed(2)}x`);
     if (r["npx cdktf synth"]) console.log(`npx cdktf synth overhead over the synth alone: ${(r["npx cdktf synth"].seconds - r["synth alone"].seconds).toFixed(2)} s`);
     console.log("\n| Target | Result | Met |\n|---|---|---|");
