@@ -135,7 +135,7 @@ export class EdgeLabScenario extends Construct {
     this.sites = this.layout.sites.map((site): LabSite => {
       const name = site.site.name;
       const placement: LabResourceProps = { resourceGroupName, location: site.site.region, scenarioId };
-      const serverProps = { ...placement, network, vm, publicAddresses, product: plan.scenario.product, dnsSuffix: plan.scenario.internalDomain };
+      const serverProps = { ...placement, network, vm, publicAddresses, imageSku: plan.scenario.labImage.sku, dnsSuffix: plan.scenario.internalDomain };
       const siteScope = new Construct(this, `site-${name}`);
       // Servers of a closed-lab site reach the outside through the appliance: create it first.
       const subnetOfKey = (key: string) => network.subnetFor(name, site.subnets.find((s) => s.key === key)!.cidr);

@@ -18,7 +18,7 @@
 import { Construct } from "constructs";
 import { NetworkInterface, type NetworkInterfaceIpConfiguration } from "@cdktf/provider-azurerm/lib/network-interface";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
-import type { FirewallRule, PlanAddress, PlanScenario, PlanServer, PublishingRule } from "../model/plan";
+import type { FirewallRule, PlanAddress, PlanServer, PublishingRule } from "../model/plan";
 import { cidrContains, isAzureReserved, parseCidr } from "../model/net";
 import { includesInternet } from "../model/peer";
 import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings, type ResolvedVmSettings } from "./common";
@@ -28,7 +28,8 @@ import { nginxConfig, selfSignedCertCommands } from "./guest/nginx";
 import { windowsGuestScript } from "./guest/powershell";
 import { azureName } from "./names";
 import type { IPerimeterNetwork } from "./network";
-import { LinuxLabVm, WINDOWS_IMAGE_SKU, WindowsLabVm } from "./vm";
+import { PRODUCTS } from "../model/products";
+import { LinuxLabVm, WindowsLabVm } from "./vm";
 
 /** ip configuration names per address role (Azure: 1-80 characters, unique per NIC). */
 export const IP_CONFIG_NAME: Readonly<Record<PlanAddress["role"], string>> = {
@@ -87,8 +88,12 @@ export interface LabServerCommonProps extends LabResourceProps {
 }
 
 export interface WindowsServerProps extends LabServerCommonProps {
-  /** Lync / Skype for Business version: chooses the Windows Server image (`WINDOWS_IMAGE_SKU`). @default "lync2013" */
-  readonly product?: PlanScenario["product"];
+  /**
+   * Windows Server image SKU (MicrosoftWindowsServer / WindowsServer): the plan's `scenario.labImage.sku`, which follows
+   * the product (lib/model/products.ts) or the scenario's lab.imageSku.
+   * @default "2019-Datacenter" (Skype for Business Server Subscription Edition's lab image)
+   */
+  readonly imageSku?: string;
   /** DNS suffix of the server's adapters. @default the domain of the server's FQDN */
   readonly dnsSuffix?: string;
 }
@@ -194,7 +199,7 @@ export class WindowsLabServer extends Construct {
       name: server.name,
       site: server.site,
       nicIds: this.nics.map((n) => n.id),
-      imageSku: WINDOWS_IMAGE_SKU[props.product ?? "lync2013"],
+      imageSku: props.imageSku ?? PRODUCTS.sfbse.labImage.sku,
       guestScript: windowsGuestScript(server, { dnsSuffix: props.dnsSuffix ?? server.fqdn.slice(server.fqdn.indexOf(".") + 1) }),
     });
   }

@@ -15,13 +15,6 @@ import { suppressPolicy } from "../policy/pack";
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
-/** Windows Server image per Lync / Skype for Business version (azure-lab.md, "Images"). */
-export const WINDOWS_IMAGE_SKU: Readonly<Record<"lync2013" | "sfb2015" | "sfb2019", string>> = {
-  lync2013: "2012-R2-Datacenter",
-  sfb2015: "2016-Datacenter",
-  sfb2019: "2019-Datacenter",
-};
-
 export interface WindowsLabVmProps extends LabResourceProps {
   /** VM and computer name (the plan server's `name`, at most 15 characters). */
   readonly name: string;
@@ -33,7 +26,7 @@ export interface WindowsLabVmProps extends LabResourceProps {
   readonly nicIds: readonly string[];
   /** Guest configuration script, run once by the Custom Script Extension. @default none */
   readonly guestScript?: string;
-  /** Image SKU of MicrosoftWindowsServer/WindowsServer (`WINDOWS_IMAGE_SKU` per product). */
+  /** Image SKU of MicrosoftWindowsServer/WindowsServer: the plan's `scenario.labImage.sku` (the product's image, or lab.imageSku; lib/model/products.ts). */
   readonly imageSku: string;
   /** @default the settings' windowsVmSize */
   readonly size?: string;

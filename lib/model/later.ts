@@ -20,7 +20,7 @@ export const LATER_FEATURE_TITLES: Record<LaterFeatureId, string> = {
 };
 
 const NONE: ResolvedFederation = federationOf({
-  sip: { enabled: false, partnerDiscovery: true, allowedDomains: [] },
+  sip: { enabled: false, partnerDiscovery: true, allowedDomains: [], blockedDomains: [] },
   publicIm: [],
   xmpp: { enabled: false, partners: [], domains: [], path: "federation.xmpp" },
   ocs2007Partners: false,

@@ -122,7 +122,12 @@ export interface ResolvedSite {
 }
 
 export interface ResolvedFederation {
-  readonly sip: { readonly enabled: boolean; readonly partnerDiscovery: boolean; readonly allowedDomains: readonly { domain: string; accessEdgeFqdn?: string }[] };
+  readonly sip: {
+    readonly enabled: boolean;
+    readonly partnerDiscovery: boolean;
+    readonly allowedDomains: readonly { domain: string; accessEdgeFqdn?: string }[];
+    readonly blockedDomains: readonly string[];
+  };
   readonly publicIm: readonly PicProviderName[];
   readonly xmpp: { readonly enabled: boolean; readonly partners: readonly string[]; readonly domains: readonly Sourced<string>[]; readonly path: string };
   readonly ocs2007Partners: boolean;
@@ -134,6 +139,15 @@ export interface ResolvedFederation {
   readonly sipFederation: boolean;
   /** Any kind of federation is on (needs a federation route). */
   readonly any: boolean;
+}
+
+/** Hybrid with Microsoft 365 (shared SIP address space); `path` is "hybrid". */
+export interface ResolvedHybrid {
+  readonly path: string;
+  readonly tenantDomains: readonly Sourced<string>[];
+  readonly phase: "hybrid" | "teams-only";
+  readonly voice: boolean;
+  readonly online?: { readonly openFederation?: boolean; readonly allowedDomains?: readonly string[]; readonly blockedDomains?: readonly string[] };
 }
 
 export interface ResolvedScenario {
@@ -151,6 +165,7 @@ export interface ResolvedScenario {
   /** `primarySite` as written (checked against the site names by LAB-SITE-01). */
   readonly primarySite?: Sourced<string>;
   readonly sites: readonly ResolvedSite[];
+  readonly hybrid?: ResolvedHybrid;
   readonly lab: ScenarioInput["lab"];
 }
 
@@ -413,7 +428,7 @@ export function federationOf(parts: Omit<ResolvedFederation, "sipPartners" | "si
 /** `federation` and `mobility` (deployed, at the top level) or `later.federation` and `later.mobility`. */
 function resolveFederation(f: ScenarioInput["federation"], mobility: ScenarioInput["mobility"], sipDomains: readonly string[], prefix: string): ResolvedFederation {
   const push = mobility === true || (typeof mobility === "object" && mobility.push);
-  const sip = typeof f.sip === "boolean" ? { enabled: f.sip, partnerDiscovery: true, allowedDomains: [] } : f.sip;
+  const sip = typeof f.sip === "boolean" ? { enabled: f.sip, partnerDiscovery: true, allowedDomains: [], blockedDomains: [] as string[] } : f.sip;
   const xmppInput = typeof f.xmpp === "boolean" ? { enabled: f.xmpp, partners: [] as string[], domains: undefined } : f.xmpp;
   const xmppPath = `${prefix}federation.xmpp`;
   const xmppDomains = xmppInput.domains
@@ -424,6 +439,7 @@ function resolveFederation(f: ScenarioInput["federation"], mobility: ScenarioInp
       enabled: sip.enabled,
       partnerDiscovery: sip.partnerDiscovery,
       allowedDomains: sip.allowedDomains.map((d) => (typeof d === "string" ? { domain: d } : d)),
+      blockedDomains: [...new Set(sip.blockedDomains)],
     },
     publicIm: [...new Set(f.publicIm)],
     xmpp: { enabled: xmppInput.enabled, partners: xmppInput.partners, domains: xmppInput.enabled ? xmppDomains : [], path: xmppPath },
@@ -491,6 +507,17 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
     later,
     ...(input.primarySite === undefined ? {} : { primarySite: given(input.primarySite, "primarySite") }),
     sites,
+    ...(input.hybrid
+      ? {
+          hybrid: {
+            path: "hybrid",
+            tenantDomains: input.hybrid.tenantDomains.map((d, i) => given(d, `hybrid.tenantDomains[${i}]`)),
+            phase: input.hybrid.phase,
+            voice: input.hybrid.voice,
+            ...(input.hybrid.online ? { online: input.hybrid.online } : {}),
+          },
+        }
+      : {}),
     lab: input.lab,
   };
 }

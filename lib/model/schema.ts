@@ -12,6 +12,7 @@ import { forbiddenRangeProblem } from "./lab/networks";
 import { timeZoneProblem } from "./lab/time-zones";
 import { vmSizeProblem } from "./lab/vm-sizes";
 import { parseCidr } from "./net";
+import { PRODUCT_IDS } from "./products";
 
 /** Marks a zod issue with the id of the reference rule it enforces, so the CLI can print it. */
 function ruleIssue(rule: string, message: string) {
@@ -253,6 +254,11 @@ export const FederationSchema = z.strictObject({
           .superRefine(distinctList((entry: string | { domain: string }) => (typeof entry === "string" ? entry : entry.domain), "allowed partner domain"))
           .default([])
           .describe("Allowed partner domains (the federation allow list)."),
+        blockedDomains: z
+          .array(DomainName)
+          .max(500)
+          .default([])
+          .describe("Blocked partner domains (they matter with partner discovery); a hybrid tenant must block the same ones (HYB-04). Default: []"),
       }),
     ])
     .default(false).describe("SIP federation (Lync / OCS / Office 365 partners). `true` = enabled with partner discovery."),
@@ -316,6 +322,36 @@ export const LabSchema = z.strictObject({
     .default("developer")
     .describe("Azure Bastion for administration: \"developer\" (free, one per VNet with VMs, only in some regions), \"basic\" (one in the first site's VNet, reaches peered sites; a public IP) or \"none\". Default: \"developer\""),
   testClient: z.boolean().default(false).describe("Add a test client VM on the simulated Internet (closed mode). Default: false"),
+  imageSku: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { error: "expected a Windows Server image SKU such as 2022-datacenter-azure-edition (letters, digits, dots, hyphens, underscores)" })
+    .optional()
+    .describe("Windows Server image SKU (MicrosoftWindowsServer / WindowsServer) of the Edge Servers and Directors. Default: the product's image (sfbse and sfb2019 2019-Datacenter, sfb2015 2016-Datacenter, lync2013 2012-R2-Datacenter; lib/model/products.ts)"),
+});
+
+/**
+ * Hybrid with Microsoft 365 / Teams (shared SIP address space): the tenant's domains and the migration phase.
+ * Sources: Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md and decommission-manage-dns-entries.md.
+ */
+export const HybridSchema = z.strictObject({
+  tenantDomains: z
+    .array(DomainName)
+    .min(1, { error: "list the tenant's SIP domains (at least one)" })
+    .max(20)
+    .describe("Every SIP domain of the Microsoft 365 tenant; each must be a SIP domain of the topology (HYB-01)."),
+  phase: z
+    .enum(["hybrid", "teams-only"], { error: 'expected "hybrid" or "teams-only"' })
+    .default("hybrid")
+    .describe("\"hybrid\": users on-premises and online, all external DNS points on-premises; \"teams-only\": after the cutover, external DNS points to Microsoft 365 (the cutover DNS table). Default: \"hybrid\""),
+  voice: z.boolean().default(false).describe("Hybrid voice: needs the federation Edge and its next hop on Skype for Business Server 2015 or later (HYB-05). Default: false"),
+  online: z
+    .strictObject({
+      openFederation: z.boolean().optional().describe("Open federation in the tenant (any external domain allowed)."),
+      allowedDomains: z.array(DomainName).max(500).optional().describe("The tenant's allowed domains."),
+      blockedDomains: z.array(DomainName).max(500).optional().describe("The tenant's blocked domains."),
+    })
+    .optional()
+    .describe("The tenant's federation settings as they are today, when known; edge-lab compares them with on-premises (HYB-03, HYB-04). Default: not compared"),
 });
 
 /**
@@ -338,7 +374,10 @@ export const ScenarioSchema = z.strictObject({
     .describe("Stack id: lower-case letters, digits and hyphens. Default: the scenario file's base name"),
   title: z.string().max(200).optional().describe("One-line title, shown in worksheets and the plan."),
   description: z.string().max(4000).optional().describe("Free text about the scenario, shown in the worksheet."),
-  product: z.enum(["lync2013", "sfb2015", "sfb2019"], { error: 'expected "lync2013", "sfb2015" or "sfb2019"' }).default("lync2013").describe("Server version of the Edge deployment (sfb2019 has no XMPP). Default: lync2013"),
+  product: z
+    .enum(PRODUCT_IDS, { error: 'expected "sfbse", "sfb2019", "sfb2015" or "lync2013"' })
+    .default("lync2013")
+    .describe("Server product: sfbse (Skype for Business Server Subscription Edition, supported), sfb2019, sfb2015 or lync2013 (out of support, SE-01); sfbse and sfb2019 have no XMPP. Support dates, lab image and TLS notes: lib/model/products.ts. Default: lync2013"),
   sipDomains: z.array(DomainName).min(1, { error: "at least one SIP domain is required" }).max(20).describe("SIP domains, primary first. Each adds certificate SANs and DNS records."),
   internalDomain: DomainName.optional().describe("Internal DNS domain of servers (Microsoft's example: contoso.net). Default: the primary SIP domain"),
   federation: FederationSchema.prefault({}).describe("Federation and public IM connectivity. Default: none"),
@@ -357,6 +396,7 @@ export const ScenarioSchema = z.strictObject({
     .min(1, { error: "at least one site is needed (or leave sites out for one site named hq)" })
     .max(8, { error: "at most 8 sites" })
     .prefault([{ name: "hq" }]).describe("One or more sites, each with its own Edge deployment. Default: one site named \"hq\""),
+  hybrid: HybridSchema.optional().describe("Hybrid with Microsoft 365 / Teams (shared SIP address space). Default: none (on-premises only)"),
   lab: LabSchema.prefault({}).describe("The Azure lab built from the scenario."),
 });
 
@@ -368,3 +408,4 @@ export type SiteInput = ScenarioInput["sites"][number];
 export type EdgeInput = SiteInput["edge"];
 export type EdgeServerInput = z.output<typeof EdgeServerSchema>;
 export type PicProviderName = z.output<typeof PicProvider>;
+export type HybridInput = z.output<typeof HybridSchema>;

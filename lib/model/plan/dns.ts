@@ -190,8 +190,12 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
 const TYPE_ORDER = { A: 0, CNAME: 1, SRV: 2 } as const;
 
 export function deriveDnsRecords(s: ResolvedScenario): DnsRecord[] {
-  const records = s.sites.flatMap((site) => siteRecords(s, site));
-  return records.sort(
+  return sortDnsRecords(s.sites.flatMap((site) => siteRecords(s, site)));
+}
+
+/** The plan's record order: view, zone, name, type, site. */
+export function sortDnsRecords(records: readonly DnsRecord[]): DnsRecord[] {
+  return [...records].sort(
     (a, b) =>
       compareText(a.view, b.view) ||
       compareText(a.zone, b.zone) ||

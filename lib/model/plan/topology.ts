@@ -1,4 +1,5 @@
 /** Topology Builder / Control Panel settings to enter, and the plan's notes (Microsoft caveats and lab fidelity). */
+import { PRODUCTS } from "../products";
 import type { ResolvedScenario } from "../resolve";
 import { isHardware, microsoftScenario, nextHop } from "./site-facts";
 import type { PlanNote, TopologySetting } from "./types";
@@ -20,7 +21,7 @@ export function deriveTopologySettings(s: ResolvedScenario): TopologySetting[] {
     // The route may be designated for federation planned for later (`later:`): it is enabled once federation is deployed.
     const federating = site.federationRoute && s.federation.any;
     set("Enable federation for this Edge pool (port 5061)", yesNo(federating), ["FED-01"]);
-    if (s.product !== "sfb2019") set("Enable XMPP federation (port 5269)", yesNo(site.federationRoute && s.federation.xmpp.enabled), ["FED-02"]);
+    if (PRODUCTS[s.product].xmpp) set("Enable XMPP federation (port 5269)", yesNo(site.federationRoute && s.federation.xmpp.enabled), ["FED-02"]);
     set("The external IP address of this Edge pool is translated by NAT", yesNo(nat), ["NAT-05", "LB-02"]);
     for (const service of edge.services) {
       const label = edge.ipMode === "single" ? "External FQDN (all services)" : `External FQDN: ${SERVICE_TEXT[service]}`;
@@ -124,9 +125,6 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
         );
       }
     }
-  }
-  if (s.product === "lync2013") {
-    note("info", "Lync Server 2013 runs on Windows Server 2012 R2 (extended support ended; the Azure image may be missing in some regions).", ["NET-13"]);
   }
   if (s.federation.xmpp.enabled || s.later.federation.xmpp.enabled) {
     note("info", "XMPP certificate names: Microsoft's scenario tables show *.<domain>; wildcards are not supported on the Edge (CERT-04), so edge-lab adds the XMPP domain itself.", ["CERT-04"]);

@@ -7,6 +7,7 @@
  */
 import type { LaterFeatureId } from "../later";
 import type { EdgeServiceName, FeatureTag, HlbPlacement, Transport } from "../ports";
+import type { ProductId } from "../products";
 
 export type Side = "external" | "internal";
 export type View = "external" | "internal";
@@ -15,7 +16,16 @@ export interface PlanScenario {
   readonly id: string;
   readonly title: string;
   readonly description?: string;
-  readonly product: "lync2013" | "sfb2015" | "sfb2019";
+  readonly product: ProductId;
+  /** Support status of the product (lib/model/products.ts): shown in `plan`, the worksheet summary and `validate`. */
+  readonly support: {
+    readonly status: "supported" | "ended";
+    readonly text: string;
+    readonly extendedEnd?: string;
+    readonly source: string;
+  };
+  /** Windows Server image of the lab's Windows VMs: the product's default, or lab.imageSku. */
+  readonly labImage: { readonly publisher: string; readonly offer: string; readonly sku: string; readonly from: "product" | "scenario" };
   readonly sipDomains: readonly string[];
   readonly internalDomain: string;
   readonly labMode: "closed" | "internet";
@@ -23,6 +33,7 @@ export interface PlanScenario {
     readonly sipFederation: boolean;
     readonly partnerDiscovery: boolean;
     readonly allowedDomains: readonly { readonly domain: string; readonly accessEdgeFqdn?: string }[];
+    readonly blockedDomains: readonly string[];
     readonly publicIm: readonly string[];
     readonly xmpp: boolean;
     readonly xmppPartners: readonly string[];
@@ -31,6 +42,8 @@ export interface PlanScenario {
     /** Mobile push notifications (a federation with the push notification clearing house, FW-07). */
     readonly pushNotifications: boolean;
   };
+  /** Hybrid with Microsoft 365 (shared SIP address space); absent for an on-premises-only organisation. */
+  readonly hybrid?: { readonly phase: "hybrid" | "teams-only"; readonly tenantDomains: readonly string[]; readonly voice: boolean };
   readonly sites: readonly PlanSite[];
 }
 
@@ -140,7 +153,7 @@ export interface FirewallEndpoint {
   readonly publicAddresses?: readonly string[];
 }
 
-export type FirewallTable = "edge-external" | "edge-internal" | "edge-external-vip" | "edge-internal-vip" | "reverse-proxy" | "director";
+export type FirewallTable = "edge-external" | "edge-internal" | "edge-external-vip" | "edge-internal-vip" | "edge-m365" | "reverse-proxy" | "director";
 
 export interface FirewallRule {
   /** Stable id: "<site>/<table>/<row id>". */
@@ -154,6 +167,8 @@ export interface FirewallRule {
   readonly protocol: string;
   readonly transport: Transport;
   readonly ports: { readonly from: number; readonly to: number };
+  /** Source port range when Microsoft's table gives one (Microsoft 365 rows); absent: any. */
+  readonly sourcePorts?: { readonly from: number; readonly to: number };
   readonly source: FirewallEndpoint;
   readonly destination: FirewallEndpoint;
   readonly purpose: string;
@@ -233,6 +248,55 @@ export interface LaterFeaturePlan {
   readonly notes: readonly PlanNote[];
 }
 
+/** One PowerShell parameter: a string (quoted when rendered), a boolean ($true / $false) or a switch. */
+export type CmdletParameter =
+  | { readonly name: string; readonly kind: "string"; readonly value: string }
+  | { readonly name: string; readonly kind: "boolean"; readonly value: boolean }
+  | { readonly name: string; readonly kind: "switch" };
+
+/** One cmdlet call; `steps` are piped into each other (`Get-CsHostingProvider | Where-Object ... | Remove-...`). */
+export interface CmdletCall {
+  readonly steps: readonly { readonly cmdlet: string; readonly parameters: readonly CmdletParameter[] }[];
+}
+
+/** A configuration command the plan asks for, with the check that verifies it (`edge-lab checklist`). */
+export interface PlanCmdlet {
+  readonly id: string;
+  /** Where it runs: the Skype for Business Server Management Shell, or the Teams PowerShell module (tenant). */
+  readonly shell: "on-premises" | "tenant";
+  readonly purpose: string;
+  readonly call: CmdletCall;
+  /** Read-back: a Get- cmdlet and the property values it must show. */
+  readonly verify?: { readonly call: CmdletCall; readonly expect: readonly { readonly property: string; readonly value: string | boolean }[] };
+  /** Document the command comes from. */
+  readonly source: string;
+  readonly refs: readonly string[];
+}
+
+/** A DNS record the cutover removes (or, for meet / dialin, may remove). */
+export interface DnsDeletion {
+  readonly view: View;
+  readonly name: string;
+  readonly type: DnsRecord["type"];
+  readonly values: readonly string[];
+  readonly required: boolean;
+  readonly reason: string;
+}
+
+/** Hybrid facts that are not rows of the other tables. */
+export interface PlanHybrid {
+  readonly phase: "hybrid" | "teams-only";
+  readonly tenantDomains: readonly string[];
+  /** Microsoft 365 address ranges used by the edge-m365 firewall rows. */
+  readonly endpoints: { readonly source: string; readonly date?: string; readonly ids: readonly number[]; readonly ipv4: readonly string[]; readonly ipv6: readonly string[]; readonly urls: readonly string[] };
+  /** The federation settings the tenant must have to match on-premises (HYB-03, HYB-04). */
+  readonly tenantFederation: { readonly openFederation: boolean; readonly allowedDomains: readonly string[]; readonly blockedDomains: readonly string[] };
+  /** The Teams Only cutover DNS table (external view, per tenant domain): the records after the cutover. */
+  readonly cutoverRecords: readonly DnsRecord[];
+  /** What the cutover deletes (required) or may delete (meet, dialin). */
+  readonly cutoverDeletions: readonly DnsDeletion[];
+}
+
 export interface Plan {
   readonly scenario: PlanScenario;
   readonly servers: readonly PlanServer[];
@@ -242,6 +306,9 @@ export interface Plan {
   readonly certificates: readonly Certificate[];
   readonly publishingRules: readonly PublishingRule[];
   readonly topologySettings: readonly TopologySetting[];
+  /** Federation and hybrid configuration commands (Access Edge, hosting provider, tenant switch); empty without SIP federation. */
+  readonly cmdlets: readonly PlanCmdlet[];
+  readonly hybrid?: PlanHybrid;
   readonly notes: readonly PlanNote[];
   /** Features planned for later, each with what it will add (`later:` in the scenario). */
   readonly later: readonly LaterFeaturePlan[];
