@@ -20,7 +20,7 @@ import { OutputError, assertEdgeLabOutput, describeFsError, discardStaging, lock
 import { displayPath, localStatePath } from "../lib/io/paths";
 import { guardStandardStreams } from "../lib/io/streams";
 import { renderOutputFiles } from "../lib/render/worksheets";
-import { formatProblem, loadScenarioFile, type LoadResult } from "../lib/model/load";
+import { formatProblem, loadScenarioFile, readEndpointsFile, type LoadResult } from "../lib/model/load";
 import { compareText } from "../lib/model/compare";
 import { formatUnexpectedError, isExpectedError, isSystemError } from "../lib/io/crash";
 
@@ -57,8 +57,16 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
     error("edge-lab synth: no scenario files (put *.yaml in ./scenarios or set EDGE_LAB_SCENARIOS)");
     return { ok: false, stacks: [] };
   }
-  // 1. Validate everything before synthesizing anything.
-  const loaded: { file: string; result: LoadResult }[] = options.files.map((file) => ({ file, result: loadScenarioFile(file) }));
+  // 1. Validate everything before synthesizing anything. EDGE_LAB_M365_ENDPOINTS: Microsoft 365 endpoints file
+  // for the hybrid firewall rows (the CLI's --m365-endpoints).
+  const endpointsFile = env.EDGE_LAB_M365_ENDPOINTS?.trim();
+  const endpoints = endpointsFile ? readEndpointsFile(endpointsFile) : {};
+  if (endpoints.problem) {
+    error(formatProblem(endpoints.problem));
+    return { ok: false, stacks: [] };
+  }
+  const loadOptions = endpoints.endpoints ? { m365Endpoints: endpoints.endpoints } : {};
+  const loaded: { file: string; result: LoadResult }[] = options.files.map((file) => ({ file, result: loadScenarioFile(file, loadOptions) }));
   let failed = false;
   for (const { result } of loaded) {
     for (const p of result.problems) {

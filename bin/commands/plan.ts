@@ -1,16 +1,19 @@
 import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import { planSummary } from "../../lib/render/summary";
 import type { RegisterCommand } from "./context";
+import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
 
 export const registerPlan: RegisterCommand = (program, { io, setExitCode }) => {
-  program
+  withEndpointsOption(program
     .command("plan")
     .description("print the logical plan: servers, VIPs, DNS records, firewall rules, certificates, settings")
     .argument("<file>", "scenario file (YAML)")
     .option("--json", "print the plan as stable JSON")
-    .option("--preflight", "synthesize the lab and print what it needs from the Azure subscription (vCPUs, public IPs, peerings, Bastion, image support)")
-    .action(async (file: string, options: { json?: boolean; preflight?: boolean }) => {
-      const result = loadScenarioFile(file);
+    .option("--preflight", "synthesize the lab and print what it needs from the Azure subscription (vCPUs, public IPs, peerings, Bastion, image support)"))
+    .action(async (file: string, options: { json?: boolean; preflight?: boolean; m365Endpoints?: string }) => {
+      const loadOptions = loadOptionsFrom(options, io);
+      if (!loadOptions) return setExitCode(1);
+      const result = loadScenarioFile(file, loadOptions);
       for (const p of result.problems) io.err(formatProblem(p) + "\n");
       if (!result.ok || !result.plan) {
         setExitCode(1);

@@ -5,6 +5,7 @@ import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import { replaceDirectory } from "../../lib/io/atomic";
 import { DEFAULT_NAME_SERVER_ADDRESS, zoneFiles } from "../../lib/render/zones";
 import type { RegisterCommand } from "./context";
+import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
 
 function ipv4(value: string): string {
   if (!isIPv4(value)) throw new InvalidArgumentError("expected an IPv4 address");
@@ -18,15 +19,17 @@ function serial(value: string): number {
 }
 
 export const registerZones: RegisterCommand = (program, { io, setExitCode }) => {
-  program
+  withEndpointsOption(program
     .command("zones")
     .description("write the DNS zone files (RFC 1035, one per view and zone) to <out>/<scenario id>/<view>/<zone>.zone")
     .argument("<file>", "scenario file (YAML)")
     .option("--out <dir>", "output directory", join("out", "zones"))
     .option("--ns-address <ip>", "address of the lab name server ns1.<zone> written into every zone", ipv4, DEFAULT_NAME_SERVER_ADDRESS)
-    .option("--serial <n>", "SOA serial", serial, 1)
-    .action((file: string, options: { out: string; nsAddress: string; serial: number }) => {
-      const result = loadScenarioFile(file);
+    .option("--serial <n>", "SOA serial", serial, 1))
+    .action((file: string, options: { out: string; nsAddress: string; serial: number; m365Endpoints?: string }) => {
+      const loadOptions = loadOptionsFrom(options, io);
+      if (!loadOptions) return setExitCode(1);
+      const result = loadScenarioFile(file, loadOptions);
       for (const p of result.problems) io.err(formatProblem(p) + "\n");
       if (!result.ok || !result.plan) {
         setExitCode(1);

@@ -8,6 +8,7 @@ import { basename, extname } from "node:path";
 import { CST, LineCounter, Lexer, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { textFindings } from "./lab/text";
+import { EndpointsFileError, parseEndpointsFile, SNAPSHOT, stalenessMessage, type M365Endpoints } from "./m365-endpoints";
 import { derivePlan, type Plan } from "./plan";
 import { resolveScenario, type ResolvedScenario } from "./resolve";
 import { checkScenario, explain, type Problem } from "./rules";
@@ -33,6 +34,13 @@ export const YAML_LIMITS = {
   flowDepth: 32,
   indent: 128,
 } as const;
+
+export interface LoadOptions {
+  /** Microsoft 365 address ranges (an endpoints file read with `readEndpointsFile`). @default the shipped snapshot */
+  readonly m365Endpoints?: M365Endpoints;
+  /** The date the snapshot's age is measured at (hybrid scenarios). @default now */
+  readonly now?: Date;
+}
 
 export interface LoadResult {
   /** True when there is no error (warnings may remain). */
@@ -106,7 +114,7 @@ function schemaProblems(error: z.ZodError, file: string | undefined, doc: Docume
   }).sort(byLocation);
 }
 
-function finish(input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter, defaultedId?: string): LoadResult {
+function finish(input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter, defaultedId?: string, options: LoadOptions = {}): LoadResult {
   // Strings that would be evaluated by Terraform / cdktf or break a line-oriented output, in any field (LAB-TEXT-*).
   const text = textFindings(input).map((f): Problem => ({
     severity: "error",
@@ -134,7 +142,30 @@ function finish(input: unknown, file: string | undefined, doc: Document | undefi
     ...locate(doc, lines, parsePath(finding.path)),
   }));
   if (problems.some((p) => p.severity === "error")) return { ok: false, problems, scenario };
-  return { ok: true, problems, scenario, plan: derivePlan(scenario) };
+  const endpoints = options.m365Endpoints ?? SNAPSHOT;
+  const stale = scenario.hybrid ? stalenessMessage(endpoints, options.now ?? new Date()) : undefined;
+  if (stale) problems.push({ severity: "warning", rule: "M365-ENDPOINTS", path: "hybrid", message: stale, ...(file ? { file } : {}), ...locate(doc, lines, ["hybrid"]) });
+  return { ok: true, problems, scenario, plan: derivePlan(scenario, { m365Endpoints: endpoints }) };
+}
+
+/** Reads a file of Microsoft's endpoints web service (`--m365-endpoints`); problems name the file. */
+export function readEndpointsFile(file: string): { endpoints?: M365Endpoints; problem?: Problem } {
+  const problem = (message: string): { problem: Problem } => ({ problem: { severity: "error", rule: "FILE", path: "", message, file } });
+  let text: string;
+  try {
+    // The same reader as for scenarios: regular files only, at most MAX_SCENARIO_BYTES (the service's whole answer is
+    // about 100 KB).
+    text = readScenarioBytes(file).toString("utf8");
+  } catch (e) {
+    if (!(e instanceof ScenarioFileError)) throw e;
+    return problem(`${e.message.replace("scenario files are", "endpoints files are").replace("give a scenario file", "give the endpoints JSON file")} (--m365-endpoints)`);
+  }
+  try {
+    return { endpoints: parseEndpointsFile(text, file) };
+  } catch (e) {
+    if (e instanceof EndpointsFileError) return { problem: { severity: "error", rule: "FILE", path: "", message: e.message.replace(`${file}: `, "") + " (--m365-endpoints)", file } };
+    throw e;
+  }
 }
 
 /**
@@ -200,7 +231,7 @@ export function idFromFileName(file: string): string {
 }
 
 /** Loads scenario text (YAML or JSON). `file` is used in messages and for the default id. */
-export function loadScenarioText(text: string, file?: string): LoadResult {
+export function loadScenarioText(text: string, file?: string, options: LoadOptions = {}): LoadResult {
   const lines = new LineCounter();
   const fileProblem = (message: string, rule: Problem["rule"] = "YAML", line?: number, column?: number): Problem => ({
     severity: "error",
@@ -240,7 +271,7 @@ export function loadScenarioText(text: string, file?: string): LoadResult {
     defaultedId = idFromFileName(file);
     input = { id: defaultedId, ...input };
   }
-  return finish(input, file, doc, lines, defaultedId);
+  return finish(input, file, doc, lines, defaultedId, options);
 }
 
 /** Thrown by `readScenarioBytes` with a message for the user (no stack trace, no errno text). */
@@ -281,7 +312,7 @@ export function readScenarioBytes(file: string): Buffer {
   }
 }
 
-export function loadScenarioFile(file: string): LoadResult {
+export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadResult {
   let text: string;
   try {
     text = readScenarioBytes(file).toString("utf8");
@@ -289,12 +320,12 @@ export function loadScenarioFile(file: string): LoadResult {
     if (!(e instanceof ScenarioFileError)) throw e;
     return { ok: false, problems: [{ severity: "error", rule: "FILE", path: "", message: e.message, file }] };
   }
-  return loadScenarioText(text, file);
+  return loadScenarioText(text, file, options);
 }
 
 /** For TypeScript users: validates props and returns the plan, or throws `ScenarioError` listing every problem. */
-export function planFromProps(props: ScenarioProps): Plan {
-  const result = finish(props, undefined, undefined, new LineCounter());
+export function planFromProps(props: ScenarioProps, options: LoadOptions = {}): Plan {
+  const result = finish(props, undefined, undefined, new LineCounter(), undefined, options);
   if (!result.ok || !result.plan) throw new ScenarioError(result.problems);
   return result.plan;
 }

@@ -43,7 +43,14 @@ export const RULES = {
   "LAB-LATER-01": "A feature planned for later (later:) must not be deployed already: its records and rules are either planned or deployed.",
   "LAB-NET-02": "Sites are peered in the lab, so their networks must not overlap.",
   "LAB-SEC-01": "Administration (RDP/SSH) is allowed only from a declared source range, never from the whole Internet.",
-  "LAB-VER-01": "Skype for Business Server 2019 has no XMPP gateway or proxy.",
+  "LAB-VER-01": "Skype for Business Server 2019 and Subscription Edition have no XMPP gateway or proxy.",
+  "SE-01": "Lync Server 2013 (extended support ended 2023-04-11) and Skype for Business Server 2015 and 2019 (ended 2025-10-14) are out of support; Subscription Edition is supported under the Modern Lifecycle Policy.",
+  "SE-02": "Public IM connectivity with Skype and Windows Live no longer exists (Skype consumer retired in May 2025); Subscription Edition plans none.",
+  "HYB-01": "Every SIP domain of the Microsoft 365 tenant must be a SIP domain of the on-premises topology (otherwise IM and presence fail one way, ms-diagnostics 1017).",
+  "HYB-02": "Hybrid (shared SIP address space) needs SIP federation on the federation-route Edge, with the sipfed.online.lync.com hosting provider.",
+  "HYB-03": "Partner discovery on-premises and open federation in the tenant go together (both on or both off).",
+  "HYB-04": "The allowed and blocked federation domain lists must be identical on-premises and in the tenant.",
+  "HYB-05": "Hybrid voice needs the federation Edge and its next-hop pool on Skype for Business Server 2015 or later.",
   "LAB-MODE-01": "The test client lives on the simulated Internet, which exists only in the closed lab mode.",
   "LAB-NET-03": "Azure refuses multicast, broadcast, loopback, link-local, its platform address 168.63.129.16 and other reserved ranges in a virtual network.",
   "LAB-NET-04": "The lab needs a free /24 of 100.64.0.0/10 per site (and one for the simulated Internet) for its firewall and Bastion subnets.",
@@ -57,6 +64,21 @@ export const RULES = {
 } as const;
 
 export type RuleId = keyof typeof RULES;
+
+/**
+ * Where edge-lab's own rules for current products and Microsoft 365 hybrid come from (the 2013 reference's rules cite
+ * theirs in lync-edge-2013.md; LAB- rules rest on azure-lab.md).
+ */
+export const RULE_SOURCES: Partial<Record<RuleId, string>> = {
+  "LAB-VER-01": "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfBServer2019/migration/migrating-xmpp-federation.md (XMPP removed in 2019; SE is the 2019 code base)",
+  "SE-01": "MicrosoftDocs/lifecycle-data (products/microsoft-lync-server-2013.yml, skype-for-business-server-2015.yml, skype-for-business-server-2019.yml); learn.microsoft.com/lifecycle/policies/modern",
+  "SE-02": "support.microsoft.com, \"Skype is retiring in May 2025\"; OfficeDocs-SkypeForBusiness PR #2818 (PIC provisioning closed 2019-08-15)",
+  "HYB-01": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md; OfficeDocs-Support SkypeHybrid/hybrid-im-presence/sfb-online-users-cant-im.md",
+  "HYB-02": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md; configure-federation-with-skype-for-business-online.md",
+  "HYB-03": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (federation requirements)",
+  "HYB-04": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (federation requirements)",
+  "HYB-05": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (topology requirements)",
+};
 
 /**
  * Rules enforced while parsing (schema.ts marks their zod issues with `params.rule`), because they concern one

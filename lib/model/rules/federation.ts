@@ -1,6 +1,7 @@
 /** Federation, product version and lab-option rules (FED-, LAB-VER-, LAB-SEC-, LAB-MODE-, RP-08). */
 import { LATER_FEATURES, LATER_FEATURE_TITLES, hasFeature, mergeFederation, type LaterFeatureId } from "../later";
 import { parseCidr } from "../net";
+import { PRODUCTS } from "../products";
 import { error, warning, type Finding } from "./problem";
 import type { RuleCheck } from "./types";
 
@@ -35,8 +36,14 @@ export const federationChecks: readonly RuleCheck[] = [
     rules: ["LAB-VER-01"],
     check: (s) =>
       [s.federation, s.later.federation]
-        .filter((f) => s.product === "sfb2019" && f.xmpp.enabled)
-        .map((f) => error("LAB-VER-01", f.xmpp.path, "XMPP federation is not available in Skype for Business Server 2019; disable it or choose lync2013 / sfb2015")),
+        .filter((f) => !PRODUCTS[s.product].xmpp && f.xmpp.enabled)
+        .map((f) =>
+          error(
+            "LAB-VER-01",
+            f.xmpp.path,
+            `XMPP federation is not available in ${PRODUCTS[s.product].name} (XMPP needs a legacy Lync 2013 / Skype for Business 2015 Edge, both out of support); disable it or choose lync2013 / sfb2015`,
+          ),
+        ),
   },
   {
     rules: ["FED-02"],

@@ -4,7 +4,7 @@ import type { RuleId } from "./catalogue";
 export interface Problem {
   readonly severity: "error" | "warning";
   /** Rule id from the catalogue (e.g. "LB-05"), or "SCHEMA" / "YAML" / "FILE". */
-  readonly rule: RuleId | "YAML" | "FILE";
+  readonly rule: RuleId | "YAML" | "FILE" | "M365-ENDPOINTS";
   /** Field path in the scenario, e.g. "sites[0].edge.servers"; "" for the whole file. */
   readonly path: string;
   readonly message: string;
