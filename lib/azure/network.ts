@@ -123,7 +123,7 @@ export function securityRules(rules: readonly NsgRuleSpec[]): NetworkSecurityGro
     direction: r.direction,
     access: r.access,
     protocol: r.protocol,
-    sourcePortRange: "*",
+    sourcePortRange: r.sourcePorts?.rangeText ?? "*",
     ...portFields(r.destinationPorts),
     ...prefixFields("source", r.sourcePrefixes),
     ...prefixFields("destination", r.destinationPrefixes),

@@ -33,6 +33,8 @@ export interface NsgRuleSpec {
   readonly destinationPrefixes: readonly string[];
   /** Destination ports (one transport, as `protocol`), or every port. */
   readonly destinationPorts: readonly Port[] | "*";
+  /** Source port range when the plan row gives one (Microsoft 365 rows); absent: any. */
+  readonly sourcePorts?: Port;
   readonly description: string;
   /** The plan row rendered by this rule (absent for lab plumbing rules). */
   readonly planRow?: string;
@@ -81,9 +83,10 @@ function siteNsgs(plan: NsgPlanSlice, layout: LabLayout, site: SiteLayout, optio
   for (const s of site.subnets.filter((x) => x.hasNics)) builders.set(s.key, new NsgBuilder());
   const internet = layout.mode === "closed" ? closedInternetPrefixes(layout, site) : [AZURE_INTERNET_TAG];
   const vipMembers = new Map(plan.vips.filter((v) => v.site === site.site.name).map((v) => [v.ip, v.members.map((m) => m.ip)]));
-  // A VIP widens to the VIP plus its members; any Internet address to what the Internet is in this lab mode.
+  // A VIP widens to the VIP plus its members; any Internet address to what the Internet is in this lab mode. The lab is
+  // IPv4 (NET-07): IPv6 prefixes of a row (Microsoft 365's ranges) stay in the plan for production firewalls.
   const expand = (peers: readonly Peer[]): string[] =>
-    [...new Set(peers.flatMap((p) => (p.isInternet ? internet : [p.text, ...(vipMembers.get(p.text) ?? [])])))];
+    [...new Set(peers.filter((p) => !p.isIpv6).flatMap((p) => (p.isInternet ? internet : [p.text, ...(vipMembers.get(p.text) ?? [])])))];
   const subnetsOf = (prefixes: readonly string[]): SubnetLayout[] => {
     const found = new Map<string, SubnetLayout>();
     for (const prefix of prefixes) {
@@ -102,6 +105,7 @@ function siteNsgs(plan: NsgPlanSlice, layout: LabLayout, site: SiteLayout, optio
     sourcePrefixes: sources,
     destinationPrefixes: destinations,
     destinationPorts: [Port.of(row.transport, row.ports)],
+    ...(row.sourcePorts ? { sourcePorts: Port.of(row.transport, row.sourcePorts) } : {}),
     description: truncate(`${row.service} ${row.protocol}: ${row.purpose} [${row.refs.join(" ")}]`),
     planRow: row.id,
   });
@@ -123,9 +127,10 @@ function siteNsgs(plan: NsgPlanSlice, layout: LabLayout, site: SiteLayout, optio
   if (layout.mode === "closed") {
     const fwout = builders.get("fwout");
     const fwin = builders.get("fwin");
-    for (const row of rows.filter((r) => r.firewall === "external" && r.direction === "inbound" && includesInternet(r.source))) {
+    // Microsoft 365 rows (hybrid) come from Microsoft 365's own ranges, not from any Internet address.
+    for (const row of rows.filter((r) => r.firewall === "external" && r.direction === "inbound" && (includesInternet(r.source) || r.table === "edge-m365"))) {
       const seen = row.destination.publicAddresses ?? row.destination.addresses;
-      fwout?.add(render(row, "Inbound", "in", internet, [...seen]));
+      fwout?.add(render(row, "Inbound", "in", expand(peersOf(row.source)), [...seen]));
     }
     // Traffic the perimeter sends through the appliance (replies, outbound rows) enters its inside NIC from the perimeter subnets.
     const perimeter = site.subnets.filter((s) => s.role === "perimeter-external" || s.role === "reverse-proxy-external").map((s) => s.cidr);

@@ -24,19 +24,27 @@ export class Peer {
     return new Peer("ipv4", addressOrCidr);
   }
 
-  /** A plan endpoint address: the Internet marker, or an address or prefix the model has already validated. */
+  /**
+   * A plan endpoint address: the Internet marker, or an address or prefix the model has already validated (IPv4; IPv6
+   * only in Microsoft 365's ranges on hybrid rows, which the IPv4 lab leaves out).
+   */
   static fromPlanAddress(text: string): Peer {
-    return text === PLAN_INTERNET ? Peer.INTERNET : new Peer("ipv4", text);
+    return text === PLAN_INTERNET ? Peer.INTERNET : new Peer(text.includes(":") ? "ipv6" : "ipv4", text);
   }
 
   private constructor(
-    readonly kind: "internet" | "ipv4",
+    readonly kind: "internet" | "ipv4" | "ipv6",
     /** The address or prefix; for the Internet, the plan's marker. */
     readonly text: string,
   ) {}
 
   get isInternet(): boolean {
     return this.kind === "internet";
+  }
+
+  /** An IPv6 prefix (Microsoft 365's ranges): kept in the plan and worksheets, left out of the IPv4 lab. */
+  get isIpv6(): boolean {
+    return this.kind === "ipv6";
   }
 
   toString(): string {

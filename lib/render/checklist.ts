@@ -3,9 +3,10 @@
  * for every inbound firewall row a probe from the side that opens the connection (PowerShell Test-NetConnection for
  * TCP; UDP and port ranges become notes). Rendered as a Markdown checklist or a runnable PowerShell script.
  */
-import type { DnsRecord, FirewallRule, Plan, PlanServer } from "../model/plan";
+import type { DnsRecord, FirewallRule, Plan, PlanCmdlet, PlanServer } from "../model/plan";
 import { includesInternet } from "../model/peer";
 import { Port } from "../model/port";
+import { callText, psLiteral } from "./cmdlets";
 import { markdownText, powerShellCommentText } from "./escape";
 
 /** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */
@@ -17,6 +18,14 @@ export interface Origin {
 
 export const EXTERNAL_CLIENT: Origin = { id: "external-client", title: "the external test client (Internet side)" };
 export const INTERNAL_CLIENT: Origin = { id: "internal-client", title: "an internal client (internal network)" };
+export const MANAGEMENT_SHELL: Origin = { id: "management-shell", title: "the Skype for Business Server Management Shell (a Front End Server)" };
+export const TENANT_SHELL: Origin = { id: "teams-powershell", title: "the Microsoft Teams PowerShell module (tenant administrator)" };
+
+/** A configuration read-back: run the plan cmdlet's Get- call and compare properties. */
+export interface SettingCheck {
+  readonly origin: Origin;
+  readonly cmdlet: PlanCmdlet;
+}
 
 export interface DnsCheck {
   readonly origin: Origin;
@@ -37,6 +46,7 @@ export interface Checklist {
   readonly origins: readonly Origin[];
   readonly dns: readonly DnsCheck[];
   readonly ports: readonly PortCheck[];
+  readonly settings: readonly SettingCheck[];
 }
 
 const serverOrigin = (s: PlanServer): Origin => ({ id: s.id, title: `${s.fqdn} (${s.id})` });
@@ -71,6 +81,17 @@ export function buildChecklist(plan: Plan): Checklist {
     record,
     expected: record.values,
   }));
+  // Hybrid: the federation-route Edge must resolve every SIP domain's federation SRV (strict name matching).
+  if (plan.hybrid) {
+    const route = plan.scenario.sites.find((x) => x.federationRoute)?.name;
+    const edges = plan.servers.filter((x) => x.role === "edge" && x.site === route);
+    for (const record of plan.dnsRecords.filter((r) => r.view === "external" && r.type === "SRV" && r.name.startsWith("_sipfederationtls._tcp."))) {
+      for (const edge of edges) dns.push({ origin: serverOrigin(edge), record, expected: record.values });
+    }
+  }
+  const settings: SettingCheck[] = plan.cmdlets
+    .filter((c) => c.verify)
+    .map((cmdlet) => ({ origin: cmdlet.shell === "tenant" ? TENANT_SHELL : MANAGEMENT_SHELL, cmdlet }));
   const servers = serverAddressIndex(plan);
   const ports: PortCheck[] = [];
   for (const rule of plan.firewallRules.filter((r) => r.direction === "inbound")) {
@@ -85,8 +106,8 @@ export function buildChecklist(plan: Plan): Checklist {
     }
   }
   const seen = new Map<string, Origin>();
-  for (const o of [EXTERNAL_CLIENT, INTERNAL_CLIENT, ...ports.map((p) => p.origin)]) if (!seen.has(o.id)) seen.set(o.id, o);
-  return { origins: [...seen.values()], dns, ports };
+  for (const o of [EXTERNAL_CLIENT, INTERNAL_CLIENT, ...dns.map((d) => d.origin), ...ports.map((p) => p.origin), ...settings.map((x) => x.origin)]) if (!seen.has(o.id)) seen.set(o.id, o);
+  return { origins: [...seen.values()], dns, ports, settings };
 }
 
 // ---- Markdown -------------------------------------------------------------------------------------------------
@@ -120,10 +141,19 @@ export function checklistMarkdown(plan: Plan): string {
   for (const origin of c.origins) {
     const dns = c.dns.filter((d) => d.origin.id === origin.id);
     const ports = c.ports.filter((p) => p.origin.id === origin.id);
-    if (!dns.length && !ports.length) continue;
+    const settings = c.settings.filter((x) => x.origin.id === origin.id);
+    if (!dns.length && !ports.length && !settings.length) continue;
     out.push(`## From ${origin.title} (\`-From ${origin.id}\`)`, "");
+    if (settings.length) {
+      out.push("### Federation and hybrid settings", "");
+      for (const { cmdlet } of settings) {
+        const expect = cmdlet.verify!.expect.map((e) => `${e.property} = ${String(e.value)}`).join(", ");
+        out.push(`- [ ] \`${callText(cmdlet.verify!.call)}\` shows ${expect} — ${cmdlet.purpose} (${cmdlet.refs.join(", ")})`);
+      }
+      out.push("");
+    }
     if (dns.length) {
-      out.push(`### DNS (${dns[0].record.view} view)`, "");
+      out.push(`### DNS (${dns[0].record.view} view${origin.id !== EXTERNAL_CLIENT.id && origin.id !== INTERNAL_CLIENT.id ? ", resolved by the Edge itself" : ""})`, "");
       for (const d of dns) {
         out.push(
           `- [ ] \`${resolveCommand(d.record)}\` returns ${d.expected.join(", ")}${d.record.assignedAtDeploy ? " *(assigned at deploy)*" : ""} — ${d.record.purpose} (${d.record.refs.join(", ")})`,
@@ -206,6 +236,15 @@ export function checklistPowerShell(plan: Plan): string {
   out.push("  Write-Result ([bool]$result.TcpTestSucceeded) \"TCP ${target}:$Port $What\" ''");
   out.push("}");
   out.push("");
+  out.push("function Test-Setting([scriptblock]$Read, [string]$What, [hashtable]$Expected) {");
+  out.push("  try { $actual = & $Read | Select-Object -First 1 } catch { $actual = $null }");
+  out.push("  foreach ($property in ($Expected.Keys | Sort-Object)) {");
+  out.push("    $want = $Expected[$property]");
+  out.push("    $got = if ($actual) { $actual.$property } else { $null }");
+  out.push("    Write-Result ([string]$got -eq [string]$want) \"$What $property = $want\" \"(got: $got)\"");
+  out.push("  }");
+  out.push("}");
+  out.push("");
   out.push("function Write-Note([string]$Text) {");
   out.push("  $script:Notes++");
   out.push("  Write-Host \"NOTE  $Text\" -ForegroundColor Yellow");
@@ -213,9 +252,15 @@ export function checklistPowerShell(plan: Plan): string {
   for (const origin of c.origins) {
     const dns = c.dns.filter((d) => d.origin.id === origin.id);
     const ports = c.ports.filter((p) => p.origin.id === origin.id);
-    if (!dns.length && !ports.length) continue;
+    const settings = c.settings.filter((x) => x.origin.id === origin.id);
+    if (!dns.length && !ports.length && !settings.length) continue;
     out.push("");
     out.push(`if ($From -eq ${psQuote(origin.id)}) {`);
+    for (const { cmdlet } of settings) {
+      const expected = cmdlet.verify!.expect.map((e) => `${e.property} = ${typeof e.value === "boolean" ? (e.value ? "$true" : "$false") : psLiteral(e.value)}`).join("; ");
+      out.push(`  # ${cmdlet.id}: ${cmdlet.purpose.replace(/[\r\n#]/g, " ")} (${cmdlet.refs.join(", ")})`);
+      out.push(`  Test-Setting -Read { ${callText(cmdlet.verify!.call)} } -What ${psQuote(cmdlet.id)} -Expected @{ ${expected} }`);
+    }
     for (const d of dns) {
       out.push(`  # ${d.record.view} view: ${d.record.purpose} (${d.record.refs.join(", ")})`);
       out.push(`  Test-DnsRecord -Name ${psQuote(d.record.name)} -Type ${d.record.type} -Expected @(${d.expected.map(psQuote).join(", ")})`);

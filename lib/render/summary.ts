@@ -1,6 +1,7 @@
 /** A readable text summary of a plan, for `edge-lab plan <file>` without --json. */
 import type { FirewallRule, Plan } from "../model/plan";
 import { Port } from "../model/port";
+import { callText } from "./cmdlets";
 
 function endpointText(e: FirewallRule["source"]): string {
   const addrs = e.addresses.join(", ");
@@ -14,7 +15,9 @@ export function planSummary(plan: Plan): string {
   out.push(`${s.title} [${s.id}]`);
   out.push(`  product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}`);
   const feats = [f.sipFederation && "SIP federation", f.publicIm.length && `public IM (${f.publicIm.join(", ")})`, f.xmpp && "XMPP", f.ocs2007Partners && "OCS 2007 partners", f.mobility && `mobility${f.pushNotifications ? " (push notifications)" : ""}`].filter(Boolean);
+  out.push(`  support: ${s.support.text}`);
   out.push(`  features: ${feats.length ? feats.join(", ") : "remote access only"}`);
+  if (s.hybrid) out.push(`  hybrid with Microsoft 365: phase ${s.hybrid.phase}; tenant SIP domains ${s.hybrid.tenantDomains.join(", ")}${s.hybrid.voice ? "; hybrid voice" : ""}`);
   for (const site of s.sites) {
     out.push("");
     out.push(
@@ -49,7 +52,17 @@ export function planSummary(plan: Plan): string {
       table = r.table;
       out.push(`  [${r.site}] ${table}`);
     }
-    out.push(`    ${r.direction.padEnd(8)} ${r.transport} ${Port.of(r.transport, r.ports).rangeText.padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)} -> ${endpointText(r.destination)}`);
+    out.push(`    ${r.direction.padEnd(8)} ${r.transport} ${Port.of(r.transport, r.ports).rangeText.padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)}${r.sourcePorts ? ` port ${Port.of(r.transport, r.sourcePorts).rangeText}` : ""} -> ${endpointText(r.destination)}`);
+  }
+  if (plan.cmdlets.length) {
+    out.push("");
+    out.push("Configuration cmdlets (cmdlets.ps1):");
+    for (const c of plan.cmdlets) out.push(`  [${c.shell}] ${callText(c.call)}`);
+  }
+  if (plan.hybrid) {
+    out.push("");
+    out.push(`Teams Only cutover (${plan.hybrid.phase === "teams-only" ? "in effect" : "at the cutover"}): ${plan.hybrid.cutoverRecords.length} records; deletes ${plan.hybrid.cutoverDeletions.filter((d) => d.required).map((d) => `${d.view} ${d.type} ${d.name}`).join(", ") || "nothing"}`);
+    out.push(`Microsoft 365 ranges: ${plan.hybrid.endpoints.source}${plan.hybrid.endpoints.date ? ` (${plan.hybrid.endpoints.date})` : ""}`);
   }
   out.push("");
   out.push("Certificates:");

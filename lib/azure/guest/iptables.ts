@@ -8,7 +8,7 @@
  *   Update, product downloads, CRLs) is masqueraded behind the appliance and leaves through the NAT gateway.
  */
 import type { Plan } from "../../model/plan";
-import { includesInternet } from "../../model/peer";
+import { includesInternet, peersOf } from "../../model/peer";
 import { Port } from "../../model/port";
 import { closedInternetPrefixes, labLayout, type LabLayout, type SiteLayout } from "../layout";
 import { oneshotUnit } from "./systemd";
@@ -24,8 +24,12 @@ export interface ForwardRule {
   readonly direction: "inbound" | "outbound";
   readonly transport: "TCP" | "UDP";
   readonly ports: { readonly from: number; readonly to: number };
+  /** Source port range (Microsoft 365 rows); absent: any. */
+  readonly sourcePorts?: { readonly from: number; readonly to: number };
   /** Inbound: destination addresses (after DNAT); outbound: source addresses. */
   readonly addresses: readonly string[];
+  /** The far end when it is not "any Internet address": inbound source / outbound destination prefixes (IPv4). */
+  readonly peers?: readonly string[];
 }
 
 export interface FirewallApplianceConfig {
@@ -49,14 +53,21 @@ export function applianceConfigOf(plan: Pick<Plan, "servers" | "firewallRules">,
     .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => ({ publicIp: a.natPublic!, privateIp: a.ip, label: `${s.name} ${a.role}` }))));
   const rules: ForwardRule[] = plan.firewallRules
     .filter((r) => r.site === name && r.firewall === "external")
-    .filter((r) => includesInternet(r.direction === "inbound" ? r.source : r.destination))
-    .map((r) => ({
-      label: r.id,
-      direction: r.direction,
-      transport: r.transport,
-      ports: r.ports,
-      addresses: r.direction === "inbound" ? r.destination.addresses : r.source.addresses,
-    }));
+    .filter((r) => r.table === "edge-m365" || includesInternet(r.direction === "inbound" ? r.source : r.destination))
+    .map((r) => {
+      const far = r.direction === "inbound" ? r.source : r.destination;
+      // Microsoft 365 rows name their far end: its IPv4 prefixes (the lab is IPv4).
+      const peers = includesInternet(far) ? undefined : peersOf(far).filter((p) => !p.isIpv6).map((p) => p.text);
+      return {
+        label: r.id,
+        direction: r.direction,
+        transport: r.transport,
+        ports: r.ports,
+        ...(r.sourcePorts ? { sourcePorts: r.sourcePorts } : {}),
+        addresses: r.direction === "inbound" ? r.destination.addresses : r.source.addresses,
+        ...(peers ? { peers } : {}),
+      };
+    });
   return {
     simulatedInternet: closedInternetPrefixes(layout, site),
     labPrefixes: layout.sites.flatMap((s) => s.addressSpace.filter((p) => p !== s.infraCidr)),
@@ -98,8 +109,10 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   out.push("-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
   for (const r of c.rules) {
     const proto = r.transport.toLowerCase();
-    const where = r.direction === "inbound" ? `-d ${r.addresses.join(",")}` : `-s ${r.addresses.join(",")}`;
-    out.push(`-A FORWARD ${where} -p ${proto} --dport ${Port.of(r.transport, r.ports).iptablesText} -j ACCEPT ${comment(r.label)}`);
+    const peers = r.peers ? (r.direction === "inbound" ? ` -s ${r.peers.join(",")}` : ` -d ${r.peers.join(",")}`) : "";
+    const where = r.direction === "inbound" ? `-d ${r.addresses.join(",")}${peers}` : `-s ${r.addresses.join(",")}${peers}`;
+    const sport = r.sourcePorts ? ` --sport ${Port.of(r.transport, r.sourcePorts).iptablesText}` : "";
+    out.push(`-A FORWARD ${where} -p ${proto}${sport} --dport ${Port.of(r.transport, r.ports).iptablesText} -j ACCEPT ${comment(r.label)}`);
   }
   for (const p of [...c.labPrefixes, ...c.simulatedInternet]) out.push(`-A FORWARD -d ${p} -j DROP ${comment("not in the plan's external firewall table")}`);
   for (const p of [...c.labPrefixes, ...c.egressSources]) out.push(`-A FORWARD -s ${p} -j ACCEPT ${comment("egress to the real Internet")}`);

@@ -9,6 +9,7 @@ import { applianceRulesFiles } from "../../azure/guest/iptables";
 import { replaceDirectory, type OutputFile } from "../../io/atomic";
 import type { Plan } from "../../model/plan";
 import { zoneFiles } from "../zones";
+import { CMDLETS_FILE, cmdletsPowerShell } from "../cmdlets";
 import { diagramDot, renderSvg } from "../diagram";
 import { tableCsv } from "../table";
 import { DIAGRAM_FILE, WORKSHEET_FILE, worksheetMarkdown } from "./markdown";
@@ -35,11 +36,17 @@ export async function renderWorksheetFiles(plan: Plan): Promise<OutputFile[]> {
 
 /**
  * Configuration files for the software the lab runs, next to the worksheets: one RFC 1035 zone file per DNS view and
- * zone ("zone-<view>-<zone>.zone", see lib/render/zones.ts) and, in a closed lab, the external firewall appliance's
- * iptables-restore ruleset per site ("appliance-<site>.rules", the file cloud-init installs).
+ * zone ("zone-<view>-<zone>.zone", see lib/render/zones.ts), in a closed lab the external firewall appliance's
+ * iptables-restore ruleset per site ("appliance-<site>.rules", the file cloud-init installs), and with SIP federation
+ * the configuration cmdlets ("cmdlets.ps1", lib/render/cmdlets.ts).
  */
 export function configurationFiles(plan: Plan): OutputFile[] {
-  return [...zoneFiles(plan).map((z) => ({ name: z.flatName, content: z.content })), ...applianceRulesFiles(plan).map((f) => ({ name: f.name, content: f.content }))];
+  return [
+    ...zoneFiles(plan).map((z) => ({ name: z.flatName, content: z.content })),
+    ...applianceRulesFiles(plan).map((f) => ({ name: f.name, content: f.content })),
+    // Federation / hybrid cmdlets (Access Edge, hosting provider, tenant switch), when SIP federation is on.
+    ...(plan.cmdlets.length > 0 ? [{ name: CMDLETS_FILE, content: cmdletsPowerShell(plan) }] : []),
+  ];
 }
 
 /** The worksheet files followed by the configuration files: what `edge-lab worksheets` and `npm run synth` write. */

@@ -2,7 +2,8 @@
  * The worksheet's sections and tables, built from the plan only. Every table is a `Table` (lib/render/table.ts):
  * the Markdown worksheet and the CSV files render these same rows.
  */
-import type { AddressRole, Certificate, CertificateFeature, DnsRecord, LaterFeaturePlan, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
+import type { AddressRole, Certificate, CertificateFeature, DnsDeletion, DnsRecord, LaterFeaturePlan, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanCmdlet, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
+import { callText } from "../cmdlets";
 import type { FeatureTag } from "../../model/ports";
 import { isInternetOnly } from "../../model/peer";
 import { Port } from "../../model/port";
@@ -155,6 +156,7 @@ export const FIREWALL_TABLES: readonly { readonly table: FirewallTable; readonly
   { table: "edge-internal", title: "Edge internal interface" },
   { table: "edge-external-vip", title: "External VIPs (hardware load balancer)" },
   { table: "edge-internal-vip", title: "Internal VIPs (hardware load balancer)" },
+  { table: "edge-m365", title: "Edge <-> Microsoft 365 (hybrid)" },
   { table: "reverse-proxy", title: "Reverse proxy" },
   { table: "director", title: "Director" },
 ];
@@ -168,7 +170,7 @@ export const FEATURE_SUMMARIES: readonly { readonly feature: FeatureTag; readonl
 export const firewallRowsOf = (plan: Plan, table: FirewallTable): FirewallRule[] => plan.firewallRules.filter((r) => r.table === table);
 export const featureRowsOf = (plan: Plan, feature: FeatureTag): FirewallRule[] => plan.firewallRules.filter((r) => r.features.includes(feature));
 
-function firewallColumns(withTable: boolean): Column<FirewallRule>[] {
+function firewallColumns(withTable: boolean, withSourcePort = false): Column<FirewallRule>[] {
   return [
     { header: "Site", cell: (r) => r.site },
     ...(withTable ? [{ header: "Table", cell: (r: FirewallRule) => r.table }] : []),
@@ -177,6 +179,7 @@ function firewallColumns(withTable: boolean): Column<FirewallRule>[] {
     { header: "Role/Service", cell: (r) => r.service },
     { header: "Protocol", cell: (r) => r.protocol },
     { header: "Transport", cell: (r) => r.transport },
+    ...(withSourcePort ? [{ header: "Source port", cell: (r: FirewallRule) => (r.sourcePorts ? Port.of(r.transport, r.sourcePorts).rangeText : "any") }] : []),
     { header: "Port", cell: (r) => Port.of(r.transport, r.ports).rangeText },
     { header: "Source", cell: (r) => endpointText(r.source) },
     { header: "Destination", cell: (r) => endpointText(r.destination) },
@@ -303,6 +306,33 @@ const publishingColumns: Column<PublishingRule>[] = [
   { header: "Refs", cell: (r) => refs(r.refs) },
 ];
 
+const cmdletColumns: Column<PlanCmdlet>[] = [
+  { header: "Step", cell: (c) => c.id },
+  { header: "Runs in", cell: (c) => (c.shell === "tenant" ? "Teams PowerShell (tenant)" : "Skype for Business Server Management Shell") },
+  { header: "Command", cell: (c) => callText(c.call) },
+  { header: "Purpose", cell: (c) => c.purpose },
+  { header: "Check", cell: (c) => (c.verify ? `${callText(c.verify.call)}: ${c.verify.expect.map((e) => `${e.property} = ${String(e.value)}`).join(", ")}` : "") },
+  { header: "Source", cell: (c) => c.source },
+  { header: "Refs", cell: (c) => refs(c.refs) },
+];
+
+type FederationSide = { side: string; openFederation: boolean; allowedDomains: readonly string[]; blockedDomains: readonly string[] };
+const federationListColumns: Column<FederationSide>[] = [
+  { header: "Side", cell: (f) => f.side },
+  { header: "Open federation / partner discovery", cell: (f) => yesNo(f.openFederation) },
+  { header: "Allowed domains", cell: (f) => f.allowedDomains.join(", ") || "(none)" },
+  { header: "Blocked domains", cell: (f) => f.blockedDomains.join(", ") || "(none)" },
+];
+
+const deletionColumns: Column<DnsDeletion>[] = [
+  { header: "View", cell: (d) => d.view },
+  { header: "Name", cell: (d) => d.name },
+  { header: "Type", cell: (d) => d.type },
+  { header: "Current value", cell: (d) => d.values.join(", ") },
+  { header: "Delete", cell: (d) => (d.required ? "required" : "optional") },
+  { header: "Why", cell: (d) => d.reason },
+];
+
 const noteColumns: Column<PlanNote>[] = [
   { header: "Kind", cell: (n) => n.kind },
   { header: "Site", cell: (n) => n.site ?? "all" },
@@ -320,7 +350,9 @@ export function worksheetBlocks(plan: Plan): Block[] {
 
   add("Summary", 2, undefined, [
     `Product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}.`,
+    `Support: ${s.support.text} (source: ${s.support.source})`,
     `Features: ${featureList(plan).join(", ") || "remote access only"}.`,
+    `Lab image: ${s.labImage.publisher} / ${s.labImage.offer} / ${s.labImage.sku}${s.labImage.from === "scenario" ? " (lab.imageSku)" : ""}.`,
   ]);
   add("Sites", 3, makeTable("sites", "Sites", siteColumns, s.sites), [
     "Load balancing is a design decision, not a Topology Builder setting: Topology Builder has no field for it. A hardware load balancer shows as VIPs (addresses and DNS records of the VIPs), DNS load balancing as one DNS record per pool member (LB-06, LB-07).",
@@ -337,7 +369,7 @@ export function worksheetBlocks(plan: Plan): Block[] {
   }
 
   add("Firewall", 2, undefined, ["Microsoft's columns: role/protocol/transport/port, source, destination, notes. Directions are from the Edge Server's (or reverse proxy's, Director's) point of view."]);
-  for (const { table, title } of FIREWALL_TABLES) add(title, 3, makeTable(`firewall-${table}`, `Firewall: ${title}`, firewallColumns(false), firewallRowsOf(plan, table)));
+  for (const { table, title } of FIREWALL_TABLES) add(title, 3, makeTable(`firewall-${table}`, `Firewall: ${title}`, firewallColumns(false, table === "edge-m365"), firewallRowsOf(plan, table)));
   for (const { feature, title } of FEATURE_SUMMARIES) add(title, 3, makeTable(`firewall-${feature}`, `Firewall: ${title}`, firewallColumns(true), featureRowsOf(plan, feature)));
 
   add("Certificates", 2, makeTable("certificates", "Certificates", certificateColumns, plan.certificates));
@@ -348,6 +380,25 @@ export function worksheetBlocks(plan: Plan): Block[] {
 
   add("Reverse proxy publishing rules", 2, makeTable("publishing-rules", "Reverse proxy publishing rules", publishingColumns, plan.publishingRules));
 
+  if (plan.cmdlets.length > 0) {
+    add("Federation and hybrid configuration", 2, makeTable("cmdlets", "Federation and hybrid configuration", cmdletColumns, plan.cmdlets), [
+      "The same commands, each commented with its source, are in cmdlets.ps1; `edge-lab checklist` reads them back.",
+    ]);
+  }
+  const h = plan.hybrid;
+  if (h) {
+    add("Microsoft 365 hybrid", 2, undefined, [
+      `Phase ${h.phase}; tenant SIP domains ${h.tenantDomains.join(", ")}.`,
+      `Microsoft 365 address ranges (endpoint sets ${h.endpoints.ids.join(", ")}): ${h.endpoints.source}${h.endpoints.date ? `, dated ${h.endpoints.date}` : ""}. IPv4 ${h.endpoints.ipv4.join(", ")}; IPv6 ${h.endpoints.ipv6.join(", ") || "(none)"}; names ${h.endpoints.urls.map((u) => `\`${u}\``).join(", ") || "(none)"}.`,
+    ]);
+    const sides = [
+      { side: "on-premises (Set-CsAccessEdgeConfiguration, Allowed / Blocked domains)", ...h.tenantFederation },
+      { side: "tenant (Set-CsTenantFederationConfiguration)", ...h.tenantFederation },
+    ];
+    add("Federation lists both sides need", 3, makeTable("hybrid-federation", "Federation lists both sides need", federationListColumns, sides));
+    add(h.phase === "teams-only" ? "Teams Only cutover DNS (in effect)" : "Teams Only cutover DNS (at the cutover)", 3, makeTable("cutover-dns", "Teams Only cutover DNS", dnsColumns, h.cutoverRecords));
+    add("Records the cutover deletes", 3, makeTable("cutover-deletions", "Records the cutover deletes", deletionColumns, h.cutoverDeletions));
+  }
   if (plan.later.length) {
     add("Planned for later", 2, undefined, [
       `Features planned for later: ${plan.later.map((l) => l.title).join(", ")}. The certificates above already carry their names (marked in "SANs by feature"), so deploying them needs no new certificate. Each table below lists what that feature adds once deployed: DNS records, firewall rows (and so NSG and appliance rules), VIP ports, publishing rules, Topology Builder settings and notes. A record, row or setting already present here appears when the feature changes it.`,
