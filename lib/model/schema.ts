@@ -376,8 +376,8 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().max(4000).optional().describe("Free text about the scenario, shown in the worksheet."),
   product: z
     .enum(PRODUCT_IDS, { error: 'expected "sfbse", "sfb2019", "sfb2015" or "lync2013"' })
-    .default("lync2013")
-    .describe("Server product: sfbse (Skype for Business Server Subscription Edition, supported), sfb2019, sfb2015 or lync2013 (out of support, SE-01); sfbse and sfb2019 have no XMPP. Support dates, lab image and TLS notes: lib/model/products.ts. Default: lync2013"),
+    .default("sfbse")
+    .describe("Server product: sfbse (Skype for Business Server Subscription Edition, supported), sfb2019, sfb2015 or lync2013 (out of support, SE-01); sfbse and sfb2019 have no XMPP, sfbse no public IM connectivity. Support dates, lab image and TLS notes: lib/model/products.ts. Default: sfbse"),
   sipDomains: z.array(DomainName).min(1, { error: "at least one SIP domain is required" }).max(20).describe("SIP domains, primary first. Each adds certificate SANs and DNS records."),
   internalDomain: DomainName.optional().describe("Internal DNS domain of servers (Microsoft's example: contoso.net). Default: the primary SIP domain"),
   federation: FederationSchema.prefault({}).describe("Federation and public IM connectivity. Default: none"),

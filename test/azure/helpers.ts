@@ -47,6 +47,7 @@ lab: { mode: internet, adminSourceCidr: 203.0.113.0/24 }
 `,
   "inet-hlb": `
 id: inet-hlb
+product: lync2013
 sipDomains: [contoso.com, fabrikam.com]
 internalDomain: contoso.net
 federation: { sip: true, xmpp: { partners: [gmail.com] } }

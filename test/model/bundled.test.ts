@@ -4,9 +4,10 @@ import { bundledScenarioFiles } from "../helpers";
 describe("bundled scenarios", () => {
   const files = bundledScenarioFiles();
 
-  test("there are the five Microsoft scenarios plus the richer one", () => {
+  test("there are the five Microsoft scenarios plus the richer one and the hybrid Subscription Edition one", () => {
     expect(files.map((f) => f.split("/").pop())).toEqual([
       "contoso-enterprise.yaml",
+      "hybrid-se.yaml",
       "scaled-dnslb-nat.yaml",
       "scaled-dnslb-public.yaml",
       "scaled-hlb.yaml",

@@ -65,7 +65,7 @@ describe("wrong types and out-of-range values", () => {
     ["sipDomains: contoso.com\n", "sipDomains", /expected array, received string/, 1, 13],
     ['sipDomains: [contoso.com]\nmobility: "yes"\n', "mobility", /expected true, false or \{ push: true \| false \}/, 2, 11],
     ["sipDomains: [contoso.com]\ntitle: 5\n", "title", /expected string, received number/, 2, 8],
-    ["sipDomains: [contoso.com]\nproduct: lync2010\n", "product", /expected "lync2013", "sfb2015" or "sfb2019"/, 2, 10],
+    ["sipDomains: [contoso.com]\nproduct: lync2010\n", "product", /expected "sfbse", "sfb2019", "sfb2015" or "lync2013"/, 2, 10],
     ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: two}}]\n", "sites[0].edge.servers", /expected a server count .* or a list of servers/, 2, 36],
     ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {loadBalancing: banana}}]\n", "sites[0].edge.loadBalancing", /expected "dns", "hardware" or \{ external/, 2, 42],
     ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: 0}}]\n", "sites[0].edge.servers", /at least one Edge Server is needed/, 2, 36],
@@ -170,7 +170,7 @@ describe("broken files", () => {
   });
 
   test("a few aliases are fine", () => {
-    const result = load("sipDomains: &d [contoso.com]\nfederation: {xmpp: {domains: *d}}\n");
+    const result = load("sipDomains: &d [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: *d}\n");
     expect(result.problems).toEqual([]);
   });
 
@@ -244,10 +244,24 @@ describe("formatProblem", () => {
   });
 
   test("warnings carry their severity", () => {
-    const result = load("sipDomains: [contoso.com]\nfederation: {publicIm: [yahoo]}\n");
+    const result = load("sipDomains: [contoso.com]\nproduct: sfbse\nfederation: {sip: {partnerDiscovery: false}}\nhybrid: {tenantDomains: [contoso.com], online: {openFederation: true}}\n");
     expect(result.ok).toBe(true);
     expect(result.problems).toHaveLength(1);
-    expect(formatProblem(result.problems[0])).toMatch(/^test.yaml:2:\d+: warning \[FED-03\] federation.publicIm: yahoo: .*\n {4}FED-03: /);
+    expect(formatProblem(result.problems[0])).toMatch(/^test.yaml:4:65: warning \[HYB-03\] hybrid.online.openFederation: the tenant's federation is open .*\n {4}HYB-03: /);
+    const older = load("sipDomains: [contoso.com]\nproduct: sfb2015\nfederation: {publicIm: [yahoo]}\n");
+    expect(older.ok).toBe(true);
+    expect(older.problems.map((p) => `${p.severity} ${p.rule}`)).toEqual(["warning SE-01", "warning FED-03"]);
+    expect(formatProblem(older.problems[1])).toMatch(/^test.yaml:3:\d+: warning \[FED-03\] federation.publicIm: yahoo: .*\n {4}FED-03: /);
+  });
+
+  test("a product's support status is a warning with its dates; Subscription Edition gets none", () => {
+    const lync = load("sipDomains: [contoso.com]\nproduct: lync2013\n");
+    expect(lync.ok).toBe(true);
+    expect(lync.problems.map((p) => formatProblem(p))).toEqual([
+      expect.stringMatching(/^test.yaml:2:\d+: warning \[SE-01\] product: Lync Server 2013: out of support; mainstream support ended on 2018-04-10, extended support on 2023-04-11/),
+    ]);
+    expect(load("sipDomains: [contoso.com]\nproduct: sfbse\n").problems).toEqual([]);
+    expect(load("sipDomains: [contoso.com]\n").scenario?.product).toBe("sfbse");
   });
 });
 
@@ -300,11 +314,12 @@ describe("CLI validate", () => {
   });
 
   test("warnings alone do not fail validation", async () => {
-    const warn = file("warn.yaml", "sipDomains: [contoso.com]\nfederation: {publicIm: [aol, yahoo]}\n");
+    const warn = file("warn.yaml", "product: lync2013\nsipDomains: [contoso.com]\nfederation: {publicIm: [aol, yahoo]}\n");
     const { code, out, err } = await cli(["validate", warn]);
     expect(code).toBe(0);
-    expect(out).toBe(`${warn}: valid (2 warnings)\n`);
+    expect(out).toBe(`${warn}: valid (3 warnings)\n`);
     expect(err.match(/warning \[FED-03\]/g)).toHaveLength(2);
+    expect(err.match(/warning \[SE-01\] product: Lync Server 2013: out of support/g)).toHaveLength(1);
   });
 
   test("exits 0 on the bundled scenarios", async () => {
