@@ -21,6 +21,9 @@ export interface InitFlags {
   readonly sipDomain?: readonly string[];
   readonly internalDomain?: string;
   readonly directors?: string;
+  readonly hybrid?: boolean;
+  readonly tenantDomains?: readonly string[];
+  readonly hybridPhase?: string;
   readonly perimeterExternal?: readonly string[];
   readonly perimeterInternal?: readonly string[];
   readonly publicRange?: readonly string[];
@@ -69,6 +72,11 @@ export function presetsFromFlags(flags: InitFlags): Draft {
   d = apply(d, "sipDomains", list(flags.sipDomain));
   d = apply(d, "internalDomain", flags.internalDomain);
   d = apply(d, "directors", flags.directors);
+  if (flags.hybrid !== undefined) d = { ...d, hybrid: flags.hybrid };
+  d = apply(d, "tenantDomains", list(flags.tenantDomains));
+  d = apply(d, "hybridPhase", flags.hybridPhase);
+  // Giving tenant domains or a phase means hybrid, unless --no-hybrid says otherwise (then init refuses the mix).
+  if (d.hybrid === undefined && (d.tenantDomains !== undefined || d.hybridPhase !== undefined)) d = { ...d, hybrid: true };
   // After --sites, so that the route is checked against the sites.
   d = apply(d, "federationRoute", flags.federationRoute);
   if (flags.id !== undefined) d = { ...d, id: flags.id.trim().toLowerCase() };

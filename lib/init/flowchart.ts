@@ -7,15 +7,19 @@
  * (`parse`) and which scenario fields it is responsible for (`owns`, used to send a rule violation back to the
  * question that caused it). Pure: no I/O.
  */
+import { PRODUCT_IDS, PRODUCTS, supportStatusShort, type ProductId } from "../model/products";
 import type { PicProviderName } from "../model/schema";
 
-export type Product = "lync2013" | "sfb2015" | "sfb2019";
+export type Product = ProductId;
+export type HybridPhase = "hybrid" | "teams-only";
 export type FederationKind = "sip" | "pic" | "xmpp";
 /** What can be planned for later: mobility or a kind of federation (certificate names now, the rest when deployed). */
 export type LaterKind = "mobility" | FederationKind;
 export type RangeField = "perimeterExternal" | "perimeterInternal" | "publicRange" | "internalNetwork";
 
-export const PRODUCTS: readonly Product[] = ["lync2013", "sfb2015", "sfb2019"];
+/** Newest first, as offered (lib/model/products.ts). */
+export const PRODUCT_CHOICES: readonly Product[] = PRODUCT_IDS;
+export const HYBRID_PHASES: readonly HybridPhase[] = ["hybrid", "teams-only"];
 export const FEDERATION_KINDS: readonly FederationKind[] = ["sip", "pic", "xmpp"];
 export const LATER_KINDS: readonly LaterKind[] = ["mobility", "sip", "pic", "xmpp"];
 export const PIC_PROVIDERS: readonly PicProviderName[] = ["skype", "windows-live", "aol", "yahoo"];
@@ -54,6 +58,12 @@ export interface InitAnswers {
   readonly internalDomain: string;
   /** Directors per site: 0 none, 1 one Director, 2 or more a Director pool (DNS LB for SIP, hardware LB for web). */
   readonly directors: number;
+  /** Hybrid with Microsoft 365 / Teams (shared SIP address space). */
+  readonly hybrid: boolean;
+  /** The tenant's SIP domains (hybrid only); default: every SIP domain. */
+  readonly tenantDomains?: readonly string[];
+  /** Hybrid only: "hybrid" (users on both sides) or "teams-only" (after the cutover). */
+  readonly hybridPhase?: HybridPhase;
   /** One entry per site, in site order. */
   readonly ranges: readonly SiteRanges[];
 }
@@ -243,14 +253,16 @@ export const questions: readonly Question[] = [
     kind: "select",
     flag: "--product",
     message: () => "Which server version?",
-    choices: () => [
-      { value: "lync2013", name: "Lync Server 2013" },
-      { value: "sfb2015", name: "Skype for Business Server 2015" },
-      { value: "sfb2019", name: "Skype for Business Server 2019 (no XMPP, LAB-VER-01)" },
-    ],
+    // Newest first, each with its support status (SE-01) and what it lacks.
+    choices: () =>
+      PRODUCT_CHOICES.map((id) => {
+        const p = PRODUCTS[id];
+        const lacks = [!p.xmpp && "no XMPP, LAB-VER-01", !p.publicImConfigurable && "no public IM connectivity, SE-02"].filter(Boolean).join("; ");
+        return { value: id, name: `${p.name} (${supportStatusShort(p)}${lacks ? `; ${lacks}` : ""})`, short: p.name };
+      }),
     when: () => true,
-    default: () => "lync2013",
-    parse: (text) => oneOf("product", PRODUCTS, text),
+    default: () => "sfbse",
+    parse: (text) => oneOf("product", PRODUCT_CHOICES, text),
     owns: (path) => path === "product",
   }),
   field("highAvailability", {
@@ -299,12 +311,17 @@ export const questions: readonly Question[] = [
     message: () => "Which kinds of federation? (space toggles, enter accepts)",
     choices: (a) => [
       { value: "sip", name: "SIP federation (Lync, OCS, Skype for Business, Office 365 partners)", short: "SIP federation" },
-      { value: "pic", name: "Public IM connectivity (Skype, Windows Live, ...)", short: "public IM connectivity" },
+      {
+        value: "pic",
+        name: "Public IM connectivity (retired: Skype consumer ended in May 2025, SE-02)",
+        short: "public IM connectivity",
+        ...(a.product !== undefined && !PRODUCTS[a.product].publicImConfigurable ? { disabled: `not in ${PRODUCTS[a.product].name}: every provider is retired (SE-02)` } : {}),
+      },
       {
         value: "xmpp",
         name: "XMPP federation (e.g. Google Talk)",
         short: "XMPP",
-        ...(a.product === "sfb2019" ? { disabled: "not in Skype for Business Server 2019 (LAB-VER-01)" } : {}),
+        ...(a.product !== undefined && !PRODUCTS[a.product].xmpp ? { disabled: `not in ${PRODUCTS[a.product].name} (LAB-VER-01)` } : {}),
       },
     ],
     when: () => true,
@@ -318,8 +335,8 @@ export const questions: readonly Question[] = [
     flag: "--pic-providers",
     message: () => "Which public IM connectivity providers?",
     choices: () => [
-      { value: "skype", name: "Skype" },
-      { value: "windows-live", name: "Windows Live" },
+      { value: "skype", name: "Skype (retired in May 2025, SE-02)", short: "Skype" },
+      { value: "windows-live", name: "Windows Live (retired, SE-02)", short: "Windows Live" },
       { value: "aol", name: "AOL (ended in 2014, FED-03)", short: "AOL" },
       { value: "yahoo", name: "Yahoo! (ended in 2014, FED-03)", short: "Yahoo!" },
     ],
@@ -429,6 +446,44 @@ export const questions: readonly Question[] = [
     parse: (text) => text.trim().toLowerCase().replace(/\.$/, ""),
     owns: (path) => path === "internalDomain",
   }),
+  field("hybrid", {
+    kind: "confirm",
+    flag: "--hybrid",
+    message: () => "Hybrid with Microsoft 365 / Teams (shared SIP address space, users on-premises and online)?",
+    // Hybrid runs through SIP federation on the Access Edge (HYB-02).
+    when: (a) => (a.federation ?? ["sip"]).includes("sip"),
+    default: () => false,
+    otherwise: () => false,
+    parse: (text) => yesNo("hybrid", text),
+    owns: (path) => path === "hybrid" || path.startsWith("hybrid.voice") || path.startsWith("hybrid.online"),
+  }),
+  field("tenantDomains", {
+    kind: "input",
+    flag: "--tenant-domains",
+    message: () => "The Microsoft 365 tenant's SIP domains, comma-separated (each must be a SIP domain, HYB-01)",
+    when: (a) => a.hybrid === true,
+    default: (a) => [...(a.sipDomains ?? ["contoso.com"])],
+    parse: (text) => {
+      const domains = splitList(text).map((d) => d.replace(/\.$/, ""));
+      if (domains.length === 0) throw new InitError("give at least one tenant domain, e.g. contoso.com");
+      return [...new Set(domains)];
+    },
+    format: (v) => (v as string[]).join(","),
+    owns: (path) => path.startsWith("hybrid.tenantDomains"),
+  }),
+  field("hybridPhase", {
+    kind: "select",
+    flag: "--hybrid-phase",
+    message: () => "Hybrid phase?",
+    choices: () => [
+      { value: "hybrid", name: "Hybrid: users on both sides, all external DNS points on-premises" },
+      { value: "teams-only", name: "Teams Only: after the cutover, external DNS points to Microsoft 365" },
+    ],
+    when: (a) => a.hybrid === true,
+    default: () => "hybrid",
+    parse: (text) => oneOf("hybrid phase", HYBRID_PHASES, text),
+    owns: (path) => path === "hybrid.phase",
+  }),
   field("servers", {
     kind: "number",
     flag: "--servers",
@@ -509,6 +564,8 @@ export function completeAnswers(draft: Draft): InitAnswers {
     sipDomains: a.sipDomains!,
     internalDomain: a.internalDomain!,
     directors: a.directors!,
+    hybrid: a.hybrid === true,
+    ...(a.hybrid ? { tenantDomains: a.tenantDomains!, hybridPhase: a.hybridPhase! } : {}),
     ranges: sites.map((_, i) => {
       const r = a.ranges?.[i] ?? {};
       return {
@@ -530,6 +587,9 @@ export function inconsistencies(draft: Draft): string[] {
   const out: string[] = [];
   if (a.picProviders.length > 0 && !a.federation.includes("pic") && !a.later.includes("pic")) {
     out.push("public IM providers are given but public IM connectivity is not chosen: add pic to --federation (or --later)");
+  }
+  if (!a.hybrid && (draft.tenantDomains !== undefined || draft.hybridPhase !== undefined)) {
+    out.push("tenant domains or a hybrid phase are given but the organisation is not hybrid: add --hybrid");
   }
   if (a.federationRoute !== undefined && !a.sites.includes(a.federationRoute)) {
     out.push(`federation route "${a.federationRoute}" is not one of the sites (${a.sites.join(", ")})`);

@@ -6,6 +6,7 @@ import { relative, resolve, sep } from "node:path";
 import { Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import { loadScenarioText, type LoadResult } from "../model/load";
 import { fieldDescription } from "../model/json-schema";
+import { PRODUCT_IDS, PRODUCTS, supportStatusShort } from "../model/products";
 import { anyFederation, type InitAnswers, type LaterKind, type SiteRanges } from "./flowchart";
 
 /** Microsoft's planning sections for the five Edge scenarios ("Scenarios for external user access"). */
@@ -70,6 +71,12 @@ export function applicableSections(a: InitAnswers): Section[] {
   if (a.federation.includes("sip")) out.push({ title: "Federation: SIP federation", why: `partners reach the Access Edge of ${route} on port 5061 (FED-01)` });
   if (a.federation.includes("pic")) out.push({ title: "Federation: public IM connectivity", why: `providers: ${a.picProviders.join(", ")}` });
   if (a.federation.includes("xmpp")) out.push({ title: "Federation: XMPP", why: `the XMPP proxy runs on the federation-route Edge (${route}), the XMPP gateway on its Front End pool (FED-02)` });
+  if (a.hybrid) {
+    out.push({
+      title: "Hybrid with Microsoft 365 (shared SIP address space)",
+      why: `tenant domains ${(a.tenantDomains ?? []).join(", ")}; phase ${a.hybridPhase}: the Edge <-> Microsoft 365 firewall rows, cmdlets.ps1${a.hybridPhase === "teams-only" ? ", the Teams Only cutover DNS" : ""}`,
+    });
+  }
   if (a.mobility) out.push({ title: "Mobility", why: "lyncdiscover / lyncdiscoverinternal records and reverse proxy publishing" });
   out.push({ title: "Reverse proxy", why: "publishes the external web services, meet and dial-in simple URLs" + (a.mobility ? " and lyncdiscover" : "") });
   if (a.directors > 0) {
@@ -122,6 +129,7 @@ export function answersToScenario(a: InitAnswers): Record<string, unknown> {
       xmpp: a.federation.includes("xmpp"),
     },
     mobility: a.mobility,
+    ...(a.hybrid ? { hybrid: { tenantDomains: [...(a.tenantDomains ?? [])], phase: a.hybridPhase ?? "hybrid" } } : {}),
     ...(a.later.length ? { later: laterBlock(a) } : {}),
     sites: a.sites.map((name, i) => ({
       name,
@@ -184,7 +192,12 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
   );
 
   note(root, "id", "Stack id: the Terraform stack is `npx cdktf deploy <id>`.");
-  note(root, "product", undefined, "lync2013 | sfb2015 | sfb2019 (2019 has no XMPP, LAB-VER-01)");
+  note(
+    root,
+    "product",
+    undefined,
+    `${PRODUCTS[a.product].name}, ${supportStatusShort(PRODUCTS[a.product])} (${PRODUCT_IDS.join(" | ")}; SE-01)`,
+  );
   flow(root, "sipDomains");
   note(
     root,
@@ -210,13 +223,18 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
   );
   note(federation, "sip", undefined, "Lync / OCS / Skype for Business / Office 365 partners, open partner discovery (port 5061)");
   flow(federation, "publicIm");
-  note(federation, "publicIm", undefined, "skype | windows-live | aol | yahoo (AOL and Yahoo! ended in 2014, FED-03)");
+  note(federation, "publicIm", undefined, "skype | windows-live | aol | yahoo: all retired (Skype in May 2025, SE-02; AOL and Yahoo! in 2014, FED-03)");
   note(
     federation,
     "xmpp",
     undefined,
-    a.product === "sfb2019" ? "Skype for Business Server 2019 has no XMPP gateway (LAB-VER-01)" : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
+    !PRODUCTS[a.product].xmpp ? `${PRODUCTS[a.product].name} has no XMPP gateway (LAB-VER-01)` : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
   );
+  const hybrid = pairOf(root, "hybrid")?.value;
+  note(root, "hybrid", "Hybrid with Microsoft 365 / Teams (shared SIP address space): see the README, \"Hybrid with Microsoft 365\".");
+  flow(hybrid, "tenantDomains");
+  note(hybrid, "tenantDomains", undefined, "every SIP domain of the tenant; each must be a SIP domain (HYB-01)");
+  note(hybrid, "phase", undefined, "hybrid | teams-only (after the cutover: external DNS points to Microsoft 365)");
   note(root, "mobility", undefined, fieldDescription("mobility"));
   const later = pairOf(root, "later")?.value;
   note(root, "later", "Planned for later: their names are on the certificates now (no reissue when they are added);\nDNS, firewall and Topology Builder settings get them once they move up to deployed.");

@@ -62,14 +62,14 @@ describe("every path through the flowchart, via flags", () => {
   });
 
   it("public IM connectivity with providers", async () => {
-    const { plan, out } = await initPlan(["--federation", "pic", "--pic-providers", "skype", "--pic-providers", "windows-live"]);
+    const { plan, out } = await initPlan(["--product", "lync2013", "--federation", "pic", "--pic-providers", "skype", "--pic-providers", "windows-live"]);
     expect(plan.scenario.features).toMatchObject({ sipFederation: false, publicIm: ["skype", "windows-live"], xmpp: false });
     expect(plan.scenario.sites[0].federationRoute).toBe(true);
     expect(out).toContain("Federation: public IM connectivity: providers: skype, windows-live");
   });
 
   it("public IM providers alone imply public IM connectivity", async () => {
-    const { plan } = await initPlan(["--pic-providers", "aol"]);
+    const { plan } = await initPlan(["--product", "sfb2019", "--pic-providers", "aol"]);
     expect(plan.scenario.features).toMatchObject({ sipFederation: true, publicIm: ["aol"] });
   });
 
@@ -123,6 +123,8 @@ describe("every path through the flowchart, via flags", () => {
 
   it("two sites with the federation route at the second", async () => {
     const { plan, out } = await initPlan([
+      "--product",
+      "lync2013",
       "--sites",
       "hq,dr",
       "--federation-route",
@@ -149,6 +151,20 @@ describe("every path through the flowchart, via flags", () => {
     expect(plan.scenario.sites[1].networks.perimeterInternal).toBe("172.25.34.0/24");
     expect(plan.scenario.features).toMatchObject({ sipFederation: true, publicIm: ["skype"], xmpp: true });
     expect(out).toContain("Several sites: hq, dr each get the same Edge topology; only dr is the federation route (FED-01)");
+  });
+
+  it("hybrid with Microsoft 365: tenant domains and phase from flags; Subscription Edition by default", async () => {
+    const { plan, out, file } = await initPlan(["--sip-domain", "contoso.com,fabrikam.com", "--tenant-domains", "contoso.com,fabrikam.com", "--hybrid-phase", "teams-only"]);
+    expect(plan.scenario.product).toBe("sfbse");
+    expect(plan.scenario.hybrid).toEqual({ phase: "teams-only", tenantDomains: ["contoso.com", "fabrikam.com"], voice: false });
+    expect(plan.hybrid?.cutoverRecords).toHaveLength(8);
+    expect(out).toContain("Hybrid with Microsoft 365 (shared SIP address space): tenant domains contoso.com, fabrikam.com; phase teams-only");
+    const text = readFileSync(file, "utf8");
+    expect(text).toMatch(/product: sfbse # Skype for Business Server Subscription Edition, supported, Modern Lifecycle/);
+    expect(text).toMatch(/tenantDomains: \[contoso.com, fabrikam.com\] # .*HYB-01/);
+    const plain = await initPlan(["--hybrid"]);
+    expect(plain.plan.scenario.hybrid).toEqual({ phase: "hybrid", tenantDomains: ["contoso.com"], voice: false });
+    expect((await initPlan([])).plan.scenario.hybrid).toBeUndefined();
   });
 
   it("a Director pool and an internal domain (Microsoft's contoso.net)", async () => {
@@ -190,7 +206,12 @@ describe("every path through the flowchart, via flags", () => {
 describe("answers that break a rule exit 1 with the rule id and write nothing", () => {
   it.each([
     ["hardware load balancing with NAT", ["--load-balancing", "hardware", "--addressing", "nat"], "LB-02", "NAT can only be used with DNS load balancing"],
-    ["XMPP on Skype for Business Server 2019", ["--product", "sfb2019", "--federation", "xmpp"], "LAB-VER-01", "Skype for Business Server 2019 has no XMPP"],
+    ["XMPP on Skype for Business Server 2019", ["--product", "sfb2019", "--federation", "xmpp"], "LAB-VER-01", "Skype for Business Server 2019 and Subscription Edition have no XMPP"],
+    ["XMPP on Subscription Edition (the default product)", ["--federation", "sip,xmpp"], "LAB-VER-01", "Skype for Business Server 2019 and Subscription Edition have no XMPP"],
+    ["public IM connectivity on Subscription Edition", ["--federation", "sip,pic", "--pic-providers", "skype"], "SE-02", "Public IM connectivity with Skype and Windows Live no longer exists"],
+    ["hybrid without SIP federation", ["--federation", "none", "--hybrid"], "HYB-02", "Hybrid (shared SIP address space) needs SIP federation"],
+    ["a tenant domain that is not a SIP domain", ["--sip-domain", "contoso.com", "--tenant-domains", "contoso.com,fabrikam.com"], "HYB-01", "Every SIP domain of the Microsoft 365 tenant must be a SIP domain of the on-premises topology"],
+    ["hybrid on Lync 2013 with XMPP federation only", ["--product", "lync2013", "--hybrid", "--federation", "xmpp"], "HYB-02", "Hybrid (shared SIP address space) needs SIP federation"],
     ["13 Edge Servers", ["--servers", "13"], "LB-05", "At most 12 Edge Servers per pool"],
     ["a load-balanced single Edge", ["--servers", "1", "--load-balancing", "dns"], "LB-04", "A load-balanced Edge pool needs at least two Edge Servers"],
     ["an invalid SIP domain", ["--sip-domain", "contoso_com"], "NET-08", "FQDNs may use only letters"],
@@ -214,6 +235,8 @@ describe("answers that break a rule exit 1 with the rule id and write nothing", 
     [["--federation", "sip,irc"], '--federation: federation: "irc" not one of sip, pic, xmpp, none'],
     [["--federation-route", "dr"], '--federation-route: federation route: "dr" is not one of the sites (hq)'],
     [["--federation", "sip", "--pic-providers", "skype"], "public IM providers are given but public IM connectivity is not chosen"],
+    [["--no-hybrid", "--tenant-domains", "contoso.com"], "tenant domains or a hybrid phase are given but the organisation is not hybrid: add --hybrid"],
+    [["--hybrid-phase", "cutover"], '--hybrid-phase: hybrid phase: "cutover" is not one of hybrid, teams-only'],
     [["--public-range", "131.107.155.0/24,131.107.156.0/24"], "address ranges are given for 2 sites but there is 1 site"],
     [["--internal-network", "192.168.10.0"], "--internal-network (site 1): \"192.168.10.0\" is not an IPv4 CIDR block"],
     [["--later", "sip,irc"], '--later: later: "irc" not one of mobility, sip, pic, xmpp, none'],

@@ -107,7 +107,8 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
   it("a pool with DNS LB and public IPs at two sites, every federation, mobility; refuses 13 servers (LB-05)", async () => {
     let refusal = "";
     const { text, screen } = await interactive("pool", async (t) => {
-      await t.answer("Which server version?", "Down", "Enter");
+      // Newest first: Subscription Edition, 2019, 2015, Lync 2013.
+      await t.answer("Which server version?", "Down", "Down", "Enter");
       await t.answer("One Edge Server, or high availability with an Edge pool?", "Down", "Enter");
       await t.answer("How is the Edge pool load balanced?", "Enter");
       await t.answer("External Edge addresses: private IPs behind NAT, or public IPs?", "Down", "Enter");
@@ -118,6 +119,7 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
       await t.answer("Which site's Edge is the federation route?", "Down", "Enter");
       await t.answer("SIP domain(s), primary first", { text: "fabrikam.com,contoso.com" }, "Enter");
       await t.answer("Internal DNS domain of the servers", { text: "contoso.net" }, "Enter");
+      await t.answer("Hybrid with Microsoft 365 / Teams", "Enter");
       await t.answer("How many Edge Servers in the pool?", { text: "13" }, "Enter");
       await t.waitFor("LB-05: At most 12 Edge Servers per pool are supported");
       refusal = t.screen();
@@ -161,7 +163,11 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
 
   it("hardware load balancing on SfB 2019: no NAT question, XMPP not offered", async () => {
     const { text, screen } = await interactive("hlb", async (t) => {
-      await t.answer("Which server version?", "Down", "Down", "Enter");
+      await t.answer("Which server version?");
+      // The version question shows each product's support status (SE-01).
+      expect(t.screen()).toContain("Skype for Business Server Subscription Edition (supported, Modern Lifecycle; no XMPP, LAB-VER-01; no public IM connectivity, SE-02)");
+      expect(t.screen()).toContain("Lync Server 2013 (out of support since 2023-04-11)");
+      await t.answer("Which server version?", "Down", "Enter");
       await t.answer("One Edge Server, or high availability with an Edge pool?", "Down", "Enter");
       await t.answer("How is the Edge pool load balanced?", "Down", "Enter");
       await t.answer("Which kinds of federation?");
@@ -175,6 +181,7 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
       await t.answer("Data centers (sites) with an Edge deployment", "Enter");
       await t.answer("SIP domain(s), primary first", "Enter");
       await t.answer("Internal DNS domain of the servers", "Enter");
+      await t.answer("Hybrid with Microsoft 365 / Teams", "Enter");
       await t.answer("How many Edge Servers in the pool?", "Enter");
       await t.answer("Directors per site in front of the Front End pool", "Enter");
       await t.answer("Site hq: perimeter internal subnet", "Enter");

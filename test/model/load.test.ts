@@ -250,8 +250,8 @@ describe("formatProblem", () => {
     expect(formatProblem(result.problems[0])).toMatch(/^test.yaml:4:65: warning \[HYB-03\] hybrid.online.openFederation: the tenant's federation is open .*\n {4}HYB-03: /);
     const older = load("sipDomains: [contoso.com]\nproduct: sfb2015\nfederation: {publicIm: [yahoo]}\n");
     expect(older.ok).toBe(true);
-    expect(older.problems.map((p) => `${p.severity} ${p.rule}`)).toEqual(["warning SE-01", "warning FED-03"]);
-    expect(formatProblem(older.problems[1])).toMatch(/^test.yaml:3:\d+: warning \[FED-03\] federation.publicIm: yahoo: .*\n {4}FED-03: /);
+    expect(older.problems.map((p) => `${p.severity} ${p.rule}`)).toEqual(["warning FED-03", "warning SE-01"]);
+    expect(formatProblem(older.problems[0])).toMatch(/^test.yaml:3:\d+: warning \[FED-03\] federation.publicIm: yahoo: .*\n {4}FED-03: /);
   });
 
   test("a product's support status is a warning with its dates; Subscription Edition gets none", () => {

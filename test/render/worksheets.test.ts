@@ -34,7 +34,10 @@ describe.each(ids)("worksheet of %s", (id) => {
 
   test("has every section of the issue, in order", () => {
     const h2 = doc.split("\n").filter((l) => l.startsWith("## ")).map((l) => l.slice(3));
-    expect(h2).toEqual(["Summary", "DNS", "Firewall", "Certificates", "IP plan", "Reverse proxy publishing rules", "Notes"]);
+    // With SIP federation: the configuration commands; hybrid: the Microsoft 365 section.
+    const federation = plan.cmdlets.length > 0 ? ["Federation and hybrid configuration"] : [];
+    const hybrid = plan.hybrid ? ["Microsoft 365 hybrid"] : [];
+    expect(h2).toEqual(["Summary", "DNS", "Firewall", "Certificates", "IP plan", "Reverse proxy publishing rules", ...federation, ...hybrid, "Notes"]);
   });
 
   test.each(["external", "internal"] as const)("DNS %s view equals the plan's records of that view, row for row", (view) => {

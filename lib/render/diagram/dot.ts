@@ -239,6 +239,8 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
 
   // Arrows from the firewall rows.
   map(Peer.internet().text, internet);
+  // Microsoft 365's address ranges (the hybrid edge-m365 rows) are on the Internet side.
+  for (const r of rules.filter((x) => x.table === "edge-m365")) for (const a of [...r.source.addresses, ...r.destination.addresses]) if (!byAddress.has(a)) map(a, internet);
   const unknown = new Set<string>();
   const nodesOf = (addrs: readonly string[]) => {
     const nodes = new Map<string, DiagramNode>();
@@ -279,7 +281,7 @@ export function diagramDot(plan: Plan): string {
   out.push(`  node [shape=box, style="filled,rounded", fontname=${q(FONT)}, fontsize=11, margin="0.12,0.06", color="#555555"];`);
   out.push(`  edge [fontname=${q(FONT)}, fontsize=10, arrowsize=0.8];`);
   const internet: DiagramNode = { id: q("internet"), zone: "internet", tier: 0 };
-  const who = ["remote users", s.features.sipFederation && "federated partners", s.features.publicIm.length > 0 && "public IM", s.features.xmpp && "XMPP partners"].filter(
+  const who = ["remote users", s.features.sipFederation && "federated partners", s.features.publicIm.length > 0 && "public IM", s.features.xmpp && "XMPP partners", s.hybrid && "Microsoft 365 (hybrid)"].filter(
     (x): x is string => typeof x === "string",
   );
   out.push(`  ${internet.id} [shape=box, style="filled,rounded", fillcolor="#eeeeee", label=${htmlLabel("Internet", who)}];`);
