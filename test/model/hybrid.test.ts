@@ -1,0 +1,373 @@
+/**
+ * Microsoft 365 federation and hybrid in the plan, checked against Microsoft's tables (copied into
+ * test/fixtures/microsoft/hybrid-tables.json with their source): the Edge <-> Microsoft 365 port table, the hosting
+ * provider parameters, the Teams Only cutover DNS table; the endpoints snapshot and the override file; DNS and
+ * certificates of a hybrid deployment; the diff between the two phases of one organisation.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadScenarioFile, readEndpointsFile } from "../../lib/model/load";
+import { ageInDays, parseEndpointsFile, SNAPSHOT, SNAPSHOT_DATE, STALE_AFTER_DAYS } from "../../lib/model/m365-endpoints";
+import type { FirewallRule, Plan } from "../../lib/model/plan";
+import { portText } from "../../lib/model/ports";
+import { diffPlans } from "../../lib/render/diff";
+import { callText } from "../../lib/render/cmdlets";
+import { zoneFiles } from "../../lib/render/zones";
+import { ROOT, bundledPlan, load, planOf } from "../helpers";
+
+const fixture = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "hybrid-tables.json"), "utf8"));
+const capture = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "m365-teams-endpoints-2026-09-14.json"), "utf8"));
+const TEAMS_ONLY = join(ROOT, "docs", "examples", "hybrid-se-teams-only.yaml");
+const HYBRID = join(ROOT, "scenarios", "hybrid-se.yaml");
+const dir = mkdtempSync(join(tmpdir(), "edge-lab-hybrid-"));
+
+function planOfFile(file: string, options = {}): Plan {
+  const result = loadScenarioFile(file, options);
+  if (!result.ok || !result.plan) throw new Error(JSON.stringify(result.problems));
+  return result.plan;
+}
+
+const hybridYaml = (extra = "", phase = "hybrid") =>
+  `id: hyb\nproduct: sfbse\nsipDomains: [contoso.com, fabrikam.com]\ninternalDomain: contoso.net\nmobility: true\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com, fabrikam.com], phase: ${phase}}\n${extra}`;
+
+const ROLE: Record<string, string> = { "Access Edge": "Access", "A/V Edge": "A/V" };
+
+describe("Edge <-> Microsoft 365 firewall table (Microsoft's six rows)", () => {
+  const plan = bundledPlan("hybrid-se");
+  const rows = plan.firewallRules.filter((r) => r.table === "edge-m365");
+  const edgeIps = (role: string) =>
+    plan.servers.filter((s) => s.role === "edge").map((s) => s.interfaces.find((i) => i.side === "external")!.addresses.find((a) => a.role === (role === "Access" ? "access" : "av"))!.ip);
+
+  test.each(fixture.hybridPorts.rows.map((r: { protocol: string; transport: string; source: string; destination: string }) => [`${r.protocol} ${r.transport} ${r.source} -> ${r.destination}`, r]))(
+    "%s is in the plan, port for port",
+    (_title, row: { protocol: string; transport: string; source: string; destination: string; sourcePorts: string | null; destinationPorts: string[] }) => {
+      const inbound = row.source === "Office 365";
+      const role = ROLE[inbound ? row.destination : row.source];
+      const matching = rows.filter((r) => r.direction === (inbound ? "inbound" : "outbound") && r.protocol === row.protocol && r.transport === row.transport && r.service === role);
+      // One plan row per destination port range (Microsoft writes "443, 50000-59999" in one cell).
+      expect(matching.map((r) => portText(r.ports)).sort()).toEqual([...row.destinationPorts].sort());
+      for (const r of matching) {
+        expect(r.sourcePorts ? portText(r.sourcePorts) : null).toBe(row.sourcePorts);
+        const edge = inbound ? r.destination : r.source;
+        const far = inbound ? r.source : r.destination;
+        expect(edge.addresses).toEqual(edgeIps(role));
+        expect(far.addresses).toEqual([...SNAPSHOT.ipv4, ...SNAPSHOT.ipv6]);
+        expect(far.label).toMatch(/^Microsoft 365 .*endpoint sets 11 and 12/);
+        expect(r).toMatchObject({ firewall: "external", site: "hq", features: ["federation"] });
+        expect(r.refs).toContain("ms:hybrid-ports");
+      }
+    },
+  );
+
+  test("no other rows, none without hybrid, and none on a site that is not the federation route", () => {
+    expect(rows).toHaveLength(7); // six rows, the outbound STUN/TCP row split in two
+    expect(bundledPlan("scaled-dnslb-nat").firewallRules.filter((r) => r.table === "edge-m365")).toEqual([]);
+    const twoSites = planOf(
+      `id: two\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nsites:\n  - {name: hq}\n  - {name: dr, federationRoute: true}\n`,
+    );
+    expect([...new Set(twoSites.firewallRules.filter((r) => r.table === "edge-m365").map((r) => r.site))]).toEqual(["dr"]);
+  });
+
+  test("the inbound TCP 50000-59999 row says it is response traffic", () => {
+    const response = rows.find((r) => r.direction === "inbound" && r.transport === "TCP" && r.ports.from === 50000)!;
+    expect(response.purpose).toMatch(/^Response traffic/);
+  });
+
+  test("a hardware-load-balanced pool receives SIP at the Access VIP, media at each A/V Edge", () => {
+    const hlb = planOf(`id: hlb\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nsites: [{name: hq, edge: {servers: 2, loadBalancing: hardware}}]\n`);
+    const m365 = hlb.firewallRules.filter((r) => r.table === "edge-m365");
+    const sipIn = m365.find((r) => r.id.endsWith("m365-in-sip-mtls"))!;
+    expect(sipIn.destination.addresses).toEqual([hlb.vips.find((v) => v.service === "access")!.ip]);
+    expect(m365.find((r) => r.id.endsWith("m365-in-stun-udp"))!.destination.addresses).toHaveLength(2);
+  });
+});
+
+describe("Microsoft 365 endpoints: the shipped snapshot and the override file", () => {
+  test("the snapshot holds exactly the capture's prefixes, with its source and date", () => {
+    expect([...SNAPSHOT.ipv4, ...SNAPSHOT.ipv6].sort()).toEqual([...capture.ipRanges].sort());
+    expect(SNAPSHOT.date).toBe(capture.updated_at);
+    expect(SNAPSHOT.sets.map((s) => s.id)).toEqual([11, 12]);
+    expect(SNAPSHOT.source).toMatch(/endpoints\.office\.com.*2026-09-14/);
+    const plan = bundledPlan("hybrid-se");
+    expect(plan.hybrid!.endpoints).toMatchObject({ date: "2026-09-14", ids: [11, 12], ipv4: ["52.112.0.0/14", "52.122.0.0/15"] });
+    expect(plan.hybrid!.endpoints.urls).toEqual(expect.arrayContaining(["*.lync.com", "*.teams.microsoft.com"]));
+  });
+
+  const serviceFile = (sets: unknown) => {
+    const file = join(dir, `endpoints-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(sets));
+    return file;
+  };
+  const current = [
+    { id: 1, serviceArea: "Exchange", ips: ["13.107.6.152/31"], tcpPorts: "443" },
+    { id: 11, serviceArea: "Skype", ips: ["13.107.64.0/18", "52.112.0.0/14", "52.122.0.0/15", "2603:1063::/38"], udpPorts: "3478,3479,3480,3481" },
+    { id: 12, serviceArea: "Skype", urls: ["*.lync.com"], ips: ["52.112.0.0/14"], tcpPorts: "443,80" },
+  ];
+
+  test("--m365-endpoints: the rows take the file's prefixes of IDs 11 and 12 (not the other service areas)", () => {
+    const read = readEndpointsFile(serviceFile(current));
+    expect(read.problem).toBeUndefined();
+    const plan = planOfFile(HYBRID, { m365Endpoints: read.endpoints });
+    const sipOut = plan.firewallRules.find((r) => r.id === "hq/edge-m365/m365-out-sip-mtls")!;
+    expect(sipOut.destination.addresses).toEqual(["13.107.64.0/18", "52.112.0.0/14", "52.122.0.0/15", "2603:1063::/38"]);
+    expect(plan.hybrid!.endpoints.date).toBeUndefined();
+    expect(plan.hybrid!.endpoints.source).toMatch(/^endpoints file .*endpoints-/);
+  });
+
+  test.each([
+    ["not JSON", "{", /not JSON/],
+    ["not the service's format", JSON.stringify({ ips: [] }), /expected the endpoints web service's JSON/],
+    ["a bad prefix", JSON.stringify([{ id: 11, ips: ["52.112.0.0/99"] }, { id: 12, ips: [] }]), /\[0\]\.\[ips\]\.\[0\] expected an IPv4 or IPv6 prefix/],
+    ["IDs 11 and 12 missing", JSON.stringify([{ id: 1, ips: ["13.107.6.152/31"] }]), /endpoint sets 11 and 12 missing/],
+    ["ID 12 missing", JSON.stringify([{ id: 11, ips: ["52.112.0.0/14"] }]), /endpoint set 12 missing/],
+    ["no IPv4 prefix", JSON.stringify([{ id: 11, ips: ["2603:1063::/38"] }, { id: 12 }]), /no IPv4 prefix/],
+  ])("a file with %s is refused with the file's name", (_title, text, message) => {
+    const file = join(dir, "bad-endpoints.json");
+    writeFileSync(file, text);
+    const read = readEndpointsFile(file);
+    expect(read.endpoints).toBeUndefined();
+    expect(read.problem).toMatchObject({ severity: "error", rule: "FILE", file });
+    expect(read.problem!.message).toMatch(message);
+    expect(read.problem!.message).toMatch(/\(--m365-endpoints\)$/);
+  });
+
+  test("a missing file is a FILE problem", () => {
+    expect(readEndpointsFile(join(dir, "nope.json")).problem).toMatchObject({ rule: "FILE", message: "no such file (--m365-endpoints)" });
+  });
+
+  test("prefixes are normalised to their network and de-duplicated", () => {
+    const e = parseEndpointsFile(JSON.stringify([{ id: 11, ips: ["52.112.0.1/14", "52.112.0.0/14"] }, { id: 12, ips: ["2603:1063:0::/38"] }]), "x.json");
+    expect(e.ipv4).toEqual(["52.112.0.0/14"]);
+    expect(e.ipv6).toEqual(["2603:1063::/38"]);
+  });
+
+  test("the snapshot is reported when older than 90 days, for hybrid scenarios only", () => {
+    const day = (n: number) => new Date(Date.parse(`${SNAPSHOT_DATE}T12:00:00Z`) + n * 86_400_000);
+    expect(ageInDays(SNAPSHOT_DATE, day(STALE_AFTER_DAYS))).toBe(90);
+    const fresh = loadScenarioFile(HYBRID, { now: day(STALE_AFTER_DAYS) });
+    expect(fresh.problems.filter((p) => p.rule === "M365-ENDPOINTS")).toEqual([]);
+    const stale = loadScenarioFile(HYBRID, { now: day(STALE_AFTER_DAYS + 1) });
+    const warning = stale.problems.find((p) => p.rule === "M365-ENDPOINTS")!;
+    expect(warning).toMatchObject({ severity: "warning", path: "hybrid", file: HYBRID });
+    expect(warning.line).toBeGreaterThan(0);
+    expect(warning.message).toMatch(/snapshot of 2026-09-14, 91 days old \(more than 90\); download the current list .* --m365-endpoints <file>/);
+    expect(stale.ok).toBe(true);
+    const onPrem = load("sipDomains: [contoso.com]\nfederation: {sip: true}\n");
+    expect(onPrem.problems).toEqual([]);
+    // A file the user passes is theirs: no age to report.
+    const read = readEndpointsFile(serviceFile(current));
+    expect(loadScenarioFile(HYBRID, { m365Endpoints: read.endpoints, now: day(1000) }).problems.filter((p) => p.rule === "M365-ENDPOINTS")).toEqual([]);
+  });
+});
+
+describe("hosting provider for sipfed.online.lync.com", () => {
+  const parameters = (plan: Plan) => {
+    const c = plan.cmdlets.find((x) => x.id === "hosting-provider")!;
+    return Object.fromEntries(c.call.steps[0].parameters.map((p) => [p.name, p.kind === "switch" ? true : p.value]));
+  };
+
+  test("hybrid: Microsoft's parameters (shared address space on, Autodiscover URL)", () => {
+    const plan = bundledPlan("hybrid-se");
+    expect(parameters(plan)).toEqual(fixture.hostingProvider.hybrid.parameters);
+    expect(plan.cmdlets.find((x) => x.id === "hosting-provider")!.source).toContain(fixture.hostingProvider.hybrid.source);
+    // Microsoft's command, modulo PowerShell quoting of the string values.
+    const normalise = (text: string) => text.replace(/['"]/g, "").replace(/\$True/g, "$true");
+    expect(normalise(callText(plan.cmdlets.find((x) => x.id === "hosting-provider")!.call))).toBe(normalise(fixture.hostingProvider.hybrid.command));
+    expect(normalise(callText(plan.cmdlets.find((x) => x.id === "access-edge")!.call))).toBe(normalise(fixture.hostingProvider.hybrid.accessEdge));
+    expect(callText(plan.cmdlets.find((x) => x.id === "tenant-shared-sip")!.call)).toBe(fixture.hostingProvider.hybrid.tenant);
+  });
+
+  test("every organisation with SIP federation gets it with the shared address space off (a topology setting and its cmdlet)", () => {
+    const plan = bundledPlan("scaled-dnslb-nat");
+    expect(parameters(plan)).toEqual(fixture.hostingProvider.federationOnly.parameters);
+    expect(plan.cmdlets.find((x) => x.id === "hosting-provider")!.source).toContain(fixture.hostingProvider.federationOnly.source);
+    expect(plan.cmdlets.map((c) => c.id)).toEqual(["access-edge", "hosting-provider-remove", "hosting-provider"]);
+    const setting = plan.topologySettings.find((t) => t.item.startsWith("SIP federated providers: hosting provider"))!;
+    expect(setting).toMatchObject({ site: "hq", item: "SIP federated providers: hosting provider Office365 (sipfed.online.lync.com)" });
+    expect(setting.value).toMatch(/^Enabled; shared SIP address space off; hosts on-premises users no; verification UseSourceVerification$/);
+    expect(plan.notes.some((n) => n.refs.includes("ms:hosting-provider") && /cannot federate/.test(n.message))).toBe(true);
+  });
+
+  test("no SIP federation: no hosting provider, no cmdlets", () => {
+    const plan = planOf("sipDomains: [contoso.com]\n");
+    expect(plan.cmdlets).toEqual([]);
+    expect(plan.topologySettings.some((t) => t.item.includes("hosting provider"))).toBe(false);
+    const xmppOnly = planOf("product: sfb2015\nsipDomains: [contoso.com]\nfederation: {xmpp: true}\n");
+    expect(xmppOnly.cmdlets).toEqual([]);
+  });
+
+  test("partner discovery off is written as such", () => {
+    const plan = planOf("sipDomains: [contoso.com]\nfederation: {sip: {partnerDiscovery: false, allowedDomains: [litwareinc.com]}}\n");
+    expect(callText(plan.cmdlets[0].call)).toBe("Set-CsAccessEdgeConfiguration -AllowOutsideUsers $true -AllowFederatedUsers $true -EnablePartnerDiscovery $false -UseDnsSrvRouting");
+    expect(plan.cmdlets[0].verify!.expect).toContainEqual({ property: "EnablePartnerDiscovery", value: false });
+  });
+});
+
+describe("hybrid DNS and certificates", () => {
+  const plan = bundledPlan("hybrid-se");
+  const find = (view: string, type: string, name: string) => plan.dnsRecords.find((r) => r.view === view && r.type === type && r.name === name);
+
+  test("all external records stay on-premises; _sipfederationtls._tcp of every SIP domain points to the Access Edge", () => {
+    for (const domain of ["contoso.com", "fabrikam.com"]) {
+      expect(find("external", "SRV", `_sipfederationtls._tcp.${domain}`)!.srv).toEqual({ priority: 0, weight: 0, port: 5061, target: `sip.${domain}` });
+      expect(find("external", "A", `sip.${domain}`)!.values).toEqual(["131.107.155.10", "131.107.155.11"]);
+    }
+    expect(plan.dnsRecords.some((r) => r.type === "CNAME")).toBe(false);
+  });
+
+  test("the Web Conferencing Edge A record is also in the internal view (where a split-brain zone exists)", () => {
+    const internal = find("internal", "A", "webcon.contoso.com")!;
+    expect(internal.values).toEqual(find("external", "A", "webcon.contoso.com")!.values);
+    expect(internal.zone).toBe("contoso.com");
+    expect(internal.refs).toContain("ms:hybrid-dns");
+    // Without an internal contoso.com zone, internal clients resolve the external record: no new split-brain zone.
+    const noSplit = planOf("id: ns\nproduct: sfbse\nsipDomains: [contoso.com]\ninternalDomain: contoso.net\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\n");
+    expect(noSplit.dnsRecords.filter((r) => r.view === "internal" && r.zone === "contoso.com")).toEqual([]);
+  });
+
+  test("the external Edge certificate carries sip.<domain> for every tenant domain", () => {
+    const cert = plan.certificates.find((c) => c.id === "hq-edge-external")!;
+    for (const d of plan.hybrid!.tenantDomains) expect(cert.sans).toContain(`sip.${d}`);
+    expect(cert.sans.some((s) => s.includes("onmicrosoft"))).toBe(false);
+  });
+
+  test("the lists both sides need, and the notes cite their sources", () => {
+    expect(plan.hybrid!.tenantFederation).toEqual({ openFederation: true, allowedDomains: ["litwareinc.com"], blockedDomains: [] });
+    const text = plan.notes.map((n) => n.message).join("\n");
+    expect(text).toContain("plan-hybrid-connectivity.md");
+    expect(text).toContain("cloud-consolidation-edge-certificates.md");
+    expect(text).toContain("ConfigureSkypeforBusinessHybridApplication.ps1");
+  });
+});
+
+describe("Teams Only cutover", () => {
+  const hybrid = planOfFile(HYBRID);
+  const teamsOnly = planOfFile(TEAMS_ONLY);
+
+  test("the two files describe the same organisation: only hybrid.phase differs", () => {
+    const strip = (text: string) => text.split("\n").filter((l) => !l.startsWith("#")).join("\n");
+    expect(strip(readFileSync(TEAMS_ONLY, "utf8"))).toBe(strip(readFileSync(HYBRID, "utf8")).replace("phase: hybrid", "phase: teams-only"));
+  });
+
+  test.each(["contoso.com", "fabrikam.com"])("%s: the four records of Microsoft's table, TTL 3600, priority 100, weight 1", (domain) => {
+    const t = fixture.cutoverDns;
+    for (const row of t.rows as { type: string; name: string; port: number | null; value: string }[]) {
+      const name = `${row.name}.${domain}`;
+      const r = teamsOnly.dnsRecords.find((x) => x.view === "external" && x.name === name)!;
+      expect(r).toMatchObject({ type: row.type, ttl: t.ttl, zone: domain });
+      if (row.type === "SRV") expect(r.srv).toEqual({ priority: t.priority, weight: t.weight, port: row.port, target: row.value });
+      else expect(r.values).toEqual([row.value]);
+      // Nothing else answers for the name in the external view (a CNAME cannot coexist with other data).
+      expect(teamsOnly.dnsRecords.filter((x) => x.view === "external" && x.name === name)).toHaveLength(1);
+    }
+    // The hybrid phase previews the same table.
+    expect(hybrid.hybrid!.cutoverRecords.filter((r) => r.zone === domain)).toHaveLength(4);
+  });
+
+  test("the records to delete, and the plan note on the tenant switch", () => {
+    const required = teamsOnly.hybrid!.cutoverDeletions.filter((d) => d.required).map((d) => `${d.view} ${d.type} ${d.name}`);
+    expect(required.sort()).toEqual(
+      [
+        "external A lyncdiscover.contoso.com",
+        "external A lyncdiscover.fabrikam.com",
+        "external A sip.contoso.com",
+        "external A sip.fabrikam.com",
+        "internal A lyncdiscoverinternal.contoso.com",
+        "internal A lyncdiscoverinternal.fabrikam.com",
+        "internal A sip.contoso.com",
+      ].sort(),
+    );
+    const optional = teamsOnly.hybrid!.cutoverDeletions.filter((d) => !d.required).map((d) => d.name);
+    expect(optional.sort()).toEqual(["dialin.contoso.com", "meet.contoso.com", "meet.fabrikam.com"]);
+    const note = teamsOnly.notes.find((n) => n.refs.includes("ms:cutover-dns"))!;
+    expect(note.kind).toBe("warning");
+    expect(note.message).toMatch(/tenant switch .* fails while any of these records still points on-premises/);
+    expect(hybrid.notes.some((n) => n.refs.includes("ms:cutover-dns"))).toBe(false);
+  });
+
+  test("the cutover cmdlets: the tenant switch off, then the on-premises hosting providers off", () => {
+    expect(teamsOnly.cmdlets.map((c) => [c.shell, callText(c.call)])).toEqual([
+      ["tenant", fixture.hostingProvider.cutover.tenant],
+      ["on-premises", fixture.hostingProvider.cutover.onPremises.replace("|", " | ")],
+    ]);
+  });
+
+  test("diff between the phases shows exactly the DNS changes (plus the phase and the cutover note)", () => {
+    const { sections } = diffPlans(hybrid, teamsOnly);
+    expect(sections.map((s) => s.section)).toEqual(["Scenario", "DNS records", "Notes"]);
+    const dns = sections.find((s) => s.section === "DNS records")!.change as { added: { key: string }[]; removed: { key: string }[]; changed: { key: string }[] };
+    const key = (r: { key: string }) => r.key;
+    const deleted = teamsOnly.hybrid!.cutoverDeletions.filter((d) => d.required).map((d) => `${d.view} ${d.type} ${d.name}`);
+    const replaced = teamsOnly.dnsRecords.filter((r) => r.refs.includes("ms:cutover-dns"));
+    const srvKeys = replaced.filter((r) => r.type === "SRV" && hybrid.dnsRecords.some((h) => h.view === r.view && h.type === "SRV" && h.name === r.name)).map((r) => `${r.view} SRV ${r.name}`);
+    expect(dns.removed.map(key).sort()).toEqual(deleted.sort());
+    expect(dns.changed.map(key).sort()).toEqual(srvKeys.sort());
+    expect(dns.added.map(key).sort()).toEqual(replaced.map((r) => `${r.view} ${r.type} ${r.name}`).filter((k) => !srvKeys.includes(k)).sort());
+    const scenario = sections.find((s) => s.section === "Scenario")!.change as { changed: { fields: { path: string }[] }[] };
+    expect(scenario.changed[0].fields.map((f) => f.path)).toEqual(["hybrid.phase"]);
+  });
+
+  test("zone files for both views: CNAMEs and SRVs point to Microsoft 365", () => {
+    const zones = zoneFiles(teamsOnly);
+    const ext = zones.find((z) => z.view === "external" && z.zone === "contoso.com")!.content;
+    expect(ext).toContain("lyncdiscover.contoso.com.\t3600\tIN\tCNAME\twebdir.online.lync.com.");
+    expect(ext).toContain("sip.contoso.com.\t3600\tIN\tCNAME\tsipdir.online.lync.com.");
+    expect(ext).toContain("_sipfederationtls._tcp.contoso.com.\t3600\tIN\tSRV\t100 1 5061 sipfed.online.lync.com.");
+    expect(ext).toContain("_sip._tls.contoso.com.\t3600\tIN\tSRV\t100 1 443 sipdir.online.lync.com.");
+    expect(ext).not.toMatch(/^sip\.contoso\.com\.\t\d+\tIN\tA\t/m);
+    const internal = zones.find((z) => z.view === "internal" && z.zone === "fabrikam.com")!.content;
+    expect(internal).toContain("lyncdiscover.fabrikam.com.\t3600\tIN\tCNAME\twebdir.online.lync.com.");
+    expect(internal).not.toContain("lyncdiscoverinternal");
+  });
+});
+
+describe("products", () => {
+  test("every plan carries its product's support status, lab image and TLS note", () => {
+    const lync = bundledPlan("scaled-hlb");
+    expect(lync.scenario.support).toMatchObject({ status: "ended", extendedEnd: "2023-04-11" });
+    expect(lync.scenario.support.source).toMatch(/microsoft-lync-server-2013\.yml$/);
+    expect(lync.scenario.labImage).toEqual({ publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2012-R2-Datacenter", from: "product" });
+    const se = bundledPlan("hybrid-se");
+    expect(se.scenario.support).toMatchObject({ status: "supported" });
+    expect(se.scenario.support.text).toMatch(/Modern Lifecycle/);
+    expect(se.scenario.labImage.sku).toBe("2019-Datacenter");
+    expect(se.notes.find((n) => n.message.startsWith("TLS: "))!.message).toMatch(/Minimum TLS 1\.2.*may break federation with partners/);
+    const override = planOf("sipDomains: [contoso.com]\nlab: {imageSku: 2022-datacenter-azure-edition}\n");
+    expect(override.scenario.labImage).toMatchObject({ sku: "2022-datacenter-azure-edition", from: "scenario" });
+    expect(override.notes.some((n) => n.kind === "fidelity" && n.message.includes("2022-datacenter-azure-edition"))).toBe(true);
+  });
+
+  test("lab.imageSku is validated (it reaches Terraform)", () => {
+    const bad = load('sipDomains: [contoso.com]\nlab: {imageSku: "2019\\"; rm -rf"}\n');
+    expect(bad.ok).toBe(false);
+    expect(bad.problems[0]).toMatchObject({ rule: "SCHEMA", path: "lab.imageSku" });
+  });
+
+  test("the bundled Microsoft scenarios keep Windows Live and get the retired-service warning and note", () => {
+    const result = loadScenarioFile(join(ROOT, "scenarios", "scaled-dnslb-nat.yaml"));
+    expect(result.problems.map((p) => `${p.severity} ${p.rule}`)).toEqual(expect.arrayContaining(["warning SE-02", "warning SE-01"]));
+    expect(result.plan!.scenario.features.publicIm).toEqual(["windows-live"]);
+    expect(result.plan!.notes.some((n) => n.refs.includes("SE-02"))).toBe(true);
+  });
+});
+
+describe("hybrid scenario fields", () => {
+  test("phase defaults to hybrid; voice to false", () => {
+    expect(planOf(hybridYaml()).scenario.hybrid).toEqual({ phase: "hybrid", tenantDomains: ["contoso.com", "fabrikam.com"], voice: false });
+  });
+
+  test("tenant domains are validated as DNS names (they reach zone files and PowerShell)", () => {
+    const bad = load("product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [\"contoso.com'; Remove-Item C:\\\\\"]}\n");
+    expect(bad.ok).toBe(false);
+    expect(bad.problems[0]).toMatchObject({ rule: "NET-08", path: "hybrid.tenantDomains[0]" });
+    const phase = load("product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com], phase: cutover}\n");
+    expect(phase.problems[0]).toMatchObject({ rule: "SCHEMA", path: "hybrid.phase", message: 'expected "hybrid" or "teams-only"' });
+  });
+
+  test("the rows of a hybrid lab in internet mode keep the Microsoft 365 ranges (no Internet tag)", () => {
+    const plan = planOf(hybridYaml("lab: {mode: internet}\n"));
+    const rule: FirewallRule = plan.firewallRules.find((r) => r.id === "hq/edge-m365/m365-in-stun-udp")!;
+    expect(rule.source.addresses).not.toContain("Internet");
+  });
+});
