@@ -14,7 +14,8 @@ import { resources, synthBundled, synthPlan, type Block, type TfJson } from "./h
 
 const srcOf = (r: Block): string[] => (r.source_address_prefix ? [r.source_address_prefix] : r.source_address_prefixes);
 const dstOf = (r: Block): string[] => (r.destination_address_prefix ? [r.destination_address_prefix] : r.destination_address_prefixes);
-const nsgRules = (json: TfJson) => resources(json, "azurerm_network_security_group").flatMap((n) => (n.security_rule as Block[]).map((r) => ({ ...r, nsg: String(n.name) })));
+const nsgRules = (json: TfJson): (Block & { nsg: string })[] =>
+  resources(json, "azurerm_network_security_group").flatMap((n) => (n.security_rule as Block[]).map((r) => ({ ...r, nsg: String(n.name) })));
 
 describe("hybrid-se (closed lab): Microsoft 365 rows in the NSGs and the appliance", () => {
   const { plan, json } = synthBundled("hybrid-se");

@@ -39,9 +39,10 @@ describe("Edge <-> Microsoft 365 firewall table (Microsoft's six rows)", () => {
   const edgeIps = (role: string) =>
     plan.servers.filter((s) => s.role === "edge").map((s) => s.interfaces.find((i) => i.side === "external")!.addresses.find((a) => a.role === (role === "Access" ? "access" : "av"))!.ip);
 
-  test.each(fixture.hybridPorts.rows.map((r: { protocol: string; transport: string; source: string; destination: string }) => [`${r.protocol} ${r.transport} ${r.source} -> ${r.destination}`, r]))(
+  type PortRow = { protocol: string; transport: string; source: string; destination: string; sourcePorts: string | null; destinationPorts: string[] };
+  test.each((fixture.hybridPorts.rows as PortRow[]).map((r): [string, PortRow] => [`${r.protocol} ${r.transport} ${r.source} -> ${r.destination}`, r]))(
     "%s is in the plan, port for port",
-    (_title, row: { protocol: string; transport: string; source: string; destination: string; sourcePorts: string | null; destinationPorts: string[] }) => {
+    (_title, row) => {
       const inbound = row.source === "Office 365";
       const role = ROLE[inbound ? row.destination : row.source];
       const matching = rows.filter((r) => r.direction === (inbound ? "inbound" : "outbound") && r.protocol === row.protocol && r.transport === row.transport && r.service === role);
