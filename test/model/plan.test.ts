@@ -5,6 +5,7 @@ import { bundledScenarioFiles, planOf } from "../helpers";
 
 const base = (edge: string, extra = "") => `
 id: test-scenario
+product: lync2013
 sipDomains: [contoso.com]
 internalDomain: contoso.net
 ${extra}
@@ -141,6 +142,7 @@ describe("features switch their rows, records and names", () => {
 describe("sites", () => {
   const plan = planOf(`
 id: two
+product: lync2013
 sipDomains: [contoso.com]
 federation: { sip: true, xmpp: true }
 sites:

@@ -36,6 +36,7 @@ const NETPROBE = join(__dirname, "netprobe.js");
 const SCENARIOS = {
   nat: `
 id: rt-fw-nat
+product: lync2013
 sipDomains: [contoso.com]
 internalDomain: contoso.net
 federation: { sip: true, ocs2007Partners: true, xmpp: { partners: [gmail.com] } }
@@ -51,6 +52,7 @@ lab: { mode: closed }
 `,
   public: `
 id: rt-fw-public
+product: lync2013
 sipDomains: [contoso.com]
 internalDomain: contoso.net
 federation: { sip: true, ocs2007Partners: true, xmpp: { partners: [gmail.com] } }

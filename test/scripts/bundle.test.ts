@@ -130,7 +130,9 @@ describe("a build that cannot go stale (a copy of the project, an edited constru
 
   test("npm run synth and npx cdktf synth run an edited source without a build step; an unchanged tree is not rebuilt", () => {
     const first = spawnSync("npm", ["run", "synth", "--silent"], { cwd: copy, encoding: "utf8", env });
-    expect({ status: first.status, stderr: first.stderr }).toEqual({ status: 0, stderr: "" });
+    // The bundled Microsoft scenario keeps Lync Server 2013 and Windows Live: its product notices (SE-01, SE-02) are its only output.
+    const unexpected = first.stderr.split("\n").filter((l) => l && !/ warning \[SE-0[12]\] |^ {4}SE-0[12]: /.test(l));
+    expect({ status: first.status, unexpected }).toEqual({ status: 0, unexpected: [] });
     expect(copyIsFresh()).toBe("true");
     const before = Object.values(tagOf("cdktf.out"))[0].tags;
     expect(before["managed-by"]).toBe("edge-lab");
