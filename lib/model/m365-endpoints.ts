@@ -52,7 +52,17 @@ export const SNAPSHOT_SETS: readonly EndpointSet[] = [
     id: 12,
     serviceArea: "Skype",
     urls: ["*.lync.com", "*.teams.cloud.microsoft", "*.teams.microsoft.com", "teams.cloud.microsoft", "teams.microsoft.com"],
-    ips: ["52.112.0.0/14", "52.122.0.0/15", "2603:1027::/48", "2603:1037::/48", "2603:1047::/48", "2603:1057::/48", "2603:1063::/38", "2620:1ec:6::/48", "2620:1ec:40::/42"],
+    ips: [
+      "52.112.0.0/14",
+      "52.122.0.0/15",
+      "2603:1027::/48",
+      "2603:1037::/48",
+      "2603:1047::/48",
+      "2603:1057::/48",
+      "2603:1063::/38",
+      "2620:1ec:6::/48",
+      "2620:1ec:40::/42",
+    ],
     tcpPorts: "443,80",
   },
 ];
@@ -93,7 +103,15 @@ const EndpointFile = z.array(
   z.object({
     id: z.number().int(),
     serviceArea: z.string().max(64).optional(),
-    urls: z.array(z.string().max(255)).max(1000).optional(),
+    // Names reach the worksheet (Markdown) and the plan: host names with an optional leading wildcard only.
+    urls: z
+      .array(
+        z
+          .string()
+          .regex(/^(\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$/, { error: "expected a host name such as *.lync.com" }),
+      )
+      .max(1000)
+      .optional(),
     ips: z.array(Prefix).max(5000).optional(),
     tcpPorts: z.string().max(200).optional(),
     udpPorts: z.string().max(200).optional(),
@@ -121,12 +139,23 @@ export function parseEndpointsFile(text: string, file: string): M365Endpoints {
     const issue = parsed.error.issues[0];
     throw new EndpointsFileError(`${file}: ${issue.path.length ? `[${issue.path.join("].[")}] ` : ""}${issue.message}`);
   }
-  const sets = parsed.data.map((e) => ({ id: e.id, serviceArea: e.serviceArea ?? "", urls: e.urls ?? [], ips: e.ips ?? [], tcpPorts: e.tcpPorts, udpPorts: e.udpPorts }));
+  const sets = parsed.data.map((e) => ({
+    id: e.id,
+    serviceArea: e.serviceArea ?? "",
+    urls: e.urls ?? [],
+    ips: e.ips ?? [],
+    tcpPorts: e.tcpPorts,
+    udpPorts: e.udpPorts,
+  }));
   const found = SERVICE_IDS.filter((id) => sets.some((s) => s.id === id));
   if (found.length !== SERVICE_IDS.length) {
-    throw new EndpointsFileError(`${file}: endpoint set${found.length ? ` ${SERVICE_IDS.filter((id) => !found.includes(id)).join(", ")}` : "s 11 and 12"} missing (the Skype for Business Online / Teams service area)`);
+    throw new EndpointsFileError(
+      `${file}: endpoint set${found.length ? ` ${SERVICE_IDS.filter((id) => !found.includes(id)).join(", ")}` : "s 11 and 12"} missing (the Skype for Business Online / Teams service area)`,
+    );
   }
-  const endpoints = endpointsOf(`endpoints file ${file}`, undefined, sets);
+  // The source names the file for the worksheet and notes: its base name, in characters no output format treats specially.
+  const name = (file.split(/[\\/]/).pop() ?? file).replace(/[^A-Za-z0-9._-]/g, "_");
+  const endpoints = endpointsOf(`endpoints file ${name}`, undefined, sets);
   if (endpoints.ipv4.length === 0) throw new EndpointsFileError(`${file}: endpoint sets 11 and 12 have no IPv4 prefix`);
   return endpoints;
 }

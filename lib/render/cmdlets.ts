@@ -12,7 +12,8 @@ const NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 
 /** A PowerShell single-quoted string literal: no expansion; a quote is doubled (also the typographic ones PowerShell treats as quotes). */
 export function psLiteral(value: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`edge-lab: control character in a PowerShell value: ${JSON.stringify(value)}`);
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f))
+    throw new Error(`edge-lab: control character in a PowerShell value: ${JSON.stringify(value)}`);
   return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 
@@ -55,7 +56,7 @@ export function cmdletsPowerShell(plan: Plan): string {
     psComment("Generated from the scenario's plan; review, then run each block in the shell it names. Read-back checks: edge-lab checklist."),
   ];
   if (plan.hybrid?.phase === "teams-only") {
-    out.push(psComment("Teams Only cutover: change the external DNS to the cutover table (worksheet, \"Teams Only cutover\") BEFORE these commands."));
+    out.push(psComment('Teams Only cutover: change the external DNS to the cutover table (worksheet, "Teams Only cutover") BEFORE these commands.'));
   }
   for (const c of plan.cmdlets) {
     out.push(

@@ -33,7 +33,9 @@ describe("hybrid-se (closed lab): Microsoft 365 rows in the NSGs and the applian
       expect(far).toEqual([...SNAPSHOT.ipv4]);
       expect(far.some((p) => p.includes(":"))).toBe(false); // the lab is IPv4
       expect(edge).toEqual((row.direction === "inbound" ? row.destination : row.source).addresses);
-      expect(rule.source_port_range).toBe(row.sourcePorts ? (row.sourcePorts.from === row.sourcePorts.to ? String(row.sourcePorts.from) : `${row.sourcePorts.from}-${row.sourcePorts.to}`) : "*");
+      expect(rule.source_port_range).toBe(
+        row.sourcePorts ? (row.sourcePorts.from === row.sourcePorts.to ? String(row.sourcePorts.from) : `${row.sourcePorts.from}-${row.sourcePorts.to}`) : "*",
+      );
       expect(rule.protocol).toBe(row.transport === "TCP" ? "Tcp" : "Udp");
     }
   });
@@ -51,8 +53,12 @@ describe("hybrid-se (closed lab): Microsoft 365 rows in the NSGs and the applian
     const text = applianceRulesFiles(plan)[0].content;
     const v4 = SNAPSHOT.ipv4.join(",");
     expect(text).toContain(`-A FORWARD -d 10.45.16.10,10.45.16.11 -s ${v4} -p tcp --dport 5061 -j ACCEPT -m comment --comment "hq/edge-m365/m365-in-sip-mtls"`);
-    expect(text).toContain(`-A FORWARD -s 10.45.16.30,10.45.16.31 -d ${v4} -p tcp --sport 50000:59999 --dport 443 -j ACCEPT -m comment --comment "hq/edge-m365/m365-out-stun-tcp-443"`);
-    expect(text).toContain(`-A FORWARD -d 10.45.16.30,10.45.16.31 -s ${v4} -p udp --sport 3478 --dport 3478 -j ACCEPT -m comment --comment "hq/edge-m365/m365-in-stun-udp"`);
+    expect(text).toContain(
+      `-A FORWARD -s 10.45.16.30,10.45.16.31 -d ${v4} -p tcp --sport 50000:59999 --dport 443 -j ACCEPT -m comment --comment "hq/edge-m365/m365-out-stun-tcp-443"`,
+    );
+    expect(text).toContain(
+      `-A FORWARD -d 10.45.16.30,10.45.16.31 -s ${v4} -p udp --sport 3478 --dport 3478 -j ACCEPT -m comment --comment "hq/edge-m365/m365-in-stun-udp"`,
+    );
     expect(text.split("\n").filter((l) => l.includes("edge-m365"))).toHaveLength(7);
     expect(text).not.toContain("2603:");
   });
@@ -65,7 +71,9 @@ describe("hybrid-se (closed lab): Microsoft 365 rows in the NSGs and the applian
 
 describe("other labs", () => {
   test("internet mode: the Microsoft 365 rows keep the prefixes (not the Internet service tag)", () => {
-    const plan = planOf("id: inet-hyb\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nlab: {mode: internet}\n");
+    const plan = planOf(
+      "id: inet-hyb\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nlab: {mode: internet}\n",
+    );
     const rules = nsgRules(synthPlan(plan));
     const sipIn = rules.find((r) => r.name === "in-edge-m365-m365-in-sip-mtls")!;
     expect(srcOf(sipIn)).toEqual([...SNAPSHOT.ipv4]);
@@ -73,9 +81,14 @@ describe("other labs", () => {
   });
 
   test("lab.imageSku overrides the Edge and Director image; the test client keeps its own", () => {
-    const loaded = load("id: img\nproduct: lync2013\nsipDomains: [contoso.com]\nsites: [{name: hq, director: {servers: 1}}]\nlab: {imageSku: 2022-datacenter-azure-edition, testClient: true}\n");
+    const loaded = load(
+      "id: img\nproduct: lync2013\nsipDomains: [contoso.com]\nsites: [{name: hq, director: {servers: 1}}]\nlab: {imageSku: 2022-datacenter-azure-edition, testClient: true}\n",
+    );
     const vms = resources(synthPlan(loaded.plan!, labOptions(loaded.scenario!.lab)), "azurerm_windows_virtual_machine");
-    expect(vms.filter((v) => v.computer_name !== "testclient").map((v) => v.source_image_reference.sku)).toEqual(["2022-datacenter-azure-edition", "2022-datacenter-azure-edition"]);
+    expect(vms.filter((v) => v.computer_name !== "testclient").map((v) => v.source_image_reference.sku)).toEqual([
+      "2022-datacenter-azure-edition",
+      "2022-datacenter-azure-edition",
+    ]);
     expect(vms.find((v) => v.computer_name === "testclient")!.source_image_reference.sku).toBe("2019-Datacenter");
     const lync = resources(synthPlan(planOf("id: img\nproduct: lync2013\nsipDomains: [contoso.com]\n")), "azurerm_windows_virtual_machine");
     expect(lync.map((v) => v.source_image_reference.sku)).toEqual(["2012-R2-Datacenter"]);
@@ -90,7 +103,9 @@ describe("other labs", () => {
       const rel = r.name.slice(0, -(r.zone.length + 1));
       expect([r.view, r.name, cnames.some((c) => c.name === rel && c.record === r.values[0] && c.ttl === 3600)]).toEqual([r.view, r.name, true]);
     }
-    const srv = resources(json, "azurerm_private_dns_srv_record").find((s) => s.name === "_sipfederationtls._tcp" && s.record.some((x: Block) => x.target === "sipfed.online.lync.com"))!;
+    const srv = resources(json, "azurerm_private_dns_srv_record").find(
+      (s) => s.name === "_sipfederationtls._tcp" && s.record.some((x: Block) => x.target === "sipfed.online.lync.com"),
+    )!;
     expect(srv.record).toEqual([{ priority: 100, weight: 1, port: 5061, target: "sipfed.online.lync.com" }]);
   });
 });

@@ -37,7 +37,9 @@ describe("Edge <-> Microsoft 365 firewall table (Microsoft's six rows)", () => {
   const plan = bundledPlan("hybrid-se");
   const rows = plan.firewallRules.filter((r) => r.table === "edge-m365");
   const edgeIps = (role: string) =>
-    plan.servers.filter((s) => s.role === "edge").map((s) => s.interfaces.find((i) => i.side === "external")!.addresses.find((a) => a.role === (role === "Access" ? "access" : "av"))!.ip);
+    plan.servers
+      .filter((s) => s.role === "edge")
+      .map((s) => s.interfaces.find((i) => i.side === "external")!.addresses.find((a) => a.role === (role === "Access" ? "access" : "av"))!.ip);
 
   type PortRow = { protocol: string; transport: string; source: string; destination: string; sourcePorts: string | null; destinationPorts: string[] };
   test.each((fixture.hybridPorts.rows as PortRow[]).map((r): [string, PortRow] => [`${r.protocol} ${r.transport} ${r.source} -> ${r.destination}`, r]))(
@@ -45,7 +47,9 @@ describe("Edge <-> Microsoft 365 firewall table (Microsoft's six rows)", () => {
     (_title, row) => {
       const inbound = row.source === "Office 365";
       const role = ROLE[inbound ? row.destination : row.source];
-      const matching = rows.filter((r) => r.direction === (inbound ? "inbound" : "outbound") && r.protocol === row.protocol && r.transport === row.transport && r.service === role);
+      const matching = rows.filter(
+        (r) => r.direction === (inbound ? "inbound" : "outbound") && r.protocol === row.protocol && r.transport === row.transport && r.service === role,
+      );
       // One plan row per destination port range (Microsoft writes "443, 50000-59999" in one cell).
       expect(matching.map((r) => portText(r.ports)).sort()).toEqual([...row.destinationPorts].sort());
       for (const r of matching) {
@@ -76,7 +80,9 @@ describe("Edge <-> Microsoft 365 firewall table (Microsoft's six rows)", () => {
   });
 
   test("a hardware-load-balanced pool receives SIP at the Access VIP, media at each A/V Edge", () => {
-    const hlb = planOf(`id: hlb\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nsites: [{name: hq, edge: {servers: 2, loadBalancing: hardware}}]\n`);
+    const hlb = planOf(
+      `id: hlb\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nsites: [{name: hq, edge: {servers: 2, loadBalancing: hardware}}]\n`,
+    );
     const m365 = hlb.firewallRules.filter((r) => r.table === "edge-m365");
     const sipIn = m365.find((r) => r.id.endsWith("m365-in-sip-mtls"))!;
     expect(sipIn.destination.addresses).toEqual([hlb.vips.find((v) => v.service === "access")!.ip]);
@@ -119,9 +125,24 @@ describe("Microsoft 365 endpoints: the shipped snapshot and the override file", 
   test.each([
     ["not JSON", "{", /not JSON/],
     ["not the service's format", JSON.stringify({ ips: [] }), /expected the endpoints web service's JSON/],
-    ["a bad prefix", JSON.stringify([{ id: 11, ips: ["52.112.0.0/99"] }, { id: 12, ips: [] }]), /\[0\]\.\[ips\]\.\[0\] expected an IPv4 or IPv6 prefix/],
+    [
+      "a bad prefix",
+      JSON.stringify([
+        { id: 11, ips: ["52.112.0.0/99"] },
+        { id: 12, ips: [] },
+      ]),
+      /\[0\]\.\[ips\]\.\[0\] expected an IPv4 or IPv6 prefix/,
+    ],
     ["IDs 11 and 12 missing", JSON.stringify([{ id: 1, ips: ["13.107.6.152/31"] }]), /endpoint sets 11 and 12 missing/],
     ["ID 12 missing", JSON.stringify([{ id: 11, ips: ["52.112.0.0/14"] }]), /endpoint set 12 missing/],
+    [
+      "a name that is not a host name",
+      JSON.stringify([
+        { id: 11, ips: ["52.112.0.0/14"] },
+        { id: 12, urls: ["*.lync.com", "evil|`name`\n# x"] },
+      ]),
+      /\[1\]\.\[urls\]\.\[1\] expected a host name/,
+    ],
     ["no IPv4 prefix", JSON.stringify([{ id: 11, ips: ["2603:1063::/38"] }, { id: 12 }]), /no IPv4 prefix/],
   ])("a file with %s is refused with the file's name", (_title, text, message) => {
     const file = join(dir, "bad-endpoints.json");
@@ -138,7 +159,13 @@ describe("Microsoft 365 endpoints: the shipped snapshot and the override file", 
   });
 
   test("prefixes are normalised to their network and de-duplicated", () => {
-    const e = parseEndpointsFile(JSON.stringify([{ id: 11, ips: ["52.112.0.1/14", "52.112.0.0/14"] }, { id: 12, ips: ["2603:1063:0::/38"] }]), "x.json");
+    const e = parseEndpointsFile(
+      JSON.stringify([
+        { id: 11, ips: ["52.112.0.1/14", "52.112.0.0/14"] },
+        { id: 12, ips: ["2603:1063:0::/38"] },
+      ]),
+      "x.json",
+    );
     expect(e.ipv4).toEqual(["52.112.0.0/14"]);
     expect(e.ipv6).toEqual(["2603:1063::/38"]);
   });
@@ -200,7 +227,9 @@ describe("hosting provider for sipfed.online.lync.com", () => {
 
   test("partner discovery off is written as such", () => {
     const plan = planOf("sipDomains: [contoso.com]\nfederation: {sip: {partnerDiscovery: false, allowedDomains: [litwareinc.com]}}\n");
-    expect(callText(plan.cmdlets[0].call)).toBe("Set-CsAccessEdgeConfiguration -AllowOutsideUsers $true -AllowFederatedUsers $true -EnablePartnerDiscovery $false -UseDnsSrvRouting");
+    expect(callText(plan.cmdlets[0].call)).toBe(
+      "Set-CsAccessEdgeConfiguration -AllowOutsideUsers $true -AllowFederatedUsers $true -EnablePartnerDiscovery $false -UseDnsSrvRouting",
+    );
     expect(plan.cmdlets[0].verify!.expect).toContainEqual({ property: "EnablePartnerDiscovery", value: false });
   });
 });
@@ -223,7 +252,9 @@ describe("hybrid DNS and certificates", () => {
     expect(internal.zone).toBe("contoso.com");
     expect(internal.refs).toContain("ms:hybrid-dns");
     // Without an internal contoso.com zone, internal clients resolve the external record: no new split-brain zone.
-    const noSplit = planOf("id: ns\nproduct: sfbse\nsipDomains: [contoso.com]\ninternalDomain: contoso.net\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\n");
+    const noSplit = planOf(
+      "id: ns\nproduct: sfbse\nsipDomains: [contoso.com]\ninternalDomain: contoso.net\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\n",
+    );
     expect(noSplit.dnsRecords.filter((r) => r.view === "internal" && r.zone === "contoso.com")).toEqual([]);
   });
 
@@ -247,7 +278,11 @@ describe("Teams Only cutover", () => {
   const teamsOnly = planOfFile(TEAMS_ONLY);
 
   test("the two files describe the same organisation: only hybrid.phase differs", () => {
-    const strip = (text: string) => text.split("\n").filter((l) => !l.startsWith("#")).join("\n");
+    const strip = (text: string) =>
+      text
+        .split("\n")
+        .filter((l) => !l.startsWith("#"))
+        .join("\n");
     expect(strip(readFileSync(TEAMS_ONLY, "utf8"))).toBe(strip(readFileSync(HYBRID, "utf8")).replace("phase: hybrid", "phase: teams-only"));
   });
 
@@ -297,14 +332,25 @@ describe("Teams Only cutover", () => {
   test("diff between the phases shows exactly the DNS changes (plus the phase and the cutover note)", () => {
     const { sections } = diffPlans(hybrid, teamsOnly);
     expect(sections.map((s) => s.section)).toEqual(["Scenario", "DNS records", "Notes"]);
-    const dns = sections.find((s) => s.section === "DNS records")!.change as { added: { key: string }[]; removed: { key: string }[]; changed: { key: string }[] };
+    const dns = sections.find((s) => s.section === "DNS records")!.change as {
+      added: { key: string }[];
+      removed: { key: string }[];
+      changed: { key: string }[];
+    };
     const key = (r: { key: string }) => r.key;
     const deleted = teamsOnly.hybrid!.cutoverDeletions.filter((d) => d.required).map((d) => `${d.view} ${d.type} ${d.name}`);
     const replaced = teamsOnly.dnsRecords.filter((r) => r.refs.includes("ms:cutover-dns"));
-    const srvKeys = replaced.filter((r) => r.type === "SRV" && hybrid.dnsRecords.some((h) => h.view === r.view && h.type === "SRV" && h.name === r.name)).map((r) => `${r.view} SRV ${r.name}`);
+    const srvKeys = replaced
+      .filter((r) => r.type === "SRV" && hybrid.dnsRecords.some((h) => h.view === r.view && h.type === "SRV" && h.name === r.name))
+      .map((r) => `${r.view} SRV ${r.name}`);
     expect(dns.removed.map(key).sort()).toEqual(deleted.sort());
     expect(dns.changed.map(key).sort()).toEqual(srvKeys.sort());
-    expect(dns.added.map(key).sort()).toEqual(replaced.map((r) => `${r.view} ${r.type} ${r.name}`).filter((k) => !srvKeys.includes(k)).sort());
+    expect(dns.added.map(key).sort()).toEqual(
+      replaced
+        .map((r) => `${r.view} ${r.type} ${r.name}`)
+        .filter((k) => !srvKeys.includes(k))
+        .sort(),
+    );
     const scenario = sections.find((s) => s.section === "Scenario")!.change as { changed: { fields: { path: string }[] }[] };
     expect(scenario.changed[0].fields.map((f) => f.path)).toEqual(["hybrid.phase"]);
   });
@@ -359,7 +405,7 @@ describe("hybrid scenario fields", () => {
   });
 
   test("tenant domains are validated as DNS names (they reach zone files and PowerShell)", () => {
-    const bad = load("product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [\"contoso.com'; Remove-Item C:\\\\\"]}\n");
+    const bad = load('product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: ["contoso.com\'; Remove-Item C:\\\\"]}\n');
     expect(bad.ok).toBe(false);
     expect(bad.problems[0]).toMatchObject({ rule: "NET-08", path: "hybrid.tenantDomains[0]" });
     const phase = load("product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com], phase: cutover}\n");

@@ -36,7 +36,9 @@ describe("edge-lab validate: products", () => {
     const { code, out, err } = await cli(["validate", f]);
     expect(code).toBe(1);
     expect(out).toBe("");
-    expect(err).toContain(`${f}:5:13: error [SE-02] federation.publicIm: Skype for Business Server Subscription Edition has no public IM connectivity: skype is retired`);
+    expect(err).toContain(
+      `${f}:5:13: error [SE-02] federation.publicIm: Skype for Business Server Subscription Edition has no public IM connectivity: skype is retired`,
+    );
     expect(err).toContain(`${f}:6:9: error [LAB-VER-01] federation.xmpp: XMPP federation is not available in Skype for Business Server Subscription Edition`);
     expect(err).toMatch(/2 errors in 1 file\n$/);
   });
@@ -46,8 +48,12 @@ describe("edge-lab validate: products", () => {
     const { code, out, err } = await cli(["validate", f]);
     expect(code).toBe(0);
     expect(out).toBe(`${f}: valid (2 warnings)\n`);
-    expect(err).toContain(`${f}:1:10: warning [SE-01] product: Lync Server 2013: out of support; mainstream support ended on 2018-04-10, extended support on 2023-04-11`);
-    expect(err).toContain(`warning [SE-02] federation.publicIm: skype: public IM connectivity with this service no longer exists (Skype consumer retired in May 2025)`);
+    expect(err).toContain(
+      `${f}:1:10: warning [SE-01] product: Lync Server 2013: out of support; mainstream support ended on 2018-04-10, extended support on 2023-04-11`,
+    );
+    expect(err).toContain(
+      `warning [SE-02] federation.publicIm: skype: public IM connectivity with this service no longer exists (Skype consumer retired in May 2025)`,
+    );
   });
 
   test("the bundled scenarios validate; the hybrid one without warnings", async () => {
@@ -74,7 +80,9 @@ describe("cmdlets.ps1", () => {
       ]);
       expect(c.source).toMatch(/\.md|PowerShell module/);
     }
-    expect(text).toContain("New-CsHostingProvider -Identity 'Office365' -ProxyFqdn 'sipfed.online.lync.com' -Enabled $true -EnabledSharedAddressSpace $true -HostsOCSUsers $true");
+    expect(text).toContain(
+      "New-CsHostingProvider -Identity 'Office365' -ProxyFqdn 'sipfed.online.lync.com' -Enabled $true -EnabledSharedAddressSpace $true -HostsOCSUsers $true",
+    );
     expect(text.endsWith("\r\n")).toBe(true);
   });
 
@@ -84,7 +92,9 @@ describe("cmdlets.ps1", () => {
   });
 
   test("free text is quoted or neutralised: a hostile title stays a comment, a quote in a value cannot close the literal", () => {
-    const hostile = planOf(`id: evil\ntitle: "x\\n#> Remove-Item C:\\\\ -Recurse; 'q' \u2019"\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\n`);
+    const hostile = planOf(
+      `id: evil\ntitle: "x\\n#> Remove-Item C:\\\\ -Recurse; 'q' \u2019"\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\n`,
+    );
     const ps = cmdletsPowerShell(hostile);
     for (const line of ps.split("\r\n").filter(Boolean)) expect(line.startsWith("#") || /^(Set|Get|New)-Cs/.test(line)).toBe(true);
     expect(ps).not.toContain("#> Remove-Item");
@@ -101,7 +111,9 @@ describe("cmdlets.ps1", () => {
     const teamsOnly = JSON.parse(out) as Plan;
     const ps = cmdletsPowerShell(teamsOnly);
     expect(ps).toMatch(/# Teams Only cutover: change the external DNS to the cutover table .* BEFORE these commands\.\r\n/);
-    expect(ps.indexOf("Set-CsTenantFederationConfiguration -SharedSipAddressSpace $false")).toBeLessThan(ps.indexOf("Get-CsHostingProvider | Set-CsHostingProvider -Enabled $false"));
+    expect(ps.indexOf("Set-CsTenantFederationConfiguration -SharedSipAddressSpace $false")).toBeLessThan(
+      ps.indexOf("Get-CsHostingProvider | Set-CsHostingProvider -Enabled $false"),
+    );
   });
 });
 
@@ -125,14 +137,22 @@ describe("checklist", () => {
   test("read-backs: Get-CsAccessEdgeConfiguration, Get-CsHostingProvider, Get-CsTenantFederationConfiguration", () => {
     const md = checklistMarkdown(plan);
     expect(md).toContain("## From the Skype for Business Server Management Shell (a Front End Server) (`-From management-shell`)");
-    expect(md).toContain("- [ ] `Get-CsAccessEdgeConfiguration` shows AllowOutsideUsers = true, AllowFederatedUsers = true, EnablePartnerDiscovery = true, RoutingMethod = UseDnsSrvRouting");
-    expect(md).toContain("- [ ] `Get-CsHostingProvider -Identity 'Office365'` shows ProxyFqdn = sipfed.online.lync.com, Enabled = true, EnabledSharedAddressSpace = true, HostsOCSUsers = true, VerificationLevel = UseSourceVerification");
+    expect(md).toContain(
+      "- [ ] `Get-CsAccessEdgeConfiguration` shows AllowOutsideUsers = true, AllowFederatedUsers = true, EnablePartnerDiscovery = true, RoutingMethod = UseDnsSrvRouting",
+    );
+    expect(md).toContain(
+      "- [ ] `Get-CsHostingProvider -Identity 'Office365'` shows ProxyFqdn = sipfed.online.lync.com, Enabled = true, EnabledSharedAddressSpace = true, HostsOCSUsers = true, VerificationLevel = UseSourceVerification",
+    );
     expect(md).toContain("## From the Microsoft Teams PowerShell module (tenant administrator) (`-From teams-powershell`)");
     expect(md).toContain("- [ ] `Get-CsTenantFederationConfiguration` shows SharedSipAddressSpace = true");
     const ps1 = checklistPowerShell(plan);
     expect(ps1).toContain("[ValidateSet('external-client', 'internal-client', 'hq-edge-01', 'hq-edge-02', 'hq-rp-01', 'management-shell', 'teams-powershell'");
-    expect(ps1).toContain("  Test-Setting -Read { Get-CsTenantFederationConfiguration } -What 'tenant-shared-sip' -Expected @{ SharedSipAddressSpace = $true }\r\n");
-    expect(ps1).toContain("-Expected @{ ProxyFqdn = 'sipfed.online.lync.com'; Enabled = $true; EnabledSharedAddressSpace = $true; HostsOCSUsers = $true; VerificationLevel = 'UseSourceVerification'; AutodiscoverUrl = 'https://webdir.online.lync.com/Autodiscover/AutodiscoverService.svc/root' }");
+    expect(ps1).toContain(
+      "  Test-Setting -Read { Get-CsTenantFederationConfiguration } -What 'tenant-shared-sip' -Expected @{ SharedSipAddressSpace = $true }\r\n",
+    );
+    expect(ps1).toContain(
+      "-Expected @{ ProxyFqdn = 'sipfed.online.lync.com'; Enabled = $true; EnabledSharedAddressSpace = $true; HostsOCSUsers = $true; VerificationLevel = 'UseSourceVerification'; AutodiscoverUrl = 'https://webdir.online.lync.com/Autodiscover/AutodiscoverService.svc/root' }",
+    );
     expect(ps1).toContain("if ($From -eq 'hq-edge-01') {\r\n  # external view: Federation discovery");
   });
 });
@@ -161,7 +181,13 @@ describe("worksheet and plan text", () => {
     expect(plain.out).toContain("  support: Skype for Business Server Subscription Edition: supported");
     expect(plain.out).toContain("  hybrid with Microsoft 365: phase hybrid; tenant SIP domains contoso.com, fabrikam.com");
     expect(plain.out).toContain("Configuration cmdlets (cmdlets.ps1):");
-    const endpoints = file("endpoints.json", JSON.stringify([{ id: 11, ips: ["13.107.64.0/18"] }, { id: 12, urls: ["*.lync.com"], ips: ["52.112.0.0/14"] }]));
+    const endpoints = file(
+      "endpoints.json",
+      JSON.stringify([
+        { id: 11, ips: ["13.107.64.0/18"] },
+        { id: 12, urls: ["*.lync.com"], ips: ["52.112.0.0/14"] },
+      ]),
+    );
     const withFile = await cli(["plan", HYBRID, "--json", "--m365-endpoints", endpoints]);
     expect(withFile.code).toBe(0);
     const plan = JSON.parse(withFile.out) as Plan;

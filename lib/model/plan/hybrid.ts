@@ -21,7 +21,18 @@ import { SERVICE_IDS, type M365Endpoints } from "../m365-endpoints";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { inDomain } from "../rules/names";
 import { isHardware, nodeAddresses, vipOf } from "./site-facts";
-import type { CmdletCall, CmdletParameter, DnsDeletion, DnsRecord, FirewallEndpoint, FirewallRule, PlanCmdlet, PlanHybrid, PlanNote, TopologySetting } from "./types";
+import type {
+  CmdletCall,
+  CmdletParameter,
+  DnsDeletion,
+  DnsRecord,
+  FirewallEndpoint,
+  FirewallRule,
+  PlanCmdlet,
+  PlanHybrid,
+  PlanNote,
+  TopologySetting,
+} from "./types";
 
 const M365_LABEL = `Microsoft 365 (Teams / Skype for Business Online, endpoint sets ${SERVICE_IDS.join(" and ")})`;
 
@@ -103,7 +114,8 @@ export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
       {
         id: "tenant-shared-sip-off",
         shell: "tenant",
-        purpose: "Disable the shared SIP address space in the tenant (after the cutover DNS records are in place; it fails while any record points on-premises)",
+        purpose:
+          "Disable the shared SIP address space in the tenant (after the cutover DNS records are in place; it fails while any record points on-premises)",
         call: call(["Set-CsTenantFederationConfiguration", [bool("SharedSipAddressSpace", false)]]),
         verify: { call: call(["Get-CsTenantFederationConfiguration", []]), expect: [{ property: "SharedSipAddressSpace", value: false }] },
         source: `${SOURCES.disableHybrid}; ${SOURCES.tenantModule}`,
@@ -125,7 +137,10 @@ export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
       id: "access-edge",
       shell: "on-premises",
       purpose: "Access Edge configuration: remote users, federation, partner discovery, DNS SRV routing",
-      call: call(["Set-CsAccessEdgeConfiguration", [bool("AllowOutsideUsers", true), bool("AllowFederatedUsers", true), bool("EnablePartnerDiscovery", partnerDiscovery), flag("UseDnsSrvRouting")]]),
+      call: call([
+        "Set-CsAccessEdgeConfiguration",
+        [bool("AllowOutsideUsers", true), bool("AllowFederatedUsers", true), bool("EnablePartnerDiscovery", partnerDiscovery), flag("UseDnsSrvRouting")],
+      ]),
       verify: {
         call: call(["Get-CsAccessEdgeConfiguration", []]),
         expect: [
@@ -142,7 +157,11 @@ export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
       id: "hosting-provider-remove",
       shell: "on-premises",
       purpose: `Remove any existing hosting provider for ${SIPFED_FQDN} (the next command creates it with the right settings)`,
-      call: call(["Get-CsHostingProvider", []], ["Where-Object", [str("Property", "ProxyFqdn"), flag("EQ"), str("Value", SIPFED_FQDN)]], ["Remove-CsHostingProvider", []]),
+      call: call(
+        ["Get-CsHostingProvider", []],
+        ["Where-Object", [str("Property", "ProxyFqdn"), flag("EQ"), str("Value", SIPFED_FQDN)]],
+        ["Remove-CsHostingProvider", []],
+      ),
       source,
       refs,
     },
@@ -226,7 +245,18 @@ function cutoverRecord(site: string, view: DnsRecord["view"], zone: string, doma
   const purpose = "Teams Only cutover: points to Microsoft 365";
   if (c.type === "SRV") {
     const srv = { priority: CUTOVER_SRV.priority, weight: CUTOVER_SRV.weight, port: c.port!, target: c.target };
-    return { site, view, zone, name, type: "SRV", values: [`${srv.priority} ${srv.weight} ${srv.port} ${srv.target}`], srv, ttl: CUTOVER_TTL, purpose, refs: ["ms:cutover-dns"] };
+    return {
+      site,
+      view,
+      zone,
+      name,
+      type: "SRV",
+      values: [`${srv.priority} ${srv.weight} ${srv.port} ${srv.target}`],
+      srv,
+      ttl: CUTOVER_TTL,
+      purpose,
+      refs: ["ms:cutover-dns"],
+    };
   }
   return { site, view, zone, name, type: "CNAME", values: [c.target], ttl: CUTOVER_TTL, purpose, refs: ["ms:cutover-dns"] };
 }
@@ -263,11 +293,27 @@ export function hybridDns(s: ResolvedScenario, onPrem: readonly DnsRecord[]): Hy
   const kept = new Set(afterCutover.map(recordKey));
   const required: DnsDeletion[] = inHybrid
     .filter((r) => !kept.has(recordKey(r)))
-    .map((r) => ({ view: r.view, name: r.name, type: r.type, values: r.values, required: true, reason: r.name.startsWith("lyncdiscoverinternal.") ? "internal Autodiscover must not point on-premises after the cutover" : "replaced by the cutover record of the same name" }));
+    .map((r) => ({
+      view: r.view,
+      name: r.name,
+      type: r.type,
+      values: r.values,
+      required: true,
+      reason: r.name.startsWith("lyncdiscoverinternal.")
+        ? "internal Autodiscover must not point on-premises after the cutover"
+        : "replaced by the cutover record of the same name",
+    }));
   const simpleUrls = s.sites.flatMap((x) => [...x.reverseProxy.meet.map((m) => m.value), ...(x.reverseProxy.dialin ? [x.reverseProxy.dialin.value] : [])]);
   const optional: DnsDeletion[] = inHybrid
     .filter((r) => simpleUrls.includes(r.name) && r.view === "external" && domains.some((d) => inDomain(r.name, d)))
-    .map((r) => ({ view: r.view, name: r.name, type: r.type, values: r.values, required: false, reason: "meeting / dial-in simple URL: may be deleted once no meeting is hosted on-premises" }));
+    .map((r) => ({
+      view: r.view,
+      name: r.name,
+      type: r.type,
+      values: r.values,
+      required: false,
+      reason: "meeting / dial-in simple URL: may be deleted once no meeting is hosted on-premises",
+    }));
   return { records: hybrid.phase === "teams-only" ? afterCutover : inHybrid, cutoverRecords, cutoverDeletions: [...required, ...optional] };
 }
 
@@ -338,7 +384,8 @@ export function hybridNotes(s: ResolvedScenario, endpoints: M365Endpoints): Plan
   if (s.product === "sfbse") {
     notes.push({
       kind: "info",
-      message: "Subscription Edition hybrid: install the August 2025 cumulative update (or later) and run ConfigureSkypeforBusinessHybridApplication.ps1 on a Front End for the dedicated hybrid application (without it, Exchange Online archiving, calendar presence and photos stop working). A Front End task for the hybrid checklist.",
+      message:
+        "Subscription Edition hybrid: install the August 2025 cumulative update (or later) and run ConfigureSkypeforBusinessHybridApplication.ps1 on a Front End for the dedicated hybrid application (without it, Exchange Online archiving, calendar presence and photos stop working). A Front End task for the hybrid checklist.",
       refs: ["SE-01"],
     });
   }

@@ -6,7 +6,12 @@ import type { PlanNote, PlanScenario } from "./types";
 export function productSummary(s: ResolvedScenario): Pick<PlanScenario, "support" | "labImage"> {
   const p = PRODUCTS[s.product];
   return {
-    support: { status: p.support.status, text: supportText(p), ...(p.support.extendedEnd ? { extendedEnd: p.support.extendedEnd } : {}), source: p.support.source },
+    support: {
+      status: p.support.status,
+      text: supportText(p),
+      ...(p.support.extendedEnd ? { extendedEnd: p.support.extendedEnd } : {}),
+      source: p.support.source,
+    },
     labImage: s.lab.imageSku ? { ...p.labImage, sku: s.lab.imageSku, from: "scenario" } : { ...p.labImage, from: "product" },
   };
 }
@@ -20,7 +25,11 @@ export function productNotes(s: ResolvedScenario): PlanNote[] {
     { kind: p.support.status === "ended" ? "warning" : "info", message: `${supportText(p)} Source: ${p.support.source}.`, refs: ["SE-01"] },
     { kind: "info", message: `TLS: ${p.tls} Source: ${TLS_SOURCE}.`, refs: ["SE-01"] },
     s.lab.imageSku
-      ? { kind: "fidelity", message: `Lab image: Windows Server SKU ${s.lab.imageSku} from lab.imageSku (the product's default is ${p.labImage.sku}: ${p.labImageNote})`, refs: ["NET-13"] }
+      ? {
+          kind: "fidelity",
+          message: `Lab image: Windows Server SKU ${s.lab.imageSku} from lab.imageSku (the product's default is ${p.labImage.sku}: ${p.labImageNote})`,
+          refs: ["NET-13"],
+        }
       : { kind: "info", message: `Lab image for ${p.name}: ${p.labImageNote}`, refs: ["NET-13"] },
   ];
   const retired = s.federation.publicIm.filter((x): x is (typeof RETIRED_PIC)[number] => (RETIRED_PIC as readonly string[]).includes(x));

@@ -21,12 +21,24 @@ export const productChecks: readonly RuleCheck[] = [
       const product = PRODUCTS[s.product];
       if (!product.publicImConfigurable) {
         return s.federation.publicIm.length > 0
-          ? [error("SE-02", "federation.publicIm", `${product.name} has no public IM connectivity: ${s.federation.publicIm.join(", ")} ${s.federation.publicIm.length > 1 ? "are" : "is"} retired (Skype consumer in May 2025, AOL and Yahoo in 2014); remove publicIm`)]
+          ? [
+              error(
+                "SE-02",
+                "federation.publicIm",
+                `${product.name} has no public IM connectivity: ${s.federation.publicIm.join(", ")} ${s.federation.publicIm.length > 1 ? "are" : "is"} retired (Skype consumer in May 2025, AOL and Yahoo in 2014); remove publicIm`,
+              ),
+            ]
           : [];
       }
       const retired = s.federation.publicIm.filter((p) => (RETIRED_PIC as readonly string[]).includes(p));
       return retired.length > 0
-        ? [warning("SE-02", "federation.publicIm", `${retired.join(", ")}: public IM connectivity with ${retired.length > 1 ? "these services" : "this service"} no longer exists (Skype consumer retired in May 2025); kept for planning only`)]
+        ? [
+            warning(
+              "SE-02",
+              "federation.publicIm",
+              `${retired.join(", ")}: public IM connectivity with ${retired.length > 1 ? "these services" : "this service"} no longer exists (Skype consumer retired in May 2025); kept for planning only`,
+            ),
+          ]
         : [];
     },
   },
@@ -38,13 +50,25 @@ export const hybridChecks: readonly RuleCheck[] = [
     check: (s) =>
       (s.hybrid?.tenantDomains ?? [])
         .filter((d) => !s.sipDomains.some((sip) => sip.value === d.value))
-        .map((d) => error("HYB-01", d.path, `tenant domain ${d.value} is not a SIP domain of the topology; add it to sipDomains (every Microsoft 365 SIP domain must be one, or IM and presence fail one way)`)),
+        .map((d) =>
+          error(
+            "HYB-01",
+            d.path,
+            `tenant domain ${d.value} is not a SIP domain of the topology; add it to sipDomains (every Microsoft 365 SIP domain must be one, or IM and presence fail one way)`,
+          ),
+        ),
   },
   {
     rules: ["HYB-02"],
     check: (s) =>
       s.hybrid && !s.federation.sip.enabled
-        ? [error("HYB-02", "federation.sip", "hybrid needs SIP federation on the federation-route Edge (the shared SIP address space runs through the Access Edge); set federation.sip: true")]
+        ? [
+            error(
+              "HYB-02",
+              "federation.sip",
+              "hybrid needs SIP federation on the federation-route Edge (the shared SIP address space runs through the Access Edge); set federation.sip: true",
+            ),
+          ]
         : [],
   },
   {
@@ -73,10 +97,22 @@ export const hybridChecks: readonly RuleCheck[] = [
       const onPremBlocked = s.federation.sip.blockedDomains;
       const out: Finding[] = [];
       if (online.allowedDomains && !sameSet(online.allowedDomains, onPremAllowed)) {
-        out.push(error("HYB-04", "hybrid.online.allowedDomains", `the tenant allows ${listText(online.allowedDomains)} but on-premises allows ${listText(onPremAllowed)}; both sides need the same list: ${listText([...new Set([...onPremAllowed])])} (change federation.sip.allowedDomains if the tenant's list is the right one)`));
+        out.push(
+          error(
+            "HYB-04",
+            "hybrid.online.allowedDomains",
+            `the tenant allows ${listText(online.allowedDomains)} but on-premises allows ${listText(onPremAllowed)}; both sides need the same list: ${listText([...new Set([...onPremAllowed])])} (change federation.sip.allowedDomains if the tenant's list is the right one)`,
+          ),
+        );
       }
       if (online.blockedDomains && !sameSet(online.blockedDomains, onPremBlocked)) {
-        out.push(error("HYB-04", "hybrid.online.blockedDomains", `the tenant blocks ${listText(online.blockedDomains)} but on-premises blocks ${listText(onPremBlocked)}; both sides need the same list: ${listText(onPremBlocked)} (change federation.sip.blockedDomains if the tenant's list is the right one)`));
+        out.push(
+          error(
+            "HYB-04",
+            "hybrid.online.blockedDomains",
+            `the tenant blocks ${listText(online.blockedDomains)} but on-premises blocks ${listText(onPremBlocked)}; both sides need the same list: ${listText(onPremBlocked)} (change federation.sip.blockedDomains if the tenant's list is the right one)`,
+          ),
+        );
       }
       return out;
     },
@@ -85,7 +121,13 @@ export const hybridChecks: readonly RuleCheck[] = [
     rules: ["HYB-05"],
     check: (s) =>
       s.hybrid?.voice && PRODUCTS[s.product].generation < PRODUCTS.sfb2015.generation
-        ? [error("HYB-05", "hybrid.voice", `hybrid voice needs the federation Edge and its next-hop pool on Skype for Business Server 2015 or later; ${PRODUCTS[s.product].name} is not (choose sfb2015, sfb2019 or sfbse, or set voice: false)`)]
+        ? [
+            error(
+              "HYB-05",
+              "hybrid.voice",
+              `hybrid voice needs the federation Edge and its next-hop pool on Skype for Business Server 2015 or later; ${PRODUCTS[s.product].name} is not (choose sfb2015, sfb2019 or sfbse, or set voice: false)`,
+            ),
+          ]
         : [],
   },
 ];
