@@ -146,6 +146,15 @@ const yesNo = (what: string, text: string): boolean => {
   throw new InitError(`${what}: expected yes or no, got "${text}"`);
 };
 
+/** A comma-separated list of domains (SIP or tenant domains): at least one, none twice. The model checks the names. */
+function domainList(what: string, text: string): string[] {
+  const domains = splitList(text).map((d) => d.replace(/\.$/, ""));
+  if (domains.length === 0) throw new InitError(`give at least one ${what}, e.g. contoso.com`);
+  const dup = domains.filter((d, i) => domains.indexOf(d) !== i);
+  if (dup.length) throw new InitError(`${what} ${dup[0]} is listed twice`);
+  return domains;
+}
+
 /** Hardware load balancing chosen (or given) so far. */
 export const isHardware = (a: Draft): boolean => a.loadBalancing === "hardware";
 /** The external addressing that applies: hardware load balancing implies public addresses (LB-02). */
@@ -426,13 +435,7 @@ export const questions: readonly Question[] = [
     message: () => "SIP domain(s), primary first, comma-separated",
     when: () => true,
     default: () => ["contoso.com"],
-    parse: (text) => {
-      const domains = splitList(text).map((d) => d.replace(/\.$/, ""));
-      if (domains.length === 0) throw new InitError("give at least one SIP domain, e.g. contoso.com");
-      const dup = domains.filter((d, i) => domains.indexOf(d) !== i);
-      if (dup.length) throw new InitError(`SIP domain ${dup[0]} is listed twice`);
-      return domains;
-    },
+    parse: (text) => domainList("SIP domain", text),
     format: (v) => (v as string[]).join(","),
     owns: (path) => path.startsWith("sipDomains"),
   }),
@@ -463,11 +466,7 @@ export const questions: readonly Question[] = [
     message: () => "The Microsoft 365 tenant's SIP domains, comma-separated (each must be a SIP domain, HYB-01)",
     when: (a) => a.hybrid === true,
     default: (a) => [...(a.sipDomains ?? ["contoso.com"])],
-    parse: (text) => {
-      const domains = splitList(text).map((d) => d.replace(/\.$/, ""));
-      if (domains.length === 0) throw new InitError("give at least one tenant domain, e.g. contoso.com");
-      return [...new Set(domains)];
-    },
+    parse: (text) => domainList("tenant domain", text),
     format: (v) => (v as string[]).join(","),
     owns: (path) => path.startsWith("hybrid.tenantDomains"),
   }),
