@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { loadScenarioFile, readEndpointsFile } from "../../lib/model/load";
 import { ageInDays, parseEndpointsFile, SNAPSHOT, SNAPSHOT_DATE, STALE_AFTER_DAYS } from "../../lib/model/m365-endpoints";
 import type { FirewallRule, Plan } from "../../lib/model/plan";
-import { portText } from "../../lib/model/ports";
+import { Port } from "../../lib/model/port";
 import { diffPlans } from "../../lib/render/diff";
 import { callText } from "../../lib/render/cmdlets";
 import { zoneFiles } from "../../lib/render/zones";
@@ -51,9 +51,9 @@ describe("Edge <-> Microsoft 365 firewall table (Microsoft's six rows)", () => {
         (r) => r.direction === (inbound ? "inbound" : "outbound") && r.protocol === row.protocol && r.transport === row.transport && r.service === role,
       );
       // One plan row per destination port range (Microsoft writes "443, 50000-59999" in one cell).
-      expect(matching.map((r) => portText(r.ports)).sort()).toEqual([...row.destinationPorts].sort());
+      expect(matching.map((r) => Port.of(r.transport, r.ports).rangeText).sort()).toEqual([...row.destinationPorts].sort());
       for (const r of matching) {
-        expect(r.sourcePorts ? portText(r.sourcePorts) : null).toBe(row.sourcePorts);
+        expect(r.sourcePorts ? Port.of(r.transport, r.sourcePorts).rangeText : null).toBe(row.sourcePorts);
         const edge = inbound ? r.destination : r.source;
         const far = inbound ? r.source : r.destination;
         expect(edge.addresses).toEqual(edgeIps(role));
