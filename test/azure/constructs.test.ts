@@ -86,7 +86,8 @@ describe("EdgePool in a user-made stack with user-made subnets (no EdgeLabScenar
       admin_password: "${random_password.pw.result}",
       size: "Standard_D4s_v5",
     });
-    expect(vm.source_image_reference.sku).toBe("2012-R2-Datacenter");
+    // Without imageSku: Subscription Edition's lab image (lib/model/products.ts); EdgeLabScenario passes the plan's.
+    expect(vm.source_image_reference.sku).toBe("2019-Datacenter");
     expect(vm.tags).toEqual({ "edge-lab-scenario": "byo", "edge-lab-site": "hq", "managed-by": "edge-lab" });
     expect(resources(tf, "azurerm_dev_test_global_vm_shutdown_schedule")[0].daily_recurrence_time).toBe("1900");
   });
