@@ -59,7 +59,7 @@ test("writes cdktf.out/stacks/<id>/cdk.tf.json and one summary line per stack", 
     const total = Object.values(written.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
     expect(lines.find((l) => l.startsWith(`${stack.id}:`))).toContain(`resources=${total} `);
   }
-});
+}, 30_000); // two full synths: about 2 s alone, past jest's 5 s default when the whole suite shares 2 cores
 
 test("optional azurerm remote state backend from the environment", async () => {
   const outdir = join(dir, "out");
