@@ -258,7 +258,7 @@ export function checklistPowerShell(plan: Plan): string {
     out.push(`if ($From -eq ${psQuote(origin.id)}) {`);
     for (const { cmdlet } of settings) {
       const expected = cmdlet.verify!.expect.map((e) => `${e.property} = ${typeof e.value === "boolean" ? (e.value ? "$true" : "$false") : psLiteral(e.value)}`).join("; ");
-      out.push(`  # ${cmdlet.id}: ${cmdlet.purpose.replace(/[\r\n#]/g, " ")} (${cmdlet.refs.join(", ")})`);
+      out.push(`  # ${cmdlet.id}: ${powerShellCommentText(cmdlet.purpose)} (${cmdlet.refs.join(", ")})`);
       out.push(`  Test-Setting -Read { ${callText(cmdlet.verify!.call)} } -What ${psQuote(cmdlet.id)} -Expected @{ ${expected} }`);
     }
     for (const d of dns) {

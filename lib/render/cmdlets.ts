@@ -5,6 +5,7 @@
  * parameter and cmdlet names checked against a strict pattern), so nothing from a scenario can break out of its argument.
  */
 import type { CmdletCall, CmdletParameter, Plan, PlanCmdlet } from "../model/plan";
+import { powerShellCommentText } from "./escape";
 
 export const CMDLETS_FILE = "cmdlets.ps1";
 
@@ -17,9 +18,9 @@ export function psLiteral(value: string): string {
   return `'${value.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
 }
 
-/** A comment line: no line breaks, and no "#>" that would close a block comment. */
+/** A comment line: one line, and nothing that would close or open a block comment (escape.ts). */
 export function psComment(text: string): string {
-  return `# ${text.replace(/[\r\n\u0085\u2028\u2029]+/g, " ").replace(/#>/g, "# >")}`;
+  return `# ${powerShellCommentText(text)}`;
 }
 
 function checkedName(name: string): string {

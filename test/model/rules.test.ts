@@ -1143,17 +1143,17 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
     },
     {
       title: "a public IM provider listed twice",
-      yaml: "sipDomains: [contoso.com]\nfederation: {publicIm: [skype, skype]}\n",
+      yaml: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {publicIm: [skype, skype]}\n",
       path: "federation.publicIm[1]",
       message: /public IM provider skype is listed twice/,
-      fixed: "sipDomains: [contoso.com]\nfederation: {publicIm: [skype]}\n",
+      fixed: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {publicIm: [skype]}\n",
     },
     {
       title: "an XMPP partner listed twice",
-      yaml: "sipDomains: [contoso.com]\nfederation: {xmpp: {partners: [gmail.com, gmail.com]}}\n",
+      yaml: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {xmpp: {partners: [gmail.com, gmail.com]}}\n",
       path: "federation.xmpp.partners[1]",
       message: /XMPP partner gmail.com is listed twice/,
-      fixed: "sipDomains: [contoso.com]\nfederation: {xmpp: {partners: [gmail.com]}}\n",
+      fixed: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {xmpp: {partners: [gmail.com]}}\n",
     },
   ],
 };

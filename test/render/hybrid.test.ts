@@ -12,7 +12,7 @@ import type { Plan } from "../../lib/model/plan";
 import { callText, cmdletsPowerShell, psComment, psLiteral } from "../../lib/render/cmdlets";
 import { buildChecklist, checklistMarkdown, checklistPowerShell } from "../../lib/render/checklist";
 import { renderOutputFiles, worksheetMarkdown } from "../../lib/render/worksheets";
-import { ROOT, bundledPlan, planOf } from "../helpers";
+import { ROOT, bundledPlan, load, planOf } from "../helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "edge-lab-hybrid-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -97,8 +97,10 @@ describe("cmdlets.ps1", () => {
   });
 
   test("free text is quoted or neutralised: a hostile title stays a comment, a quote in a value cannot close the literal", () => {
+    // A title with a line break is refused by validation (LAB-TEXT-02); one that tries to close a block comment is not.
+    expect(load(`id: evil\ntitle: "x\\n#> Remove-Item"\nsipDomains: [contoso.com]\n`).problems.map((p) => p.rule)).toEqual(["LAB-TEXT-02"]);
     const hostile = planOf(
-      `id: evil\ntitle: "x\\n#> Remove-Item C:\\\\ -Recurse; 'q' \u2019"\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\n`,
+      `id: evil\ntitle: "x #> Remove-Item C:\\\\ -Recurse; 'q' \u2019 <# y"\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\n`,
     );
     const ps = cmdletsPowerShell(hostile);
     for (const line of ps.split("\r\n").filter(Boolean)) expect(line.startsWith("#") || /^(Set|Get|New)-Cs/.test(line)).toBe(true);
