@@ -378,7 +378,8 @@ export const questions: readonly Question[] = [
           xmpp: "XMPP federation (xmpp.<domain> and the XMPP domain on the Edge certificate)",
         }[k],
         short: { mobility: "mobility", sip: "SIP federation", pic: "public IM connectivity", xmpp: "XMPP" }[k],
-        ...(k === "xmpp" && a.product === "sfb2019" ? { disabled: "not in Skype for Business Server 2019 (LAB-VER-01)" } : {}),
+        ...(k === "xmpp" && a.product !== undefined && !PRODUCTS[a.product].xmpp ? { disabled: `not in ${PRODUCTS[a.product].name} (LAB-VER-01)` } : {}),
+        ...(k === "pic" && a.product !== undefined && !PRODUCTS[a.product].publicImConfigurable ? { disabled: `not in ${PRODUCTS[a.product].name}: every provider is retired (SE-02)` } : {}),
       })),
     // Asked when something is left to plan: a feature not deployed now.
     when: (a) => LATER_KINDS.some((k) => !deployedNow(a, k)),

@@ -97,7 +97,7 @@ describe("every path through the flowchart, via flags", () => {
   });
 
   it("features planned for later (--later): certificate names now, nothing else until deployed", async () => {
-    const { plan, file, out } = await initPlan(["--federation", "sip", "--later", "xmpp,mobility"]);
+    const { plan, file, out } = await initPlan(["--product", "lync2013", "--federation", "sip", "--later", "xmpp,mobility"]);
     const text = readFileSync(file, "utf8");
     expect(text).toMatch(/^later:\n {2}federation:\n {4}xmpp: true # .*\n {2}mobility: true # /m);
     expect(plan.scenario.features).toMatchObject({ sipFederation: true, xmpp: false, mobility: false });
@@ -108,10 +108,10 @@ describe("every path through the flowchart, via flags", () => {
   });
 
   it("later public IM connectivity uses --pic-providers (default Skype)", async () => {
-    const given = await initPlan(["--federation", "sip", "--later", "pic", "--pic-providers", "windows-live"]);
+    const given = await initPlan(["--product", "lync2013", "--federation", "sip", "--later", "pic", "--pic-providers", "windows-live"]);
     expect(readFileSync(given.file, "utf8")).toMatch(/^later:\n {2}federation:\n {4}publicIm: \[windows-live\]/m);
     expect(given.plan.scenario.features.publicIm).toEqual([]);
-    const byDefault = await initPlan(["--federation", "sip", "--later", "pic"]);
+    const byDefault = await initPlan(["--product", "lync2013", "--federation", "sip", "--later", "pic"]);
     expect(readFileSync(byDefault.file, "utf8")).toMatch(/^ {4}publicIm: \[skype\]/m);
   });
 

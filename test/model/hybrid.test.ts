@@ -246,16 +246,15 @@ describe("hybrid DNS and certificates", () => {
     expect(plan.dnsRecords.some((r) => r.type === "CNAME")).toBe(false);
   });
 
-  test("the Web Conferencing Edge A record is also in the internal view (where a split-brain zone exists)", () => {
+  test("the Web Conferencing Edge A record is also in the internal view, in its own pinpoint zone", () => {
     const internal = find("internal", "A", "webcon.contoso.com")!;
     expect(internal.values).toEqual(find("external", "A", "webcon.contoso.com")!.values);
-    expect(internal.zone).toBe("contoso.com");
+    // A pinpoint zone answers only for its own name: no other public name of contoso.com is shadowed.
+    expect(internal.zone).toBe("webcon.contoso.com");
     expect(internal.refs).toContain("ms:hybrid-dns");
-    // Without an internal contoso.com zone, internal clients resolve the external record: no new split-brain zone.
-    const noSplit = planOf(
-      "id: ns\nproduct: sfbse\nsipDomains: [contoso.com]\ninternalDomain: contoso.net\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\n",
-    );
-    expect(noSplit.dnsRecords.filter((r) => r.view === "internal" && r.zone === "contoso.com")).toEqual([]);
+    expect(plan.dnsRecords.some((r) => r.view === "internal" && r.zone === "contoso.com")).toBe(false);
+    const onPrem = planOf("id: op\nproduct: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\n");
+    expect(onPrem.dnsRecords.some((r) => r.view === "internal" && r.name === "webcon.contoso.com")).toBe(false);
   });
 
   test("the external Edge certificate carries sip.<domain> for every tenant domain", () => {
@@ -363,9 +362,15 @@ describe("Teams Only cutover", () => {
     expect(ext).toContain("_sipfederationtls._tcp.contoso.com.\t3600\tIN\tSRV\t100 1 5061 sipfed.online.lync.com.");
     expect(ext).toContain("_sip._tls.contoso.com.\t3600\tIN\tSRV\t100 1 443 sipdir.online.lync.com.");
     expect(ext).not.toMatch(/^sip\.contoso\.com\.\t\d+\tIN\tA\t/m);
-    const internal = zones.find((z) => z.view === "internal" && z.zone === "fabrikam.com")!.content;
-    expect(internal).toContain("lyncdiscover.fabrikam.com.\t3600\tIN\tCNAME\twebdir.online.lync.com.");
-    expect(internal).not.toContain("lyncdiscoverinternal");
+    // Internal view: the pinpoint zones the cutover replaces are gone (internal clients resolve the public records).
+    const internal = zones.filter((z) => z.view === "internal").map((z) => z.zone);
+    expect(internal.filter((z) => /^(lyncdiscoverinternal|lyncdiscover|sip)\./.test(z))).toEqual([]);
+    expect(internal).toContain("webcon.contoso.com");
+    expect(
+      zoneFiles(hybrid)
+        .filter((z) => z.view === "internal")
+        .map((z) => z.zone),
+    ).toEqual(expect.arrayContaining(["lyncdiscoverinternal.contoso.com", "sip.contoso.com"]));
   });
 });
 

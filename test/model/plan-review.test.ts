@@ -16,6 +16,7 @@ const externalPorts = (plan: Plan, site = "hq") =>
 
 const twoSites = (top: string, hq = "", dr = "") => `
 id: two-sites
+product: lync2013
 sipDomains: [contoso.com, fabrikam.com]
 internalDomain: contoso.net
 ${top}
@@ -112,7 +113,7 @@ describe("2. the federation route decides only federation; remote sign-in, simpl
 });
 
 describe("3. 5061 is opened only for the features that use it (FW-02)", () => {
-  const single = (top: string) => planOf(`sipDomains: [contoso.com]\n${top}`);
+  const single = (top: string) => planOf(`product: lync2013\nsipDomains: [contoso.com]\n${top}`);
 
   test("remote access only: no 5061 from or to the Internet, in the plan", () => {
     const plan = single("");

@@ -913,6 +913,13 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       fixed: "product: sfbse\nsipDomains: [contoso.com]\n",
     },
     {
+      title: "public IM connectivity planned for later on Subscription Edition (refused)",
+      yaml: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nlater: {federation: {publicIm: [skype]}}\n",
+      path: "later.federation.publicIm",
+      message: /^Skype for Business Server Subscription Edition has no public IM connectivity: skype is retired/,
+      fixed: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\n",
+    },
+    {
       title: "Windows Live public IM connectivity on Lync Server 2013 (warning)",
       yaml: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {publicIm: [windows-live, skype]}\n",
       path: "federation.publicIm",

@@ -222,6 +222,6 @@ describe("worksheet and plan text", () => {
     expect(code).toBe(0);
     expect(text).toContain("cmdlets.ps1");
     expect(readFileSync(join(out, "hybrid-se", "firewall-edge-m365.csv"), "utf8").split("\n")[0]).toContain("Source port");
-    expect(readFileSync(join(out, "hybrid-se", "zone-internal-contoso.com.zone"), "utf8")).toContain("webcon.contoso.com.\t3600\tIN\tA\t131.107.155.20");
+    expect(readFileSync(join(out, "hybrid-se", "zone-internal-webcon.contoso.com.zone"), "utf8")).toContain("webcon.contoso.com.\t3600\tIN\tA\t131.107.155.20");
   });
 });

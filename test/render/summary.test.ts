@@ -33,7 +33,7 @@ describe("planSummary", () => {
 });
 
 test("features planned for later: what each adds, after the deployed plan", () => {
-  const text = planSummary(planOf("sipDomains: [contoso.com]\nlater: { federation: { xmpp: true } }"));
+  const text = planSummary(planOf("product: lync2013\nsipDomains: [contoso.com]\nlater: { federation: { xmpp: true } }"));
   expect(text).toContain("Planned for later: XMPP federation (its certificate names are planned above); once deployed it adds:");
   expect(text).toContain("  DNS external SRV _xmpp-server._tcp.contoso.com 0 0 5269 xmpp.contoso.com");
   expect(text).toContain("  setting [hq] Enable XMPP federation (port 5269): Yes");

@@ -17,29 +17,33 @@ export const productChecks: readonly RuleCheck[] = [
   },
   {
     rules: ["SE-02"],
+    // Deployed now or planned for later (`later.federation`): the services are gone either way.
     check: (s): Finding[] => {
       const product = PRODUCTS[s.product];
-      if (!product.publicImConfigurable) {
-        return s.federation.publicIm.length > 0
+      return [s.federation, s.later.federation].flatMap((f, i): Finding[] => {
+        const path = `${i === 0 ? "" : "later."}federation.publicIm`;
+        if (!product.publicImConfigurable) {
+          return f.publicIm.length > 0
+            ? [
+                error(
+                  "SE-02",
+                  path,
+                  `${product.name} has no public IM connectivity: ${f.publicIm.join(", ")} ${f.publicIm.length > 1 ? "are" : "is"} retired (Skype consumer in May 2025, AOL and Yahoo in 2014); remove publicIm`,
+                ),
+              ]
+            : [];
+        }
+        const retired = f.publicIm.filter((p) => (RETIRED_PIC as readonly string[]).includes(p));
+        return retired.length > 0
           ? [
-              error(
+              warning(
                 "SE-02",
-                "federation.publicIm",
-                `${product.name} has no public IM connectivity: ${s.federation.publicIm.join(", ")} ${s.federation.publicIm.length > 1 ? "are" : "is"} retired (Skype consumer in May 2025, AOL and Yahoo in 2014); remove publicIm`,
+                path,
+                `${retired.join(", ")}: public IM connectivity with ${retired.length > 1 ? "these services" : "this service"} no longer exists (Skype consumer retired in May 2025); kept for planning only`,
               ),
             ]
           : [];
-      }
-      const retired = s.federation.publicIm.filter((p) => (RETIRED_PIC as readonly string[]).includes(p));
-      return retired.length > 0
-        ? [
-            warning(
-              "SE-02",
-              "federation.publicIm",
-              `${retired.join(", ")}: public IM connectivity with ${retired.length > 1 ? "these services" : "this service"} no longer exists (Skype consumer retired in May 2025); kept for planning only`,
-            ),
-          ]
-        : [];
+      });
     },
   },
 ];
