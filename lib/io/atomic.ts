@@ -248,7 +248,7 @@ export function writeFilesInto(staging: string, files: readonly OutputFile[]): v
 }
 
 /** File names `edge-lab worksheets` and `edge-lab zones` wrote before output folders had a marker. */
-const LEGACY_OUTPUT_NAME = /^(worksheet\.md|diagram\.(dot|svg)|[a-z0-9-]+\.csv|zone-.+\.zone|appliance-[a-z0-9]+\.rules|external|internal)$/;
+const LEGACY_OUTPUT_NAME = /^(worksheet\.md|diagram\.(dot|svg)|[a-z0-9-]+\.csv|zone-.+\.zone|appliance-[a-z0-9]+\.rules|cmdlets\.ps1|external|internal)$/;
 export const isLegacyEdgeLabFolder = (entries: readonly string[]) => entries.every((name) => LEGACY_OUTPUT_NAME.test(name));
 
 /**

@@ -97,7 +97,7 @@ test("a scenario at the limits validate allows (40-character id, 8 sites of 8-ch
     (name, i) => `  - name: ${name}\n${i === 0 ? "    federationRoute: true\n" : ""}    ${pools(i)}\n    reverseProxy: {officeWebApps: true}\n`,
   );
   const json = synthYaml(
-    "id: a123456789-b123456789-c123456789-d12345\nsipDomains: [contoso.com, fabrikam.com, litwareinc.com]\ninternalDomain: contoso.net\nmobility: true\n" +
+    "id: a123456789-b123456789-c123456789-d12345\nproduct: lync2013\nsipDomains: [contoso.com, fabrikam.com, litwareinc.com]\ninternalDomain: contoso.net\nmobility: true\n" +
       "federation: {sip: true, publicIm: [skype], xmpp: {partners: [gmail.com]}, ocs2007Partners: true}\n" +
       `sites:\n${sites.join("")}lab: {bastion: basic, testClient: true, timezone: W. Europe Standard Time, vmSize: Standard_D2s_v5}\n`,
   );
