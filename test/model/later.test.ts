@@ -13,6 +13,7 @@ import { errorRules, load, planOf } from "../helpers";
 
 const head = `
 id: later-lab
+product: lync2013
 sipDomains: [contoso.com, fabrikam.com]
 internalDomain: contoso.net
 sites: [{ name: hq, edge: { servers: 2 } }]
@@ -48,14 +49,14 @@ describe("the later: field", () => {
   });
 
   test("later features are checked like deployed ones: no XMPP on Skype for Business 2019 (LAB-VER-01), XMPP domains are SIP domains (FED-02)", () => {
-    expect(errorRules(load(`${head}product: sfb2019\nlater: { federation: { xmpp: true } }`))).toEqual(["LAB-VER-01"]);
+    expect(errorRules(load(`${head.replace("product: lync2013", "product: sfb2019")}later: { federation: { xmpp: true } }`))).toEqual(["LAB-VER-01"]);
     const fed02 = load(`${head}later: { federation: { xmpp: { domains: [litware.org] } } }`);
     expect(errorRules(fed02)).toEqual(["FED-02"]);
     expect(fed02.problems[0].path).toBe("later.federation.xmpp.domains[0]");
   });
 
   test("two sites with federation only planned for later still need the federation route now (its certificate names, FED-01)", () => {
-    const twoSites = `id: two\nsipDomains: [contoso.com]\nlater: { federation: { xmpp: true } }\nsites: [{ name: hq }, { name: dr }]`;
+    const twoSites = `id: two\nproduct: lync2013\nsipDomains: [contoso.com]\nlater: { federation: { xmpp: true } }\nsites: [{ name: hq }, { name: dr }]`;
     expect(errorRules(load(twoSites))).toEqual(["FED-01"]);
     expect(load(twoSites.replace("{ name: dr }", "{ name: dr, federationRoute: true }")).ok).toBe(true);
   });
