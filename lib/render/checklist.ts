@@ -1,13 +1,15 @@
 /**
  * The post-deploy connectivity checklist, from the plan: for every DNS record the expected answer in its view, and
  * for every inbound firewall row a probe from the side that opens the connection (PowerShell Test-NetConnection for
- * TCP; UDP and port ranges become notes). Rendered as a Markdown checklist or a runnable PowerShell script.
+ * TCP, a STUN Binding request for UDP 3478 as Test-EdgeConnectivity does; other UDP and port ranges become notes), and
+ * the TLS certificate check of every TLS listener. Rendered as a Markdown checklist or a runnable PowerShell script.
+ * The checks are a view of the one probe list (lib/render/probes.ts) that `edge-lab emulate` runs with packets.
  */
 import type { DnsRecord, FirewallRule, Plan, PlanCmdlet, PlanServer } from "../model/plan";
-import { includesInternet } from "../model/peer";
 import { Port } from "../model/port";
 import { callText, psLiteral } from "./cmdlets";
 import { markdownText, powerShellCommentText } from "./escape";
+import { buildProbes, type DnsProbe, type PortProbe, type Probe, type ProbeFrom, type TlsProbe } from "./probes";
 
 /** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */
 export interface Origin {
@@ -21,7 +23,7 @@ export const INTERNAL_CLIENT: Origin = { id: "internal-client", title: "an inter
 export const MANAGEMENT_SHELL: Origin = { id: "management-shell", title: "the Skype for Business Server Management Shell (a Front End Server)" };
 export const TENANT_SHELL: Origin = { id: "teams-powershell", title: "the Microsoft Teams PowerShell module (tenant administrator)" };
 
-/** A configuration read-back: run the plan cmdlet's Get- call and compare properties. */
+/** A configuration read-back: run the plan cmdlet's Get- call and compare properties (no packet can prove these). */
 export interface SettingCheck {
   readonly origin: Origin;
   readonly cmdlet: PlanCmdlet;
@@ -39,30 +41,30 @@ export interface PortCheck {
   readonly rule: FirewallRule;
   readonly address: string;
   /** TCP single port: probed with Test-NetConnection; otherwise a note saying why not and what to do instead. */
-  readonly probe: { readonly kind: "tcp"; readonly port: number } | { readonly kind: "note"; readonly reason: string };
+  readonly probe: { readonly kind: "tcp"; readonly port: number } | { readonly kind: "stun"; readonly port: number } | { readonly kind: "note"; readonly reason: string };
+}
+
+/** A certificate check: the TLS handshake with SNI, the certificate's names against the plan's certificate table. */
+export interface TlsCheck {
+  readonly origin: Origin;
+  readonly probe: TlsProbe;
 }
 
 export interface Checklist {
   readonly origins: readonly Origin[];
   readonly dns: readonly DnsCheck[];
   readonly ports: readonly PortCheck[];
+  readonly tls: readonly TlsCheck[];
   readonly settings: readonly SettingCheck[];
 }
 
 const serverOrigin = (s: PlanServer): Origin => ({ id: s.id, title: `${s.fqdn} (${s.id})` });
 
-function serverAddressIndex(plan: Plan): Map<string, PlanServer> {
-  const index = new Map<string, PlanServer>();
-  for (const s of plan.servers) for (const nic of s.interfaces) for (const a of nic.addresses) index.set(a.ip, s);
-  return index;
-}
-
-/** The origins a row's probe runs from: Internet -> external client; lab servers -> those servers; else internal client. */
-function originsOf(rule: FirewallRule, servers: Map<string, PlanServer>): Origin[] {
-  if (includesInternet(rule.source)) return [EXTERNAL_CLIENT];
-  const own = rule.source.addresses.map((a) => servers.get(a)).filter((s): s is PlanServer => s !== undefined);
-  if (own.length === rule.source.addresses.length && own.length > 0) return [...new Map(own.map((s) => [s.id, serverOrigin(s)])).values()];
-  return [INTERNAL_CLIENT];
+/** The checklist origin of a probe's starting point. */
+function originOf(plan: Plan, from: ProbeFrom): Origin {
+  if (from.kind === "internet") return EXTERNAL_CLIENT;
+  if (from.kind === "internal") return INTERNAL_CLIENT;
+  return serverOrigin(plan.servers.find((s) => s.id === from.server)!);
 }
 
 function noteReason(rule: FirewallRule): string | undefined {
@@ -75,39 +77,27 @@ function noteReason(rule: FirewallRule): string | undefined {
   return undefined;
 }
 
-export function buildChecklist(plan: Plan): Checklist {
-  const dns: DnsCheck[] = plan.dnsRecords.map((record) => ({
-    origin: record.view === "external" ? EXTERNAL_CLIENT : INTERNAL_CLIENT,
-    record,
-    expected: record.values,
-  }));
-  // Hybrid: the federation-route Edge must resolve every SIP domain's federation SRV (strict name matching).
-  if (plan.hybrid) {
-    const route = plan.scenario.sites.find((x) => x.federationRoute)?.name;
-    const edges = plan.servers.filter((x) => x.role === "edge" && x.site === route);
-    for (const record of plan.dnsRecords.filter((r) => r.view === "external" && r.type === "SRV" && r.name.startsWith("_sipfederationtls._tcp."))) {
-      for (const edge of edges) dns.push({ origin: serverOrigin(edge), record, expected: record.values });
-    }
-  }
+/**
+ * The checklist view of the probe list (lib/render/probes.ts): DNS probes, and the inbound port probes a person can
+ * run (TCP with Test-NetConnection, UDP 3478 with a STUN Binding request; other UDP and ranges as notes), and the
+ * certificate checks. Outbound, TURN relay, publishing and blocked probes need a far end: `edge-lab emulate` runs them.
+ */
+export function buildChecklist(plan: Plan, probes: readonly Probe[] = buildProbes(plan)): Checklist {
+  const dns: DnsCheck[] = probes.filter((p): p is DnsProbe => p.kind === "dns").map((p) => ({ origin: originOf(plan, p.from), record: p.record, expected: p.record.values }));
+  const ports: PortCheck[] = probes
+    .filter((p): p is PortProbe => p.kind === "port" && p.rule.direction === "inbound")
+    .map((p) => {
+      const reason = noteReason(p.rule);
+      const probe: PortCheck["probe"] = p.stun ? { kind: "stun", port: p.port } : reason ? { kind: "note", reason } : { kind: "tcp", port: p.port };
+      return { origin: originOf(plan, p.from), rule: p.rule, address: p.address, probe };
+    });
+  const tls: TlsCheck[] = probes.filter((p): p is TlsProbe => p.kind === "tls").map((p) => ({ origin: originOf(plan, p.from), probe: p }));
   const settings: SettingCheck[] = plan.cmdlets
     .filter((c) => c.verify)
     .map((cmdlet) => ({ origin: cmdlet.shell === "tenant" ? TENANT_SHELL : MANAGEMENT_SHELL, cmdlet }));
-  const servers = serverAddressIndex(plan);
-  const ports: PortCheck[] = [];
-  for (const rule of plan.firewallRules.filter((r) => r.direction === "inbound")) {
-    const origins = originsOf(rule, servers);
-    // From the Internet the client reaches the public (pre-NAT) address; from inside, the NIC address.
-    const addresses = includesInternet(rule.source) && rule.destination.publicAddresses?.length ? rule.destination.publicAddresses : rule.destination.addresses;
-    const reason = noteReason(rule);
-    for (const origin of origins) {
-      for (const address of addresses) {
-        ports.push({ origin, rule, address, probe: reason ? { kind: "note", reason } : { kind: "tcp", port: rule.ports.from } });
-      }
-    }
-  }
   const seen = new Map<string, Origin>();
   for (const o of [EXTERNAL_CLIENT, INTERNAL_CLIENT, ...dns.map((d) => d.origin), ...ports.map((p) => p.origin), ...settings.map((x) => x.origin)]) if (!seen.has(o.id)) seen.set(o.id, o);
-  return { origins: [...seen.values()], dns, ports, settings };
+  return { origins: [...seen.values()], dns, ports, tls, settings };
 }
 
 // ---- Markdown -------------------------------------------------------------------------------------------------
@@ -120,6 +110,10 @@ export function resolveCommand(r: DnsRecord): string {
 
 export function probeCommand(address: string, port: number): string {
   return `Test-NetConnection -ComputerName ${address} -Port ${port}`;
+}
+
+export function tlsCommand(address: string, port: number, serverName: string): string {
+  return `openssl s_client -connect ${address}:${port} -servername ${serverName} </dev/null | openssl x509 -noout -subject -ext subjectAltName`;
 }
 
 const ruleWhat = (r: FirewallRule) => `${r.service === r.protocol ? "" : `${r.service} `}${r.protocol} ${Port.of(r.transport, r.ports)}`;
@@ -166,9 +160,21 @@ export function checklistMarkdown(plan: Plan): string {
       for (const p of ports) {
         if (p.probe.kind === "tcp") {
           out.push(`- [ ] \`${probeCommand(p.address, p.probe.port)}\` succeeds (TcpTestSucceeded: True) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`);
+        } else if (p.probe.kind === "stun") {
+          out.push(`- [ ] UDP STUN Binding request to ${p.address}:${p.probe.port} is answered (\`Test-StunUdp\` in the ps1 script, as Test-EdgeConnectivity does) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`);
         } else {
           out.push(`- [ ] Note: ${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} — ${ruleWhat(p.rule)}: ${p.probe.reason} [${p.rule.id}]`);
         }
+      }
+      out.push("");
+    }
+    const tls = c.tls.filter((t) => t.origin.id === origin.id);
+    if (tls.length) {
+      out.push("### Certificates", "");
+      for (const { probe: t } of tls) {
+        const sans = t.certificate.sans.length ? `SANs in order ${t.certificate.sans.join(", ")}` : "no SAN";
+        const forbidden = t.forbiddenNames.length ? `; not ${t.forbiddenNames.join(", ")}` : "";
+        out.push(`- [ ] \`${tlsCommand(t.address, t.port, t.serverName)}\` presents subject ${t.certificate.subject}, ${sans}${forbidden} — ${t.certificate.component} [${t.rule.id}, ${t.certificate.id}]`);
       }
       out.push("");
     }
@@ -188,7 +194,8 @@ export function checklistPowerShell(plan: Plan): string {
   out.push(".DESCRIPTION");
   out.push("  Generated from the scenario's plan by `edge-lab checklist --format ps1`. Run it after deploy on each machine");
   out.push("  named by -From: it checks the DNS answers of that side's view and probes every inbound TCP port that side opens.");
-  out.push("  UDP and media port ranges cannot be probed with Test-NetConnection: they are printed as notes.");
+  out.push("  UDP 3478 is probed with a STUN Binding request; other UDP and media port ranges are printed as notes.");
+  out.push("  TLS listeners: the certificate's subject and SANs are compared with the plan's certificate table.");
   out.push(".PARAMETER From");
   out.push(`  Where the script runs: ${powerShellCommentText(c.origins.map((o) => `${o.id} = ${o.title}`).join("; "))}.`);
   out.push(".PARAMETER DnsServer");
@@ -236,6 +243,42 @@ export function checklistPowerShell(plan: Plan): string {
   out.push("  Write-Result ([bool]$result.TcpTestSucceeded) \"TCP ${target}:$Port $What\" ''");
   out.push("}");
   out.push("");
+  out.push("function Test-StunUdp([string]$Address, [int]$Port, [string]$What) {");
+  out.push("  # A STUN Binding request (RFC 5389); any answer means the UDP port is reachable (Test-EdgeConnectivity does the same).");
+  out.push("  $target = Get-RealAddress $Address");
+  out.push("  $udp = New-Object System.Net.Sockets.UdpClient");
+  out.push("  $udp.Client.ReceiveTimeout = 3000");
+  out.push("  try {");
+  out.push("    $id = New-Object byte[] 12");
+  out.push("    (New-Object System.Random).NextBytes($id)");
+  out.push("    $request = [byte[]](0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42) + $id");
+  out.push("    [void]$udp.Send($request, $request.Length, $target, $Port)");
+  out.push("    $from = New-Object System.Net.IPEndPoint([System.Net.IPAddress]::Any, 0)");
+  out.push("    $ok = $udp.Receive([ref]$from).Length -ge 20");
+  out.push("  } catch { $ok = $false } finally { $udp.Close() }");
+  out.push("  Write-Result $ok \"UDP STUN ${target}:$Port $What\" ''");
+  out.push("}");
+  out.push("");
+  out.push("function Test-TlsCertificate([string]$Address, [int]$Port, [string]$ServerName, [string]$Subject, [string[]]$Names, [string[]]$Forbidden) {");
+  out.push("  # The lab CA may not be trusted here: the handshake accepts any chain, the names are compared with the plan.");
+  out.push("  $target = Get-RealAddress $Address");
+  out.push("  try {");
+  out.push("    $tcp = New-Object System.Net.Sockets.TcpClient($target, $Port)");
+  out.push("    $ssl = New-Object System.Net.Security.SslStream($tcp.GetStream(), $false, { $true })");
+  out.push("    $ssl.AuthenticateAsClient($ServerName)");
+  out.push("    $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($ssl.RemoteCertificate)");
+  out.push("    $ext = $cert.Extensions | Where-Object { $_.Oid.Value -eq '2.5.29.17' }");
+  out.push("    $text = if ($ext) { $ext.Format($false) } else { '' }");
+  out.push("    $found = @([regex]::Matches($text, 'DNS Name=([^,\\s]+)') | ForEach-Object { $_.Groups[1].Value })");
+  out.push("    $cn = $cert.GetNameInfo('SimpleName', $false)");
+  out.push("    $ok = ($cn -eq $Subject) -and (($found -join ',') -eq ($Names -join ',')) -and -not ($found | Where-Object { $Forbidden -contains $_ })");
+  out.push("    $detail = \"(subject $cn; SANs $($found -join ', '))\"");
+  out.push("    $ssl.Dispose()");
+  out.push("    $tcp.Dispose()");
+  out.push("  } catch { $ok = $false; $detail = $_.Exception.Message }");
+  out.push("  Write-Result $ok \"TLS ${target}:$Port $ServerName\" $detail");
+  out.push("}");
+  out.push("");
   out.push("function Test-Setting([scriptblock]$Read, [string]$What, [hashtable]$Expected) {");
   out.push("  try { $actual = & $Read | Select-Object -First 1 } catch { $actual = $null }");
   out.push("  foreach ($property in ($Expected.Keys | Sort-Object)) {");
@@ -268,9 +311,15 @@ export function checklistPowerShell(plan: Plan): string {
     for (const p of ports) {
       if (p.probe.kind === "tcp") {
         out.push(`  Test-TcpPort -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`);
+      } else if (p.probe.kind === "stun") {
+        out.push(`  Test-StunUdp -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`);
       } else {
         out.push(`  Write-Note ${psQuote(`${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`);
       }
+    }
+    for (const { probe: t } of c.tls.filter((x) => x.origin.id === origin.id)) {
+      const list = (names: readonly string[]) => `@(${names.map(psQuote).join(", ")})`;
+      out.push(`  Test-TlsCertificate -Address ${psQuote(t.address)} -Port ${t.port} -ServerName ${psQuote(t.serverName)} -Subject ${psQuote(t.certificate.subject)} -Names ${list(t.certificate.sans)} -Forbidden ${list(t.forbiddenNames)}`);
     }
     out.push("}");
   }

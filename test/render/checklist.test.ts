@@ -12,6 +12,7 @@ const portText = (r: FirewallRule) => (r.ports.from === r.ports.to ? String(r.po
 /** Where the test expects a row to be probed: public address from the Internet, else the NIC/VIP address. */
 const targets = (r: FirewallRule) => (r.source.addresses.includes("Internet") && r.destination.publicAddresses?.length ? r.destination.publicAddresses : r.destination.addresses);
 const probed = (r: FirewallRule) => r.transport === "TCP" && r.ports.from === r.ports.to;
+const isStun = (r: FirewallRule) => r.transport === "UDP" && r.ports.from === 3478 && r.ports.to === 3478;
 
 /** The Markdown section (## ...) of one -From origin. */
 function section(md: string, origin: string): string {
@@ -69,9 +70,37 @@ describe.each(ids)("checklist of %s", (id) => {
     }
   });
 
-  test("UDP rows and port ranges appear as notes, never as Test-NetConnection probes", () => {
-    const notes = inbound.filter((r) => !probed(r));
-    expect(notes.some((r) => r.transport === "UDP")).toBe(true);
+  test("UDP 3478 (STUN/TURN) rows are probed with a STUN Binding request at each target address", () => {
+    const stun = inbound.filter(isStun);
+    expect(stun.length).toBeGreaterThan(0);
+    for (const r of stun) {
+      for (const a of targets(r)) {
+        expect(md.split("\n").some((l) => l.includes(`UDP STUN Binding request to ${a}:3478 is answered`) && l.includes(`[${r.id}]`))).toBe(true);
+        expect(ps1).toContain(`Test-StunUdp -Address '${a}' -Port 3478 -What '`);
+      }
+    }
+    expect(ps1).toContain("$request = [byte[]](0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42) + $id");
+  });
+
+  test("every TLS listener's certificate is checked against the plan's certificate table, the A/V name excluded outside", () => {
+    const c = buildChecklist(plan);
+    expect(c.tls.length).toBeGreaterThan(0);
+    for (const { probe: t } of c.tls) {
+      expect(md).toContain(`\`openssl s_client -connect ${t.address}:${t.port} -servername ${t.serverName} `);
+      expect(ps1).toContain(`Test-TlsCertificate -Address '${t.address}' -Port ${t.port} -ServerName '${t.serverName}' -Subject '${t.certificate.subject}'`);
+      expect([t.certificate.subject, ...t.certificate.sans]).toContain(t.serverName);
+    }
+    const external = c.tls.filter((t) => t.origin.id === "external-client");
+    expect(external.length).toBeGreaterThan(0);
+    const avOf = (site: string) => plan.servers.filter((s) => s.site === site).flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av").map((a) => a.fqdn!)));
+    for (const { probe: t } of external.filter((x) => x.probe.certificate.installedOn.some((id) => id.includes("-edge-")))) {
+      expect(t.forbiddenNames).toEqual(expect.arrayContaining([...new Set(avOf(t.site))]));
+      expect(t.certificate.sans.filter((n) => t.forbiddenNames.includes(n))).toEqual([]);
+    }
+  });
+
+  test("other UDP rows and port ranges appear as notes, never as Test-NetConnection probes", () => {
+    const notes = inbound.filter((r) => !probed(r) && !isStun(r));
     for (const r of notes) {
       const lines = md.split("\n").filter((l) => l.includes(`[${r.id}]`));
       for (const a of targets(r)) expect(lines.some((l) => l.includes(` to ${a} `))).toBe(true);
@@ -81,7 +110,9 @@ describe.each(ids)("checklist of %s", (id) => {
       }
       expect(ps1).toContain(`Write-Note '${r.transport} ${portText(r)} to `);
     }
-    expect(md).toContain("UDP cannot be probed with Test-NetConnection");
+    if (notes.some((r) => r.transport === "UDP")) expect(md).toContain("UDP cannot be probed with Test-NetConnection");
+    // Every inbound row is probed one way or another.
+    expect(inbound.every((r) => probed(r) || isStun(r) || notes.includes(r))).toBe(true);
   });
 
   test("outbound rows are not probed", () => {
