@@ -1,0 +1,179 @@
+/**
+ * The emulation's listener and prober, run with `ip netns exec <ns> node agent.js <mode> <config.json>` in each
+ * namespace. Plain Node.js (no dependency), shipped as source text so that it runs the same from ts-jest, ts-node and
+ * the esbuild bundle: the emulator writes it into the run directory.
+ *
+ *   listen <file>: {"tcp":[{host,port,tls?:{cert,key},sip?,http?}], "udp":[{host,port}]}; prints READY.
+ *     raw TCP answers one JSON line {local, remote}; TLS listeners present their certificate and answer SIP OPTIONS
+ *     with 200 OK; HTTP(S) listeners answer {host, local, remote}; UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS)
+ *     and anything else with the JSON line.
+ *   probe <file>: [{type:"tcp"|"udp"|"tls"|"http"|"dns"|"hosts", ...}]; runs all in parallel, prints one JSON array.
+ */
+export const AGENT_SOURCE = String.raw`"use strict";
+const net = require("node:net");
+const tls = require("node:tls");
+const dgram = require("node:dgram");
+const http = require("node:http");
+const https = require("node:https");
+const dns = require("node:dns");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+
+const [mode, file] = process.argv.slice(2);
+const config = JSON.parse(fs.readFileSync(file, "utf8"));
+const MAGIC = 0x2112a442;
+
+function stunRequest() {
+  const b = Buffer.alloc(20);
+  b.writeUInt16BE(0x0001, 0);
+  b.writeUInt16BE(0, 2);
+  b.writeUInt32BE(MAGIC, 4);
+  crypto.randomBytes(12).copy(b, 8);
+  return b;
+}
+const isStun = (m) => m.length >= 20 && m.readUInt32BE(4) === MAGIC && (m[0] & 0xc0) === 0;
+function stunSuccess(req, address, port) {
+  const attr = Buffer.alloc(12);
+  attr.writeUInt16BE(0x0020, 0);
+  attr.writeUInt16BE(8, 2);
+  attr.writeUInt8(0, 4);
+  attr.writeUInt8(1, 5);
+  attr.writeUInt16BE(port ^ (MAGIC >>> 16), 6);
+  const ip = address.split(".").map(Number);
+  attr.writeUInt32BE((((ip[0] << 24) | (ip[1] << 16) | (ip[2] << 8) | ip[3]) ^ MAGIC) >>> 0, 8);
+  const head = Buffer.from(req.subarray(0, 20));
+  head.writeUInt16BE(0x0101, 0);
+  head.writeUInt16BE(attr.length, 2);
+  return Buffer.concat([head, attr]);
+}
+function parseStun(m) {
+  if (!isStun(m)) return undefined;
+  let off = 20;
+  while (off + 4 <= m.length) {
+    const type = m.readUInt16BE(off);
+    const len = m.readUInt16BE(off + 2);
+    if ((type === 0x0020 || type === 0x8020) && len >= 8) {
+      const v = m.readUInt32BE(off + 8) ^ MAGIC;
+      return { stun: m.readUInt16BE(0).toString(16), remote: [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join(".") };
+    }
+    off += 4 + len + ((4 - (len % 4)) % 4);
+  }
+  return { stun: m.readUInt16BE(0).toString(16) };
+}
+function sipAnswer(text) {
+  const lines = text.split("\r\n");
+  const pick = (h) => lines.filter((l) => l.toLowerCase().startsWith(h.toLowerCase() + ":")).join("\r\n");
+  return ["SIP/2.0 200 OK", pick("Via"), pick("From"), pick("To") + ";tag=edge-lab", pick("Call-ID"), pick("CSeq"), "Server: edge-lab emulate", "Content-Length: 0", "", ""].join("\r\n");
+}
+
+function listen() {
+  const items = [...(config.tcp || []).map((e) => ({ ...e, proto: "tcp" })), ...(config.udp || []).map((e) => ({ ...e, proto: "udp" }))];
+  let pending = items.length;
+  const ready = () => { if (--pending === 0) process.stdout.write("READY\n"); };
+  if (pending === 0) process.stdout.write("READY\n");
+  const fail = (e, err) => { process.stderr.write("listen " + e.host + ":" + e.port + "/" + e.proto + ": " + err.message + "\n"); process.exit(1); };
+  for (const e of items) {
+    if (e.proto === "udp") {
+      const sock = dgram.createSocket("udp4");
+      sock.on("message", (msg, r) => {
+        const answer = isStun(msg) ? stunSuccess(msg, r.address, r.port) : JSON.stringify({ local: e.host + ":" + e.port, remote: r.address }) + "\n";
+        sock.send(answer, r.port, r.address);
+      });
+      sock.on("error", (err) => fail(e, err));
+      sock.bind({ address: e.host, port: e.port }, ready);
+      continue;
+    }
+    let server;
+    if (e.http) {
+      const handler = (req, res) => {
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ host: req.headers.host, local: req.socket.localAddress + ":" + req.socket.localPort, remote: req.socket.remoteAddress }) + "\n");
+      };
+      server = e.tls ? https.createServer({ cert: fs.readFileSync(e.tls.cert), key: fs.readFileSync(e.tls.key) }, handler) : http.createServer(handler);
+    } else if (e.tls) {
+      server = tls.createServer({ cert: fs.readFileSync(e.tls.cert), key: fs.readFileSync(e.tls.key) }, (s) => {
+        let buf = "";
+        s.on("error", () => undefined);
+        s.on("data", (d) => {
+          buf += d;
+          if (buf.includes("\r\n\r\n")) { s.write(sipAnswer(buf)); buf = ""; }
+        });
+      });
+      server.on("tlsClientError", () => undefined);
+    } else {
+      server = net.createServer((s) => {
+        s.on("error", () => undefined);
+        s.end(JSON.stringify({ local: s.localAddress + ":" + s.localPort, remote: s.remoteAddress }) + "\n");
+      });
+    }
+    server.on("error", (err) => fail(e, err));
+    server.listen({ host: e.host, port: e.port }, ready);
+  }
+  process.on("SIGTERM", () => process.exit(0));
+}
+
+function withTimeout(ms, start) {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r) => { if (!done) { done = true; clearTimeout(t); resolve(r); } };
+    const t = setTimeout(() => finish({ ok: false, error: "timeout" }), ms);
+    start(finish);
+  });
+}
+
+const probes = {
+  tcp: (p) => withTimeout(p.timeoutMs, (finish) => {
+    let data = "";
+    const s = net.connect({ host: p.host, port: p.port, localAddress: p.local });
+    const end = (r) => { s.destroy(); finish(r); };
+    let grace;
+    s.on("connect", () => { grace = setTimeout(() => end({ ok: true }), 300); });
+    s.on("data", (d) => { data += d; if (data.includes("\n")) { clearTimeout(grace); try { end({ ok: true, reply: JSON.parse(data) }); } catch { end({ ok: true }); } } });
+    s.on("error", (err) => { clearTimeout(grace); end({ ok: false, error: err.code || err.message }); });
+  }),
+  udp: (p) => withTimeout(p.timeoutMs, (finish) => {
+    const s = dgram.createSocket("udp4");
+    const end = (r) => { try { s.close(); } catch {} finish(r); };
+    s.on("message", (m) => { const st = parseStun(m); if (st) end({ ok: true, reply: st }); else { try { end({ ok: true, reply: JSON.parse(m.toString()) }); } catch { end({ ok: true }); } } });
+    s.on("error", (err) => end({ ok: false, error: err.code || err.message }));
+    s.bind({ address: p.local }, () => s.send(p.stun ? stunRequest() : Buffer.from("probe"), p.port, p.host));
+  }),
+  tls: (p) => withTimeout(p.timeoutMs, (finish) => {
+    const s = tls.connect({ host: p.host, port: p.port, servername: p.servername, ca: fs.readFileSync(p.ca), localAddress: p.local });
+    const end = (r) => { s.destroy(); finish(r); };
+    let cert;
+    s.on("secureConnect", () => {
+      const c = s.getPeerCertificate();
+      cert = { subject: c.subject && c.subject.CN, sans: (c.subjectaltname || "").split(", ").filter(Boolean).map((x) => x.replace(/^DNS:/, "")) };
+      if (!p.sip) return end({ ok: true, reply: cert });
+      s.write(["OPTIONS sip:" + p.servername + " SIP/2.0", "Via: SIP/2.0/TLS edge-lab.invalid;branch=z9hG4bK" + crypto.randomBytes(6).toString("hex"), "Max-Forwards: 70",
+        "From: <sip:probe@edge-lab.invalid>;tag=1", "To: <sip:" + p.servername + ">", "Call-ID: " + crypto.randomBytes(8).toString("hex"), "CSeq: 1 OPTIONS", "Content-Length: 0", "", ""].join("\r\n"));
+    });
+    let buf = "";
+    s.on("data", (d) => { buf += d; if (buf.includes("\r\n\r\n")) end({ ok: /^SIP\/2\.0 200 /.test(buf), reply: { ...cert, sip: buf.split("\r\n")[0] } }); });
+    s.on("error", (err) => end({ ok: false, error: err.code || err.message, reply: cert }));
+  }),
+  http: (p) => withTimeout(p.timeoutMs, (finish) => {
+    const lib = p.scheme === "https" ? https : http;
+    const req = lib.request({ host: p.host, port: p.port, path: "/", headers: { host: p.hostHeader }, servername: p.hostHeader, ca: p.ca ? fs.readFileSync(p.ca) : undefined, agent: false }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => { try { finish({ ok: res.statusCode === 200, reply: { status: res.statusCode, ...JSON.parse(body) } }); } catch { finish({ ok: false, error: "status " + res.statusCode }); } });
+    });
+    req.on("error", (err) => finish({ ok: false, error: err.code || err.message }));
+    req.end();
+  }),
+  dns: (p) => withTimeout(p.timeoutMs, (finish) => {
+    const r = new dns.promises.Resolver({ timeout: 1500, tries: 2 });
+    r.setServers([p.server]);
+    const ask = { A: () => r.resolve4(p.name), SRV: () => r.resolveSrv(p.name).then((a) => a.map((x) => x.priority + " " + x.weight + " " + x.port + " " + x.name)), CNAME: () => r.resolveCname(p.name) }[p.rtype];
+    ask().then((answers) => finish({ ok: true, reply: { answers } }), (err) => finish({ ok: false, error: err.code || err.message }));
+  }),
+  hosts: (p) => withTimeout(p.timeoutMs, (finish) => {
+    dns.lookup(p.name, { family: 4, all: true }, (err, a) => finish(err ? { ok: false, error: err.code } : { ok: true, reply: { answers: a.map((x) => x.address) } }));
+  }),
+};
+
+if (mode === "listen") listen();
+else Promise.all(config.map((p) => probes[p.type](p))).then((r) => process.stdout.write(JSON.stringify(r) + "\n", () => process.exit(0)));
+`;

@@ -1,0 +1,174 @@
+/**
+ * `edge-lab emulate`: builds one site's perimeter at a time in network namespaces with real software (the appliance
+ * ruleset in iptables, nftables for the internal firewall and the hardware load balancer, BIND, nginx, coturn, TLS
+ * listeners with certificates from a throwaway CA), runs the plan's probes, and removes everything again on every
+ * exit path (success, failure, SIGINT / SIGTERM) unless `keep` is set.
+ */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Plan } from "../model/plan";
+import { buildProbes, probesOfSite, type Probe } from "../render/probes";
+import { removeRun } from "./cleanup";
+import { applianceRules, withoutApplianceRule } from "./rulesets";
+import { runProbes, type ProbeResult } from "./run-probes";
+import { newRunTag, sh } from "./sys";
+import { World, type Sabotage } from "./world";
+
+export { removeLeftovers, findLeftovers } from "./cleanup";
+export type { ProbeResult } from "./run-probes";
+export type { Sabotage } from "./world";
+
+export interface EmulateOptions {
+  /** Sites to emulate (default: every site, one after another). */
+  readonly sites?: readonly string[];
+  /** Leave the namespaces and daemons up after the probes (prints how to enter them). */
+  readonly keep?: boolean;
+  /** Remove one firewall rule at a time and report which probe catches each removal. */
+  readonly mutate?: boolean;
+  /** Deliberate faults in what is built (tests). */
+  readonly sabotage?: Sabotage;
+  /** The plan the world is built from, when it differs from the plan the probes come from (fault tests). */
+  readonly buildPlan?: Plan;
+  /** Progress lines (one per phase). */
+  readonly log?: (line: string) => void;
+  /** Called once the site is up, before the probes (tests interrupt a run here). */
+  readonly onUp?: (info: { site: string; tag: string; namespaces: string[] }) => void | Promise<void>;
+}
+
+export interface MutationResult {
+  readonly ruleId: string;
+  readonly firewall: "external" | "internal";
+  /** Probes that failed with the rule removed (empty: nobody noticed, a finding). */
+  readonly caughtBy: readonly string[];
+}
+
+export interface SiteReport {
+  readonly site: string;
+  readonly tag: string;
+  readonly results: readonly ProbeResult[];
+  readonly mutations?: readonly MutationResult[];
+  /** Milliseconds: build + daemons, probes, teardown. */
+  readonly timings: { readonly up: number; readonly probes: number; readonly down: number; readonly mutate?: number };
+  /** Namespaces left up (--keep). */
+  readonly kept?: readonly string[];
+}
+
+export interface EmulationReport {
+  readonly scenario: string;
+  readonly title: string;
+  readonly sites: readonly SiteReport[];
+}
+
+export const passed = (r: EmulationReport) => r.sites.every((s) => s.results.every((x) => x.pass));
+export const mutationsCaught = (r: EmulationReport) => r.sites.every((s) => (s.mutations ?? []).every((m) => m.caughtBy.length > 0));
+
+/** What is missing on this machine to emulate, with the install hint; empty when ready. */
+export function missingRequirements(): string[] {
+  const missing: string[] = [];
+  if (process.platform !== "linux") missing.push("Linux (network namespaces)");
+  if (process.getuid?.() !== 0) missing.push("root (or CAP_NET_ADMIN + CAP_SYS_ADMIN) for network namespaces");
+  const tools: [string, string[], string][] = [
+    ["ip", ["-V"], "iproute2"],
+    ["iptables-restore", ["--version"], "iptables"],
+    ["nft", ["--version"], "nftables"],
+    ["named", ["-v"], "bind9"],
+    ["nginx", ["-v"], "nginx"],
+    ["openssl", ["version"], "openssl"],
+    ["turnserver", ["--version"], "coturn"],
+    ["turnutils_uclient", ["-h"], "coturn"],
+  ];
+  for (const [tool, args, pkg] of tools) {
+    const r = sh(tool, args, { allowFail: true, timeoutMs: 5000 });
+    // turnutils_uclient -h prints its usage and exits non-zero: being found is enough.
+    if (r.status < 0 || (r.status === 127 && !r.stdout)) missing.push(`${tool} (Debian package ${pkg})`);
+  }
+  return missing;
+}
+
+export const INSTALL_HINT = "sudo apt-get install -y iproute2 iptables nftables bind9 nginx openssl coturn";
+
+/** Removes one internal-firewall row from the plan the internal firewall is built from. */
+const withoutRow = (plan: Plan, ruleId: string): Plan => ({ ...plan, firewallRules: plan.firewallRules.filter((r) => r.id !== ruleId) });
+
+const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass).map((r) => r.probe.id);
+
+async function mutate(world: World, site: string, probes: readonly Probe[], baseline: readonly ProbeResult[], log: (l: string) => void): Promise<MutationResult[]> {
+  // Probes that already fail cannot catch anything; DNS and HOSTS never cross a firewall.
+  const failing = new Set(failedIds(baseline));
+  const watched = probes.filter((p) => p.kind !== "dns" && p.kind !== "hosts" && !failing.has(p.id));
+  const out: MutationResult[] = [];
+  const base = applianceRules(world.plan, site);
+  const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)].map((m) => m[1]).filter((id) => id.startsWith(`${site}/`));
+  for (const ruleId of external) {
+    world.loadExternalRules(withoutApplianceRule(base, ruleId));
+    const caughtBy = failedIds(await runProbes(world, watched));
+    out.push({ ruleId, firewall: "external", caughtBy });
+    log(`  mutate external ${ruleId}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
+  }
+  world.loadExternalRules(base);
+  for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal")) {
+    world.loadInternalRules(withoutRow(world.plan, row.id));
+    const caughtBy = failedIds(await runProbes(world, watched));
+    out.push({ ruleId: row.id, firewall: "internal", caughtBy });
+    log(`  mutate internal ${row.id}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
+  }
+  world.loadInternalRules(world.plan);
+  return out;
+}
+
+/** Emulates the plan's sites one after another and runs the probes; never leaves anything behind unless `keep`. */
+export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise<EmulationReport> {
+  const log = options.log ?? (() => undefined);
+  const allProbes = buildProbes(plan);
+  const sites = options.sites?.length ? options.sites : plan.scenario.sites.map((s) => s.name);
+  for (const s of sites) if (!plan.scenario.sites.some((x) => x.name === s)) throw new Error(`edge-lab emulate: the scenario has no site "${s}" (sites: ${plan.scenario.sites.map((x) => x.name).join(", ")})`);
+  const reports: SiteReport[] = [];
+  for (const site of sites) {
+    const tag = newRunTag();
+    const dir = join(tmpdir(), tag);
+    const probes = probesOfSite(allProbes, site);
+    let kept = false;
+    // Ctrl-C / SIGTERM in the middle: tear down synchronously, then exit with the signal's code.
+    const onSignal = (sig: NodeJS.Signals) => {
+      removeRun(tag, dir);
+      process.exit(sig === "SIGINT" ? 130 : 143);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      const t0 = Date.now();
+      log(`${site}: building the perimeter (run ${tag})`);
+      const world = new World(options.buildPlan ?? plan, site, tag, dir, probes, options.sabotage);
+      world.buildNetwork();
+      await world.startServices();
+      const namespaces = [...world.nodes.values()].map((n) => n.ns);
+      const up = Date.now() - t0;
+      log(`${site}: up in ${(up / 1000).toFixed(1)} s (${namespaces.length} namespaces, ${world.daemons.length} daemons); running ${probes.length} probes`);
+      await options.onUp?.({ site, tag, namespaces });
+      const t1 = Date.now();
+      const results = await runProbes(world, probes);
+      const probeMs = Date.now() - t1;
+      log(`${site}: ${results.filter((r) => r.pass).length}/${results.length} probes pass in ${(probeMs / 1000).toFixed(1)} s`);
+      let mutations: MutationResult[] | undefined;
+      let mutateMs: number | undefined;
+      if (options.mutate) {
+        const t2 = Date.now();
+        mutations = await mutate(world, site, probes, results, log);
+        mutateMs = Date.now() - t2;
+      }
+      const t3 = Date.now();
+      if (options.keep) {
+        kept = true;
+        reports.push({ site, tag, results, mutations, timings: { up, probes: probeMs, down: 0, ...(mutateMs ? { mutate: mutateMs } : {}) }, kept: namespaces });
+        continue;
+      }
+      removeRun(tag, dir);
+      reports.push({ site, tag, results, mutations, timings: { up, probes: probeMs, down: Date.now() - t3, ...(mutateMs ? { mutate: mutateMs } : {}) } });
+    } finally {
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+      if (!kept) removeRun(tag, dir);
+    }
+  }
+  return { scenario: plan.scenario.id, title: plan.scenario.title, sites: reports };
+}

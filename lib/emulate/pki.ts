@@ -1,0 +1,44 @@
+/**
+ * A throwaway certificate authority per run (openssl), issuing the plan's certificates exactly as its certificate
+ * table says: subject CN, SANs in order (no SAN extension when the table has none), server (and client) EKU. One key
+ * and certificate per table row: a row installed on several servers (a pool, CERT-05) is the same key everywhere.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Certificate } from "../model/plan";
+import { sh } from "./sys";
+
+export interface IssuedCertificate {
+  readonly cert: string;
+  readonly key: string;
+}
+
+export class RunCa {
+  readonly caCert: string;
+  private readonly caKey: string;
+  private serial = 1;
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.caKey = join(dir, "ca.key");
+    this.caCert = join(dir, "ca.crt");
+    sh("openssl", ["req", "-x509", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-days", "2", "-subj", "/CN=edge-lab emulate run CA", "-keyout", this.caKey, "-out", this.caCert]);
+  }
+
+  /** Issues a certificate with this subject and SANs (in order); `file` names the output files. */
+  issue(file: string, subject: string, sans: readonly string[], eku: readonly ("server" | "client")[] = ["server"]): IssuedCertificate {
+    const key = join(this.dir, `${file}.key`);
+    const csr = join(this.dir, `${file}.csr`);
+    const cert = join(this.dir, `${file}.crt`);
+    const ext = join(this.dir, `${file}.ext`);
+    const usage = eku.map((e) => (e === "server" ? "serverAuth" : "clientAuth")).join(",");
+    writeFileSync(ext, [`extendedKeyUsage=${usage}`, "basicConstraints=CA:FALSE", ...(sans.length ? [`subjectAltName=${sans.map((n) => `DNS:${n}`).join(",")}`] : [])].join("\n") + "\n");
+    sh("openssl", ["req", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-subj", `/CN=${subject}`, "-keyout", key, "-out", csr]);
+    sh("openssl", ["x509", "-req", "-in", csr, "-CA", this.caCert, "-CAkey", this.caKey, "-set_serial", String(this.serial++), "-days", "2", "-extfile", ext, "-out", cert]);
+    return { cert, key };
+  }
+
+  issuePlanned(c: Certificate): IssuedCertificate {
+    return this.issue(c.id, c.subject, c.sans, c.eku);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The emulation report: Markdown (one line per probe with the plan row and rule ids it proves), JSON, JUnit XML.
+ */
+import type { EmulationReport, SiteReport } from "./index";
+
+const md = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function summaryLine(r: EmulationReport): string {
+  const all = r.sites.flatMap((s) => s.results);
+  const muts = r.sites.flatMap((s) => s.mutations ?? []);
+  const ext = muts.filter((m) => m.firewall === "external");
+  return [
+    `${all.filter((x) => x.pass).length}/${all.length} probes pass`,
+    ...(muts.length ? [`${muts.filter((m) => m.caughtBy.length).length}/${muts.length} rules caught (external firewall ${ext.filter((m) => m.caughtBy.length).length}/${ext.length})`] : []),
+  ].join("; ");
+}
+
+function siteMarkdown(s: SiteReport): string[] {
+  const out = [`## Site ${s.site}`, ""];
+  out.push(`Run \`${s.tag}\`: up ${secs(s.timings.up)}, probes ${secs(s.timings.probes)}, teardown ${secs(s.timings.down)}${s.timings.mutate ? `, mutations ${secs(s.timings.mutate)}` : ""}.`, "");
+  out.push("| Result | Probe | Proves | Observed |", "|---|---|---|---|");
+  for (const r of s.results) out.push(`| ${r.pass ? "PASS" : "**FAIL**"} | ${md(r.probe.what)} | ${md(r.probe.refs.join(", "))} | ${md(r.detail)} |`);
+  out.push("");
+  if (s.mutations) {
+    out.push("### Mutations (one firewall rule removed at a time)", "");
+    const missed = s.mutations.filter((m) => !m.caughtBy.length);
+    if (missed.length) {
+      out.push("Findings: removing these rules changed no probe's result (the rule is not needed, or a probe is missing):", "");
+      for (const m of missed) out.push(`- **${m.ruleId}** (${m.firewall} firewall)`);
+      out.push("");
+    }
+    out.push("| Rule removed | Firewall | Caught by |", "|---|---|---|");
+    for (const m of s.mutations) out.push(`| ${md(m.ruleId)} | ${m.firewall} | ${m.caughtBy.length ? md(m.caughtBy.slice(0, 3).join(", ") + (m.caughtBy.length > 3 ? ` (+${m.caughtBy.length - 3})` : "")) : "**not caught**"} |`);
+    out.push("");
+  }
+  if (s.kept) {
+    out.push("### Kept up (--keep)", "", "Enter a namespace with `sudo ip netns exec <name> bash`; remove everything with `edge-lab emulate --cleanup` after this process has ended.", "");
+    for (const ns of s.kept) out.push(`- \`${ns}\``);
+    out.push("");
+  }
+  return out;
+}
+
+export function reportMarkdown(r: EmulationReport): string {
+  const out = [`# Emulation: ${r.title}`, "", `Scenario \`${r.scenario}\`: ${summaryLine(r)}.`, ""];
+  for (const s of r.sites) out.push(...siteMarkdown(s));
+  return out.join("\n").replace(/\n+$/, "\n");
+}
+
+export function reportJson(r: EmulationReport): string {
+  return (
+    JSON.stringify(
+      {
+        scenario: r.scenario,
+        summary: summaryLine(r),
+        sites: r.sites.map((s) => ({
+          site: s.site,
+          run: s.tag,
+          timingsMs: s.timings,
+          probes: s.results.map((x) => ({ id: x.probe.id, kind: x.probe.kind, what: x.probe.what, refs: x.probe.refs, pass: x.pass, observed: x.detail })),
+          ...(s.mutations ? { mutations: s.mutations } : {}),
+          ...(s.kept ? { kept: s.kept } : {}),
+        })),
+      },
+      null,
+      2,
+    ) + "\n"
+  );
+}
+
+const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export function reportJunit(r: EmulationReport): string {
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="edge-lab emulate ${xml(r.scenario)}">`];
+  for (const s of r.sites) {
+    const cases = [...s.results.map((x) => ({ name: x.probe.what, id: x.probe.id, pass: x.pass, detail: x.detail })), ...(s.mutations ?? []).map((m) => ({ name: `mutation: ${m.ruleId} removed is caught`, id: m.ruleId, pass: m.caughtBy.length > 0, detail: m.caughtBy.join(", ") || "no probe noticed the removal" }))];
+    out.push(`  <testsuite name="${xml(`${r.scenario}/${s.site}`)}" tests="${cases.length}" failures="${cases.filter((c) => !c.pass).length}" time="${((s.timings.up + s.timings.probes + s.timings.down) / 1000).toFixed(3)}">`);
+    for (const c of cases) {
+      out.push(`    <testcase classname="${xml(`${r.scenario}.${s.site}`)}" name="${xml(c.name)}">`);
+      if (!c.pass) out.push(`      <failure message="${xml(c.detail)}">${xml(c.id)}</failure>`);
+      else out.push(`      <system-out>${xml(c.detail)}</system-out>`);
+      out.push("    </testcase>");
+    }
+    out.push("  </testsuite>");
+  }
+  out.push("</testsuites>", "");
+  return out.join("\n");
+}

@@ -1,0 +1,154 @@
+/**
+ * Runs the plan's probes (lib/render/probes.ts) against a built World: one agent process per origin namespace runs
+ * that namespace's probes in parallel; TURN probes run turnutils_uclient (coturn's client) from the simulated Internet.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { DnsProbe, Probe, TurnProbe } from "../render/probes";
+import { inNs, shAsync } from "./sys";
+import { TURN_PASSWORD, TURN_USER, type World } from "./world";
+
+export interface ProbeResult {
+  readonly probe: Probe;
+  readonly pass: boolean;
+  /** What was observed (the reply, the certificate names, the relayed address, the error). */
+  readonly detail: string;
+}
+
+interface AgentReply {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly reply?: Record<string, unknown> & { local?: string; remote?: string; answers?: string[]; subject?: string; sans?: string[]; sip?: string; host?: string; status?: number };
+}
+
+/** Positive probes answer in milliseconds; blocked probes wait this long for nothing. */
+export const PASS_TIMEOUT_MS = 4000;
+export const BLOCKED_TIMEOUT_MS = 800;
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+
+function expectedAnswers(p: DnsProbe): string[] {
+  const r = p.record;
+  if (r.type === "SRV") return [`${r.srv!.priority} ${r.srv!.weight} ${r.srv!.port} ${r.srv!.target}`];
+  return [...r.values];
+}
+
+interface Planned {
+  readonly ns: string;
+  readonly items: Record<string, unknown>[];
+  judge(replies: AgentReply[]): { pass: boolean; detail: string };
+}
+
+function plan(world: World, p: Probe): Planned | undefined {
+  const o = world.origin(p.from);
+  const one = (item: Record<string, unknown>, judge: (r: AgentReply) => { pass: boolean; detail: string }): Planned => ({ ns: o.ns, items: [item], judge: (r) => judge(r[0]) });
+  const fail = (r: AgentReply) => ({ pass: false, detail: r.error ?? JSON.stringify(r.reply ?? {}) });
+  switch (p.kind) {
+    case "dns": {
+      const server = p.record.view === "external" ? world.publicDnsIp : world.internalDnsIp;
+      const items: Record<string, unknown>[] = [{ type: "dns", server, name: p.record.name, rtype: p.record.type, timeoutMs: PASS_TIMEOUT_MS }];
+      if (p.record.type === "SRV") items.push({ type: "dns", server, name: p.record.srv!.target, rtype: "A", timeoutMs: PASS_TIMEOUT_MS });
+      return {
+        ns: o.ns,
+        items,
+        judge: ([answer, target]) => {
+          const got = answer.reply?.answers ?? [];
+          if (!answer.ok || !sameSet(got, expectedAnswers(p))) return { pass: false, detail: `answer ${answer.ok ? got.join(", ") || "(none)" : answer.error}` };
+          if (target && !(target.ok && (target.reply?.answers ?? []).length)) return { pass: false, detail: `SRV target ${p.record.srv!.target} does not resolve (${target.error ?? "no A"})` };
+          return { pass: true, detail: `answer ${got.join(", ")}${target ? `; target ${target.reply!.answers!.join(", ")}` : ""}` };
+        },
+      };
+    }
+    case "hosts":
+      return one({ type: "hosts", name: p.fqdn, timeoutMs: PASS_TIMEOUT_MS }, (r) => (r.ok && r.reply?.answers?.includes(p.ip) ? { pass: true, detail: `resolves to ${r.reply.answers.join(", ")}` } : fail(r)));
+    case "port": {
+      const host = p.toInternet ? world.partnerIp : p.address.includes("/") ? world.internalClientIp : p.address;
+      const item = { type: p.transport === "TCP" ? "tcp" : "udp", host, port: p.port, local: o.local, stun: p.stun || (p.transport === "UDP" && p.port === 3478), timeoutMs: PASS_TIMEOUT_MS };
+      return one(item, (r) => {
+        if (!r.ok) return fail(r);
+        const seen = r.reply?.remote;
+        if (p.expectSource && seen !== p.expectSource) return { pass: false, detail: `far end saw ${seen}, plan says ${p.expectSource} (NAT-04)` };
+        // From the Internet, the Edge must see the client's own address (NAT-03: no source NAT inbound).
+        if (p.from.kind === "internet" && seen !== undefined && seen !== world.clientIp) return { pass: false, detail: `Edge saw ${seen}, not the client ${world.clientIp} (NAT-03)` };
+        return { pass: true, detail: r.reply ? `reply ${r.reply.local ?? r.reply.stun ?? ""} saw ${seen ?? "?"}` : "connected" };
+      });
+    }
+    case "tls":
+      return one({ type: "tls", host: p.address, port: p.port, servername: p.serverName, ca: world.ca.caCert, sip: p.sipOptions, local: o.local, timeoutMs: PASS_TIMEOUT_MS }, (r) => {
+        const c = r.reply;
+        if (!c?.subject) return fail(r);
+        const problems: string[] = [];
+        if (c.subject !== p.certificate.subject) problems.push(`subject ${c.subject}, plan ${p.certificate.subject}`);
+        if ((c.sans ?? []).join(",") !== p.certificate.sans.join(",")) problems.push(`SANs ${(c.sans ?? []).join(", ") || "(none)"}, plan ${p.certificate.sans.join(", ") || "(none)"}`);
+        const forbidden = (c.sans ?? []).filter((n) => p.forbiddenNames.includes(n));
+        if (forbidden.length) problems.push(`must not carry ${forbidden.join(", ")}`);
+        if (!r.ok) problems.push(r.error ?? `SIP answer: ${c.sip ?? "none"}`);
+        return problems.length ? { pass: false, detail: problems.join("; ") } : { pass: true, detail: `${c.subject} [${(c.sans ?? []).join(", ")}]${c.sip ? `; ${c.sip}` : ""}` };
+      });
+    case "web":
+      return one({ type: "http", scheme: p.scheme, host: p.address, port: p.port, hostHeader: p.host, ca: p.scheme === "https" ? world.ca.caCert : undefined, timeoutMs: PASS_TIMEOUT_MS }, (r) => {
+        if (!r.ok) return fail(r);
+        const arrived = String(r.reply?.local ?? "");
+        if (r.reply?.host !== p.host || !arrived.endsWith(`:${p.targetPort}`)) return { pass: false, detail: `arrived at ${arrived} with Host ${r.reply?.host}` };
+        return { pass: true, detail: `arrived at ${arrived}, Host ${r.reply.host}` };
+      });
+    case "blocked":
+      return one({ type: p.transport === "TCP" ? "tcp" : "udp", host: p.address, port: p.port, local: o.local, timeoutMs: BLOCKED_TIMEOUT_MS }, (r) =>
+        !r.ok && r.error !== "ECONNREFUSED" ? { pass: true, detail: `no answer (${r.error})` } : { pass: false, detail: r.ok ? `answered: ${JSON.stringify(r.reply ?? "connected")}` : "refused (a host answered)" },
+      );
+    case "turn":
+      return undefined;
+  }
+}
+
+async function runTurn(world: World, p: TurnProbe): Promise<ProbeResult> {
+  const args = ["-v", ...(p.transport === "TCP" ? ["-t"] : []), "-p", String(p.port), "-u", TURN_USER, "-w", TURN_PASSWORD, "-e", world.partnerIp, "-r", String(world.peerPort), "-n", "2", "-m", "1", "-c", "-L", world.clientIp, p.address];
+  const r = await shAsync("ip", inNs(world.ns("inet"), ["turnutils_uclient", ...args]), 20000);
+  const out = r.stdout + r.stderr;
+  const relays = [...out.matchAll(/Received relay addr: ([\d.]+):(\d+)/g)].map((m) => ({ ip: m[1], port: Number(m[2]) }));
+  const received = Math.max(0, ...[...out.matchAll(/tot_recv_msgs=(\d+)/g)].map((m) => Number(m[1])));
+  const expected = p.relayAddress.split(",");
+  const problems: string[] = [];
+  if (!relays.length) problems.push(`no allocation (${out.split("\n").filter((l) => /error|fail|cannot/i.test(l)).slice(0, 2).join(" | ") || `exit ${r.status}`})`);
+  for (const a of relays) {
+    if (!expected.includes(a.ip)) problems.push(`relay address ${a.ip}, plan ${expected.join(" or ")}`);
+    if (a.port < p.relayRange.from || a.port > p.relayRange.to) problems.push(`relay port ${a.port} outside ${p.relayRange.from}-${p.relayRange.to}`);
+  }
+  if (relays.length && received === 0) problems.push("no media relayed back from the partner");
+  const relayText = relays.map((a) => `${a.ip}:${a.port}`).join(", ");
+  return { probe: p, pass: problems.length === 0, detail: problems.length ? problems.join("; ") : `relay ${relayText}, ${received} media packets relayed back` };
+}
+
+/** Runs the probes; results in probe order. */
+export async function runProbes(world: World, probes: readonly Probe[]): Promise<ProbeResult[]> {
+  const results = new Map<Probe, ProbeResult>();
+  const byNs = new Map<string, { probe: Probe; planned: Planned }[]>();
+  for (const p of probes) {
+    if (p.kind === "turn") continue;
+    const planned = plan(world, p)!;
+    const list = byNs.get(planned.ns) ?? [];
+    list.push({ probe: p, planned });
+    byNs.set(planned.ns, list);
+  }
+  const agentRuns = [...byNs.entries()].map(async ([ns, list], i) => {
+    const items = list.flatMap((x) => x.planned.items);
+    const file = join(world.dir, `probe-${ns}-${i}-${Date.now()}.json`);
+    writeFileSync(file, JSON.stringify(items));
+    const r = await shAsync("ip", inNs(ns, [process.execPath, world.agentFile, "probe", file]), 60000);
+    let replies: AgentReply[];
+    try {
+      replies = JSON.parse(r.stdout) as AgentReply[];
+    } catch {
+      replies = items.map(() => ({ ok: false, error: `agent failed: ${r.stderr.trim().slice(0, 300)}` }));
+    }
+    let at = 0;
+    for (const { probe, planned } of list) {
+      const mine = replies.slice(at, at + planned.items.length);
+      at += planned.items.length;
+      results.set(probe, { probe, ...planned.judge(mine) });
+    }
+  });
+  const turnRuns = probes.filter((p): p is TurnProbe => p.kind === "turn").map(async (p) => results.set(p, await runTurn(world, p)));
+  await Promise.all([...agentRuns, ...turnRuns]);
+  return probes.map((p) => results.get(p)!);
+}

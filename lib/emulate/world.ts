@@ -1,0 +1,503 @@
+/**
+ * One site's perimeter, built from the plan in network namespaces (names `<run tag>-<role>`):
+ *
+ *   [inet] remote client, federated partner (turnutils_peer + listeners), public DNS (BIND, external view)
+ *     | veth
+ *   [fw]   external firewall: the appliance ruleset (iptables-restore), the perimeter external gateways
+ *     | bridge "bx" (perimeter external segment; with hardware load balancing behind [xlb], which holds the gateways
+ *     |              and the external VIPs and load-balances with nftables)
+ *   [e1..] Edge Servers: external NIC (addresses, the plan's default gateway), internal NIC (persistent routes),
+ *          HOSTS file, coturn (A/V Edge, TURN on UDP 3478 / TCP 443), TLS SIP / PSOM / MTLS listeners
+ *   [rp1]  reverse proxy: the generated nginx configuration with the planned certificate
+ *     | bridge "bi" (perimeter internal segment; with an internal VIP behind [ilb])
+ *   [ifw]  internal firewall: the plan's internal rows (nftables)
+ *     | veth
+ *   [lan]  internal network: Front End pool stand-in (web 4443/8080, SIP), Directors, internal DNS (BIND, internal
+ *          view), internal client
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { FORWARDING_SYSCTL } from "../azure/guest/iptables";
+import { nginxConfig } from "../azure/guest/nginx";
+import { cidrContains, hostAt, isIpv4, parseCidr } from "../model/net";
+import type { Certificate, Plan, PlanServer } from "../model/plan";
+import { zoneFiles } from "../render/zones";
+import type { Probe, ProbeFrom } from "../render/probes";
+import { AGENT_SOURCE } from "./agent";
+import { NETNS_ETC } from "./cleanup";
+import { RunCa, type IssuedCertificate } from "./pki";
+import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules } from "./rulesets";
+import { inNs, sh, startDaemon, type Daemon } from "./sys";
+
+/** Deliberate differences from the plan (fault tests and --mutate): what is built, not what is probed. */
+export interface Sabotage {
+  /** Rewrites the appliance ruleset text before it is loaded. */
+  readonly applianceRules?: (rules: string) => string;
+  /** coturn's relay port range instead of the plan's A/V media range. */
+  readonly turnRelayRange?: { readonly from: number; readonly to: number };
+}
+
+export interface Listener {
+  readonly host: string;
+  readonly port: number;
+  readonly proto: "tcp" | "udp";
+  readonly tls?: IssuedCertificate;
+  readonly sip?: boolean;
+  readonly http?: boolean;
+}
+
+export const TURN_USER = "edge-lab";
+export const TURN_PASSWORD = "emulate";
+
+interface Node {
+  readonly ns: string;
+  readonly server?: PlanServer;
+  readonly addresses: Set<string>;
+  readonly listeners: Map<string, Listener>;
+}
+
+const prefixOf = (cidr: string) => parseCidr(cidr).prefix;
+const key = (l: { proto: string; host: string; port: number }) => `${l.proto}|${l.host}|${l.port}`;
+
+export class World {
+  readonly nodes = new Map<string, Node>();
+  readonly daemons: Daemon[] = [];
+  readonly clientIp: string;
+  readonly partnerIp: string;
+  readonly publicDnsIp: string;
+  readonly internalClientIp: string;
+  readonly internalDnsIp: string;
+  /** Partner port where turnutils_peer echoes relayed media (inside the media range). */
+  readonly peerPort: number;
+  readonly ca: RunCa;
+  readonly agentFile: string;
+  private readonly certs = new Map<string, IssuedCertificate>();
+
+  constructor(
+    readonly plan: Plan,
+    readonly site: string,
+    readonly tag: string,
+    readonly dir: string,
+    readonly probes: readonly Probe[],
+    readonly sabotage: Sabotage = {},
+  ) {
+    const layout = closedLayout(plan);
+    const sim = layout.simInternet!;
+    const simCidr = parseCidr(sim.cidr);
+    this.clientIp = sim.clientIp;
+    this.partnerIp = hostAt(simCidr, 20);
+    this.publicDnsIp = hostAt(simCidr, 53);
+    const taken = new Set(plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.map((a) => a.ip))));
+    for (const v of plan.vips) taken.add(v.ip);
+    for (const s of plan.scenario.sites) for (const a of s.nextHop.addresses) taken.add(a);
+    const lan = parseCidr(this.planSite.networks.internalNetworks[0]);
+    const free = (from: number) => {
+      for (let i = from; ; i++) {
+        const ip = hostAt(lan, i);
+        if (!taken.has(ip)) return taken.add(ip), ip;
+      }
+    };
+    this.internalDnsIp = free(53);
+    this.internalClientIp = free(200);
+    const media = this.mediaRange;
+    this.peerPort = Math.min(media.from + 5000, media.to);
+    mkdirSync(dir, { recursive: true });
+    this.ca = new RunCa(join(dir, "pki"));
+    this.agentFile = join(dir, "agent.js");
+    writeFileSync(this.agentFile, AGENT_SOURCE);
+  }
+
+  get planSite() {
+    return this.plan.scenario.sites.find((s) => s.name === this.site)!;
+  }
+
+  /** The plan's A/V media range (the inbound UDP RTP row), 50000-59999 in Microsoft's tables. */
+  get mediaRange(): { from: number; to: number } {
+    const row = this.plan.firewallRules.find((r) => r.site === this.site && r.protocol === "RTP" && r.transport === "UDP");
+    return row?.ports ?? { from: 50000, to: 59999 };
+  }
+
+  ns(role: string): string {
+    return `${this.tag}-${role}`;
+  }
+
+  private ip(ns: string, ...args: string[]) {
+    sh("ip", ["-n", ns, ...args]);
+  }
+
+  private addNs(role: string, server?: PlanServer): Node {
+    const ns = this.ns(role);
+    sh("ip", ["netns", "add", ns]);
+    this.ip(ns, "link", "set", "lo", "up");
+    const node: Node = { ns, server, addresses: new Set(), listeners: new Map() };
+    this.nodes.set(role, node);
+    return node;
+  }
+
+  private veth(a: string, nsA: string, b: string, nsB: string) {
+    sh("ip", ["link", "add", a, "netns", nsA, "type", "veth", "peer", "name", b, "netns", nsB]);
+    this.ip(nsA, "link", "set", a, "up");
+    this.ip(nsB, "link", "set", b, "up");
+  }
+
+  private bridge(ns: string, name: string) {
+    this.ip(ns, "link", "add", name, "type", "bridge");
+    this.ip(ns, "link", "set", name, "up");
+  }
+
+  private addr(node: Node, ip: string, prefix: number, dev: string) {
+    this.ip(node.ns, "addr", "add", `${ip}/${prefix}`, "dev", dev);
+    node.addresses.add(ip);
+  }
+
+  private forwarding(ns: string) {
+    for (const line of FORWARDING_SYSCTL.split("\n").filter((l) => l.includes("="))) sh("ip", inNs(ns, ["sysctl", "-q", "-w", line.replace(/\s*=\s*/, "=")]));
+  }
+
+  private certFor(c: Certificate): IssuedCertificate {
+    let issued = this.certs.get(c.id);
+    if (!issued) this.certs.set(c.id, (issued = this.ca.issuePlanned(c)));
+    return issued;
+  }
+
+  /** Builds the namespaces, links, addresses, routes and rulesets (no daemons yet). */
+  buildNetwork(): void {
+    const plan = this.plan;
+    const layout = closedLayout(plan);
+    const siteLayout = layout.sites.find((s) => s.site.name === this.site)!;
+    const fwl = siteLayout.firewall!;
+    const sim = layout.simInternet!;
+    const servers = plan.servers.filter((s) => s.site === this.site);
+    const vips = plan.vips.filter((v) => v.site === this.site);
+    const extVips = vips.filter((v) => v.side === "external");
+    const intVips = vips.filter((v) => v.side === "internal" && v.service !== "director-web");
+    const infra = parseCidr(siteLayout.infraCidr);
+
+    const inet = this.addNs("inet");
+    const fw = this.addNs("fw");
+    this.veth("c0", inet.ns, "out0", fw.ns);
+    const simPrefix = prefixOf(sim.clientSubnet);
+    for (const ip of [this.clientIp, this.partnerIp, this.publicDnsIp]) this.addr(inet, ip, simPrefix, "c0");
+    this.ip(inet.ns, "route", "add", "default", "via", fwl.outsideIp, "dev", "c0", "onlink");
+    this.addr(fw, fwl.outsideIp, 32, "out0");
+    this.ip(fw.ns, "route", "add", sim.clientSubnet, "dev", "out0");
+
+    // Perimeter external segment: gateways on the firewall, or on the load balancer in front of it.
+    const extNics = servers.flatMap((s) => s.interfaces.filter((i) => i.side === "external"));
+    const extSubnets = [...new Map(extNics.map((i) => [i.subnet, i.gateway ?? hostAt(parseCidr(i.subnet), 1)])).entries()];
+    let extRouter = fw;
+    if (extVips.length) {
+      const xlb = this.addNs("xlb");
+      this.veth("x0", fw.ns, "up0", xlb.ns);
+      const transit = [hostAt(infra, 33), hostAt(infra, 34)];
+      this.addr(fw, transit[0], 30, "x0");
+      this.addr(xlb, transit[1], 30, "up0");
+      for (const [subnet] of extSubnets) this.ip(fw.ns, "route", "add", subnet, "via", transit[1]);
+      for (const v of extVips) if (!extSubnets.some(([s]) => cidrContains(parseCidr(s), v.ip))) this.ip(fw.ns, "route", "add", `${v.ip}/32`, "via", transit[1]);
+      this.ip(xlb.ns, "route", "add", "default", "via", transit[0]);
+      extRouter = xlb;
+    }
+    this.bridge(extRouter.ns, "bx");
+    for (const [subnet, gw] of extSubnets) this.addr(extRouter, gw, prefixOf(subnet), "bx");
+    for (const v of extVips) {
+      const subnet = extSubnets.find(([s]) => cidrContains(parseCidr(s), v.ip));
+      this.addr(extRouter, v.ip, subnet ? prefixOf(subnet[0]) : 32, "bx");
+    }
+
+    // Perimeter internal segment.
+    const pint = this.planSite.networks.perimeterInternal;
+    const intNics = servers.flatMap((s) => s.interfaces.filter((i) => i.side === "internal"));
+    const pintGw = intNics.flatMap((i) => i.routes.map((r) => r.via)).find((ip) => cidrContains(parseCidr(pint), ip)) ?? hostAt(parseCidr(pint), 1);
+    const ifw = this.addNs("ifw");
+    let intRouter = ifw;
+    if (intVips.length) {
+      const ilb = this.addNs("ilb");
+      this.veth("i0", ifw.ns, "up0", ilb.ns);
+      const transit = [hostAt(infra, 37), hostAt(infra, 38)];
+      this.addr(ifw, transit[0], 30, "i0");
+      this.addr(ilb, transit[1], 30, "up0");
+      this.ip(ifw.ns, "route", "add", pint, "via", transit[1]);
+      this.ip(ilb.ns, "route", "add", "default", "via", transit[0]);
+      intRouter = ilb;
+    }
+    this.bridge(intRouter.ns, "bi");
+    this.addr(intRouter, pintGw, prefixOf(pint), "bi");
+    for (const v of intVips) this.addr(intRouter, v.ip, prefixOf(pint), "bi");
+
+    // Internal network: the next hop, Directors, Office Web Apps, internal DNS and client.
+    const lan = this.addNs("lan");
+    this.veth("l0", ifw.ns, "l0", lan.ns);
+    const internalNets = this.planSite.networks.internalNetworks;
+    for (const n of internalNets) this.addr(ifw, hostAt(parseCidr(n), 1), prefixOf(n), "l0");
+    const lanIps = new Set<string>([this.internalDnsIp, this.internalClientIp, ...this.planSite.nextHop.addresses]);
+    for (const r of plan.firewallRules.filter((x) => x.site === this.site)) {
+      for (const a of [...r.source.addresses, ...r.destination.addresses]) if (isIpv4(a) && internalNets.some((n) => cidrContains(parseCidr(n), a))) lanIps.add(a);
+    }
+    for (const p of plan.publishingRules.filter((x) => x.site === this.site)) lanIps.add(p.target.ip);
+    for (const v of vips.filter((x) => x.service === "director-web")) lanIps.add(v.ip);
+    for (const ip of lanIps) {
+      const net = internalNets.find((n) => cidrContains(parseCidr(n), ip));
+      if (net) this.addr(lan, ip, prefixOf(net), "l0");
+    }
+    this.ip(lan.ns, "route", "add", "default", "via", hostAt(parseCidr(internalNets[0]), 1));
+
+    // Servers: one namespace each, NICs on the segments, the plan's gateways and persistent routes, HOSTS file.
+    servers.forEach((s, i) => {
+      const role = `${s.role === "edge" ? "e" : s.role === "reverse-proxy" ? "rp" : "dir"}${i + 1}`;
+      if (s.role === "director") return;
+      const node = this.addNs(role, s);
+      s.interfaces.forEach((nic, j) => {
+        const dev = nic.side === "external" ? "ext" : "int";
+        const peer = `p${i + 1}${dev[0]}`;
+        const router = nic.side === "external" ? extRouter : intRouter;
+        this.veth(dev, node.ns, peer, router.ns);
+        this.ip(router.ns, "link", "set", peer, "master", nic.side === "external" ? "bx" : "bi");
+        for (const a of nic.addresses) this.addr(node, a.ip, prefixOf(nic.subnet), dev);
+        for (const r of nic.routes) this.ip(node.ns, "route", "add", r.destination, "via", r.via, "dev", dev);
+        if (nic.gateway) this.ip(node.ns, "route", "add", "default", "via", nic.gateway, "dev", dev, "metric", String(100 + j));
+      });
+      mkdirSync(join(NETNS_ETC, node.ns), { recursive: true });
+      writeFileSync(join(NETNS_ETC, node.ns, "hosts"), ["127.0.0.1 localhost", ...s.hosts.map((h) => `${h.ip} ${h.fqdn}`), ""].join("\n"));
+    });
+    mkdirSync(join(NETNS_ETC, lan.ns), { recursive: true });
+    writeFileSync(join(NETNS_ETC, lan.ns, "hosts"), "127.0.0.1 localhost\n");
+
+    for (const n of [fw, ifw, ...(extRouter !== fw ? [extRouter] : []), ...(intRouter !== ifw ? [intRouter] : [])]) this.forwarding(n.ns);
+    this.loadExternalRules(applianceRules(plan, this.site));
+    this.loadInternalRules(plan);
+    if (extVips.length) sh("ip", inNs(extRouter.ns, ["nft", "-f", "-"]), { input: loadBalancerRules(plan, extVips) });
+    if (intVips.length) sh("ip", inNs(intRouter.ns, ["nft", "-f", "-"]), { input: loadBalancerRules(plan, intVips) });
+  }
+
+  /** Loads (or replaces) the external firewall's ruleset; the sabotage hook may rewrite it first. */
+  loadExternalRules(rules: string): void {
+    const text = this.sabotage.applianceRules ? this.sabotage.applianceRules(rules) : rules;
+    sh("ip", inNs(this.ns("fw"), ["iptables-restore"]), { input: text });
+    // iptables-restore replaces the tables, but conntrack keeps flows of the previous ruleset alive: forget them.
+    sh("ip", inNs(this.ns("fw"), ["conntrack", "-F"]), { allowFail: true });
+  }
+
+  loadInternalRules(plan: Plan): void {
+    const ns = this.ns("ifw");
+    sh("ip", inNs(ns, ["nft", "flush", "ruleset"]));
+    sh("ip", inNs(ns, ["nft", "-f", "-"]), { input: internalFirewallRules(plan, this.site) });
+  }
+
+  /** The namespace holding an address (a plan address, a VIP's first member for VIP addresses). */
+  nodeOf(ip: string): Node | undefined {
+    for (const n of this.nodes.values()) if (n.server && n.addresses.has(ip)) return n;
+    const vip = this.plan.vips.find((v) => v.ip === ip && v.site === this.site);
+    if (vip && vip.service !== "director-web") return this.nodeOf(vip.members[0].ip);
+    const lan = this.nodes.get("lan")!;
+    return lan.addresses.has(ip) ? lan : undefined;
+  }
+
+  /** Namespace and local address a probe starts from. */
+  origin(from: ProbeFrom): { ns: string; local?: string } {
+    if (from.kind === "internet") return { ns: this.ns("inet"), local: this.clientIp };
+    if (from.kind === "internal") return { ns: this.ns("lan"), local: this.internalClientIp };
+    const node = this.nodeOf(from.ip);
+    if (!node) throw new Error(`edge-lab emulate: no namespace holds ${from.ip}`);
+    return { ns: node.ns, local: from.ip };
+  }
+
+  /** Plan address behind a public / VIP address: the addresses whose listeners must answer. */
+  private planAddresses(address: string): string[] {
+    const vip = this.plan.vips.find((v) => v.ip === address && v.site === this.site && v.service !== "director-web");
+    if (vip) return vip.members.map((m) => m.ip);
+    for (const s of this.plan.servers) for (const nic of s.interfaces) for (const a of nic.addresses) if (a.natPublic === address) return [a.ip];
+    return [address];
+  }
+
+  private listen(node: Node, l: Listener) {
+    const k = key(l);
+    const had = node.listeners.get(k);
+    if (!had || (!had.tls && l.tls) || (!had.http && l.http)) node.listeners.set(k, { ...had, ...l });
+  }
+
+  /** Which server addresses coturn serves: A/V external addresses and the internal addresses of A/V Edges. */
+  private turnAddresses(s: PlanServer): string[] {
+    if (s.role !== "edge") return [];
+    return s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av" || (i.side === "internal" && a.role === "internal")).map((a) => a.ip));
+  }
+
+  private isTurnEndpoint(node: Node, host: string, proto: "tcp" | "udp", port: number): boolean {
+    return node.server !== undefined && this.turnAddresses(node.server).includes(host) && ((proto === "udp" && port === 3478) || (proto === "tcp" && port === 443));
+  }
+
+  /** Listeners every probe needs, placed from the probe list (so that a probe fails only when the network does). */
+  private planListeners(): void {
+    const inet = this.nodes.get("inet")!;
+    const certFor = (node: Node, address: string): IssuedCertificate | undefined => {
+      const t = this.probes.find((p) => p.kind === "tls" && this.planAddresses(p.address).includes(address));
+      if (t && t.kind === "tls") return this.certFor(t.certificate);
+      const s = node.server;
+      if (!s) return undefined;
+      const side = s.interfaces.find((i) => i.addresses.some((a) => a.ip === address))?.side;
+      const c = this.plan.certificates.find((x) => x.installedOn.includes(s.id) && x.id.endsWith(side ?? "")) ?? this.plan.certificates.find((x) => x.installedOn.includes(s.id));
+      return c ? this.certFor(c) : undefined;
+    };
+    for (const p of this.probes) {
+      if (p.kind === "port" || p.kind === "tls") {
+        if (p.kind === "port" && p.toInternet) {
+          this.listen(inet, { host: this.partnerIp, port: p.port, proto: p.transport === "TCP" ? "tcp" : "udp" });
+          continue;
+        }
+        const proto = p.kind === "tls" || p.transport === "TCP" ? "tcp" : "udp";
+        const tlsRow = /TLS|HTTPS/.test(p.rule.protocol) && proto === "tcp";
+        for (const host of this.planAddresses(p.address).flatMap((a) => (a.includes("/") ? [this.internalClientIp] : [a]))) {
+          const node = this.nodeOf(host);
+          if (!node || this.isTurnEndpoint(node, host, proto, p.port)) continue;
+          if (node.server?.role === "reverse-proxy" && node.server.interfaces.some((i) => i.side === "external" && i.addresses.some((a) => a.ip === host))) continue; // nginx
+          const web = this.plan.publishingRules.some((r) => r.site === this.site && r.target.ip === host && r.bridges.some((b) => b.target === p.port));
+          if (web) continue;
+          this.listen(node, { host, port: p.port, proto, ...(tlsRow ? { tls: certFor(node, host), sip: /^SIP/.test(p.rule.protocol) } : {}) });
+        }
+      } else if (p.kind === "blocked") {
+        for (const host of this.planAddresses(p.address)) {
+          const node = this.nodeOf(host);
+          const proto = p.transport === "TCP" ? "tcp" : "udp";
+          if (node && !this.isTurnEndpoint(node, host, proto, p.port) && node.server?.role !== "reverse-proxy") this.listen(node, { host, port: p.port, proto });
+        }
+      }
+    }
+    // Front End / Director web services behind the reverse proxy: HTTPS 4443 and HTTP 8080 answering with the Host.
+    const lan = this.nodes.get("lan")!;
+    for (const r of this.plan.publishingRules.filter((x) => x.site === this.site)) {
+      for (const b of r.bridges) {
+        // The plan's certificate where a TLS probe names one for this address (Director), else one for the pool FQDN.
+        const planned = this.probes.find((p) => p.kind === "tls" && p.address === r.target.ip);
+        const cert = b.scheme !== "https" ? undefined : planned?.kind === "tls" ? this.certFor(planned.certificate) : this.ca.issue(`web-${r.target.fqdn}`, r.target.fqdn, [r.target.fqdn]);
+        const node = this.nodeOf(r.target.ip) ?? lan;
+        this.listen(node, { host: r.target.ip, port: b.target, proto: "tcp", http: true, ...(cert ? { tls: cert } : {}) });
+      }
+    }
+  }
+
+  /** Starts every daemon: DNS servers, coturn, nginx, listeners, the TURN peer. */
+  async startServices(): Promise<void> {
+    this.planListeners();
+    const starts: Promise<Daemon>[] = [];
+    starts.push(...this.startDns());
+    for (const node of this.nodes.values()) {
+      const s = node.server;
+      if (s?.role === "edge" && this.turnAddresses(s).length) starts.push(this.startCoturn(node, s));
+      if (s?.role === "reverse-proxy") starts.push(this.startNginx(node, s));
+    }
+    for (const node of this.nodes.values()) {
+      if (!node.listeners.size) continue;
+      const listeners = [...node.listeners.values()];
+      const file = join(this.dir, `listen-${node.ns}.json`);
+      writeFileSync(file, JSON.stringify({ tcp: listeners.filter((l) => l.proto === "tcp"), udp: listeners.filter((l) => l.proto === "udp") }));
+      starts.push(startDaemon(`listeners in ${node.ns}`, "ip", inNs(node.ns, [process.execPath, this.agentFile, "listen", file]), /READY/));
+    }
+    // turnutils_peer prints nothing when it starts: ready when still running after a moment.
+    starts.push(startDaemon("turnutils_peer", "ip", inNs(this.ns("inet"), ["turnutils_peer", "-L", this.partnerIp, "-p", String(this.peerPort)]), 300));
+    const results = await Promise.allSettled(starts);
+    for (const r of results) if (r.status === "fulfilled") this.daemons.push(r.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  private startDns(): Promise<Daemon>[] {
+    const zones = zoneFiles(this.plan, { nameServerAddress: this.publicDnsIp });
+    return (["external", "internal"] as const).map((view) => {
+      const dir = join(this.dir, `named-${view}`);
+      mkdirSync(dir, { recursive: true });
+      const address = view === "external" ? this.publicDnsIp : this.internalDnsIp;
+      const conf = [
+        "options {",
+        `  directory "${dir}";`,
+        "  pid-file none;",
+        `  session-keyfile "${join(dir, "session.key")}";`,
+        `  listen-on port 53 { ${address}; };`,
+        "  listen-on-v6 { none; };",
+        "  recursion no;",
+        "  dnssec-validation no;",
+        "  allow-query { any; };",
+        "};",
+        "controls { };",
+        `view "${view}" {`,
+        "  match-clients { any; };",
+      ];
+      for (const z of zones.filter((x) => x.view === view)) {
+        writeFileSync(join(dir, z.flatName), z.content);
+        conf.push(`  zone "${z.zone}" { type primary; file "${z.flatName}"; };`);
+      }
+      conf.push("};", "");
+      writeFileSync(join(dir, "named.conf"), conf.join("\n"));
+      const ns = view === "external" ? this.ns("inet") : this.ns("lan");
+      return startDaemon(`named (${view} view)`, "ip", inNs(ns, ["named", "-g", "-c", join(dir, "named.conf")]), /running/);
+    });
+  }
+
+  private startCoturn(node: Node, s: PlanServer): Promise<Daemon> {
+    const dir = join(this.dir, `coturn-${node.ns}`);
+    mkdirSync(dir, { recursive: true });
+    const ext = s.interfaces.find((i) => i.side === "external")!.addresses.filter((a) => a.role === "av");
+    const range = this.sabotage.turnRelayRange ?? this.mediaRange;
+    const cert = this.plan.certificates.find((c) => c.installedOn.includes(s.id) && c.id.endsWith("external")) ?? this.plan.certificates.find((c) => c.installedOn.includes(s.id))!;
+    const issued = this.certFor(cert);
+    const conf = [
+      ...this.turnAddresses(s).map((ip) => `listening-ip=${ip}`),
+      ...ext.map((a) => `relay-ip=${a.ip}`),
+      // NAT: the relayed address carries the public address (NAT-02; coturn's own note: port-preserving 1:1 NAT).
+      ...ext.filter((a) => a.natPublic).map((a) => `external-ip=${a.natPublic}/${a.ip}`),
+      "listening-port=3478",
+      // TCP 443: coturn serves plain TCP on its TLS port too (the A/V Edge's TURN over TCP 443).
+      "tls-listening-port=443",
+      `min-port=${range.from}`,
+      `max-port=${range.to}`,
+      "lt-cred-mech",
+      `user=${TURN_USER}:${TURN_PASSWORD}`,
+      "realm=edge-lab.emulate",
+      `cert=${issued.cert}`,
+      `pkey=${issued.key}`,
+      `userdb=${join(dir, "turndb")}`,
+      `pidfile=${join(dir, "turnserver.pid")}`,
+      "no-cli",
+      "no-dtls",
+      "no-tcp-relay",
+      "log-file=stdout",
+      "simple-log",
+      "",
+    ];
+    writeFileSync(join(dir, "turnserver.conf"), conf.join("\n"));
+    return startDaemon(`coturn in ${node.ns}`, "ip", inNs(node.ns, ["turnserver", "-c", join(dir, "turnserver.conf")]), /Total General servers/);
+  }
+
+  private startNginx(node: Node, s: PlanServer): Promise<Daemon> {
+    const dir = join(this.dir, `nginx-${node.ns}`);
+    mkdirSync(dir, { recursive: true });
+    const rules = this.plan.publishingRules.filter((r) => r.site === this.site);
+    const cert = this.plan.certificates.find((c) => c.installedOn.includes(s.id));
+    const issued = cert ? this.certFor(cert) : undefined;
+    const certDir = join(dir, "certs");
+    mkdirSync(certDir, { recursive: true });
+    // One certificate (the plan's reverse proxy certificate) under every published name, as nginx expects.
+    for (const r of rules) {
+      const pem = issued ?? this.ca.issue(`rp-${r.publicName}`, r.publicName, [r.publicName]);
+      writeFileSync(join(certDir, `${r.publicName}.crt`), sh("cat", [pem.cert]).stdout);
+      writeFileSync(join(certDir, `${r.publicName}.key`), sh("cat", [pem.key]).stdout);
+    }
+    const listenIp = s.interfaces.find((i) => i.side === "external")!.addresses[0].ip;
+    writeFileSync(join(dir, "edge-lab.conf"), nginxConfig(rules, listenIp, { certDir }));
+    writeFileSync(
+      join(dir, "nginx.conf"),
+      [
+        "daemon off;",
+        "master_process off;",
+        `pid ${dir}/nginx.pid;`,
+        "error_log stderr notice;",
+        "events { worker_connections 256; }",
+        "http {",
+        "  access_log off;",
+        ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`),
+        `  include ${dir}/edge-lab.conf;`,
+        "}",
+        "",
+      ].join("\n"),
+    );
+    return startDaemon(`nginx in ${node.ns}`, "ip", inNs(node.ns, ["nginx", "-e", "stderr", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")]), /start worker|using the "epoll"/);
+  }
+}
