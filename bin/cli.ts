@@ -8,6 +8,7 @@ import { formatUnexpectedError, isExpectedError } from "../lib/io/crash";
 import type { CommandContext, Io } from "./commands/context";
 import { registerChecklist } from "./commands/checklist";
 import { registerDiff } from "./commands/diff";
+import { registerEmulate } from "./commands/emulate";
 import { registerInit } from "./commands/init";
 import { registerPlan } from "./commands/plan";
 import { registerSchema } from "./commands/schema";
@@ -25,7 +26,7 @@ const processIo: Io = {
 };
 
 /** Subcommands in the order `edge-lab --help` lists them. */
-const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerZones, registerChecklist, registerDiff, registerSchema];
+const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerZones, registerChecklist, registerDiff, registerSchema, registerEmulate];
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;

@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 
 const SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 /** PATH with the sbin directories (ip, nft, named, nginx, turnserver live there; a non-login shell may lack them). */
@@ -60,31 +61,40 @@ export const inNs = (ns: string, argv: readonly string[]): string[] => ["netns",
 export interface Daemon {
   readonly name: string;
   readonly proc: ChildProcess;
+  /** The daemon's log (stdout and stderr). */
+  readonly logFile: string;
   output(): string;
 }
 
 /**
- * Starts a long-running process; resolves when `ready` matches its output (or, for a number, when it is still running
- * after that many milliseconds: for tools that print nothing when they start), rejects if it exits first.
+ * Starts a long-running process with its output in `logFile` (not a pipe: with --keep it outlives this process) in
+ * its own process group (a terminal's Ctrl-C reaches only edge-lab, which tears the run down). Resolves when `ready`
+ * matches the log, or, for a number, when it is still running after that many milliseconds (tools that print nothing
+ * when they start); rejects if it exits first or is not ready within `timeoutMs`.
  */
-export function startDaemon(name: string, cmd: string, args: readonly string[], ready: RegExp | number, timeoutMs = 15000): Promise<Daemon> {
-  const proc = spawn(cmd, args as string[], { env: TOOL_ENV, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  const daemon: Daemon = { name, proc, output: () => out };
+export function startDaemon(name: string, cmd: string, args: readonly string[], ready: RegExp | number, logFile: string, timeoutMs = 15000): Promise<Daemon> {
+  const fd = openSync(logFile, "a");
+  const proc = spawn(cmd, args as string[], { env: TOOL_ENV, stdio: ["ignore", fd, fd], detached: true });
+  closeSync(fd);
+  proc.unref();
+  const output = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
+  const daemon: Daemon = { name, proc, logFile, output };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${out.slice(-2000)}`)), timeoutMs);
-    if (typeof ready === "number") setTimeout(() => (clearTimeout(timer), resolve(daemon)), ready);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.length > 200_000) out = out.slice(-100_000);
-      if (typeof ready !== "number" && ready.test(out)) {
-        clearTimeout(timer);
-        resolve(daemon);
-      }
+    let settled = false;
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(poll);
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(daemon);
     };
-    proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", onData);
-    proc.once("error", (e) => (clearTimeout(timer), reject(new Error(`${name}: ${e.message}`))));
-    proc.once("exit", (code) => (clearTimeout(timer), reject(new Error(`${name} exited (${code}) before it was ready:\n${out.slice(-2000)}`))));
+    const started = Date.now();
+    const timer = setTimeout(() => finish(new Error(`${name} not ready after ${timeoutMs} ms:\n${output().slice(-2000)}`)), timeoutMs);
+    const poll = setInterval(() => {
+      if (typeof ready === "number" ? Date.now() - started >= ready : ready.test(output())) finish();
+    }, 25);
+    proc.once("error", (e) => finish(new Error(`${name}: ${e.message}`)));
+    proc.once("exit", (code) => finish(new Error(`${name} exited (${code}) before it was ready:\n${output().slice(-2000)}`)));
   });
 }

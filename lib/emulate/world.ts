@@ -374,6 +374,11 @@ export class World {
     }
   }
 
+  private log(name: string): string {
+    mkdirSync(join(this.dir, "logs"), { recursive: true });
+    return join(this.dir, "logs", `${name}.log`);
+  }
+
   /** Starts every daemon: DNS servers, coturn, nginx, listeners, the TURN peer. */
   async startServices(): Promise<void> {
     this.planListeners();
@@ -389,10 +394,10 @@ export class World {
       const listeners = [...node.listeners.values()];
       const file = join(this.dir, `listen-${node.ns}.json`);
       writeFileSync(file, JSON.stringify({ tcp: listeners.filter((l) => l.proto === "tcp"), udp: listeners.filter((l) => l.proto === "udp") }));
-      starts.push(startDaemon(`listeners in ${node.ns}`, "ip", inNs(node.ns, [process.execPath, this.agentFile, "listen", file]), /READY/));
+      starts.push(startDaemon(`listeners in ${node.ns}`, "ip", inNs(node.ns, [process.execPath, this.agentFile, "listen", file]), /READY/, this.log(`listeners-${node.ns}`)));
     }
     // turnutils_peer prints nothing when it starts: ready when still running after a moment.
-    starts.push(startDaemon("turnutils_peer", "ip", inNs(this.ns("inet"), ["turnutils_peer", "-L", this.partnerIp, "-p", String(this.peerPort)]), 300));
+    starts.push(startDaemon("turnutils_peer", "ip", inNs(this.ns("inet"), ["turnutils_peer", "-L", this.partnerIp, "-p", String(this.peerPort)]), 300, this.log("turnutils_peer")));
     const results = await Promise.allSettled(starts);
     for (const r of results) if (r.status === "fulfilled") this.daemons.push(r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -427,7 +432,7 @@ export class World {
       conf.push("};", "");
       writeFileSync(join(dir, "named.conf"), conf.join("\n"));
       const ns = view === "external" ? this.ns("inet") : this.ns("lan");
-      return startDaemon(`named (${view} view)`, "ip", inNs(ns, ["named", "-g", "-c", join(dir, "named.conf")]), /running/);
+      return startDaemon(`named (${view} view)`, "ip", inNs(ns, ["named", "-g", "-c", join(dir, "named.conf")]), /running/, this.log(`named-${view}`));
     });
   }
 
@@ -463,7 +468,7 @@ export class World {
       "",
     ];
     writeFileSync(join(dir, "turnserver.conf"), conf.join("\n"));
-    return startDaemon(`coturn in ${node.ns}`, "ip", inNs(node.ns, ["turnserver", "-c", join(dir, "turnserver.conf")]), /Total General servers/);
+    return startDaemon(`coturn in ${node.ns}`, "ip", inNs(node.ns, ["turnserver", "-c", join(dir, "turnserver.conf")]), /Total General servers/, this.log(`coturn-${node.ns}`));
   }
 
   private startNginx(node: Node, s: PlanServer): Promise<Daemon> {
@@ -498,6 +503,6 @@ export class World {
         "",
       ].join("\n"),
     );
-    return startDaemon(`nginx in ${node.ns}`, "ip", inNs(node.ns, ["nginx", "-e", "stderr", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")]), /start worker|using the "epoll"/);
+    return startDaemon(`nginx in ${node.ns}`, "ip", inNs(node.ns, ["nginx", "-e", "stderr", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")]), /start worker|using the "epoll"/, this.log(`nginx-${node.ns}`));
   }
 }

@@ -1,0 +1,81 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatProblem, loadScenarioFile } from "../../lib/model/load";
+import type { RegisterCommand } from "./context";
+
+interface EmulateFlags {
+  site?: string[];
+  out?: string;
+  keep?: boolean;
+  mutate?: boolean;
+  cleanup?: boolean;
+}
+
+function writeAtomically(file: string, text: string) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) => {
+  program
+    .command("emulate")
+    .description("rehearse a site's perimeter in network namespaces with real software (firewall ruleset, BIND, nginx, coturn, TLS) and prove every planned row with packets (Linux, root)")
+    .argument("[file]", "scenario file (YAML)")
+    .option("--site <name...>", "emulate only these sites (default: every site, one after another)")
+    .option("--out <dir>", "write report.md, report.json and junit.xml to this directory")
+    .option("--keep", "leave the namespaces up after the probes and print how to enter them")
+    .option("--mutate", "remove one firewall rule at a time and report which probe catches each removal")
+    .option("--cleanup", "remove the leftovers of earlier runs whose process has ended, then exit")
+    .action(async (file: string | undefined, options: EmulateFlags) => {
+      // Loaded here, not at the top: the other commands never pay for the emulator.
+      const emu = await import("../../lib/emulate");
+      if (options.cleanup) {
+        const removed = emu.removeLeftovers();
+        io.out(`removed ${removed.namespaces.length} namespace(s) and ${removed.files.length} file(s) of ended runs\n`);
+        for (const n of [...removed.namespaces, ...removed.files]) io.out(`  ${n}\n`);
+        return;
+      }
+      if (!file) {
+        io.err("edge-lab emulate: a scenario file is required (or --cleanup)\n");
+        setExitCode(1);
+        return;
+      }
+      const missing = emu.missingRequirements();
+      if (missing.length) {
+        io.err(`edge-lab emulate: cannot run here; missing: ${missing.join("; ")}\n  install the tools with: ${emu.INSTALL_HINT}\n`);
+        setExitCode(1);
+        return;
+      }
+      const result = loadScenarioFile(file);
+      for (const p of result.problems) io.err(formatProblem(p) + "\n");
+      if (!result.ok || !result.plan) {
+        setExitCode(1);
+        return;
+      }
+      const { reportJson, reportJunit, reportMarkdown, summaryLine } = await import("../../lib/emulate/report");
+      const report = await emu.emulate(result.plan, { sites: options.site, keep: options.keep, mutate: options.mutate, log: (l) => io.err(`${l}\n`) });
+      for (const s of report.sites) {
+        for (const r of s.results) io.out(`${r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`);
+        for (const m of (s.mutations ?? []).filter((x) => !x.caughtBy.length)) io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe\n`);
+        if (s.kept) {
+          io.out(`kept up (enter with: sudo ip netns exec <namespace> bash; remove with: edge-lab emulate --cleanup once this process has ended):\n`);
+          for (const ns of s.kept) io.out(`  ${ns}\n`);
+        }
+      }
+      if (options.out) {
+        mkdirSync(options.out, { recursive: true });
+        writeAtomically(join(options.out, "report.md"), reportMarkdown(report));
+        writeAtomically(join(options.out, "report.json"), reportJson(report));
+        writeAtomically(join(options.out, "junit.xml"), reportJunit(report));
+        io.out(`${options.out}: report.md, report.json, junit.xml written\n`);
+      }
+      io.out(`${summaryLine(report)}\n`);
+      if (!emu.passed(report) || (options.mutate && !emu.mutationsCaught(report))) setExitCode(1);
+    });
+};
