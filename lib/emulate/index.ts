@@ -90,25 +90,36 @@ export const INSTALL_HINT = "sudo apt-get install -y iproute2 iptables nftables 
 /** Removes one internal-firewall row from the plan the internal firewall is built from. */
 const withoutRow = (plan: Plan, ruleId: string): Plan => ({ ...plan, firewallRules: plan.firewallRules.filter((r) => r.id !== ruleId) });
 
+/** Bound of a positive probe during --mutate (answers inside namespaces take milliseconds). */
+const MUTATE_TIMEOUT_MS = 1500;
+
 const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass).map((r) => r.probe.id);
 
 async function mutate(world: World, site: string, probes: readonly Probe[], baseline: readonly ProbeResult[], log: (l: string) => void): Promise<MutationResult[]> {
   // Probes that already fail cannot catch anything; DNS and HOSTS never cross a firewall.
+  // Blocked probes cannot fail when an accept rule goes. Every row has its own port probe, so the quick probes run
+  // first and the slower TURN allocations only when they noticed nothing.
   const failing = new Set(failedIds(baseline));
-  const watched = probes.filter((p) => p.kind !== "dns" && p.kind !== "hosts" && !failing.has(p.id));
+  const watched = probes.filter((p) => p.kind !== "dns" && p.kind !== "hosts" && p.kind !== "blocked" && !failing.has(p.id));
+  const quick = watched.filter((p) => p.kind !== "turn");
+  const turn = watched.filter((p) => p.kind === "turn");
+  const caught = async () => {
+    const first = failedIds(await runProbes(world, quick, MUTATE_TIMEOUT_MS));
+    return first.length ? first : failedIds(await runProbes(world, turn, MUTATE_TIMEOUT_MS));
+  };
   const out: MutationResult[] = [];
   const base = applianceRules(world.plan, site);
   const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)].map((m) => m[1]).filter((id) => id.startsWith(`${site}/`));
   for (const ruleId of external) {
     world.loadExternalRules(withoutApplianceRule(base, ruleId));
-    const caughtBy = failedIds(await runProbes(world, watched));
+    const caughtBy = await caught();
     out.push({ ruleId, firewall: "external", caughtBy });
     log(`  mutate external ${ruleId}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
   }
   world.loadExternalRules(base);
   for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal")) {
     world.loadInternalRules(withoutRow(world.plan, row.id));
-    const caughtBy = failedIds(await runProbes(world, watched));
+    const caughtBy = await caught();
     out.push({ ruleId: row.id, firewall: "internal", caughtBy });
     log(`  mutate internal ${row.id}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
   }

@@ -39,7 +39,7 @@ interface Planned {
   judge(replies: AgentReply[]): { pass: boolean; detail: string };
 }
 
-function plan(world: World, p: Probe): Planned | undefined {
+function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefined {
   const o = world.origin(p.from);
   const one = (item: Record<string, unknown>, judge: (r: AgentReply) => { pass: boolean; detail: string }): Planned => ({ ns: o.ns, items: [item], judge: (r) => judge(r[0]) });
   const fail = (r: AgentReply) => ({ pass: false, detail: r.error ?? JSON.stringify(r.reply ?? {}) });
@@ -103,7 +103,9 @@ function plan(world: World, p: Probe): Planned | undefined {
 
 async function runTurn(world: World, p: TurnProbe): Promise<ProbeResult> {
   const args = ["-v", ...(p.transport === "TCP" ? ["-t"] : []), "-p", String(p.port), "-u", TURN_USER, "-w", TURN_PASSWORD, "-e", world.partnerIp, "-r", String(world.peerPort), "-n", "2", "-m", "1", "-c", "-L", world.clientIp, p.address];
+  const started = Date.now();
   const r = await shAsync("ip", inNs(world.ns("inet"), ["turnutils_uclient", ...args]), 20000);
+  if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`turn ${p.address}:${p.port}/${p.transport}: ${Date.now() - started} ms\n`);
   const out = r.stdout + r.stderr;
   const relays = [...out.matchAll(/Received relay addr: ([\d.]+):(\d+)/g)].map((m) => ({ ip: m[1], port: Number(m[2]) }));
   const received = Math.max(0, ...[...out.matchAll(/tot_recv_msgs=(\d+)/g)].map((m) => Number(m[1])));
@@ -119,13 +121,16 @@ async function runTurn(world: World, p: TurnProbe): Promise<ProbeResult> {
   return { probe: p, pass: problems.length === 0, detail: problems.length ? problems.join("; ") : `relay ${relayText}, ${received} media packets relayed back` };
 }
 
-/** Runs the probes; results in probe order. */
-export async function runProbes(world: World, probes: readonly Probe[]): Promise<ProbeResult[]> {
+/**
+ * Runs the probes; results in probe order. `timeoutMs` bounds each positive probe (inside namespaces an answer takes
+ * milliseconds; --mutate uses a shorter bound because the probe that catches a removed rule waits it out).
+ */
+export async function runProbes(world: World, probes: readonly Probe[], timeoutMs = PASS_TIMEOUT_MS): Promise<ProbeResult[]> {
   const results = new Map<Probe, ProbeResult>();
   const byNs = new Map<string, { probe: Probe; planned: Planned }[]>();
   for (const p of probes) {
     if (p.kind === "turn") continue;
-    const planned = plan(world, p)!;
+    const planned = plan(world, p, timeoutMs)!;
     const list = byNs.get(planned.ns) ?? [];
     list.push({ probe: p, planned });
     byNs.set(planned.ns, list);
@@ -134,7 +139,9 @@ export async function runProbes(world: World, probes: readonly Probe[]): Promise
     const items = list.flatMap((x) => x.planned.items);
     const file = join(world.dir, `probe-${ns}-${i}-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify(items));
+    const started = Date.now();
     const r = await shAsync("ip", inNs(ns, [process.execPath, world.agentFile, "probe", file]), 60000);
+    if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`agent ${ns}: ${items.length} items in ${Date.now() - started} ms\n`);
     let replies: AgentReply[];
     try {
       replies = JSON.parse(r.stdout) as AgentReply[];
