@@ -26,6 +26,10 @@ export const TOOLS = {
   sysctl: { probe: ["sysctl", "--version"], pkg: "procps" },
   nginx: { probe: ["nginx", "-v"], pkg: "nginx" },
   openssl: { probe: ["openssl", "version"], pkg: "openssl" },
+  nft: { probe: ["nft", "--version"], pkg: "nftables" },
+  turnserver: { probe: ["turnserver", "--version"], pkg: "coturn" },
+  // turnutils_uclient has no version flag (-h exits 255): it runs when its usage text comes out.
+  turnutils_uclient: { probe: ["sh", "-c", "turnutils_uclient -h 2>&1 | grep -q Usage"], pkg: "coturn" },
   tmux: { probe: ["tmux", "-V"], pkg: "tmux" },
   chromium: { probe: [process.env.CHROMIUM ?? "chromium", "--version"], pkg: "chromium fonts-dejavu-core" },
 } as const satisfies Record<string, { probe: readonly string[]; pkg: string }>;

@@ -25,6 +25,8 @@ export interface EmulateOptions {
   readonly keep?: boolean;
   /** Remove one firewall rule at a time and report which probe catches each removal. */
   readonly mutate?: boolean;
+  /** Which firewalls --mutate removes rules from. @default ["external", "internal"] */
+  readonly mutateFirewalls?: readonly ("external" | "internal")[];
   /** Deliberate faults in what is built (tests). */
   readonly sabotage?: Sabotage;
   /** The plan the world is built from, when it differs from the plan the probes come from (fault tests). */
@@ -95,7 +97,7 @@ const MUTATE_TIMEOUT_MS = 1500;
 
 const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass).map((r) => r.probe.id);
 
-async function mutate(world: World, site: string, probes: readonly Probe[], baseline: readonly ProbeResult[], log: (l: string) => void): Promise<MutationResult[]> {
+async function mutate(world: World, site: string, probes: readonly Probe[], baseline: readonly ProbeResult[], firewalls: readonly ("external" | "internal")[], log: (l: string) => void): Promise<MutationResult[]> {
   // Probes that already fail cannot catch anything; DNS and HOSTS never cross a firewall.
   // Blocked probes cannot fail when an accept rule goes. Every row has its own port probe, so the quick probes run
   // first and the slower TURN allocations only when they noticed nothing.
@@ -109,7 +111,7 @@ async function mutate(world: World, site: string, probes: readonly Probe[], base
   };
   const out: MutationResult[] = [];
   const base = applianceRules(world.plan, site);
-  const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)].map((m) => m[1]).filter((id) => id.startsWith(`${site}/`));
+  const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)].map((m) => m[1]).filter((id) => id.startsWith(`${site}/`) && firewalls.includes("external"));
   for (const ruleId of external) {
     world.loadExternalRules(withoutApplianceRule(base, ruleId));
     const caughtBy = await caught();
@@ -117,7 +119,7 @@ async function mutate(world: World, site: string, probes: readonly Probe[], base
     log(`  mutate external ${ruleId}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
   }
   world.loadExternalRules(base);
-  for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal")) {
+  for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal" && firewalls.includes("internal"))) {
     world.loadInternalRules(withoutRow(world.plan, row.id));
     const caughtBy = await caught();
     out.push({ ruleId: row.id, firewall: "internal", caughtBy });
@@ -164,7 +166,7 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       let mutateMs: number | undefined;
       if (options.mutate) {
         const t2 = Date.now();
-        mutations = await mutate(world, site, probes, results, log);
+        mutations = await mutate(world, site, probes, results, options.mutateFirewalls ?? ["external", "internal"], log);
         mutateMs = Date.now() - t2;
       }
       const t3 = Date.now();

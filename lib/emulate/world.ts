@@ -154,7 +154,9 @@ export class World {
     for (const line of FORWARDING_SYSCTL.split("\n").filter((l) => l.includes("="))) sh("ip", inNs(ns, ["sysctl", "-q", "-w", line.replace(/\s*=\s*/, "=")]));
   }
 
-  private certFor(c: Certificate): IssuedCertificate {
+  /** Issues the built plan's certificate of this table row (probes carry the expected one; faults change the built one). */
+  private certFor(planned: Certificate): IssuedCertificate {
+    const c = this.plan.certificates.find((x) => x.id === planned.id) ?? planned;
     let issued = this.certs.get(c.id);
     if (!issued) this.certs.set(c.id, (issued = this.ca.issuePlanned(c)));
     return issued;
