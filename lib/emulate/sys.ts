@@ -20,12 +20,19 @@ export function ownerPid(name: string): number | undefined {
   const m = new RegExp(`^${RUN_PREFIX}-(\\d+)-[0-9a-f]{4}(-|$)`).exec(name);
   return m ? Number(m[1]) : undefined;
 }
+/** True while the process runs (a zombie, exited but not yet reaped by its parent, counts as ended). */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."; the command may contain spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return process.platform !== "linux";
   }
 }
 

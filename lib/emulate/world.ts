@@ -67,7 +67,8 @@ export class World {
   readonly publicDnsIp: string;
   readonly internalClientIp: string;
   readonly internalDnsIp: string;
-  /** Partner port where turnutils_peer echoes relayed media (inside the media range). */
+  /** The partner's media address and port where turnutils_peer echoes relayed media. */
+  readonly peerIp: string;
   readonly peerPort: number;
   readonly ca: RunCa;
   readonly agentFile: string;
@@ -99,8 +100,8 @@ export class World {
     };
     this.internalDnsIp = free(53);
     this.internalClientIp = free(200);
-    const media = this.mediaRange;
-    this.peerPort = Math.min(media.from + 5000, media.to);
+    this.peerIp = hostAt(simCidr, 21);
+    this.peerPort = this.peerPortOf();
     mkdirSync(dir, { recursive: true });
     this.ca = new RunCa(join(dir, "pki"));
     this.agentFile = join(dir, "agent.js");
@@ -111,10 +112,23 @@ export class World {
     return this.plan.scenario.sites.find((s) => s.name === this.site)!;
   }
 
-  /** The plan's A/V media range (the inbound UDP RTP row), 50000-59999 in Microsoft's tables. */
+  /** The plan's A/V media range (the RTP rows), 50000-59999 in Microsoft's tables. */
   get mediaRange(): { from: number; to: number } {
-    const row = this.plan.firewallRules.find((r) => r.site === this.site && r.protocol === "RTP" && r.transport === "UDP");
-    return row?.ports ?? { from: 50000, to: 59999 };
+    const rtp = this.plan.firewallRules.filter((r) => r.site === this.site && r.protocol === "RTP");
+    return (rtp.find((r) => r.transport === "UDP") ?? rtp[0])?.ports ?? { from: 50000, to: 59999 };
+  }
+
+  /**
+   * Where the partner's turnutils_peer echoes relayed media: a port the plan lets the A/V Edge send UDP to. With the
+   * UDP media range open outbound (OCS 2007 federation) a port inside it, otherwise UDP 3478 (the far side's A/V
+   * Edge, as Lync relays media between Edges).
+   */
+  private peerPortOf(): number {
+    const av = new Set(this.plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av").map((a) => a.ip))));
+    const out = this.plan.firewallRules.filter((r) => r.site === this.site && r.direction === "outbound" && r.transport === "UDP" && r.destination.addresses.includes("Internet") && r.source.addresses.some((a) => av.has(a)));
+    const range = out.find((r) => r.ports.to > r.ports.from);
+    if (range) return Math.min(range.ports.from + 5000, range.ports.to);
+    return out[0]?.ports.from ?? 3478;
   }
 
   ns(role: string): string {
@@ -179,7 +193,7 @@ export class World {
     const fw = this.addNs("fw");
     this.veth("c0", inet.ns, "out0", fw.ns);
     const simPrefix = prefixOf(sim.clientSubnet);
-    for (const ip of [this.clientIp, this.partnerIp, this.publicDnsIp]) this.addr(inet, ip, simPrefix, "c0");
+    for (const ip of [this.clientIp, this.partnerIp, this.peerIp, this.publicDnsIp]) this.addr(inet, ip, simPrefix, "c0");
     this.ip(inet.ns, "route", "add", "default", "via", fwl.outsideIp, "dev", "c0", "onlink");
     this.addr(fw, fwl.outsideIp, 32, "out0");
     this.ip(fw.ns, "route", "add", sim.clientSubnet, "dev", "out0");
@@ -399,7 +413,7 @@ export class World {
       starts.push(startDaemon(`listeners in ${node.ns}`, "ip", inNs(node.ns, [process.execPath, this.agentFile, "listen", file]), /READY/, this.log(`listeners-${node.ns}`)));
     }
     // turnutils_peer prints nothing when it starts: ready when still running after a moment.
-    starts.push(startDaemon("turnutils_peer", "ip", inNs(this.ns("inet"), ["turnutils_peer", "-L", this.partnerIp, "-p", String(this.peerPort)]), 300, this.log("turnutils_peer")));
+    starts.push(startDaemon("turnutils_peer", "ip", inNs(this.ns("inet"), ["turnutils_peer", "-L", this.peerIp, "-p", String(this.peerPort)]), 300, this.log("turnutils_peer")));
     const results = await Promise.allSettled(starts);
     for (const r of results) if (r.status === "fulfilled") this.daemons.push(r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");

@@ -264,7 +264,9 @@ export function buildProbes(plan: Plan): Probe[] {
 
   // TURN: every inbound STUN/TURN row from the Internet: an allocation whose relay lies in the A/V media range.
   for (const rule of plan.firewallRules.filter((r) => r.direction === "inbound" && fromInternet(r) && isTurn(r))) {
-    const media = plan.firewallRules.find((r) => r.site === rule.site && r.direction === "inbound" && fromInternet(r) && r.protocol === "RTP" && r.transport === "UDP");
+    // The media range: the A/V RTP rows (UDP only with OCS 2007 federation; TCP outbound always).
+    const rtp = plan.firewallRules.filter((r) => r.site === rule.site && r.protocol === "RTP");
+    const media = rtp.find((r) => r.transport === "UDP") ?? rtp[0];
     if (!media) continue;
     for (const address of targetsOf(plan, rule)) {
       const planAddress = rule.destination.addresses[rule.destination.publicAddresses?.indexOf(address) ?? -1] ?? address;
