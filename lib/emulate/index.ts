@@ -93,7 +93,7 @@ export const INSTALL_HINT = "sudo apt-get install -y iproute2 iptables nftables 
 const withoutRow = (plan: Plan, ruleId: string): Plan => ({ ...plan, firewallRules: plan.firewallRules.filter((r) => r.id !== ruleId) });
 
 /** Bound of a positive probe during --mutate (answers inside namespaces take milliseconds). */
-const MUTATE_TIMEOUT_MS = 1500;
+const MUTATE_TIMEOUT_MS = 1000;
 
 const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass).map((r) => r.probe.id);
 

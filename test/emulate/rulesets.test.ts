@@ -1,0 +1,108 @@
+/**
+ * The emulation's rulesets and report, without running anything: the external firewall is the appliance ruleset
+ * text itself, the internal firewall and the load balancer come from the plan's rows and VIPs; `nft -c` accepts them.
+ */
+import { XMLParser } from "fast-xml-parser";
+import { applianceRulesFiles } from "../../lib/azure/guest/iptables";
+import type { EmulationReport } from "../../lib/emulate";
+import { reportJson, reportJunit, reportMarkdown, summaryLine } from "../../lib/emulate/report";
+import { applianceRules, asClosedLab, internalFirewallRules, loadBalancerRules, withoutApplianceRule, withoutDnat } from "../../lib/emulate/rulesets";
+import { buildProbes } from "../../lib/render/probes";
+import { bundledIds } from "../azure/helpers";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { bundledPlan, planOf, SCENARIO_DIR } from "../helpers";
+import { run } from "../realtools/tools";
+import { describeWithTools } from "../system-tools";
+
+test("the external firewall loads the appliance ruleset text byte for byte (closed lab), or the closed lab's (internet lab)", () => {
+  const closed = bundledPlan("contoso-enterprise");
+  expect(closed.scenario.labMode).toBe("closed");
+  for (const f of applianceRulesFiles(closed)) expect(applianceRules(closed, f.site)).toBe(f.content);
+  const internet = planOf(readFileSync(join(SCENARIO_DIR, "scaled-hlb.yaml"), "utf8") + "\nlab:\n  mode: internet\n");
+  expect(internet.scenario.labMode).toBe("internet");
+  expect(applianceRulesFiles(internet)).toEqual([]);
+  expect(applianceRules(internet, "hq")).toBe(applianceRulesFiles(asClosedLab(internet))[0].content);
+});
+
+test("withoutApplianceRule / withoutDnat remove exactly one line, and refuse what is not there", () => {
+  const plan = bundledPlan("single-consolidated-nat");
+  const rules = applianceRules(plan, "hq");
+  const row = plan.firewallRules.find((r) => r.firewall === "external")!;
+  const cut = withoutApplianceRule(rules, row.id);
+  expect(rules.split("\n").length - cut.split("\n").length).toBe(1);
+  expect(cut).not.toContain(`"${row.id}"`);
+  expect(() => withoutApplianceRule(rules, "hq/nope")).toThrow("not in the appliance ruleset");
+  const pub = plan.servers[0].interfaces[0].addresses[0].natPublic!;
+  expect(withoutDnat(rules, pub)).not.toContain(`-A PREROUTING -d ${pub}/32 -j DNAT`);
+  expect(() => withoutDnat(rules, "192.0.2.99")).toThrow("no DNAT");
+});
+
+test("internal firewall: one accept per internal row of the site, everything else dropped", () => {
+  const plan = bundledPlan("scaled-hlb");
+  const text = internalFirewallRules(plan, "hq");
+  expect(text).toContain("policy drop;");
+  const internal = plan.firewallRules.filter((r) => r.firewall === "internal");
+  expect(text.split("\n").filter((l) => l.includes(" accept comment ")).length).toBe(internal.length);
+  for (const r of internal) expect(text).toContain(`comment "${r.id}"`);
+});
+
+test("load balancer: DNAT with a source hash over the members for every VIP port, SNAT to the VIP for its outbound rows", () => {
+  const plan = bundledPlan("scaled-hlb");
+  const vips = plan.vips.filter((v) => v.side === "external");
+  const text = loadBalancerRules(plan, vips);
+  for (const v of vips) {
+    for (const p of v.ports) expect(text).toContain(`ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.port} dnat to jhash ip saddr mod ${v.members.length} map { ${v.members.map((m, i) => `${i} : ${m.ip}`).join(", ")} }`);
+  }
+  const access = vips.find((v) => v.service === "access")!;
+  expect(text).toContain(`ip saddr { ${access.members.map((m) => m.ip).join(", ")} } tcp dport 5061 snat to ${access.ip}`);
+});
+
+describeWithTools("nft -c accepts the internal firewall and load balancer rulesets of every bundled scenario", ["root", "netns", "nft", "unshare"], () => {
+  test.each(bundledIds())("%s", (id) => {
+    const plan = bundledPlan(id);
+    for (const site of plan.scenario.sites) {
+      const vips = plan.vips.filter((v) => v.site === site.name && v.service !== "director-web");
+      for (const text of [internalFirewallRules(plan, site.name), ...(vips.length ? [loadBalancerRules(plan, vips)] : [])]) {
+        const r = run("unshare", ["--net", "nft", "-c", "-f", "-"], { input: text, allowFail: true });
+        expect({ site: site.name, status: r.status, stderr: r.stderr }).toEqual({ site: site.name, status: 0, stderr: "" });
+      }
+    }
+  });
+});
+
+test("report: Markdown line per probe with its refs, JSON, JUnit XML with failures and findings", () => {
+  const plan = bundledPlan("single-consolidated-nat");
+  const probes = buildProbes(plan).slice(0, 3);
+  const report: EmulationReport = {
+    scenario: plan.scenario.id,
+    title: plan.scenario.title,
+    sites: [
+      {
+        site: "hq",
+        tag: "elemu-1-abcd",
+        results: [
+          { probe: probes[0], pass: true, detail: "answer ok" },
+          { probe: probes[1], pass: false, detail: "answer (none) <missing>" },
+          { probe: probes[2], pass: true, detail: "ok" },
+        ],
+        mutations: [
+          { ruleId: "hq/edge-external/a", firewall: "external", caughtBy: [probes[0].id] },
+          { ruleId: "hq/edge-internal/b", firewall: "internal", caughtBy: [] },
+        ],
+        timings: { up: 2000, probes: 3000, down: 200, mutate: 9000 },
+      },
+    ],
+  };
+  expect(summaryLine(report)).toBe("2/3 probes pass; 1/2 rules caught (external firewall 1/1)");
+  const md = reportMarkdown(report);
+  expect(md).toContain(`| **FAIL** | ${probes[1].what} | ${probes[1].refs.join(", ")} | answer (none) <missing> |`);
+  expect(md).toContain("- **hq/edge-internal/b** (internal firewall)");
+  const json = JSON.parse(reportJson(report));
+  expect(json.sites[0].probes.map((p: { pass: boolean }) => p.pass)).toEqual([true, false, true]);
+  const xml = new XMLParser({ ignoreAttributes: false }).parse(reportJunit(report));
+  const suite = xml.testsuites.testsuite;
+  expect(suite["@_tests"]).toBe("5");
+  expect(suite["@_failures"]).toBe("2");
+  expect(suite.testcase[1].failure["@_message"]).toBe("answer (none) <missing>");
+});
