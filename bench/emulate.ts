@@ -3,7 +3,7 @@
  * probes + teardown measured per site, medians over `--runs N` rounds (default 3). Targets from the emulation issue:
  * scaled-hlb <= 30 s, the whole bundled set <= 3 min (on the 2-core machine). Exits 1 if a target is missed.
  *
- *   npm run build --silent && node dist/bench/emulate.js [--runs N] [--json]
+ *   sudo node -r ts-node/register/transpile-only bench/emulate.ts [--runs N] [--json]
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -26,8 +26,7 @@ interface Row {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x * 10) / 10;
 
-async function main() {
-  const args = process.argv.slice(2);
+export async function main(args: readonly string[] = process.argv.slice(2)): Promise<void> {
   const runs = Number(args[args.indexOf("--runs") + 1]) || 3;
   const files = readdirSync(join(ROOT, "scenarios")).filter((f) => f.endsWith(".yaml")).sort();
   const samples = new Map<string, Row[]>();
@@ -60,7 +59,9 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -9,6 +9,7 @@
  */
 import { applianceRulesFiles } from "../azure/guest/iptables";
 import { labLayout, type LabLayout } from "../azure/layout";
+import { peersOf } from "../model/peer";
 import type { FirewallRule, Plan, PlanVip } from "../model/plan";
 
 /** The plan seen as a closed lab (the emulation always has the appliance and the simulated Internet). */
@@ -58,8 +59,8 @@ export function internalFirewallRules(plan: Plan, site: string): string {
     "    ct state established,related accept",
   ];
   for (const r of rows) {
-    const src = r.source.addresses.filter((a) => a !== "Internet");
-    const dst = r.destination.addresses.filter((a) => a !== "Internet");
+    const src = peersOf(r.source).filter((p) => !p.isInternet).map((p) => p.text);
+    const dst = peersOf(r.destination).filter((p) => !p.isInternet).map((p) => p.text);
     if (!src.length || !dst.length) continue;
     out.push(`    ip saddr ${set(src)} ip daddr ${set(dst)} ${r.transport.toLowerCase()} dport ${dport(r)} accept ${nftComment(r.id)}`);
   }

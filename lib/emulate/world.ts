@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { FORWARDING_SYSCTL } from "../azure/guest/iptables";
 import { nginxConfig } from "../azure/guest/nginx";
 import { cidrContains, hostAt, isIpv4, parseCidr } from "../model/net";
+import { includesInternet } from "../model/peer";
 import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../render/zones";
 import type { Probe, ProbeFrom } from "../render/probes";
@@ -125,7 +126,7 @@ export class World {
    */
   private peerPortOf(): number {
     const av = new Set(this.plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av").map((a) => a.ip))));
-    const out = this.plan.firewallRules.filter((r) => r.site === this.site && r.direction === "outbound" && r.transport === "UDP" && r.destination.addresses.includes("Internet") && r.source.addresses.some((a) => av.has(a)));
+    const out = this.plan.firewallRules.filter((r) => r.site === this.site && r.direction === "outbound" && r.transport === "UDP" && includesInternet(r.destination) && r.source.addresses.some((a) => av.has(a)));
     const range = out.find((r) => r.ports.to > r.ports.from);
     if (range) return Math.min(range.ports.from + 5000, range.ports.to);
     return out[0]?.ports.from ?? 3478;
