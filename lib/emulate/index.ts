@@ -103,25 +103,26 @@ async function mutate(world: World, site: string, probes: readonly Probe[], base
   // first and the slower TURN allocations only when they noticed nothing.
   const failing = new Set(failedIds(baseline));
   const watched = probes.filter((p) => p.kind !== "dns" && p.kind !== "hosts" && p.kind !== "blocked" && !failing.has(p.id));
-  const quick = watched.filter((p) => p.kind !== "turn");
-  const turn = watched.filter((p) => p.kind === "turn");
-  const caught = async () => {
-    const first = failedIds(await runProbes(world, quick, MUTATE_TIMEOUT_MS));
-    return first.length ? first : failedIds(await runProbes(world, turn, MUTATE_TIMEOUT_MS));
+  // Only probes that cross the firewall being changed: the external one carries what starts on or goes to the Internet.
+  const crossesExternal = (p: Probe) => p.from.kind === "internet" || (p.kind === "port" && p.toInternet);
+  const caught = async (firewall: "external" | "internal") => {
+    const mine = watched.filter((p) => crossesExternal(p) === (firewall === "external"));
+    const first = failedIds(await runProbes(world, mine.filter((p) => p.kind !== "turn"), MUTATE_TIMEOUT_MS));
+    return first.length ? first : failedIds(await runProbes(world, mine.filter((p) => p.kind === "turn"), MUTATE_TIMEOUT_MS));
   };
   const out: MutationResult[] = [];
   const base = applianceRules(world.plan, site);
   const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)].map((m) => m[1]).filter((id) => id.startsWith(`${site}/`) && firewalls.includes("external"));
   for (const ruleId of external) {
     world.loadExternalRules(withoutApplianceRule(base, ruleId));
-    const caughtBy = await caught();
+    const caughtBy = await caught("external");
     out.push({ ruleId, firewall: "external", caughtBy });
     log(`  mutate external ${ruleId}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
   }
   world.loadExternalRules(base);
   for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal" && firewalls.includes("internal"))) {
     world.loadInternalRules(withoutRow(world.plan, row.id));
-    const caughtBy = await caught();
+    const caughtBy = await caught("internal");
     out.push({ ruleId: row.id, firewall: "internal", caughtBy });
     log(`  mutate internal ${row.id}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
   }

@@ -104,7 +104,7 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
 async function runTurn(world: World, p: TurnProbe): Promise<ProbeResult> {
   const args = ["-v", ...(p.transport === "TCP" ? ["-t"] : []), "-p", String(p.port), "-u", TURN_USER, "-w", TURN_PASSWORD, "-e", world.peerIp, "-r", String(world.peerPort), "-n", "2", "-m", "1", "-c", "-L", world.clientIp, p.address];
   const started = Date.now();
-  const r = await shAsync("ip", inNs(world.ns("inet"), ["turnutils_uclient", ...args]), 20000);
+  const r = await shAsync("ip", inNs(world.ns("inet"), ["turnutils_uclient", ...args]), 10000);
   if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`turn ${p.address}:${p.port}/${p.transport}: ${Date.now() - started} ms\n`);
   const out = r.stdout + r.stderr;
   const relays = [...out.matchAll(/Received relay addr: ([\d.]+):(\d+)/g)].map((m) => ({ ip: m[1], port: Number(m[2]) }));

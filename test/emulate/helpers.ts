@@ -1,0 +1,41 @@
+/** Shared by the emulation suites (split in files so that jest runs them on both cores). */
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { emulate, type EmulationReport } from "../../lib/emulate";
+import { listNamespaces, NETNS_ETC } from "../../lib/emulate/cleanup";
+import { sh } from "../../lib/emulate/sys";
+import type { Plan } from "../../lib/model/plan";
+import type { Need } from "../system-tools";
+
+export const NEEDS: Need[] = ["root", "netns", "ip", "iptables-restore", "nft", "named", "nginx", "openssl", "turnserver", "turnutils_uclient"];
+export const NAT = "single-consolidated-nat";
+
+export const failing = (r: EmulationReport) => r.sites.flatMap((s) => s.results.filter((x) => !x.pass));
+export const failingIds = (r: EmulationReport) => failing(r).map((x) => x.probe.id);
+
+/** Everything a run with this tag could have left: namespaces, /etc/netns entries, run directories. */
+export function leftoversOf(tag: string): string[] {
+  return [
+    ...listNamespaces().filter((n) => n.startsWith(tag)),
+    ...(existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter((n) => n.startsWith(tag)) : []),
+    ...readdirSync(tmpdir()).filter((n) => n.startsWith(tag)),
+  ];
+}
+
+/** The processes inside a run's namespaces. */
+export const pidsIn = (namespaces: readonly string[]) => namespaces.flatMap((ns) => sh("ip", ["netns", "pids", ns]).stdout.split(/\s+/).filter(Boolean).map(Number));
+
+/** Runs an emulation and records the processes inside its namespaces once it is up. */
+export async function emulateRecording(plan: Plan, options: Parameters<typeof emulate>[1] = {}) {
+  const pids: number[] = [];
+  const tags: string[] = [];
+  const report = await emulate(plan, {
+    ...options,
+    onUp: async (info) => {
+      tags.push(info.tag);
+      pids.push(...pidsIn(info.namespaces));
+      await options.onUp?.(info);
+    },
+  });
+  return { report, pids, tags };
+}

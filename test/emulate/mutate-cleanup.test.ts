@@ -1,0 +1,100 @@
+/**
+ * `edge-lab emulate --mutate` on a NAT and an HLB scenario catching every external-firewall rule; nothing left
+ * behind after a failed run, SIGINT and SIGTERM; --keep and --cleanup.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { emulate } from "../../lib/emulate";
+import { listNamespaces } from "../../lib/emulate/cleanup";
+import { processAlive, sh } from "../../lib/emulate/sys";
+import { bundledPlan, ROOT } from "../helpers";
+import { describeWithTools } from "../system-tools";
+import { emulateRecording, failing, leftoversOf, NAT, NEEDS, pidsIn } from "./helpers";
+
+jest.setTimeout(240_000);
+
+describeWithTools("edge-lab emulate --mutate: every external-firewall rule is caught by some probe", NEEDS, () => {
+  test.each([NAT, "scaled-hlb"])("%s", async (id) => {
+    const { report } = await emulateRecording(bundledPlan(id), { mutate: true, mutateFirewalls: ["external"] });
+    const mutations = report.sites.flatMap((s) => s.mutations ?? []);
+    const externalRows = bundledPlan(id).firewallRules.filter((r) => r.firewall === "external");
+    expect(mutations.map((m) => m.ruleId).sort()).toEqual(externalRows.map((r) => r.id).sort());
+    expect(mutations.filter((m) => m.caughtBy.length === 0)).toEqual([]);
+    // The catching probes name the row that was removed, or the service behind it.
+    for (const m of mutations) expect(m.caughtBy.some((p) => p.startsWith(m.ruleId))).toBe(true);
+    expect(failing(report)).toEqual([]);
+  });
+});
+
+describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
+  test("a failed run (an error once the site is up) removes everything and rethrows", async () => {
+    const seen: { tag: string; pids: number[] } = { tag: "", pids: [] };
+    await expect(
+      emulate(bundledPlan(NAT), {
+        onUp: (info) => {
+          seen.tag = info.tag;
+          seen.pids.push(...pidsIn(info.namespaces));
+          throw new Error("deliberate failure");
+        },
+      }),
+    ).rejects.toThrow("deliberate failure");
+    expect(seen.pids.length).toBeGreaterThan(5);
+    expect(seen.pids.filter(processAlive)).toEqual([]);
+    expect(leftoversOf(seen.tag)).toEqual([]);
+  });
+
+  /** The CLI in a child process (ts-node), so that it can be signalled. */
+  function cli(args: string[]) {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+    const waitFor = (pattern: RegExp, ms: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setInterval(() => pattern.test(out) && (clearInterval(timer), clearTimeout(limit), resolve()), 50);
+        const limit = setTimeout(() => (clearInterval(timer), reject(new Error(`no ${pattern} within ${ms} ms:\n${out}`))), ms);
+      });
+    return { child, exited, waitFor, output: () => out };
+  }
+
+  test.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s in the middle of a run removes everything; the exit code says which signal", async (signal, code) => {
+    const run = cli(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
+    await run.waitFor(/up in .* running \d+ probes/, 60_000);
+    const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
+    const pids = pidsIn(listNamespaces().filter((n) => n.startsWith(tag)));
+    expect(pids.length).toBeGreaterThan(5);
+    run.child.kill(signal);
+    expect(await run.exited).toBe(code);
+    expect(pids.filter(processAlive)).toEqual([]);
+    expect(leftoversOf(tag)).toEqual([]);
+  });
+
+  test("--keep leaves the perimeter up after the process ends; --cleanup removes it and only ended runs", async () => {
+    const run = cli(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`), "--keep"]);
+    expect(await run.exited).toBe(0);
+    const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
+    expect(run.output()).toContain("sudo ip netns exec <namespace> bash");
+    const kept = listNamespaces().filter((n) => n.startsWith(tag));
+    expect(kept.length).toBeGreaterThan(4);
+    expect(run.output()).toContain(`  ${kept[0]}`);
+    const pids = pidsIn(kept);
+    expect(pids.filter(processAlive).length).toBeGreaterThan(5);
+    // A namespace of a live run (this test process) must survive --cleanup.
+    const live = `elemu-${process.pid}-beef-live`;
+    sh("ip", ["netns", "add", live]);
+    try {
+      const clean = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), "emulate", "--cleanup"], { cwd: ROOT, encoding: "utf8" });
+      expect(clean.status).toBe(0);
+      expect(clean.stdout).toContain(kept[0]);
+      expect(leftoversOf(tag)).toEqual([]);
+      expect(pids.filter(processAlive)).toEqual([]);
+      expect(listNamespaces()).toContain(live);
+    } finally {
+      sh("ip", ["netns", "del", live], { allowFail: true });
+    }
+  });
+});
