@@ -25,6 +25,7 @@ import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../render/zones";
 import type { Probe, ProbeFrom } from "../render/probes";
 import { AGENT_SOURCE } from "./agent";
+import { namedOptions, nginxMainConf } from "./daemon-conf";
 import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
 import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules } from "./rulesets";
@@ -177,6 +178,20 @@ export class World {
     return issued;
   }
 
+  /**
+   * A load balancer namespace between a firewall and a perimeter segment: a /30 transit link (in the site's lab
+   * infrastructure block), the firewall routing `prefixes` through it; it becomes the segment's router.
+   */
+  private loadBalancerBehind(firewall: Node, role: string, dev: string, firewallIp: string, lbIp: string, prefixes: readonly string[]): Node {
+    const lb = this.addNs(role);
+    this.veth(dev, firewall.ns, "up0", lb.ns);
+    this.addr(firewall, firewallIp, 30, dev);
+    this.addr(lb, lbIp, 30, "up0");
+    for (const p of prefixes) this.ip(firewall.ns, "route", "add", p, "via", lbIp);
+    this.ip(lb.ns, "route", "add", "default", "via", firewallIp);
+    return lb;
+  }
+
   /** Builds the namespaces, links, addresses, routes and rulesets (no daemons yet). */
   buildNetwork(): void {
     const plan = this.plan;
@@ -202,18 +217,8 @@ export class World {
     // Perimeter external segment: gateways on the firewall, or on the load balancer in front of it.
     const extNics = servers.flatMap((s) => s.interfaces.filter((i) => i.side === "external"));
     const extSubnets = [...new Map(extNics.map((i) => [i.subnet, i.gateway ?? hostAt(parseCidr(i.subnet), 1)])).entries()];
-    let extRouter = fw;
-    if (extVips.length) {
-      const xlb = this.addNs("xlb");
-      this.veth("x0", fw.ns, "up0", xlb.ns);
-      const transit = [hostAt(infra, 33), hostAt(infra, 34)];
-      this.addr(fw, transit[0], 30, "x0");
-      this.addr(xlb, transit[1], 30, "up0");
-      for (const [subnet] of extSubnets) this.ip(fw.ns, "route", "add", subnet, "via", transit[1]);
-      for (const v of extVips) if (!extSubnets.some(([s]) => cidrContains(parseCidr(s), v.ip))) this.ip(fw.ns, "route", "add", `${v.ip}/32`, "via", transit[1]);
-      this.ip(xlb.ns, "route", "add", "default", "via", transit[0]);
-      extRouter = xlb;
-    }
+    const extVipRoutes = extVips.filter((v) => !extSubnets.some(([s]) => cidrContains(parseCidr(s), v.ip))).map((v) => `${v.ip}/32`);
+    const extRouter = extVips.length ? this.loadBalancerBehind(fw, "xlb", "x0", hostAt(infra, 33), hostAt(infra, 34), [...extSubnets.map(([s]) => s), ...extVipRoutes]) : fw;
     this.bridge(extRouter.ns, "bx");
     for (const [subnet, gw] of extSubnets) this.addr(extRouter, gw, prefixOf(subnet), "bx");
     for (const v of extVips) {
@@ -226,17 +231,7 @@ export class World {
     const intNics = servers.flatMap((s) => s.interfaces.filter((i) => i.side === "internal"));
     const pintGw = intNics.flatMap((i) => i.routes.map((r) => r.via)).find((ip) => cidrContains(parseCidr(pint), ip)) ?? hostAt(parseCidr(pint), 1);
     const ifw = this.addNs("ifw");
-    let intRouter = ifw;
-    if (intVips.length) {
-      const ilb = this.addNs("ilb");
-      this.veth("i0", ifw.ns, "up0", ilb.ns);
-      const transit = [hostAt(infra, 37), hostAt(infra, 38)];
-      this.addr(ifw, transit[0], 30, "i0");
-      this.addr(ilb, transit[1], 30, "up0");
-      this.ip(ifw.ns, "route", "add", pint, "via", transit[1]);
-      this.ip(ilb.ns, "route", "add", "default", "via", transit[0]);
-      intRouter = ilb;
-    }
+    const intRouter = intVips.length ? this.loadBalancerBehind(ifw, "ilb", "i0", hostAt(infra, 37), hostAt(infra, 38), [pint]) : ifw;
     this.bridge(intRouter.ns, "bi");
     this.addr(intRouter, pintGw, prefixOf(pint), "bi");
     for (const v of intVips) this.addr(intRouter, v.ip, prefixOf(pint), "bi");
@@ -428,17 +423,7 @@ export class World {
       mkdirSync(dir, { recursive: true });
       const address = view === "external" ? this.publicDnsIp : this.internalDnsIp;
       const conf = [
-        "options {",
-        `  directory "${dir}";`,
-        "  pid-file none;",
-        `  session-keyfile "${join(dir, "session.key")}";`,
-        `  listen-on port 53 { ${address}; };`,
-        "  listen-on-v6 { none; };",
-        "  recursion no;",
-        "  dnssec-validation no;",
-        "  allow-query { any; };",
-        "};",
-        "controls { };",
+        ...namedOptions(dir, [address]),
         `view "${view}" {`,
         "  match-clients { any; };",
       ];
@@ -504,22 +489,7 @@ export class World {
     }
     const listenIp = s.interfaces.find((i) => i.side === "external")!.addresses[0].ip;
     writeFileSync(join(dir, "edge-lab.conf"), nginxConfig(rules, listenIp, { certDir }));
-    writeFileSync(
-      join(dir, "nginx.conf"),
-      [
-        "daemon off;",
-        "master_process off;",
-        `pid ${dir}/nginx.pid;`,
-        "error_log stderr notice;",
-        "events { worker_connections 256; }",
-        "http {",
-        "  access_log off;",
-        ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`),
-        `  include ${dir}/edge-lab.conf;`,
-        "}",
-        "",
-      ].join("\n"),
-    );
+    writeFileSync(join(dir, "nginx.conf"), nginxMainConf(dir, join(dir, "edge-lab.conf")));
     return startDaemon(`nginx in ${node.ns}`, "ip", inNs(node.ns, ["nginx", "-e", "stderr", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")]), /start worker|using the "epoll"/, this.log(`nginx-${node.ns}`));
   }
 }

@@ -14,6 +14,7 @@ import { run as cli } from "../../bin/cli";
 import type { DnsRecord, Plan, View } from "../../lib/model/plan";
 import { renderOutputFiles } from "../../lib/render/worksheets";
 import { zoneFiles, type ZoneFile } from "../../lib/render/zones";
+import { namedOptions } from "../../lib/emulate/daemon-conf";
 import { bundledPlan, SCENARIO_DIR } from "../helpers";
 import { bundledIds } from "../azure/helpers";
 import { describeWithTools } from "../system-tools";
@@ -125,19 +126,7 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
   }
 
   beforeAll(async () => {
-    const conf = [
-      "options {",
-      `  directory "${dir.dir}";`,
-      "  pid-file none;",
-      `  session-keyfile "${join(dir.dir, "session.key")}";`,
-      `  listen-on port 53 { ${views.map((v) => `${v.address};`).join(" ")} };`,
-      "  listen-on-v6 { none; };",
-      "  recursion no;",
-      "  dnssec-validation no;",
-      "  allow-query { any; };",
-      "};",
-      "controls { };",
-    ];
+    const conf = namedOptions(dir.dir, views.map((v) => v.address));
     for (const v of views) {
       conf.push(`view "${v.scenario}-${v.view}" {`, `  match-clients { any; };`, `  match-destinations { ${v.address}; };`);
       for (const z of v.zones) {

@@ -15,6 +15,7 @@ import { connect, createServer as createNetServer, type AddressInfo } from "node
 import type { TLSSocket } from "node:tls";
 import { join } from "node:path";
 import { nginxConfig, selfSignedCertCommands } from "../../lib/azure/guest/nginx";
+import { nginxMainConf } from "../../lib/emulate/daemon-conf";
 import type { Plan, PublishingRule } from "../../lib/model/plan";
 import { bundledPlan } from "../helpers";
 import { bundledIds } from "../azure/helpers";
@@ -23,22 +24,6 @@ import { run, startChild, tempDir, type Child } from "./tools";
 
 jest.setTimeout(30000);
 
-/** The main nginx.conf around the generated conf.d file: everything under `dir`, foreground, one process. */
-function mainConf(dir: string, include: string): string {
-  return [
-    "daemon off;",
-    "master_process off;",
-    `pid ${dir}/nginx.pid;`,
-    "error_log stderr notice;",
-    "events { worker_connections 256; }",
-    "http {",
-    "  access_log off;",
-    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${dir}/${t}_temp;`),
-    `  include ${include};`,
-    "}",
-    "",
-  ].join("\n");
-}
 
 /** The reverse proxies of a plan: publishing rules per site and the proxy's external (listener) address. */
 function reverseProxies(plan: Plan): { site: string; listenIp: string; rules: PublishingRule[] }[] {
@@ -64,7 +49,7 @@ describeWithTools("nginx -t accepts the generated reverse proxy configuration", 
       }
       const conf = join(dir.dir, `${id}-${rp.site}.conf`);
       writeFileSync(conf, nginxConfig(rp.rules, rp.listenIp, { certDir: dir.dir }));
-      writeFileSync(join(dir.dir, "nginx.conf"), mainConf(dir.dir, conf));
+      writeFileSync(join(dir.dir, "nginx.conf"), nginxMainConf(dir.dir, conf));
       const script = `ip link set lo up && ip addr add ${rp.listenIp}/32 dev lo && nginx -t -q -e stderr -p ${dir.dir}/ -c ${dir.dir}/nginx.conf`;
       const r = run("unshare", ["--net", "sh", "-c", script], { allowFail: true });
       expect({ proxy: `${id}/${rp.site}`, status: r.status, stderr: r.stderr }).toEqual({ proxy: `${id}/${rp.site}`, status: 0, stderr: "" });
@@ -154,7 +139,7 @@ describeWithTools("nginx proxies the publishing rules (contoso-enterprise hq, on
       upstream: (rule, b) => `127.0.0.1:${backends.get(`${rule.target.ip}:${b.target}`)!.port}`,
     });
     writeFileSync(join(dir.dir, "edge-lab.conf"), conf);
-    writeFileSync(join(dir.dir, "nginx.conf"), mainConf(dir.dir, join(dir.dir, "edge-lab.conf")));
+    writeFileSync(join(dir.dir, "nginx.conf"), nginxMainConf(dir.dir, join(dir.dir, "edge-lab.conf")));
     run("nginx", ["-t", "-q", "-e", "stderr", "-p", `${dir.dir}/`, "-c", join(dir.dir, "nginx.conf")]);
     const started = startChild("nginx", ["-e", "stderr", "-p", `${dir.dir}/`, "-c", join(dir.dir, "nginx.conf")], /$^/);
     nginx = started.child;
