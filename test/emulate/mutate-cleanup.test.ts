@@ -3,6 +3,8 @@
  * behind after a failed run, SIGINT and SIGTERM; --keep and --cleanup.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emulate } from "../../lib/emulate";
 import { listNamespaces } from "../../lib/emulate/cleanup";
@@ -74,8 +76,17 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
   });
 
   test("--keep leaves the perimeter up after the process ends; --cleanup removes it and only ended runs", async () => {
-    const run = cli(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`), "--keep"]);
+    const outDir = join(tmpdir(), `emulate-out-${process.pid}`);
+    const run = cli(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`), "--keep", "--out", outDir]);
     expect(await run.exited).toBe(0);
+    // The reports: Markdown, JSON and JUnit agree on the count.
+    const json = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8"));
+    const probes = json.sites[0].probes.length;
+    expect(probes).toBeGreaterThan(50);
+    expect(json.summary).toBe(`${probes}/${probes} probes pass`);
+    expect(readFileSync(join(outDir, "report.md"), "utf8")).toContain(`${probes}/${probes} probes pass`);
+    expect(readFileSync(join(outDir, "junit.xml"), "utf8")).toContain(`tests="${probes}" failures="0"`);
+    expect(run.output()).toContain(`${probes}/${probes} probes pass`);
     const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
     expect(run.output()).toContain("sudo ip netns exec <namespace> bash");
     const kept = listNamespaces().filter((n) => n.startsWith(tag));

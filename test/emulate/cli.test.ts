@@ -1,0 +1,57 @@
+/**
+ * `edge-lab emulate` refuses clearly where it cannot run (not root, a tool missing), naming what is missing and the
+ * one command that installs it, and exits 1 without touching anything.
+ */
+import { run } from "../../bin/cli";
+import { INSTALL_HINT, missingRequirements } from "../../lib/emulate";
+import { listNamespaces } from "../../lib/emulate/cleanup";
+import { TOOL_ENV } from "../../lib/emulate/sys";
+import { join } from "node:path";
+import { ROOT } from "../helpers";
+
+const capture = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) } };
+};
+
+afterEach(() => jest.restoreAllMocks());
+
+test("not root: the command names what is missing and the install command, exits 1, creates nothing", async () => {
+  jest.spyOn(process, "getuid").mockReturnValue(1000);
+  expect(missingRequirements()).toEqual(expect.arrayContaining([expect.stringContaining("root")]));
+  const before = safeNamespaces();
+  const c = capture();
+  expect(await run(["emulate", join(ROOT, "scenarios", "single-consolidated-nat.yaml")], c.io)).toBe(1);
+  expect(c.err.join("")).toContain("edge-lab emulate: cannot run here; missing: ");
+  expect(c.err.join("")).toContain("root");
+  expect(c.err.join("")).toContain(INSTALL_HINT);
+  expect(c.out).toEqual([]);
+  expect(safeNamespaces()).toEqual(before);
+});
+
+test("a tool missing from PATH is named with its Debian package", () => {
+  const saved = TOOL_ENV.PATH;
+  TOOL_ENV.PATH = "/nonexistent";
+  try {
+    const missing = missingRequirements();
+    expect(missing).toEqual(expect.arrayContaining(["turnserver (Debian package coturn)", "nft (Debian package nftables)", "named (Debian package bind9)"]));
+  } finally {
+    TOOL_ENV.PATH = saved;
+  }
+});
+
+test("no scenario and no --cleanup: a usage error", async () => {
+  const c = capture();
+  expect(await run(["emulate"], c.io)).toBe(1);
+  expect(c.err.join("")).toContain("a scenario file is required (or --cleanup)");
+});
+
+/** Namespaces, or none where `ip` cannot list them (not Linux / no iproute2). */
+function safeNamespaces(): string[] {
+  try {
+    return listNamespaces();
+  } catch {
+    return [];
+  }
+}
