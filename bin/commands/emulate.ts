@@ -61,7 +61,7 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
       const { reportJson, reportJunit, reportMarkdown, summaryLine } = await import("../../lib/emulate/report");
       const report = await emu.emulate(result.plan, { sites: options.site, keep: options.keep, mutate: options.mutate, log: (l) => io.err(`${l}\n`) });
       for (const s of report.sites) {
-        for (const r of s.results) io.out(`${r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`);
+        for (const r of s.results) io.out(`${r.skipped ? "SKIP" : r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`);
         for (const m of (s.mutations ?? []).filter((x) => !x.caughtBy.length)) io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe\n`);
         if (s.kept) {
           io.out(`kept up (enter with: sudo ip netns exec <namespace> bash; remove with: edge-lab emulate --cleanup once this process has ended):\n`);

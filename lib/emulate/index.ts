@@ -61,7 +61,8 @@ export interface EmulationReport {
   readonly sites: readonly SiteReport[];
 }
 
-export const passed = (r: EmulationReport) => r.sites.every((s) => s.results.every((x) => x.pass));
+/** Every probe that ran passed (probes the emulation cannot run yet are reported apart, not as passes). */
+export const passed = (r: EmulationReport) => r.sites.every((s) => s.results.every((x) => x.pass || x.skipped));
 export const mutationsCaught = (r: EmulationReport) => r.sites.every((s) => (s.mutations ?? []).every((m) => m.caughtBy.length > 0));
 
 /** What is missing on this machine to emulate, with the install hint; empty when ready. */
@@ -95,13 +96,13 @@ const withoutRow = (plan: Plan, ruleId: string): Plan => ({ ...plan, firewallRul
 /** Bound of a positive probe during --mutate (answers inside namespaces take milliseconds). */
 const MUTATE_TIMEOUT_MS = 1000;
 
-const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass).map((r) => r.probe.id);
+const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass && !r.skipped).map((r) => r.probe.id);
 
 async function mutate(world: World, site: string, probes: readonly Probe[], baseline: readonly ProbeResult[], firewalls: readonly ("external" | "internal")[], log: (l: string) => void): Promise<MutationResult[]> {
   // Probes that already fail cannot catch anything; DNS and HOSTS never cross a firewall.
   // Blocked probes cannot fail when an accept rule goes. Every row has its own port probe, so the quick probes run
   // first and the slower TURN allocations only when they noticed nothing.
-  const failing = new Set(failedIds(baseline));
+  const failing = new Set(failedIds(baseline.filter((r) => !r.skipped)));
   const watched = probes.filter((p) => p.kind !== "dns" && p.kind !== "hosts" && p.kind !== "blocked" && !failing.has(p.id));
   // Only probes that cross the firewall being changed: the external one carries what starts on or goes to the Internet.
   const crossesExternal = (p: Probe) => p.from.kind === "internet" || (p.kind === "port" && p.toInternet);
@@ -162,7 +163,8 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       const t1 = Date.now();
       const results = await runProbes(world, probes);
       const probeMs = Date.now() - t1;
-      log(`${site}: ${results.filter((r) => r.pass).length}/${results.length} probes pass in ${(probeMs / 1000).toFixed(1)} s`);
+      const ran = results.filter((r) => !r.skipped);
+      log(`${site}: ${ran.filter((r) => r.pass).length}/${ran.length} probes pass in ${(probeMs / 1000).toFixed(1)} s${ran.length < results.length ? ` (${results.length - ran.length} not emulated)` : ""}`);
       let mutations: MutationResult[] | undefined;
       let mutateMs: number | undefined;
       if (options.mutate) {

@@ -5,12 +5,15 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DnsProbe, Probe, TurnProbe } from "../render/probes";
+import { notEmulated } from "./scope";
 import { inNs, shAsync } from "./sys";
 import { TURN_PASSWORD, TURN_USER, type World } from "./world";
 
 export interface ProbeResult {
   readonly probe: Probe;
   readonly pass: boolean;
+  /** Not run: the emulation has no stand-in for its far end (pass is false, and it is not a failure). */
+  readonly skipped?: boolean;
   /** What was observed (the reply, the certificate names, the relayed address, the error). */
   readonly detail: string;
 }
@@ -129,6 +132,11 @@ export async function runProbes(world: World, probes: readonly Probe[], timeoutM
   const results = new Map<Probe, ProbeResult>();
   const byNs = new Map<string, { probe: Probe; planned: Planned }[]>();
   for (const p of probes) {
+    const why = notEmulated(p);
+    if (why) {
+      results.set(p, { probe: p, pass: false, skipped: true, detail: why });
+      continue;
+    }
     if (p.kind === "turn") continue;
     const planned = plan(world, p, timeoutMs)!;
     const list = byNs.get(planned.ns) ?? [];

@@ -25,6 +25,7 @@ import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../render/zones";
 import type { Probe, ProbeFrom } from "../render/probes";
 import { AGENT_SOURCE } from "./agent";
+import { notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "./daemon-conf";
 import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
@@ -308,6 +309,7 @@ export class World {
   origin(from: ProbeFrom): { ns: string; local?: string } {
     if (from.kind === "internet") return { ns: this.ns("inet"), local: this.clientIp };
     if (from.kind === "internal") return { ns: this.ns("lan"), local: this.internalClientIp };
+    if (from.kind === "remote") throw new Error(`edge-lab emulate: no stand-in for ${from.prefixes.join(", ")} yet`);
     const node = this.nodeOf(from.ip);
     if (!node) throw new Error(`edge-lab emulate: no namespace holds ${from.ip}`);
     return { ns: node.ns, local: from.ip };
@@ -349,7 +351,7 @@ export class World {
       const c = this.plan.certificates.find((x) => x.installedOn.includes(s.id) && x.id.endsWith(side ?? "")) ?? this.plan.certificates.find((x) => x.installedOn.includes(s.id));
       return c ? this.certFor(c) : undefined;
     };
-    for (const p of this.probes) {
+    for (const p of this.probes.filter((x) => !notEmulated(x))) {
       if (p.kind === "port" || p.kind === "tls") {
         if (p.kind === "port" && p.toInternet) {
           this.listen(inet, { host: this.partnerIp, port: p.port, proto: p.transport === "TCP" ? "tcp" : "udp" });

@@ -63,7 +63,8 @@ const serverOrigin = (s: PlanServer): Origin => ({ id: s.id, title: `${s.fqdn} (
 /** The checklist origin of a probe's starting point. */
 function originOf(plan: Plan, from: ProbeFrom): Origin {
   if (from.kind === "internet") return EXTERNAL_CLIENT;
-  if (from.kind === "internal") return INTERNAL_CLIENT;
+  // Rows a remote service opens (Microsoft 365) cannot start from a test machine: listed with the inside checks.
+  if (from.kind === "internal" || from.kind === "remote") return INTERNAL_CLIENT;
   return serverOrigin(plan.servers.find((s) => s.id === from.server)!);
 }
 

@@ -9,8 +9,8 @@
  * row in the plan (hybrid, another federation table) gets its probe without a change here.
  */
 import type { Certificate, DnsRecord, FirewallRule, Plan, PlanServer } from "../model/plan";
-import { cidrContains, parseCidr } from "../model/net";
-import { includesInternet, Peer } from "../model/peer";
+import { cidrContains, cidrsOverlap, parseCidr } from "../model/net";
+import { includesInternet, Peer, peersOf } from "../model/peer";
 import { Port } from "../model/port";
 
 /** Where a probe starts. */
@@ -20,7 +20,9 @@ export type ProbeFrom =
   /** A client (or the Front End pool) on the internal network. */
   | { readonly kind: "internal" }
   /** A lab server, from one of its own addresses (or a VIP it answers for). */
-  | { readonly kind: "server"; readonly server: string; readonly ip: string };
+  | { readonly kind: "server"; readonly server: string; readonly ip: string }
+  /** A named service on the Internet the row lists by its prefixes (Microsoft 365 for hybrid): it opens the connection. */
+  | { readonly kind: "remote"; readonly prefixes: readonly string[] };
 
 interface ProbeBase {
   /** Stable id, unique in the list. */
@@ -59,6 +61,8 @@ export interface PortProbe extends ProbeBase {
   readonly expectSource?: string;
   /** UDP 3478: a STUN Binding request (any reply means reachable, as Test-EdgeConnectivity does). */
   readonly stun: boolean;
+  /** The far end is a named service on the Internet (Microsoft 365 prefixes), not any address or the lab. */
+  readonly remote: boolean;
 }
 
 export interface TlsProbe extends ProbeBase {
@@ -142,11 +146,22 @@ function publicOf(plan: Plan, ip: string): string {
 }
 
 const fromInternet = (r: FirewallRule) => includesInternet(r.source);
+/** Prefixes of a named far end outside the lab (Microsoft 365): not the Internet marker, not the site's internal networks. */
+function remotePrefixes(plan: Plan, r: FirewallRule, end: FirewallRule["source"]): string[] {
+  if (includesInternet(end)) return [];
+  const site = plan.scenario.sites.find((s) => s.name === r.site)!;
+  const internal = site.networks.internalNetworks.map(parseCidr);
+  const peers = peersOf(end).filter((p) => p.text.includes("/"));
+  const outside = peers.filter((p) => p.isIpv6 || !internal.some((n) => cidrsOverlap(n, parseCidr(p.text))));
+  return outside.length && outside.length === end.addresses.length ? outside.map((p) => p.text) : [];
+}
 const toInternet = (r: FirewallRule) => includesInternet(r.destination);
 
 /** Origins of a row: Internet, each lab server address of the source, or the internal network. */
 function originsOf(r: FirewallRule, servers: Map<string, PlanServer>, plan: Plan): ProbeFrom[] {
   if (fromInternet(r)) return [{ kind: "internet" }];
+  const remote = remotePrefixes(plan, r, r.source);
+  if (remote.length) return [{ kind: "remote", prefixes: remote }];
   const own = r.source.addresses.filter((a) => !isPrefix(a)).flatMap((a) => {
     const s = servers.get(a);
     if (s) return [{ kind: "server" as const, server: s.id, ip: a }];
@@ -168,7 +183,7 @@ function targetsOf(plan: Plan, r: FirewallRule): string[] {
         if (!isPrefix(a)) return [a];
         // A prefix (internal networks): the site's next hop inside it stands for the network.
         const site = plan.scenario.sites.find((s) => s.name === r.site)!;
-        const inside = site.nextHop.addresses.filter((ip) => cidrContains(parseCidr(a), ip));
+        const inside = Peer.fromPlanAddress(a).isIpv6 ? [] : site.nextHop.addresses.filter((ip) => cidrContains(parseCidr(a), ip));
         return inside.length ? inside : [a];
       }),
     ),
@@ -180,7 +195,7 @@ const isTls = (r: FirewallRule) => /TLS|HTTPS/.test(r.protocol);
 const isTurn = (r: FirewallRule) => /STUN/.test(r.protocol);
 
 function fromText(f: ProbeFrom): string {
-  return f.kind === "internet" ? "Internet" : f.kind === "internal" ? "internal network" : f.ip;
+  return f.kind === "internet" ? "Internet" : f.kind === "internal" ? "internal network" : f.kind === "remote" ? f.prefixes[0] : f.ip;
 }
 
 /** Every probe of one plan, in a stable order: DNS, HOSTS, ports, TLS, TURN, web publishing, blocked. */
@@ -233,6 +248,7 @@ export function buildProbes(plan: Plan): Probe[] {
         add({
           kind: "port", id: `${rule.id}/${fromText(from)}->${address}:${port}/${rule.transport}`, site: rule.site, from, rule, transport: rule.transport, address, port,
           toInternet: outbound, ...(expectSource ? { expectSource } : {}), stun: rule.transport === "UDP" && port === STUN_PORT && isTurn(rule),
+          remote: from.kind === "remote" || remotePrefixes(plan, rule, rule.destination).length > 0,
           what: `${rule.transport} ${port} ${fromText(from)} -> ${address}${sampled}: ${rule.service} ${rule.protocol}`, refs: [rule.id, ...rule.refs],
         });
       }

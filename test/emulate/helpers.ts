@@ -10,7 +10,8 @@ import type { Need } from "../system-tools";
 export const NEEDS: Need[] = ["root", "netns", "ip", "iptables-restore", "nft", "named", "nginx", "openssl", "turnserver", "turnutils_uclient"];
 export const NAT = "single-consolidated-nat";
 
-export const failing = (r: EmulationReport) => r.sites.flatMap((s) => s.results.filter((x) => !x.pass));
+/** Probes that ran and failed (probes the emulation cannot run yet are "skipped", not failures). */
+export const failing = (r: EmulationReport) => r.sites.flatMap((s) => s.results.filter((x) => !x.pass && !x.skipped));
 export const failingIds = (r: EmulationReport) => failing(r).map((x) => x.probe.id);
 
 /** Everything a run with this tag could have left: namespaces, /etc/netns entries, run directories. */

@@ -48,7 +48,13 @@ describe.each(bundledIds())("probes of %s", (id) => {
   test("every DNS record is a probe in its view; HOSTS entries are probed on their server", () => {
     // Records with the same name, type and answer (one A record serving two purposes) are one probe.
     const distinct = new Set(plan.dnsRecords.map((r) => `${r.site}|${r.view}|${r.name}|${r.type}|${r.srv ? JSON.stringify(r.srv) : r.values.join(",")}`));
-    expect(probes.filter((p) => p.kind === "dns").length).toBe(distinct.size);
+    const fromClients = probes.filter((p) => p.kind === "dns" && p.from.kind !== "server");
+    expect(fromClients.length).toBe(distinct.size);
+    // Hybrid: each federation-route Edge also resolves every _sipfederationtls._tcp record itself.
+    const fromEdges = probes.filter((p) => p.kind === "dns" && p.from.kind === "server");
+    const federationSrv = plan.dnsRecords.filter((r) => r.view === "external" && r.name.startsWith("_sipfederationtls._tcp."));
+    const routeEdges = plan.servers.filter((x) => x.role === "edge" && plan.scenario.sites.find((y) => y.federationRoute)?.name === x.site);
+    expect(fromEdges.length).toBe(plan.hybrid ? federationSrv.length * routeEdges.length : 0);
     expect(probes.filter((p) => p.kind === "hosts").length).toBe(new Set(plan.servers.flatMap((s) => s.hosts.map((h) => `${s.id}|${h.fqdn}`))).size);
   });
 
