@@ -3,7 +3,7 @@
  * probes + teardown measured per site, medians over `--runs N` rounds (default 3). Targets from the emulation issue:
  * scaled-hlb <= 30 s, the whole bundled set <= 3 min (on the 2-core machine). Exits 1 if a target is missed.
  *
- *   sudo node -r ts-node/register/transpile-only bench/emulate.ts [--runs N] [--json]
+ *   sudo npm run bench:emulate -- [--runs N] [--json]
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";

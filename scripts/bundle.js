@@ -35,6 +35,7 @@ const ENTRIES = {
   cli: "bin/cli.ts",
   synth: "bin/synth.ts",
   bench: "bench/bench.ts",
+  "bench-emulate": "bench/emulate.ts",
   // The crash report alone, for a defect that stops a program from loading (scripts/run.js).
   crash: "lib/io/crash.ts",
 };

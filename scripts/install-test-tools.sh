@@ -11,6 +11,7 @@ APT_PACKAGES=(
   nginx openssl                       # the reverse proxy configuration, with test certificates
   chromium fonts-dejavu-core          # the diagrams rendered to PNG
   tmux                                # edge-lab init answered in a real terminal
+  coturn nftables                     # edge-lab emulate: the A/V Edge as a TURN server, internal firewall and HLB
   git                                 # diff <rev>:<path> and the build tests' repository copies
 )
 
