@@ -12,7 +12,10 @@ module.exports = tseslint.config(
     languageOptions: { globals: globals.node },
     rules: {
       // Unused values are compile errors already (tsconfig noUnusedLocals); "_" marks an intentionally unused one.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" },
+      ],
     },
   },
   {

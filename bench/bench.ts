@@ -38,12 +38,23 @@ interface Case {
 /** Runs one case once; fails loudly if the command fails (a benchmark of a failing command means nothing). */
 function runOnce(c: Case, rssFile: string): Sample {
   writeFileSync(rssFile, "");
-  const env = { ...process.env, ...c.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", NODE_OPTIONS: `--require ${RSS_REPORT}`, EDGE_LAB_BENCH_RSS_FILE: rssFile };
+  const env = {
+    ...process.env,
+    ...c.env,
+    CHECKPOINT_DISABLE: "1",
+    DISABLE_VERSION_CHECK: "1",
+    NODE_OPTIONS: `--require ${RSS_REPORT}`,
+    EDGE_LAB_BENCH_RSS_FILE: rssFile,
+  };
   const start = performance.now();
   const r = spawnSync(c.argv[0], c.argv.slice(1), { cwd: c.cwd, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0 && !(r.status === 2 && c.argv.includes("diff"))) throw new Error(`bench case ${c.argv.join(" ")} failed (exit ${r.status}): ${r.stderr}`);
-  const reports = readFileSync(rssFile, "utf8").trim().split("\n").filter(Boolean).map((line) => line.split(" ").map(Number));
+  const reports = readFileSync(rssFile, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(" ").map(Number));
   return { seconds, peakRssMiB: Math.max(0, ...reports.map(([rss]) => rss)) / 1024, cpuSeconds: reports.reduce((sum, [, cpu]) => sum + cpu, 0) / 1000 };
 }
 
@@ -53,7 +64,10 @@ function measureAll(cases: Record<string, Case>, runs: number, rssFile: string):
   for (let round = 0; round < runs; round++) for (const [name, c] of Object.entries(cases)) samples[name].push(runOnce(c, rssFile));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return Object.fromEntries(
-    Object.entries(samples).map(([name, s]) => [name, { seconds: median(s.map((x) => x.seconds)), peakRssMiB: median(s.map((x) => x.peakRssMiB)), cpuSeconds: median(s.map((x) => x.cpuSeconds)) }]),
+    Object.entries(samples).map(([name, s]) => [
+      name,
+      { seconds: median(s.map((x) => x.seconds)), peakRssMiB: median(s.map((x) => x.peakRssMiB)), cpuSeconds: median(s.map((x) => x.cpuSeconds)) },
+    ]),
   );
 }
 
@@ -64,11 +78,24 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
   try {
     // A copy of the bundled scenarios in a scratch project folder: the synth writes its cdktf.out there.
     cpSync(join(ROOT, "scenarios"), join(work, "scenarios"), { recursive: true });
-    writeFileSync(join(work, "cdktf.json"), JSON.stringify({ language: "typescript", app: `${node} --max-semi-space-size=16 ${join(ROOT, "scripts", "run.js")} synth`, output: "cdktf.out" }));
+    writeFileSync(
+      join(work, "cdktf.json"),
+      JSON.stringify({ language: "typescript", app: `${node} --max-semi-space-size=16 ${join(ROOT, "scripts", "run.js")} synth`, output: "cdktf.out" }),
+    );
     const scenario = (id: string) => join(work, "scenarios", `${id}.yaml`);
-    const scenarioList = readdirSync(join(work, "scenarios")).filter((f) => f.endsWith(".yaml")).sort().map((f) => join(work, "scenarios", f)).join(" ");
+    const scenarioList = readdirSync(join(work, "scenarios"))
+      .filter((f) => f.endsWith(".yaml"))
+      .sort()
+      .map((f) => join(work, "scenarios", f))
+      .join(" ");
     const edgeLab = (...args: string[]): Case => ({ argv: [node, join(ROOT, "bin", "edge-lab.js"), ...args], cwd: work });
-    const providerModules = [...new Set(readdirSync(join(ROOT, "lib"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).flatMap((f) => [...readFileSync(join(ROOT, "lib", f), "utf8").matchAll(/from "(@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+)"/g)].map((m) => m[1])))].sort();
+    const providerModules = [
+      ...new Set(
+        readdirSync(join(ROOT, "lib"), { recursive: true, encoding: "utf8" })
+          .filter((f) => f.endsWith(".ts"))
+          .flatMap((f) => [...readFileSync(join(ROOT, "lib", f), "utf8").matchAll(/from "(@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+)"/g)].map((m) => m[1])),
+      ),
+    ].sort();
     const before = join(work, "before.yaml");
     writeFileSync(before, readFileSync(scenario("scaled-dnslb-nat"), "utf8").replace(/servers: \d+/, "servers: 2"));
 
@@ -76,13 +103,28 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     spawnSync(node, [join(ROOT, "scripts", "bundle.js")], { cwd: ROOT, stdio: "inherit" });
     const cases: Record<string, Case> = {
       "node alone": { argv: [node, "-e", "0"], cwd: work },
-      "node + cdktf + providers": { argv: [node, "-e", ["cdktf", "constructs", ...providerModules].map((m) => `require(${JSON.stringify(m)})`).join(";")], cwd: ROOT },
+      "node + cdktf + providers": {
+        argv: [node, "-e", ["cdktf", "constructs", ...providerModules].map((m) => `require(${JSON.stringify(m)})`).join(";")],
+        cwd: ROOT,
+      },
       // npm runs a package's scripts in the package's folder: the scenarios and the output are named explicitly.
-      "npm run synth (no change)": { argv: ["npm", "--prefix", ROOT, "run", "synth", "--silent"], cwd: work, env: { EDGE_LAB_SCENARIOS: scenarioList, CDKTF_OUTDIR: join(work, "cdktf.out") } },
-      "synth alone": { argv: [node, "--max-semi-space-size=16", "-e", `require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).main()`], cwd: work },
+      "npm run synth (no change)": {
+        argv: ["npm", "--prefix", ROOT, "run", "synth", "--silent"],
+        cwd: work,
+        env: { EDGE_LAB_SCENARIOS: scenarioList, CDKTF_OUTDIR: join(work, "cdktf.out") },
+      },
+      "synth alone": {
+        argv: [node, "--max-semi-space-size=16", "-e", `require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).main()`],
+        cwd: work,
+      },
       // The same without the worksheets (diagrams through Graphviz WASM): what cdktf's synthesis itself costs.
       "synth alone, Terraform only": {
-        argv: [node, "--max-semi-space-size=16", "-e", `require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).synthScenarios({ files: require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).scenarioFiles(), worksheets: false, log: () => {} }).then((r) => process.exit(r.ok ? 0 : 1))`],
+        argv: [
+          node,
+          "--max-semi-space-size=16",
+          "-e",
+          `require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).synthScenarios({ files: require(${JSON.stringify(join(ROOT, "dist", "bundle", "synth.js"))}).scenarioFiles(), worksheets: false, log: () => {} }).then((r) => process.exit(r.ok ? 0 : 1))`,
+        ],
         cwd: work,
       },
       ...(argv.includes("--no-cdktf-cli") ? {} : { "npx cdktf synth": { argv: ["npx", "--prefix", ROOT, "cdktf", "synth"], cwd: work } }),
@@ -95,12 +137,24 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     const r = measureAll(cases, runs, join(work, "rss.txt"));
     const floor = r["node + cdktf + providers"].seconds;
     // cdktf's own CLI is not edge-lab's to slim down: its memory is reported, not targeted.
-    const edgeLabPeak = Math.max(...Object.entries(r).filter(([name]) => name !== "npx cdktf synth").map(([, s]) => s.peakRssMiB));
+    const edgeLabPeak = Math.max(
+      ...Object.entries(r)
+        .filter(([name]) => name !== "npx cdktf synth")
+        .map(([, s]) => s.peakRssMiB),
+    );
     const checks: [string, boolean, string][] = [
       ["edge-lab validate of one scenario <= 0.3 s", r["edge-lab validate"].seconds <= 0.3, `${r["edge-lab validate"].seconds.toFixed(2)} s`],
       ["edge-lab plan of one scenario <= 0.3 s", r["edge-lab plan"].seconds <= 0.3, `${r["edge-lab plan"].seconds.toFixed(2)} s`],
-      ["npm run synth (no change) of all bundled scenarios <= 3 s", r["npm run synth (no change)"].seconds <= 3, `${r["npm run synth (no change)"].seconds.toFixed(2)} s`],
-      ["synth alone (Terraform only) <= 3x the cdktf floor", r["synth alone, Terraform only"].seconds <= 3 * floor, `${(r["synth alone, Terraform only"].seconds / floor).toFixed(2)}x`],
+      [
+        "npm run synth (no change) of all bundled scenarios <= 3 s",
+        r["npm run synth (no change)"].seconds <= 3,
+        `${r["npm run synth (no change)"].seconds.toFixed(2)} s`,
+      ],
+      [
+        "synth alone (Terraform only) <= 3x the cdktf floor",
+        r["synth alone, Terraform only"].seconds <= 3 * floor,
+        `${(r["synth alone, Terraform only"].seconds / floor).toFixed(2)}x`,
+      ],
       ["synth alone (with worksheets) <= 3x the cdktf floor", r["synth alone"].seconds <= 3 * floor, `${(r["synth alone"].seconds / floor).toFixed(2)}x`],
       ["peak memory of edge-lab's commands <= 200 MiB", edgeLabPeak <= 200, `${edgeLabPeak.toFixed(0)} MiB`],
     ];
@@ -111,10 +165,16 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     }
     console.log(`edge-lab benchmark: median of ${runs} interleaved runs, each a fresh process (Node ${process.version})\n`);
     console.log("| Command | Time | CPU (Node processes) | Peak RSS |\n|---|---|---|---|");
-    for (const [name, s] of Object.entries(r)) console.log(`| ${name} | ${s.seconds.toFixed(2)} s | ${s.cpuSeconds.toFixed(2)} s | ${s.peakRssMiB.toFixed(0)} MiB |`);
-    console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores (wall times inflate on a busy machine; CPU times much less)`);
+    for (const [name, s] of Object.entries(r))
+      console.log(`| ${name} | ${s.seconds.toFixed(2)} s | ${s.cpuSeconds.toFixed(2)} s | ${s.peakRssMiB.toFixed(0)} MiB |`);
+    console.log(
+      `\nload average at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")} on ${cpus().length} cores (wall times inflate on a busy machine; CPU times much less)`,
+    );
     console.log(`\nnpm run synth (no change) / synth alone: ${(r["npm run synth (no change)"].seconds / r["synth alone"].seconds).toFixed(2)}x`);
-    if (r["npx cdktf synth"]) console.log(`npx cdktf synth overhead over the synth alone: ${(r["npx cdktf synth"].seconds - r["synth alone"].seconds).toFixed(2)} s`);
+    if (r["npx cdktf synth"])
+      console.log(`npx cdktf synth overhead over the synth alone: ${(r["npx cdktf synth"].seconds - r["synth alone"].seconds).toFixed(2)} s`);
     console.log("\n| Target | Result | Met |\n|---|---|---|");
     for (const [name, ok, value] of checks) console.log(`| ${name} | ${value} | ${ok ? "yes" : "NO"} |`);
   } finally {

@@ -28,7 +28,9 @@ const round = (x: number) => Math.round(x * 10) / 10;
 
 export async function main(args: readonly string[] = process.argv.slice(2)): Promise<void> {
   const runs = Number(args[args.indexOf("--runs") + 1]) || 3;
-  const files = readdirSync(join(ROOT, "scenarios")).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(join(ROOT, "scenarios"))
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   const samples = new Map<string, Row[]>();
   for (let i = 0; i < runs; i++) {
     for (const f of files) {
@@ -38,21 +40,40 @@ export async function main(args: readonly string[] = process.argv.slice(2)): Pro
       const total = (Date.now() - t0) / 1000;
       if (!passed(report)) throw new Error(`${f}: probes failed`);
       const sum = (k: "up" | "probes" | "down") => report.sites.reduce((n, s) => n + s.timings[k], 0) / 1000;
-      const row = { scenario: plan.scenario.id, sites: report.sites.length, probes: report.sites.reduce((n, s) => n + s.results.length, 0), upS: sum("up"), probesS: sum("probes"), downS: sum("down"), totalS: total };
+      const row = {
+        scenario: plan.scenario.id,
+        sites: report.sites.length,
+        probes: report.sites.reduce((n, s) => n + s.results.length, 0),
+        upS: sum("up"),
+        probesS: sum("probes"),
+        downS: sum("down"),
+        totalS: total,
+      };
       samples.set(row.scenario, [...(samples.get(row.scenario) ?? []), row]);
     }
   }
-  const rows: Row[] = [...samples.values()].map((rs) => ({ ...rs[0], upS: round(median(rs.map((r) => r.upS))), probesS: round(median(rs.map((r) => r.probesS))), downS: round(median(rs.map((r) => r.downS))), totalS: round(median(rs.map((r) => r.totalS))) }));
+  const rows: Row[] = [...samples.values()].map((rs) => ({
+    ...rs[0],
+    upS: round(median(rs.map((r) => r.upS))),
+    probesS: round(median(rs.map((r) => r.probesS))),
+    downS: round(median(rs.map((r) => r.downS))),
+    totalS: round(median(rs.map((r) => r.totalS))),
+  }));
   const whole = round(rows.reduce((n, r) => n + r.totalS, 0));
   if (args.includes("--json")) {
     process.stdout.write(JSON.stringify({ runs, rows, wholeSetS: whole }, null, 2) + "\n");
   } else {
-    process.stdout.write(`Median of ${runs} run(s):\n\n| Scenario | Sites | Probes | Up (s) | Probes (s) | Teardown (s) | Total (s) |\n|---|---|---|---|---|---|---|\n`);
+    process.stdout.write(
+      `Median of ${runs} run(s):\n\n| Scenario | Sites | Probes | Up (s) | Probes (s) | Teardown (s) | Total (s) |\n|---|---|---|---|---|---|---|\n`,
+    );
     for (const r of rows) process.stdout.write(`| ${r.scenario} | ${r.sites} | ${r.probes} | ${r.upS} | ${r.probesS} | ${r.downS} | ${r.totalS} |\n`);
     process.stdout.write(`| whole bundled set | | | | | | ${whole} |\n`);
   }
   const hlb = rows.find((r) => r.scenario === "scaled-hlb");
-  const missed = [...(hlb && hlb.totalS > TARGETS.scaledHlbS ? [`scaled-hlb ${hlb.totalS} s > ${TARGETS.scaledHlbS} s`] : []), ...(whole > TARGETS.wholeSetS ? [`whole set ${whole} s > ${TARGETS.wholeSetS} s`] : [])];
+  const missed = [
+    ...(hlb && hlb.totalS > TARGETS.scaledHlbS ? [`scaled-hlb ${hlb.totalS} s > ${TARGETS.scaledHlbS} s`] : []),
+    ...(whole > TARGETS.wholeSetS ? [`whole set ${whole} s > ${TARGETS.wholeSetS} s`] : []),
+  ];
   if (missed.length) {
     process.stderr.write(`targets missed: ${missed.join("; ")}\n`);
     process.exitCode = 1;

@@ -26,7 +26,17 @@ const processIo: Io = {
 };
 
 /** Subcommands in the order `edge-lab --help` lists them. */
-const COMMANDS = [registerInit, registerValidate, registerPlan, registerWorksheets, registerZones, registerChecklist, registerDiff, registerSchema, registerEmulate];
+const COMMANDS = [
+  registerInit,
+  registerValidate,
+  registerPlan,
+  registerWorksheets,
+  registerZones,
+  registerChecklist,
+  registerDiff,
+  registerSchema,
+  registerEmulate,
+];
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;

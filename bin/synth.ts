@@ -43,10 +43,17 @@ export interface SynthResult {
 /** The scenario files to synthesize: EDGE_LAB_SCENARIOS, else every *.yaml in ./scenarios. */
 export function scenarioFiles(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string[] {
   const given = env.EDGE_LAB_SCENARIOS?.trim();
-  if (given) return given.split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`)).filter(Boolean).map((f) => displayPath(resolve(cwd, f)));
+  if (given)
+    return given
+      .split(new RegExp(`[\\s,${delimiter === ";" ? ";" : ":"}]+`))
+      .filter(Boolean)
+      .map((f) => displayPath(resolve(cwd, f)));
   const dir = join(cwd, "scenarios");
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort().map((f) => displayPath(join(dir, f)));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+    .sort()
+    .map((f) => displayPath(join(dir, f)));
 }
 
 export async function synthScenarios(options: SynthOptions): Promise<SynthResult> {
@@ -156,7 +163,9 @@ async function synthLocked(
     }
   } catch (e) {
     discardStaging(staging);
-    const policyErrors = stacks.flatMap((stack) => stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed).map((f) => `${stack.node.id}: error ${f.message}`));
+    const policyErrors = stacks.flatMap((stack) =>
+      stack.policy.findings.filter((f) => f.level === "error" && !f.suppressed).map((f) => `${stack.node.id}: error ${f.message}`),
+    );
     if (policyErrors.length) for (const line of policyErrors) error(line);
     // A file system error (full disk, ...) as one line naming the output folder.
     else if (isSystemError(e)) error(`edge-lab synth: cannot write ${outdir}: ${describeFsError(e)}`);
@@ -167,7 +176,11 @@ async function synthLocked(
   }
   try {
     // The whole tree in one rename; Terraform's .terraform folders and stacks not synthesized this time are kept.
-    publishTree(staging, outdir, loaded.map(({ result }) => `worksheets/${result.plan!.scenario.id}`));
+    publishTree(
+      staging,
+      outdir,
+      loaded.map(({ result }) => `worksheets/${result.plan!.scenario.id}`),
+    );
   } catch (e) {
     error(`edge-lab synth: ${e instanceof OutputError ? e.message : (e as Error).message}`);
     return { ok: false, stacks: [] };
@@ -177,12 +190,16 @@ async function synthLocked(
   const summaries = stacks.map((stack, i) => {
     const plan = loaded[i].result.plan!;
     const counts = new Map<string, number>();
-    for (const c of stack.node.findAll()) if (c instanceof TerraformResource) counts.set(c.terraformResourceType, (counts.get(c.terraformResourceType) ?? 0) + 1);
+    for (const c of stack.node.findAll())
+      if (c instanceof TerraformResource) counts.set(c.terraformResourceType, (counts.get(c.terraformResourceType) ?? 0) + 1);
     const resources = Object.fromEntries([...counts].sort(([a], [b]) => compareText(a, b)));
     const total = Object.values(resources).reduce((a, b) => a + b, 0);
-    const byType = Object.entries(resources).map(([t, n]) => `${t.replace(/^azurerm_/, "")}=${n}`).join(" ");
+    const byType = Object.entries(resources)
+      .map(([t, n]) => `${t.replace(/^azurerm_/, "")}=${n}`)
+      .join(" ");
     log(`${plan.scenario.id}: mode=${plan.scenario.labMode} sites=${plan.scenario.sites.length} resources=${total} (${byType})`);
-    for (const n of plan.notes.filter((x) => x.kind === "fidelity")) error(`${plan.scenario.id}: warning [fidelity]${n.site ? ` ${n.site}:` : ""} ${n.message}`);
+    for (const n of plan.notes.filter((x) => x.kind === "fidelity"))
+      error(`${plan.scenario.id}: warning [fidelity]${n.site ? ` ${n.site}:` : ""} ${n.message}`);
     return { id: plan.scenario.id, mode: plan.scenario.labMode, resources };
   });
   return { ok: true, stacks: summaries };

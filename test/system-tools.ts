@@ -105,6 +105,11 @@ export function describeWithTools(title: string, needs: readonly Need[], body: (
 }
 
 /** `describe.each` counterpart of describeWithTools: one suite per row, each titled with the row's first value. */
-export function describeEachWithTools<Row extends readonly unknown[]>(rows: readonly Row[], title: (row: Row) => string, needs: readonly Need[], body: (row: Row) => void): void {
+export function describeEachWithTools<Row extends readonly unknown[]>(
+  rows: readonly Row[],
+  title: (row: Row) => string,
+  needs: readonly Need[],
+  body: (row: Row) => void,
+): void {
   for (const row of rows) describeWithTools(title(row), needs, () => body(row));
 }

@@ -24,7 +24,9 @@ export function loadSpec(spec: string, options: LoadOptions = {}): LoadResult {
     if (size > MAX_SCENARIO_BYTES) return fileProblem(`the file is ${size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
     text = git("cat-file", "blob", object);
   } catch (e) {
-    const stderr = String((e as { stderr?: Buffer | string }).stderr ?? "").trim().split("\n")[0];
+    const stderr = String((e as { stderr?: Buffer | string }).stderr ?? "")
+      .trim()
+      .split("\n")[0];
     return fileProblem(`cannot read it from git: ${stderr || (e as Error).message}`);
   }
   return loadScenarioText(text, m[2], options);
@@ -36,33 +38,34 @@ function report(io: Io, spec: string, result: LoadResult): boolean {
 }
 
 export const registerDiff: RegisterCommand = (program, { io, setExitCode }) => {
-  withEndpointsOption(program
-    .command("diff")
-    .description("what changes between two scenarios (files or <git rev>:<path>): plan rows and Terraform resources; exit 0 no change, 2 changes, 1 error")
-    .argument("<before>", "scenario file or <git revision>:<path>")
-    .argument("<after>", "scenario file or <git revision>:<path>")
-    .option("--json", "machine-readable output")
-    .option("--markdown", "Markdown for a pull request comment")
-    .option("--no-terraform", "compare the plans only (skip synthesizing the two stacks)"))
-    .action(async (beforeSpec: string, afterSpec: string, options: { json?: boolean; markdown?: boolean; terraform: boolean; m365Endpoints?: string }) => {
-      const loadOptions = loadOptionsFrom(options, io);
-      if (!loadOptions) return setExitCode(1);
-      const before = loadSpec(beforeSpec, loadOptions);
-      const after = loadSpec(afterSpec, loadOptions);
-      const ok = [report(io, beforeSpec, before), report(io, afterSpec, after)].every(Boolean);
-      if (!ok || !before.plan || !after.plan) {
-        setExitCode(1);
-        return;
-      }
-      // cdktf and the providers are loaded only here, for the Terraform comparison.
-      const azure = options.terraform ? await import("../../lib/azure/synthesize") : undefined;
-      const side = (label: string, r: LoadResult) => ({
-        label,
-        plan: r.plan!,
-        ...(azure ? { terraform: azure.synthesizeToJson(r.plan!, azure.labOptions(r.scenario!.lab)) } : {}),
-      });
-      const diff = diffScenarios(side(beforeSpec, before), side(afterSpec, after));
-      io.out(options.json ? formatDiffJson(diff) : options.markdown ? formatDiffMarkdown(diff) : formatDiffText(diff, io.color === true));
-      setExitCode(diff.changed ? 2 : 0);
+  withEndpointsOption(
+    program
+      .command("diff")
+      .description("what changes between two scenarios (files or <git rev>:<path>): plan rows and Terraform resources; exit 0 no change, 2 changes, 1 error")
+      .argument("<before>", "scenario file or <git revision>:<path>")
+      .argument("<after>", "scenario file or <git revision>:<path>")
+      .option("--json", "machine-readable output")
+      .option("--markdown", "Markdown for a pull request comment")
+      .option("--no-terraform", "compare the plans only (skip synthesizing the two stacks)"),
+  ).action(async (beforeSpec: string, afterSpec: string, options: { json?: boolean; markdown?: boolean; terraform: boolean; m365Endpoints?: string }) => {
+    const loadOptions = loadOptionsFrom(options, io);
+    if (!loadOptions) return setExitCode(1);
+    const before = loadSpec(beforeSpec, loadOptions);
+    const after = loadSpec(afterSpec, loadOptions);
+    const ok = [report(io, beforeSpec, before), report(io, afterSpec, after)].every(Boolean);
+    if (!ok || !before.plan || !after.plan) {
+      setExitCode(1);
+      return;
+    }
+    // cdktf and the providers are loaded only here, for the Terraform comparison.
+    const azure = options.terraform ? await import("../../lib/azure/synthesize") : undefined;
+    const side = (label: string, r: LoadResult) => ({
+      label,
+      plan: r.plan!,
+      ...(azure ? { terraform: azure.synthesizeToJson(r.plan!, azure.labOptions(r.scenario!.lab)) } : {}),
     });
+    const diff = diffScenarios(side(beforeSpec, before), side(afterSpec, after));
+    io.out(options.json ? formatDiffJson(diff) : options.markdown ? formatDiffMarkdown(diff) : formatDiffText(diff, io.color === true));
+    setExitCode(diff.changed ? 2 : 0);
+  });
 };

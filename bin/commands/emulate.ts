@@ -25,7 +25,9 @@ function writeAtomically(file: string, text: string) {
 export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) => {
   program
     .command("emulate")
-    .description("rehearse a site's perimeter in network namespaces with real software (firewall ruleset, BIND, nginx, coturn, TLS) and prove every planned row with packets (Linux, root)")
+    .description(
+      "rehearse a site's perimeter in network namespaces with real software (firewall ruleset, BIND, nginx, coturn, TLS) and prove every planned row with packets (Linux, root)",
+    )
     .argument("[file]", "scenario file (YAML)")
     .option("--site <name...>", "emulate only these sites (default: every site, one after another)")
     .option("--out <dir>", "write report.md, report.json and junit.xml to this directory")
@@ -61,8 +63,12 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
       const { reportJson, reportJunit, reportMarkdown, summaryLine } = await import("../../lib/emulate/report");
       const report = await emu.emulate(result.plan, { sites: options.site, keep: options.keep, mutate: options.mutate, log: (l) => io.err(`${l}\n`) });
       for (const s of report.sites) {
-        for (const r of s.results) io.out(`${r.skipped ? "SKIP" : r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`);
-        for (const m of (s.mutations ?? []).filter((x) => !x.caughtBy.length)) io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe\n`);
+        for (const r of s.results)
+          io.out(
+            `${r.skipped ? "SKIP" : r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`,
+          );
+        for (const m of (s.mutations ?? []).filter((x) => !x.caughtBy.length))
+          io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe\n`);
         if (s.kept) {
           io.out(`kept up (enter with: sudo ip netns exec <namespace> bash; remove with: edge-lab emulate --cleanup once this process has ended):\n`);
           for (const ns of s.kept) io.out(`  ${ns}\n`);

@@ -38,7 +38,13 @@ const inquirerPrompter: Prompter = {
         const checked = new Set(spec.default as readonly string[]);
         return checkbox({
           message,
-          choices: choices.map((c) => ({ value: c.value, name: c.name, ...(c.short ? { short: c.short } : {}), checked: !c.disabled && checked.has(String(c.value)), disabled: c.disabled ?? false })),
+          choices: choices.map((c) => ({
+            value: c.value,
+            name: c.name,
+            ...(c.short ? { short: c.short } : {}),
+            checked: !c.disabled && checked.has(String(c.value)),
+            disabled: c.disabled ?? false,
+          })),
           validate: (items) => spec.validate(items.map((i) => i.value)),
         });
       }
@@ -124,7 +130,9 @@ export const registerInit: RegisterCommand = (program, { io, setExitCode }) => {
       if (exists(target) && !options.force) return fail(`${target} already exists; use --force to overwrite it`);
       try {
         mkdirSync(dirname(target), { recursive: true });
-        const schemaPath = relative(dirname(resolve(target)), installedSchemaFile()).split(sep).join("/");
+        const schemaPath = relative(dirname(resolve(target)), installedSchemaFile())
+          .split(sep)
+          .join("/");
         writeFileSync(target, renderScenarioYaml(answers, { schemaPath }), { encoding: "utf8", flag: options.force ? "w" : "wx" });
       } catch (e) {
         return fail(`cannot write ${target}: ${describeFsError(e as NodeJS.ErrnoException)}`);

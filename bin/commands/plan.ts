@@ -4,32 +4,33 @@ import type { RegisterCommand } from "./context";
 import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
 
 export const registerPlan: RegisterCommand = (program, { io, setExitCode }) => {
-  withEndpointsOption(program
-    .command("plan")
-    .description("print the logical plan: servers, VIPs, DNS records, firewall rules, certificates, settings")
-    .argument("<file>", "scenario file (YAML)")
-    .option("--json", "print the plan as stable JSON")
-    .option("--preflight", "synthesize the lab and print what it needs from the Azure subscription (vCPUs, public IPs, peerings, Bastion, image support)"))
-    .action(async (file: string, options: { json?: boolean; preflight?: boolean; m365Endpoints?: string }) => {
-      const loadOptions = loadOptionsFrom(options, io);
-      if (!loadOptions) return setExitCode(1);
-      const result = loadScenarioFile(file, loadOptions);
-      for (const p of result.problems) io.err(formatProblem(p) + "\n");
-      if (!result.ok || !result.plan) {
-        setExitCode(1);
-        return;
-      }
-      if (options.preflight) {
-        // Loaded only here: the rest of `plan` needs no cdktf.
-        const [{ synthesizeToJson }, { labOptions }, { formatPreflight, preflight }] = await Promise.all([
-          import("../../lib/azure/synthesize"),
-          import("../../lib/azure/scenario"),
-          import("../../lib/azure/preflight"),
-        ]);
-        const report = preflight(result.plan, synthesizeToJson(result.plan, labOptions(result.scenario!.lab)));
-        io.out(options.json ? JSON.stringify(report, null, 2) + "\n" : formatPreflight(report));
-        return;
-      }
-      io.out(options.json ? JSON.stringify(result.plan, null, 2) + "\n" : planSummary(result.plan));
-    });
+  withEndpointsOption(
+    program
+      .command("plan")
+      .description("print the logical plan: servers, VIPs, DNS records, firewall rules, certificates, settings")
+      .argument("<file>", "scenario file (YAML)")
+      .option("--json", "print the plan as stable JSON")
+      .option("--preflight", "synthesize the lab and print what it needs from the Azure subscription (vCPUs, public IPs, peerings, Bastion, image support)"),
+  ).action(async (file: string, options: { json?: boolean; preflight?: boolean; m365Endpoints?: string }) => {
+    const loadOptions = loadOptionsFrom(options, io);
+    if (!loadOptions) return setExitCode(1);
+    const result = loadScenarioFile(file, loadOptions);
+    for (const p of result.problems) io.err(formatProblem(p) + "\n");
+    if (!result.ok || !result.plan) {
+      setExitCode(1);
+      return;
+    }
+    if (options.preflight) {
+      // Loaded only here: the rest of `plan` needs no cdktf.
+      const [{ synthesizeToJson }, { labOptions }, { formatPreflight, preflight }] = await Promise.all([
+        import("../../lib/azure/synthesize"),
+        import("../../lib/azure/scenario"),
+        import("../../lib/azure/preflight"),
+      ]);
+      const report = preflight(result.plan, synthesizeToJson(result.plan, labOptions(result.scenario!.lab)));
+      io.out(options.json ? JSON.stringify(report, null, 2) + "\n" : formatPreflight(report));
+      return;
+    }
+    io.out(options.json ? JSON.stringify(result.plan, null, 2) + "\n" : planSummary(result.plan));
+  });
 };

@@ -19,25 +19,29 @@ function serial(value: string): number {
 }
 
 export const registerZones: RegisterCommand = (program, { io, setExitCode }) => {
-  withEndpointsOption(program
-    .command("zones")
-    .description("write the DNS zone files (RFC 1035, one per view and zone) to <out>/<scenario id>/<view>/<zone>.zone")
-    .argument("<file>", "scenario file (YAML)")
-    .option("--out <dir>", "output directory", join("out", "zones"))
-    .option("--ns-address <ip>", "address of the lab name server ns1.<zone> written into every zone", ipv4, DEFAULT_NAME_SERVER_ADDRESS)
-    .option("--serial <n>", "SOA serial", serial, 1))
-    .action((file: string, options: { out: string; nsAddress: string; serial: number; m365Endpoints?: string }) => {
-      const loadOptions = loadOptionsFrom(options, io);
-      if (!loadOptions) return setExitCode(1);
-      const result = loadScenarioFile(file, loadOptions);
-      for (const p of result.problems) io.err(formatProblem(p) + "\n");
-      if (!result.ok || !result.plan) {
-        setExitCode(1);
-        return;
-      }
-      const zones = zoneFiles(result.plan, { nameServerAddress: options.nsAddress, serial: options.serial });
-      const dir = join(options.out, result.plan.scenario.id);
-      replaceDirectory(dir, zones.map((z) => ({ name: z.path, content: z.content })));
-      io.out(`${dir}: ${zones.length} zone files (${zones.map((z) => z.path).join(", ")})\n`);
-    });
+  withEndpointsOption(
+    program
+      .command("zones")
+      .description("write the DNS zone files (RFC 1035, one per view and zone) to <out>/<scenario id>/<view>/<zone>.zone")
+      .argument("<file>", "scenario file (YAML)")
+      .option("--out <dir>", "output directory", join("out", "zones"))
+      .option("--ns-address <ip>", "address of the lab name server ns1.<zone> written into every zone", ipv4, DEFAULT_NAME_SERVER_ADDRESS)
+      .option("--serial <n>", "SOA serial", serial, 1),
+  ).action((file: string, options: { out: string; nsAddress: string; serial: number; m365Endpoints?: string }) => {
+    const loadOptions = loadOptionsFrom(options, io);
+    if (!loadOptions) return setExitCode(1);
+    const result = loadScenarioFile(file, loadOptions);
+    for (const p of result.problems) io.err(formatProblem(p) + "\n");
+    if (!result.ok || !result.plan) {
+      setExitCode(1);
+      return;
+    }
+    const zones = zoneFiles(result.plan, { nameServerAddress: options.nsAddress, serial: options.serial });
+    const dir = join(options.out, result.plan.scenario.id);
+    replaceDirectory(
+      dir,
+      zones.map((z) => ({ name: z.path, content: z.content })),
+    );
+    io.out(`${dir}: ${zones.length} zone files (${zones.map((z) => z.path).join(", ")})\n`);
+  });
 };

@@ -41,7 +41,10 @@ export interface RecordSetSpec {
 
 /** Groups plan records into record sets (pure). Throws (DNS-01) for a record outside its zone. */
 export function recordSets(records: readonly DnsRecord[]): RecordSetSpec[] {
-  const sets = new Map<string, { view: View; zone: string; name: string; type: DnsRecord["type"]; ttl: number; values: string[]; srv: RecordSetSpec["srv"][number][] }>();
+  const sets = new Map<
+    string,
+    { view: View; zone: string; name: string; type: DnsRecord["type"]; ttl: number; values: string[]; srv: RecordSetSpec["srv"][number][] }
+  >();
   for (const r of records) {
     const rel = r.name === r.zone ? "@" : r.name.endsWith(`.${r.zone}`) ? r.name.slice(0, -(r.zone.length + 1)) : undefined;
     if (rel === undefined) throw constructError("EdgeDnsZones", "DNS-01", `DNS record ${r.name} is not in zone ${r.zone}`);
@@ -141,7 +144,8 @@ export class EdgeDnsZones extends Construct {
       const zone = zones.get(`${s.view}|${s.zone}`)!;
       const rid = cid("rec", s.view, s.zone, s.name, s.type);
       const base = { name: s.name, zoneName: zone.name, resourceGroupName: groupNames[s.view], ttl: s.ttl, tags: tags() };
-      if (zone.private && s.values.length > MAX_PRIVATE_RECORDS) throw constructError(this, "LB-06", `${s.name}.${s.zone} has ${s.values.length} values; private DNS allows ${MAX_PRIVATE_RECORDS}`);
+      if (zone.private && s.values.length > MAX_PRIVATE_RECORDS)
+        throw constructError(this, "LB-06", `${s.name}.${s.zone} has ${s.values.length} values; private DNS allows ${MAX_PRIVATE_RECORDS}`);
       switch (s.type) {
         case "A": {
           // Internet mode: a placeholder address of the plan becomes a reference to the public IP standing for it.
@@ -149,7 +153,8 @@ export class EdgeDnsZones extends Construct {
             ? [...s.values]
             : s.values.map((v) => {
                 const pip = publicIps.get(v);
-                if (!pip) throw constructError(this, "DNS-01", `no Azure public IP stands for ${v} (${s.name}.${s.zone}); pass the constructs' publicAddresses`);
+                if (!pip)
+                  throw constructError(this, "DNS-01", `no Azure public IP stands for ${v} (${s.name}.${s.zone}); pass the constructs' publicAddresses`);
                 return pip.publicIp.ipAddress;
               });
           if (zone.private) new PrivateDnsARecord(this, rid, { ...base, records: values });

@@ -48,14 +48,22 @@ export class EdgeFirewallAppliance extends Construct {
   constructor(scope: Construct, id: string, props: EdgeFirewallApplianceProps) {
     super(scope, id);
     const name = props.site;
-    for (const [side, iface] of [["outside", props.outside], ["inside", props.inside]] as const) {
+    for (const [side, iface] of [
+      ["outside", props.outside],
+      ["inside", props.inside],
+    ] as const) {
       const range = parseCidr(iface.subnet.cidr);
       if (!cidrContains(range, iface.ip)) throw constructError(this, "LAB-ADDR-01", `${side} address ${iface.ip} is not in its subnet ${iface.subnet.cidr}`);
-      if (isAzureReserved(range, iface.ip)) throw constructError(this, "LAB-ADDR-03", `${side} address ${iface.ip} is reserved by Azure in ${iface.subnet.cidr}`);
+      if (isAzureReserved(range, iface.ip))
+        throw constructError(this, "LAB-ADDR-03", `${side} address ${iface.ip} is reserved by Azure in ${iface.subnet.cidr}`);
     }
     for (const m of props.config.nat) {
       if (!props.insidePrefixes.some((p) => cidrContains(parseCidr(p), m.privateIp))) {
-        throw constructError(this, "NAT-01", `NAT mapping ${m.label} translates to ${m.privateIp}, which is not behind the inside interface (${props.insidePrefixes.join(", ")})`);
+        throw constructError(
+          this,
+          "NAT-01",
+          `NAT mapping ${m.label} translates to ${m.privateIp}, which is not behind the inside interface (${props.insidePrefixes.join(", ")})`,
+        );
       }
     }
     const vm = resolveVmSettings(this, props.vm);
@@ -70,7 +78,12 @@ export class EdgeFirewallAppliance extends Construct {
       });
     this.outsideNic = nic("outside", props.outside);
     this.insideNic = nic("inside", props.inside);
-    suppressPolicy(this, [{ id: "LAB-POL-08", reason: "this is the closed lab's external firewall appliance: it routes and translates (1:1 NAT) between the simulated Internet and the perimeter" }]);
+    suppressPolicy(this, [
+      {
+        id: "LAB-POL-08",
+        reason: "this is the closed lab's external firewall appliance: it routes and translates (1:1 NAT) between the simulated Internet and the perimeter",
+      },
+    ]);
     this.config = props.config;
     const insideGateway = hostAt(parseCidr(props.inside.subnet.cidr), 1);
     const routes = props.insidePrefixes.map((p) => ({ destination: p, via: insideGateway, nicAddress: props.inside.ip }));
@@ -82,7 +95,12 @@ export class EdgeFirewallAppliance extends Construct {
         { path: ROUTES_SCRIPT, content: routesScript(routes), permissions: "0755" },
         { path: "/etc/systemd/system/edge-lab-routes.service", content: ROUTES_UNIT },
       ],
-      runcmd: ["sysctl --system", "systemctl daemon-reload", "systemctl enable --now edge-lab-firewall.service", "systemctl enable --now edge-lab-routes.service"],
+      runcmd: [
+        "sysctl --system",
+        "systemctl daemon-reload",
+        "systemctl enable --now edge-lab-firewall.service",
+        "systemctl enable --now edge-lab-routes.service",
+      ],
     });
     this.vm = new LinuxLabVm(this, "appliance", {
       resourceGroupName: props.resourceGroupName,

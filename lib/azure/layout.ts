@@ -94,7 +94,10 @@ export function labLayout(plan: Plan): LabLayout {
     }
     // Azure requires this exact subnet name for Bastion.
     subnets.push({ key: "bastion", name: "AzureBastionSubnet", cidr: sub(infra, 64, 26), role: "bastion", hasNics: false });
-    const addressSpace = [...new Set(subnets.filter((s) => s.role !== "fw-outside" && s.role !== "fw-inside" && s.role !== "bastion").map((s) => s.cidr)), infra.text];
+    const addressSpace = [
+      ...new Set(subnets.filter((s) => s.role !== "fw-outside" && s.role !== "fw-inside" && s.role !== "bastion").map((s) => s.cidr)),
+      infra.text,
+    ];
     return {
       site,
       index,

@@ -31,7 +31,13 @@ import type { ILoadBalancerTargets, LabIpConfiguration, LabPublicAddress } from 
 /** Idle timeout of TCP rules (minutes; Azure allows 4-100): long enough for idle SIP connections. */
 export const SIP_IDLE_TIMEOUT_MINUTES = 30;
 
-const SERVICE_NAME: Record<PlanVip["service"], string> = { access: "access", webConferencing: "webconf", av: "av", internal: "internal", "director-web": "dirweb" };
+const SERVICE_NAME: Record<PlanVip["service"], string> = {
+  access: "access",
+  webConferencing: "webconf",
+  av: "av",
+  internal: "internal",
+  "director-web": "dirweb",
+};
 
 export interface EdgeLoadBalancerProps extends LabResourceProps {
   /** The VIPs to carry, all of one site: `plan.vips` (the Edge pool's HLB VIPs and the Director web VIP). */
@@ -67,7 +73,8 @@ export class EdgeLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeLoadBalancerProps) {
     super(scope, id);
-    if (props.vips.length === 0) throw constructError(this, "LB-07", "EdgeLoadBalancer needs at least one VIP (VIPs exist only in a hardware-load-balanced pool)");
+    if (props.vips.length === 0)
+      throw constructError(this, "LB-07", "EdgeLoadBalancer needs at least one VIP (VIPs exist only in a hardware-load-balanced pool)");
     const sites = [...new Set(props.vips.map((v) => v.site))];
     if (sites.length > 1) throw constructError(this, "LB-07", `the VIPs belong to several sites (${sites.join(", ")}); use one EdgeLoadBalancer per site`);
     this.site = sites[0];
@@ -77,9 +84,18 @@ export class EdgeLoadBalancer extends Construct {
       if (!tcp) throw constructError(this, "HLB-17", `VIP ${vip.id} has no TCP port to probe (Azure probes are TCP/HTTP only)`);
       for (const m of vip.members) {
         const found = props.targets.map((t) => t.ipConfigurationFor(m.ip)).find((c) => c !== undefined);
-        if (!found) throw constructError(this, undefined, `VIP ${vip.id}: member ${m.server} (${m.ip}) is in none of the targets; pass the EdgePool or DirectorPool holding it`);
+        if (!found)
+          throw constructError(
+            this,
+            undefined,
+            `VIP ${vip.id}: member ${m.server} (${m.ip}) is in none of the targets; pass the EdgePool or DirectorPool holding it`,
+          );
         if (vip.side === "external" && vip.service !== "director-web" && found.address.natPublic !== undefined) {
-          throw constructError(this, "HLB-09", `VIP ${vip.id}: member ${m.server} (${m.ip}) is behind NAT; a hardware-load-balanced Edge uses publicly routable external addresses`);
+          throw constructError(
+            this,
+            "HLB-09",
+            `VIP ${vip.id}: member ${m.server} (${m.ip}) is behind NAT; a hardware-load-balanced Edge uses publicly routable external addresses`,
+          );
         }
         members.set(m.ip, found);
       }
@@ -148,7 +164,14 @@ export class EdgeLoadBalancer extends Construct {
     const probe = (port: number) => {
       let p = probes.get(port);
       if (!p) {
-        p = new LbProbe(this, `probe-${id}-${port}`, { name: azureName("lbChild", "probe", svc, "tcp", String(port)), loadbalancerId: lb.id, protocol: "Tcp", port, intervalInSeconds: 5, numberOfProbes: 2 });
+        p = new LbProbe(this, `probe-${id}-${port}`, {
+          name: azureName("lbChild", "probe", svc, "tcp", String(port)),
+          loadbalancerId: lb.id,
+          protocol: "Tcp",
+          port,
+          intervalInSeconds: 5,
+          numberOfProbes: 2,
+        });
         probes.set(port, p);
       }
       return p;

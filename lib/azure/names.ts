@@ -62,7 +62,10 @@ export const NAME_RULES: Readonly<Record<NameKind, NameRule>> = {
 
 /** Joins parts with "-", lower-cases, and checks the result against the rules of `kind`. */
 export function azureName(kind: NameKind, ...parts: readonly string[]): string {
-  const name = parts.filter((p) => p.length > 0).join("-").toLowerCase();
+  const name = parts
+    .filter((p) => p.length > 0)
+    .join("-")
+    .toLowerCase();
   checkName(kind, name);
   return name;
 }

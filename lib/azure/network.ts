@@ -64,8 +64,15 @@ class ExistingPerimeterNetwork implements IPerimeterNetwork {
   constructor(private readonly subnets: readonly ExistingSubnet[]) {
     subnets.forEach((s, i) => {
       const cidr = parseCidr(s.cidr);
-      const clash = subnets.slice(0, i).find((o) => (o.site === undefined || s.site === undefined || o.site === s.site) && cidrsOverlap(cidr, parseCidr(o.cidr)));
-      if (clash) throw constructError("EdgePerimeterNetwork.fromExistingSubnets", "NET-04", `subnets ${clash.cidr} and ${s.cidr} overlap; each perimeter network is its own subnet`);
+      const clash = subnets
+        .slice(0, i)
+        .find((o) => (o.site === undefined || s.site === undefined || o.site === s.site) && cidrsOverlap(cidr, parseCidr(o.cidr)));
+      if (clash)
+        throw constructError(
+          "EdgePerimeterNetwork.fromExistingSubnets",
+          "NET-04",
+          `subnets ${clash.cidr} and ${s.cidr} overlap; each perimeter network is its own subnet`,
+        );
     });
   }
 
@@ -75,7 +82,16 @@ class ExistingPerimeterNetwork implements IPerimeterNetwork {
 
   subnetFor(site: string, cidr: string): PerimeterSubnet {
     const found = this.of(site).find((s) => s.cidr === cidr);
-    if (!found) throw constructError("EdgePerimeterNetwork.fromExistingSubnets", "LAB-ADDR-01", `site ${site} needs a subnet ${cidr}; given: ${this.of(site).map((s) => s.cidr).join(", ") || "none"}`);
+    if (!found)
+      throw constructError(
+        "EdgePerimeterNetwork.fromExistingSubnets",
+        "LAB-ADDR-01",
+        `site ${site} needs a subnet ${cidr}; given: ${
+          this.of(site)
+            .map((s) => s.cidr)
+            .join(", ") || "none"
+        }`,
+      );
     return found;
   }
 
@@ -133,9 +149,15 @@ export function securityRules(rules: readonly NsgRuleSpec[]): NetworkSecurityGro
 
 /** UDP from the Internet on plan rows is what the A/V Edge needs: suppress LAB-POL-04 there, with the reason. */
 function suppressExpectedUdp(nsg: NetworkSecurityGroup, rules: readonly NsgRuleSpec[]): void {
-  if (rules.some((r) => r.direction === "Inbound" && r.access === "Allow" && r.protocol === "Udp" && r.sourcePrefixes.includes(AZURE_INTERNET_TAG) && r.planRow)) {
+  if (
+    rules.some((r) => r.direction === "Inbound" && r.access === "Allow" && r.protocol === "Udp" && r.sourcePrefixes.includes(AZURE_INTERNET_TAG) && r.planRow)
+  ) {
     suppressPolicy(nsg, [
-      { id: "LAB-POL-04", reason: "the A/V Edge must accept STUN/TURN on UDP 3478 from the Internet (FW-03), and UDP 50,000-59,999 when OCS 2007 partners are enabled (FW-05); these rules are plan rows" },
+      {
+        id: "LAB-POL-04",
+        reason:
+          "the A/V Edge must accept STUN/TURN on UDP 3478 from the Internet (FW-03), and UDP 50,000-59,999 when OCS 2007 partners are enabled (FW-05); these rules are plan rows",
+      },
     ]);
   }
 }
@@ -169,7 +191,15 @@ export class EdgeSubnetSecurityGroup extends Construct {
     const site = props.layout.sites.find((s) => s.site.name === props.site);
     if (!site) throw constructError(this, "LAB-ADDR-01", `the layout has no site ${props.site}`);
     const subnet = site.subnets.find((s) => s.cidr === props.subnet.cidr && s.hasNics);
-    if (!subnet) throw constructError(this, "LAB-ADDR-01", `site ${props.site} has no network ${props.subnet.cidr} (its networks: ${site.subnets.filter((s) => s.hasNics).map((s) => s.cidr).join(", ")})`);
+    if (!subnet)
+      throw constructError(
+        this,
+        "LAB-ADDR-01",
+        `site ${props.site} has no network ${props.subnet.cidr} (its networks: ${site.subnets
+          .filter((s) => s.hasNics)
+          .map((s) => s.cidr)
+          .join(", ")})`,
+      );
     const spec = labNsgRules(props.rules, props.layout, { adminSourceCidr: props.adminSourceCidr }).find((n) => n.site === props.site && n.key === subnet.key)!;
     this.rules = spec.rules;
     this.securityGroup = new NetworkSecurityGroup(this, "nsg", {
@@ -193,7 +223,8 @@ function checkAdminSource(scope: Construct, cidr: string | undefined): void {
   } catch (e) {
     throw constructError(scope, "LAB-SEC-01", `adminSourceCidr: ${(e as Error).message}`);
   }
-  if (prefix < 16) throw constructError(scope, "LAB-SEC-01", `adminSourceCidr ${cidr} is too broad for RDP/SSH administration (a /16 or narrower, or Azure Bastion)`);
+  if (prefix < 16)
+    throw constructError(scope, "LAB-SEC-01", `adminSourceCidr ${cidr} is too broad for RDP/SSH administration (a /16 or narrower, or Azure Bastion)`);
 }
 
 /** The Developer SKU reaches VMs from this platform address; Basic from its subnet. */
@@ -228,7 +259,8 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
     const bastion = props.bastion ?? "developer";
     checkAdminSource(this, props.adminSourceCidr);
     const primary = layout.sites[0];
-    const bastionSource = bastion === "developer" ? BASTION_DEVELOPER_SOURCE : bastion === "basic" ? primary.subnets.find((s) => s.role === "bastion")!.cidr : undefined;
+    const bastionSource =
+      bastion === "developer" ? BASTION_DEVELOPER_SOURCE : bastion === "basic" ? primary.subnets.find((s) => s.role === "bastion")!.cidr : undefined;
     const specs = labNsgRules(props.rules, layout, { adminSourceCidr: props.adminSourceCidr, bastionSource });
     const nsgRules = new Map<NetworkSecurityGroup, readonly NsgRuleSpec[]>();
     const id_ = (...parts: string[]) => parts.join("-");
@@ -299,7 +331,12 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
         addressPrefixes: [layout.simInternet.clientSubnet],
         defaultOutboundAccessEnabled: false,
       });
-      const nsg = makeNsg("nsg-internet", azureName("networkSecurityGroup", "nsg", scenarioId, "internet"), location, specs.find((x) => x.key === "sim")!.rules);
+      const nsg = makeNsg(
+        "nsg-internet",
+        azureName("networkSecurityGroup", "nsg", scenarioId, "internet"),
+        location,
+        specs.find((x) => x.key === "sim")!.rules,
+      );
       new SubnetNetworkSecurityGroupAssociation(this, "nsg-assoc-internet", { subnetId: clientSubnet.id, networkSecurityGroupId: nsg.id });
       this.simInternet = { vnet, clientSubnet, nsg };
       for (const sn of this.sites) this.peer(vnet, sn.vnet, "internet", sn.layout.site.name, true);
@@ -309,7 +346,8 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
 
     // Site-to-site peering (internal networks of all sites talk; LAB-NET-02 keeps them disjoint).
     for (let i = 0; i < this.sites.length; i++) {
-      for (let j = i + 1; j < this.sites.length; j++) this.peer(this.sites[i].vnet, this.sites[j].vnet, this.sites[i].layout.site.name, this.sites[j].layout.site.name, false);
+      for (let j = i + 1; j < this.sites.length; j++)
+        this.peer(this.sites[i].vnet, this.sites[j].vnet, this.sites[i].layout.site.name, this.sites[j].layout.site.name, false);
     }
 
     for (const sn of this.sites) {
@@ -388,15 +426,27 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
     if (!fw || !layout.simInternet) return;
     const name = sn.layout.site.name;
     const others = layout.sites.filter((s) => s !== sn.layout);
-    const viaInside = (prefix: string, rname: string): RouteTableRoute => ({ name: rname, addressPrefix: prefix, nextHopType: "VirtualAppliance", nextHopInIpAddress: fw.insideIp });
+    const viaInside = (prefix: string, rname: string): RouteTableRoute => ({
+      name: rname,
+      addressPrefix: prefix,
+      nextHopType: "VirtualAppliance",
+      nextHopInIpAddress: fw.insideIp,
+    });
     const perimeterRoutes = [
       viaInside("0.0.0.0/0", "default-via-firewall"),
       viaInside(layout.simInternet.cidr, "internet-via-firewall"),
       ...others.map((o) => viaInside(o.site.networks.publicRange, `public-${o.site.name}-via-firewall`)),
     ];
-    const perimeterSubnets = sn.layout.subnets.filter((s) => s.role === "perimeter-external" || s.role === "reverse-proxy-external").map((s) => sn.subnets.get(s.key)!);
+    const perimeterSubnets = sn.layout.subnets
+      .filter((s) => s.role === "perimeter-external" || s.role === "reverse-proxy-external")
+      .map((s) => sn.subnets.get(s.key)!);
     this.routeTable(`${name}-perimeter`, `${name}-perimeter`, sn.layout.site.region, perimeterRoutes, perimeterSubnets, name);
-    const outsideRoutes = others.map((o): RouteTableRoute => ({ name: `public-${o.site.name}-via-${o.site.name}-firewall`, addressPrefix: o.site.networks.publicRange, nextHopType: "VirtualAppliance", nextHopInIpAddress: o.firewall!.outsideIp }));
+    const outsideRoutes = others.map((o): RouteTableRoute => ({
+      name: `public-${o.site.name}-via-${o.site.name}-firewall`,
+      addressPrefix: o.site.networks.publicRange,
+      nextHopType: "VirtualAppliance",
+      nextHopInIpAddress: o.firewall!.outsideIp,
+    }));
     this.routeTable(`${name}-fw-outside`, `${name}-fw-outside`, sn.layout.site.region, outsideRoutes, [sn.subnets.get("fwout")!], name);
   }
 
@@ -405,9 +455,21 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
     const routes: RouteTableRoute[] = [];
     for (const s of layout.sites) {
       const prefixes = [...new Set([...s.addressSpace, s.site.networks.publicRange])];
-      prefixes.forEach((p, i) => routes.push({ name: `${s.site.name}-${i + 1}-via-firewall`, addressPrefix: p, nextHopType: "VirtualAppliance", nextHopInIpAddress: s.firewall!.outsideIp }));
+      prefixes.forEach((p, i) =>
+        routes.push({
+          name: `${s.site.name}-${i + 1}-via-firewall`,
+          addressPrefix: p,
+          nextHopType: "VirtualAppliance",
+          nextHopInIpAddress: s.firewall!.outsideIp,
+        }),
+      );
     }
-    routes.push({ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopInIpAddress: layout.sites[0].firewall!.outsideIp });
+    routes.push({
+      name: "default-via-firewall",
+      addressPrefix: "0.0.0.0/0",
+      nextHopType: "VirtualAppliance",
+      nextHopInIpAddress: layout.sites[0].firewall!.outsideIp,
+    });
     this.routeTable("internet", "internet-clients", layout.sites[0].site.region, routes, [this.simInternet!.clientSubnet]);
   }
 

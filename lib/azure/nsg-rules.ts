@@ -85,8 +85,9 @@ function siteNsgs(plan: NsgPlanSlice, layout: LabLayout, site: SiteLayout, optio
   const vipMembers = new Map(plan.vips.filter((v) => v.site === site.site.name).map((v) => [v.ip, v.members.map((m) => m.ip)]));
   // A VIP widens to the VIP plus its members; any Internet address to what the Internet is in this lab mode. The lab is
   // IPv4 (NET-07): IPv6 prefixes of a row (Microsoft 365's ranges) stay in the plan for production firewalls.
-  const expand = (peers: readonly Peer[]): string[] =>
-    [...new Set(peers.filter((p) => !p.isIpv6).flatMap((p) => (p.isInternet ? internet : [p.text, ...(vipMembers.get(p.text) ?? [])])))];
+  const expand = (peers: readonly Peer[]): string[] => [
+    ...new Set(peers.filter((p) => !p.isIpv6).flatMap((p) => (p.isInternet ? internet : [p.text, ...(vipMembers.get(p.text) ?? [])]))),
+  ];
   const subnetsOf = (prefixes: readonly string[]): SubnetLayout[] => {
     const found = new Map<string, SubnetLayout>();
     for (const prefix of prefixes) {
@@ -134,16 +135,19 @@ function siteNsgs(plan: NsgPlanSlice, layout: LabLayout, site: SiteLayout, optio
     }
     // Traffic the perimeter sends through the appliance (replies, outbound rows) enters its inside NIC from the perimeter subnets.
     const perimeter = site.subnets.filter((s) => s.role === "perimeter-external" || s.role === "reverse-proxy-external").map((s) => s.cidr);
-    fwin?.add({
-      name: "in-from-perimeter-external",
-      direction: "Inbound",
-      access: "Allow",
-      protocol: "*",
-      sourcePrefixes: perimeter,
-      destinationPrefixes: ["*"],
-      destinationPorts: "*",
-      description: "Traffic the perimeter routes through the external firewall appliance (its iptables rules filter it)",
-    }, 1000 - 1);
+    fwin?.add(
+      {
+        name: "in-from-perimeter-external",
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "*",
+        sourcePrefixes: perimeter,
+        destinationPrefixes: ["*"],
+        destinationPorts: "*",
+        description: "Traffic the perimeter routes through the external firewall appliance (its iptables rules filter it)",
+      },
+      1000 - 1,
+    );
   }
 
   // No routing between the external and internal perimeter networks (HLB-08, NET): explicit denies.
@@ -153,8 +157,19 @@ function siteNsgs(plan: NsgPlanSlice, layout: LabLayout, site: SiteLayout, optio
     const b = builders.get(s.key)!;
     const deny = s.role === "perimeter-external" || s.role === "reverse-proxy-external" ? insides : s.role === "perimeter-internal" ? externals : [];
     if (deny.length > 0) {
-      b.add({ name: "deny-other-side-of-perimeter", direction: "Inbound", access: "Deny", protocol: "*", sourcePrefixes: deny, destinationPrefixes: ["*"], destinationPorts: "*",
-        description: "No routing between the internal and external Edge networks" }, 100);
+      b.add(
+        {
+          name: "deny-other-side-of-perimeter",
+          direction: "Inbound",
+          access: "Deny",
+          protocol: "*",
+          sourcePrefixes: deny,
+          destinationPrefixes: ["*"],
+          destinationPorts: "*",
+          description: "No routing between the internal and external Edge networks",
+        },
+        100,
+      );
     }
     plumbing(b, options);
   }
@@ -167,17 +182,61 @@ const ADMIN_PORTS: readonly Port[] = [Port.tcp(22), Port.tcp(3389)];
 /** Administration, load balancer probes and the final deny, on every NSG. */
 function plumbing(b: NsgBuilder, options: NsgOptions): void {
   if (options.adminSourceCidr) {
-    b.add({ name: "admin-rdp-ssh", direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePrefixes: [options.adminSourceCidr], destinationPrefixes: ["*"], destinationPorts: ADMIN_PORTS,
-      description: "RDP/SSH from the declared administration range only (LAB-SEC-01)" }, 200);
+    b.add(
+      {
+        name: "admin-rdp-ssh",
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourcePrefixes: [options.adminSourceCidr],
+        destinationPrefixes: ["*"],
+        destinationPorts: ADMIN_PORTS,
+        description: "RDP/SSH from the declared administration range only (LAB-SEC-01)",
+      },
+      200,
+    );
   }
   if (options.bastionSource) {
-    b.add({ name: "admin-bastion", direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePrefixes: [options.bastionSource], destinationPrefixes: ["*"], destinationPorts: ADMIN_PORTS,
-      description: "RDP/SSH sessions from Azure Bastion" }, 210);
+    b.add(
+      {
+        name: "admin-bastion",
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourcePrefixes: [options.bastionSource],
+        destinationPrefixes: ["*"],
+        destinationPorts: ADMIN_PORTS,
+        description: "RDP/SSH sessions from Azure Bastion",
+      },
+      210,
+    );
   }
-  b.add({ name: "allow-azure-load-balancer", direction: "Inbound", access: "Allow", protocol: "*", sourcePrefixes: ["AzureLoadBalancer"], destinationPrefixes: ["*"], destinationPorts: "*",
-    description: "Load balancer health probes (168.63.129.16)" }, 4000);
-  b.add({ name: "deny-all-inbound", direction: "Inbound", access: "Deny", protocol: "*", sourcePrefixes: ["*"], destinationPrefixes: ["*"], destinationPorts: "*",
-    description: "Everything not allowed above (overrides AllowVnetInBound)" }, 4096);
+  b.add(
+    {
+      name: "allow-azure-load-balancer",
+      direction: "Inbound",
+      access: "Allow",
+      protocol: "*",
+      sourcePrefixes: ["AzureLoadBalancer"],
+      destinationPrefixes: ["*"],
+      destinationPorts: "*",
+      description: "Load balancer health probes (168.63.129.16)",
+    },
+    4000,
+  );
+  b.add(
+    {
+      name: "deny-all-inbound",
+      direction: "Inbound",
+      access: "Deny",
+      protocol: "*",
+      sourcePrefixes: ["*"],
+      destinationPrefixes: ["*"],
+      destinationPorts: "*",
+      description: "Everything not allowed above (overrides AllowVnetInBound)",
+    },
+    4096,
+  );
 }
 
 /** Every NSG of the lab: one per subnet with NICs in each site, plus the simulated Internet client subnet. */

@@ -52,8 +52,22 @@ export interface LabOptions {
 }
 
 /** Lab options from a scenario file's `lab` block (as validated by the model). */
-export function labOptions(lab: { vmSize: string; adminSourceCidr?: string; autoShutdown: string | false; timezone: string; testClient: boolean; bastion?: BastionMode }): LabOptions {
-  return { vmSize: lab.vmSize, adminSourceCidr: lab.adminSourceCidr, autoShutdown: lab.autoShutdown, timezone: lab.timezone, testClient: lab.testClient, ...(lab.bastion ? { bastion: lab.bastion } : {}) };
+export function labOptions(lab: {
+  vmSize: string;
+  adminSourceCidr?: string;
+  autoShutdown: string | false;
+  timezone: string;
+  testClient: boolean;
+  bastion?: BastionMode;
+}): LabOptions {
+  return {
+    vmSize: lab.vmSize,
+    adminSourceCidr: lab.adminSourceCidr,
+    autoShutdown: lab.autoShutdown,
+    timezone: lab.timezone,
+    testClient: lab.testClient,
+    ...(lab.bastion ? { bastion: lab.bastion } : {}),
+  };
 }
 
 export interface EdgeLabScenarioProps {
@@ -100,7 +114,8 @@ export class EdgeLabScenario extends Construct {
     super(scope, id);
     const { plan } = props;
     const lab = props.lab ?? {};
-    if (lab.testClient && plan.scenario.labMode !== "closed") throw constructError(this, "LAB-MODE-01", "the test client needs the simulated Internet of the closed lab mode");
+    if (lab.testClient && plan.scenario.labMode !== "closed")
+      throw constructError(this, "LAB-MODE-01", "the test client needs the simulated Internet of the closed lab mode");
     this.vmSettings = resolveVmSettings(this, {
       adminUsername: props.adminUsername,
       adminPassword: props.adminPassword,
@@ -159,17 +174,32 @@ export class EdgeLabScenario extends Construct {
       // that id out of logical ids), so deployed labs keep their Director VMs.
       const directorPool = directors.length > 0 ? new DirectorPool(siteScope, "Default", { ...serverProps, servers: directors }) : undefined;
       if (firewall) {
-        const vms = siteScope.node.findAll().filter((c): c is WindowsVirtualMachine | LinuxVirtualMachine => c instanceof WindowsVirtualMachine || c instanceof LinuxVirtualMachine);
+        const vms = siteScope.node
+          .findAll()
+          .filter((c): c is WindowsVirtualMachine | LinuxVirtualMachine => c instanceof WindowsVirtualMachine || c instanceof LinuxVirtualMachine);
         for (const v of vms) if (v !== firewall.vm.vm) v.dependsOn = [firewall.vm.vm.fqn];
       }
       created.push(...edgePool.publicAddresses, ...reverseProxies.flatMap((r) => r.publicAddresses), ...(directorPool?.publicAddresses ?? []));
       const vips = plan.vips.filter((v) => v.site === name);
       const loadBalancer =
         vips.length > 0
-          ? new EdgeLoadBalancer(siteScope, "load-balancer", { ...placement, vips, network, targets: [edgePool, ...(directorPool ? [directorPool] : [])], publicFrontends: internetMode })
+          ? new EdgeLoadBalancer(siteScope, "load-balancer", {
+              ...placement,
+              vips,
+              network,
+              targets: [edgePool, ...(directorPool ? [directorPool] : [])],
+              publicFrontends: internetMode,
+            })
           : undefined;
       created.push(...(loadBalancer?.publicAddresses ?? []));
-      return { name, edgePool, reverseProxies, ...(firewall ? { firewall } : {}), ...(directorPool ? { directorPool } : {}), ...(loadBalancer ? { loadBalancer } : {}) };
+      return {
+        name,
+        edgePool,
+        reverseProxies,
+        ...(firewall ? { firewall } : {}),
+        ...(directorPool ? { directorPool } : {}),
+        ...(loadBalancer ? { loadBalancer } : {}),
+      };
     });
     this.publicAddresses = created;
 
@@ -181,10 +211,28 @@ export class EdgeLabScenario extends Construct {
         location: first.region,
         resourceGroupName,
         ipForwardingEnabled: false,
-        ipConfiguration: [{ name: "client", primary: true, subnetId: network.simInternet.clientSubnet.id, privateIpAddressAllocation: "Static", privateIpAddress: this.layout.simInternet.clientIp }],
+        ipConfiguration: [
+          {
+            name: "client",
+            primary: true,
+            subnetId: network.simInternet.clientSubnet.id,
+            privateIpAddressAllocation: "Static",
+            privateIpAddress: this.layout.simInternet.clientIp,
+          },
+        ],
         tags: labTags(scenarioId),
       });
-      new WindowsLabVm(client, "vm", { resourceGroupName, location: first.region, scenarioId, vm, name: "testclient", site: first.name, nicIds: [nic.id], imageSku: "2019-Datacenter", size: "Standard_B2ms" });
+      new WindowsLabVm(client, "vm", {
+        resourceGroupName,
+        location: first.region,
+        scenarioId,
+        vm,
+        name: "testclient",
+        site: first.name,
+        nicIds: [nic.id],
+        imageSku: "2019-Datacenter",
+        size: "Standard_B2ms",
+      });
     }
     this.dns = new EdgeDnsZones(this, "dns", {
       location: this.layout.sites[0].site.region,
@@ -240,12 +288,24 @@ export class EdgeLabStack extends TerraformStack {
     });
     new RandomProvider(this, "random", {});
     // Windows complexity: upper, lower, digit and a special character; no characters that need escaping in scripts.
-    const password = new Password(this, "admin-password", { length: 24, special: true, overrideSpecial: "!#%*-_=+?", minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2 });
+    const password = new Password(this, "admin-password", {
+      length: 24,
+      special: true,
+      overrideSpecial: "!#%*-_=+?",
+      minUpper: 2,
+      minLower: 2,
+      minNumeric: 2,
+      minSpecial: 2,
+    });
     this.scenario = new EdgeLabScenario(this, "lab", { plan: props.plan, lab: props.lab, adminPassword: password.result });
     // Policy checks run when cdktf validates the stack: errors fail the synth, warnings are printed (lib/policy).
     this.policy = new LabPolicyPack();
     Aspects.of(this).add(this.policy);
     new TerraformOutput(this, "admin_username", { value: this.scenario.vmSettings.adminUsername });
-    new TerraformOutput(this, "admin_password", { value: password.result, sensitive: true, description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)" });
+    new TerraformOutput(this, "admin_password", {
+      value: password.result,
+      sensitive: true,
+      description: "Read with: terraform output -raw admin_password (in cdktf.out/stacks/<id>)",
+    });
   }
 }

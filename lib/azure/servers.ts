@@ -70,7 +70,11 @@ export interface ILoadBalancerTargets {
  * mode each gets its own public IP (pass them as `publicAddresses`).
  */
 export function internetFacingAddresses(firewallRules: readonly FirewallRule[]): string[] {
-  return [...new Set(firewallRules.filter((r) => r.firewall === "external" && r.direction === "inbound" && includesInternet(r.source)).flatMap((r) => r.destination.addresses))];
+  return [
+    ...new Set(
+      firewallRules.filter((r) => r.firewall === "external" && r.direction === "inbound" && includesInternet(r.source)).flatMap((r) => r.destination.addresses),
+    ),
+  ];
 }
 
 /** What every server construct takes besides its servers. */
@@ -126,7 +130,8 @@ abstract class LabServerGroup extends Construct implements ILoadBalancerTargets 
       const range = parseCidr(subnet.cidr);
       for (const a of iface.addresses) {
         if (!cidrContains(range, a.ip)) throw constructError(this, "LAB-ADDR-01", `${server.id} ${a.role} address ${a.ip} is not in its subnet ${subnet.cidr}`);
-        if (isAzureReserved(range, a.ip)) throw constructError(this, "LAB-ADDR-03", `${server.id} ${a.role} address ${a.ip} is reserved by Azure in ${subnet.cidr}`);
+        if (isAzureReserved(range, a.ip))
+          throw constructError(this, "LAB-ADDR-03", `${server.id} ${a.role} address ${a.ip} is reserved by Azure in ${subnet.cidr}`);
       }
       const suffix = server.interfaces.length === 1 ? "" : iface.side === "external" ? "ext" : "int";
       const pips = new Map<string, PublicIp>();
@@ -174,7 +179,12 @@ abstract class LabServerGroup extends Construct implements ILoadBalancerTargets 
   protected checkServers(servers: readonly PlanServer[], role: PlanServer["role"], what: string): string {
     if (servers.length === 0) throw constructError(this, "NET-09", `${what} needs at least one server of role ${role}`);
     for (const s of servers) {
-      if (s.role !== role) throw constructError(this, "NET-09", `${s.id} has role ${s.role}; ${what} holds only ${role} servers (Edge, Director and reverse proxy are dedicated servers)`);
+      if (s.role !== role)
+        throw constructError(
+          this,
+          "NET-09",
+          `${s.id} has role ${s.role}; ${what} holds only ${role} servers (Edge, Director and reverse proxy are dedicated servers)`,
+        );
     }
     const sites = [...new Set(servers.map((s) => s.site))];
     if (sites.length > 1) throw constructError(this, "LB-01", `${what} servers are in several sites (${sites.join(", ")}); a pool lives in one site`);
@@ -188,7 +198,13 @@ export class WindowsLabServer extends Construct {
   readonly vm: WindowsLabVm;
 
   /** @internal created by EdgePool and DirectorPool, which own the NICs' ip configurations. */
-  constructor(scope: Construct, id: string, server: PlanServer, nics: (scope: Construct) => NetworkInterface[], props: WindowsServerProps & { readonly vmSettings: ResolvedVmSettings }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    server: PlanServer,
+    nics: (scope: Construct) => NetworkInterface[],
+    props: WindowsServerProps & { readonly vmSettings: ResolvedVmSettings },
+  ) {
     super(scope, id);
     this.nics = nics(this);
     this.vm = new WindowsLabVm(this, "server", {
@@ -240,14 +256,20 @@ export class EdgePool extends LabServerGroup {
       const external = server.interfaces.filter((i) => i.side === "external");
       const internal = server.interfaces.filter((i) => i.side === "internal");
       if (external.length === 0 || internal.length === 0) throw constructError(this, "NET-01", `Edge ${server.id} needs an external and an internal interface`);
-      if (server.interfaces[0].side !== "external") throw constructError(this, "NET-02", `Edge ${server.id} must list its external interface first (Azure gives only the primary NIC a default gateway)`);
+      if (server.interfaces[0].side !== "external")
+        throw constructError(this, "NET-02", `Edge ${server.id} must list its external interface first (Azure gives only the primary NIC a default gateway)`);
       if (internal.some((i) => i.gateway !== null)) throw constructError(this, "NET-03", `Edge ${server.id}: the internal interface has no default gateway`);
-      if (internal.some((i) => i.addresses.some((a) => a.natPublic !== undefined))) throw constructError(this, "NAT-01", `Edge ${server.id}: NAT is supported on the external interface only`);
-      if (external.some((e) => internal.some((i) => i.subnet === e.subnet))) throw constructError(this, "NET-04", `Edge ${server.id}: the internal and external interfaces must be in different subnets`);
-      if (!external[0].addresses[0]?.primary || external[0].addresses[0].role !== "access") throw constructError(this, "NET-05", `Edge ${server.id}: the Access Edge address is the first, primary address of the external interface`);
+      if (internal.some((i) => i.addresses.some((a) => a.natPublic !== undefined)))
+        throw constructError(this, "NAT-01", `Edge ${server.id}: NAT is supported on the external interface only`);
+      if (external.some((e) => internal.some((i) => i.subnet === e.subnet)))
+        throw constructError(this, "NET-04", `Edge ${server.id}: the internal and external interfaces must be in different subnets`);
+      if (!external[0].addresses[0]?.primary || external[0].addresses[0].role !== "access")
+        throw constructError(this, "NET-05", `Edge ${server.id}: the Access Edge address is the first, primary address of the external interface`);
     }
     const vmSettings = resolveVmSettings(this, props.vm);
-    this.servers = props.servers.map((server) => new WindowsLabServer(this, server.id, server, (s) => this.createNics(s, server, props), { ...props, vmSettings }));
+    this.servers = props.servers.map(
+      (server) => new WindowsLabServer(this, server.id, server, (s) => this.createNics(s, server, props), { ...props, vmSettings }),
+    );
   }
 }
 
@@ -268,10 +290,13 @@ export class DirectorPool extends LabServerGroup {
     super(scope, id);
     this.site = this.checkServers(props.servers, "director", "a Director pool");
     for (const server of props.servers) {
-      if (server.interfaces.length !== 1) throw constructError(this, "DIR-01", `Director ${server.id} has ${server.interfaces.length} interfaces; a Director is not multi-homed`);
+      if (server.interfaces.length !== 1)
+        throw constructError(this, "DIR-01", `Director ${server.id} has ${server.interfaces.length} interfaces; a Director is not multi-homed`);
     }
     const vmSettings = resolveVmSettings(this, props.vm);
-    this.servers = props.servers.map((server) => new WindowsLabServer(this, server.id, server, (s) => this.createNics(s, server, props), { ...props, vmSettings }));
+    this.servers = props.servers.map(
+      (server) => new WindowsLabServer(this, server.id, server, (s) => this.createNics(s, server, props), { ...props, vmSettings }),
+    );
   }
 }
 
@@ -293,13 +318,16 @@ export class ReverseProxy extends LabServerGroup {
     this.checkServers([server], "reverse-proxy", "ReverseProxy");
     const external = server.interfaces.find((i) => i.side === "external");
     if (!external) throw constructError(this, "RP-06", `reverse proxy ${server.id} has no external interface`);
-    if (server.interfaces[0] !== external) throw constructError(this, "RP-06", `reverse proxy ${server.id} must list its external interface (the one with the default gateway) first`);
+    if (server.interfaces[0] !== external)
+      throw constructError(this, "RP-06", `reverse proxy ${server.id} must list its external interface (the one with the default gateway) first`);
     const rules = props.publishingRules;
     const foreign = rules.find((r) => r.site !== server.site);
     if (foreign) throw constructError(this, "RP-02", `publishing rule ${foreign.publicName} belongs to site ${foreign.site}, not to ${server.site}`);
     const vm = resolveVmSettings(this, props.vm);
     this.nics = this.createNics(this, server, props);
-    const routes: LinuxRoute[] = server.interfaces.flatMap((i) => i.routes.map((r) => ({ destination: r.destination, via: r.via, nicAddress: i.addresses[0].ip })));
+    const routes: LinuxRoute[] = server.interfaces.flatMap((i) =>
+      i.routes.map((r) => ({ destination: r.destination, via: r.via, nicAddress: i.addresses[0].ip })),
+    );
     const hosts = server.hosts.map((h) => `${h.ip} ${h.fqdn}`).join("\n");
     const init = cloudConfig({
       files: [

@@ -13,7 +13,10 @@ export const NETNS_ETC = "/etc/netns";
 
 export function listNamespaces(): string[] {
   const r = sh("ip", ["netns", "list"], { allowFail: true });
-  return r.stdout.split("\n").map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0])
+    .filter(Boolean);
 }
 
 function pidsIn(ns: string): number[] {
@@ -66,8 +69,14 @@ export function findLeftovers(): { namespaces: string[]; files: string[] } {
   };
   const namespaces = listNamespaces().filter(dead);
   const files = [
-    ...(existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter((n) => n.startsWith(`${RUN_PREFIX}-`) && dead(n)).map((n) => join(NETNS_ETC, n)) : []),
-    ...readdirSync(tmpdir()).filter((n) => n.startsWith(`${RUN_PREFIX}-`) && dead(n)).map((n) => join(tmpdir(), n)),
+    ...(existsSync(NETNS_ETC)
+      ? readdirSync(NETNS_ETC)
+          .filter((n) => n.startsWith(`${RUN_PREFIX}-`) && dead(n))
+          .map((n) => join(NETNS_ETC, n))
+      : []),
+    ...readdirSync(tmpdir())
+      .filter((n) => n.startsWith(`${RUN_PREFIX}-`) && dead(n))
+      .map((n) => join(tmpdir(), n)),
   ];
   return { namespaces, files };
 }

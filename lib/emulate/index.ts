@@ -98,7 +98,14 @@ const MUTATE_TIMEOUT_MS = 1000;
 
 const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass && !r.skipped).map((r) => r.probe.id);
 
-async function mutate(world: World, site: string, probes: readonly Probe[], baseline: readonly ProbeResult[], firewalls: readonly ("external" | "internal")[], log: (l: string) => void): Promise<MutationResult[]> {
+async function mutate(
+  world: World,
+  site: string,
+  probes: readonly Probe[],
+  baseline: readonly ProbeResult[],
+  firewalls: readonly ("external" | "internal")[],
+  log: (l: string) => void,
+): Promise<MutationResult[]> {
   // Probes that already fail cannot catch anything; DNS and HOSTS never cross a firewall.
   // Blocked probes cannot fail when an accept rule goes. Every row has its own port probe, so the quick probes run
   // first and the slower TURN allocations only when they noticed nothing.
@@ -108,12 +115,28 @@ async function mutate(world: World, site: string, probes: readonly Probe[], base
   const crossesExternal = (p: Probe) => p.from.kind === "internet" || (p.kind === "port" && p.toInternet);
   const caught = async (firewall: "external" | "internal") => {
     const mine = watched.filter((p) => crossesExternal(p) === (firewall === "external"));
-    const first = failedIds(await runProbes(world, mine.filter((p) => p.kind !== "turn"), MUTATE_TIMEOUT_MS));
-    return first.length ? first : failedIds(await runProbes(world, mine.filter((p) => p.kind === "turn"), MUTATE_TIMEOUT_MS));
+    const first = failedIds(
+      await runProbes(
+        world,
+        mine.filter((p) => p.kind !== "turn"),
+        MUTATE_TIMEOUT_MS,
+      ),
+    );
+    return first.length
+      ? first
+      : failedIds(
+          await runProbes(
+            world,
+            mine.filter((p) => p.kind === "turn"),
+            MUTATE_TIMEOUT_MS,
+          ),
+        );
   };
   const out: MutationResult[] = [];
   const base = applianceRules(world.plan, site);
-  const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)].map((m) => m[1]).filter((id) => id.startsWith(`${site}/`) && firewalls.includes("external"));
+  const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)]
+    .map((m) => m[1])
+    .filter((id) => id.startsWith(`${site}/`) && firewalls.includes("external"));
   for (const ruleId of external) {
     world.loadExternalRules(withoutApplianceRule(base, ruleId));
     const caughtBy = await caught("external");
@@ -136,7 +159,9 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
   const log = options.log ?? (() => undefined);
   const allProbes = buildProbes(plan);
   const sites = options.sites?.length ? options.sites : plan.scenario.sites.map((s) => s.name);
-  for (const s of sites) if (!plan.scenario.sites.some((x) => x.name === s)) throw new Error(`edge-lab emulate: the scenario has no site "${s}" (sites: ${plan.scenario.sites.map((x) => x.name).join(", ")})`);
+  for (const s of sites)
+    if (!plan.scenario.sites.some((x) => x.name === s))
+      throw new Error(`edge-lab emulate: the scenario has no site "${s}" (sites: ${plan.scenario.sites.map((x) => x.name).join(", ")})`);
   const reports: SiteReport[] = [];
   for (const site of sites) {
     const tag = newRunTag();
@@ -164,7 +189,9 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       const results = await runProbes(world, probes);
       const probeMs = Date.now() - t1;
       const ran = results.filter((r) => !r.skipped);
-      log(`${site}: ${ran.filter((r) => r.pass).length}/${ran.length} probes pass in ${(probeMs / 1000).toFixed(1)} s${ran.length < results.length ? ` (${results.length - ran.length} not emulated)` : ""}`);
+      log(
+        `${site}: ${ran.filter((r) => r.pass).length}/${ran.length} probes pass in ${(probeMs / 1000).toFixed(1)} s${ran.length < results.length ? ` (${results.length - ran.length} not emulated)` : ""}`,
+      );
       let mutations: MutationResult[] | undefined;
       let mutateMs: number | undefined;
       if (options.mutate) {

@@ -22,7 +22,24 @@ export class RunCa {
     mkdirSync(dir, { recursive: true });
     this.caKey = join(dir, "ca.key");
     this.caCert = join(dir, "ca.crt");
-    sh("openssl", ["req", "-x509", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-days", "2", "-subj", "/CN=edge-lab emulate run CA", "-keyout", this.caKey, "-out", this.caCert]);
+    sh("openssl", [
+      "req",
+      "-x509",
+      "-new",
+      "-nodes",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=edge-lab emulate run CA",
+      "-keyout",
+      this.caKey,
+      "-out",
+      this.caCert,
+    ]);
   }
 
   /** Issues a certificate with this subject and SANs (in order); `file` names the output files. */
@@ -32,9 +49,31 @@ export class RunCa {
     const cert = join(this.dir, `${file}.crt`);
     const ext = join(this.dir, `${file}.ext`);
     const usage = eku.map((e) => (e === "server" ? "serverAuth" : "clientAuth")).join(",");
-    writeFileSync(ext, [`extendedKeyUsage=${usage}`, "basicConstraints=CA:FALSE", ...(sans.length ? [`subjectAltName=${sans.map((n) => `DNS:${n}`).join(",")}`] : [])].join("\n") + "\n");
+    writeFileSync(
+      ext,
+      [`extendedKeyUsage=${usage}`, "basicConstraints=CA:FALSE", ...(sans.length ? [`subjectAltName=${sans.map((n) => `DNS:${n}`).join(",")}`] : [])].join(
+        "\n",
+      ) + "\n",
+    );
     sh("openssl", ["req", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-subj", `/CN=${subject}`, "-keyout", key, "-out", csr]);
-    sh("openssl", ["x509", "-req", "-in", csr, "-CA", this.caCert, "-CAkey", this.caKey, "-set_serial", String(this.serial++), "-days", "2", "-extfile", ext, "-out", cert]);
+    sh("openssl", [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      this.caCert,
+      "-CAkey",
+      this.caKey,
+      "-set_serial",
+      String(this.serial++),
+      "-days",
+      "2",
+      "-extfile",
+      ext,
+      "-out",
+      cert,
+    ]);
     return { cert, key };
   }
 

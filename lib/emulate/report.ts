@@ -14,15 +14,23 @@ export function summaryLine(r: EmulationReport): string {
   return [
     `${all.filter((x) => x.pass).length}/${all.length} probes pass`,
     ...(everything.length > all.length ? [`${everything.length - all.length} not emulated`] : []),
-    ...(muts.length ? [`${muts.filter((m) => m.caughtBy.length).length}/${muts.length} rules caught (external firewall ${ext.filter((m) => m.caughtBy.length).length}/${ext.length})`] : []),
+    ...(muts.length
+      ? [
+          `${muts.filter((m) => m.caughtBy.length).length}/${muts.length} rules caught (external firewall ${ext.filter((m) => m.caughtBy.length).length}/${ext.length})`,
+        ]
+      : []),
   ].join("; ");
 }
 
 function siteMarkdown(s: SiteReport): string[] {
   const out = [`## Site ${s.site}`, ""];
-  out.push(`Run \`${s.tag}\`: up ${secs(s.timings.up)}, probes ${secs(s.timings.probes)}, teardown ${secs(s.timings.down)}${s.timings.mutate ? `, mutations ${secs(s.timings.mutate)}` : ""}.`, "");
+  out.push(
+    `Run \`${s.tag}\`: up ${secs(s.timings.up)}, probes ${secs(s.timings.probes)}, teardown ${secs(s.timings.down)}${s.timings.mutate ? `, mutations ${secs(s.timings.mutate)}` : ""}.`,
+    "",
+  );
   out.push("| Result | Probe | Proves | Observed |", "|---|---|---|---|");
-  for (const r of s.results) out.push(`| ${r.skipped ? "not emulated" : r.pass ? "PASS" : "**FAIL**"} | ${md(r.probe.what)} | ${md(r.probe.refs.join(", "))} | ${md(r.detail)} |`);
+  for (const r of s.results)
+    out.push(`| ${r.skipped ? "not emulated" : r.pass ? "PASS" : "**FAIL**"} | ${md(r.probe.what)} | ${md(r.probe.refs.join(", "))} | ${md(r.detail)} |`);
   out.push("");
   if (s.mutations) {
     out.push("### Mutations (one firewall rule removed at a time)", "");
@@ -33,11 +41,19 @@ function siteMarkdown(s: SiteReport): string[] {
       out.push("");
     }
     out.push("| Rule removed | Firewall | Caught by |", "|---|---|---|");
-    for (const m of s.mutations) out.push(`| ${md(m.ruleId)} | ${m.firewall} | ${m.caughtBy.length ? md(m.caughtBy.slice(0, 3).join(", ") + (m.caughtBy.length > 3 ? ` (+${m.caughtBy.length - 3})` : "")) : "**not caught**"} |`);
+    for (const m of s.mutations)
+      out.push(
+        `| ${md(m.ruleId)} | ${m.firewall} | ${m.caughtBy.length ? md(m.caughtBy.slice(0, 3).join(", ") + (m.caughtBy.length > 3 ? ` (+${m.caughtBy.length - 3})` : "")) : "**not caught**"} |`,
+      );
     out.push("");
   }
   if (s.kept) {
-    out.push("### Kept up (--keep)", "", "Enter a namespace with `sudo ip netns exec <name> bash`; remove everything with `edge-lab emulate --cleanup` after this process has ended.", "");
+    out.push(
+      "### Kept up (--keep)",
+      "",
+      "Enter a namespace with `sudo ip netns exec <name> bash`; remove everything with `edge-lab emulate --cleanup` after this process has ended.",
+      "",
+    );
     for (const ns of s.kept) out.push(`- \`${ns}\``);
     out.push("");
   }
@@ -60,7 +76,15 @@ export function reportJson(r: EmulationReport): string {
           site: s.site,
           run: s.tag,
           timingsMs: s.timings,
-          probes: s.results.map((x) => ({ id: x.probe.id, kind: x.probe.kind, what: x.probe.what, refs: x.probe.refs, pass: x.pass, ...(x.skipped ? { skipped: true } : {}), observed: x.detail })),
+          probes: s.results.map((x) => ({
+            id: x.probe.id,
+            kind: x.probe.kind,
+            what: x.probe.what,
+            refs: x.probe.refs,
+            pass: x.pass,
+            ...(x.skipped ? { skipped: true } : {}),
+            observed: x.detail,
+          })),
           ...(s.mutations ? { mutations: s.mutations } : {}),
           ...(s.kept ? { kept: s.kept } : {}),
         })),
@@ -76,8 +100,19 @@ const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 export function reportJunit(r: EmulationReport): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="edge-lab emulate ${xml(r.scenario)}">`];
   for (const s of r.sites) {
-    const cases = [...s.results.map((x) => ({ name: x.probe.what, id: x.probe.id, pass: x.pass, skipped: x.skipped, detail: x.detail })), ...(s.mutations ?? []).map((m) => ({ name: `mutation: ${m.ruleId} removed is caught`, id: m.ruleId, pass: m.caughtBy.length > 0, skipped: false, detail: m.caughtBy.join(", ") || "no probe noticed the removal" }))];
-    out.push(`  <testsuite name="${xml(`${r.scenario}/${s.site}`)}" tests="${cases.length}" failures="${cases.filter((c) => !c.pass && !c.skipped).length}" skipped="${cases.filter((c) => c.skipped).length}" time="${((s.timings.up + s.timings.probes + s.timings.down) / 1000).toFixed(3)}">`);
+    const cases = [
+      ...s.results.map((x) => ({ name: x.probe.what, id: x.probe.id, pass: x.pass, skipped: x.skipped, detail: x.detail })),
+      ...(s.mutations ?? []).map((m) => ({
+        name: `mutation: ${m.ruleId} removed is caught`,
+        id: m.ruleId,
+        pass: m.caughtBy.length > 0,
+        skipped: false,
+        detail: m.caughtBy.join(", ") || "no probe noticed the removal",
+      })),
+    ];
+    out.push(
+      `  <testsuite name="${xml(`${r.scenario}/${s.site}`)}" tests="${cases.length}" failures="${cases.filter((c) => !c.pass && !c.skipped).length}" skipped="${cases.filter((c) => c.skipped).length}" time="${((s.timings.up + s.timings.probes + s.timings.down) / 1000).toFixed(3)}">`,
+    );
     for (const c of cases) {
       out.push(`    <testcase classname="${xml(`${r.scenario}.${s.site}`)}" name="${xml(c.name)}">`);
       if (c.skipped) out.push(`      <skipped message="${xml(c.detail)}"/>`);

@@ -59,8 +59,12 @@ export function internalFirewallRules(plan: Plan, site: string): string {
     "    ct state established,related accept",
   ];
   for (const r of rows) {
-    const src = peersOf(r.source).filter((p) => !p.isInternet).map((p) => p.text);
-    const dst = peersOf(r.destination).filter((p) => !p.isInternet).map((p) => p.text);
+    const src = peersOf(r.source)
+      .filter((p) => !p.isInternet)
+      .map((p) => p.text);
+    const dst = peersOf(r.destination)
+      .filter((p) => !p.isInternet)
+      .map((p) => p.text);
     if (!src.length || !dst.length) continue;
     out.push(`    ip saddr ${set(src)} ip daddr ${set(dst)} ${r.transport.toLowerCase()} dport ${dport(r)} accept ${nftComment(r.id)}`);
   }
@@ -70,16 +74,25 @@ export function internalFirewallRules(plan: Plan, site: string): string {
 
 /** Outbound rows whose source is the VIP: the members' traffic on those ports leaves with the VIP address. */
 function vipOutbound(plan: Plan, vip: PlanVip): FirewallRule[] {
-  return plan.firewallRules.filter((r) => r.site === vip.site && r.direction === "outbound" && r.source.addresses.length === 1 && r.source.addresses[0] === vip.ip);
+  return plan.firewallRules.filter(
+    (r) => r.site === vip.site && r.direction === "outbound" && r.source.addresses.length === 1 && r.source.addresses[0] === vip.ip,
+  );
 }
 
 /** The load balancer's nftables ruleset for the VIPs of one side of a site. */
 export function loadBalancerRules(plan: Plan, vips: readonly PlanVip[]): string {
-  const out = ["# edge-lab emulate: hardware load balancer stand-in (nftables), generated from the plan's VIPs", "table ip edge_lab_hlb {", "  chain pre {", "    type nat hook prerouting priority dstnat;"];
+  const out = [
+    "# edge-lab emulate: hardware load balancer stand-in (nftables), generated from the plan's VIPs",
+    "table ip edge_lab_hlb {",
+    "  chain pre {",
+    "    type nat hook prerouting priority dstnat;",
+  ];
   for (const v of vips) {
     const map = `{ ${v.members.map((m, i) => `${i} : ${m.ip}`).join(", ")} }`;
     for (const p of v.ports) {
-      out.push(`    ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.port} dnat to jhash ip saddr mod ${v.members.length} map ${map} ${nftComment(`${v.id} ${p.transport} ${p.port}`)}`);
+      out.push(
+        `    ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.port} dnat to jhash ip saddr mod ${v.members.length} map ${map} ${nftComment(`${v.id} ${p.transport} ${p.port}`)}`,
+      );
     }
   }
   out.push("  }", "  chain post {", "    type nat hook postrouting priority srcnat;");

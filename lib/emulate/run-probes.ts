@@ -21,7 +21,16 @@ export interface ProbeResult {
 interface AgentReply {
   readonly ok: boolean;
   readonly error?: string;
-  readonly reply?: Record<string, unknown> & { local?: string; remote?: string; answers?: string[]; subject?: string; sans?: string[]; sip?: string; host?: string; status?: number };
+  readonly reply?: Record<string, unknown> & {
+    local?: string;
+    remote?: string;
+    answers?: string[];
+    subject?: string;
+    sans?: string[];
+    sip?: string;
+    host?: string;
+    status?: number;
+  };
 }
 
 /** Positive probes answer in milliseconds; blocked probes wait this long for nothing. */
@@ -44,7 +53,11 @@ interface Planned {
 
 function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefined {
   const o = world.origin(p.from);
-  const one = (item: Record<string, unknown>, judge: (r: AgentReply) => { pass: boolean; detail: string }): Planned => ({ ns: o.ns, items: [item], judge: (r) => judge(r[0]) });
+  const one = (item: Record<string, unknown>, judge: (r: AgentReply) => { pass: boolean; detail: string }): Planned => ({
+    ns: o.ns,
+    items: [item],
+    judge: (r) => judge(r[0]),
+  });
   const fail = (r: AgentReply) => ({ pass: false, detail: r.error ?? JSON.stringify(r.reply ?? {}) });
   switch (p.kind) {
     case "dns": {
@@ -56,48 +69,89 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
         items,
         judge: ([answer, target]) => {
           const got = answer.reply?.answers ?? [];
-          if (!answer.ok || !sameSet(got, expectedAnswers(p))) return { pass: false, detail: `answer ${answer.ok ? got.join(", ") || "(none)" : answer.error}` };
-          if (target && !(target.ok && (target.reply?.answers ?? []).length)) return { pass: false, detail: `SRV target ${p.record.srv!.target} does not resolve (${target.error ?? "no A"})` };
+          if (!answer.ok || !sameSet(got, expectedAnswers(p)))
+            return { pass: false, detail: `answer ${answer.ok ? got.join(", ") || "(none)" : answer.error}` };
+          if (target && !(target.ok && (target.reply?.answers ?? []).length))
+            return { pass: false, detail: `SRV target ${p.record.srv!.target} does not resolve (${target.error ?? "no A"})` };
           return { pass: true, detail: `answer ${got.join(", ")}${target ? `; target ${target.reply!.answers!.join(", ")}` : ""}` };
         },
       };
     }
     case "hosts":
-      return one({ type: "hosts", name: p.fqdn, timeoutMs: PASS_TIMEOUT_MS }, (r) => (r.ok && r.reply?.answers?.includes(p.ip) ? { pass: true, detail: `resolves to ${r.reply.answers.join(", ")}` } : fail(r)));
+      return one({ type: "hosts", name: p.fqdn, timeoutMs: PASS_TIMEOUT_MS }, (r) =>
+        r.ok && r.reply?.answers?.includes(p.ip) ? { pass: true, detail: `resolves to ${r.reply.answers.join(", ")}` } : fail(r),
+      );
     case "port": {
       const host = p.toInternet ? world.partnerIp : p.address.includes("/") ? world.internalClientIp : p.address;
-      const item = { type: p.transport === "TCP" ? "tcp" : "udp", host, port: p.port, local: o.local, stun: p.stun || (p.transport === "UDP" && p.port === 3478), timeoutMs: PASS_TIMEOUT_MS };
+      const item = {
+        type: p.transport === "TCP" ? "tcp" : "udp",
+        host,
+        port: p.port,
+        local: o.local,
+        stun: p.stun || (p.transport === "UDP" && p.port === 3478),
+        timeoutMs: PASS_TIMEOUT_MS,
+      };
       return one(item, (r) => {
         if (!r.ok) return fail(r);
         const seen = r.reply?.remote;
         if (p.expectSource && seen !== p.expectSource) return { pass: false, detail: `far end saw ${seen}, plan says ${p.expectSource} (NAT-04)` };
         // From the Internet, the Edge must see the client's own address (NAT-03: no source NAT inbound).
-        if (p.from.kind === "internet" && seen !== undefined && seen !== world.clientIp) return { pass: false, detail: `Edge saw ${seen}, not the client ${world.clientIp} (NAT-03)` };
+        if (p.from.kind === "internet" && seen !== undefined && seen !== world.clientIp)
+          return { pass: false, detail: `Edge saw ${seen}, not the client ${world.clientIp} (NAT-03)` };
         return { pass: true, detail: r.reply ? `reply ${r.reply.local ?? r.reply.stun ?? ""} saw ${seen ?? "?"}` : "connected" };
       });
     }
     case "tls":
-      return one({ type: "tls", host: p.address, port: p.port, servername: p.serverName, ca: world.ca.caCert, sip: p.sipOptions, local: o.local, timeoutMs: PASS_TIMEOUT_MS }, (r) => {
-        const c = r.reply;
-        if (!c?.subject) return fail(r);
-        const problems: string[] = [];
-        if (c.subject !== p.certificate.subject) problems.push(`subject ${c.subject}, plan ${p.certificate.subject}`);
-        if ((c.sans ?? []).join(",") !== p.certificate.sans.join(",")) problems.push(`SANs ${(c.sans ?? []).join(", ") || "(none)"}, plan ${p.certificate.sans.join(", ") || "(none)"}`);
-        const forbidden = (c.sans ?? []).filter((n) => p.forbiddenNames.includes(n));
-        if (forbidden.length) problems.push(`must not carry ${forbidden.join(", ")}`);
-        if (!r.ok) problems.push(r.error ?? `SIP answer: ${c.sip ?? "none"}`);
-        return problems.length ? { pass: false, detail: problems.join("; ") } : { pass: true, detail: `${c.subject} [${(c.sans ?? []).join(", ")}]${c.sip ? `; ${c.sip}` : ""}` };
-      });
+      return one(
+        {
+          type: "tls",
+          host: p.address,
+          port: p.port,
+          servername: p.serverName,
+          ca: world.ca.caCert,
+          sip: p.sipOptions,
+          local: o.local,
+          timeoutMs: PASS_TIMEOUT_MS,
+        },
+        (r) => {
+          const c = r.reply;
+          if (!c?.subject) return fail(r);
+          const problems: string[] = [];
+          if (c.subject !== p.certificate.subject) problems.push(`subject ${c.subject}, plan ${p.certificate.subject}`);
+          if ((c.sans ?? []).join(",") !== p.certificate.sans.join(","))
+            problems.push(`SANs ${(c.sans ?? []).join(", ") || "(none)"}, plan ${p.certificate.sans.join(", ") || "(none)"}`);
+          const forbidden = (c.sans ?? []).filter((n) => p.forbiddenNames.includes(n));
+          if (forbidden.length) problems.push(`must not carry ${forbidden.join(", ")}`);
+          if (!r.ok) problems.push(r.error ?? `SIP answer: ${c.sip ?? "none"}`);
+          return problems.length
+            ? { pass: false, detail: problems.join("; ") }
+            : { pass: true, detail: `${c.subject} [${(c.sans ?? []).join(", ")}]${c.sip ? `; ${c.sip}` : ""}` };
+        },
+      );
     case "web":
-      return one({ type: "http", scheme: p.scheme, host: p.address, port: p.port, hostHeader: p.host, ca: p.scheme === "https" ? world.ca.caCert : undefined, timeoutMs: PASS_TIMEOUT_MS }, (r) => {
-        if (!r.ok) return fail(r);
-        const arrived = String(r.reply?.local ?? "");
-        if (r.reply?.host !== p.host || !arrived.endsWith(`:${p.targetPort}`)) return { pass: false, detail: `arrived at ${arrived} with Host ${r.reply?.host}` };
-        return { pass: true, detail: `arrived at ${arrived}, Host ${r.reply.host}` };
-      });
+      return one(
+        {
+          type: "http",
+          scheme: p.scheme,
+          host: p.address,
+          port: p.port,
+          hostHeader: p.host,
+          ca: p.scheme === "https" ? world.ca.caCert : undefined,
+          timeoutMs: PASS_TIMEOUT_MS,
+        },
+        (r) => {
+          if (!r.ok) return fail(r);
+          const arrived = String(r.reply?.local ?? "");
+          if (r.reply?.host !== p.host || !arrived.endsWith(`:${p.targetPort}`))
+            return { pass: false, detail: `arrived at ${arrived} with Host ${r.reply?.host}` };
+          return { pass: true, detail: `arrived at ${arrived}, Host ${r.reply.host}` };
+        },
+      );
     case "blocked":
       return one({ type: p.transport === "TCP" ? "tcp" : "udp", host: p.address, port: p.port, local: o.local, timeoutMs: BLOCKED_TIMEOUT_MS }, (r) =>
-        !r.ok && r.error !== "ECONNREFUSED" ? { pass: true, detail: `no answer (${r.error})` } : { pass: false, detail: r.ok ? `answered: ${JSON.stringify(r.reply ?? "connected")}` : "refused (a host answered)" },
+        !r.ok && r.error !== "ECONNREFUSED"
+          ? { pass: true, detail: `no answer (${r.error})` }
+          : { pass: false, detail: r.ok ? `answered: ${JSON.stringify(r.reply ?? "connected")}` : "refused (a host answered)" },
       );
     case "turn":
       return undefined;
@@ -105,7 +159,28 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
 }
 
 async function runTurn(world: World, p: TurnProbe): Promise<ProbeResult> {
-  const args = ["-v", ...(p.transport === "TCP" ? ["-t"] : []), "-p", String(p.port), "-u", TURN_USER, "-w", TURN_PASSWORD, "-e", world.peerIp, "-r", String(world.peerPort), "-n", "2", "-m", "1", "-c", "-L", world.clientIp, p.address];
+  const args = [
+    "-v",
+    ...(p.transport === "TCP" ? ["-t"] : []),
+    "-p",
+    String(p.port),
+    "-u",
+    TURN_USER,
+    "-w",
+    TURN_PASSWORD,
+    "-e",
+    world.peerIp,
+    "-r",
+    String(world.peerPort),
+    "-n",
+    "2",
+    "-m",
+    "1",
+    "-c",
+    "-L",
+    world.clientIp,
+    p.address,
+  ];
   const started = Date.now();
   const r = await shAsync("ip", inNs(world.ns("inet"), ["turnutils_uclient", ...args]), 10000);
   if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`turn ${p.address}:${p.port}/${p.transport}: ${Date.now() - started} ms\n`);
@@ -114,14 +189,27 @@ async function runTurn(world: World, p: TurnProbe): Promise<ProbeResult> {
   const received = Math.max(0, ...[...out.matchAll(/tot_recv_msgs=(\d+)/g)].map((m) => Number(m[1])));
   const expected = p.relayAddress.split(",");
   const problems: string[] = [];
-  if (!relays.length) problems.push(`no allocation (${out.split("\n").filter((l) => /error|fail|cannot/i.test(l)).slice(0, 2).join(" | ") || `exit ${r.status}`})`);
+  if (!relays.length)
+    problems.push(
+      `no allocation (${
+        out
+          .split("\n")
+          .filter((l) => /error|fail|cannot/i.test(l))
+          .slice(0, 2)
+          .join(" | ") || `exit ${r.status}`
+      })`,
+    );
   for (const a of relays) {
     if (!expected.includes(a.ip)) problems.push(`relay address ${a.ip}, plan ${expected.join(" or ")}`);
     if (a.port < p.relayRange.from || a.port > p.relayRange.to) problems.push(`relay port ${a.port} outside ${p.relayRange.from}-${p.relayRange.to}`);
   }
   if (relays.length && received === 0) problems.push("no media relayed back from the partner");
   const relayText = relays.map((a) => `${a.ip}:${a.port}`).join(", ");
-  return { probe: p, pass: problems.length === 0, detail: problems.length ? problems.join("; ") : `relay ${relayText}, ${received} media packets relayed back` };
+  return {
+    probe: p,
+    pass: problems.length === 0,
+    detail: problems.length ? problems.join("; ") : `relay ${relayText}, ${received} media packets relayed back`,
+  };
 }
 
 /**

@@ -39,7 +39,11 @@ export function processAlive(pid: number): boolean {
 export class CommandError extends Error {}
 
 /** Runs a command to completion (bounded); throws with its output when it fails unless allowFail. */
-export function sh(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {}): { status: number; stdout: string; stderr: string } {
+export function sh(
+  cmd: string,
+  args: readonly string[],
+  opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {},
+): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args as string[], { input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 15000, env: TOOL_ENV });
   const status = r.status ?? -1;
   if (!opts.allowFail && (status !== 0 || r.error)) {

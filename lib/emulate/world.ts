@@ -98,7 +98,7 @@ export class World {
     const free = (from: number) => {
       for (let i = from; ; i++) {
         const ip = hostAt(lan, i);
-        if (!taken.has(ip)) return taken.add(ip), ip;
+        if (!taken.has(ip)) return (taken.add(ip), ip);
       }
     };
     this.internalDnsIp = free(53);
@@ -128,7 +128,14 @@ export class World {
    */
   private peerPortOf(): number {
     const av = new Set(this.plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av").map((a) => a.ip))));
-    const out = this.plan.firewallRules.filter((r) => r.site === this.site && r.direction === "outbound" && r.transport === "UDP" && includesInternet(r.destination) && r.source.addresses.some((a) => av.has(a)));
+    const out = this.plan.firewallRules.filter(
+      (r) =>
+        r.site === this.site &&
+        r.direction === "outbound" &&
+        r.transport === "UDP" &&
+        includesInternet(r.destination) &&
+        r.source.addresses.some((a) => av.has(a)),
+    );
     const range = out.find((r) => r.ports.to > r.ports.from);
     if (range) return Math.min(range.ports.from + 5000, range.ports.to);
     return out[0]?.ports.from ?? 3478;
@@ -219,7 +226,9 @@ export class World {
     const extNics = servers.flatMap((s) => s.interfaces.filter((i) => i.side === "external"));
     const extSubnets = [...new Map(extNics.map((i) => [i.subnet, i.gateway ?? hostAt(parseCidr(i.subnet), 1)])).entries()];
     const extVipRoutes = extVips.filter((v) => !extSubnets.some(([s]) => cidrContains(parseCidr(s), v.ip))).map((v) => `${v.ip}/32`);
-    const extRouter = extVips.length ? this.loadBalancerBehind(fw, "xlb", "x0", hostAt(infra, 33), hostAt(infra, 34), [...extSubnets.map(([s]) => s), ...extVipRoutes]) : fw;
+    const extRouter = extVips.length
+      ? this.loadBalancerBehind(fw, "xlb", "x0", hostAt(infra, 33), hostAt(infra, 34), [...extSubnets.map(([s]) => s), ...extVipRoutes])
+      : fw;
     this.bridge(extRouter.ns, "bx");
     for (const [subnet, gw] of extSubnets) this.addr(extRouter, gw, prefixOf(subnet), "bx");
     for (const v of extVips) {
@@ -244,7 +253,8 @@ export class World {
     for (const n of internalNets) this.addr(ifw, hostAt(parseCidr(n), 1), prefixOf(n), "l0");
     const lanIps = new Set<string>([this.internalDnsIp, this.internalClientIp, ...this.planSite.nextHop.addresses]);
     for (const r of plan.firewallRules.filter((x) => x.site === this.site)) {
-      for (const a of [...r.source.addresses, ...r.destination.addresses]) if (isIpv4(a) && internalNets.some((n) => cidrContains(parseCidr(n), a))) lanIps.add(a);
+      for (const a of [...r.source.addresses, ...r.destination.addresses])
+        if (isIpv4(a) && internalNets.some((n) => cidrContains(parseCidr(n), a))) lanIps.add(a);
     }
     for (const p of plan.publishingRules.filter((x) => x.site === this.site)) lanIps.add(p.target.ip);
     for (const v of vips.filter((x) => x.service === "director-web")) lanIps.add(v.ip);
@@ -336,7 +346,9 @@ export class World {
   }
 
   private isTurnEndpoint(node: Node, host: string, proto: "tcp" | "udp", port: number): boolean {
-    return node.server !== undefined && this.turnAddresses(node.server).includes(host) && ((proto === "udp" && port === 3478) || (proto === "tcp" && port === 443));
+    return (
+      node.server !== undefined && this.turnAddresses(node.server).includes(host) && ((proto === "udp" && port === 3478) || (proto === "tcp" && port === 443))
+    );
   }
 
   /** Listeners every probe needs, placed from the probe list (so that a probe fails only when the network does). */
@@ -348,7 +360,9 @@ export class World {
       const s = node.server;
       if (!s) return undefined;
       const side = s.interfaces.find((i) => i.addresses.some((a) => a.ip === address))?.side;
-      const c = this.plan.certificates.find((x) => x.installedOn.includes(s.id) && x.id.endsWith(side ?? "")) ?? this.plan.certificates.find((x) => x.installedOn.includes(s.id));
+      const c =
+        this.plan.certificates.find((x) => x.installedOn.includes(s.id) && x.id.endsWith(side ?? "")) ??
+        this.plan.certificates.find((x) => x.installedOn.includes(s.id));
       return c ? this.certFor(c) : undefined;
     };
     for (const p of this.probes.filter((x) => !notEmulated(x))) {
@@ -362,7 +376,8 @@ export class World {
         for (const host of this.planAddresses(p.address).flatMap((a) => (a.includes("/") ? [this.internalClientIp] : [a]))) {
           const node = this.nodeOf(host);
           if (!node || this.isTurnEndpoint(node, host, proto, p.port)) continue;
-          if (node.server?.role === "reverse-proxy" && node.server.interfaces.some((i) => i.side === "external" && i.addresses.some((a) => a.ip === host))) continue; // nginx
+          if (node.server?.role === "reverse-proxy" && node.server.interfaces.some((i) => i.side === "external" && i.addresses.some((a) => a.ip === host)))
+            continue; // nginx
           const web = this.plan.publishingRules.some((r) => r.site === this.site && r.target.ip === host && r.bridges.some((b) => b.target === p.port));
           if (web) continue;
           this.listen(node, { host, port: p.port, proto, ...(tlsRow ? { tls: certFor(node, host), sip: /^SIP/.test(p.rule.protocol) } : {}) });
@@ -371,7 +386,8 @@ export class World {
         for (const host of this.planAddresses(p.address)) {
           const node = this.nodeOf(host);
           const proto = p.transport === "TCP" ? "tcp" : "udp";
-          if (node && !this.isTurnEndpoint(node, host, proto, p.port) && node.server?.role !== "reverse-proxy") this.listen(node, { host, port: p.port, proto });
+          if (node && !this.isTurnEndpoint(node, host, proto, p.port) && node.server?.role !== "reverse-proxy")
+            this.listen(node, { host, port: p.port, proto });
         }
       }
     }
@@ -381,7 +397,12 @@ export class World {
       for (const b of r.bridges) {
         // The plan's certificate where a TLS probe names one for this address (Director), else one for the pool FQDN.
         const planned = this.probes.find((p) => p.kind === "tls" && p.address === r.target.ip);
-        const cert = b.scheme !== "https" ? undefined : planned?.kind === "tls" ? this.certFor(planned.certificate) : this.ca.issue(`web-${r.target.fqdn}`, r.target.fqdn, [r.target.fqdn]);
+        const cert =
+          b.scheme !== "https"
+            ? undefined
+            : planned?.kind === "tls"
+              ? this.certFor(planned.certificate)
+              : this.ca.issue(`web-${r.target.fqdn}`, r.target.fqdn, [r.target.fqdn]);
         const node = this.nodeOf(r.target.ip) ?? lan;
         this.listen(node, { host: r.target.ip, port: b.target, proto: "tcp", http: true, ...(cert ? { tls: cert } : {}) });
       }
@@ -408,10 +429,26 @@ export class World {
       const listeners = [...node.listeners.values()];
       const file = join(this.dir, `listen-${node.ns}.json`);
       writeFileSync(file, JSON.stringify({ tcp: listeners.filter((l) => l.proto === "tcp"), udp: listeners.filter((l) => l.proto === "udp") }));
-      starts.push(startDaemon(`listeners in ${node.ns}`, "ip", inNs(node.ns, [process.execPath, this.agentFile, "listen", file]), /READY/, this.log(`listeners-${node.ns}`)));
+      starts.push(
+        startDaemon(
+          `listeners in ${node.ns}`,
+          "ip",
+          inNs(node.ns, [process.execPath, this.agentFile, "listen", file]),
+          /READY/,
+          this.log(`listeners-${node.ns}`),
+        ),
+      );
     }
     // turnutils_peer prints nothing when it starts: ready when still running after a moment.
-    starts.push(startDaemon("turnutils_peer", "ip", inNs(this.ns("inet"), ["turnutils_peer", "-L", this.peerIp, "-p", String(this.peerPort)]), 300, this.log("turnutils_peer")));
+    starts.push(
+      startDaemon(
+        "turnutils_peer",
+        "ip",
+        inNs(this.ns("inet"), ["turnutils_peer", "-L", this.peerIp, "-p", String(this.peerPort)]),
+        300,
+        this.log("turnutils_peer"),
+      ),
+    );
     const results = await Promise.allSettled(starts);
     for (const r of results) if (r.status === "fulfilled") this.daemons.push(r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -424,11 +461,7 @@ export class World {
       const dir = join(this.dir, `named-${view}`);
       mkdirSync(dir, { recursive: true });
       const address = view === "external" ? this.publicDnsIp : this.internalDnsIp;
-      const conf = [
-        ...namedOptions(dir, [address]),
-        `view "${view}" {`,
-        "  match-clients { any; };",
-      ];
+      const conf = [...namedOptions(dir, [address]), `view "${view}" {`, "  match-clients { any; };"];
       for (const z of zones.filter((x) => x.view === view)) {
         writeFileSync(join(dir, z.flatName), z.content);
         conf.push(`  zone "${z.zone}" { type primary; file "${z.flatName}"; };`);
@@ -445,7 +478,9 @@ export class World {
     mkdirSync(dir, { recursive: true });
     const ext = s.interfaces.find((i) => i.side === "external")!.addresses.filter((a) => a.role === "av");
     const range = this.sabotage.turnRelayRange ?? this.mediaRange;
-    const cert = this.plan.certificates.find((c) => c.installedOn.includes(s.id) && c.id.endsWith("external")) ?? this.plan.certificates.find((c) => c.installedOn.includes(s.id))!;
+    const cert =
+      this.plan.certificates.find((c) => c.installedOn.includes(s.id) && c.id.endsWith("external")) ??
+      this.plan.certificates.find((c) => c.installedOn.includes(s.id))!;
     const issued = this.certFor(cert);
     const conf = [
       ...this.turnAddresses(s).map((ip) => `listening-ip=${ip}`),
@@ -472,7 +507,13 @@ export class World {
       "",
     ];
     writeFileSync(join(dir, "turnserver.conf"), conf.join("\n"));
-    return startDaemon(`coturn in ${node.ns}`, "ip", inNs(node.ns, ["turnserver", "-c", join(dir, "turnserver.conf")]), /Total General servers/, this.log(`coturn-${node.ns}`));
+    return startDaemon(
+      `coturn in ${node.ns}`,
+      "ip",
+      inNs(node.ns, ["turnserver", "-c", join(dir, "turnserver.conf")]),
+      /Total General servers/,
+      this.log(`coturn-${node.ns}`),
+    );
   }
 
   private startNginx(node: Node, s: PlanServer): Promise<Daemon> {
@@ -492,6 +533,12 @@ export class World {
     const listenIp = s.interfaces.find((i) => i.side === "external")!.addresses[0].ip;
     writeFileSync(join(dir, "edge-lab.conf"), nginxConfig(rules, listenIp, { certDir }));
     writeFileSync(join(dir, "nginx.conf"), nginxMainConf(dir, join(dir, "edge-lab.conf")));
-    return startDaemon(`nginx in ${node.ns}`, "ip", inNs(node.ns, ["nginx", "-e", "stderr", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")]), /start worker|using the "epoll"/, this.log(`nginx-${node.ns}`));
+    return startDaemon(
+      `nginx in ${node.ns}`,
+      "ip",
+      inNs(node.ns, ["nginx", "-e", "stderr", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")]),
+      /start worker|using the "epoll"/,
+      this.log(`nginx-${node.ns}`),
+    );
   }
 }

@@ -324,7 +324,9 @@ export const questions: readonly Question[] = [
         value: "pic",
         name: "Public IM connectivity (retired: Skype consumer ended in May 2025, SE-02)",
         short: "public IM connectivity",
-        ...(a.product !== undefined && !PRODUCTS[a.product].publicImConfigurable ? { disabled: `not in ${PRODUCTS[a.product].name}: every provider is retired (SE-02)` } : {}),
+        ...(a.product !== undefined && !PRODUCTS[a.product].publicImConfigurable
+          ? { disabled: `not in ${PRODUCTS[a.product].name}: every provider is retired (SE-02)` }
+          : {}),
       },
       {
         value: "xmpp",
@@ -379,7 +381,9 @@ export const questions: readonly Question[] = [
         }[k],
         short: { mobility: "mobility", sip: "SIP federation", pic: "public IM connectivity", xmpp: "XMPP" }[k],
         ...(k === "xmpp" && a.product !== undefined && !PRODUCTS[a.product].xmpp ? { disabled: `not in ${PRODUCTS[a.product].name} (LAB-VER-01)` } : {}),
-        ...(k === "pic" && a.product !== undefined && !PRODUCTS[a.product].publicImConfigurable ? { disabled: `not in ${PRODUCTS[a.product].name}: every provider is retired (SE-02)` } : {}),
+        ...(k === "pic" && a.product !== undefined && !PRODUCTS[a.product].publicImConfigurable
+          ? { disabled: `not in ${PRODUCTS[a.product].name}: every provider is retired (SE-02)` }
+          : {}),
       })),
     // Asked when something is left to plan: a feature not deployed now.
     when: (a) => LATER_KINDS.some((k) => !deployedNow(a, k)),

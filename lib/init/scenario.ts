@@ -70,7 +70,11 @@ export function applicableSections(a: InitAnswers): Section[] {
   const route = federationRouteOf(a);
   if (a.federation.includes("sip")) out.push({ title: "Federation: SIP federation", why: `partners reach the Access Edge of ${route} on port 5061 (FED-01)` });
   if (a.federation.includes("pic")) out.push({ title: "Federation: public IM connectivity", why: `providers: ${a.picProviders.join(", ")}` });
-  if (a.federation.includes("xmpp")) out.push({ title: "Federation: XMPP", why: `the XMPP proxy runs on the federation-route Edge (${route}), the XMPP gateway on its Front End pool (FED-02)` });
+  if (a.federation.includes("xmpp"))
+    out.push({
+      title: "Federation: XMPP",
+      why: `the XMPP proxy runs on the federation-route Edge (${route}), the XMPP gateway on its Front End pool (FED-02)`,
+    });
   if (a.hybrid) {
     out.push({
       title: "Hybrid with Microsoft 365 (shared SIP address space)",
@@ -92,8 +96,11 @@ export function applicableSections(a: InitAnswers): Section[] {
     // Microsoft's advice: plan the certificates for features added after the first Edge, so none is reissued.
     const order: readonly LaterKind[] = ["sip", "pic", "xmpp", "mobility"];
     out.push({
-      title: `Planned for later: ${order.filter((k) => a.later.includes(k)).map((k) => LATER_TITLES[k]).join(", ")}`,
-      why: "their names are on the certificates now; DNS, firewall and Topology Builder get them when they are deployed (worksheet, \"Planned for later\")",
+      title: `Planned for later: ${order
+        .filter((k) => a.later.includes(k))
+        .map((k) => LATER_TITLES[k])
+        .join(", ")}`,
+      why: 'their names are on the certificates now; DNS, firewall and Topology Builder get them when they are deployed (worksheet, "Planned for later")',
     });
   }
   if (a.sites.length > 1) {
@@ -187,17 +194,12 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
       `Edge scenario written by \`edge-lab init\`. Microsoft's planning sections that apply:`,
       ...applicableSections(a).map((s) => `  - ${s.title}`),
       "Check it with `npx edge-lab validate <file>`, see the plan with `npx edge-lab plan <file>`.",
-      "Fields not written here take their documented defaults (README, \"The scenario file\").",
+      'Fields not written here take their documented defaults (README, "The scenario file").',
     ].join("\n"),
   );
 
   note(root, "id", "Stack id: the Terraform stack is `npx cdktf deploy <id>`.");
-  note(
-    root,
-    "product",
-    undefined,
-    `${PRODUCTS[a.product].name}, ${supportStatusShort(PRODUCTS[a.product])} (${PRODUCT_IDS.join(" | ")}; SE-01)`,
-  );
+  note(root, "product", undefined, `${PRODUCTS[a.product].name}, ${supportStatusShort(PRODUCTS[a.product])} (${PRODUCT_IDS.join(" | ")}; SE-01)`);
   flow(root, "sipDomains");
   note(
     root,
@@ -209,7 +211,9 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
     root,
     "internalDomain",
     undefined,
-    a.internalDomain === a.sipDomains[0] ? "servers' DNS domain (here the primary SIP domain; Microsoft's example uses contoso.net)" : "servers' DNS domain: Edge internal FQDNs, reverse proxy, Front End pool, Director",
+    a.internalDomain === a.sipDomains[0]
+      ? "servers' DNS domain (here the primary SIP domain; Microsoft's example uses contoso.net)"
+      : "servers' DNS domain: Edge internal FQDNs, reverse proxy, Front End pool, Director",
   );
 
   const federation = pairOf(root, "federation")?.value;
@@ -228,16 +232,22 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
     federation,
     "xmpp",
     undefined,
-    !PRODUCTS[a.product].xmpp ? `${PRODUCTS[a.product].name} has no XMPP gateway (LAB-VER-01)` : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
+    !PRODUCTS[a.product].xmpp
+      ? `${PRODUCTS[a.product].name} has no XMPP gateway (LAB-VER-01)`
+      : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
   );
   const hybrid = pairOf(root, "hybrid")?.value;
-  note(root, "hybrid", "Hybrid with Microsoft 365 / Teams (shared SIP address space): see the README, \"Hybrid with Microsoft 365\".");
+  note(root, "hybrid", 'Hybrid with Microsoft 365 / Teams (shared SIP address space): see the README, "Hybrid with Microsoft 365".');
   flow(hybrid, "tenantDomains");
   note(hybrid, "tenantDomains", undefined, "every SIP domain of the tenant; each must be a SIP domain (HYB-01)");
   note(hybrid, "phase", undefined, "hybrid | teams-only (after the cutover: external DNS points to Microsoft 365)");
   note(root, "mobility", undefined, fieldDescription("mobility"));
   const later = pairOf(root, "later")?.value;
-  note(root, "later", "Planned for later: their names are on the certificates now (no reissue when they are added);\nDNS, firewall and Topology Builder settings get them once they move up to deployed.");
+  note(
+    root,
+    "later",
+    "Planned for later: their names are on the certificates now (no reissue when they are added);\nDNS, firewall and Topology Builder settings get them once they move up to deployed.",
+  );
   const laterFederation = pairOf(later, "federation")?.value;
   note(laterFederation, "sip", undefined, "SIP federation later: the federation route's names are on its certificate now");
   flow(laterFederation, "publicIm");
@@ -257,7 +267,12 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
     sites.items.forEach((site, i) => {
       note(site, "federationRoute", undefined, "the organisation's only federation route (FED-01)");
       const edge = pairOf(site, "edge")?.value;
-      note(edge, "servers", undefined, a.servers === 1 ? "single consolidated Edge (2-12 = Edge pool, LB-04 / LB-05)" : "Edge pool: 2-12 servers (LB-04 / LB-05)");
+      note(
+        edge,
+        "servers",
+        undefined,
+        a.servers === 1 ? "single consolidated Edge (2-12 = Edge pool, LB-04 / LB-05)" : "Edge pool: 2-12 servers (LB-04 / LB-05)",
+      );
       note(
         edge,
         "loadBalancing",
@@ -314,10 +329,5 @@ export function nextSteps(file: string, id: string, cwd: string): string[] {
   const shown = rel.startsWith("..") ? resolve(cwd, file) : rel;
   const inScenarios = resolve(cwd, file).startsWith(resolve(cwd, "scenarios") + sep);
   const env = inScenarios ? "" : `EDGE_LAB_SCENARIOS=${shown} `;
-  return [
-    `npx edge-lab validate ${shown}`,
-    `npx edge-lab plan ${shown}`,
-    `${env}npm run synth`,
-    `${env}npx cdktf deploy ${id}`,
-  ];
+  return [`npx edge-lab validate ${shown}`, `npx edge-lab plan ${shown}`, `${env}npm run synth`, `${env}npx cdktf deploy ${id}`];
 }

@@ -6,7 +6,19 @@
  */
 import type { LoadResult } from "../model/load";
 import { explain, type Problem } from "../model/rules";
-import { completeAnswers, flowchart, inconsistencies, InitError, ownerOf, type Choice, type Draft, type InitAnswers, type Question, type QuestionKind, type Value } from "./flowchart";
+import {
+  completeAnswers,
+  flowchart,
+  inconsistencies,
+  InitError,
+  ownerOf,
+  type Choice,
+  type Draft,
+  type InitAnswers,
+  type Question,
+  type QuestionKind,
+  type Value,
+} from "./flowchart";
 import { checkAnswers } from "./scenario";
 
 export interface PromptSpec {

@@ -11,7 +11,21 @@
  * - the staging folder and the lock are removed on every exit path, including Ctrl-C and SIGTERM (lib/io/cleanup.ts);
  * - a failure while publishing rolls back: the previous tree is put back as it was.
  */
-import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync, chmodSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  chmodSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { keepOnExit, removeOnExit } from "./cleanup";
@@ -46,7 +60,8 @@ export function assertEdgeLabOutput(target: string, legacy?: (entries: readonly 
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
     throw new OutputError(`cannot use ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (stat.isSymbolicLink()) throw new OutputError(`${target} is a symbolic link; edge-lab writes only into real folders it created (remove the link or choose another output folder)`);
+  if (stat.isSymbolicLink())
+    throw new OutputError(`${target} is a symbolic link; edge-lab writes only into real folders it created (remove the link or choose another output folder)`);
   if (!stat.isDirectory()) throw new OutputError(`${target} exists and is not a folder; edge-lab will not replace it`);
   const entries = readdirSync(target);
   if (entries.includes(OUTPUT_MARKER) && lstatSync(join(target, OUTPUT_MARKER)).isFile()) return;
@@ -79,10 +94,13 @@ export function lockOutput(target: string): () => void {
         keepOnExit(lock);
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new OutputError(`cannot lock ${target} (${lock}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST")
+        throw new OutputError(`cannot lock ${target} (${lock}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       const holder = lockHolder(lock);
       if (holder !== undefined && holder.alive) {
-        throw new OutputError(`${target} is being written by another edge-lab run (pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ""}); wait for it to finish, or delete ${lock} if that process is gone`);
+        throw new OutputError(
+          `${target} is being written by another edge-lab run (pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ""}); wait for it to finish, or delete ${lock} if that process is gone`,
+        );
       }
       rmSync(lock, { force: true }); // stale: the writer died without cleaning up
     }
@@ -196,13 +214,17 @@ export function publishTree(staging: string, target: string, replaceDirs: readon
     } catch (rollback) {
       keepOnExit(old);
       keepOnExit(staging);
-      throw new OutputError(`cannot publish ${target}: ${describeFsError(e as NodeJS.ErrnoException)}, and restoring it failed (${describeFsError(rollback as NodeJS.ErrnoException)}): the previous output is in ${existsSync(old) ? old : target}, the new one in ${staging}`);
+      throw new OutputError(
+        `cannot publish ${target}: ${describeFsError(e as NodeJS.ErrnoException)}, and restoring it failed (${describeFsError(rollback as NodeJS.ErrnoException)}): the previous output is in ${existsSync(old) ? old : target}, the new one in ${staging}`,
+      );
     }
     discardStaging(staging);
     keepOnExit(old);
     if (e instanceof OutputError) throw e;
     const err = e as NodeJS.ErrnoException;
-    throw new OutputError(`cannot publish ${target}${err.path && err.path !== target ? ` (${err.path})` : ""}: ${describeFsError(err)}; the previous output is unchanged`);
+    throw new OutputError(
+      `cannot publish ${target}${err.path && err.path !== target ? ` (${err.path})` : ""}: ${describeFsError(err)}; the previous output is unchanged`,
+    );
   }
   rmSync(old, { recursive: true, force: true });
   keepOnExit(old);

@@ -47,7 +47,6 @@ function sourceMapOf(file: string): SourceMap | undefined {
   return maps.get(file);
 }
 
-
 /** One stack frame's location mapped to the TypeScript source when a source map is next to its file. */
 function mapLocation(file: string, line: number, column: number): string {
   const entry = sourceMapOf(file)?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;

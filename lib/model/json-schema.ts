@@ -38,7 +38,8 @@ export function scenarioJsonSchema(): JsonSchema {
   return {
     $schema: schema.$schema,
     title: "edge-lab scenario",
-    description: "An Edge deployment scenario for edge-lab (Lync Server 2013 / Skype for Business Server). `npx edge-lab validate <file>` checks the rules that relate fields.",
+    description:
+      "An Edge deployment scenario for edge-lab (Lync Server 2013 / Skype for Business Server). `npx edge-lab validate <file>` checks the rules that relate fields.",
     ...Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema")),
   };
 }
@@ -86,7 +87,10 @@ export function scenarioFields(schema: JsonSchema = scenarioJsonSchema()): Field
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const here = path ? `${path}.${key}` : key;
       const { text, stated } = splitDefault(child.description ?? "");
-      const fallback = child.default !== undefined && !(typeof child.default === "object" && child.default !== null && Object.keys(child.default).length === 0) ? JSON.stringify(child.default) : undefined;
+      const fallback =
+        child.default !== undefined && !(typeof child.default === "object" && child.default !== null && Object.keys(child.default).length === 0)
+          ? JSON.stringify(child.default)
+          : undefined;
       rows.push({ path: here, type: typeOf(child), description: text, ...((stated ?? fallback) !== undefined ? { default: stated ?? fallback } : {}) });
       walkChildren(child, here);
     }

@@ -101,20 +101,29 @@ function didYouMean(keys: readonly string[], path: readonly PathSegment[]): stri
 }
 
 function schemaProblems(error: z.ZodError, file: string | undefined, doc: Document | undefined, lines: LineCounter): Problem[] {
-  return error.issues.map((issue): Problem => {
-    const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
-    const rule = (issue.code === "custom" && (issue.params as { rule?: string } | undefined)?.rule) || "SCHEMA";
-    const unknownKey = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
-    const where = locate(doc, lines, path, unknownKey);
-    const message =
-      issue.code === "unrecognized_keys"
-        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}${didYouMean(issue.keys, path)} (see the scenario format in the README)`
-        : issue.message;
-    return { severity: "error" as const, rule: rule as Problem["rule"], path: formatPath(path), message, ...(file ? { file } : {}), ...where };
-  }).sort(byLocation);
+  return error.issues
+    .map((issue): Problem => {
+      const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
+      const rule = (issue.code === "custom" && (issue.params as { rule?: string } | undefined)?.rule) || "SCHEMA";
+      const unknownKey = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+      const where = locate(doc, lines, path, unknownKey);
+      const message =
+        issue.code === "unrecognized_keys"
+          ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}${didYouMean(issue.keys, path)} (see the scenario format in the README)`
+          : issue.message;
+      return { severity: "error" as const, rule: rule as Problem["rule"], path: formatPath(path), message, ...(file ? { file } : {}), ...where };
+    })
+    .sort(byLocation);
 }
 
-function finish(input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter, defaultedId?: string, options: LoadOptions = {}): LoadResult {
+function finish(
+  input: unknown,
+  file: string | undefined,
+  doc: Document | undefined,
+  lines: LineCounter,
+  defaultedId?: string,
+  options: LoadOptions = {},
+): LoadResult {
   // Strings that would be evaluated by Terraform / cdktf or break a line-oriented output, in any field (LAB-TEXT-*).
   const text = textFindings(input).map((f): Problem => ({
     severity: "error",
@@ -144,7 +153,15 @@ function finish(input: unknown, file: string | undefined, doc: Document | undefi
   if (problems.some((p) => p.severity === "error")) return { ok: false, problems, scenario };
   const endpoints = options.m365Endpoints ?? SNAPSHOT;
   const stale = scenario.hybrid ? stalenessMessage(endpoints, options.now ?? new Date()) : undefined;
-  if (stale) problems.push({ severity: "warning", rule: "M365-ENDPOINTS", path: "hybrid", message: stale, ...(file ? { file } : {}), ...locate(doc, lines, ["hybrid"]) });
+  if (stale)
+    problems.push({
+      severity: "warning",
+      rule: "M365-ENDPOINTS",
+      path: "hybrid",
+      message: stale,
+      ...(file ? { file } : {}),
+      ...locate(doc, lines, ["hybrid"]),
+    });
   return { ok: true, problems, scenario, plan: derivePlan(scenario, { m365Endpoints: endpoints }) };
 }
 
@@ -158,12 +175,15 @@ export function readEndpointsFile(file: string): { endpoints?: M365Endpoints; pr
     text = readScenarioBytes(file).toString("utf8");
   } catch (e) {
     if (!(e instanceof ScenarioFileError)) throw e;
-    return problem(`${e.message.replace("scenario files are", "endpoints files are").replace("give a scenario file", "give the endpoints JSON file")} (--m365-endpoints)`);
+    return problem(
+      `${e.message.replace("scenario files are", "endpoints files are").replace("give a scenario file", "give the endpoints JSON file")} (--m365-endpoints)`,
+    );
   }
   try {
     return { endpoints: parseEndpointsFile(text, file) };
   } catch (e) {
-    if (e instanceof EndpointsFileError) return { problem: { severity: "error", rule: "FILE", path: "", message: e.message.replace(`${file}: `, "") + " (--m365-endpoints)", file } };
+    if (e instanceof EndpointsFileError)
+      return { problem: { severity: "error", rule: "FILE", path: "", message: e.message.replace(`${file}: `, "") + " (--m365-endpoints)", file } };
     throw e;
   }
 }
@@ -253,13 +273,14 @@ export function loadScenarioText(text: string, file?: string, options: LoadOptio
         const pos = e.linePos?.[0] ?? lines.linePos(Math.min(e.pos[0], text.length));
         const text0 = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
         // The yaml library's advice ("use YAML.parseAllDocuments()") is meant for programmers, not scenario authors.
-        const message = /multiple documents/.test(text0) ? "a scenario file holds one YAML document; remove the second \"---\" and what follows" : text0;
+        const message = /multiple documents/.test(text0) ? 'a scenario file holds one YAML document; remove the second "---" and what follows' : text0;
         return fileProblem(`YAML syntax: ${message}`, "YAML", pos.line, pos.col);
       }),
     };
   }
   // A document of nothing but comments, "---" or a bare null has no scenario in it.
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { ok: false, problems: [fileProblem("the file is empty; a scenario needs at least sipDomains")] };
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null))
+    return { ok: false, problems: [fileProblem("the file is empty; a scenario needs at least sipDomains")] };
   let input: unknown;
   try {
     input = doc.toJS({ maxAliasCount: 50 });
@@ -288,20 +309,33 @@ export function readScenarioBytes(file: string): Buffer {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new ScenarioFileError(err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory, not a scenario file" : `cannot read: ${err.code ?? err.message}`);
+    throw new ScenarioFileError(
+      err.code === "ENOENT"
+        ? "no such file"
+        : err.code === "EACCES"
+          ? "permission denied"
+          : err.code === "EISDIR"
+            ? "is a directory, not a scenario file"
+            : `cannot read: ${err.code ?? err.message}`,
+    );
   }
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new ScenarioFileError("is a directory, not a scenario file");
-    if (!stat.isFile()) throw new ScenarioFileError(`is not a regular file (${stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : "a special file"}); give a scenario file`);
-    if (stat.size > MAX_SCENARIO_BYTES) throw new ScenarioFileError(`the file is ${stat.size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
+    if (!stat.isFile())
+      throw new ScenarioFileError(
+        `is not a regular file (${stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : stat.isCharacterDevice() || stat.isBlockDevice() ? "a device" : "a special file"}); give a scenario file`,
+      );
+    if (stat.size > MAX_SCENARIO_BYTES)
+      throw new ScenarioFileError(`the file is ${stat.size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
     const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length > MAX_SCENARIO_BYTES) throw new ScenarioFileError(`the file is larger than ${MAX_SCENARIO_BYTES} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
+      if (length > MAX_SCENARIO_BYTES)
+        throw new ScenarioFileError(`the file is larger than ${MAX_SCENARIO_BYTES} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`);
     }
     return buffer.subarray(0, length);
   } catch (e) {
@@ -332,7 +366,12 @@ export function planFromProps(props: ScenarioProps, options: LoadOptions = {}): 
 
 export class ScenarioError extends Error {
   constructor(readonly problems: readonly Problem[]) {
-    super(problems.filter((p) => p.severity === "error").map(formatProblem).join("\n"));
+    super(
+      problems
+        .filter((p) => p.severity === "error")
+        .map(formatProblem)
+        .join("\n"),
+    );
     this.name = "ScenarioError";
   }
 }

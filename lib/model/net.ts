@@ -61,12 +61,12 @@ export function cidrSize(cidr: Cidr): number {
 }
 
 export function cidrContains(cidr: Cidr, ip: string): boolean {
-  return ((ipToInt(ip) & mask(cidr.prefix)) >>> 0) === cidr.network;
+  return (ipToInt(ip) & mask(cidr.prefix)) >>> 0 === cidr.network;
 }
 
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
-  return inner.prefix >= outer.prefix && ((inner.network & mask(outer.prefix)) >>> 0) === outer.network;
+  return inner.prefix >= outer.prefix && (inner.network & mask(outer.prefix)) >>> 0 === outer.network;
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {

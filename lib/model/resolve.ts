@@ -227,9 +227,7 @@ function resolveNetwork(site: SiteInput, index: number, path: string, addressing
   const publicRange = cidr(n.publicRange, "publicRange", () => defaultRange("131.107.155.0", index));
   const perimeterInternal = cidr(n.perimeterInternal, "perimeterInternal", () => defaultRange("172.25.33.0", index));
   const privateExternal = () => defaultRange("10.45.16.0", index);
-  const perimeterExternal = cidr(n.perimeterExternal, "perimeterExternal", () =>
-    addressing === "public" ? publicRange.value : privateExternal(),
-  );
+  const perimeterExternal = cidr(n.perimeterExternal, "perimeterExternal", () => (addressing === "public" ? publicRange.value : privateExternal()));
   const reverseProxyExternal = cidr(n.reverseProxyExternal, "reverseProxyExternal", () =>
     addressing === "public" ? privateExternal() : perimeterExternal.value,
   );
@@ -283,9 +281,10 @@ function resolveEdge(
   // Single-IP mode needs distinct ports (NET-14); Microsoft's planning example is 5061 / 444 / 443.
   const defaultPorts: Record<EdgeServiceName, number> =
     ipMode === "single" ? { access: 5061, webConferencing: 444, av: 443 } : { access: 443, webConferencing: 443, av: 443 };
-  const ports = Object.fromEntries(
-    SERVICES.map((s) => [s, pick(e.ports?.[s], `${ep}.ports.${s}`, () => defaultPorts[s])]),
-  ) as Record<EdgeServiceName, Sourced<number>>;
+  const ports = Object.fromEntries(SERVICES.map((s) => [s, pick(e.ports?.[s], `${ep}.ports.${s}`, () => defaultPorts[s])])) as Record<
+    EdgeServiceName,
+    Sourced<number>
+  >;
 
   const slots = hardware ? serverInputs.length + 1 : serverInputs.length;
   const stride = strideFor(slots);
@@ -300,9 +299,7 @@ function resolveEdge(
     const external = services.map((service, k): ResolvedServiceAddress => {
       const explicit = service === "access" ? input?.external?.access : input?.external?.[service];
       const offset = edgeOffset(k, slot, stride);
-      const address = explicit
-        ? given(explicit.address, `${sp}.external.${service}.address`)
-        : auto(hostAt(network.perimeterExternal.value, offset), sp);
+      const address = explicit ? given(explicit.address, `${sp}.external.${service}.address`) : auto(hostAt(network.perimeterExternal.value, offset), sp);
       let natPublic: Sourced<string> | undefined;
       if (explicit) {
         natPublic = explicit.natPublic === undefined ? undefined : given(explicit.natPublic, `${sp}.external.${service}.natPublic`);
@@ -327,7 +324,8 @@ function resolveEdge(
     const vipAt = (k: number) => hostAt(network.perimeterExternal.value, edgeOffset(k, 0, stride));
     vips = {
       access: pick(e.vips?.access, `${vp}.access`, () => vipAt(0)),
-      webConferencing: ipMode === "single" && e.vips?.webConferencing === undefined ? undefined : pick(e.vips?.webConferencing, `${vp}.webConferencing`, () => vipAt(1)),
+      webConferencing:
+        ipMode === "single" && e.vips?.webConferencing === undefined ? undefined : pick(e.vips?.webConferencing, `${vp}.webConferencing`, () => vipAt(1)),
       av: ipMode === "single" && e.vips?.av === undefined ? undefined : pick(e.vips?.av, `${vp}.av`, () => vipAt(2)),
       internal: pick(e.vips?.internal, `${vp}.internal`, () => hostAt(network.perimeterInternal.value, 10)),
     };
@@ -426,14 +424,17 @@ export function federationOf(parts: Omit<ResolvedFederation, "sipPartners" | "si
 }
 
 /** `federation` and `mobility` (deployed, at the top level) or `later.federation` and `later.mobility`. */
-function resolveFederation(f: ScenarioInput["federation"], mobility: ScenarioInput["mobility"], sipDomains: readonly string[], prefix: string): ResolvedFederation {
+function resolveFederation(
+  f: ScenarioInput["federation"],
+  mobility: ScenarioInput["mobility"],
+  sipDomains: readonly string[],
+  prefix: string,
+): ResolvedFederation {
   const push = mobility === true || (typeof mobility === "object" && mobility.push);
   const sip = typeof f.sip === "boolean" ? { enabled: f.sip, partnerDiscovery: true, allowedDomains: [], blockedDomains: [] as string[] } : f.sip;
   const xmppInput = typeof f.xmpp === "boolean" ? { enabled: f.xmpp, partners: [] as string[], domains: undefined } : f.xmpp;
   const xmppPath = `${prefix}federation.xmpp`;
-  const xmppDomains = xmppInput.domains
-    ? xmppInput.domains.map((d, i) => given(d, `${xmppPath}.domains[${i}]`))
-    : sipDomains.map((d) => auto(d, "sipDomains"));
+  const xmppDomains = xmppInput.domains ? xmppInput.domains.map((d, i) => given(d, `${xmppPath}.domains[${i}]`)) : sipDomains.map((d) => auto(d, "sipDomains"));
   return federationOf({
     sip: {
       enabled: sip.enabled,
@@ -453,7 +454,10 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
   const primaryDomain = input.sipDomains[0];
   const internalDomain = input.internalDomain ?? primaryDomain;
   const federation = resolveFederation(input.federation, input.mobility, input.sipDomains, "");
-  const later = { federation: resolveFederation(input.later.federation, input.later.mobility, input.sipDomains, "later."), mobility: input.later.mobility !== false };
+  const later = {
+    federation: resolveFederation(input.later.federation, input.later.mobility, input.sipDomains, "later."),
+    mobility: input.later.mobility !== false,
+  };
   const singleSite = input.sites.length === 1;
   // Remote sign-in, simple URLs and autodiscover live on `primarySite` (default: the first site), never implicitly
   // on the federation route: the route decides only federation (FED-01).

@@ -41,7 +41,8 @@ export interface PortCheck {
   readonly rule: FirewallRule;
   readonly address: string;
   /** TCP single port: probed with Test-NetConnection; otherwise a note saying why not and what to do instead. */
-  readonly probe: { readonly kind: "tcp"; readonly port: number } | { readonly kind: "stun"; readonly port: number } | { readonly kind: "note"; readonly reason: string };
+  readonly probe:
+    { readonly kind: "tcp"; readonly port: number } | { readonly kind: "stun"; readonly port: number } | { readonly kind: "note"; readonly reason: string };
 }
 
 /** A certificate check: the TLS handshake with SNI, the certificate's names against the plan's certificate table. */
@@ -84,7 +85,9 @@ function noteReason(rule: FirewallRule): string | undefined {
  * certificate checks. Outbound, TURN relay, publishing and blocked probes need a far end: `edge-lab emulate` runs them.
  */
 export function buildChecklist(plan: Plan, probes: readonly Probe[] = buildProbes(plan)): Checklist {
-  const dns: DnsCheck[] = probes.filter((p): p is DnsProbe => p.kind === "dns").map((p) => ({ origin: originOf(plan, p.from), record: p.record, expected: p.record.values }));
+  const dns: DnsCheck[] = probes
+    .filter((p): p is DnsProbe => p.kind === "dns")
+    .map((p) => ({ origin: originOf(plan, p.from), record: p.record, expected: p.record.values }));
   const ports: PortCheck[] = probes
     .filter((p): p is PortProbe => p.kind === "port" && p.rule.direction === "inbound")
     .map((p) => {
@@ -97,7 +100,8 @@ export function buildChecklist(plan: Plan, probes: readonly Probe[] = buildProbe
     .filter((c) => c.verify)
     .map((cmdlet) => ({ origin: cmdlet.shell === "tenant" ? TENANT_SHELL : MANAGEMENT_SHELL, cmdlet }));
   const seen = new Map<string, Origin>();
-  for (const o of [EXTERNAL_CLIENT, INTERNAL_CLIENT, ...dns.map((d) => d.origin), ...ports.map((p) => p.origin), ...settings.map((x) => x.origin)]) if (!seen.has(o.id)) seen.set(o.id, o);
+  for (const o of [EXTERNAL_CLIENT, INTERNAL_CLIENT, ...dns.map((d) => d.origin), ...ports.map((p) => p.origin), ...settings.map((x) => x.origin)])
+    if (!seen.has(o.id)) seen.set(o.id, o);
   return { origins: [...seen.values()], dns, ports, tls, settings };
 }
 
@@ -148,7 +152,10 @@ export function checklistMarkdown(plan: Plan): string {
       out.push("");
     }
     if (dns.length) {
-      out.push(`### DNS (${dns[0].record.view} view${origin.id !== EXTERNAL_CLIENT.id && origin.id !== INTERNAL_CLIENT.id ? ", resolved by the Edge itself" : ""})`, "");
+      out.push(
+        `### DNS (${dns[0].record.view} view${origin.id !== EXTERNAL_CLIENT.id && origin.id !== INTERNAL_CLIENT.id ? ", resolved by the Edge itself" : ""})`,
+        "",
+      );
       for (const d of dns) {
         out.push(
           `- [ ] \`${resolveCommand(d.record)}\` returns ${d.expected.join(", ")}${d.record.assignedAtDeploy ? " *(assigned at deploy)*" : ""} — ${d.record.purpose} (${d.record.refs.join(", ")})`,
@@ -160,9 +167,13 @@ export function checklistMarkdown(plan: Plan): string {
       out.push("### Ports", "");
       for (const p of ports) {
         if (p.probe.kind === "tcp") {
-          out.push(`- [ ] \`${probeCommand(p.address, p.probe.port)}\` succeeds (TcpTestSucceeded: True) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`);
+          out.push(
+            `- [ ] \`${probeCommand(p.address, p.probe.port)}\` succeeds (TcpTestSucceeded: True) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`,
+          );
         } else if (p.probe.kind === "stun") {
-          out.push(`- [ ] UDP STUN Binding request to ${p.address}:${p.probe.port} is answered (\`Test-StunUdp\` in the ps1 script, as Test-EdgeConnectivity does) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`);
+          out.push(
+            `- [ ] UDP STUN Binding request to ${p.address}:${p.probe.port} is answered (\`Test-StunUdp\` in the ps1 script, as Test-EdgeConnectivity does) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`,
+          );
         } else {
           out.push(`- [ ] Note: ${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} — ${ruleWhat(p.rule)}: ${p.probe.reason} [${p.rule.id}]`);
         }
@@ -175,7 +186,9 @@ export function checklistMarkdown(plan: Plan): string {
       for (const { probe: t } of tls) {
         const sans = t.certificate.sans.length ? `SANs in order ${t.certificate.sans.join(", ")}` : "no SAN";
         const forbidden = t.forbiddenNames.length ? `; not ${t.forbiddenNames.join(", ")}` : "";
-        out.push(`- [ ] \`${tlsCommand(t.address, t.port, t.serverName)}\` presents subject ${t.certificate.subject}, ${sans}${forbidden} — ${t.certificate.component} [${t.rule.id}, ${t.certificate.id}]`);
+        out.push(
+          `- [ ] \`${tlsCommand(t.address, t.port, t.serverName)}\` presents subject ${t.certificate.subject}, ${sans}${forbidden} — ${t.certificate.component} [${t.rule.id}, ${t.certificate.id}]`,
+        );
       }
       out.push("");
     }
@@ -220,8 +233,8 @@ export function checklistPowerShell(plan: Plan): string {
   out.push("}");
   out.push("");
   out.push("function Write-Result([bool]$Ok, [string]$What, [string]$Detail) {");
-  out.push("  if ($Ok) { $script:Passed++; Write-Host \"PASS  $What\" -ForegroundColor Green }");
-  out.push("  else { $script:Failed++; Write-Host \"FAIL  $What $Detail\" -ForegroundColor Red }");
+  out.push('  if ($Ok) { $script:Passed++; Write-Host "PASS  $What" -ForegroundColor Green }');
+  out.push('  else { $script:Failed++; Write-Host "FAIL  $What $Detail" -ForegroundColor Red }');
   out.push("}");
   out.push("");
   out.push("function Test-DnsRecord([string]$Name, [string]$Type, [string[]]$Expected) {");
@@ -235,7 +248,7 @@ export function checklistPowerShell(plan: Plan): string {
   out.push("  }");
   out.push("  $want = (@($Expected | ForEach-Object { Get-RealAddress $_ }) | Sort-Object) -join ', '");
   out.push("  $got = (@($actual) | Sort-Object) -join ', '");
-  out.push("  Write-Result ($want -eq $got) \"DNS $Type $Name = $want\" \"(got: $got)\"");
+  out.push('  Write-Result ($want -eq $got) "DNS $Type $Name = $want" "(got: $got)"');
   out.push("}");
   out.push("");
   out.push("function Test-TcpPort([string]$Address, [int]$Port, [string]$What) {");
@@ -277,7 +290,7 @@ export function checklistPowerShell(plan: Plan): string {
   out.push("    $ssl.Dispose()");
   out.push("    $tcp.Dispose()");
   out.push("  } catch { $ok = $false; $detail = $_.Exception.Message }");
-  out.push("  Write-Result $ok \"TLS ${target}:$Port $ServerName\" $detail");
+  out.push('  Write-Result $ok "TLS ${target}:$Port $ServerName" $detail');
   out.push("}");
   out.push("");
   out.push("function Test-Setting([scriptblock]$Read, [string]$What, [hashtable]$Expected) {");
@@ -285,13 +298,13 @@ export function checklistPowerShell(plan: Plan): string {
   out.push("  foreach ($property in ($Expected.Keys | Sort-Object)) {");
   out.push("    $want = $Expected[$property]");
   out.push("    $got = if ($actual) { $actual.$property } else { $null }");
-  out.push("    Write-Result ([string]$got -eq [string]$want) \"$What $property = $want\" \"(got: $got)\"");
+  out.push('    Write-Result ([string]$got -eq [string]$want) "$What $property = $want" "(got: $got)"');
   out.push("  }");
   out.push("}");
   out.push("");
   out.push("function Write-Note([string]$Text) {");
   out.push("  $script:Notes++");
-  out.push("  Write-Host \"NOTE  $Text\" -ForegroundColor Yellow");
+  out.push('  Write-Host "NOTE  $Text" -ForegroundColor Yellow');
   out.push("}");
   for (const origin of c.origins) {
     const dns = c.dns.filter((d) => d.origin.id === origin.id);
@@ -301,7 +314,9 @@ export function checklistPowerShell(plan: Plan): string {
     out.push("");
     out.push(`if ($From -eq ${psQuote(origin.id)}) {`);
     for (const { cmdlet } of settings) {
-      const expected = cmdlet.verify!.expect.map((e) => `${e.property} = ${typeof e.value === "boolean" ? (e.value ? "$true" : "$false") : psLiteral(e.value)}`).join("; ");
+      const expected = cmdlet
+        .verify!.expect.map((e) => `${e.property} = ${typeof e.value === "boolean" ? (e.value ? "$true" : "$false") : psLiteral(e.value)}`)
+        .join("; ");
       out.push(`  # ${cmdlet.id}: ${powerShellCommentText(cmdlet.purpose)} (${cmdlet.refs.join(", ")})`);
       out.push(`  Test-Setting -Read { ${callText(cmdlet.verify!.call)} } -What ${psQuote(cmdlet.id)} -Expected @{ ${expected} }`);
     }
@@ -315,12 +330,16 @@ export function checklistPowerShell(plan: Plan): string {
       } else if (p.probe.kind === "stun") {
         out.push(`  Test-StunUdp -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`);
       } else {
-        out.push(`  Write-Note ${psQuote(`${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`);
+        out.push(
+          `  Write-Note ${psQuote(`${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`,
+        );
       }
     }
     for (const { probe: t } of c.tls.filter((x) => x.origin.id === origin.id)) {
       const list = (names: readonly string[]) => `@(${names.map(psQuote).join(", ")})`;
-      out.push(`  Test-TlsCertificate -Address ${psQuote(t.address)} -Port ${t.port} -ServerName ${psQuote(t.serverName)} -Subject ${psQuote(t.certificate.subject)} -Names ${list(t.certificate.sans)} -Forbidden ${list(t.forbiddenNames)}`);
+      out.push(
+        `  Test-TlsCertificate -Address ${psQuote(t.address)} -Port ${t.port} -ServerName ${psQuote(t.serverName)} -Subject ${psQuote(t.certificate.subject)} -Names ${list(t.certificate.sans)} -Forbidden ${list(t.forbiddenNames)}`,
+      );
     }
     out.push("}");
   }

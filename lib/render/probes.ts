@@ -162,13 +162,15 @@ function originsOf(r: FirewallRule, servers: Map<string, PlanServer>, plan: Plan
   if (fromInternet(r)) return [{ kind: "internet" }];
   const remote = remotePrefixes(plan, r, r.source);
   if (remote.length) return [{ kind: "remote", prefixes: remote }];
-  const own = r.source.addresses.filter((a) => !isPrefix(a)).flatMap((a) => {
-    const s = servers.get(a);
-    if (s) return [{ kind: "server" as const, server: s.id, ip: a }];
-    // A VIP as source: the traffic leaves a member and the load balancer gives it the VIP (HLB-05).
-    const vip = plan.vips.find((v) => v.ip === a);
-    return vip ? [{ kind: "server" as const, server: vip.members[0].server, ip: vip.members[0].ip }] : [];
-  });
+  const own = r.source.addresses
+    .filter((a) => !isPrefix(a))
+    .flatMap((a) => {
+      const s = servers.get(a);
+      if (s) return [{ kind: "server" as const, server: s.id, ip: a }];
+      // A VIP as source: the traffic leaves a member and the load balancer gives it the VIP (HLB-05).
+      const vip = plan.vips.find((v) => v.ip === a);
+      return vip ? [{ kind: "server" as const, server: vip.members[0].server, ip: vip.members[0].ip }] : [];
+    });
   if (own.length > 0 && own.length === r.source.addresses.length) return own;
   return [{ kind: "internal" }];
 }
@@ -212,9 +214,13 @@ export function buildProbes(plan: Plan): Probe[] {
   for (const record of plan.dnsRecords) {
     const value = record.type === "SRV" ? `${record.srv!.priority} ${record.srv!.weight} ${record.srv!.port} ${record.srv!.target}` : record.values.join(", ");
     add({
-      kind: "dns", id: `${record.site}/dns/${record.view}/${record.name}/${record.type}/${value}`, site: record.site, record,
+      kind: "dns",
+      id: `${record.site}/dns/${record.view}/${record.name}/${record.type}/${value}`,
+      site: record.site,
+      record,
       from: record.view === "external" ? { kind: "internet" } : { kind: "internal" },
-      what: `${record.view} DNS ${record.type} ${record.name} = ${value}`, refs: record.refs,
+      what: `${record.view} DNS ${record.type} ${record.name} = ${value}`,
+      refs: record.refs,
     });
   }
   // Hybrid: the federation-route Edge itself must resolve every SIP domain's federation SRV (strict name matching).
@@ -224,8 +230,13 @@ export function buildProbes(plan: Plan): Probe[] {
       const ip = edge.interfaces.find((i) => i.side === "external")!.addresses[0].ip;
       for (const record of plan.dnsRecords.filter((r) => r.view === "external" && r.type === "SRV" && r.name.startsWith("_sipfederationtls._tcp."))) {
         add({
-          kind: "dns", id: `${edge.site}/dns/edge/${edge.id}/${record.name}/${record.type}`, site: edge.site, record, from: { kind: "server", server: edge.id, ip },
-          what: `${edge.fqdn} resolves ${record.name} (SRV) = ${record.srv!.priority} ${record.srv!.weight} ${record.srv!.port} ${record.srv!.target}`, refs: record.refs,
+          kind: "dns",
+          id: `${edge.site}/dns/edge/${edge.id}/${record.name}/${record.type}`,
+          site: edge.site,
+          record,
+          from: { kind: "server", server: edge.id, ip },
+          what: `${edge.fqdn} resolves ${record.name} (SRV) = ${record.srv!.priority} ${record.srv!.weight} ${record.srv!.port} ${record.srv!.target}`,
+          refs: record.refs,
         });
       }
     }
@@ -233,7 +244,16 @@ export function buildProbes(plan: Plan): Probe[] {
   for (const s of plan.servers) {
     for (const h of s.hosts) {
       const ip = s.interfaces.find((i) => i.side === "internal")?.addresses[0]?.ip ?? s.interfaces[0].addresses[0].ip;
-      add({ kind: "hosts", id: `${s.site}/hosts/${s.id}/${h.fqdn}`, site: s.site, from: { kind: "server", server: s.id, ip }, fqdn: h.fqdn, ip: h.ip, what: `${s.fqdn} resolves ${h.fqdn} to ${h.ip} (HOSTS)`, refs: ["NET-06", "RP-06"] });
+      add({
+        kind: "hosts",
+        id: `${s.site}/hosts/${s.id}/${h.fqdn}`,
+        site: s.site,
+        from: { kind: "server", server: s.id, ip },
+        fqdn: h.fqdn,
+        ip: h.ip,
+        what: `${s.fqdn} resolves ${h.fqdn} to ${h.ip} (HOSTS)`,
+        refs: ["NET-06", "RP-06"],
+      });
     }
   }
 
@@ -244,12 +264,23 @@ export function buildProbes(plan: Plan): Probe[] {
       for (const address of targetsOf(plan, rule)) {
         const outbound = toInternet(rule);
         // Outbound to the Internet: the far end sees the public address (NAT-04), or the VIP for a VIP row (HLB-05).
-        const expectSource = outbound && from.kind === "server" ? (rule.source.addresses.includes(from.ip) ? publicOf(plan, from.ip) : rule.source.addresses[0]) : undefined;
+        const expectSource =
+          outbound && from.kind === "server" ? (rule.source.addresses.includes(from.ip) ? publicOf(plan, from.ip) : rule.source.addresses[0]) : undefined;
         add({
-          kind: "port", id: `${rule.id}/${fromText(from)}->${address}:${port}/${rule.transport}`, site: rule.site, from, rule, transport: rule.transport, address, port,
-          toInternet: outbound, ...(expectSource ? { expectSource } : {}), stun: rule.transport === "UDP" && port === STUN_PORT && isTurn(rule),
+          kind: "port",
+          id: `${rule.id}/${fromText(from)}->${address}:${port}/${rule.transport}`,
+          site: rule.site,
+          from,
+          rule,
+          transport: rule.transport,
+          address,
+          port,
+          toInternet: outbound,
+          ...(expectSource ? { expectSource } : {}),
+          stun: rule.transport === "UDP" && port === STUN_PORT && isTurn(rule),
           remote: from.kind === "remote" || remotePrefixes(plan, rule, rule.destination).length > 0,
-          what: `${rule.transport} ${port} ${fromText(from)} -> ${address}${sampled}: ${rule.service} ${rule.protocol}`, refs: [rule.id, ...rule.refs],
+          what: `${rule.transport} ${port} ${fromText(from)} -> ${address}${sampled}: ${rule.service} ${rule.protocol}`,
+          refs: [rule.id, ...rule.refs],
         });
       }
     }
@@ -264,12 +295,34 @@ export function buildProbes(plan: Plan): Probe[] {
         const owners = answerers(plan, planAddress, servers);
         const names = plan.dnsRecords.filter((d) => d.view === view && d.type === "A" && d.values.includes(address)).map((d) => d.name);
         for (const name of [...new Set(names)]) {
-          const certificate = plan.certificates.find((c) => owners.length > 0 && owners.every((o) => c.installedOn.includes(o.id)) && (c.subject === name || c.sans.includes(name)));
+          const certificate = plan.certificates.find(
+            (c) => owners.length > 0 && owners.every((o) => c.installedOn.includes(o.id)) && (c.subject === name || c.sans.includes(name)),
+          );
           if (!certificate) continue;
-          const avNames = view === "external" ? plan.dnsRecords.filter((d) => d.site === rule.site && d.view === "external" && d.type === "A" && plan.servers.some((s) => s.interfaces.some((i) => i.addresses.some((a) => a.role === "av" && a.fqdn === d.name)))).map((d) => d.name) : [];
+          const avNames =
+            view === "external"
+              ? plan.dnsRecords
+                  .filter(
+                    (d) =>
+                      d.site === rule.site &&
+                      d.view === "external" &&
+                      d.type === "A" &&
+                      plan.servers.some((s) => s.interfaces.some((i) => i.addresses.some((a) => a.role === "av" && a.fqdn === d.name))),
+                  )
+                  .map((d) => d.name)
+              : [];
           add({
-            kind: "tls", id: `${rule.id}/tls/${address}:${rule.ports.from}/${name}`, site: rule.site, from, rule, address, port: rule.ports.from, serverName: name, certificate,
-            forbiddenNames: [...new Set(avNames)], sipOptions: /^SIP/.test(rule.protocol),
+            kind: "tls",
+            id: `${rule.id}/tls/${address}:${rule.ports.from}/${name}`,
+            site: rule.site,
+            from,
+            rule,
+            address,
+            port: rule.ports.from,
+            serverName: name,
+            certificate,
+            forbiddenNames: [...new Set(avNames)],
+            sipOptions: /^SIP/.test(rule.protocol),
             what: `TLS ${address}:${rule.ports.from} SNI ${name}: certificate ${certificate.subject} (SANs as planned)${/^SIP/.test(rule.protocol) ? ", SIP OPTIONS answered" : ""}`,
             refs: [rule.id, certificate.id, ...certificate.refs],
           });
@@ -290,8 +343,16 @@ export function buildProbes(plan: Plan): Probe[] {
       // Through a VIP the allocation lands on a member, whose own public A/V address carries the relay (HLB-04).
       const relayAddresses = vip ? vip.members.map((m) => publicOf(plan, m.ip)) : [address];
       add({
-        kind: "turn", id: `${rule.id}/turn/${address}:${rule.ports.from}/${rule.transport}`, site: rule.site, from: { kind: "internet" }, rule, transport: rule.transport, address,
-        port: rule.ports.from, relayRange: media.ports, relayAddress: relayAddresses.join(","),
+        kind: "turn",
+        id: `${rule.id}/turn/${address}:${rule.ports.from}/${rule.transport}`,
+        site: rule.site,
+        from: { kind: "internet" },
+        rule,
+        transport: rule.transport,
+        address,
+        port: rule.ports.from,
+        relayRange: media.ports,
+        relayAddress: relayAddresses.join(","),
         what: `TURN allocation over ${rule.transport} ${address}:${rule.ports.from}, relay in ${Port.of(media.transport, media.ports).rangeText} on ${relayAddresses.join(" or ")}, media relayed to a partner`,
         refs: [rule.id, media.id, ...rule.refs],
       });
@@ -306,9 +367,18 @@ export function buildProbes(plan: Plan): Probe[] {
     const certificate = plan.certificates.find((c) => c.installedOn.includes(rp!.id) && (c.subject === pub.publicName || c.sans.includes(pub.publicName)));
     for (const b of pub.bridges) {
       add({
-        kind: "web", id: `${pub.site}/publish/${pub.publicName}/${b.scheme}-${b.listen}`, site: pub.site, from: { kind: "internet" }, scheme: b.scheme, address, port: b.listen, host: pub.publicName,
-        targetPort: b.target, ...(b.scheme === "https" && certificate ? { certificate } : {}),
-        what: `${b.scheme}://${pub.publicName}:${b.listen} via ${address} reaches ${pub.target.fqdn}:${b.target} with the Host header kept`, refs: [...pub.refs],
+        kind: "web",
+        id: `${pub.site}/publish/${pub.publicName}/${b.scheme}-${b.listen}`,
+        site: pub.site,
+        from: { kind: "internet" },
+        scheme: b.scheme,
+        address,
+        port: b.listen,
+        host: pub.publicName,
+        targetPort: b.target,
+        ...(b.scheme === "https" && certificate ? { certificate } : {}),
+        what: `${b.scheme}://${pub.publicName}:${b.listen} via ${address} reaches ${pub.target.fqdn}:${b.target} with the Host header kept`,
+        refs: [...pub.refs],
       });
     }
   }
@@ -319,13 +389,36 @@ export function buildProbes(plan: Plan): Probe[] {
     const publicAddresses = [...new Set(inbound.flatMap((r) => targetsOf(plan, r)))];
     for (const address of publicAddresses) {
       for (const b of BLOCKED_SAMPLE) {
-        if (inbound.some((r) => targetsOf(plan, r).includes(address) && r.transport === b.transport && r.ports.from <= b.port && b.port <= r.ports.to)) continue;
-        add({ kind: "blocked", id: `${site.name}/blocked/${address}:${b.port}/${b.transport}`, site: site.name, from: { kind: "internet" }, transport: b.transport, address, port: b.port, what: `${b.transport} ${b.port} from the Internet to ${address} is dropped: ${b.why}`, refs: ["FW-02", "FW-05"] });
+        if (inbound.some((r) => targetsOf(plan, r).includes(address) && r.transport === b.transport && r.ports.from <= b.port && b.port <= r.ports.to))
+          continue;
+        add({
+          kind: "blocked",
+          id: `${site.name}/blocked/${address}:${b.port}/${b.transport}`,
+          site: site.name,
+          from: { kind: "internet" },
+          transport: b.transport,
+          address,
+          port: b.port,
+          what: `${b.transport} ${b.port} from the Internet to ${address} is dropped: ${b.why}`,
+          refs: ["FW-02", "FW-05"],
+        });
       }
     }
-    const internalSide = plan.servers.filter((s) => s.site === site.name).flatMap((s) => s.interfaces.filter((i) => i.side === "internal").flatMap((i) => i.addresses.map((a) => a.ip)));
+    const internalSide = plan.servers
+      .filter((s) => s.site === site.name)
+      .flatMap((s) => s.interfaces.filter((i) => i.side === "internal").flatMap((i) => i.addresses.map((a) => a.ip)));
     for (const address of [...internalSide, ...site.nextHop.addresses]) {
-      add({ kind: "blocked", id: `${site.name}/blocked/${address}:443/TCP`, site: site.name, from: { kind: "internet" }, transport: "TCP", address, port: 443, what: `TCP 443 from the Internet to the internal side ${address} is dropped (no path through the perimeter)`, refs: ["NET-10"] });
+      add({
+        kind: "blocked",
+        id: `${site.name}/blocked/${address}:443/TCP`,
+        site: site.name,
+        from: { kind: "internet" },
+        transport: "TCP",
+        address,
+        port: 443,
+        what: `TCP 443 from the Internet to the internal side ${address} is dropped (no path through the perimeter)`,
+        refs: ["NET-10"],
+      });
     }
   }
   return probes;

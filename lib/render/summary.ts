@@ -14,10 +14,19 @@ export function planSummary(plan: Plan): string {
   const f = s.features;
   out.push(`${s.title} [${s.id}]`);
   out.push(`  product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}`);
-  const feats = [f.sipFederation && "SIP federation", f.publicIm.length && `public IM (${f.publicIm.join(", ")})`, f.xmpp && "XMPP", f.ocs2007Partners && "OCS 2007 partners", f.mobility && `mobility${f.pushNotifications ? " (push notifications)" : ""}`].filter(Boolean);
+  const feats = [
+    f.sipFederation && "SIP federation",
+    f.publicIm.length && `public IM (${f.publicIm.join(", ")})`,
+    f.xmpp && "XMPP",
+    f.ocs2007Partners && "OCS 2007 partners",
+    f.mobility && `mobility${f.pushNotifications ? " (push notifications)" : ""}`,
+  ].filter(Boolean);
   out.push(`  support: ${s.support.text}`);
   out.push(`  features: ${feats.length ? feats.join(", ") : "remote access only"}`);
-  if (s.hybrid) out.push(`  hybrid with Microsoft 365: phase ${s.hybrid.phase}; tenant SIP domains ${s.hybrid.tenantDomains.join(", ")}${s.hybrid.voice ? "; hybrid voice" : ""}`);
+  if (s.hybrid)
+    out.push(
+      `  hybrid with Microsoft 365: phase ${s.hybrid.phase}; tenant SIP domains ${s.hybrid.tenantDomains.join(", ")}${s.hybrid.voice ? "; hybrid voice" : ""}`,
+    );
   for (const site of s.sites) {
     out.push("");
     out.push(
@@ -29,7 +38,9 @@ export function planSummary(plan: Plan): string {
     for (const server of plan.servers.filter((x) => x.site === site.name)) {
       out.push(`    ${server.role.padEnd(13)} ${server.fqdn}`);
       for (const nic of server.interfaces) {
-        const addrs = nic.addresses.map((a) => `${a.ip}${a.natPublic ? `->${a.natPublic}` : ""}${a.role !== "internal" && a.role !== "server" ? ` ${a.role}` : ""}`).join(", ");
+        const addrs = nic.addresses
+          .map((a) => `${a.ip}${a.natPublic ? `->${a.natPublic}` : ""}${a.role !== "internal" && a.role !== "server" ? ` ${a.role}` : ""}`)
+          .join(", ");
         const gw = nic.gateway ? ` gw ${nic.gateway}` : " no gateway";
         const routes = nic.routes.length ? `; routes ${nic.routes.map((r) => `${r.destination} via ${r.via}`).join(", ")}` : "";
         out.push(`      ${nic.side.padEnd(8)} ${nic.subnet.padEnd(18)} ${addrs};${gw}${routes}`);
@@ -38,12 +49,14 @@ export function planSummary(plan: Plan): string {
     const vips = plan.vips.filter((v) => v.site === site.name);
     if (vips.length) {
       out.push("  VIPs:");
-      for (const v of vips) out.push(`    ${v.service.padEnd(15)} ${v.ip.padEnd(15)} ${v.fqdn}  ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`);
+      for (const v of vips)
+        out.push(`    ${v.service.padEnd(15)} ${v.ip.padEnd(15)} ${v.fqdn}  ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`);
     }
   }
   out.push("");
   out.push("DNS records:");
-  for (const r of plan.dnsRecords) out.push(`  ${r.view.padEnd(8)} ${r.type.padEnd(4)} ${r.name.padEnd(40)} ${r.values.join(", ")}${r.assignedAtDeploy ? " (assigned at deploy)" : ""}`);
+  for (const r of plan.dnsRecords)
+    out.push(`  ${r.view.padEnd(8)} ${r.type.padEnd(4)} ${r.name.padEnd(40)} ${r.values.join(", ")}${r.assignedAtDeploy ? " (assigned at deploy)" : ""}`);
   out.push("");
   out.push("Firewall rules:");
   let table = "";
@@ -52,7 +65,9 @@ export function planSummary(plan: Plan): string {
       table = r.table;
       out.push(`  [${r.site}] ${table}`);
     }
-    out.push(`    ${r.direction.padEnd(8)} ${r.transport} ${Port.of(r.transport, r.ports).rangeText.padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)}${r.sourcePorts ? ` port ${Port.of(r.transport, r.sourcePorts).rangeText}` : ""} -> ${endpointText(r.destination)}`);
+    out.push(
+      `    ${r.direction.padEnd(8)} ${r.transport} ${Port.of(r.transport, r.ports).rangeText.padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)}${r.sourcePorts ? ` port ${Port.of(r.transport, r.sourcePorts).rangeText}` : ""} -> ${endpointText(r.destination)}`,
+    );
   }
   if (plan.cmdlets.length) {
     out.push("");
@@ -61,18 +76,29 @@ export function planSummary(plan: Plan): string {
   }
   if (plan.hybrid) {
     out.push("");
-    out.push(`Teams Only cutover (${plan.hybrid.phase === "teams-only" ? "in effect" : "at the cutover"}): ${plan.hybrid.cutoverRecords.length} records; deletes ${plan.hybrid.cutoverDeletions.filter((d) => d.required).map((d) => `${d.view} ${d.type} ${d.name}`).join(", ") || "nothing"}`);
+    out.push(
+      `Teams Only cutover (${plan.hybrid.phase === "teams-only" ? "in effect" : "at the cutover"}): ${plan.hybrid.cutoverRecords.length} records; deletes ${
+        plan.hybrid.cutoverDeletions
+          .filter((d) => d.required)
+          .map((d) => `${d.view} ${d.type} ${d.name}`)
+          .join(", ") || "nothing"
+      }`,
+    );
     out.push(`Microsoft 365 ranges: ${plan.hybrid.endpoints.source}${plan.hybrid.endpoints.date ? ` (${plan.hybrid.endpoints.date})` : ""}`);
   }
   out.push("");
   out.push("Certificates:");
   for (const c of plan.certificates) {
-    out.push(`  ${c.component}: subject ${c.subject}; SANs ${c.sans.length ? c.sans.join(", ") : "(none)"}${c.sharedKey ? `; same key on ${c.installedOn.join(", ")}` : ""}`);
+    out.push(
+      `  ${c.component}: subject ${c.subject}; SANs ${c.sans.length ? c.sans.join(", ") : "(none)"}${c.sharedKey ? `; same key on ${c.installedOn.join(", ")}` : ""}`,
+    );
   }
   out.push("");
   out.push("Reverse proxy publishing rules:");
   for (const r of plan.publishingRules) {
-    out.push(`  [${r.site}] ${r.publicName} -> ${r.target.fqdn} (${r.target.ip}) ${r.bridges.map((b) => `${b.listen}->${b.target}`).join(", ")}; path ${r.path}, host header forwarded, no authentication`);
+    out.push(
+      `  [${r.site}] ${r.publicName} -> ${r.target.fqdn} (${r.target.ip}) ${r.bridges.map((b) => `${b.listen}->${b.target}`).join(", ")}; path ${r.path}, host header forwarded, no authentication`,
+    );
   }
   out.push("");
   out.push("Topology settings:");
@@ -81,7 +107,8 @@ export function planSummary(plan: Plan): string {
     out.push("");
     out.push(`Planned for later: ${later.title} (its certificate names are planned above); once deployed it adds:`);
     for (const r of later.dnsRecords) out.push(`  DNS ${r.view} ${r.type} ${r.name} ${r.values.join(", ")}`);
-    for (const r of later.firewallRules) out.push(`  firewall [${r.site}] ${r.table} ${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`);
+    for (const r of later.firewallRules)
+      out.push(`  firewall [${r.site}] ${r.table} ${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`);
     for (const v of later.vips) out.push(`  VIP [${v.site}] ${v.service} ${v.ip} ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`);
     for (const r of later.publishingRules) out.push(`  publishing [${r.site}] ${r.publicName} -> ${r.target.fqdn}`);
     for (const t of later.topologySettings) out.push(`  setting [${t.site}] ${t.item}: ${t.value}`);

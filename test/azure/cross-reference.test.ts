@@ -65,7 +65,8 @@ describe.each(stacks)("%s", (_id, json) => {
       for (const c of nic.ip_configuration as Block[]) placed.push({ ip: c.private_ip_address, subnet: subnetPrefix(json, c.subnet_id) });
     }
     for (const lb of resources(json, "azurerm_lb")) {
-      for (const f of lb.frontend_ip_configuration as Block[]) if (f.subnet_id) placed.push({ ip: f.private_ip_address, subnet: subnetPrefix(json, f.subnet_id) });
+      for (const f of lb.frontend_ip_configuration as Block[])
+        if (f.subnet_id) placed.push({ ip: f.private_ip_address, subnet: subnetPrefix(json, f.subnet_id) });
     }
     expect(placed.length).toBeGreaterThan(0);
     const seen = new Set<string>();
@@ -81,9 +82,17 @@ describe.each(stacks)("%s", (_id, json) => {
     for (const rt of resources(json, "azurerm_route_table")) for (const r of rt.route as Block[]) expect(seen.has(r.next_hop_in_ip_address)).toBe(true);
     // Subnets lie inside their VNet's address space.
     for (const s of resources(json, "azurerm_subnet")) {
-      const vnet = Object.values(json.resource.azurerm_virtual_network).find((v) => `\${azurerm_virtual_network.${Object.entries(json.resource.azurerm_virtual_network).find(([, b]) => b === v)![0]}.name}` === s.virtual_network_name)!;
+      const vnet = Object.values(json.resource.azurerm_virtual_network).find(
+        (v) =>
+          `\${azurerm_virtual_network.${Object.entries(json.resource.azurerm_virtual_network).find(([, b]) => b === v)![0]}.name}` === s.virtual_network_name,
+      )!;
       const inner = parseCidr(s.address_prefixes[0]);
-      expect((vnet.address_space as string[]).some((a) => { const o = parseCidr(a); return inner.prefix >= o.prefix && cidrContains(o, s.address_prefixes[0].split("/")[0]); })).toBe(true);
+      expect(
+        (vnet.address_space as string[]).some((a) => {
+          const o = parseCidr(a);
+          return inner.prefix >= o.prefix && cidrContains(o, s.address_prefixes[0].split("/")[0]);
+        }),
+      ).toBe(true);
     }
   });
 
@@ -132,12 +141,14 @@ describe.each(stacks)("%s", (_id, json) => {
       for (const r of resources(json, type)) if (!String(r.name).startsWith("${")) expect(() => checkName(kind, String(r.name))).not.toThrow();
     }
     for (const vm of resources(json, "azurerm_windows_virtual_machine")) expect(String(vm.computer_name).length).toBeLessThanOrEqual(15);
-    for (const nsg of resources(json, "azurerm_network_security_group")) for (const r of nsg.security_rule as Block[]) {
-      expect(() => checkName("nsgRule", r.name)).not.toThrow();
-      expect(String(r.description).length).toBeLessThanOrEqual(140);
-    }
+    for (const nsg of resources(json, "azurerm_network_security_group"))
+      for (const r of nsg.security_rule as Block[]) {
+        expect(() => checkName("nsgRule", r.name)).not.toThrow();
+        expect(String(r.description).length).toBeLessThanOrEqual(140);
+      }
     for (const [type, byName] of Object.entries(json.resource)) {
-      for (const r of Object.values(byName)) if ("tags" in r) expect([type, (r.tags as Record<string, string>)["edge-lab-scenario"]]).toEqual([type, expect.any(String)]);
+      for (const r of Object.values(byName))
+        if ("tags" in r) expect([type, (r.tags as Record<string, string>)["edge-lab-scenario"]]).toEqual([type, expect.any(String)]);
     }
   });
 

@@ -35,7 +35,9 @@ describe("Windows guest PowerShell", () => {
     // One loop over both stores: the active store (now) and the persistent store (every boot).
     expect(fn).toMatch(/foreach \(\$store in @\('ActiveStore', 'PersistentStore'\)\)/);
     // Idempotent: each store is looked up on this interface before adding, and added only when missing.
-    expect(fn).toMatch(/if \(-not \(Get-NetRoute -InterfaceAlias \$Alias -DestinationPrefix \$Prefix -NextHop \$NextHop -PolicyStore \$store -ErrorAction SilentlyContinue\)\)/);
+    expect(fn).toMatch(
+      /if \(-not \(Get-NetRoute -InterfaceAlias \$Alias -DestinationPrefix \$Prefix -NextHop \$NextHop -PolicyStore \$store -ErrorAction SilentlyContinue\)\)/,
+    );
     expect(fn).toMatch(/New-NetRoute -InterfaceAlias \$Alias -DestinationPrefix \$Prefix -NextHop \$NextHop -PolicyStore \$store/);
     // No route is added outside the function (a bare New-NetRoute would touch one store only or skip the check).
     expect(script.split("New-NetRoute").length - 1).toBe(2); // the default gateway and the function
@@ -86,7 +88,12 @@ describe("firewall appliance iptables", () => {
     const plan = bundledPlan("single-consolidated-nat");
     const layout = labLayout(plan);
     const rules = iptablesRules(applianceConfigOf(plan, layout, layout.sites[0]));
-    for (const [pub, priv] of [["131.107.155.10", "10.45.16.10"], ["131.107.155.20", "10.45.16.20"], ["131.107.155.30", "10.45.16.30"], ["131.107.155.40", "10.45.16.40"]]) {
+    for (const [pub, priv] of [
+      ["131.107.155.10", "10.45.16.10"],
+      ["131.107.155.20", "10.45.16.20"],
+      ["131.107.155.30", "10.45.16.30"],
+      ["131.107.155.40", "10.45.16.40"],
+    ]) {
       expect(rules).toContain(`-A PREROUTING -d ${pub}/32 -j DNAT --to-destination ${priv}`);
       expect(rules).toContain(`-A EDGE_LAB_SIM -s ${priv}/32 -j SNAT --to-source ${pub}`);
     }
@@ -111,7 +118,7 @@ describe("cloud-init and routes", () => {
   test("cloud-config keeps file contents as literal blocks", () => {
     const text = cloudConfig({ packages: ["nginx"], files: [{ path: "/a", content: "x: 1\n  y\n" }], runcmd: ["echo 'hi'"] });
     expect(text.startsWith("#cloud-config\n")).toBe(true);
-    expect(text).toContain("  - path: /a\n    permissions: \"0644\"\n    content: |\n      x: 1\n        y\n");
+    expect(text).toContain('  - path: /a\n    permissions: "0644"\n    content: |\n      x: 1\n        y\n');
     expect(text).toContain(`  - "echo 'hi'"`);
   });
 

@@ -9,7 +9,10 @@ test("closed lab: simulated Internet and one infrastructure /24 per site from 10
   const layout = labLayout(plan);
   expect(layout.simInternet).toEqual({ cidr: "100.64.0.0/24", clientSubnet: "100.64.0.0/25", clientIp: "100.64.0.10" });
   expect(layout.sites.map((s) => s.infraCidr)).toEqual(["100.64.1.0/24", "100.64.2.0/24"]);
-  expect(layout.sites.map((s) => s.firewall)).toEqual([{ outsideIp: "100.64.1.4", insideIp: "100.64.1.36" }, { outsideIp: "100.64.2.4", insideIp: "100.64.2.36" }]);
+  expect(layout.sites.map((s) => s.firewall)).toEqual([
+    { outsideIp: "100.64.1.4", insideIp: "100.64.1.36" },
+    { outsideIp: "100.64.2.4", insideIp: "100.64.2.36" },
+  ]);
   const all = layout.sites.flatMap((s) => s.addressSpace).map(parseCidr);
   for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) expect(cidrsOverlap(all[i], all[j])).toBe(false);
 });
@@ -45,5 +48,9 @@ test("NSG rules: a VIP row also admits the members (the load balancer rewrites t
     expect(admin.every((r) => r.sourcePrefixes[0] === "203.0.113.0/24")).toBe(true);
   }
   const pint = nsgs.find((n) => n.key === "pint")!;
-  expect(pint.rules.find((r) => r.name === "deny-other-side-of-perimeter")).toMatchObject({ access: "Deny", priority: 100, sourcePrefixes: ["131.107.155.0/24", "10.45.16.0/24"] });
+  expect(pint.rules.find((r) => r.name === "deny-other-side-of-perimeter")).toMatchObject({
+    access: "Deny",
+    priority: 100,
+    sourcePrefixes: ["131.107.155.0/24", "10.45.16.0/24"],
+  });
 });

@@ -75,7 +75,17 @@ test("the pack checks the resources as written: an aspect added after it that op
       if (opened || !(node instanceof NetworkSecurityGroup)) return;
       opened = true;
       node.putSecurityRule([
-        { name: "rdp", priority: 300, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "3389", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*" },
+        {
+          name: "rdp",
+          priority: 300,
+          direction: "Inbound",
+          access: "Allow",
+          protocol: "Tcp",
+          sourcePortRange: "*",
+          destinationPortRange: "3389",
+          sourceAddressPrefix: "Internet",
+          destinationAddressPrefix: "*",
+        },
       ]);
     },
   });

@@ -12,7 +12,8 @@ function deref(json: TfJson, ref: string): Block {
   return block;
 }
 
-const INTERNETISH = (prefixes: string[], sim?: string) => prefixes.some((p) => ["*", "internet", "0.0.0.0/0", "0.0.0.0", "any"].includes(p.toLowerCase()) || p === sim);
+const INTERNETISH = (prefixes: string[], sim?: string) =>
+  prefixes.some((p) => ["*", "internet", "0.0.0.0/0", "0.0.0.0", "any"].includes(p.toLowerCase()) || p === sim);
 const srcOf = (r: Block): string[] => (r.source_address_prefix ? [r.source_address_prefix] : r.source_address_prefixes);
 const portOf = (r: Block): string => r.destination_port_range ?? (r.destination_port_ranges as string[]).join(",");
 const portText = (p: { from: number; to: number }) => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`);
@@ -35,7 +36,20 @@ function checkScenario(plan: Plan, json: TfJson) {
   const sites = plan.scenario.sites.length;
 
   test("expected resource types and counts", () => {
-    for (const t of ["azurerm_resource_group", "azurerm_virtual_network", "azurerm_subnet", "azurerm_network_security_group", "azurerm_subnet_network_security_group_association", "azurerm_network_interface", "azurerm_windows_virtual_machine", "azurerm_linux_virtual_machine", "azurerm_virtual_machine_extension", "azurerm_dev_test_global_vm_shutdown_schedule", "azurerm_nat_gateway", "random_password"]) {
+    for (const t of [
+      "azurerm_resource_group",
+      "azurerm_virtual_network",
+      "azurerm_subnet",
+      "azurerm_network_security_group",
+      "azurerm_subnet_network_security_group_association",
+      "azurerm_network_interface",
+      "azurerm_windows_virtual_machine",
+      "azurerm_linux_virtual_machine",
+      "azurerm_virtual_machine_extension",
+      "azurerm_dev_test_global_vm_shutdown_schedule",
+      "azurerm_nat_gateway",
+      "random_password",
+    ]) {
       expect([t, count(json, t)]).toEqual([t, expect.any(Number)]);
       expect(count(json, t)).toBeGreaterThan(0);
     }
@@ -43,7 +57,9 @@ function checkScenario(plan: Plan, json: TfJson) {
     expect(count(json, "azurerm_windows_virtual_machine")).toBe(edges.length + directors.length + testClient);
     expect(count(json, "azurerm_linux_virtual_machine")).toBe(proxies.length + (closed ? sites : 0));
     expect(count(json, "azurerm_virtual_machine_extension")).toBe(edges.length + directors.length);
-    expect(count(json, "azurerm_dev_test_global_vm_shutdown_schedule")).toBe(count(json, "azurerm_windows_virtual_machine") + count(json, "azurerm_linux_virtual_machine"));
+    expect(count(json, "azurerm_dev_test_global_vm_shutdown_schedule")).toBe(
+      count(json, "azurerm_windows_virtual_machine") + count(json, "azurerm_linux_virtual_machine"),
+    );
     const nics = plan.servers.reduce((n, s) => n + s.interfaces.length, 0) + (closed ? 2 * sites : 0) + testClient;
     expect(count(json, "azurerm_network_interface")).toBe(nics);
     expect(count(json, "azurerm_virtual_network")).toBe(sites + (closed ? 1 : 0));
@@ -119,7 +135,9 @@ function checkScenario(plan: Plan, json: TfJson) {
       const ext = nics[0].ip_configuration as Block[];
       const expected = edge.interfaces[0].addresses.map((a) => ({ ip: a.ip, primary: a.primary }));
       expect(ext.map((c) => ({ ip: c.private_ip_address, primary: c.primary }))).toEqual(expected);
-      expect(ext.map((c) => c.name)).toEqual(plan.scenario.sites.find((s) => s.name === edge.site)!.ipMode === "single" ? ["access"] : ["access", "webconf", "av"]);
+      expect(ext.map((c) => c.name)).toEqual(
+        plan.scenario.sites.find((s) => s.name === edge.site)!.ipMode === "single" ? ["access"] : ["access", "webconf", "av"],
+      );
       expect((nics[1].ip_configuration as Block[]).map((c) => c.private_ip_address)).toEqual([edge.interfaces[1].addresses[0].ip]);
       for (const n of nics) expect(n.ip_forwarding_enabled).toBe(false);
       expect(vm.boot_diagnostics).toEqual({});
@@ -138,7 +156,13 @@ function checkScenario(plan: Plan, json: TfJson) {
       const rel = r.name === r.zone ? "@" : r.name.slice(0, -(r.zone.length + 1));
       const rg = `\${azurerm_resource_group.lab_dns_rg-${r.view}`;
       const pool = r.type === "SRV" ? srvs : sets;
-      const found = pool.find((s) => s.name === rel && String(s.zone_name).includes(`"${r.zone}"`) === false && String(s.resource_group_name).startsWith(rg) && deref(json, s.zone_name).name === r.zone);
+      const found = pool.find(
+        (s) =>
+          s.name === rel &&
+          String(s.zone_name).includes(`"${r.zone}"`) === false &&
+          String(s.resource_group_name).startsWith(rg) &&
+          deref(json, s.zone_name).name === r.zone,
+      );
       expect([r.view, r.name, r.type, found !== undefined]).toEqual([r.view, r.name, r.type, true]);
       if (r.type === "A" && !r.assignedAtDeploy) expect(found!.records).toEqual(expect.arrayContaining([...r.values]));
       if (r.type === "SRV") expect(found!.record).toEqual(expect.arrayContaining([r.srv]));
@@ -159,12 +183,15 @@ describe.each(bundledIds())("bundled scenario %s", (id) => {
     for (const site of plan.scenario.sites) {
       const vm = fwVms.find((v) => v.name === `fw${site.name}`)!;
       const init = Buffer.from(String(vm.custom_data), "base64").toString("utf8");
-      const natted = plan.servers.filter((s) => s.site === site.name).flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses));
+      const natted = plan.servers
+        .filter((s) => s.site === site.name)
+        .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses));
       for (const a of natted) {
         if (a.natPublic) expect(init).toContain(`-A PREROUTING -d ${a.natPublic}/32 -j DNAT --to-destination ${a.ip}`);
         else expect(init).not.toContain(`--to-destination ${a.ip} `);
       }
-      if (site.externalAddressing === "public") expect(init).not.toMatch(new RegExp(`DNAT --to-destination ${site.networks.perimeterExternal.split(".").slice(0, 3).join("\\.")}\\.`));
+      if (site.externalAddressing === "public")
+        expect(init).not.toMatch(new RegExp(`DNAT --to-destination ${site.networks.perimeterExternal.split(".").slice(0, 3).join("\\.")}\\.`));
     }
     // UDRs: the perimeter external subnets send 0.0.0.0/0 and the simulated Internet to the appliance's inside address.
     const rts = resources(json, "azurerm_route_table");
@@ -207,7 +234,10 @@ test("scaled-hlb: 3 external VIP frontends in the perimeter external subnet, int
   const assoc = resources(json, "azurerm_network_interface_backend_address_pool_association");
   const external = assoc.filter((a) => ["access", "webconf", "av"].includes(a.ip_configuration_name));
   expect(external.length).toBe(6);
-  const internalRules = resources(json, "azurerm_lb_rule").filter((r) => r.frontend_ip_configuration_name === "fe-internal").map((r) => `${r.protocol}/${r.frontend_port}`).sort();
+  const internalRules = resources(json, "azurerm_lb_rule")
+    .filter((r) => r.frontend_ip_configuration_name === "fe-internal")
+    .map((r) => `${r.protocol}/${r.frontend_port}`)
+    .sort();
   expect(internalRules).toEqual(["Tcp/443", "Tcp/5061", "Tcp/5062", "Udp/3478"]);
 });
 
@@ -229,7 +259,8 @@ describe.each(["inet-single-nat", "inet-hlb", "inet-dnslb-nat"])("internet mode 
   test("no appliance or simulated Internet; public DNS zones whose A values reference public IPs; fidelity output", () => {
     expect(resources(json, "azurerm_linux_virtual_machine").some((v) => String(v.name).startsWith("fw"))).toBe(false);
     expect(count(json, "azurerm_dns_zone")).toBe(plan.scenario.sipDomains.length);
-    for (const a of resources(json, "azurerm_dns_a_record")) for (const v of a.records as string[]) expect(v).toMatch(/^\$\{azurerm_public_ip\.[^.]+\.ip_address\}$/);
+    for (const a of resources(json, "azurerm_dns_a_record"))
+      for (const v of a.records as string[]) expect(v).toMatch(/^\$\{azurerm_public_ip\.[^.]+\.ip_address\}$/);
     const notes = json.output!.fidelity_notes.value as string[];
     expect(notes.length).toBe(plan.notes.filter((n) => n.kind === "fidelity").length);
     expect(notes.length).toBeGreaterThan(0);
@@ -248,7 +279,8 @@ test("internet HLB: public LB with three frontends, per-server A/V public IPs, i
   expect(avPips.length).toBe(2);
   expect(resources(json, "azurerm_public_ip").filter((p) => /^pip-lsedge\d+-(access|webconf)$/.test(String(p.name)))).toHaveLength(0);
   expect(resources(json, "azurerm_lb_outbound_rule")).toHaveLength(1);
-  for (const r of resources(json, "azurerm_lb_rule").filter((x) => String(x.loadbalancer_id).includes("lb-edge-public"))) expect(r.disable_outbound_snat).toBe(true);
+  for (const r of resources(json, "azurerm_lb_rule").filter((x) => String(x.loadbalancer_id).includes("lb-edge-public")))
+    expect(r.disable_outbound_snat).toBe(true);
 });
 
 test("internet mode warns with a cdktf annotation per fidelity note", () => {

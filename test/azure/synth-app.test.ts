@@ -19,7 +19,12 @@ test("refuses an invalid scenario, prints formatted problems and synthesizes not
   writeFileSync(bad, "sipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 2, loadBalancing: hardware, externalAddressing: nat } }]\n");
   const errors: string[] = [];
   const outdir = join(dir, "out");
-  const result = await synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml"), bad], outdir, log: () => undefined, error: (l) => errors.push(l) });
+  const result = await synthScenarios({
+    files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml"), bad],
+    outdir,
+    log: () => undefined,
+    error: (l) => errors.push(l),
+  });
   expect(result.ok).toBe(false);
   expect(existsSync(outdir)).toBe(false);
   expect(errors.some((e) => e.startsWith(`${bad}:`) && e.includes("error ["))).toBe(true);
@@ -64,9 +69,21 @@ test("writes cdktf.out/stacks/<id>/cdk.tf.json and one summary line per stack", 
 test("optional azurerm remote state backend from the environment", async () => {
   const outdir = join(dir, "out");
   const env = { EDGE_LAB_STATE_STORAGE_ACCOUNT: "stedgelab", EDGE_LAB_STATE_RESOURCE_GROUP: "rg-state" };
-  await synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")], outdir, worksheets: false, log: () => undefined, error: () => undefined, env });
+  await synthScenarios({
+    files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")],
+    outdir,
+    worksheets: false,
+    log: () => undefined,
+    error: () => undefined,
+    env,
+  });
   const json = JSON.parse(readFileSync(join(outdir, "stacks", "single-consolidated-nat", "cdk.tf.json"), "utf8"));
-  expect(json.terraform.backend.azurerm).toEqual({ resource_group_name: "rg-state", storage_account_name: "stedgelab", container_name: "tfstate", key: "single-consolidated-nat.tfstate" });
+  expect(json.terraform.backend.azurerm).toEqual({
+    resource_group_name: "rg-state",
+    storage_account_name: "stedgelab",
+    container_name: "tfstate",
+    key: "single-consolidated-nat.tfstate",
+  });
 });
 
 test("scenario files come from EDGE_LAB_SCENARIOS or ./scenarios", () => {
@@ -93,16 +110,32 @@ test("writes the planning worksheets next to the Terraform, and keeps files it d
 test("the policy pack checks the written documents before they are published: an error finding fails the synth and nothing is written", async () => {
   // A rule that refuses every resource group, added for this test only: the synth checks cdk.tf.json in staging.
   const rules = POLICY_RULES as PolicyRule[];
-  rules.push({ id: "TEST-POL-99", level: "error", info: "resource groups refused by the test", explanation: "test rule", checkov: [], trivy: [], check: (r) => (r.type === "azurerm_resource_group" ? [`location ${String(r.attrs.location)}`] : []) });
+  rules.push({
+    id: "TEST-POL-99",
+    level: "error",
+    info: "resource groups refused by the test",
+    explanation: "test rule",
+    checkov: [],
+    trivy: [],
+    check: (r) => (r.type === "azurerm_resource_group" ? [`location ${String(r.attrs.location)}`] : []),
+  });
   try {
     const errors: string[] = [];
     const outdir = join(dir, "out");
-    const result = await synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")], outdir, log: () => undefined, error: (l) => errors.push(l), env: {} });
+    const result = await synthScenarios({
+      files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")],
+      outdir,
+      log: () => undefined,
+      error: (l) => errors.push(l),
+      env: {},
+    });
     expect(result.ok).toBe(false);
     expect(existsSync(outdir)).toBe(false);
     expect(readdirSync(dir)).toEqual([]); // no staging folder left either
     expect(errors.filter((e) => e.includes("[TEST-POL-99]")).length).toBeGreaterThan(0);
-    expect(errors.find((e) => e.includes("[TEST-POL-99]"))).toMatch(/^single-consolidated-nat: error \[TEST-POL-99\] azurerm_resource_group\.\S+: resource groups refused by the test location westeurope\./);
+    expect(errors.find((e) => e.includes("[TEST-POL-99]"))).toMatch(
+      /^single-consolidated-nat: error \[TEST-POL-99\] azurerm_resource_group\.\S+: resource groups refused by the test location westeurope\./,
+    );
     expect(errors[errors.length - 1]).toMatch(/nothing written/);
   } finally {
     rules.pop();

@@ -19,7 +19,12 @@ test("a failing run writes nothing and keeps the previous cdktf.out", async () =
     writeFileSync(join(previous, "cdk.tf.json"), '{"previous": true}');
     writeFileSync(join(outdir, ".edge-lab-output"), "written by edge-lab\n");
     const errors: string[] = [];
-    const result = await synthScenarios({ files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")], outdir, log: () => undefined, error: (l) => errors.push(l) });
+    const result = await synthScenarios({
+      files: [join(SCENARIO_DIR, "single-consolidated-nat.yaml")],
+      outdir,
+      log: () => undefined,
+      error: (l) => errors.push(l),
+    });
     expect(result.ok).toBe(false);
     expect(errors.join("\n")).toMatch(/renderer exploded[\s\S]*nothing written; the previous output is unchanged/);
     expect(readFileSync(join(previous, "cdk.tf.json"), "utf8")).toBe('{"previous": true}');

@@ -34,7 +34,9 @@ describe("the policy pack checks the final resources", () => {
       },
     });
     const outdir = Testing.fullSynth(stack);
-    const written = JSON.parse(readFileSync(join(outdir, "stacks", "tagged", "cdk.tf.json"), "utf8")) as { resource: { azurerm_resource_group: Record<string, { tags: Record<string, string> }> } };
+    const written = JSON.parse(readFileSync(join(outdir, "stacks", "tagged", "cdk.tf.json"), "utf8")) as {
+      resource: { azurerm_resource_group: Record<string, { tags: Record<string, string> }> };
+    };
     const groups = Object.values(written.resource.azurerm_resource_group);
     expect(groups.length).toBeGreaterThan(0);
     for (const g of groups) expect(g.tags).toEqual({ owner: "aspect" });

@@ -28,4 +28,3 @@ describeWithTools("edge-lab emulate: every bundled scenario, every probe passes"
     for (const tag of tags) expect(leftoversOf(tag)).toEqual([]);
   });
 });
-

@@ -14,7 +14,8 @@ jest.setTimeout(240_000);
 
 describeWithTools("edge-lab emulate: each fault class makes the right probes fail", NEEDS, () => {
   const plan = bundledPlan(NAT);
-  const probeIds = (pred: (r: EmulationReport["sites"][number]["results"][number]) => boolean, report: EmulationReport) => report.sites.flatMap((s) => s.results.filter(pred).map((r) => r.probe.id));
+  const probeIds = (pred: (r: EmulationReport["sites"][number]["results"][number]) => boolean, report: EmulationReport) =>
+    report.sites.flatMap((s) => s.results.filter(pred).map((r) => r.probe.id));
 
   test("a DNAT rule dropped: the probes to that public address fail (ports, TLS, TURN), nothing else", async () => {
     const av = plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av"))).find((a) => a.natPublic)!;
@@ -59,7 +60,9 @@ describeWithTools("edge-lab emulate: each fault class makes the right probes fai
       const touchesEdge = (p.from.kind === "server" && p.from.server === edge.id) || ("address" in p && edgeIps.has(p.address));
       expect({ probe: p.id, touchesEdge }).toEqual({ probe: p.id, touchesEdge: true });
     }
-    const internalRows = report.sites[0].results.filter((r) => r.probe.kind === "port" && r.probe.rule.firewall === "internal" && r.probe.rule.table.startsWith("edge-internal"));
+    const internalRows = report.sites[0].results.filter(
+      (r) => r.probe.kind === "port" && r.probe.rule.firewall === "internal" && r.probe.rule.table.startsWith("edge-internal"),
+    );
     expect(internalRows.length).toBeGreaterThan(0);
     expect(internalRows.filter((r) => !r.pass)).toEqual([]);
   });
@@ -80,4 +83,3 @@ describeWithTools("edge-lab emulate: each fault class makes the right probes fai
     expect(failing(report).every((f) => /relay port 40\d{3} outside 50000-59999/.test(f.detail))).toBe(true);
   });
 });
-

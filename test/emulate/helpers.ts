@@ -24,7 +24,8 @@ export function leftoversOf(tag: string): string[] {
 }
 
 /** The processes inside a run's namespaces. */
-export const pidsIn = (namespaces: readonly string[]) => namespaces.flatMap((ns) => sh("ip", ["netns", "pids", ns]).stdout.split(/\s+/).filter(Boolean).map(Number));
+export const pidsIn = (namespaces: readonly string[]) =>
+  namespaces.flatMap((ns) => sh("ip", ["netns", "pids", ns]).stdout.split(/\s+/).filter(Boolean).map(Number));
 
 /** Runs an emulation and records the processes inside its namespaces once it is up. */
 export async function emulateRecording(plan: Plan, options: Parameters<typeof emulate>[1] = {}) {

@@ -47,7 +47,10 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
 
   /** The CLI in a child process (ts-node), so that it can be signalled. */
   function cli(args: string[]) {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -98,7 +101,10 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
     const live = `elemu-${process.pid}-beef-live`;
     sh("ip", ["netns", "add", live]);
     try {
-      const clean = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), "emulate", "--cleanup"], { cwd: ROOT, encoding: "utf8" });
+      const clean = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), "emulate", "--cleanup"], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       expect(clean.status).toBe(0);
       expect(clean.stdout).toContain(kept[0]);
       expect(leftoversOf(tag)).toEqual([]);

@@ -52,7 +52,10 @@ test("load balancer: DNAT with a source hash over the members for every VIP port
   const vips = plan.vips.filter((v) => v.side === "external");
   const text = loadBalancerRules(plan, vips);
   for (const v of vips) {
-    for (const p of v.ports) expect(text).toContain(`ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.port} dnat to jhash ip saddr mod ${v.members.length} map { ${v.members.map((m, i) => `${i} : ${m.ip}`).join(", ")} }`);
+    for (const p of v.ports)
+      expect(text).toContain(
+        `ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.port} dnat to jhash ip saddr mod ${v.members.length} map { ${v.members.map((m, i) => `${i} : ${m.ip}`).join(", ")} }`,
+      );
   }
   const access = vips.find((v) => v.service === "access")!;
   expect(text).toContain(`ip saddr { ${access.members.map((m) => m.ip).join(", ")} } tcp dport 5061 snat to ${access.ip}`);

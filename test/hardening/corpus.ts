@@ -169,9 +169,31 @@ const RULE_VIOLATIONS: [string, (s: Record<string, any>) => void, string][] = [
   ["address-duplicate", (s) => (s.sites[0].edge.servers = [{ internal: { address: "172.25.33.11" } }, {}]), "LAB-ADDR-02"],
   ["address-reserved", (s) => (s.sites[0].edge.servers = [{ internal: { address: "172.25.33.3" } }, {}]), "LAB-ADDR-03"],
   ["address-broadcast", (s) => (s.sites[0].edge.servers = [{ internal: { address: "172.25.33.255" } }, {}]), "LAB-ADDR-03"],
-  ["nat-partial", (s) => (s.sites[0].edge.servers = [{ external: { access: { address: "10.45.16.10", natPublic: "131.107.155.10" }, webConferencing: { address: "10.45.16.20" }, av: { address: "10.45.16.30", natPublic: "131.107.155.30" } } }, {}]), "NAT-06"],
+  [
+    "nat-partial",
+    (s) =>
+      (s.sites[0].edge.servers = [
+        {
+          external: {
+            access: { address: "10.45.16.10", natPublic: "131.107.155.10" },
+            webConferencing: { address: "10.45.16.20" },
+            av: { address: "10.45.16.30", natPublic: "131.107.155.30" },
+          },
+        },
+        {},
+      ]),
+    "NAT-06",
+  ],
   ["nat-internal", (s) => (s.sites[0].edge.servers = [{ internal: { address: "172.25.33.10", natPublic: "131.107.155.99" } }, {}]), "NAT-01"],
-  ["two-routes", (s) => (s.sites = [{ name: "hq", federationRoute: true }, { name: "dr", federationRoute: true }]), "FED-01"],
+  [
+    "two-routes",
+    (s) =>
+      (s.sites = [
+        { name: "hq", federationRoute: true },
+        { name: "dr", federationRoute: true },
+      ]),
+    "FED-01",
+  ],
   ["no-route", (s) => (s.sites = [{ name: "hq" }, { name: "dr" }]), "FED-01"],
   ["xmpp-2019", (s) => (s.product = "sfb2019"), "LAB-VER-01"],
   ["xmpp-foreign-domain", (s) => (s.federation.xmpp.domains = ["litware.com"]), "FED-02"],
@@ -186,11 +208,23 @@ const RULE_VIOLATIONS: [string, (s: Record<string, any>) => void, string][] = [
   ["admin-internet", (s) => (s.lab = { adminSourceCidr: "0.0.0.0/0" }), "LAB-SEC-01"],
   ["admin-garbage", (s) => (s.lab = { adminSourceCidr: "my office" }), "LAB-SEC-01"],
   ["test-client-internet", (s) => (s.lab = { mode: "internet", testClient: true }), "LAB-MODE-01"],
-  ["sites-overlap", (s) => (s.sites = [{ name: "hq", federationRoute: true }, { name: "dr", network: { perimeterInternal: "172.25.33.0/24" } }]), "LAB-NET-02"],
+  [
+    "sites-overlap",
+    (s) =>
+      (s.sites = [
+        { name: "hq", federationRoute: true },
+        { name: "dr", network: { perimeterInternal: "172.25.33.0/24" } },
+      ]),
+    "LAB-NET-02",
+  ],
   ["meet-missing-domain", (s) => (s.sites[0].reverseProxy = { simpleUrls: { meet: ["meet.contoso.com"] } }), "DNS-09"],
   ["web-fqdn-equal", (s) => (s.sites[0].frontEndPool = { fqdn: "pool01.contoso.net", internalWebFqdn: "webext.contoso.com" }), "DNS-10"],
   ["next-hop-outside", (s) => (s.sites[0].frontEndPool = { address: "10.99.0.20" }), "NET-03"],
-  ["public-subnet-outside-range", (s) => ((s.sites[0].edge.externalAddressing = "public"), (s.sites[0].network = { perimeterExternal: "10.45.16.0/24" })), "NET-11"],
+  [
+    "public-subnet-outside-range",
+    (s) => ((s.sites[0].edge.externalAddressing = "public"), (s.sites[0].network = { perimeterExternal: "10.45.16.0/24" })),
+    "NET-11",
+  ],
   ["rp-overlaps-internal", (s) => (s.sites[0].network = { reverseProxyExternal: "172.25.33.0/24" }), "RP-06"],
   ["hlb-single-ip-vips", (s) => (s.sites[0].edge = { servers: 2, loadBalancing: "hardware", ipMode: "single", vips: { av: "131.107.155.30" } }), "HLB-12"],
   ["duplicate-names", (s) => (s.sites[0].frontEndPool = { fqdn: "lsedge.contoso.net" }), "LAB-NAME-01"],
@@ -199,7 +233,11 @@ const RULE_VIOLATIONS: [string, (s: Record<string, any>) => void, string][] = [
   ["public-range-too-small", (s) => ((s.sites[0].edge.servers = 5), (s.sites[0].network = { publicRange: "131.107.155.0/29" })), "LAB-ADDR-01"],
   ["primary-site-unknown", (s) => (s.primarySite = "paris"), "LAB-SITE-01"],
   ["push-without-route", (s) => ((s.federation = {}), (s.mobility = true), (s.sites = [{ name: "hq" }, { name: "dr" }])), "FED-01"],
-  ["later-federation-without-route", (s) => ((s.federation = {}), (s.later = { federation: { sip: true } }), (s.sites = [{ name: "hq" }, { name: "dr" }])), "FED-01"],
+  [
+    "later-federation-without-route",
+    (s) => ((s.federation = {}), (s.later = { federation: { sip: true } }), (s.sites = [{ name: "hq" }, { name: "dr" }])),
+    "FED-01",
+  ],
   ["later-and-deployed", (s) => (s.later = { federation: { xmpp: true } }), "LAB-LATER-01"],
   ["later-mobility-and-deployed", (s) => ((s.mobility = { push: false }), (s.later = { mobility: true })), "LAB-LATER-01"],
   ["later-xmpp-2019", (s) => ((s.product = "sfb2019"), (s.federation = { sip: true }), (s.later = { federation: { xmpp: true } })), "LAB-VER-01"],
@@ -235,15 +273,35 @@ function exhaustion(): BadCase[] {
   for (let i = 0; anchors.length < 790000; i++) anchors += `a${i}: &a${i} {v: ${i > 0 ? `*a${i - 1}` : 1}}\n`;
   return [
     { name: "yaml-anchor-chain-790k", content: anchors, rule: "YAML" },
-    { name: "yaml-90000-keys", content: `sipDomains: [contoso.com]\nx:\n${Array.from({ length: 90000 }, (_, i) => `  ${i.toString(36)}: 1`).join("\n")}\n`, rule: "YAML" },
-    { name: "yaml-deep-block", content: `sipDomains: [contoso.com]\n${Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")} 1\n`, rule: "YAML" },
-    { name: "meet-5000-duplicates", content: stringify({ ...base(), sites: [{ name: "hq", reverseProxy: { simpleUrls: { meet: Array(5000).fill("meet.contoso.com") } } }] }), rule: "SCHEMA" },
+    {
+      name: "yaml-90000-keys",
+      content: `sipDomains: [contoso.com]\nx:\n${Array.from({ length: 90000 }, (_, i) => `  ${i.toString(36)}: 1`).join("\n")}\n`,
+      rule: "YAML",
+    },
+    {
+      name: "yaml-deep-block",
+      content: `sipDomains: [contoso.com]\n${Array.from({ length: 300 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")} 1\n`,
+      rule: "YAML",
+    },
+    {
+      name: "meet-5000-duplicates",
+      content: stringify({ ...base(), sites: [{ name: "hq", reverseProxy: { simpleUrls: { meet: Array(5000).fill("meet.contoso.com") } } }] }),
+      rule: "SCHEMA",
+    },
   ];
 }
 
 function hugeAndEmpty(): BadCase[] {
   const deep = `${"- ".repeat(1)}${"[".repeat(2000)}${"]".repeat(2000)}`;
-  const aliasBomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`), "sipDomains: [contoso.com]"].join("\n");
+  const aliasBomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x, x]",
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+    ),
+    "sipDomains: [contoso.com]",
+  ].join("\n");
   return [
     { name: "empty", content: "", rule: "YAML" },
     { name: "whitespace", content: "   \n\n  \t\n", rule: "YAML" },
@@ -262,10 +320,18 @@ function hugeAndEmpty(): BadCase[] {
     { name: "title-huge", content: stringify({ ...base(), title: "x".repeat(100000) }) },
     { name: "description-huge", content: stringify({ ...base(), description: "y".repeat(50000) }) },
     { name: "too-large-file", content: `# ${"z".repeat(1024 * 1024 + 10)}\nsipDomains: [contoso.com]\n`, rule: "FILE" },
-    { name: "many-servers-listed", content: stringify({ ...base(), sites: [{ name: "hq", edge: { servers: Array.from({ length: 60 }, () => ({})) } }] }), rule: "LB-05" },
+    {
+      name: "many-servers-listed",
+      content: stringify({ ...base(), sites: [{ name: "hq", edge: { servers: Array.from({ length: 60 }, () => ({})) } }] }),
+      rule: "LB-05",
+    },
     { name: "number-overflow", content: "sipDomains: [contoso.com]\nsites:\n  - name: hq\n    edge:\n      servers: 99999999999999999999999999\n" },
     { name: "binary-nul", content: Buffer.from([0x73, 0x69, 0x70, 0x00, 0x01, 0x02, 0xff, 0xfe]), rule: "YAML" },
-    { name: "binary-png", content: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from("IHDR")]), rule: "YAML" },
+    {
+      name: "binary-png",
+      content: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from("IHDR")]),
+      rule: "YAML",
+    },
     { name: "binary-random", content: Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7919 + 13) % 256)), rule: "YAML" },
     { name: "utf16", content: Buffer.from("\ufeffsipDomains: [contoso.com]\n", "utf16le"), rule: "YAML" },
   ];

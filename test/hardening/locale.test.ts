@@ -17,7 +17,11 @@ test("plan JSON and zone files are byte-identical under two locales whose collat
     process.stdout.write(JSON.stringify(r.plan) + JSON.stringify(zoneFiles(r.plan).map((z) => z.content)));
   `;
   const run = (lang: string) =>
-    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, env: { ...process.env, LANG: lang, LC_ALL: lang }, encoding: "utf8" });
+    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: ROOT,
+      env: { ...process.env, LANG: lang, LC_ALL: lang },
+      encoding: "utf8",
+    });
   const c = run("C.UTF-8");
   const danish = run("da_DK.UTF-8");
   expect(c.length).toBeGreaterThan(1000);

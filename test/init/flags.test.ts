@@ -34,11 +34,31 @@ async function initPlan(flags: string[]): Promise<{ plan: Plan; file: string; ou
 describe("every path through the flowchart, via flags", () => {
   it.each([
     ["single Edge, NAT", ["--servers", "1", "--addressing", "nat"], { microsoftScenario: 1, edgeServers: 1, loadBalancing: "none", externalAddressing: "nat" }],
-    ["single Edge, public IPs", ["--servers", "1", "--addressing", "public"], { microsoftScenario: 2, edgeServers: 1, loadBalancing: "none", externalAddressing: "public" }],
-    ["pool, DNS LB, NAT", ["--servers", "2", "--load-balancing", "dns", "--addressing", "nat"], { microsoftScenario: 3, edgeServers: 2, loadBalancing: "dns", externalAddressing: "nat" }],
-    ["pool, DNS LB, public IPs", ["--servers", "4", "--load-balancing", "dns", "--addressing", "public"], { microsoftScenario: 4, edgeServers: 4, loadBalancing: "dns", externalAddressing: "public" }],
-    ["pool, hardware LB", ["--servers", "3", "--load-balancing", "hardware"], { microsoftScenario: 5, edgeServers: 3, loadBalancing: "hardware", externalAddressing: "public" }],
-    ["pool of 12, hardware LB", ["--servers", "12", "--load-balancing", "hardware", "--addressing", "public"], { microsoftScenario: 5, edgeServers: 12, loadBalancing: "hardware", externalAddressing: "public" }],
+    [
+      "single Edge, public IPs",
+      ["--servers", "1", "--addressing", "public"],
+      { microsoftScenario: 2, edgeServers: 1, loadBalancing: "none", externalAddressing: "public" },
+    ],
+    [
+      "pool, DNS LB, NAT",
+      ["--servers", "2", "--load-balancing", "dns", "--addressing", "nat"],
+      { microsoftScenario: 3, edgeServers: 2, loadBalancing: "dns", externalAddressing: "nat" },
+    ],
+    [
+      "pool, DNS LB, public IPs",
+      ["--servers", "4", "--load-balancing", "dns", "--addressing", "public"],
+      { microsoftScenario: 4, edgeServers: 4, loadBalancing: "dns", externalAddressing: "public" },
+    ],
+    [
+      "pool, hardware LB",
+      ["--servers", "3", "--load-balancing", "hardware"],
+      { microsoftScenario: 5, edgeServers: 3, loadBalancing: "hardware", externalAddressing: "public" },
+    ],
+    [
+      "pool of 12, hardware LB",
+      ["--servers", "12", "--load-balancing", "hardware", "--addressing", "public"],
+      { microsoftScenario: 5, edgeServers: 12, loadBalancing: "hardware", externalAddressing: "public" },
+    ],
   ])("%s", async (_, flags, expected) => {
     const { plan, out } = await initPlan(flags as string[]);
     expect(plan.scenario.sites).toHaveLength(1);
@@ -154,7 +174,14 @@ describe("every path through the flowchart, via flags", () => {
   });
 
   it("hybrid with Microsoft 365: tenant domains and phase from flags; Subscription Edition by default", async () => {
-    const { plan, out, file } = await initPlan(["--sip-domain", "contoso.com,fabrikam.com", "--tenant-domains", "contoso.com,fabrikam.com", "--hybrid-phase", "teams-only"]);
+    const { plan, out, file } = await initPlan([
+      "--sip-domain",
+      "contoso.com,fabrikam.com",
+      "--tenant-domains",
+      "contoso.com,fabrikam.com",
+      "--hybrid-phase",
+      "teams-only",
+    ]);
     expect(plan.scenario.product).toBe("sfbse");
     expect(plan.scenario.hybrid).toEqual({ phase: "teams-only", tenantDomains: ["contoso.com", "fabrikam.com"], voice: false });
     expect(plan.hybrid?.cutoverRecords).toHaveLength(8);
@@ -206,17 +233,47 @@ describe("every path through the flowchart, via flags", () => {
 describe("answers that break a rule exit 1 with the rule id and write nothing", () => {
   it.each([
     ["hardware load balancing with NAT", ["--load-balancing", "hardware", "--addressing", "nat"], "LB-02", "NAT can only be used with DNS load balancing"],
-    ["XMPP on Skype for Business Server 2019", ["--product", "sfb2019", "--federation", "xmpp"], "LAB-VER-01", "Skype for Business Server 2019 and Subscription Edition have no XMPP"],
-    ["XMPP on Subscription Edition (the default product)", ["--federation", "sip,xmpp"], "LAB-VER-01", "Skype for Business Server 2019 and Subscription Edition have no XMPP"],
-    ["public IM connectivity on Subscription Edition", ["--federation", "sip,pic", "--pic-providers", "skype"], "SE-02", "Public IM connectivity with Skype and Windows Live no longer exists"],
+    [
+      "XMPP on Skype for Business Server 2019",
+      ["--product", "sfb2019", "--federation", "xmpp"],
+      "LAB-VER-01",
+      "Skype for Business Server 2019 and Subscription Edition have no XMPP",
+    ],
+    [
+      "XMPP on Subscription Edition (the default product)",
+      ["--federation", "sip,xmpp"],
+      "LAB-VER-01",
+      "Skype for Business Server 2019 and Subscription Edition have no XMPP",
+    ],
+    [
+      "public IM connectivity on Subscription Edition",
+      ["--federation", "sip,pic", "--pic-providers", "skype"],
+      "SE-02",
+      "Public IM connectivity with Skype and Windows Live no longer exists",
+    ],
     ["hybrid without SIP federation", ["--federation", "none", "--hybrid"], "HYB-02", "Hybrid (shared SIP address space) needs SIP federation"],
-    ["a tenant domain that is not a SIP domain", ["--sip-domain", "contoso.com", "--tenant-domains", "contoso.com,fabrikam.com"], "HYB-01", "Every SIP domain of the Microsoft 365 tenant must be a SIP domain of the on-premises topology"],
-    ["hybrid on Lync 2013 with XMPP federation only", ["--product", "lync2013", "--hybrid", "--federation", "xmpp"], "HYB-02", "Hybrid (shared SIP address space) needs SIP federation"],
+    [
+      "a tenant domain that is not a SIP domain",
+      ["--sip-domain", "contoso.com", "--tenant-domains", "contoso.com,fabrikam.com"],
+      "HYB-01",
+      "Every SIP domain of the Microsoft 365 tenant must be a SIP domain of the on-premises topology",
+    ],
+    [
+      "hybrid on Lync 2013 with XMPP federation only",
+      ["--product", "lync2013", "--hybrid", "--federation", "xmpp"],
+      "HYB-02",
+      "Hybrid (shared SIP address space) needs SIP federation",
+    ],
     ["13 Edge Servers", ["--servers", "13"], "LB-05", "At most 12 Edge Servers per pool"],
     ["a load-balanced single Edge", ["--servers", "1", "--load-balancing", "dns"], "LB-04", "A load-balanced Edge pool needs at least two Edge Servers"],
     ["an invalid SIP domain", ["--sip-domain", "contoso_com"], "NET-08", "FQDNs may use only letters"],
     ["an invalid internal domain", ["--internal-domain", "contoso_net"], "NET-08", "FQDNs may use only letters"],
-    ["overlapping sites", ["--sites", "hq,dr", "--perimeter-internal", "172.25.33.0/24,172.25.33.0/24"], "LAB-NET-02", "Sites are peered in the lab, so their networks must not overlap"],
+    [
+      "overlapping sites",
+      ["--sites", "hq,dr", "--perimeter-internal", "172.25.33.0/24,172.25.33.0/24"],
+      "LAB-NET-02",
+      "Sites are peered in the lab, so their networks must not overlap",
+    ],
   ])("%s -> %s", async (_, flags, rule, explanation) => {
     const file = join(dir, `refused-${++n}.yaml`);
     const r = await cli(["init", file, "--yes", ...flags]);
@@ -238,7 +295,7 @@ describe("answers that break a rule exit 1 with the rule id and write nothing", 
     [["--no-hybrid", "--tenant-domains", "contoso.com"], "tenant domains or a hybrid phase are given but the organisation is not hybrid: add --hybrid"],
     [["--hybrid-phase", "cutover"], '--hybrid-phase: hybrid phase: "cutover" is not one of hybrid, teams-only'],
     [["--public-range", "131.107.155.0/24,131.107.156.0/24"], "address ranges are given for 2 sites but there is 1 site"],
-    [["--internal-network", "192.168.10.0"], "--internal-network (site 1): \"192.168.10.0\" is not an IPv4 CIDR block"],
+    [["--internal-network", "192.168.10.0"], '--internal-network (site 1): "192.168.10.0" is not an IPv4 CIDR block'],
     [["--later", "sip,irc"], '--later: later: "irc" not one of mobility, sip, pic, xmpp, none'],
     [["--federation", "sip", "--later", "sip"], "--later: sip is deployed now (--federation); a feature is either deployed or planned for later"],
     [["--mobility", "--later", "mobility"], "--later: mobility is deployed now (--mobility); a feature is either deployed or planned for later"],

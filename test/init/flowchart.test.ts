@@ -139,7 +139,9 @@ describe("defaults", () => {
       internalDomain: "contoso.com",
       directors: 0,
       hybrid: false,
-      ranges: [{ perimeterExternal: "10.45.16.0/24", perimeterInternal: "172.25.33.0/24", publicRange: "131.107.155.0/24", internalNetwork: "192.168.10.0/24" }],
+      ranges: [
+        { perimeterExternal: "10.45.16.0/24", perimeterInternal: "172.25.33.0/24", publicRange: "131.107.155.0/24", internalNetwork: "192.168.10.0/24" },
+      ],
     });
   });
 
@@ -169,11 +171,26 @@ const PATHS: Record<string, { draft: Draft; scenario: 1 | 2 | 3 | 4 | 5 }> = {
   "pool DNS public": { draft: { highAvailability: true, loadBalancing: "dns", addressing: "public" }, scenario: 4 },
   "pool HLB": { draft: { highAvailability: true, loadBalancing: "hardware", servers: 4 }, scenario: 5 },
   "two sites, every federation, mobility": {
-    draft: { product: "lync2013", sites: ["hq", "dr"], federation: ["sip", "pic", "xmpp"], picProviders: ["skype", "aol"], federationRoute: "dr", mobility: true, sipDomains: ["contoso.com", "fabrikam.com"] },
+    draft: {
+      product: "lync2013",
+      sites: ["hq", "dr"],
+      federation: ["sip", "pic", "xmpp"],
+      picProviders: ["skype", "aol"],
+      federationRoute: "dr",
+      mobility: true,
+      sipDomains: ["contoso.com", "fabrikam.com"],
+    },
     scenario: 1,
   },
   "Subscription Edition, hybrid, teams-only": {
-    draft: { highAvailability: true, hybrid: true, hybridPhase: "teams-only", sipDomains: ["contoso.com", "fabrikam.com"], tenantDomains: ["fabrikam.com"], mobility: true },
+    draft: {
+      highAvailability: true,
+      hybrid: true,
+      hybridPhase: "teams-only",
+      sipDomains: ["contoso.com", "fabrikam.com"],
+      tenantDomains: ["fabrikam.com"],
+      mobility: true,
+    },
     scenario: 3,
   },
   "sfb2019, no federation": { draft: { product: "sfb2019", federation: [] }, scenario: 1 },

@@ -144,19 +144,31 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
     expect(screen).toContain("EDGE_LAB_SCENARIOS=lab.yaml npx cdktf deploy lab");
     expect(screen).toContain("  - Director: a Director pool of 2 per site");
     const flags = await withFlags("pool", [
-      "--product", "sfb2015",
-      "--servers", "3",
-      "--load-balancing", "dns",
-      "--addressing", "public",
-      "--federation", "sip,pic,xmpp",
-      "--pic-providers", "skype,windows-live",
+      "--product",
+      "sfb2015",
+      "--servers",
+      "3",
+      "--load-balancing",
+      "dns",
+      "--addressing",
+      "public",
+      "--federation",
+      "sip,pic,xmpp",
+      "--pic-providers",
+      "skype,windows-live",
       "--mobility",
-      "--sites", "hq,dr",
-      "--federation-route", "dr",
-      "--sip-domain", "fabrikam.com,contoso.com",
-      "--internal-domain", "contoso.net",
-      "--directors", "2",
-      "--public-range", ",131.107.200.0/24",
+      "--sites",
+      "hq,dr",
+      "--federation-route",
+      "dr",
+      "--sip-domain",
+      "fabrikam.com,contoso.com",
+      "--internal-domain",
+      "contoso.net",
+      "--directors",
+      "2",
+      "--public-range",
+      ",131.107.200.0/24",
     ]);
     expect(text).toBe(flags);
   }, 120_000);
@@ -165,7 +177,9 @@ describeWithTools("edge-lab init in a terminal (tmux)", ["tmux"], () => {
     const { text, screen } = await interactive("hlb", async (t) => {
       await t.answer("Which server version?");
       // The version question shows each product's support status (SE-01).
-      expect(t.screen()).toContain("Skype for Business Server Subscription Edition (supported, Modern Lifecycle; no XMPP, LAB-VER-01; no public IM connectivity, SE-02)");
+      expect(t.screen()).toContain(
+        "Skype for Business Server Subscription Edition (supported, Modern Lifecycle; no XMPP, LAB-VER-01; no public IM connectivity, SE-02)",
+      );
       expect(t.screen()).toContain("Lync Server 2013 (out of support since 2023-04-11)");
       await t.answer("Which server version?", "Down", "Enter");
       await t.answer("One Edge Server, or high availability with an Edge pool?", "Down", "Enter");

@@ -35,7 +35,10 @@ test("plan --json > /dev/full: one line naming standard output and the reason, e
     expect(r.status).toBe(1);
     expect(r.stderr).not.toMatch(STACK_FRAME);
     // The bundled Lync 2013 scenario's product notices (SE-01, SE-02) come first; then the one line about the write.
-    const lines = r.stderr.trim().split("\n").filter((l) => !/ warning \[SE-0[12]\] |^ {4}SE-0[12]: /.test(l));
+    const lines = r.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => !/ warning \[SE-0[12]\] |^ {4}SE-0[12]: /.test(l));
     expect(lines).toEqual(["edge-lab: cannot write to standard output: no space left on device (ENOSPC)"]);
   } finally {
     closeSync(out);

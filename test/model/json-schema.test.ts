@@ -10,7 +10,15 @@ import { dirname, join, resolve } from "node:path";
 import Ajv from "ajv";
 import { parse } from "yaml";
 import { run } from "../../bin/cli";
-import { FIELD_TABLE_END, FIELD_TABLE_START, fieldTableMarkdown, installedSchemaFile, scenarioFields, scenarioJsonSchema, SCHEMA_FILE } from "../../lib/model/json-schema";
+import {
+  FIELD_TABLE_END,
+  FIELD_TABLE_START,
+  fieldTableMarkdown,
+  installedSchemaFile,
+  scenarioFields,
+  scenarioJsonSchema,
+  SCHEMA_FILE,
+} from "../../lib/model/json-schema";
 import { bundledScenarioFiles, ROOT } from "../helpers";
 
 const schema = scenarioJsonSchema();
@@ -57,7 +65,9 @@ test("the README's field table is the generated one (regenerate: npx edge-lab sc
   const end = readme.indexOf(FIELD_TABLE_END);
   expect(start).toBeGreaterThan(0);
   expect(readme.slice(start, end + FIELD_TABLE_END.length) + "\n").toBe(fieldTableMarkdown());
-  expect(fieldTableMarkdown()).toContain("| `sites[].edge.fqdns.access` | string | External FQDN of the Access Edge service. | sip.&lt;primary SIP domain&gt; |");
+  expect(fieldTableMarkdown()).toContain(
+    "| `sites[].edge.fqdns.access` | string | External FQDN of the Access Edge service. | sip.&lt;primary SIP domain&gt; |",
+  );
 });
 
 test("edge-lab schema prints the schema and the table", async () => {

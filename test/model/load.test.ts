@@ -6,15 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../bin/cli";
-import {
-  MAX_SCENARIO_BYTES,
-  ScenarioError,
-  formatProblem,
-  idFromFileName,
-  loadScenarioFile,
-  planFromProps,
-  type LoadResult,
-} from "../../lib/model/load";
+import { MAX_SCENARIO_BYTES, ScenarioError, formatProblem, idFromFileName, loadScenarioFile, planFromProps, type LoadResult } from "../../lib/model/load";
 import type { Problem } from "../../lib/model/rules";
 import { bundledScenarioFiles, load } from "../helpers";
 
@@ -66,18 +58,60 @@ describe("wrong types and out-of-range values", () => {
     ['sipDomains: [contoso.com]\nmobility: "yes"\n', "mobility", /expected true, false or \{ push: true \| false \}/, 2, 11],
     ["sipDomains: [contoso.com]\ntitle: 5\n", "title", /expected string, received number/, 2, 8],
     ["sipDomains: [contoso.com]\nproduct: lync2010\n", "product", /expected "sfbse", "sfb2019", "sfb2015" or "lync2013"/, 2, 10],
-    ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: two}}]\n", "sites[0].edge.servers", /expected a server count .* or a list of servers/, 2, 36],
-    ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {loadBalancing: banana}}]\n", "sites[0].edge.loadBalancing", /expected "dns", "hardware" or \{ external/, 2, 42],
+    [
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: two}}]\n",
+      "sites[0].edge.servers",
+      /expected a server count .* or a list of servers/,
+      2,
+      36,
+    ],
+    [
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {loadBalancing: banana}}]\n",
+      "sites[0].edge.loadBalancing",
+      /expected "dns", "hardware" or \{ external/,
+      2,
+      42,
+    ],
     ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: 0}}]\n", "sites[0].edge.servers", /at least one Edge Server is needed/, 2, 36],
-    ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: 65}}]\n", "sites[0].edge.servers", /at most 64 Edge Servers; 12 is the supported maximum per pool \(LB-05\)/, 2, 36],
-    ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {ports: {access: 70000}}}]\n", "sites[0].edge.ports.access", /expected a TCP port number \(1-65535\)/, 2, 43],
-    ["sipDomains: [contoso.com]\nsites: [{name: hq, edge: {ports: {access: 0}}}]\n", "sites[0].edge.ports.access", /expected a TCP port number \(1-65535\)/, 2, 43],
+    [
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: 65}}]\n",
+      "sites[0].edge.servers",
+      /at most 64 Edge Servers; 12 is the supported maximum per pool \(LB-05\)/,
+      2,
+      36,
+    ],
+    [
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {ports: {access: 70000}}}]\n",
+      "sites[0].edge.ports.access",
+      /expected a TCP port number \(1-65535\)/,
+      2,
+      43,
+    ],
+    [
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {ports: {access: 0}}}]\n",
+      "sites[0].edge.ports.access",
+      /expected a TCP port number \(1-65535\)/,
+      2,
+      43,
+    ],
     ["sipDomains: [contoso.com]\nsites: []\n", "sites", /at least one site is needed/, 2, 8],
     ["sipDomains: []\n", "sipDomains", /at least one SIP domain is required/, 1, 13],
     ["sipDomains: [contoso.com]\nsites: [{name: HQ}]\n", "sites[0].name", /site names are 1-8 lower-case letters or digits/, 2, 16],
-    ["sipDomains: [contoso.com]\nsites: [{name: hq, director: {loadBalancing: round-robin}}]\n", "sites[0].director.loadBalancing", /expected "dns-hlb" or "hlb"/, 2, 46],
+    [
+      "sipDomains: [contoso.com]\nsites: [{name: hq, director: {loadBalancing: round-robin}}]\n",
+      "sites[0].director.loadBalancing",
+      /expected "dns-hlb" or "hlb"/,
+      2,
+      46,
+    ],
     ["sipDomains: [contoso.com]\nlab: {autoShutdown: 7pm}\n", "lab.autoShutdown", /./, 2, 21],
-    ["sipDomains: [contoso.com]\nsites: [{name: hq, network: {internalNetworks: []}}]\n", "sites[0].network.internalNetworks", /NET-03 needs at least one internal network/, 2, 48],
+    [
+      "sipDomains: [contoso.com]\nsites: [{name: hq, network: {internalNetworks: []}}]\n",
+      "sites[0].network.internalNetworks",
+      /NET-03 needs at least one internal network/,
+      2,
+      48,
+    ],
   ])("%j -> %s", (text, path, message, line, column) => {
     const p = only(load(text));
     expect(p).toMatchObject({ severity: "error", rule: "SCHEMA", path, line, column });
@@ -90,7 +124,13 @@ describe("wrong types and out-of-range values", () => {
   });
 
   test("a top-level list or scalar is not a scenario", () => {
-    expect(only(load("- sipDomains: [contoso.com]\n"))).toMatchObject({ rule: "SCHEMA", path: "", line: 1, column: 1, message: expect.stringMatching(/expected object, received array/) });
+    expect(only(load("- sipDomains: [contoso.com]\n"))).toMatchObject({
+      rule: "SCHEMA",
+      path: "",
+      line: 1,
+      column: 1,
+      message: expect.stringMatching(/expected object, received array/),
+    });
     expect(only(load("just a string\n")).message).toMatch(/expected object, received string/);
   });
 });
@@ -148,11 +188,19 @@ describe("broken files", () => {
 
   test("several YAML documents in one file", () => {
     const p = only(load("sipDomains: [contoso.com]\n---\nsipDomains: [fabrikam.com]\n"));
-    expect(p).toMatchObject({ rule: "YAML", line: 2, column: 1, message: 'YAML syntax: a scenario file holds one YAML document; remove the second "---" and what follows' });
+    expect(p).toMatchObject({
+      rule: "YAML",
+      line: 2,
+      column: 1,
+      message: 'YAML syntax: a scenario file holds one YAML document; remove the second "---" and what follows',
+    });
   });
 
   test("binary junk (NUL bytes)", () => {
-    expect(only(load("sipDomains: [contoso.com]\u0000\u0001\u0002"))).toMatchObject({ rule: "YAML", message: expect.stringMatching(/binary data \(NUL bytes\)/) });
+    expect(only(load("sipDomains: [contoso.com]\u0000\u0001\u0002"))).toMatchObject({
+      rule: "YAML",
+      message: expect.stringMatching(/binary data \(NUL bytes\)/),
+    });
   });
 
   test("duplicate keys are an error at the second key", () => {
@@ -163,7 +211,14 @@ describe("broken files", () => {
 
   test("huge alias expansion is refused", () => {
     const laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (const [prev, name] of [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"]]) laughs.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(", ")}]`);
+    for (const [prev, name] of [
+      ["a", "b"],
+      ["b", "c"],
+      ["c", "d"],
+      ["d", "e"],
+      ["e", "f"],
+    ])
+      laughs.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(", ")}]`);
     const p = only(load(`${laughs.join("\n")}\nsipDomains: [contoso.com]\n`));
     expect(p.rule).toBe("YAML");
     expect(p.message).toMatch(/alias/i);
@@ -238,16 +293,22 @@ describe("formatProblem", () => {
   });
 
   test("SCHEMA problems have no explanation line; problems without a path or location stay on one line", () => {
-    expect(formatProblem({ severity: "error", rule: "SCHEMA", path: "title", message: "m", file: "f.yaml", line: 2, column: 8 })).toBe("f.yaml:2:8: error [SCHEMA] title: m");
+    expect(formatProblem({ severity: "error", rule: "SCHEMA", path: "title", message: "m", file: "f.yaml", line: 2, column: 8 })).toBe(
+      "f.yaml:2:8: error [SCHEMA] title: m",
+    );
     expect(formatProblem({ severity: "error", rule: "FILE", path: "", message: "no such file", file: "f.yaml" })).toBe("f.yaml: error [FILE] no such file");
     expect(formatProblem({ severity: "warning", rule: "YAML", path: "", message: "m" })).toBe("warning [YAML] m");
   });
 
   test("warnings carry their severity", () => {
-    const result = load("sipDomains: [contoso.com]\nproduct: sfbse\nfederation: {sip: {partnerDiscovery: false}}\nhybrid: {tenantDomains: [contoso.com], online: {openFederation: true}}\n");
+    const result = load(
+      "sipDomains: [contoso.com]\nproduct: sfbse\nfederation: {sip: {partnerDiscovery: false}}\nhybrid: {tenantDomains: [contoso.com], online: {openFederation: true}}\n",
+    );
     expect(result.ok).toBe(true);
     expect(result.problems).toHaveLength(1);
-    expect(formatProblem(result.problems[0])).toMatch(/^test.yaml:4:65: warning \[HYB-03\] hybrid.online.openFederation: the tenant's federation is open .*\n {4}HYB-03: /);
+    expect(formatProblem(result.problems[0])).toMatch(
+      /^test.yaml:4:65: warning \[HYB-03\] hybrid.online.openFederation: the tenant's federation is open .*\n {4}HYB-03: /,
+    );
     const older = load("sipDomains: [contoso.com]\nproduct: sfb2015\nfederation: {publicIm: [yahoo]}\n");
     expect(older.ok).toBe(true);
     expect(older.problems.map((p) => `${p.severity} ${p.rule}`)).toEqual(["warning FED-03", "warning SE-01"]);
@@ -258,7 +319,9 @@ describe("formatProblem", () => {
     const lync = load("sipDomains: [contoso.com]\nproduct: lync2013\n");
     expect(lync.ok).toBe(true);
     expect(lync.problems.map((p) => formatProblem(p))).toEqual([
-      expect.stringMatching(/^test.yaml:2:\d+: warning \[SE-01\] product: Lync Server 2013: out of support; mainstream support ended on 2018-04-10, extended support on 2023-04-11/),
+      expect.stringMatching(
+        /^test.yaml:2:\d+: warning \[SE-01\] product: Lync Server 2013: out of support; mainstream support ended on 2018-04-10, extended support on 2023-04-11/,
+      ),
     ]);
     expect(load("sipDomains: [contoso.com]\nproduct: sfbse\n").problems).toEqual([]);
     expect(load("sipDomains: [contoso.com]\n").scenario?.product).toBe("sfbse");
@@ -273,7 +336,11 @@ describe("planFromProps", () => {
   test("throws a ScenarioError listing every error", () => {
     let caught: unknown;
     try {
-      planFromProps({ id: "props-lab", sipDomains: ["contoso.com"], sites: [{ name: "hq", edge: { servers: 13, loadBalancing: { external: "dns", internal: "hardware" } } }] });
+      planFromProps({
+        id: "props-lab",
+        sipDomains: ["contoso.com"],
+        sites: [{ name: "hq", edge: { servers: 13, loadBalancing: { external: "dns", internal: "hardware" } } }],
+      });
     } catch (e) {
       caught = e;
     }
@@ -287,7 +354,10 @@ describe("planFromProps", () => {
 
 describe("CLI validate", () => {
   test("prints every problem of several files, not just the first, and exits 1", async () => {
-    const a = file("bad-a.yaml", "sipDomains: [contoso.com]\nsites:\n  - name: hq\n    edge: {servers: 13, loadBalancing: {external: dns, internal: hardware}}\n");
+    const a = file(
+      "bad-a.yaml",
+      "sipDomains: [contoso.com]\nsites:\n  - name: hq\n    edge: {servers: 13, loadBalancing: {external: dns, internal: hardware}}\n",
+    );
     const b = file("bad-b.yaml", "sipDomains: [contoso.com]\nfoo: 1\nlab: {mode: sometimes}\n");
     const good = file("good.yaml", "sipDomains: [contoso.com]\n");
     const { code, out, err } = await cli(["validate", a, good, b]);
@@ -347,7 +417,10 @@ describe("CLI plan", () => {
 
   test("an invalid file exits 1 with nothing on stdout and the problems on stderr", async () => {
     const bad = file("bad-plan.yaml", "sipDomains: [contoso.com]\nsites:\n  - name: hq\n    edge: {servers: 1, loadBalancing: dns}\n");
-    for (const args of [["plan", bad], ["plan", "--json", bad]]) {
+    for (const args of [
+      ["plan", bad],
+      ["plan", "--json", bad],
+    ]) {
       const { code, out, err } = await cli(args);
       expect(code).toBe(1);
       expect(out).toBe("");

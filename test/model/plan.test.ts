@@ -77,19 +77,22 @@ describe("pool size drives every derived count consistently", () => {
 
 describe("interfaces follow Microsoft's NIC rules", () => {
   const plan = planOf(base("servers: 2\nloadBalancing: dns"));
-  test.each(edgeServers(plan).map((s) => [s.id, s] as const))("%s: external NIC first with the gateway, Access primary; internal NIC without gateway, with routes", (_id, server) => {
-    const [external, internal] = server.interfaces;
-    expect(external.side).toBe("external");
-    expect(external.gateway).toBe("10.45.16.1"); // NET-02
-    expect(external.addresses.map((a) => [a.role, a.primary])).toEqual([
-      ["access", true],
-      ["webConferencing", false],
-      ["av", false],
-    ]); // NET-05
-    expect(internal.gateway).toBeNull(); // NET-03
-    expect(internal.routes).toEqual([{ destination: "192.168.10.0/24", via: "172.25.33.1" }]);
-    expect(server.hosts).toEqual([{ fqdn: "pool01.contoso.net", ip: "192.168.10.20" }]); // NET-06
-  });
+  test.each(edgeServers(plan).map((s) => [s.id, s] as const))(
+    "%s: external NIC first with the gateway, Access primary; internal NIC without gateway, with routes",
+    (_id, server) => {
+      const [external, internal] = server.interfaces;
+      expect(external.side).toBe("external");
+      expect(external.gateway).toBe("10.45.16.1"); // NET-02
+      expect(external.addresses.map((a) => [a.role, a.primary])).toEqual([
+        ["access", true],
+        ["webConferencing", false],
+        ["av", false],
+      ]); // NET-05
+      expect(internal.gateway).toBeNull(); // NET-03
+      expect(internal.routes).toEqual([{ destination: "192.168.10.0/24", via: "172.25.33.1" }]);
+      expect(server.hosts).toEqual([{ fqdn: "pool01.contoso.net", ip: "192.168.10.20" }]); // NET-06
+    },
+  );
 });
 
 describe("features switch their rows, records and names", () => {
@@ -106,7 +109,11 @@ describe("features switch their rows, records and names", () => {
     const srv = plan.dnsRecords.find((r) => r.name === "_xmpp-server._tcp.contoso.com")!;
     expect(srv.srv).toEqual({ priority: 0, weight: 0, port: 5269, target: "xmpp.contoso.com" });
     expect(aRecord(plan, "xmpp.contoso.com")?.values).toEqual(aRecord(plan, "sip.contoso.com")?.values);
-    expect(plan.firewallRules.filter((r) => r.features.includes("xmpp")).map((r) => `${r.direction} ${r.ports.from}`)).toEqual(["inbound 5269", "outbound 5269", "inbound 23456"]);
+    expect(plan.firewallRules.filter((r) => r.features.includes("xmpp")).map((r) => `${r.direction} ${r.ports.from}`)).toEqual([
+      "inbound 5269",
+      "outbound 5269",
+      "inbound 23456",
+    ]);
     expect(plan.certificates[0].sans).toEqual(["webcon.contoso.com", "sip.contoso.com", "xmpp.contoso.com", "contoso.com"]);
   });
 
@@ -128,7 +135,9 @@ describe("features switch their rows, records and names", () => {
   });
 
   test("every SIP domain gets sip.<domain>, both SRV records pointing inside their own domain (DNS-04), and a meet URL", () => {
-    const plan = planOf(base("servers: 1", "federation: { sip: true }").replace("sipDomains: [contoso.com]", "sipDomains: [contoso.com, fabrikam.com, litware.org]"));
+    const plan = planOf(
+      base("servers: 1", "federation: { sip: true }").replace("sipDomains: [contoso.com]", "sipDomains: [contoso.com, fabrikam.com, litware.org]"),
+    );
     for (const d of ["contoso.com", "fabrikam.com", "litware.org"]) {
       expect(plan.dnsRecords.find((r) => r.name === `_sip._tls.${d}`)!.srv!.target).toBe(`sip.${d}`);
       expect(plan.dnsRecords.find((r) => r.name === `_sipfederationtls._tcp.${d}`)!.srv!.target).toBe(`sip.${d}`);
@@ -235,7 +244,9 @@ sites:
   for (const id of ["hq-director-default-01", "hq-director-default-02"]) {
     expect(plan.certificates.find((c) => c.id === id)!.sans).toEqual(expect.arrayContaining(["webdirext.contoso.com", "sip.contoso.com"]));
   }
-  expect(plan.dnsRecords.find((r) => r.view === "internal" && r.name === "sip.contoso.com")!.values).toEqual([plan.vips.find((v) => v.service === "director-web")!.ip]);
+  expect(plan.dnsRecords.find((r) => r.view === "internal" && r.name === "sip.contoso.com")!.values).toEqual([
+    plan.vips.find((v) => v.service === "director-web")!.ip,
+  ]);
   // No federation: no inbound 5061 from the Internet at all (FW-02).
   expect(plan.firewallRules.find((r) => r.portRow === "ext-in-access-sip-mtls")).toBeUndefined();
 });

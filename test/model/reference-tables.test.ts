@@ -110,21 +110,24 @@ describe.each(SCENARIOS)("Microsoft scenario %s", (id, ms) => {
     expect(mismatches).toHaveLength(expected);
   });
 
-  test.each((ms.dnsRecords as MsDnsRow[]).map((r, i) => [`${r.table}#${i + 1} ${r.zone} ${r.type} ${r.name}`, r] as const))("DNS record %s is produced", (_label, row) => {
-    const candidates = plan.dnsRecords.filter((r) => r.view === row.zone && r.type === row.type && r.name === row.name);
-    expect(candidates).toHaveLength(1);
-    const record = candidates[0];
-    if (row.type === "SRV") {
-      expect(record.srv).toEqual({ priority: 0, weight: 0, port: row.port, target: row.target });
-    } else if (row.values) {
-      expect(record.values).toEqual(row.values);
-    } else {
-      // Textual value: "IP address of the Access Edge service ..." / "Access Edge service interface".
-      expect(row.value).toMatch(/Access Edge service/);
-      const access = plan.dnsRecords.find((r) => r.view === "external" && r.type === "A" && r.name === "sip.contoso.com")!;
-      expect(record.values).toEqual(access.values);
-    }
-  });
+  test.each((ms.dnsRecords as MsDnsRow[]).map((r, i) => [`${r.table}#${i + 1} ${r.zone} ${r.type} ${r.name}`, r] as const))(
+    "DNS record %s is produced",
+    (_label, row) => {
+      const candidates = plan.dnsRecords.filter((r) => r.view === row.zone && r.type === row.type && r.name === row.name);
+      expect(candidates).toHaveLength(1);
+      const record = candidates[0];
+      if (row.type === "SRV") {
+        expect(record.srv).toEqual({ priority: 0, weight: 0, port: row.port, target: row.target });
+      } else if (row.values) {
+        expect(record.values).toEqual(row.values);
+      } else {
+        // Textual value: "IP address of the Access Edge service ..." / "Access Edge service interface".
+        expect(row.value).toMatch(/Access Edge service/);
+        const access = plan.dnsRecords.find((r) => r.view === "external" && r.type === "A" && r.name === "sip.contoso.com")!;
+        expect(record.values).toEqual(access.values);
+      }
+    },
+  );
 
   test("Edge certificates: subject and SANs in order", () => {
     const external = plan.certificates.find((c) => c.id === "hq-edge-external")!;
@@ -157,14 +160,18 @@ describe("reverse proxy tables (reference §10) on the richer scenario", () => {
   const plan = bundledPlan("contoso-enterprise");
   const rp = tables.reverseProxy;
 
-  test.each(rp.firewallRules.map((r) => [`${r.table} ${r.direction} ${r.protocol} ${r.portFrom}`, r] as const))("firewall row %s is produced", (_label, row) => {
-    const found = plan.firewallRules.filter(
-      (r) => r.site === "hq" && r.table === "reverse-proxy" && r.direction === row.direction && r.transport === row.transport && r.ports.from === row.portFrom,
-    );
-    const owa = /Office Web Apps/.test(row.destination);
-    const matching = found.filter((r) => (owa ? r.destination.label === "Office Web Apps Server" : r.destination.label !== "Office Web Apps Server"));
-    expect(matching).toHaveLength(1);
-  });
+  test.each(rp.firewallRules.map((r) => [`${r.table} ${r.direction} ${r.protocol} ${r.portFrom}`, r] as const))(
+    "firewall row %s is produced",
+    (_label, row) => {
+      const found = plan.firewallRules.filter(
+        (r) =>
+          r.site === "hq" && r.table === "reverse-proxy" && r.direction === row.direction && r.transport === row.transport && r.ports.from === row.portFrom,
+      );
+      const owa = /Office Web Apps/.test(row.destination);
+      const matching = found.filter((r) => (owa ? r.destination.label === "Office Web Apps Server" : r.destination.label !== "Office Web Apps Server"));
+      expect(matching).toHaveLength(1);
+    },
+  );
 
   test.each((rp.dnsRecords as MsDnsRow[]).map((r) => [r.name, r] as const))("external A record %s points at the listener", (name) => {
     const listener = plan.servers.find((s) => s.id === "hq-rp-01")!.interfaces[0].addresses[0].publicIp;
@@ -196,8 +203,14 @@ describe("reverse proxy tables (reference §10) on the richer scenario", () => {
     for (const r of rules) {
       expect(r.forwardHostHeader).toBe(true);
       const expected = r.publicName.startsWith("officewebapps")
-        ? [{ scheme: "https", listen: 443, target: 443 }, { scheme: "http", listen: 80, target: 80 }]
-        : [{ scheme: "https", listen: 443, target: 4443 }, { scheme: "http", listen: 80, target: 8080 }];
+        ? [
+            { scheme: "https", listen: 443, target: 443 },
+            { scheme: "http", listen: 80, target: 80 },
+          ]
+        : [
+            { scheme: "https", listen: 443, target: 4443 },
+            { scheme: "http", listen: 80, target: 8080 },
+          ];
       expect(r.bridges).toEqual(expected);
     }
   });
@@ -223,7 +236,9 @@ describe.each([
 
   const frontEnd = plan.publishingRules.find((r) => r.publicName === "webext.contoso.com")!.target.ip;
   const rpInternal = plan.servers.find((s) => s.id === "hq-rp-01")!.interfaces.find((i) => i.side === "internal")!.addresses[0].ip;
-  const edgeInternal = plan.servers.filter((s) => s.site === "hq" && s.role === "edge").map((s) => s.interfaces.find((i) => i.side === "internal")!.addresses[0].ip);
+  const edgeInternal = plan.servers
+    .filter((s) => s.site === "hq" && s.role === "edge")
+    .map((s) => s.interfaces.find((i) => i.side === "internal")!.addresses[0].ip);
   const internalNetworks = plan.scenario.sites[0].networks.internalNetworks;
 
   /** Microsoft's wording of an endpoint -> the plan's addresses for it. */
@@ -237,14 +252,19 @@ describe.each([
     throw new Error(`no address mapping for "${text}"`);
   }
 
-  test.each(d.firewallRules[mode].map((r) => [`${r.direction} ${r.protocol} ${r.portFrom}`, r] as const))("firewall row %s is produced with the right source and target", (_label, row) => {
-    const rules = plan.firewallRules.filter((r) => r.site === "hq" && r.table === "director" && r.direction === row.direction && r.ports.from === row.portFrom);
-    expect(rules).toHaveLength(1);
-    // The single-Director CLS rows print "Edge Server internal interface" as destination (erratum): they go to the Director.
-    const destination = /\[as printed\]/.test(row.destination) ? "Director" : row.destination;
-    expect(rules[0].destination.addresses).toEqual(expectedAddresses(destination));
-    expect(rules[0].source.addresses).toEqual(expectedAddresses(row.source));
-  });
+  test.each(d.firewallRules[mode].map((r) => [`${r.direction} ${r.protocol} ${r.portFrom}`, r] as const))(
+    "firewall row %s is produced with the right source and target",
+    (_label, row) => {
+      const rules = plan.firewallRules.filter(
+        (r) => r.site === "hq" && r.table === "director" && r.direction === row.direction && r.ports.from === row.portFrom,
+      );
+      expect(rules).toHaveLength(1);
+      // The single-Director CLS rows print "Edge Server internal interface" as destination (erratum): they go to the Director.
+      const destination = /\[as printed\]/.test(row.destination) ? "Director" : row.destination;
+      expect(rules[0].destination.addresses).toEqual(expectedAddresses(destination));
+      expect(rules[0].source.addresses).toEqual(expectedAddresses(row.source));
+    },
+  );
 
   const dnsKey = mode === "single" ? "single" : mode === "pool-hlb" ? "pool-hlb" : "pool-dns-hlb";
   test.each((d.dnsRecords[dnsKey] as MsDnsRow[]).map((r) => [r.name, r] as const))("internal A record %s is produced", (name, row) => {
@@ -252,7 +272,17 @@ describe.each([
     const record = plan.dnsRecords.find((r) => r.view === "internal" && r.type === "A" && r.name === planName);
     expect(record).toBeDefined();
     const value = row.value!;
-    const expected = /HLB VIP/.test(value) ? [vip] : value === "Director pool" ? directors : name === "dir01.contoso.net" ? [directors[0]] : value === "Director" ? (mode === "single" ? directors : [vip]) : [];
+    const expected = /HLB VIP/.test(value)
+      ? [vip]
+      : value === "Director pool"
+        ? directors
+        : name === "dir01.contoso.net"
+          ? [directors[0]]
+          : value === "Director"
+            ? mode === "single"
+              ? directors
+              : [vip]
+            : [];
     expect(record!.values).toEqual(expected);
   });
 

@@ -16,7 +16,9 @@ interface ReferenceRule {
 }
 const reference = (JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "rules.json"), "utf8")) as { rules: ReferenceRule[] }).rules;
 const referenceIds = new Set(reference.map((r) => r.id));
-const code = sourceFiles(["lib", "bin"]).map((f) => readFileSync(f, "utf8")).join("\n");
+const code = sourceFiles(["lib", "bin"])
+  .map((f) => readFileSync(f, "utf8"))
+  .join("\n");
 /** Microsoft rule ids: the reference's prefixes, not inside a longer id (HLB-11 is not LB-11, LAB-NET-01 not NET-01). */
 const MICROSOFT_ID = /(?<![\w-])(?:LB|NAT|NET|FW|CERT|DNS|FED|RP|DIR|HLB)-\d{2}(?![\w-])/g;
 const citation = (id: string) => new RegExp(`(?<![\\w-])${id}(?![\\w-])`);
@@ -55,13 +57,17 @@ describe("rules carried into the plan as notes for the teams", () => {
     expect(count(hlb)).toBe(String(3 + 3 * hlb.servers.filter((s) => s.role === "edge").length));
     // The count is what the plan really uses: every distinct public address of the Edge servers and VIPs.
     const publicAddresses = new Set([
-      ...hlb.servers.filter((s) => s.role === "edge").flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.map((a) => a.publicIp ?? a.ip))),
+      ...hlb.servers
+        .filter((s) => s.role === "edge")
+        .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.map((a) => a.publicIp ?? a.ip))),
       ...hlb.vips.filter((v) => v.side === "external").map((v) => v.ip),
     ]);
     expect(count(hlb)).toBe(String(publicAddresses.size));
     // Single FQDN and IP address mode: one per Edge Server, plus one VIP with a hardware load balancer.
     const single = (lb: string, addressing: string) =>
-      planOf(`id: single-ip\nsipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 3, loadBalancing: ${lb}, externalAddressing: ${addressing}, ipMode: single } }]\n`);
+      planOf(
+        `id: single-ip\nsipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 3, loadBalancing: ${lb}, externalAddressing: ${addressing}, ipMode: single } }]\n`,
+      );
     expect(count(single("dns", "nat"))).toBe("3");
     expect(count(single("dns", "public"))).toBe("3");
     expect(count(single("hardware", "public"))).toBe("4");
@@ -81,7 +87,9 @@ describe("rules carried into the plan as notes for the teams", () => {
     const withDirectorPool = planOf("id: dirpool\nsipDomains: [contoso.com]\nsites: [{ name: hq, director: { servers: 2, loadBalancing: dns-hlb } }]\n");
     for (const id of ["HLB-19", "HLB-22"]) expect(refsOf(withDirectorPool).has(id)).toBe(true);
     expect(refsOf(withDirectorPool).has("HLB-21")).toBe(false); // mobile request balancing only matters with mobility
-    const withMobility = planOf("id: dirpool\nsipDomains: [contoso.com]\nmobility: true\nsites: [{ name: hq, director: { servers: 2, loadBalancing: dns-hlb } }]\n");
+    const withMobility = planOf(
+      "id: dirpool\nsipDomains: [contoso.com]\nmobility: true\nsites: [{ name: hq, director: { servers: 2, loadBalancing: dns-hlb } }]\n",
+    );
     expect(refsOf(withMobility).has("HLB-21")).toBe(true);
     const singleDirector = planOf("id: dirone\nsipDomains: [contoso.com]\nsites: [{ name: hq, director: { servers: 1 } }]\n");
     expect(refsOf(singleDirector).has("HLB-22")).toBe(false);

@@ -96,7 +96,9 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
     },
     {
       title: "hardware load balancer with a natPublic on a server",
-      yaml: edge("\n      loadBalancing: hardware\n      servers:\n        - external: {access: {address: 131.107.155.11, natPublic: 131.107.155.111}}\n        - {}"),
+      yaml: edge(
+        "\n      loadBalancing: hardware\n      servers:\n        - external: {access: {address: 131.107.155.11, natPublic: 131.107.155.111}}\n        - {}",
+      ),
       path: "sites[0].edge.servers[0].external.access.natPublic",
       message: /routed, not translated; remove natPublic \(HLB-09/,
       fixed: edge("\n      loadBalancing: hardware\n      servers:\n        - external: {access: {address: 131.107.155.11}}\n        - {}"),
@@ -147,7 +149,10 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
     },
     {
       title: "DNS load balancing with XMPP and OCS 2007 partners",
-      yaml: edge("{servers: 3, loadBalancing: dns}", "product: lync2013\nsipDomains: [contoso.com]\nfederation: {sip: true, xmpp: true, ocs2007Partners: true}"),
+      yaml: edge(
+        "{servers: 3, loadBalancing: dns}",
+        "product: lync2013\nsipDomains: [contoso.com]\nfederation: {sip: true, xmpp: true, ocs2007Partners: true}",
+      ),
       path: "sites[0].edge.loadBalancing",
       severity: "warning",
       message: /XMPP, OCS 2007 federation will not fail over/,
@@ -368,7 +373,8 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       title: "a derived computer name longer than 15 characters",
       yaml: edge("{servers: 2, fqdns: {internalPool: edgepool-westeurope.contoso.com}}"),
       path: "sites[0].edge.fqdns.internalPool",
-      message: /computer name edgepool-westeurope01, derived from the internal pool FQDN edgepool-westeurope.contoso.com, is 21 characters; Windows and Azure allow 15/,
+      message:
+        /computer name edgepool-westeurope01, derived from the internal pool FQDN edgepool-westeurope.contoso.com, is 21 characters; Windows and Azure allow 15/,
       fixed: edge("{servers: [{name: edge01}, {name: edge02}], loadBalancing: dns, fqdns: {internalPool: edgepool-westeurope.contoso.com}}"),
     },
     {
@@ -467,7 +473,8 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       title: "two federation routes",
       yaml: twoSites("federationRoute: true", "federationRoute: true", "sipDomains: [contoso.com]\nfederation: {sip: true}"),
       path: "sites[1].federationRoute",
-      message: /site dr is a second federation route \(site hq is the first\); only one Edge deployment in the organisation may be the federation route: set federationRoute: false on site dr$/,
+      message:
+        /site dr is a second federation route \(site hq is the first\); only one Edge deployment in the organisation may be the federation route: set federationRoute: false on site dr$/,
       fixed: twoSites("federationRoute: true", "federationRoute: false", "sipDomains: [contoso.com]\nfederation: {sip: true}"),
     },
     {
@@ -699,7 +706,8 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       yaml: site("network: {perimeterInternal: 172.25.33.0/29}"),
       // One problem for the range, not one per address (the Edge internal address and the reverse proxy's).
       path: "sites[0].network.perimeterInternal",
-      message: /^site hq: the perimeter internal subnet 172.25.33.0\/29 has 8 addresses, but the auto-numbered plan needs 2 in it \(1 Edge internal address, 1 reverse proxy internal address\), up to 172.25.33.40: use a \/26 or larger, or give the addresses explicitly$/,
+      message:
+        /^site hq: the perimeter internal subnet 172.25.33.0\/29 has 8 addresses, but the auto-numbered plan needs 2 in it \(1 Edge internal address, 1 reverse proxy internal address\), up to 172.25.33.40: use a \/26 or larger, or give the addresses explicitly$/,
       fixed: site("network: {perimeterInternal: 172.25.33.0/26}"),
     },
   ],
@@ -726,7 +734,8 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       title: "an address used twice",
       yaml: avAddress("10.45.16.20"),
       path: "sites[0].edge.servers[0].external.av.address",
-      message: /10.45.16.20 is used twice: site hq: lsedge Web Conferencing Edge address \(sites\[0\].edge.servers\[0\].external.webConferencing.address\) and site hq: lsedge A\/V Edge address/,
+      message:
+        /10.45.16.20 is used twice: site hq: lsedge Web Conferencing Edge address \(sites\[0\].edge.servers\[0\].external.webConferencing.address\) and site hq: lsedge A\/V Edge address/,
       fixed: avAddress("10.45.16.30"),
     },
     {
@@ -738,15 +747,13 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
     },
   ],
   "LAB-ADDR-03": [
-    ...["10.45.16.0", "10.45.16.1", "10.45.16.2", "10.45.16.3", "10.45.16.255"].map(
-      (ip): Violation => ({
-        title: `Azure-reserved address ${ip}`,
-        yaml: avAddress(ip),
-        path: "sites[0].edge.servers[0].external.av.address",
-        message: new RegExp(`A/V Edge address ${ip.replace(/\./g, "\\.")} is reserved by Azure \\(first four and last address of the subnet\\)`),
-        fixed: avAddress("10.45.16.4"),
-      }),
-    ),
+    ...["10.45.16.0", "10.45.16.1", "10.45.16.2", "10.45.16.3", "10.45.16.255"].map((ip): Violation => ({
+      title: `Azure-reserved address ${ip}`,
+      yaml: avAddress(ip),
+      path: "sites[0].edge.servers[0].external.av.address",
+      message: new RegExp(`A/V Edge address ${ip.replace(/\./g, "\\.")} is reserved by Azure \\(first four and last address of the subnet\\)`),
+      fixed: avAddress("10.45.16.4"),
+    })),
     {
       title: "Azure-reserved broadcast address of a /26 internal network",
       yaml: site("network: {internalNetworks: [192.168.10.0/26]}\nfrontEndPool: {address: 192.168.10.63}"),
@@ -924,7 +931,8 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       yaml: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {publicIm: [windows-live, skype]}\n",
       path: "federation.publicIm",
       severity: "warning",
-      message: /^windows-live, skype: public IM connectivity with these services no longer exists \(Skype consumer retired in May 2025\); kept for planning only$/,
+      message:
+        /^windows-live, skype: public IM connectivity with these services no longer exists \(Skype consumer retired in May 2025\); kept for planning only$/,
       fixed: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {sip: true}\n",
     },
   ],
@@ -961,7 +969,8 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       path: "hybrid.online.openFederation",
       severity: "warning",
       message: /^the tenant's federation is open but partner discovery is off on-premises/,
-      fixed: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {partnerDiscovery: false, allowedDomains: [litwareinc.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {openFederation: false}}\n",
+      fixed:
+        "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {partnerDiscovery: false, allowedDomains: [litwareinc.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {openFederation: false}}\n",
     },
   ],
   "HYB-04": [
@@ -970,14 +979,16 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       yaml: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {allowedDomains: [litwareinc.com, adatum.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {allowedDomains: [litwareinc.com]}}\n",
       path: "hybrid.online.allowedDomains",
       message: /^the tenant allows litwareinc.com but on-premises allows adatum.com, litwareinc.com; both sides need the same list: adatum.com, litwareinc.com/,
-      fixed: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {allowedDomains: [litwareinc.com, adatum.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {allowedDomains: [adatum.com, litwareinc.com]}}\n",
+      fixed:
+        "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {allowedDomains: [litwareinc.com, adatum.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {allowedDomains: [adatum.com, litwareinc.com]}}\n",
     },
     {
       title: "blocked domains differ between on-premises and the tenant",
       yaml: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {blockedDomains: [spam.example.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {blockedDomains: []}}\n",
       path: "hybrid.online.blockedDomains",
       message: /^the tenant blocks \(none\) but on-premises blocks spam.example.com; both sides need the same list: spam.example.com/,
-      fixed: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {blockedDomains: [spam.example.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {blockedDomains: [spam.example.com]}}\n",
+      fixed:
+        "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: {blockedDomains: [spam.example.com]}}\nhybrid: {tenantDomains: [contoso.com], online: {blockedDomains: [spam.example.com]}}\n",
     },
   ],
   "HYB-05": [
@@ -1228,7 +1239,8 @@ describe("rule coverage", () => {
       const scenario = load(c.yaml).scenario;
       if (!scenario) continue;
       for (const check of RULE_CHECKS) {
-        for (const f of check.check(scenario)) if (!(check.rules as readonly string[]).includes(f.rule)) unlisted.push(`${f.rule} from check [${check.rules.join(", ")}]`);
+        for (const f of check.check(scenario))
+          if (!(check.rules as readonly string[]).includes(f.rule)) unlisted.push(`${f.rule} from check [${check.rules.join(", ")}]`);
       }
     }
     expect(unlisted).toEqual([]);

@@ -102,7 +102,18 @@ describe("LAB-POL-01 management ports from the Internet", () => {
           ...RG,
           name: "nsg",
           securityRule: [
-            { name: "ssh", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", destinationPortRange: "22", sourceAddressPrefix: "*", destinationAddressPrefix: "*", description: "x" },
+            {
+              name: "ssh",
+              priority: 100,
+              direction: "Inbound",
+              access: "Allow",
+              protocol: "Tcp",
+              sourcePortRange: "*",
+              destinationPortRange: "22",
+              sourceAddressPrefix: "*",
+              destinationAddressPrefix: "*",
+              description: "x",
+            },
           ],
         }),
     );
@@ -129,10 +140,15 @@ describe("LAB-POL-04 UDP from the Internet, and suppressions", () => {
     const plain = stackWith((s) => nsgRule(s, "stun", { port: "3478", protocol: "Udp" }));
     expect(rulesFound(plain.pack, "LAB-POL-04")).toHaveLength(1);
     expect(plain.pack.findings.find((f) => f.rule === "LAB-POL-04")!.level).toBe("warning");
-    const suppressed = stackWith((s) => suppressPolicy(nsgRule(s, "stun", { port: "3478", protocol: "Udp" }), [{ id: "LAB-POL-04", reason: "A/V Edge STUN/TURN over UDP 3478 (FW-03)" }]));
+    const suppressed = stackWith((s) =>
+      suppressPolicy(nsgRule(s, "stun", { port: "3478", protocol: "Udp" }), [{ id: "LAB-POL-04", reason: "A/V Edge STUN/TURN over UDP 3478 (FW-03)" }]),
+    );
     expect(rulesFound(suppressed.pack, "LAB-POL-04")).toEqual([]);
     expect(suppressed.pack.findings.find((f) => f.rule === "LAB-POL-04")!.suppressed).toMatch(/A\/V Edge/);
-    const annotations = suppressed.stack.node.findAll().flatMap((c) => c.node.metadata).filter((m) => m.type === "@cdktf/info");
+    const annotations = suppressed.stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === "@cdktf/info");
     expect(annotations.map((a) => a.data)).toEqual([expect.stringContaining("Suppressed: A/V Edge STUN/TURN")]);
   });
   test("a suppression without a reason or for an unknown rule is refused", () => {
@@ -176,7 +192,11 @@ describe("LAB-POL-06 boot diagnostics and LAB-POL-10 auto-shutdown", () => {
 describe("LAB-POL-07 NSG on every subnet with NICs", () => {
   function network(s: TerraformStack, associate: boolean) {
     const subnet = new Subnet(s, "perimeter", { name: "perimeter", resourceGroupName: "rg", virtualNetworkName: "vnet", addressPrefixes: ["10.45.16.0/24"] });
-    new NetworkInterface(s, "nic", { ...RG, name: "nic", ipConfiguration: [{ name: "access", subnetId: subnet.id, privateIpAddressAllocation: "Static", privateIpAddress: "10.45.16.10" }] });
+    new NetworkInterface(s, "nic", {
+      ...RG,
+      name: "nic",
+      ipConfiguration: [{ name: "access", subnetId: subnet.id, privateIpAddressAllocation: "Static", privateIpAddress: "10.45.16.10" }],
+    });
     if (associate) {
       const nsg = new NetworkSecurityGroup(s, "nsg", { ...RG, name: "nsg" });
       new SubnetNetworkSecurityGroupAssociation(s, "assoc", { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
@@ -190,11 +210,18 @@ describe("LAB-POL-07 NSG on every subnet with NICs", () => {
 
 describe("LAB-POL-08 IP forwarding", () => {
   const nic = (s: TerraformStack, forwarding: boolean) =>
-    new NetworkInterface(s, "nic", { ...RG, name: "nic", ipForwardingEnabled: forwarding, ipConfiguration: [{ name: "a", subnetId: "x", privateIpAddressAllocation: "Dynamic" }] });
+    new NetworkInterface(s, "nic", {
+      ...RG,
+      name: "nic",
+      ipForwardingEnabled: forwarding,
+      ipConfiguration: [{ name: "a", subnetId: "x", privateIpAddressAllocation: "Dynamic" }],
+    });
   test("forwarding is an error unless suppressed for the firewall appliance", () => {
     expect(rulesFound(stackWith((s) => nic(s, true)).pack, "LAB-POL-08")).toHaveLength(1);
     expect(rulesFound(stackWith((s) => nic(s, false)).pack, "LAB-POL-08")).toEqual([]);
-    const appliance = stackWith((s) => suppressPolicy(nic(s, true), [{ id: "LAB-POL-08", reason: "closed-lab external firewall appliance (routing and 1:1 NAT)" }]));
+    const appliance = stackWith((s) =>
+      suppressPolicy(nic(s, true), [{ id: "LAB-POL-08", reason: "closed-lab external firewall appliance (routing and 1:1 NAT)" }]),
+    );
     expect(rulesFound(appliance.pack, "LAB-POL-08")).toEqual([]);
   });
 });

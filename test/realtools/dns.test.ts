@@ -52,7 +52,13 @@ describeWithTools("zone files: named-checkzone (strict) accepts every zone of ev
     expect(await cli(["zones", join(SCENARIO_DIR, "contoso-enterprise.yaml"), "--out", out, "--ns-address", "not-an-ip"], io)).toBe(1);
     const names = (await renderOutputFiles(plan)).map((f) => f.name);
     expect(names).toEqual(
-      expect.arrayContaining(["zone-external-contoso.com.zone", "zone-internal-lyncdiscoverinternal.contoso.com.zone", "zone-internal-contoso.net.zone", "appliance-hq.rules", "appliance-dr.rules"]),
+      expect.arrayContaining([
+        "zone-external-contoso.com.zone",
+        "zone-internal-lyncdiscoverinternal.contoso.com.zone",
+        "zone-internal-contoso.net.zone",
+        "appliance-hq.rules",
+        "appliance-dr.rules",
+      ]),
     );
     // No internal copy of a public zone (it would shadow meet, dialin, webext, ...): pinpoint zones only.
     expect(names).not.toContain("zone-internal-contoso.com.zone");
@@ -126,7 +132,10 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
   }
 
   beforeAll(async () => {
-    const conf = namedOptions(dir.dir, views.map((v) => v.address));
+    const conf = namedOptions(
+      dir.dir,
+      views.map((v) => v.address),
+    );
     for (const v of views) {
       conf.push(`view "${v.scenario}-${v.view}" {`, `  match-clients { any; };`, `  match-destinations { ${v.address}; };`);
       for (const z of v.zones) {
@@ -160,7 +169,16 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
     expect(sets.length).toBeGreaterThan(0);
     const answers = dig(sets.map((s) => ({ at: v.address, name: s.name, type: s.type })));
     const wrong = sets
-      .map((s, i) => ({ query: `${s.name} ${s.type}`, expected: [...s.data].sort(), got: answers[i].records.filter((r) => r.type === s.type).map((r) => r.data).sort(), status: answers[i].status, aa: answers[i].aa }))
+      .map((s, i) => ({
+        query: `${s.name} ${s.type}`,
+        expected: [...s.data].sort(),
+        got: answers[i].records
+          .filter((r) => r.type === s.type)
+          .map((r) => r.data)
+          .sort(),
+        status: answers[i].status,
+        aa: answers[i].aa,
+      }))
       .filter((x) => x.status !== "NOERROR" || !x.aa || JSON.stringify(x.expected) !== JSON.stringify(x.got));
     expect(wrong).toEqual([]);
     // TTLs come from the plan.
@@ -192,9 +210,15 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
   test("SRV records: priority, weight, port and target of the plan", () => {
     const ce = viewOf("contoso-enterprise", "external");
     const srv = ce.plan.dnsRecords.filter((r) => r.view === "external" && r.type === "SRV");
-    expect(srv.map((r) => r.name)).toEqual(expect.arrayContaining(["_sip._tls.contoso.com", "_sipfederationtls._tcp.contoso.com", "_xmpp-server._tcp.contoso.com"]));
+    expect(srv.map((r) => r.name)).toEqual(
+      expect.arrayContaining(["_sip._tls.contoso.com", "_sipfederationtls._tcp.contoso.com", "_xmpp-server._tcp.contoso.com"]),
+    );
     const answers = dig(srv.map((r) => ({ at: ce.address, name: r.name, type: "SRV" })));
-    const got = answers.map((a) => a.records.map((r) => r.data.split(" ")).map(([priority, weight, port, target]) => ({ priority: Number(priority), weight: Number(weight), port: Number(port), target })));
+    const got = answers.map((a) =>
+      a.records
+        .map((r) => r.data.split(" "))
+        .map(([priority, weight, port, target]) => ({ priority: Number(priority), weight: Number(weight), port: Number(port), target })),
+    );
     expect(got).toEqual(srv.map((r) => [{ ...r.srv!, target: `${r.srv!.target}.` }]));
   });
 
@@ -209,7 +233,9 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
       { at: int.address, name: `lyncdiscoverinternal.${d}`, type: "A" },
     ]);
     const answers = dig(queries);
-    const got = queries.map((q, i) => `${q.at === ext.address ? "external" : "internal"} ${q.name} ${answers[i].status} ${answers[i].records.map((r) => r.data).join(",")}`);
+    const got = queries.map(
+      (q, i) => `${q.at === ext.address ? "external" : "internal"} ${q.name} ${answers[i].status} ${answers[i].records.map((r) => r.data).join(",")}`,
+    );
     const rp = (view: View, name: string) => ext.plan.dnsRecords.find((r) => r.view === view && r.name === name)!.values.join(",");
     expect(got).toEqual(
       domains.flatMap((d) => [
@@ -225,7 +251,9 @@ describeWithTools("BIND serves the split views; dig answers match the plan", ["r
 
   test("the internal view does not shadow the public zone: names it does not hold are left to public DNS, not denied (issue 12, defect 1)", () => {
     const int = viewOf("contoso-enterprise", "internal");
-    const answers = dig(["meet.contoso.com", "dialin.contoso.com", "webext.contoso.com", "meet.fabrikam.com"].map((name) => ({ at: int.address, name, type: "A" })));
+    const answers = dig(
+      ["meet.contoso.com", "dialin.contoso.com", "webext.contoso.com", "meet.fabrikam.com"].map((name) => ({ at: int.address, name, type: "A" })),
+    );
     // meet and dialin are on the Director (DIR-02): answered inside; webext and others are not the internal view's.
     expect(answers.map((a) => a.status)).toEqual(["NOERROR", "NOERROR", "REFUSED", "NOERROR"]);
     expect(answers[2].records).toEqual([]);

@@ -136,7 +136,9 @@ class Lab {
     this.clientIp = layout.simInternet!.clientIp;
     this.ns = { inet: `edgelab-${this.tag}-inet`, fw: `edgelab-${this.tag}-fw`, pext: `edgelab-${this.tag}-pext`, pint: `edgelab-${this.tag}-pint` };
     const servers = plan.servers.filter((s) => s.site === site.site.name);
-    this.edgeAddresses = servers.filter((s) => s.role === "edge").flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.map((a) => a.ip)));
+    this.edgeAddresses = servers
+      .filter((s) => s.role === "edge")
+      .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.map((a) => a.ip)));
     this.internalAddresses = servers.flatMap((s) => s.interfaces.filter((i) => i.side === "internal").flatMap((i) => i.addresses.map((a) => a.ip)));
     const proto = (t: string) => t.toLowerCase() as Proto;
     const check = (a: string) => {
@@ -144,7 +146,11 @@ class Lab {
       return a;
     };
     // Port ranges (50000-59999) are sampled at their first port.
-    this.inbound = dedupe(this.config.rules.filter((r) => r.direction === "inbound").flatMap((r) => r.addresses.map((a) => ({ proto: proto(r.transport), host: check(a), port: r.ports.from }))));
+    this.inbound = dedupe(
+      this.config.rules
+        .filter((r) => r.direction === "inbound")
+        .flatMap((r) => r.addresses.map((a) => ({ proto: proto(r.transport), host: check(a), port: r.ports.from }))),
+    );
     // One probe per source address and client endpoint.
     this.outbound = this.config.rules
       .filter((r) => r.direction === "outbound")
@@ -210,7 +216,10 @@ class Lab {
     // perimeter-internal address (pint), every outbound endpoint plus TCP 3389 on the client (inet).
     const pextListen = dedupe([...this.inbound, ...this.edgeAddresses.map((host) => ({ proto: "tcp" as const, host, port: NOT_IN_PLAN }))]);
     const pintListen = this.internalAddresses.map((host) => ({ proto: "tcp" as const, host, port: 443 }));
-    const inetListen = dedupe([...this.outbound.map(({ proto, host, port }) => ({ proto, host, port })), { proto: "tcp" as const, host: this.clientIp, port: NOT_IN_PLAN }]);
+    const inetListen = dedupe([
+      ...this.outbound.map(({ proto, host, port }) => ({ proto, host, port })),
+      { proto: "tcp" as const, host: this.clientIp, port: NOT_IN_PLAN },
+    ]);
     await Promise.all(
       [
         [pext, pextListen],
@@ -233,10 +242,29 @@ class Lab {
   dropProbes(): { inbound: Probe[]; outbound: Probe[] } {
     return {
       inbound: [
-        ...this.edgeAddresses.map((a) => ({ proto: "tcp" as const, host: this.publicOf(a), port: NOT_IN_PLAN, timeoutMs: DROP_TIMEOUT, what: `client -> ${this.publicOf(a)}:${NOT_IN_PLAN}/tcp (not in the plan)` })),
-        ...this.internalAddresses.map((a) => ({ proto: "tcp" as const, host: a, port: 443, timeoutMs: DROP_TIMEOUT, what: `client -> perimeter internal ${a}:443/tcp` })),
+        ...this.edgeAddresses.map((a) => ({
+          proto: "tcp" as const,
+          host: this.publicOf(a),
+          port: NOT_IN_PLAN,
+          timeoutMs: DROP_TIMEOUT,
+          what: `client -> ${this.publicOf(a)}:${NOT_IN_PLAN}/tcp (not in the plan)`,
+        })),
+        ...this.internalAddresses.map((a) => ({
+          proto: "tcp" as const,
+          host: a,
+          port: 443,
+          timeoutMs: DROP_TIMEOUT,
+          what: `client -> perimeter internal ${a}:443/tcp`,
+        })),
       ],
-      outbound: this.edgeAddresses.map((a) => ({ proto: "tcp" as const, host: this.clientIp, port: NOT_IN_PLAN, localAddress: a, timeoutMs: DROP_TIMEOUT, what: `Edge ${a} -> client:${NOT_IN_PLAN}/tcp (not in the plan)` })),
+      outbound: this.edgeAddresses.map((a) => ({
+        proto: "tcp" as const,
+        host: this.clientIp,
+        port: NOT_IN_PLAN,
+        localAddress: a,
+        timeoutMs: DROP_TIMEOUT,
+        what: `Edge ${a} -> client:${NOT_IN_PLAN}/tcp (not in the plan)`,
+      })),
     };
   }
 
@@ -249,17 +277,22 @@ class Lab {
 const describeResults = (probes: readonly Probe[], results: readonly ProbeResult[]) => probes.map((p, i) => ({ what: p.what, ...results[i] }));
 
 describeWithTools("firewall appliance ruleset: iptables-restore --test", ["root", "netns", "iptables-restore", "unshare"], () => {
-
-  const plans: [string, Plan][] = [...bundledIds().map((id): [string, Plan] => [id, bundledPlan(id)]), ...Object.values(SCENARIOS).map((y): [string, Plan] => [planOf(y).scenario.id, planOf(y)])];
-  test.each(plans.filter(([, p]) => p.scenario.labMode === "closed").map(([id, p]) => [id, p] as const))("%s: every site's ruleset is accepted", (_id, plan) => {
-    const files = applianceRulesFiles(plan);
-    expect(files.length).toBe(plan.scenario.sites.length);
-    for (const f of files) {
-      // In a throwaway network namespace: even a buggy --test cannot touch the machine's rules.
-      const r = run("unshare", ["--net", "iptables-restore", "--test"], { input: f.content, allowFail: true });
-      expect({ file: f.name, status: r.status, stderr: r.stderr }).toEqual({ file: f.name, status: 0, stderr: "" });
-    }
-  });
+  const plans: [string, Plan][] = [
+    ...bundledIds().map((id): [string, Plan] => [id, bundledPlan(id)]),
+    ...Object.values(SCENARIOS).map((y): [string, Plan] => [planOf(y).scenario.id, planOf(y)]),
+  ];
+  test.each(plans.filter(([, p]) => p.scenario.labMode === "closed").map(([id, p]) => [id, p] as const))(
+    "%s: every site's ruleset is accepted",
+    (_id, plan) => {
+      const files = applianceRulesFiles(plan);
+      expect(files.length).toBe(plan.scenario.sites.length);
+      for (const f of files) {
+        // In a throwaway network namespace: even a buggy --test cannot touch the machine's rules.
+        const r = run("unshare", ["--net", "iptables-restore", "--test"], { input: f.content, allowFail: true });
+        expect({ file: f.name, status: r.status, stderr: r.stderr }).toEqual({ file: f.name, status: 0, stderr: "" });
+      }
+    },
+  );
 });
 
 describeEachWithTools(
@@ -270,60 +303,83 @@ describeEachWithTools(
   ([kind, label]) => `firewall appliance with real packets: ${kind} scenario, ${label}`,
   ["root", "netns", "ip", "iptables-restore", "iptables", "sysctl"],
   ([kind]) => {
-  const lab = new Lab(planOf(SCENARIOS[kind]));
-  let inbound: ReturnType<typeof describeResults> = [];
-  let outbound: ReturnType<typeof describeResults> = [];
-  let drops: { inbound: ReturnType<typeof describeResults>; outbound: ReturnType<typeof describeResults> } = { inbound: [], outbound: [] };
+    const lab = new Lab(planOf(SCENARIOS[kind]));
+    let inbound: ReturnType<typeof describeResults> = [];
+    let outbound: ReturnType<typeof describeResults> = [];
+    let drops: { inbound: ReturnType<typeof describeResults>; outbound: ReturnType<typeof describeResults> } = { inbound: [], outbound: [] };
 
-  beforeAll(async () => {
-    await lab.up();
-    const inProbes: Probe[] = lab.inbound.map((e) => ({ proto: e.proto, host: lab.publicOf(e.host), port: e.port, timeoutMs: PASS_TIMEOUT, what: `client -> ${lab.publicOf(e.host)}:${e.port}/${e.proto} (plan: ${e.host})` }));
-    const outProbes: Probe[] = lab.outbound.map((e) => ({ proto: e.proto, host: e.host, port: e.port, localAddress: e.source, timeoutMs: PASS_TIMEOUT, what: `${e.source} -> client:${e.port}/${e.proto}` }));
-    const d = lab.dropProbes();
-    const [i, o, di, dout] = await Promise.all([lab.probe(lab.ns.inet, inProbes), lab.probe(lab.ns.pext, outProbes), lab.probe(lab.ns.inet, d.inbound), lab.probe(lab.ns.pext, d.outbound)]);
-    inbound = describeResults(inProbes, i);
-    outbound = describeResults(outProbes, o);
-    drops = { inbound: describeResults(d.inbound, di), outbound: describeResults(d.outbound, dout) };
-  });
-  afterAll(() => lab.down());
+    beforeAll(async () => {
+      await lab.up();
+      const inProbes: Probe[] = lab.inbound.map((e) => ({
+        proto: e.proto,
+        host: lab.publicOf(e.host),
+        port: e.port,
+        timeoutMs: PASS_TIMEOUT,
+        what: `client -> ${lab.publicOf(e.host)}:${e.port}/${e.proto} (plan: ${e.host})`,
+      }));
+      const outProbes: Probe[] = lab.outbound.map((e) => ({
+        proto: e.proto,
+        host: e.host,
+        port: e.port,
+        localAddress: e.source,
+        timeoutMs: PASS_TIMEOUT,
+        what: `${e.source} -> client:${e.port}/${e.proto}`,
+      }));
+      const d = lab.dropProbes();
+      const [i, o, di, dout] = await Promise.all([
+        lab.probe(lab.ns.inet, inProbes),
+        lab.probe(lab.ns.pext, outProbes),
+        lab.probe(lab.ns.inet, d.inbound),
+        lab.probe(lab.ns.pext, d.outbound),
+      ]);
+      inbound = describeResults(inProbes, i);
+      outbound = describeResults(outProbes, o);
+      drops = { inbound: describeResults(d.inbound, di), outbound: describeResults(d.outbound, dout) };
+    });
+    afterAll(() => lab.down());
 
-  test("the plan has Internet-facing ports on every Edge service and the reverse proxy, and 1:1 NAT only where the plan says so", () => {
-    expect(lab.inbound.length).toBeGreaterThanOrEqual(8);
-    expect(lab.inbound.some((e) => e.proto === "udp" && e.port === 3478)).toBe(true);
-    expect(lab.outbound.length).toBeGreaterThan(0);
-    const translated = lab.config.nat.map((m) => m.privateIp).sort();
-    const expected = lab.plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => a.ip))).sort();
-    expect(translated).toEqual(expected);
-    if (kind === "public") expect(lab.edgeAddresses.every((a) => lab.publicOf(a) === a)).toBe(true);
-    else expect(lab.edgeAddresses.every((a) => lab.publicOf(a).startsWith("203.0.113."))).toBe(true);
-  });
+    test("the plan has Internet-facing ports on every Edge service and the reverse proxy, and 1:1 NAT only where the plan says so", () => {
+      expect(lab.inbound.length).toBeGreaterThanOrEqual(8);
+      expect(lab.inbound.some((e) => e.proto === "udp" && e.port === 3478)).toBe(true);
+      expect(lab.outbound.length).toBeGreaterThan(0);
+      const translated = lab.config.nat.map((m) => m.privateIp).sort();
+      const expected = lab.plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => a.ip))).sort();
+      expect(translated).toEqual(expected);
+      if (kind === "public") expect(lab.edgeAddresses.every((a) => lab.publicOf(a) === a)).toBe(true);
+      else expect(lab.edgeAddresses.every((a) => lab.publicOf(a).startsWith("203.0.113."))).toBe(true);
+    });
 
-  test("every Internet-facing port of the plan reaches the right address, with the client's source address kept (NAT-03)", () => {
-    const wrong = inbound.filter((r, i) => !r.ok || r.reply?.local !== `${lab.inbound[i].host}:${lab.inbound[i].port}` || r.reply?.remote !== lab.clientIp);
-    expect(wrong).toEqual([]);
-    expect(inbound.length).toBe(lab.inbound.length);
-  });
+    test("every Internet-facing port of the plan reaches the right address, with the client's source address kept (NAT-03)", () => {
+      const wrong = inbound.filter((r, i) => !r.ok || r.reply?.local !== `${lab.inbound[i].host}:${lab.inbound[i].port}` || r.reply?.remote !== lab.clientIp);
+      expect(wrong).toEqual([]);
+      expect(inbound.length).toBe(lab.inbound.length);
+    });
 
-  test(kind === "nat" ? "outbound traffic of every address leaves with its public address (NAT-04)" : "outbound traffic leaves with the Edge's own public address", () => {
-    const wrong = outbound.filter((r, i) => !r.ok || r.reply?.remote !== lab.publicOf(lab.outbound[i].source));
-    expect(wrong).toEqual([]);
-    if (kind === "nat") expect(outbound.every((r) => r.reply?.remote.startsWith("203.0.113."))).toBe(true);
-  });
+    test(
+      kind === "nat"
+        ? "outbound traffic of every address leaves with its public address (NAT-04)"
+        : "outbound traffic leaves with the Edge's own public address",
+      () => {
+        const wrong = outbound.filter((r, i) => !r.ok || r.reply?.remote !== lab.publicOf(lab.outbound[i].source));
+        expect(wrong).toEqual([]);
+        if (kind === "nat") expect(outbound.every((r) => r.reply?.remote.startsWith("203.0.113."))).toBe(true);
+      },
+    );
 
-  test("a port that is not in the plan (TCP 3389), the perimeter internal side and unplanned egress are dropped", () => {
-    expect(drops.inbound.filter((r) => r.ok || r.error !== "timeout")).toEqual([]);
-    expect(drops.outbound.filter((r) => r.ok || r.error !== "timeout")).toEqual([]);
-    expect(drops.inbound.length).toBe(lab.edgeAddresses.length + lab.internalAddresses.length);
-  });
+    test("a port that is not in the plan (TCP 3389), the perimeter internal side and unplanned egress are dropped", () => {
+      expect(drops.inbound.filter((r) => r.ok || r.error !== "timeout")).toEqual([]);
+      expect(drops.outbound.filter((r) => r.ok || r.error !== "timeout")).toEqual([]);
+      expect(drops.inbound.length).toBe(lab.edgeAddresses.length + lab.internalAddresses.length);
+    });
 
-  test("control: with the appliance's FORWARD chain opened, the same probes get through (the drops come from the ruleset)", async () => {
-    run("ip", ["netns", "exec", lab.ns.fw, "iptables", "-P", "FORWARD", "ACCEPT"]);
-    run("ip", ["netns", "exec", lab.ns.fw, "iptables", "-F", "FORWARD"]);
-    const d = lab.dropProbes();
-    const open = (ps: Probe[]) => ps.map((p) => ({ ...p, timeoutMs: PASS_TIMEOUT }));
-    const [i, o] = await Promise.all([lab.probe(lab.ns.inet, open(d.inbound)), lab.probe(lab.ns.pext, open(d.outbound))]);
-    expect(describeResults(d.inbound, i).filter((r) => !r.ok)).toEqual([]);
-    expect(describeResults(d.outbound, o).filter((r) => !r.ok)).toEqual([]);
-  });
+    test("control: with the appliance's FORWARD chain opened, the same probes get through (the drops come from the ruleset)", async () => {
+      run("ip", ["netns", "exec", lab.ns.fw, "iptables", "-P", "FORWARD", "ACCEPT"]);
+      run("ip", ["netns", "exec", lab.ns.fw, "iptables", "-F", "FORWARD"]);
+      const d = lab.dropProbes();
+      const open = (ps: Probe[]) => ps.map((p) => ({ ...p, timeoutMs: PASS_TIMEOUT }));
+      const [i, o] = await Promise.all([lab.probe(lab.ns.inet, open(d.inbound)), lab.probe(lab.ns.pext, open(d.outbound))]);
+      expect(describeResults(d.inbound, i).filter((r) => !r.ok)).toEqual([]);
+      expect(describeResults(d.outbound, o).filter((r) => !r.ok)).toEqual([]);
+    });
   },
 );

@@ -77,7 +77,8 @@ function probeUdp(p) {
 }
 
 if (mode === "listen") listen();
-else if (mode === "probe") Promise.all(items.map((p) => (p.proto === "tcp" ? probeTcp(p) : probeUdp(p)))).then((r) => process.stdout.write(JSON.stringify(r) + "\n"));
+else if (mode === "probe")
+  Promise.all(items.map((p) => (p.proto === "tcp" ? probeTcp(p) : probeUdp(p)))).then((r) => process.stdout.write(JSON.stringify(r) + "\n"));
 else {
   process.stderr.write("usage: netprobe.js listen|probe <json>\n");
   process.exit(2);

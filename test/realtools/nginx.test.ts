@@ -24,18 +24,37 @@ import { run, startChild, tempDir, type Child } from "./tools";
 
 jest.setTimeout(30000);
 
-
 /** The reverse proxies of a plan: publishing rules per site and the proxy's external (listener) address. */
 function reverseProxies(plan: Plan): { site: string; listenIp: string; rules: PublishingRule[] }[] {
   return plan.servers
     .filter((s) => s.role === "reverse-proxy")
-    .map((s) => ({ site: s.site, listenIp: s.interfaces.find((i) => i.side === "external")!.addresses[0].ip, rules: plan.publishingRules.filter((r) => r.site === s.site) }));
+    .map((s) => ({
+      site: s.site,
+      listenIp: s.interfaces.find((i) => i.side === "external")!.addresses[0].ip,
+      rules: plan.publishingRules.filter((r) => r.site === s.site),
+    }));
 }
 
 describeWithTools("nginx -t accepts the generated reverse proxy configuration", ["root", "netns", "nginx", "openssl", "unshare", "ip"], () => {
   const dir = tempDir("edge-lab-nginx-t-");
   beforeAll(() => {
-    run("openssl", ["req", "-x509", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "2", "-subj", "/CN=edge-lab test", "-keyout", join(dir.dir, "test.key"), "-out", join(dir.dir, "test.crt")]);
+    run("openssl", [
+      "req",
+      "-x509",
+      "-nodes",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=edge-lab test",
+      "-keyout",
+      join(dir.dir, "test.key"),
+      "-out",
+      join(dir.dir, "test.crt"),
+    ]);
   });
   afterAll(() => dir.remove());
 
@@ -111,7 +130,23 @@ describeWithTools("nginx proxies the publishing rules (contoso-enterprise hq, on
   beforeAll(async () => {
     // The generator's certificate commands, with the real openssl, into the test directory.
     run("sh", ["-c", selfSignedCertCommands(rp.rules, join(dir.dir, "certs")).join(" && ")], { timeoutMs: 30000 });
-    run("openssl", ["req", "-x509", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "2", "-subj", "/CN=backend", "-keyout", join(dir.dir, "backend.key"), "-out", join(dir.dir, "backend.crt")]);
+    run("openssl", [
+      "req",
+      "-x509",
+      "-nodes",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=backend",
+      "-keyout",
+      join(dir.dir, "backend.key"),
+      "-out",
+      join(dir.dir, "backend.crt"),
+    ]);
     const tlsOptions = { key: readFileSync(join(dir.dir, "backend.key")), cert: readFileSync(join(dir.dir, "backend.crt")) };
 
     // One backend per plan target address:port; it answers with what it received.
@@ -121,7 +156,13 @@ describeWithTools("nginx proxies the publishing rules (contoso-enterprise hq, on
         if (backends.has(target)) continue;
         const handler = (req: IncomingMessage, res: import("node:http").ServerResponse) => {
           const socket = req.socket as TLSSocket;
-          const record: Seen = { backend: target, host: req.headers.host, tls: Boolean(socket.encrypted), sni: socket.encrypted ? (socket.servername || undefined) : undefined, url: req.url };
+          const record: Seen = {
+            backend: target,
+            host: req.headers.host,
+            tls: Boolean(socket.encrypted),
+            sni: socket.encrypted ? socket.servername || undefined : undefined,
+            url: req.url,
+          };
           seen.push(record);
           res.writeHead(200, { "content-type": "application/json" });
           res.end(JSON.stringify(record));
@@ -171,7 +212,13 @@ describeWithTools("nginx proxies the publishing rules (contoso-enterprise hq, on
     expect(cases.some(({ b }) => b.listen === 443 && b.target === 4443)).toBe(true);
     expect(cases.some(({ b }) => b.listen === 80 && b.target === 8080)).toBe(true);
     const replies = await Promise.all(cases.map(({ rule, b }) => request(b.scheme, ports.get(b.listen)!, rule.publicName)));
-    const got = cases.map(({ rule, b }, i) => ({ request: `${b.scheme}://${rule.publicName}:${b.listen}`, status: replies[i].status, error: replies[i].error, cert: replies[i].certCn, ...replies[i].body }));
+    const got = cases.map(({ rule, b }, i) => ({
+      request: `${b.scheme}://${rule.publicName}:${b.listen}`,
+      status: replies[i].status,
+      error: replies[i].error,
+      cert: replies[i].certCn,
+      ...replies[i].body,
+    }));
     const want = cases.map(({ rule, b }) => ({
       request: `${b.scheme}://${rule.publicName}:${b.listen}`,
       status: 200,

@@ -10,7 +10,8 @@ const ids = bundledScenarioFiles().map((f) => basename(f, ".yaml"));
 
 const portText = (r: FirewallRule) => (r.ports.from === r.ports.to ? String(r.ports.from) : `${r.ports.from}-${r.ports.to}`);
 /** Where the test expects a row to be probed: public address from the Internet, else the NIC/VIP address. */
-const targets = (r: FirewallRule) => (r.source.addresses.includes("Internet") && r.destination.publicAddresses?.length ? r.destination.publicAddresses : r.destination.addresses);
+const targets = (r: FirewallRule) =>
+  r.source.addresses.includes("Internet") && r.destination.publicAddresses?.length ? r.destination.publicAddresses : r.destination.addresses;
 const probed = (r: FirewallRule) => r.transport === "TCP" && r.ports.from === r.ports.to;
 const isStun = (r: FirewallRule) => r.transport === "UDP" && r.ports.from === 3478 && r.ports.to === 3478;
 
@@ -92,7 +93,8 @@ describe.each(ids)("checklist of %s", (id) => {
     }
     const external = c.tls.filter((t) => t.origin.id === "external-client");
     expect(external.length).toBeGreaterThan(0);
-    const avOf = (site: string) => plan.servers.filter((s) => s.site === site).flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av").map((a) => a.fqdn!)));
+    const avOf = (site: string) =>
+      plan.servers.filter((s) => s.site === site).flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av").map((a) => a.fqdn!)));
     for (const { probe: t } of external.filter((x) => x.probe.certificate.installedOn.some((id) => id.includes("-edge-")))) {
       expect(t.forbiddenNames).toEqual(expect.arrayContaining([...new Set(avOf(t.site))]));
       expect(t.certificate.sans.filter((n) => t.forbiddenNames.includes(n))).toEqual([]);
@@ -121,7 +123,10 @@ describe.each(ids)("checklist of %s", (id) => {
 
   test("the script's -From choices are exactly the sections it has", () => {
     const c = buildChecklist(plan);
-    const choices = /ValidateSet\(([^)]*)\)/.exec(ps1)![1].split(", ").map((s) => s.slice(1, -1));
+    const choices = /ValidateSet\(([^)]*)\)/
+      .exec(ps1)![1]
+      .split(", ")
+      .map((s) => s.slice(1, -1));
     expect(choices).toEqual(c.origins.map((o) => o.id));
     for (const o of c.origins) {
       if (c.dns.some((d) => d.origin.id === o.id) || c.ports.some((p) => p.origin.id === o.id)) expect(block(ps1, o.id)).not.toBe("");

@@ -25,7 +25,6 @@ const PAD_PX = 0.4 * 96; // the DOT's pad=0.4 (inches)
 
 let work: string;
 
-
 function screenshot(svgFile: string, pngFile: string, width: number, height: number): void {
   const profile = mkdtempSync(join(work, "profile-"));
   execFileSync(
@@ -52,7 +51,11 @@ function screenshot(svgFile: string, pngFile: string, width: number, height: num
 
 /** Bounding box of the pixels that are not (near) white. */
 function contentBox(png: PNG): { left: number; top: number; right: number; bottom: number; count: number } {
-  let left = png.width, top = png.height, right = -1, bottom = -1, count = 0;
+  let left = png.width,
+    top = png.height,
+    right = -1,
+    bottom = -1,
+    count = 0;
   for (let y = 0; y < png.height; y++) {
     for (let x = 0; x < png.width; x++) {
       const i = (y * png.width + x) * 4;
@@ -72,48 +75,52 @@ function contentBox(png: PNG): { left: number; top: number; right: number; botto
 const ids = ["contoso-enterprise", "scaled-hlb", "single-consolidated-nat"];
 
 describeWithTools("diagrams rendered by headless Chromium", ["chromium"], () => {
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "edge-lab-png-"));
-  await loadGraphviz();
-});
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "edge-lab-png-"));
+    await loadGraphviz();
+  });
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
 
-test.each(ids)("diagram of %s renders in Chromium to a complete, unclipped PNG", async (id) => {
-  const svg = await diagramSvg(bundledPlan(id));
-  const m = /<svg width="([\d.]+)pt" height="([\d.]+)pt"/.exec(svg);
-  expect(m).not.toBeNull();
-  const svgW = (Number(m![1]) * 4) / 3; // pt -> CSS px
-  const svgH = (Number(m![2]) * 4) / 3;
-  const width = Math.ceil(svgW) + MARGIN;
-  const height = Math.ceil(svgH) + MARGIN;
-  const svgFile = join(work, `${id}.svg`);
-  const pngFile = join(work, `${id}.png`);
-  writeFileSync(svgFile, svg);
-  screenshot(svgFile, pngFile, width, height);
+  test.each(ids)(
+    "diagram of %s renders in Chromium to a complete, unclipped PNG",
+    async (id) => {
+      const svg = await diagramSvg(bundledPlan(id));
+      const m = /<svg width="([\d.]+)pt" height="([\d.]+)pt"/.exec(svg);
+      expect(m).not.toBeNull();
+      const svgW = (Number(m![1]) * 4) / 3; // pt -> CSS px
+      const svgH = (Number(m![2]) * 4) / 3;
+      const width = Math.ceil(svgW) + MARGIN;
+      const height = Math.ceil(svgH) + MARGIN;
+      const svgFile = join(work, `${id}.svg`);
+      const pngFile = join(work, `${id}.png`);
+      writeFileSync(svgFile, svg);
+      screenshot(svgFile, pngFile, width, height);
 
-  expect(statSync(pngFile).size).toBeGreaterThan(10_000);
-  const png = PNG.sync.read(readFileSync(pngFile));
-  expect([png.width, png.height]).toEqual([width, height]); // the whole SVG fits the window we chose
-  const box = contentBox(png);
-  expect(box.count).toBeGreaterThan(0.01 * width * height); // not blank
-  // White margin all round: nothing touches the picture's edges (nothing clipped)...
-  expect(box.left).toBeGreaterThan(5);
-  expect(box.top).toBeGreaterThan(5);
-  expect(box.right).toBeLessThan(width - MARGIN);
-  expect(box.bottom).toBeLessThan(height - MARGIN);
-  // ...and the content reaches the SVG's padded edges (drawn at full size, not shrunk or cut short).
-  expect(box.right).toBeGreaterThan(svgW - PAD_PX - 20);
-  expect(box.bottom).toBeGreaterThan(svgH - PAD_PX - 20);
-  expect(box.left).toBeLessThan(PAD_PX + 20);
-  expect(box.top).toBeLessThan(PAD_PX + 20);
+      expect(statSync(pngFile).size).toBeGreaterThan(10_000);
+      const png = PNG.sync.read(readFileSync(pngFile));
+      expect([png.width, png.height]).toEqual([width, height]); // the whole SVG fits the window we chose
+      const box = contentBox(png);
+      expect(box.count).toBeGreaterThan(0.01 * width * height); // not blank
+      // White margin all round: nothing touches the picture's edges (nothing clipped)...
+      expect(box.left).toBeGreaterThan(5);
+      expect(box.top).toBeGreaterThan(5);
+      expect(box.right).toBeLessThan(width - MARGIN);
+      expect(box.bottom).toBeLessThan(height - MARGIN);
+      // ...and the content reaches the SVG's padded edges (drawn at full size, not shrunk or cut short).
+      expect(box.right).toBeGreaterThan(svgW - PAD_PX - 20);
+      expect(box.bottom).toBeGreaterThan(svgH - PAD_PX - 20);
+      expect(box.left).toBeLessThan(PAD_PX + 20);
+      expect(box.top).toBeLessThan(PAD_PX + 20);
 
-  const keep = process.env.EDGE_LAB_PNG_DIR;
-  if (keep) {
-    mkdirSync(keep, { recursive: true });
-    copyFileSync(pngFile, join(keep, `${id}.png`));
-  }
-}, 90_000);
+      const keep = process.env.EDGE_LAB_PNG_DIR;
+      if (keep) {
+        mkdirSync(keep, { recursive: true });
+        copyFileSync(pngFile, join(keep, `${id}.png`));
+      }
+    },
+    90_000,
+  );
 });

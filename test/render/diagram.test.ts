@@ -26,7 +26,13 @@ function planAddresses(plan: Plan): string[] {
 function edgeLabels(dot: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const m of dot.matchAll(/^ {2}("[^"]+") -> ("[^"]+") \[[^\n]*label=<(.*)>[^\n]*\];$/gm)) {
-    out.set(`${m[1]} -> ${m[2]}`, m[3].split('<BR ALIGN="LEFT"/>').filter(Boolean).map((l) => l.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">")));
+    out.set(
+      `${m[1]} -> ${m[2]}`,
+      m[3]
+        .split('<BR ALIGN="LEFT"/>')
+        .filter(Boolean)
+        .map((l) => l.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">")),
+    );
   }
   return out;
 }
@@ -92,7 +98,11 @@ describe("Graphviz (WebAssembly)", () => {
     const script =
       'const { bundledPlan } = require("./test/helpers"); const { diagramSvg } = require("./lib/render/diagram");' +
       ' diagramSvg(bundledPlan("scaled-hlb")).then((s) => process.stdout.write(s));';
-    const fresh = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+    const fresh = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 16 * 1024 * 1024,
+    });
     expect(fresh).toBe(svgs.get("scaled-hlb"));
   }, 60_000);
 });

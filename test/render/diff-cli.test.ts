@@ -56,7 +56,9 @@ test("growing the pool from 2 to 3: exit 2; the new VM, NICs, schedule, DNS valu
   expect(diff.terraform.removed).toEqual([]);
   const changed: { key: string; fields: { path: string; added?: string[] }[] }[] = diff.terraform.changed;
   const nsgAdds = changed.filter((c) => c.key.startsWith("azurerm_network_security_group.")).flatMap((c) => c.fields.flatMap((f) => f.added ?? []));
-  expect(new Set(nsgAdds)).toEqual(new Set(["10.45.16.12", "10.45.16.22", "10.45.16.32", "172.25.33.12", "131.107.155.12", "131.107.155.22", "131.107.155.32"]));
+  expect(new Set(nsgAdds)).toEqual(
+    new Set(["10.45.16.12", "10.45.16.22", "10.45.16.32", "172.25.33.12", "131.107.155.12", "131.107.155.22", "131.107.155.32"]),
+  );
   const sip = changed.find((c) => c.key.includes("contoso_com-sip-A"))!;
   expect(sip.fields).toEqual([{ path: "records", added: ["131.107.155.12"], removed: [] }]);
   const appliance = changed.find((c) => c.key.startsWith("azurerm_linux_virtual_machine.") && c.key.includes("firewall"))!;
@@ -69,7 +71,12 @@ test("DNS load balancing -> hardware load balancing: the VIPs and the load balan
   const r = await cli(before, hlb, "--markdown");
   expect(r.code).toBe(2);
   expect(r.out).toContain("#### Load balancer VIPs");
-  for (const vip of ["hq-vip-access | access 131.107.155.10", "hq-vip-webConferencing | webConferencing 131.107.155.20", "hq-vip-av | av 131.107.155.30", "hq-vip-internal | internal 172.25.33.10"]) {
+  for (const vip of [
+    "hq-vip-access | access 131.107.155.10",
+    "hq-vip-webConferencing | webConferencing 131.107.155.20",
+    "hq-vip-av | av 131.107.155.30",
+    "hq-vip-internal | internal 172.25.33.10",
+  ]) {
     expect(r.out).toContain(`| + | ${vip} |`);
   }
   expect(r.out).toMatch(/`\+ azurerm_lb\./);

@@ -58,7 +58,14 @@ describe("growing a DNS load balanced pool from 2 to 3 servers", () => {
     expect(dns.removed).toEqual([]);
     expect(dns.added.map((a) => a.key)).toEqual(["internal A lsedge03.contoso.net"]);
     expect(dns.changed.map((c) => c.key).sort()).toEqual(
-      ["external A av.contoso.com", "external A sip.contoso.com", "external A sip.fabrikam.com", "external A webcon.contoso.com", "external A xmpp.contoso.com", "internal A lsedge.contoso.net"].sort(),
+      [
+        "external A av.contoso.com",
+        "external A sip.contoso.com",
+        "external A sip.fabrikam.com",
+        "external A webcon.contoso.com",
+        "external A xmpp.contoso.com",
+        "internal A lsedge.contoso.net",
+      ].sort(),
     );
     for (const c of dns.changed) {
       expect(c.fields).toHaveLength(1);

@@ -25,7 +25,11 @@ describe.each(bundledIds())("probes of %s", (id) => {
         expect(p.port).toBe(r.ports.from);
         if (r.source.addresses.includes("Internet")) {
           expect(p.from).toEqual({ kind: "internet" });
-          expect(p.address).toBe(r.destination.publicAddresses?.length ? r.destination.publicAddresses.find((a) => a === p.address) : r.destination.addresses.find((a) => a === p.address));
+          expect(p.address).toBe(
+            r.destination.publicAddresses?.length
+              ? r.destination.publicAddresses.find((a) => a === p.address)
+              : r.destination.addresses.find((a) => a === p.address),
+          );
         }
         if (r.destination.addresses.includes("Internet")) {
           expect(p.toInternet).toBe(true);

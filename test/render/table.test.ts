@@ -8,10 +8,15 @@ const nasty = [
   { a: "line\nbreak", b: "back\\slash and \\| both" },
   { a: "", b: "  padded  " },
 ];
-const table = makeTable("t", "T", [
-  { header: "A", cell: (x: (typeof nasty)[number]) => x.a },
-  { header: "B, with comma", cell: (x: (typeof nasty)[number]) => x.b },
-], nasty);
+const table = makeTable(
+  "t",
+  "T",
+  [
+    { header: "A", cell: (x: (typeof nasty)[number]) => x.a },
+    { header: "B, with comma", cell: (x: (typeof nasty)[number]) => x.b },
+  ],
+  nasty,
+);
 
 describe("table model", () => {
   test("one row per item, cells from the columns", () => {

@@ -33,7 +33,10 @@ describe.each(ids)("worksheet of %s", (id) => {
   const doc = md.get(id)!;
 
   test("has every section of the issue, in order", () => {
-    const h2 = doc.split("\n").filter((l) => l.startsWith("## ")).map((l) => l.slice(3));
+    const h2 = doc
+      .split("\n")
+      .filter((l) => l.startsWith("## "))
+      .map((l) => l.slice(3));
     // With SIP federation: the configuration commands; hybrid: the Microsoft 365 section.
     const federation = plan.cmdlets.length > 0 ? ["Federation and hybrid configuration"] : [];
     const hybrid = plan.hybrid ? ["Microsoft 365 hybrid"] : [];
@@ -64,7 +67,14 @@ describe.each(ids)("worksheet of %s", (id) => {
         const r = want[i];
         const port = r.ports.from === r.ports.to ? String(r.ports.from) : `${r.ports.from}-${r.ports.to}`;
         expect([row.Site, row.Firewall, row.Direction, row["Role/Service"], row.Protocol, row.Transport, row.Port, row.Notes]).toEqual([
-          r.site, r.firewall, r.direction, r.service, r.protocol, r.transport, port, r.purpose,
+          r.site,
+          r.firewall,
+          r.direction,
+          r.service,
+          r.protocol,
+          r.transport,
+          port,
+          r.purpose,
         ]);
         endpointMentions(row.Source, r.source);
         endpointMentions(row.Destination, r.destination);
@@ -81,7 +91,9 @@ describe.each(ids)("worksheet of %s", (id) => {
       }
       const rows = records(tableUnder(doc, title));
       expect(rows.map((r) => `${r.Table}|${r.Direction}|${r.Transport}|${r.Port}|${r.Protocol}`)).toEqual(
-        want.map((r) => `${r.table}|${r.direction}|${r.transport}|${r.ports.from === r.ports.to ? r.ports.from : `${r.ports.from}-${r.ports.to}`}|${r.protocol}`),
+        want.map(
+          (r) => `${r.table}|${r.direction}|${r.transport}|${r.ports.from === r.ports.to ? r.ports.from : `${r.ports.from}-${r.ports.to}`}|${r.protocol}`,
+        ),
       );
     }
   });
@@ -105,7 +117,13 @@ describe.each(ids)("worksheet of %s", (id) => {
     expect(rows).toHaveLength(nics.length + plan.vips.length);
     expect(ipPlanEntries(plan)).toHaveLength(rows.length);
     nics.forEach(({ s, n, a }, i) => {
-      expect([rows[i].Host, rows[i].NIC, rows[i].Subnet, rows[i].Address, rows[i]["Public address (NAT)"]]).toEqual([s.fqdn, n.side, n.subnet, a.ip, a.natPublic ?? ""]);
+      expect([rows[i].Host, rows[i].NIC, rows[i].Subnet, rows[i].Address, rows[i]["Public address (NAT)"]]).toEqual([
+        s.fqdn,
+        n.side,
+        n.subnet,
+        a.ip,
+        a.natPublic ?? "",
+      ]);
       expect(rows[i]["Default gateway"]).toBe(n.gateway ?? "none");
     });
     expect(rows.slice(nics.length).map((r) => r.Address)).toEqual(plan.vips.map((v) => v.ip));
@@ -114,9 +132,15 @@ describe.each(ids)("worksheet of %s", (id) => {
   test("summary: servers, NAT mappings, VIPs and topology settings come from the plan", () => {
     expect(records(tableUnder(doc, "Servers")).map((r) => r.FQDN)).toEqual(plan.servers.map((s) => s.fqdn));
     const nat = plan.servers.flatMap((s) => s.interfaces.flatMap((n) => n.addresses.filter((a) => a.natPublic)));
-    if (nat.length) expect(records(tableUnder(doc, "NAT mappings")).map((r) => `${r["Public address"]}>${r["Private address"]}`)).toEqual(nat.map((a) => `${a.natPublic}>${a.ip}`));
-    if (plan.vips.length) expect(records(tableUnder(doc, "Load balancer VIPs")).map((r) => `${r.Address} ${r.FQDN}`)).toEqual(plan.vips.map((v) => `${v.ip} ${v.fqdn}`));
-    expect(records(tableUnder(doc, "Topology settings to enter")).map((r) => [r.Setting, r.Value])).toEqual(plan.topologySettings.map((t) => [t.item, t.value]));
+    if (nat.length)
+      expect(records(tableUnder(doc, "NAT mappings")).map((r) => `${r["Public address"]}>${r["Private address"]}`)).toEqual(
+        nat.map((a) => `${a.natPublic}>${a.ip}`),
+      );
+    if (plan.vips.length)
+      expect(records(tableUnder(doc, "Load balancer VIPs")).map((r) => `${r.Address} ${r.FQDN}`)).toEqual(plan.vips.map((v) => `${v.ip} ${v.fqdn}`));
+    expect(records(tableUnder(doc, "Topology settings to enter")).map((r) => [r.Setting, r.Value])).toEqual(
+      plan.topologySettings.map((t) => [t.item, t.value]),
+    );
     expect(records(tableUnder(doc, "Reverse proxy publishing rules")).map((r) => `${r["Public name"]}>${r["Target address"]}`)).toEqual(
       plan.publishingRules.map((p) => `${p.publicName}>${p.target.ip}`),
     );
@@ -193,7 +217,12 @@ describe("output files", () => {
   test("a failed write leaves the previous outputs intact and no temporary folder", () => {
     const target = join(dir, "s");
     replaceDirectory(target, [{ name: "worksheet.md", content: "v1" }]);
-    expect(() => replaceDirectory(target, [{ name: "worksheet.md", content: "v2" }, { name: "../escape.csv", content: "x" }])).toThrow(/invalid output file name/);
+    expect(() =>
+      replaceDirectory(target, [
+        { name: "worksheet.md", content: "v2" },
+        { name: "../escape.csv", content: "x" },
+      ]),
+    ).toThrow(/invalid output file name/);
     expect(readFileSync(join(target, "worksheet.md"), "utf8")).toBe("v1");
     expect(readdirSync(dir)).toEqual(["s"]);
   });
@@ -205,7 +234,9 @@ describe("output files", () => {
     const file = join(__dirname, "../../scenarios/single-consolidated-nat.yaml");
     expect(await run(["worksheets", file, "--out", dir], io)).toBe(0);
     const files = readdirSync(join(dir, "single-consolidated-nat"));
-    expect(files).toEqual(expect.arrayContaining(["worksheet.md", "diagram.svg", "dns-external.csv", "firewall-edge-external.csv", "certificates.csv", "ip-plan.csv"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["worksheet.md", "diagram.svg", "dns-external.csv", "firewall-edge-external.csv", "certificates.csv", "ip-plan.csv"]),
+    );
     expect(out.join("")).toContain(join(dir, "single-consolidated-nat"));
 
     const bad = join(dir, "bad.yaml");

@@ -36,7 +36,11 @@ function project(name: string): string {
 
 test("the bundled cdktf app writes exactly what the sources write (Terraform, manifest, worksheets, diagrams)", async () => {
   const fromBundle = project("from-bundle");
-  const run = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(bundleDir, "synth.js"))}).main()`], { cwd: fromBundle, encoding: "utf8", env: QUIET });
+  const run = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(bundleDir, "synth.js"))}).main()`], {
+    cwd: fromBundle,
+    encoding: "utf8",
+    env: QUIET,
+  });
   expect(run.stderr).not.toMatch(/Error|at .*\.js:\d+/);
   expect(run.status).toBe(0);
 
@@ -59,7 +63,11 @@ test("the bundled cdktf app writes exactly what the sources write (Terraform, ma
 }, 120_000);
 
 test("the bundled CLI validates, reports rule violations with exit 1, and prints plans", () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(bundleDir, "cli.js"))}).main(process.argv.slice(1))`, ...args], { cwd: work, encoding: "utf8" });
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(bundleDir, "cli.js"))}).main(process.argv.slice(1))`, ...args], {
+      cwd: work,
+      encoding: "utf8",
+    });
   const ok = cli(["validate", join(SCENARIO_DIR, "scaled-hlb.yaml")]);
   expect(ok.status).toBe(0);
   expect(ok.stdout).toMatch(/scaled-hlb\.yaml: valid/);
@@ -120,13 +128,20 @@ describe("a build that cannot go stale (a copy of the project, an edited constru
   let copy: string;
   beforeAll(async () => {
     copy = join(work, "project-copy");
-    for (const entry of ["bin", "lib", "scripts", "bench", "scenarios", "package.json", "package-lock.json", "tsconfig.json", "cdktf.json"]) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+    for (const entry of ["bin", "lib", "scripts", "bench", "scenarios", "package.json", "package-lock.json", "tsconfig.json", "cdktf.json"])
+      cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
     symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
   });
-  const tagOf = (outdir: string) => (JSON.parse(readFileSync(join(copy, outdir, "stacks", "single-consolidated-nat", "cdk.tf.json"), "utf8")) as { resource: { azurerm_resource_group: Record<string, { tags: Record<string, string> }> } }).resource.azurerm_resource_group;
+  const tagOf = (outdir: string) =>
+    (
+      JSON.parse(readFileSync(join(copy, outdir, "stacks", "single-consolidated-nat", "cdk.tf.json"), "utf8")) as {
+        resource: { azurerm_resource_group: Record<string, { tags: Record<string, string> }> };
+      }
+    ).resource.azurerm_resource_group;
   const env = { ...QUIET, EDGE_LAB_SCENARIOS: "scenarios/single-consolidated-nat.yaml" };
   /** The copy's own freshness check (scripts/bundle.js hashes the files of the project it lives in). */
-  const copyIsFresh = () => spawnSync(process.execPath, ["-e", 'process.stdout.write(String(require("./scripts/bundle").isFresh("synth")))'], { cwd: copy, encoding: "utf8" }).stdout;
+  const copyIsFresh = () =>
+    spawnSync(process.execPath, ["-e", 'process.stdout.write(String(require("./scripts/bundle").isFresh("synth")))'], { cwd: copy, encoding: "utf8" }).stdout;
 
   test("npm run synth and npx cdktf synth run an edited source without a build step; an unchanged tree is not rebuilt", () => {
     const first = spawnSync("npm", ["run", "synth", "--silent"], { cwd: copy, encoding: "utf8", env });
@@ -159,10 +174,18 @@ describe("a build that cannot go stale (a copy of the project, an edited constru
     const messages = join(copy, "bin", "commands", "validate.ts");
     const text = readFileSync(messages, "utf8");
     writeFileSync(messages, text.replace(": valid", ": valid (edited)"));
-    const edited = spawnSync(process.execPath, [join(copy, "bin", "edge-lab.js"), "validate", join(copy, "scenarios", "scaled-hlb.yaml")], { cwd: copy, encoding: "utf8", env });
+    const edited = spawnSync(process.execPath, [join(copy, "bin", "edge-lab.js"), "validate", join(copy, "scenarios", "scaled-hlb.yaml")], {
+      cwd: copy,
+      encoding: "utf8",
+      env,
+    });
     expect(edited.stdout).toMatch(/scaled-hlb\.yaml: valid \(edited\)/);
     writeFileSync(messages, text.replace("export const registerValidate", "export const registerValidate = ;\nconst x"));
-    const broken = spawnSync(process.execPath, [join(copy, "bin", "edge-lab.js"), "validate", join(copy, "scenarios", "scaled-hlb.yaml")], { cwd: copy, encoding: "utf8", env });
+    const broken = spawnSync(process.execPath, [join(copy, "bin", "edge-lab.js"), "validate", join(copy, "scenarios", "scaled-hlb.yaml")], {
+      cwd: copy,
+      encoding: "utf8",
+      env,
+    });
     expect(broken.status).toBe(1);
     expect(broken.stderr).toMatch(/edge-lab: cannot build cli: .*bin\/commands\/validate\.ts:\d+:\d+/s);
     writeFileSync(messages, text);
@@ -177,7 +200,11 @@ describe("a build that cannot go stale (a copy of the project, an edited constru
     lines.splice(at + 1, 0, '      if (files.length > 0) throw new TypeError("boom from validate");');
     writeFileSync(messages, lines.join("\n"));
     try {
-      const r = spawnSync(process.execPath, [join(copy, "bin", "edge-lab.js"), "validate", join(copy, "scenarios", "scaled-hlb.yaml")], { cwd: copy, encoding: "utf8", env });
+      const r = spawnSync(process.execPath, [join(copy, "bin", "edge-lab.js"), "validate", join(copy, "scenarios", "scaled-hlb.yaml")], {
+        cwd: copy,
+        encoding: "utf8",
+        env,
+      });
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/^edge-lab: internal error: boom from validate$/m);
       // The line of the throw (1-based), relative to the current directory: the copy's own file, not a path beside it.
@@ -199,7 +226,13 @@ test("the manifest records every project file the bundle was made from; the sour
   await build("cli", dir);
   const manifest = JSON.parse(readFileSync(join(dir, "cli.inputs.json"), "utf8")) as { inputs: Record<string, string> };
   expect(Object.keys(manifest.inputs)).toEqual(expect.arrayContaining(["bin/cli.ts", "bin/commands/validate.ts", "lib/model/schema.ts", "tsconfig.json"]));
-  for (const [file, recorded] of Object.entries(manifest.inputs)) expect({ file, recorded }).toEqual({ file, recorded: createHash("sha256").update(readFileSync(join(ROOT, file))).digest("hex") });
+  for (const [file, recorded] of Object.entries(manifest.inputs))
+    expect({ file, recorded }).toEqual({
+      file,
+      recorded: createHash("sha256")
+        .update(readFileSync(join(ROOT, file)))
+        .digest("hex"),
+    });
   const sources = (JSON.parse(readFileSync(join(dir, "cli.js.map"), "utf8")) as { sources: string[] }).sources.map((s) => resolve(dir, s));
   expect(sources).toContain(join(ROOT, "bin", "cli.ts"));
   expect(sources.filter((s) => !s.includes("/node_modules/") && !existsSync(s))).toEqual([]); // (packages may map to sources they do not ship)

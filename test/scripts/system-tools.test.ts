@@ -33,7 +33,8 @@ test("a tool counts only when it runs: not a missing file, a dangling link, a fi
   writeFileSync(join(dir, "fails"), "#!/bin/sh\nexit 3\n");
   chmodSync(join(dir, "fails"), 0o755);
   expect(runs([process.execPath, "--version"])).toBe(true);
-  for (const argv of [[join(dir, "missing")], [join(dir, "dangling")], [join(dir, "text")], [join(dir, "fails")]]) expect({ argv, runs: runs(argv) }).toEqual({ argv, runs: false });
+  for (const argv of [[join(dir, "missing")], [join(dir, "dangling")], [join(dir, "text")], [join(dir, "fails")]])
+    expect({ argv, runs: runs(argv) }).toEqual({ argv, runs: false });
   expect(missingNeeds([])).toBeUndefined();
 });
 
@@ -42,7 +43,9 @@ test("without the tool, the suite is skipped, the rest runs, and the summary nam
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/Tests: +1 skipped, 1 passed, 2 total/);
   expect(r.stderr).toContain("Skipped 1 tests in 1 suites: their tools are missing on this machine.");
-  expect(r.stderr).toMatch(/needs-chromium\.fixture\.ts: a suite that needs Chromium \[skipped: needs chromium \(Debian: chromium fonts-dejavu-core\); install with: sudo scripts\/install-test-tools\.sh\]/);
+  expect(r.stderr).toMatch(
+    /needs-chromium\.fixture\.ts: a suite that needs Chromium \[skipped: needs chromium \(Debian: chromium fonts-dejavu-core\); install with: sudo scripts\/install-test-tools\.sh\]/,
+  );
 }, 120_000);
 
 test("with EDGE_LAB_REQUIRE_TOOLS=1 (CI), a missing tool fails the suite with the install command", () => {

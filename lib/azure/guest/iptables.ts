@@ -50,14 +50,22 @@ export function applianceConfigOf(plan: Pick<Plan, "servers" | "firewallRules">,
   const name = site.site.name;
   const nat: NatMapping[] = plan.servers
     .filter((s) => s.site === name)
-    .flatMap((s) => s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => ({ publicIp: a.natPublic!, privateIp: a.ip, label: `${s.name} ${a.role}` }))));
+    .flatMap((s) =>
+      s.interfaces
+        .filter((i) => i.side === "external")
+        .flatMap((i) => i.addresses.filter((a) => a.natPublic).map((a) => ({ publicIp: a.natPublic!, privateIp: a.ip, label: `${s.name} ${a.role}` }))),
+    );
   const rules: ForwardRule[] = plan.firewallRules
     .filter((r) => r.site === name && r.firewall === "external")
     .filter((r) => r.table === "edge-m365" || includesInternet(r.direction === "inbound" ? r.source : r.destination))
     .map((r) => {
       const far = r.direction === "inbound" ? r.source : r.destination;
       // Microsoft 365 rows name their far end: its IPv4 prefixes (the lab is IPv4).
-      const peers = includesInternet(far) ? undefined : peersOf(far).filter((p) => !p.isIpv6).map((p) => p.text);
+      const peers = includesInternet(far)
+        ? undefined
+        : peersOf(far)
+            .filter((p) => !p.isIpv6)
+            .map((p) => p.text);
       return {
         label: r.id,
         direction: r.direction,
@@ -91,12 +99,24 @@ export interface ApplianceRulesFile {
 export function applianceRulesFiles(plan: Plan): ApplianceRulesFile[] {
   if (plan.scenario.labMode !== "closed") return [];
   const layout = labLayout(plan);
-  return layout.sites.map((site) => ({ site: site.site.name, name: `appliance-${site.site.name}.rules`, content: iptablesRules(applianceConfigOf(plan, layout, site)) }));
+  return layout.sites.map((site) => ({
+    site: site.site.name,
+    name: `appliance-${site.site.name}.rules`,
+    content: iptablesRules(applianceConfigOf(plan, layout, site)),
+  }));
 }
 
 /** The iptables-restore file. */
 export function iptablesRules(c: FirewallApplianceConfig): string {
-  const out: string[] = ["# edge-lab external firewall appliance: generated from the plan; load with iptables-restore.", "*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":EDGE_LAB_SIM - [0:0]"];
+  const out: string[] = [
+    "# edge-lab external firewall appliance: generated from the plan; load with iptables-restore.",
+    "*nat",
+    ":PREROUTING ACCEPT [0:0]",
+    ":INPUT ACCEPT [0:0]",
+    ":OUTPUT ACCEPT [0:0]",
+    ":POSTROUTING ACCEPT [0:0]",
+    ":EDGE_LAB_SIM - [0:0]",
+  ];
   for (const m of c.nat) out.push(`-A PREROUTING -d ${m.publicIp}/32 -j DNAT --to-destination ${m.privateIp} ${comment(`1:1 DNAT ${m.label}`)}`);
   for (const p of c.simulatedInternet) out.push(`-A POSTROUTING -d ${p} -j EDGE_LAB_SIM`);
   for (const m of c.nat) out.push(`-A EDGE_LAB_SIM -s ${m.privateIp}/32 -j SNAT --to-source ${m.publicIp} ${comment(`1:1 SNAT ${m.label}`)}`);

@@ -36,7 +36,7 @@ export function windowsGuestScript(server: PlanServer, options: WindowsGuestOpti
     "",
     "function Find-Adapter([string]$Address) {",
     "  $ip = Get-NetIPAddress -AddressFamily IPv4 -IPAddress $Address -ErrorAction SilentlyContinue | Select-Object -First 1",
-    "  if (-not $ip) { throw \"no network adapter holds $Address (is the NIC attached?)\" }",
+    '  if (-not $ip) { throw "no network adapter holds $Address (is the NIC attached?)" }',
     "  return Get-NetAdapter -InterfaceIndex $ip.InterfaceIndex",
     "}",
     "",
@@ -75,7 +75,9 @@ export function windowsGuestScript(server: PlanServer, options: WindowsGuestOpti
     lines.push(`$addresses = @(`);
     nic.addresses.forEach((a, k) => {
       const comma = k < nic.addresses.length - 1 ? "," : "";
-      lines.push(`  @{ Ip = ${psString(a.ip)}; Prefix = ${prefix}; Primary = $${a.primary ? "true" : "false"} }${comma}  # ${a.role}${a.fqdn ? ` ${a.fqdn}` : ""}${a.natPublic ? ` (public ${a.natPublic} via NAT)` : ""}`);
+      lines.push(
+        `  @{ Ip = ${psString(a.ip)}; Prefix = ${prefix}; Primary = $${a.primary ? "true" : "false"} }${comma}  # ${a.role}${a.fqdn ? ` ${a.fqdn}` : ""}${a.natPublic ? ` (public ${a.natPublic} via NAT)` : ""}`,
+      );
     });
     lines.push(`)`);
     lines.push(`Set-StaticAddresses -Alias ${psString(alias)} -Addresses $addresses -Gateway ${nic.gateway ? psString(nic.gateway) : "$null"}`);
@@ -111,4 +113,4 @@ export function windowsGuestScript(server: PlanServer, options: WindowsGuestOpti
  * Azure writes custom_data to C:\AzureData\CustomData.bin on Windows.
  */
 export const CUSTOM_DATA_COMMAND =
-  "powershell.exe -NoProfile -ExecutionPolicy Bypass -Command \"Copy-Item -Path C:\\AzureData\\CustomData.bin -Destination C:\\AzureData\\edge-lab-guest.ps1 -Force; & C:\\AzureData\\edge-lab-guest.ps1\"";
+  'powershell.exe -NoProfile -ExecutionPolicy Bypass -Command "Copy-Item -Path C:\\AzureData\\CustomData.bin -Destination C:\\AzureData\\edge-lab-guest.ps1 -Force; & C:\\AzureData\\edge-lab-guest.ps1"';

@@ -3,7 +3,6 @@ import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { accessNameIn, directorId, edgeServerId, nextHop, reverseProxyId } from "./site-facts";
 import type { Certificate, CertificateFeature, PublishingRule } from "./types";
 
-
 /** A SAN and the feature it is for (none for the names every deployment needs). */
 type San = readonly [name: string, feature?: CertificateFeature];
 
@@ -92,7 +91,9 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
     assignedTo: "Reverse proxy HTTPS listener",
     installedOn: [reverseProxyId(site)],
     sharedKey: false,
-    notes: "Subject name repeated in the SANs." + (s.mobility && rp.autodiscover === "http" ? " lyncdiscover is published over HTTP only, so it is not on the certificate (RP-08)." : ""),
+    notes:
+      "Subject name repeated in the SANs." +
+      (s.mobility && rp.autodiscover === "http" ? " lyncdiscover is published over HTTP only, so it is not on the certificate (RP-08)." : ""),
     refs: ["CERT-08", "CERT-02", ...(lyncdiscover.length ? ["CERT-09"] : [])],
   });
 
@@ -124,26 +125,25 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
       assignedTo: "Director (SIP, web services)",
       installedOn: [ids[i]],
       sharedKey: false,
-      notes: "The Director answers the reverse proxy and the Edge; internal clients do not use it." + (d.pool ? " Request one certificate per Director with its own key." : ""),
+      notes:
+        "The Director answers the reverse proxy and the Edge; internal clients do not use it." +
+        (d.pool ? " Request one certificate per Director with its own key." : ""),
       refs: ["CERT-09", "DIR-01"],
     });
-    certs.push(
-      ...d.servers.map(directorDefault),
-      {
-        id: `${site.name}-director-oauth`,
-        site: site.name,
-        component: "Director OAuthTokenIssuer",
-        subject: d.servers[0].fqdn,
-        sans: [],
-        eku: ["server"],
-        issuer: "internal or public CA",
-        assignedTo: "OAuthTokenIssuer (server-to-server authentication)",
-        installedOn: ids,
-        sharedKey: d.pool,
-        notes: "Minimum key size 1024 bits, 2048 recommended.",
-        refs: ["CERT-10"],
-      },
-    );
+    certs.push(...d.servers.map(directorDefault), {
+      id: `${site.name}-director-oauth`,
+      site: site.name,
+      component: "Director OAuthTokenIssuer",
+      subject: d.servers[0].fqdn,
+      sans: [],
+      eku: ["server"],
+      issuer: "internal or public CA",
+      assignedTo: "OAuthTokenIssuer (server-to-server authentication)",
+      installedOn: ids,
+      sharedKey: d.pool,
+      notes: "Minimum key size 1024 bits, 2048 recommended.",
+      refs: ["CERT-10"],
+    });
   }
   if (s.mobility && site.primary) {
     certs.push({
@@ -151,7 +151,9 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
       site: site.name,
       component: "Front End pool default certificate (SANs to add)",
       subject: site.frontEnd.fqdn.value,
-      ...sanList(s.sipDomains.flatMap((dom) => [[`lyncdiscoverinternal.${dom.value}`, "mobility"] as const, [`lyncdiscover.${dom.value}`, "mobility"] as const])),
+      ...sanList(
+        s.sipDomains.flatMap((dom) => [[`lyncdiscoverinternal.${dom.value}`, "mobility"] as const, [`lyncdiscover.${dom.value}`, "mobility"] as const]),
+      ),
       eku: ["server"],
       issuer: "internal or public CA",
       assignedTo: "Front End pool (outside the lab)",
@@ -179,7 +181,9 @@ export function derivePublishingRules(s: ResolvedScenario): PublishingRule[] {
     const rp = site.reverseProxy;
     const hop = nextHop(site);
     // Simple URLs and autodiscover go to the Director pool if deployed, else the Front End pool (reference §10.5).
-    const webHost = site.director ? { fqdn: site.director.poolFqdn.value, ip: hop.webAddress } : { fqdn: site.frontEnd.fqdn.value, ip: site.frontEnd.address.value };
+    const webHost = site.director
+      ? { fqdn: site.director.poolFqdn.value, ip: hop.webAddress }
+      : { fqdn: site.frontEnd.fqdn.value, ip: site.frontEnd.address.value };
     const rule = (publicName: string, target: { fqdn: string; ip: string }, purpose: string, refs: string[], bridges = WEB_BRIDGES): PublishingRule => ({
       site: site.name,
       publicName,
@@ -192,7 +196,12 @@ export function derivePublishingRules(s: ResolvedScenario): PublishingRule[] {
       refs: ["RP-02", "RP-03", "RP-04", ...refs],
     });
     const rules: PublishingRule[] = [
-      rule(site.frontEnd.externalWebFqdn.value, { fqdn: site.frontEnd.fqdn.value, ip: site.frontEnd.address.value }, "Front End pool external web services", []),
+      rule(
+        site.frontEnd.externalWebFqdn.value,
+        { fqdn: site.frontEnd.fqdn.value, ip: site.frontEnd.address.value },
+        "Front End pool external web services",
+        [],
+      ),
     ];
     if (site.director) rules.push(rule(site.director.externalWebFqdn.value, webHost, "Director external web services", ["RP-05"]));
     for (const meet of rp.meet) rules.push(rule(meet.value, webHost, "Meeting simple URL", ["DNS-09"]));
@@ -200,17 +209,29 @@ export function derivePublishingRules(s: ResolvedScenario): PublishingRule[] {
     if (s.mobility && site.primary) {
       for (const domain of s.sipDomains) {
         rules.push(
-          rule(`lyncdiscover.${domain.value}`, webHost, "Mobility autodiscover", ["RP-07", ...(rp.autodiscover === "http" ? ["RP-08"] : [])], rp.autodiscover === "http" ? [WEB_BRIDGES[1]] : WEB_BRIDGES),
+          rule(
+            `lyncdiscover.${domain.value}`,
+            webHost,
+            "Mobility autodiscover",
+            ["RP-07", ...(rp.autodiscover === "http" ? ["RP-08"] : [])],
+            rp.autodiscover === "http" ? [WEB_BRIDGES[1]] : WEB_BRIDGES,
+          ),
         );
       }
     }
     if (rp.officeWebApps) {
       const owa = rp.officeWebApps;
       rules.push(
-        rule(owa.fqdn.value, { fqdn: owa.fqdn.value, ip: owa.address.value }, "Office Web Apps Server (no port bridging)", [], [
-          { scheme: "https", listen: 443, target: 443 },
-          { scheme: "http", listen: 80, target: 80 },
-        ]),
+        rule(
+          owa.fqdn.value,
+          { fqdn: owa.fqdn.value, ip: owa.address.value },
+          "Office Web Apps Server (no port bridging)",
+          [],
+          [
+            { scheme: "https", listen: 443, target: 443 },
+            { scheme: "http", listen: 80, target: 80 },
+          ],
+        ),
       );
     }
     return rules;

@@ -98,7 +98,10 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
     if (named.has(name)) continue;
     named.add(name);
     const purpose = edge.ipMode === "single" ? "Edge external interface (single FQDN and IP address)" : SERVICE_PURPOSE[service];
-    set.a({ view: "external", name, purpose: `${purpose}${edge.vips ? " (VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-01", lbRef] }, publishedValues(site, service));
+    set.a(
+      { view: "external", name, purpose: `${purpose}${edge.vips ? " (VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-01", lbRef] },
+      publishedValues(site, service),
+    );
   }
 
   // Remote sign-in (_sip._tls) lives on the primary site, federation discovery (_sipfederationtls) on the federation
@@ -109,18 +112,30 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
     const target = accessNameIn(site, domain);
     if (target !== accessFqdn && !accessNames.has(target)) {
       accessNames.add(target);
-      set.a({ view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] }, accessValues);
+      set.a(
+        { view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] },
+        accessValues,
+      );
     }
     return target;
   };
   for (const domain of s.sipDomains.map((d) => d.value)) {
     if (site.primary) {
-      set.srv({ view: "external", name: `_sip._tls.${domain}`, purpose: "Automatic configuration of external Lync clients", refs: ["DNS-02"] }, edge.ports.access.value, accessTarget(domain));
+      set.srv(
+        { view: "external", name: `_sip._tls.${domain}`, purpose: "Automatic configuration of external Lync clients", refs: ["DNS-02"] },
+        edge.ports.access.value,
+        accessTarget(domain),
+      );
     }
     if (federationSrv) {
       const purpose = [s.federation.sip.enabled && "Federation discovery", s.federation.push && "mobile push notifications"].filter(Boolean).join(" and ");
       set.srv(
-        { view: "external", name: `_sipfederationtls._tcp.${domain}`, purpose: purpose.charAt(0).toUpperCase() + purpose.slice(1), refs: ["DNS-03", ...(s.federation.push ? ["FW-07"] : [])] },
+        {
+          view: "external",
+          name: `_sipfederationtls._tcp.${domain}`,
+          purpose: purpose.charAt(0).toUpperCase() + purpose.slice(1),
+          refs: ["DNS-03", ...(s.federation.push ? ["FW-07"] : [])],
+        },
         5061,
         accessTarget(domain),
       );
@@ -138,12 +153,19 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
   // Reverse proxy published names (DNS-08) all point at the listener's public address.
   const rp = site.reverseProxy;
   const listener = [rp.publicAddress.value];
-  set.a({ view: "external", name: site.frontEnd.externalWebFqdn.value, purpose: "Front End pool external web services (reverse proxy)", refs: ["DNS-08"] }, listener);
+  set.a(
+    { view: "external", name: site.frontEnd.externalWebFqdn.value, purpose: "Front End pool external web services (reverse proxy)", refs: ["DNS-08"] },
+    listener,
+  );
   if (site.director) {
-    set.a({ view: "external", name: site.director.externalWebFqdn.value, purpose: "Director external web services (reverse proxy)", refs: ["DNS-08", "RP-05"] }, listener);
+    set.a(
+      { view: "external", name: site.director.externalWebFqdn.value, purpose: "Director external web services (reverse proxy)", refs: ["DNS-08", "RP-05"] },
+      listener,
+    );
   }
   if (rp.dialin) set.a({ view: "external", name: rp.dialin.value, purpose: "Dial-in simple URL (reverse proxy)", refs: ["DNS-08", "DNS-09"] }, listener);
-  for (const meet of rp.meet) set.a({ view: "external", name: meet.value, purpose: "Meeting simple URL (reverse proxy)", refs: ["DNS-08", "DNS-09"] }, listener);
+  for (const meet of rp.meet)
+    set.a({ view: "external", name: meet.value, purpose: "Meeting simple URL (reverse proxy)", refs: ["DNS-08", "DNS-09"] }, listener);
   if (rp.officeWebApps) {
     set.a({ view: "external", name: rp.officeWebApps.fqdn.value, purpose: "Office Web Apps Server (reverse proxy)", refs: ["DNS-08"] }, listener);
   }
@@ -151,29 +173,50 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
   const hop = nextHop(site);
   if (s.mobility && site.primary) {
     for (const domain of s.sipDomains.map((d) => d.value)) {
-      set.a({ view: "external", name: `lyncdiscover.${domain}`, purpose: "External Autodiscover (mobility) via the reverse proxy", refs: ["DNS-06", "DNS-08"] }, listener);
-      set.a({ view: "internal", name: `lyncdiscoverinternal.${domain}`, purpose: "Internal Autodiscover: internal web services", refs: ["DNS-06"] }, [hop.webAddress]);
+      set.a(
+        { view: "external", name: `lyncdiscover.${domain}`, purpose: "External Autodiscover (mobility) via the reverse proxy", refs: ["DNS-06", "DNS-08"] },
+        listener,
+      );
+      set.a({ view: "internal", name: `lyncdiscoverinternal.${domain}`, purpose: "Internal Autodiscover: internal web services", refs: ["DNS-06"] }, [
+        hop.webAddress,
+      ]);
     }
   }
 
   // Internal view: the Edge pool, its members, and the next hop the Edge and reverse proxy use.
   set.a(
-    { view: "internal", name: edge.fqdns.internalPool.value, purpose: `Edge internal interface${edge.vips ? " (internal VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-05", lbRef] },
+    {
+      view: "internal",
+      name: edge.fqdns.internalPool.value,
+      purpose: `Edge internal interface${edge.vips ? " (internal VIP)" : edge.pool ? " (one record per pool member)" : ""}`,
+      refs: ["DNS-05", lbRef],
+    },
     publishedValues(site, "internal"),
   );
   if (edge.pool) {
     for (const server of edge.servers) {
-      set.a({ view: "internal", name: server.fqdn, purpose: "Edge Server internal interface (computer FQDN for replication)", refs: ["NET-08", "FW-04"] }, [server.internal.address.value]);
+      set.a({ view: "internal", name: server.fqdn, purpose: "Edge Server internal interface (computer FQDN for replication)", refs: ["NET-08", "FW-04"] }, [
+        server.internal.address.value,
+      ]);
     }
   }
   set.a({ view: "internal", name: site.frontEnd.fqdn.value, purpose: "Front End pool", refs: ["NET-15"] }, [site.frontEnd.address.value]);
 
   const d = site.director;
   if (d) {
-    for (const server of d.servers) set.a({ view: "internal", name: server.fqdn, purpose: "Director (replication and server-to-server)", refs: ["DIR-01"] }, [server.address.value]);
+    for (const server of d.servers)
+      set.a({ view: "internal", name: server.fqdn, purpose: "Director (replication and server-to-server)", refs: ["DIR-01"] }, [server.address.value]);
     if (d.pool) {
       const poolValues = d.loadBalancing === "hlb" ? [hop.webAddress] : d.servers.map((x) => x.address.value);
-      set.a({ view: "internal", name: d.poolFqdn.value, purpose: `Director pool${d.loadBalancing === "hlb" ? " (HLB VIP)" : " (DNS load balanced)"}`, refs: ["DIR-01", "NET-15"] }, poolValues);
+      set.a(
+        {
+          view: "internal",
+          name: d.poolFqdn.value,
+          purpose: `Director pool${d.loadBalancing === "hlb" ? " (HLB VIP)" : " (DNS load balanced)"}`,
+          refs: ["DIR-01", "NET-15"],
+        },
+        poolValues,
+      );
     }
     if (site.primary) {
       const sipValues = d.loadBalancing === "dns-hlb" ? d.servers.map((x) => x.address.value) : [hop.webAddress];
@@ -182,7 +225,15 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
         set.a({ view: "internal", name: url.value, purpose: "Simple URL web services on the Director", refs: ["DIR-02", "DNS-09"] }, [hop.webAddress]);
       }
     }
-    set.a({ view: "internal", name: d.externalWebFqdn.value, purpose: "Director external web services (web ticket) as published by the reverse proxy", refs: ["DIR-02", "RP-05"] }, [hop.webAddress]);
+    set.a(
+      {
+        view: "internal",
+        name: d.externalWebFqdn.value,
+        purpose: "Director external web services (web ticket) as published by the reverse proxy",
+        refs: ["DIR-02", "RP-05"],
+      },
+      [hop.webAddress],
+    );
   }
   return set.records;
 }

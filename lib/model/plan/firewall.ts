@@ -72,7 +72,8 @@ function edgeRows(s: ResolvedScenario, site: ResolvedSite): FirewallRule[] {
         const translated = publicIps.some((ip, i) => ip !== ips[i]);
         edge = { label: EDGE_LABEL[row.edge], addresses: ips, ...(translated ? { publicAddresses: publicIps } : {}) };
       }
-      const far: FirewallEndpoint = row.side === "external" ? { label: row.peerLabel, addresses: [INTERNET] } : { label: row.peerLabel, addresses: internalNets };
+      const far: FirewallEndpoint =
+        row.side === "external" ? { label: row.peerLabel, addresses: [INTERNET] } : { label: row.peerLabel, addresses: internalNets };
       const table: FirewallTable = `edge-${row.side}${placement === "vip" ? "-vip" : ""}`;
       rows.push({
         id: `${site.name}/${table}/${row.id}`,

@@ -107,7 +107,15 @@ function directorServers(site: ResolvedSite): PlanServer[] {
       fqdn: server.fqdn,
       ...(d.pool ? { pool: d.poolFqdn.value } : {}),
       // Directors are not multi-homed (DIR-01): one interface on the internal network.
-      interfaces: [{ side: "internal", subnet: subnet.text, gateway: gatewayOf(subnet), routes: [], addresses: [{ role: "server", ip: server.address.value, primary: true }] }],
+      interfaces: [
+        {
+          side: "internal",
+          subnet: subnet.text,
+          gateway: gatewayOf(subnet),
+          routes: [],
+          addresses: [{ role: "server", ip: server.address.value, primary: true }],
+        },
+      ],
       hosts: [],
     };
   });
@@ -122,7 +130,9 @@ function vips(s: ResolvedScenario, site: ResolvedSite): PlanVip[] {
       const ip = endpoint === "internal" ? site.edge.vips.internal.value : site.edge.vips[endpoint]?.value;
       if (!ip) continue;
       const side = endpoint === "internal" ? "internal" : "external";
-      const served = rows.filter((r) => r.side === side && (side === "internal" || serviceSlot(site, r.edge as Exclude<EdgeEndpoint, "internal">) === endpoint));
+      const served = rows.filter(
+        (r) => r.side === side && (side === "internal" || serviceSlot(site, r.edge as Exclude<EdgeEndpoint, "internal">) === endpoint),
+      );
       const ports = dedupePorts(served.map((r) => ({ transport: r.transport, port: rowPorts(site, r).from })));
       result.push({
         id: `${site.name}-vip-${endpoint}`,

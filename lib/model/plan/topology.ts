@@ -46,14 +46,25 @@ export function deriveTopologySettings(s: ResolvedScenario): TopologySetting[] {
     set("Next hop pool", `${hop.fqdn} (${hop.kind === "director" ? "Director" : "Front End pool"})`, ["NET-15"]);
     if (federating) {
       const f = s.federation;
-      set("External Access Policy", [f.sip.enabled ? "federated users" : "", f.publicIm.length ? "public users" : "", f.xmpp.enabled ? "XMPP federated users" : ""].filter(Boolean).join(", ") || "remote users only", ["FED-05"]);
+      set(
+        "External Access Policy",
+        [f.sip.enabled ? "federated users" : "", f.publicIm.length ? "public users" : "", f.xmpp.enabled ? "XMPP federated users" : ""]
+          .filter(Boolean)
+          .join(", ") || "remote users only",
+        ["FED-05"],
+      );
       if (f.sipFederation) {
         // Control Panel, Federation and External Access, Access Edge Configuration; push needs it as much as partners do.
-        set("Access Edge configuration: enable communications with federated users", `Yes (${[f.sipPartners && "federation", f.push && "push notifications"].filter(Boolean).join(", ")})`, ["FED-05", ...(f.push ? ["FW-07"] : [])]);
+        set(
+          "Access Edge configuration: enable communications with federated users",
+          `Yes (${[f.sipPartners && "federation", f.push && "push notifications"].filter(Boolean).join(", ")})`,
+          ["FED-05", ...(f.push ? ["FW-07"] : [])],
+        );
       }
       if (f.sip.enabled) {
         set("SIP federated domains: partner domain discovery", yesNo(f.sip.partnerDiscovery), ["FED-05"]);
-        for (const d of f.sip.allowedDomains) set(`SIP federated domains: allow ${d.domain}`, d.accessEdgeFqdn ? `Access Edge ${d.accessEdgeFqdn}` : "domain only", ["FED-04", "FED-05"]);
+        for (const d of f.sip.allowedDomains)
+          set(`SIP federated domains: allow ${d.domain}`, d.accessEdgeFqdn ? `Access Edge ${d.accessEdgeFqdn}` : "domain only", ["FED-04", "FED-05"]);
       }
       for (const provider of f.publicIm) set(`SIP federated providers: ${provider}`, "Enabled", ["FED-03"]);
       for (const partner of f.xmpp.partners) set(`XMPP federated partners: ${partner}`, "Allowed", ["FED-02"]);
@@ -76,13 +87,28 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
     const { edge } = site;
     const n = microsoftScenario(site);
     if (edge.externalAddressing === "nat") {
-      note("info", "The external firewall must translate each public address 1:1 and symmetrically: destination NAT inbound keeping the client source address, source NAT outbound.", ["NAT-02", "NAT-03", "NAT-04"], site.name);
+      note(
+        "info",
+        "The external firewall must translate each public address 1:1 and symmetrically: destination NAT inbound keeping the client source address, source NAT outbound.",
+        ["NAT-02", "NAT-03", "NAT-04"],
+        site.name,
+      );
     }
     if (!edge.pool) {
-      note("info", "A single Edge Server is sized for fewer than 15,000 Access Edge client connections, 1,000 active Web Conferencing connections and 500 concurrent A/V sessions; beyond that, or for high availability, use an Edge pool.", ["LB-12"], site.name);
+      note(
+        "info",
+        "A single Edge Server is sized for fewer than 15,000 Access Edge client connections, 1,000 active Web Conferencing connections and 500 concurrent A/V sessions; beyond that, or for high availability, use an Edge pool.",
+        ["LB-12"],
+        site.name,
+      );
     }
     if (edge.pool) {
-      note("info", `Every Edge Server of the pool runs all Edge services (Access, Web Conferencing, A/V${s.federation.xmpp.enabled && site.federationRoute ? ", XMPP proxy" : ""}); they cannot be split across servers.`, ["LB-13"], site.name);
+      note(
+        "info",
+        `Every Edge Server of the pool runs all Edge services (Access, Web Conferencing, A/V${s.federation.xmpp.enabled && site.federationRoute ? ", XMPP proxy" : ""}); they cannot be split across servers.`,
+        ["LB-13"],
+        site.name,
+      );
     }
     {
       // Public addresses the site's Edge needs: per server (and per VIP) one per service, or one in single-IP mode.
@@ -90,14 +116,34 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
       const vips = isHardware(site) ? perServer : 0;
       const total = edge.servers.length * perServer + vips;
       const why = `${perServer} per Edge Server${vips ? ` plus ${vips} VIP${vips > 1 ? "s" : ""}` : ""}`;
-      note("info", `This Edge needs ${total} public IP address${total === 1 ? "" : "es"} (${why})${edge.externalAddressing === "nat" ? ", each translated 1:1 to a private one" : ""}.`, ["LB-14"], site.name);
+      note(
+        "info",
+        `This Edge needs ${total} public IP address${total === 1 ? "" : "es"} (${why})${edge.externalAddressing === "nat" ? ", each translated 1:1 to a private one" : ""}.`,
+        ["LB-14"],
+        site.name,
+      );
     }
     if (edge.pool && !isHardware(site)) {
-      note("info", "DNS load balancing relies on DNS round robin: keep it enabled; to take a server out, remove its DNS records.", ["LB-08", "LB-10"], site.name);
+      note(
+        "info",
+        "DNS load balancing relies on DNS round robin: keep it enabled; to take a server out, remove its DNS records.",
+        ["LB-08", "LB-10"],
+        site.name,
+      );
     }
     if (isHardware(site)) {
-      note("info", "Hardware load balancer: no NAT for A/V (the A/V Edge answers from its own address); SNAT allowed only for Access and Web Conferencing; turn off TCP nagling on 443 and 50,000-59,999; no DSR.", ["HLB-04", "HLB-05", "HLB-06", "HLB-10", "HLB-11"], site.name);
-      note("info", "Microsoft's HLB port summary names the Access Edge VIP as the Edge default gateway, its DNS summary the perimeter router; edge-lab uses the router (the subnet's first address).", ["HLB-16", "NET-02"], site.name);
+      note(
+        "info",
+        "Hardware load balancer: no NAT for A/V (the A/V Edge answers from its own address); SNAT allowed only for Access and Web Conferencing; turn off TCP nagling on 443 and 50,000-59,999; no DSR.",
+        ["HLB-04", "HLB-05", "HLB-06", "HLB-10", "HLB-11"],
+        site.name,
+      );
+      note(
+        "info",
+        "Microsoft's HLB port summary names the Access Edge VIP as the Edge default gateway, its DNS summary the perimeter router; edge-lab uses the router (the subnet's first address).",
+        ["HLB-16", "NET-02"],
+        site.name,
+      );
       note(
         "info",
         "Traffic through the hardware load balancer: if it uses source NAT (allowed for Access and Web Conferencing only, HLB-10), clients reach the VIP, which replaces the client's source address with its own; the Edge answers the VIP, which replaces the server's source address and forwards the reply to the client (HLB-13). A/V clients reach each A/V Edge at its own public address once a call is set up, so the external firewall keeps every server's public address (HLB-14); inside, Edge traffic to internal servers and clients is routed, through persistent routes for every internal network (HLB-15).",
@@ -115,7 +161,12 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
       );
     }
     if (s.lab.mode === "internet") {
-      note("fidelity", "Internet mode: Azure assigns every public address at deploy time; external A records and Topology Builder NAT addresses take their values from the deployment outputs.", ["NAT-05"], site.name);
+      note(
+        "fidelity",
+        "Internet mode: Azure assigns every public address at deploy time; external A records and Topology Builder NAT addresses take their values from the deployment outputs.",
+        ["NAT-05"],
+        site.name,
+      );
       if (edge.externalAddressing === "public") {
         note(
           "fidelity",
@@ -127,7 +178,11 @@ export function deriveNotes(s: ResolvedScenario): PlanNote[] {
     }
   }
   if (s.federation.xmpp.enabled || s.later.federation.xmpp.enabled) {
-    note("info", "XMPP certificate names: Microsoft's scenario tables show *.<domain>; wildcards are not supported on the Edge (CERT-04), so edge-lab adds the XMPP domain itself.", ["CERT-04"]);
+    note(
+      "info",
+      "XMPP certificate names: Microsoft's scenario tables show *.<domain>; wildcards are not supported on the Edge (CERT-04), so edge-lab adds the XMPP domain itself.",
+      ["CERT-04"],
+    );
   }
   note("info", "The Edge Servers and reverse proxy resolve the next hop through HOSTS entries, not internal DNS.", ["NET-06", "RP-06"]);
   return notes;

@@ -288,7 +288,14 @@ export interface PlanHybrid {
   readonly phase: "hybrid" | "teams-only";
   readonly tenantDomains: readonly string[];
   /** Microsoft 365 address ranges used by the edge-m365 firewall rows. */
-  readonly endpoints: { readonly source: string; readonly date?: string; readonly ids: readonly number[]; readonly ipv4: readonly string[]; readonly ipv6: readonly string[]; readonly urls: readonly string[] };
+  readonly endpoints: {
+    readonly source: string;
+    readonly date?: string;
+    readonly ids: readonly number[];
+    readonly ipv4: readonly string[];
+    readonly ipv6: readonly string[];
+    readonly urls: readonly string[];
+  };
   /** The federation settings the tenant must have to match on-premises (HYB-03, HYB-04). */
   readonly tenantFederation: { readonly openFederation: boolean; readonly allowedDomains: readonly string[]; readonly blockedDomains: readonly string[] };
   /** The Teams Only cutover DNS table (external view, per tenant domain): the records after the cutover. */

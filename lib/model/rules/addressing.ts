@@ -24,7 +24,14 @@ interface AddressUse {
 export function siteAddressUses(site: ResolvedSite): AddressUse[] {
   const n = site.network;
   const uses: AddressUse[] = [];
-  const add = (ip: Sourced<string> | undefined, what: string, within: readonly Sourced<Cidr>[], nic: boolean, outsideRule: RuleId = "LAB-ADDR-01", kind = what) => {
+  const add = (
+    ip: Sourced<string> | undefined,
+    what: string,
+    within: readonly Sourced<Cidr>[],
+    nic: boolean,
+    outsideRule: RuleId = "LAB-ADDR-01",
+    kind = what,
+  ) => {
     if (ip) uses.push({ ip, what: `site ${site.name}: ${what}`, within, nic, outsideRule, kind });
   };
   for (const server of site.edge.servers) {
@@ -105,7 +112,11 @@ export const addressingChecks: readonly RuleCheck[] = [
         const numberedPast = (use: AddressUse) => use.ip.auto && use.within.length === 1 && ipToInt(use.ip.value) > use.within[0].value.network;
         const smallRanges = [...new Map(outside.filter(numberedPast).map((use) => [use.within[0].path, use.within[0]])).values()];
         const grouped = smallRanges.map((range) =>
-          rangeTooSmall(site, range, uses.filter((use) => use.ip.auto && use.within.length === 1 && use.within[0].path === range.path)),
+          rangeTooSmall(
+            site,
+            range,
+            uses.filter((use) => use.ip.auto && use.within.length === 1 && use.within[0].path === range.path),
+          ),
         );
         const single = outside
           .filter((use) => !(numberedPast(use) && smallRanges.some((r) => r.path === use.within[0].path)))
@@ -152,15 +163,33 @@ export const addressingChecks: readonly RuleCheck[] = [
         // Report at the field the user wrote: `b` unless it is a default and `a` is not.
         const blame = (a: Sourced<Cidr>, b: Sourced<Cidr>) => (b.auto && !a.auto ? a.path : b.path);
         if (overlap(n.perimeterExternal, n.perimeterInternal)) {
-          findings.push(error("NET-04", blame(n.perimeterExternal, n.perimeterInternal), `perimeter internal ${n.perimeterInternal.value.text} overlaps perimeter external ${n.perimeterExternal.value.text} (also HLB-08)`));
+          findings.push(
+            error(
+              "NET-04",
+              blame(n.perimeterExternal, n.perimeterInternal),
+              `perimeter internal ${n.perimeterInternal.value.text} overlaps perimeter external ${n.perimeterExternal.value.text} (also HLB-08)`,
+            ),
+          );
         }
         if (overlap(n.publicRange, n.perimeterInternal) && n.publicRange.value.text !== n.perimeterExternal.value.text) {
-          findings.push(error("NET-04", blame(n.publicRange, n.perimeterInternal), `perimeter internal ${n.perimeterInternal.value.text} overlaps the public range ${n.publicRange.value.text}`));
+          findings.push(
+            error(
+              "NET-04",
+              blame(n.publicRange, n.perimeterInternal),
+              `perimeter internal ${n.perimeterInternal.value.text} overlaps the public range ${n.publicRange.value.text}`,
+            ),
+          );
         }
         // A defaulted reverse proxy subnet is the perimeter external subnet: that overlap is already NET-04.
         const rpIsEdgeSubnet = n.reverseProxyExternal.value.text === n.perimeterExternal.value.text;
         if (overlap(n.reverseProxyExternal, n.perimeterInternal) && !(rpIsEdgeSubnet && n.reverseProxyExternal.auto)) {
-          findings.push(error("RP-06", n.reverseProxyExternal.path, `reverse proxy external ${n.reverseProxyExternal.value.text} overlaps perimeter internal ${n.perimeterInternal.value.text}`));
+          findings.push(
+            error(
+              "RP-06",
+              n.reverseProxyExternal.path,
+              `reverse proxy external ${n.reverseProxyExternal.value.text} overlaps perimeter internal ${n.perimeterInternal.value.text}`,
+            ),
+          );
         }
         for (const net of n.internalNetworks) {
           const others = [n.perimeterExternal, n.perimeterInternal, n.publicRange, ...(rpIsEdgeSubnet ? [] : [n.reverseProxyExternal])];
@@ -168,19 +197,39 @@ export const addressingChecks: readonly RuleCheck[] = [
           for (const other of others) {
             if (overlap(net, other) && !reported.has(other.value.text)) {
               reported.add(other.value.text);
-              findings.push(error("NET-04", blame(other, net), `internal network ${net.value.text} overlaps perimeter/public network ${other.value.text} (${other.path})`));
+              findings.push(
+                error("NET-04", blame(other, net), `internal network ${net.value.text} overlaps perimeter/public network ${other.value.text} (${other.path})`),
+              );
             }
           }
         }
         if (site.edge.externalAddressing === "nat" && overlap(n.perimeterExternal, n.publicRange)) {
-          findings.push(error("NAT-06", n.perimeterExternal.path, `with NAT the Edge external subnet ${n.perimeterExternal.value.text} holds private addresses and must not overlap the public range ${n.publicRange.value.text}`));
+          findings.push(
+            error(
+              "NAT-06",
+              n.perimeterExternal.path,
+              `with NAT the Edge external subnet ${n.perimeterExternal.value.text} holds private addresses and must not overlap the public range ${n.publicRange.value.text}`,
+            ),
+          );
         }
         if (site.edge.externalAddressing === "public") {
           if (!cidrWithin(n.perimeterExternal.value, n.publicRange.value)) {
-            findings.push(error("NET-11", n.perimeterExternal.path, `public addressing: the Edge external subnet ${n.perimeterExternal.value.text} must lie inside the public range ${n.publicRange.value.text}`));
+            findings.push(
+              error(
+                "NET-11",
+                n.perimeterExternal.path,
+                `public addressing: the Edge external subnet ${n.perimeterExternal.value.text} must lie inside the public range ${n.publicRange.value.text}`,
+              ),
+            );
           }
           if (overlap(n.reverseProxyExternal, n.publicRange)) {
-            findings.push(error("NET-11", n.reverseProxyExternal.path, `the reverse proxy stays behind NAT: its external subnet ${n.reverseProxyExternal.value.text} must not be in the public range`));
+            findings.push(
+              error(
+                "NET-11",
+                n.reverseProxyExternal.path,
+                `the reverse proxy stays behind NAT: its external subnet ${n.reverseProxyExternal.value.text} must not be in the public range`,
+              ),
+            );
           }
         }
         return findings;
@@ -194,21 +243,32 @@ export const addressingChecks: readonly RuleCheck[] = [
         const findings: Finding[] = [];
         for (const server of edge.servers) {
           if (server.internal.natPublic) {
-            findings.push(error("NAT-01", server.internal.natPublic.path, `${server.name}: NAT on the internal interface is not supported; remove internal.natPublic`));
+            findings.push(
+              error("NAT-01", server.internal.natPublic.path, `${server.name}: NAT on the internal interface is not supported; remove internal.natPublic`),
+            );
           }
           for (const ext of server.external) {
             if (edge.externalAddressing === "nat" && !ext.natPublic) {
               const others = server.external.filter((e) => e.natPublic).map((e) => SERVICE_TEXT[e.service]);
               findings.push(
-                error("NAT-06", ext.address.path.replace(/\.address$/, ""), `${server.name}: ${SERVICE_TEXT[ext.service]} has no NAT public address` +
-                  (others.length ? ` while ${others.join(" and ")} ${others.length > 1 ? "have" : "has"} one (NAT on some but not all services)` : "") +
-                  "; add natPublic"),
+                error(
+                  "NAT-06",
+                  ext.address.path.replace(/\.address$/, ""),
+                  `${server.name}: ${SERVICE_TEXT[ext.service]} has no NAT public address` +
+                    (others.length ? ` while ${others.join(" and ")} ${others.length > 1 ? "have" : "has"} one (NAT on some but not all services)` : "") +
+                    "; add natPublic",
+                ),
               );
             }
             if (edge.externalAddressing === "public" && ext.natPublic) {
               const hardware = edge.loadBalancing.external === "hardware";
               findings.push(
-                error(hardware ? "LB-02" : "NET-11", ext.natPublic.path, `${server.name}: externalAddressing is public, so the ${SERVICE_TEXT[ext.service]} address is routed, not translated; remove natPublic` + (hardware ? " (HLB-09: no NAT on any Edge external address)" : "")),
+                error(
+                  hardware ? "LB-02" : "NET-11",
+                  ext.natPublic.path,
+                  `${server.name}: externalAddressing is public, so the ${SERVICE_TEXT[ext.service]} address is routed, not translated; remove natPublic` +
+                    (hardware ? " (HLB-09: no NAT on any Edge external address)" : ""),
+                ),
               );
             }
           }
@@ -230,26 +290,44 @@ export const addressingChecks: readonly RuleCheck[] = [
           const names = [f.access, f.webConferencing, f.av];
           names.forEach((name, i) => {
             const earlier = names.slice(0, i).find((other) => other.value === name.value);
-            if (earlier) findings.push(error("NET-05", name.path, `${name.value} is already the FQDN of another Edge service (${earlier.path}); each of the three services needs its own FQDN`));
+            if (earlier)
+              findings.push(
+                error(
+                  "NET-05",
+                  name.path,
+                  `${name.value} is already the FQDN of another Edge service (${earlier.path}); each of the three services needs its own FQDN`,
+                ),
+              );
           });
           for (const port of [p.access, p.webConferencing, p.av]) {
-            if (port.value !== 443) findings.push(error("NET-14", port.path, `with three external addresses every service listens on 443; port ${port.value} needs ipMode: single`));
+            if (port.value !== 443)
+              findings.push(error("NET-14", port.path, `with three external addresses every service listens on 443; port ${port.value} needs ipMode: single`));
           }
         } else {
           for (const name of [f.webConferencing, f.av]) {
-            if (name.value !== f.access.value) findings.push(error("NET-14", name.path, `single-IP mode uses one FQDN for all services; expected ${f.access.value}`));
+            if (name.value !== f.access.value)
+              findings.push(error("NET-14", name.path, `single-IP mode uses one FQDN for all services; expected ${f.access.value}`));
           }
           const ports = [p.access, p.webConferencing, p.av];
           ports.forEach((port, i) => {
             const earlier = ports.slice(0, i).find((other) => other.value === port.value);
-            if (earlier) findings.push(error("NET-14", port.path, `port ${port.value} is already used by ${earlier.path}; single-IP mode needs a distinct port per service (e.g. 5061 / 444 / 443)`));
+            if (earlier)
+              findings.push(
+                error(
+                  "NET-14",
+                  port.path,
+                  `port ${port.value} is already used by ${earlier.path}; single-IP mode needs a distinct port per service (e.g. 5061 / 444 / 443)`,
+                ),
+              );
           });
           for (const port of [p.webConferencing, p.av]) {
-            if (port.value === 5061) findings.push(error("NET-14", port.path, "port 5061 belongs to the Access Edge (SIP/MTLS federation); choose another port"));
+            if (port.value === 5061)
+              findings.push(error("NET-14", port.path, "port 5061 belongs to the Access Edge (SIP/MTLS federation); choose another port"));
           }
           if (s.federation.xmpp.enabled) {
             for (const port of ports) {
-              if (port.value === 5269) findings.push(error("NET-14", port.path, "port 5269 belongs to the XMPP proxy on the same address; choose another port"));
+              if (port.value === 5269)
+                findings.push(error("NET-14", port.path, "port 5269 belongs to the XMPP proxy on the same address; choose another port"));
             }
           }
         }
@@ -265,7 +343,13 @@ export const addressingChecks: readonly RuleCheck[] = [
           for (const a of siteNetworks(site)) {
             const clash = siteNetworks(other).find((b) => cidrsOverlap(a.cidr.value, b.cidr.value));
             if (clash) {
-              findings.push(error("LAB-NET-02", a.cidr.path, `${a.name} ${a.cidr.value.text} of site ${site.name} overlaps ${clash.name} ${clash.cidr.value.text} of site ${other.name}`));
+              findings.push(
+                error(
+                  "LAB-NET-02",
+                  a.cidr.path,
+                  `${a.name} ${a.cidr.value.text} of site ${site.name} overlaps ${clash.name} ${clash.cidr.value.text} of site ${other.name}`,
+                ),
+              );
             }
           }
         }

@@ -9,7 +9,8 @@ export const RULES = {
   "LB-02": "NAT can only be used with DNS load balancing or a single Edge; it is not supported with a hardware load balancer.",
   "LB-04": "A load-balanced Edge pool needs at least two Edge Servers.",
   "LB-05": "At most 12 Edge Servers per pool are supported (Topology Builder allows 20, but only 12 is tested); deploy more pools.",
-  "LB-07": "Hardware load balancer VIPs exist only in a hardware-load-balanced Edge pool: one DNS A record per VIP (DNS load balancing publishes every server).",
+  "LB-07":
+    "Hardware load balancer VIPs exist only in a hardware-load-balanced Edge pool: one DNS A record per VIP (DNS load balancing publishes every server).",
   "LB-09": "DNS load balancing gives no failover for OCS 2007 federation, public IM connectivity and XMPP: they use the first Edge only.",
   "NAT-01": "NAT is supported only on the external Edge interface, never on the internal interface.",
   "NAT-06": "With NAT, all three external service addresses are private and each is translated 1:1 to its own public address.",
@@ -44,9 +45,11 @@ export const RULES = {
   "LAB-NET-02": "Sites are peered in the lab, so their networks must not overlap.",
   "LAB-SEC-01": "Administration (RDP/SSH) is allowed only from a declared source range, never from the whole Internet.",
   "LAB-VER-01": "Skype for Business Server 2019 and Subscription Edition have no XMPP gateway or proxy.",
-  "SE-01": "Lync Server 2013 (extended support ended 2023-04-11) and Skype for Business Server 2015 and 2019 (ended 2025-10-14) are out of support; Subscription Edition is supported under the Modern Lifecycle Policy.",
+  "SE-01":
+    "Lync Server 2013 (extended support ended 2023-04-11) and Skype for Business Server 2015 and 2019 (ended 2025-10-14) are out of support; Subscription Edition is supported under the Modern Lifecycle Policy.",
   "SE-02": "Public IM connectivity with Skype and Windows Live no longer exists (Skype consumer retired in May 2025); Subscription Edition plans none.",
-  "HYB-01": "Every SIP domain of the Microsoft 365 tenant must be a SIP domain of the on-premises topology (otherwise IM and presence fail one way, ms-diagnostics 1017).",
+  "HYB-01":
+    "Every SIP domain of the Microsoft 365 tenant must be a SIP domain of the on-premises topology (otherwise IM and presence fail one way, ms-diagnostics 1017).",
   "HYB-02": "Hybrid (shared SIP address space) needs SIP federation on the federation-route Edge, with the sipfed.online.lync.com hosting provider.",
   "HYB-03": "Partner discovery on-premises and open federation in the tenant go together (both on or both off).",
   "HYB-04": "The allowed and blocked federation domain lists must be identical on-premises and in the tenant.",
@@ -70,9 +73,11 @@ export type RuleId = keyof typeof RULES;
  * theirs in lync-edge-2013.md; LAB- rules rest on azure-lab.md).
  */
 export const RULE_SOURCES: Partial<Record<RuleId, string>> = {
-  "LAB-VER-01": "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfBServer2019/migration/migrating-xmpp-federation.md (XMPP removed in 2019; SE is the 2019 code base)",
-  "SE-01": "MicrosoftDocs/lifecycle-data (products/microsoft-lync-server-2013.yml, skype-for-business-server-2015.yml, skype-for-business-server-2019.yml); learn.microsoft.com/lifecycle/policies/modern",
-  "SE-02": "support.microsoft.com, \"Skype is retiring in May 2025\"; OfficeDocs-SkypeForBusiness PR #2818 (PIC provisioning closed 2019-08-15)",
+  "LAB-VER-01":
+    "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfBServer2019/migration/migrating-xmpp-federation.md (XMPP removed in 2019; SE is the 2019 code base)",
+  "SE-01":
+    "MicrosoftDocs/lifecycle-data (products/microsoft-lync-server-2013.yml, skype-for-business-server-2015.yml, skype-for-business-server-2019.yml); learn.microsoft.com/lifecycle/policies/modern",
+  "SE-02": 'support.microsoft.com, "Skype is retiring in May 2025"; OfficeDocs-SkypeForBusiness PR #2818 (PIC provisioning closed 2019-08-15)',
   "HYB-01": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md; OfficeDocs-Support SkypeHybrid/hybrid-im-presence/sfb-online-users-cant-im.md",
   "HYB-02": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md; configure-federation-with-skype-for-business-online.md",
   "HYB-03": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (federation requirements)",

@@ -24,9 +24,10 @@ export const federationChecks: readonly RuleCheck[] = [
       if (routes.length === 0 && (s.federation.any || s.later.federation.any)) {
         const f = mergeFederation(s.federation, s.later.federation);
         // Push alone is easy to miss as a federation: say so (FW-07).
-        const what = f.push && !f.sipPartners && !f.xmpp.enabled
-          ? "mobile push notifications are a federation with the push notification clearing house (FW-07), but no site is the federation route"
-          : "federation is enabled but no site is the federation route";
+        const what =
+          f.push && !f.sipPartners && !f.xmpp.enabled
+            ? "mobile push notifications are a federation with the push notification clearing house (FW-07), but no site is the federation route"
+            : "federation is enabled but no site is the federation route";
         return [error("FED-01", s.sites.length > 1 ? "sites" : `${s.sites[0].path}.federationRoute`, `${what}; set federationRoute: true on exactly one site`)];
       }
       return [];
@@ -62,8 +63,13 @@ export const federationChecks: readonly RuleCheck[] = [
         "ocs2007-partners": "later.federation.ocs2007Partners",
         mobility: "later.mobility",
       };
-      return LATER_FEATURES.filter((feature) => hasFeature(s.federation, s.mobility, feature) && hasFeature(s.later.federation, s.later.mobility, feature)).map((feature) =>
-        error("LAB-LATER-01", paths[feature], `${LATER_FEATURE_TITLES[feature]} is already deployed (${paths[feature].replace("later.", "")}); remove it from later`),
+      return LATER_FEATURES.filter((feature) => hasFeature(s.federation, s.mobility, feature) && hasFeature(s.later.federation, s.later.mobility, feature)).map(
+        (feature) =>
+          error(
+            "LAB-LATER-01",
+            paths[feature],
+            `${LATER_FEATURE_TITLES[feature]} is already deployed (${paths[feature].replace("later.", "")}); remove it from later`,
+          ),
       );
     },
   },
@@ -73,7 +79,12 @@ export const federationChecks: readonly RuleCheck[] = [
       (["aol", "yahoo"] as const)
         .filter((provider) => s.federation.publicIm.includes(provider))
         .map((provider) =>
-          warning("FED-03", "federation.publicIm", `${provider}: this public IM service ended in 2014; kept for planning only` + (provider === "aol" ? " (the Access Edge certificate gets the client EKU)" : "")),
+          warning(
+            "FED-03",
+            "federation.publicIm",
+            `${provider}: this public IM service ended in 2014; kept for planning only` +
+              (provider === "aol" ? " (the Access Edge certificate gets the client EKU)" : ""),
+          ),
         ),
   },
   {
@@ -95,7 +106,9 @@ export const federationChecks: readonly RuleCheck[] = [
       } catch (e) {
         return [error("LAB-SEC-01", path, (e as Error).message)];
       }
-      return prefix < 16 ? [error("LAB-SEC-01", path, `${text} is too broad for RDP/SSH administration; give your own address range (a /16 or narrower) or use Azure Bastion`)] : [];
+      return prefix < 16
+        ? [error("LAB-SEC-01", path, `${text} is too broad for RDP/SSH administration; give your own address range (a /16 or narrower) or use Azure Bastion`)]
+        : [];
     },
   },
   {

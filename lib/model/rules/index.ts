@@ -9,7 +9,15 @@ import type { Finding } from "./problem";
 import { topologyChecks } from "./topology";
 import type { RuleCheck } from "./types";
 
-export const RULE_CHECKS: readonly RuleCheck[] = [...topologyChecks, ...addressingChecks, ...nameChecks, ...federationChecks, ...labLimitChecks, ...productChecks, ...hybridChecks];
+export const RULE_CHECKS: readonly RuleCheck[] = [
+  ...topologyChecks,
+  ...addressingChecks,
+  ...nameChecks,
+  ...federationChecks,
+  ...labLimitChecks,
+  ...productChecks,
+  ...hybridChecks,
+];
 
 export function checkScenario(scenario: ResolvedScenario): Finding[] {
   return RULE_CHECKS.flatMap((rule) => rule.check(scenario));

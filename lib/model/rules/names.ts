@@ -83,7 +83,11 @@ export const nameChecks: readonly RuleCheck[] = [
         if (name.value.length <= MAX_DNS_NAME || reported.has(name.path)) continue;
         reported.add(name.path);
         findings.push(
-          error("NET-08", name.path, `${name.value.slice(0, 40)}... is ${name.value.length} characters; DNS names are limited to ${MAX_DNS_NAME}: use a shorter domain or give the name explicitly`),
+          error(
+            "NET-08",
+            name.path,
+            `${name.value.slice(0, 40)}... is ${name.value.length} characters; DNS names are limited to ${MAX_DNS_NAME}: use a shorter domain or give the name explicitly`,
+          ),
         );
       }
       return findings;
@@ -108,7 +112,13 @@ export const nameChecks: readonly RuleCheck[] = [
           const access = site.edge.fqdns.access;
           return inDomain(access.value, s.primaryDomain)
             ? []
-            : [error("DNS-04", access.path, `_sip._tls.${s.primaryDomain} would point to ${access.value}, outside ${s.primaryDomain}; an SRV target must be in the SRV record's own domain`)];
+            : [
+                error(
+                  "DNS-04",
+                  access.path,
+                  `_sip._tls.${s.primaryDomain} would point to ${access.value}, outside ${s.primaryDomain}; an SRV target must be in the SRV record's own domain`,
+                ),
+              ];
         }),
   },
   {
@@ -118,11 +128,24 @@ export const nameChecks: readonly RuleCheck[] = [
         const pool = site.edge.fqdns.internalPool;
         const findings: Finding[] = [];
         if (!inDomain(pool.value, s.internalDomain) && !inAnySipDomain(s, pool.value)) {
-          findings.push(error("DNS-05", pool.path, `${pool.value} is neither in the internal domain ${s.internalDomain} nor in a SIP domain, so no internal zone can hold it`));
+          findings.push(
+            error(
+              "DNS-05",
+              pool.path,
+              `${pool.value} is neither in the internal domain ${s.internalDomain} nor in a SIP domain, so no internal zone can hold it`,
+            ),
+          );
         }
         const external = site.edge.services.map((service) => site.edge.fqdns[service]);
         const clash = external.find((name) => name.value === pool.value);
-        if (clash) findings.push(error("CERT-06", pool.path, `the internal pool FQDN ${pool.value} equals the external FQDN at ${clash.path}; the internal certificate needs its own subject`));
+        if (clash)
+          findings.push(
+            error(
+              "CERT-06",
+              pool.path,
+              `the internal pool FQDN ${pool.value} equals the external FQDN at ${clash.path}; the internal certificate needs its own subject`,
+            ),
+          );
         return findings;
       }),
   },
@@ -146,7 +169,9 @@ export const nameChecks: readonly RuleCheck[] = [
         const findings: Finding[] = [];
         if (!site.primary) {
           for (const url of [...rp.meet, ...(rp.dialin ? [rp.dialin] : [])]) {
-            findings.push(error("DNS-09", url.path, `simple URLs are organisation-wide and published at the primary site; remove ${url.value} from site ${site.name}`));
+            findings.push(
+              error("DNS-09", url.path, `simple URLs are organisation-wide and published at the primary site; remove ${url.value} from site ${site.name}`),
+            );
           }
           return findings;
         }
@@ -183,11 +208,23 @@ export const nameChecks: readonly RuleCheck[] = [
         if (fe.internalWebFqdn.value === fe.externalWebFqdn.value) {
           // Point at the field the user wrote (the other one is usually a default).
           const blamed = fe.externalWebFqdn.auto && !fe.internalWebFqdn.auto ? fe.internalWebFqdn : fe.externalWebFqdn;
-          findings.push(error("DNS-10", blamed.path, `external web services FQDN ${fe.externalWebFqdn.value} equals the internal one (${fe.internalWebFqdn.path}); they must differ`));
+          findings.push(
+            error(
+              "DNS-10",
+              blamed.path,
+              `external web services FQDN ${fe.externalWebFqdn.value} equals the internal one (${fe.internalWebFqdn.path}); they must differ`,
+            ),
+          );
         }
         const firstInternal = seenInternal.get(fe.internalWebFqdn.value);
         if (firstInternal) {
-          findings.push(error("DNS-10", fe.internalWebFqdn.path, `internal web services FQDN ${fe.internalWebFqdn.value} is already used at ${firstInternal}; each pool needs its own`));
+          findings.push(
+            error(
+              "DNS-10",
+              fe.internalWebFqdn.path,
+              `internal web services FQDN ${fe.internalWebFqdn.value} is already used at ${firstInternal}; each pool needs its own`,
+            ),
+          );
         } else seenInternal.set(fe.internalWebFqdn.value, fe.internalWebFqdn.path);
         for (const name of [fe.externalWebFqdn, ...(site.director ? [site.director.externalWebFqdn] : [])]) {
           const first = seen.get(name.value);
@@ -218,8 +255,14 @@ export const nameChecks: readonly RuleCheck[] = [
         }
       };
       distinct(s.sipDomains, "SIP domain");
-      distinct(s.federation.xmpp.domains.filter((d) => !d.auto), "XMPP domain");
-      distinct(s.sites.map((site) => ({ value: site.name, path: `${site.path}.name` })), "site name");
+      distinct(
+        s.federation.xmpp.domains.filter((d) => !d.auto),
+        "XMPP domain",
+      );
+      distinct(
+        s.sites.map((site) => ({ value: site.name, path: `${site.path}.name` })),
+        "site name",
+      );
       for (const site of s.sites) {
         const e = site.edge;
         const externalNames = new Set(e.services.map((service) => e.fqdns[service].value));

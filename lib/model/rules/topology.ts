@@ -10,7 +10,13 @@ export const topologyChecks: readonly RuleCheck[] = [
     check: (s) => {
       const named = s.primarySite;
       if (!named || s.sites.some((site) => site.name === named.value)) return [];
-      return [error("LAB-SITE-01", named.path, `"${named.value}" is not a site of this scenario (${s.sites.map((site) => site.name).join(", ")}); name the site that carries remote sign-in, simple URLs and autodiscover`)];
+      return [
+        error(
+          "LAB-SITE-01",
+          named.path,
+          `"${named.value}" is not a site of this scenario (${s.sites.map((site) => site.name).join(", ")}); name the site that carries remote sign-in, simple URLs and autodiscover`,
+        ),
+      ];
     },
   },
   {
@@ -29,7 +35,13 @@ export const topologyChecks: readonly RuleCheck[] = [
       s.sites.flatMap((site) => {
         const { edge } = site;
         return !edge.pool && edge.loadBalancing.given
-          ? [error("LB-04", `${edge.path}.servers`, `a load-balanced pool of ${edge.servers.length} Edge Server; give 2-12 servers, or drop loadBalancing for a single Edge`)]
+          ? [
+              error(
+                "LB-04",
+                `${edge.path}.servers`,
+                `a load-balanced pool of ${edge.servers.length} Edge Server; give 2-12 servers, or drop loadBalancing for a single Edge`,
+              ),
+            ]
           : [];
       }),
   },
@@ -49,7 +61,13 @@ export const topologyChecks: readonly RuleCheck[] = [
         const { edge } = site;
         const hardware = edge.loadBalancing.external === "hardware" || edge.loadBalancing.internal === "hardware";
         return hardware && edge.externalAddressing === "nat"
-          ? [error("LB-02", `${edge.path}.externalAddressing`, 'NAT with a hardware load balancer is not supported (also LB-03, HLB-07, HLB-09, HLB-18); use externalAddressing: public')]
+          ? [
+              error(
+                "LB-02",
+                `${edge.path}.externalAddressing`,
+                "NAT with a hardware load balancer is not supported (also LB-03, HLB-07, HLB-09, HLB-18); use externalAddressing: public",
+              ),
+            ]
           : [];
       }),
   },
@@ -71,7 +89,13 @@ export const topologyChecks: readonly RuleCheck[] = [
         const d = site.director;
         if (!d) return [];
         if (d.pool && d.loadBalancing === "dns") {
-          return [error("DIR-01", `${d.path}.loadBalancing`, 'a Director pool needs a hardware load balancer for web services (LB-11: web traffic cannot use DNS load balancing): use "dns-hlb" or "hlb"')];
+          return [
+            error(
+              "DIR-01",
+              `${d.path}.loadBalancing`,
+              'a Director pool needs a hardware load balancer for web services (LB-11: web traffic cannot use DNS load balancing): use "dns-hlb" or "hlb"',
+            ),
+          ];
         }
         if (!d.pool && d.loadBalancing !== "none") {
           return [error("DIR-01", `${d.path}.loadBalancing`, "a single Director is not load balanced; give 2 or more servers for a Director pool")];
@@ -91,7 +115,13 @@ export const topologyChecks: readonly RuleCheck[] = [
             s.federation.ocs2007Partners ? "OCS 2007 federation" : "",
           ].filter(Boolean);
           return noFailover.length
-            ? [warning("LB-09", site.edge.loadBalancing.path, `DNS load balancing: ${noFailover.join(", ")} will not fail over between pool members (use hardware if that matters, HLB-01)`)]
+            ? [
+                warning(
+                  "LB-09",
+                  site.edge.loadBalancing.path,
+                  `DNS load balancing: ${noFailover.join(", ")} will not fail over between pool members (use hardware if that matters, HLB-01)`,
+                ),
+              ]
             : [];
         }),
   },

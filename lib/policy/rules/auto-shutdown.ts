@@ -5,7 +5,8 @@ export const AutoShutdown: PolicyRule = {
   id: "LAB-POL-10",
   level: "error",
   info: "A lab VM has no daily auto-shutdown schedule.",
-  explanation: "A lab of several Windows VMs costs money every hour it runs; a daily shutdown (lab.autoShutdown) is the frugal default. Set lab.autoShutdown: false to opt out explicitly (the finding is then suppressed with that reason).",
+  explanation:
+    "A lab of several Windows VMs costs money every hour it runs; a daily shutdown (lab.autoShutdown) is the frugal default. Set lab.autoShutdown: false to opt out explicitly (the finding is then suppressed with that reason).",
   checkov: [],
   trivy: [],
   check: (resource, context) => {

@@ -5,7 +5,8 @@ export const InboundAllowAll: PolicyRule = {
   id: "LAB-POL-02",
   level: "error",
   info: "An NSG rule allows every port and protocol inbound from the Internet.",
-  explanation: "Edge firewalls open only the ports of Microsoft's tables for the features offered (FW-02); an allow-all rule makes every other check meaningless.",
+  explanation:
+    "Edge firewalls open only the ports of Microsoft's tables for the features offered (FW-02); an allow-all rule makes every other check meaningless.",
   checkov: [],
   trivy: ["AVD-AZU-0047"],
   check: (resource) =>

@@ -31,7 +31,8 @@ export const NoSecretLiterals: PolicyRule = {
   id: "LAB-POL-09",
   level: "error",
   info: "A secret or password literal appears in the synthesized output.",
-  explanation: "cdk.tf.json is reviewed, diffed and committed; passwords come from the random provider or a sensitive variable, never as text (including custom data and extension settings).",
+  explanation:
+    "cdk.tf.json is reviewed, diffed and committed; passwords come from the random provider or a sensitive variable, never as text (including custom data and extension settings).",
   checkov: ["CKV_AZURE_45"],
   trivy: ["AVD-AZU-0037"],
   check: (resource) => {

@@ -10,7 +10,8 @@ export const SubnetWithoutNsg: PolicyRule = {
   id: "LAB-POL-07",
   level: "error",
   info: "A subnet that holds NICs has no network security group.",
-  explanation: "The perimeter subnets are the lab's firewalls (NSGs on the subnet, not only on NICs); a subnet without one lets every subnet of the VNet reach it.",
+  explanation:
+    "The perimeter subnets are the lab's firewalls (NSGs on the subnet, not only on NICs); a subnet without one lets every subnet of the VNet reach it.",
   checkov: ["CKV2_AZURE_31"],
   trivy: [],
   check: (resource, context) => {

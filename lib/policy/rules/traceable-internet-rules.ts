@@ -8,7 +8,8 @@ export const TraceableInternetRules: PolicyRule = {
   id: "LAB-POL-03",
   level: "error",
   info: "An Internet-facing allow rule does not trace to a row of Microsoft's port tables.",
-  explanation: "Every port opened to the Internet must come from the plan's firewall rows (one Edge port table); its description cites the reference rule id so reviewers can check it.",
+  explanation:
+    "Every port opened to the Internet must come from the plan's firewall rows (one Edge port table); its description cites the reference rule id so reviewers can check it.",
   checkov: [],
   trivy: ["AVD-AZU-0047"],
   check: (resource) =>

@@ -46,7 +46,10 @@ function htmlLabel(title: string, lines: readonly (string | { readonly text: str
 function edgeServerLabel(server: PlanServer): string {
   const lines: { text: string; small?: boolean; italic?: boolean }[] = [{ text: `Edge Server ${server.id}`, small: true }];
   for (const nic of server.interfaces) {
-    lines.push({ text: `${nic.side === "external" ? "External" : "Internal"} NIC ${nic.subnet}, ${nic.gateway ? `gateway ${nic.gateway}` : "no gateway"}`, italic: true });
+    lines.push({
+      text: `${nic.side === "external" ? "External" : "Internal"} NIC ${nic.subnet}, ${nic.gateway ? `gateway ${nic.gateway}` : "no gateway"}`,
+      italic: true,
+    });
     for (const a of nic.addresses) {
       const what = a.role === "internal" ? "Internal" : roleName(a.role);
       lines.push({ text: `${what} ${addressText(a)}${a.fqdn ? `  ${a.fqdn}` : ""}` });
@@ -89,7 +92,9 @@ class Edges {
     for (const { a, b } of this.plain.values()) out.push(`  ${a.id} -> ${b.id} [dir=none, color="#777777", penwidth=1.5${clusterAttrs(a, b)}];`);
     for (const e of this.labelled.values()) {
       const color = e.side === "external" ? "#b03a2e" : "#1f5f9e";
-      const label = mergeLines(e.lines).map((l) => `${esc(l)}<BR ALIGN="LEFT"/>`).join("");
+      const label = mergeLines(e.lines)
+        .map((l) => `${esc(l)}<BR ALIGN="LEFT"/>`)
+        .join("");
       out.push(`  ${e.from.id} -> ${e.to.id} [color="${color}", fontcolor="${color}", penwidth=1.5, label=<${label}>${clusterAttrs(e.from, e.to)}];`);
     }
   }
@@ -133,7 +138,9 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   const extFw: DiagramNode = { id: nodeId(name, "extfw"), zone: "perimeter", tier: 1 };
   const intFw: DiagramNode = { id: nodeId(name, "intfw"), zone: "perimeter", tier: 3 };
   out.push(`  subgraph ${q(`cluster_site_${name}`)} {`);
-  out.push(`    label=<<B>Site ${esc(name)}</B> (${esc(site.region)}): Microsoft scenario ${site.microsoftScenario}>; style="rounded"; color="#999999"; fontsize=14;`);
+  out.push(
+    `    label=<<B>Site ${esc(name)}</B> (${esc(site.region)}): Microsoft scenario ${site.microsoftScenario}>; style="rounded"; color="#999999"; fontsize=14;`,
+  );
   out.push(
     `    ${extFw.id} [shape=box, style="filled", fillcolor="#f6d5d1", color="#b03a2e", label=${htmlLabel(`External firewall (${name})`, [
       fwText,
@@ -171,12 +178,16 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   const extVip: DiagramNode = { id: nodeId(name, "extvip"), zone: "perimeter", tier: 2 };
   const intVip: DiagramNode = { id: nodeId(name, "intvip"), zone: "perimeter", tier: 2 };
   if (extVips.length) {
-    out.push(`      ${extVip.id} [shape=box, style="filled", fillcolor="#e8f4e8", color="#2e7d32", label=${vipLabel("External VIPs (hardware load balancer)", extVips)}];`);
+    out.push(
+      `      ${extVip.id} [shape=box, style="filled", fillcolor="#e8f4e8", color="#2e7d32", label=${vipLabel("External VIPs (hardware load balancer)", extVips)}];`,
+    );
     for (const v of extVips) map(v.ip, extVip);
     if (edgeGroup) edges.link(extVip, edgeGroup);
   }
   if (intVips.length) {
-    out.push(`      ${intVip.id} [shape=box, style="filled", fillcolor="#e8f4e8", color="#2e7d32", label=${vipLabel("Internal VIP (hardware load balancer)", intVips)}];`);
+    out.push(
+      `      ${intVip.id} [shape=box, style="filled", fillcolor="#e8f4e8", color="#2e7d32", label=${vipLabel("Internal VIP (hardware load balancer)", intVips)}];`,
+    );
     for (const v of intVips) map(v.ip, intVip);
     if (edgeGroup) edges.link(edgeGroup, intVip);
   }
@@ -186,7 +197,9 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
     const lines: { text: string; small?: boolean; italic?: boolean }[] = [{ text: `Reverse proxy ${rp.id}`, small: true }];
     for (const nic of rp.interfaces) {
       for (const a of nic.addresses) {
-        lines.push({ text: `${nic.side === "external" ? "Listener" : "Internal"} ${addressText(a)}${nic.side === "internal" ? `, ${nic.gateway ? `gateway ${nic.gateway}` : "no gateway"}` : ""}` });
+        lines.push({
+          text: `${nic.side === "external" ? "Listener" : "Internal"} ${addressText(a)}${nic.side === "internal" ? `, ${nic.gateway ? `gateway ${nic.gateway}` : "no gateway"}` : ""}`,
+        });
         map(a.ip, node);
         map(a.natPublic, node);
       }
@@ -204,10 +217,14 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
 
   // Internal network: next hop, the reverse proxy's targets, the internal networks themselves.
   out.push(`    subgraph ${q(`cluster_internal_${name}`)} {`);
-  out.push(`      label=<<B>Internal network</B><BR/><FONT POINT-SIZE="10">${esc(site.networks.internalNetworks.join(", "))}</FONT>>; style="filled,rounded"; fillcolor="#eef4fb"; color="#1f5f9e";`);
+  out.push(
+    `      label=<<B>Internal network</B><BR/><FONT POINT-SIZE="10">${esc(site.networks.internalNetworks.join(", "))}</FONT>>; style="filled,rounded"; fillcolor="#eef4fb"; color="#1f5f9e";`,
+  );
   const hop = site.nextHop;
   const hopNode: DiagramNode = { id: nodeId(name, "nexthop"), zone: "internal", tier: 4 };
-  const hopLines: { text: string; small?: boolean }[] = [{ text: hop.kind === "director" ? "Director pool (Edge next hop)" : "Front End pool (Edge next hop)", small: true }];
+  const hopLines: { text: string; small?: boolean }[] = [
+    { text: hop.kind === "director" ? "Director pool (Edge next hop)" : "Front End pool (Edge next hop)", small: true },
+  ];
   const directors = servers.filter((s) => s.role === "director");
   for (const d of directors) {
     const ips = d.interfaces.flatMap((i) => i.addresses.map((a) => a.ip));
@@ -222,7 +239,8 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   }
   out.push(`      ${hopNode.id} [fillcolor="#ffffff", label=${htmlLabel(hop.fqdn, hopLines)}];`);
   const targets = new Map<string, string>();
-  for (const r of plan.publishingRules.filter((x) => x.site === name)) if (!byAddress.has(r.target.ip) && !targets.has(r.target.ip)) targets.set(r.target.ip, r.target.fqdn);
+  for (const r of plan.publishingRules.filter((x) => x.site === name))
+    if (!byAddress.has(r.target.ip) && !targets.has(r.target.ip)) targets.set(r.target.ip, r.target.fqdn);
   for (const [ip, fqdn] of targets) {
     const node: DiagramNode = { id: nodeId(name, "target", ip), zone: "internal", tier: 4 };
     out.push(`      ${node.id} [fillcolor="#ffffff", label=${htmlLabel(fqdn, [{ text: "reverse proxy target", small: true }, ip])}];`);
@@ -231,7 +249,9 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   const netNode: DiagramNode = { id: nodeId(name, "intnet"), zone: "internal", tier: 4 };
   const netUsed = rules.some((r) => [...r.source.addresses, ...r.destination.addresses].some((a) => site.networks.internalNetworks.includes(a)));
   if (netUsed) {
-    out.push(`      ${netNode.id} [shape=box, style="filled,rounded", fillcolor="#ffffff", label=${htmlLabel("Internal servers and clients", site.networks.internalNetworks)}];`);
+    out.push(
+      `      ${netNode.id} [shape=box, style="filled,rounded", fillcolor="#ffffff", label=${htmlLabel("Internal servers and clients", site.networks.internalNetworks)}];`,
+    );
     for (const n of site.networks.internalNetworks) map(n, netNode);
   }
   out.push("    }");
@@ -240,7 +260,8 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   // Arrows from the firewall rows.
   map(Peer.internet().text, internet);
   // Microsoft 365's address ranges (the hybrid edge-m365 rows) are on the Internet side.
-  for (const r of rules.filter((x) => x.table === "edge-m365")) for (const a of [...r.source.addresses, ...r.destination.addresses]) if (!byAddress.has(a)) map(a, internet);
+  for (const r of rules.filter((x) => x.table === "edge-m365"))
+    for (const a of [...r.source.addresses, ...r.destination.addresses]) if (!byAddress.has(a)) map(a, internet);
   const unknown = new Set<string>();
   const nodesOf = (addrs: readonly string[]) => {
     const nodes = new Map<string, DiagramNode>();
@@ -281,9 +302,13 @@ export function diagramDot(plan: Plan): string {
   out.push(`  node [shape=box, style="filled,rounded", fontname=${q(FONT)}, fontsize=11, margin="0.12,0.06", color="#555555"];`);
   out.push(`  edge [fontname=${q(FONT)}, fontsize=10, arrowsize=0.8];`);
   const internet: DiagramNode = { id: q("internet"), zone: "internet", tier: 0 };
-  const who = ["remote users", s.features.sipFederation && "federated partners", s.features.publicIm.length > 0 && "public IM", s.features.xmpp && "XMPP partners", s.hybrid && "Microsoft 365 (hybrid)"].filter(
-    (x): x is string => typeof x === "string",
-  );
+  const who = [
+    "remote users",
+    s.features.sipFederation && "federated partners",
+    s.features.publicIm.length > 0 && "public IM",
+    s.features.xmpp && "XMPP partners",
+    s.hybrid && "Microsoft 365 (hybrid)",
+  ].filter((x): x is string => typeof x === "string");
   out.push(`  ${internet.id} [shape=box, style="filled,rounded", fillcolor="#eeeeee", label=${htmlLabel("Internet", who)}];`);
   const edges = new Edges();
   for (const site of s.sites) siteDot(plan, site, internet, edges, out);

@@ -27,7 +27,9 @@ function loadModule(): GraphvizModule {
   const exportStatement = /export\s*\{([^}]*)\}\s*;?\s*(\/\/# sourceMappingURL=\S*\s*)?$/;
   const m = exportStatement.exec(source);
   if (!m || /\bimport\s*[({]|\bimport\.meta\b|^\s*import\s/m.test(source.slice(0, m.index))) {
-    throw new Error(`${file}: unexpected module layout (expected one self-contained bundle ending in export{...}); check the pinned @hpcc-js/wasm-graphviz version`);
+    throw new Error(
+      `${file}: unexpected module layout (expected one self-contained bundle ending in export{...}); check the pinned @hpcc-js/wasm-graphviz version`,
+    );
   }
   const bindings = m[1].split(",").map((b) => {
     const [local, exported] = b.trim().split(/\s+as\s+/);

@@ -8,7 +8,11 @@ function fieldText(f: FieldChange, lineIndent?: string): string {
   const path = f.path || "(value)";
   if (lineIndent !== undefined && f.path.endsWith("lines)")) {
     // Text compared line by line (scripts, cloud-init): one line each, like a unified diff.
-    return [`${path}:`, ...(f.added ?? []).map((l) => `${lineIndent}+ ${show(l).trim()}`), ...(f.removed ?? []).map((l) => `${lineIndent}- ${show(l).trim()}`)].join("\n");
+    return [
+      `${path}:`,
+      ...(f.added ?? []).map((l) => `${lineIndent}+ ${show(l).trim()}`),
+      ...(f.removed ?? []).map((l) => `${lineIndent}- ${show(l).trim()}`),
+    ].join("\n");
   }
   if (f.added || f.removed) {
     return `${path}: ${[...(f.added ?? []).map((v) => `+${show(v)}`), ...(f.removed ?? []).map((v) => `-${show(v)}`)].join(" ")}`;
@@ -76,7 +80,13 @@ export function formatDiffText(diff: ScenarioDiff, color = false): string {
   if (diff.terraform) {
     const t = diff.terraform;
     out.push("", style.heading(`Terraform: ${t.added.length} to add, ${t.changed.length} to change, ${t.removed.length} to destroy`));
-    out.push(...sectionLines({ added: t.added.map((a) => ({ key: a.key, item: "" })), removed: t.removed.map((r) => ({ key: r.key, item: "" })), changed: t.changed }, style, "  "));
+    out.push(
+      ...sectionLines(
+        { added: t.added.map((a) => ({ key: a.key, item: "" })), removed: t.removed.map((r) => ({ key: r.key, item: "" })), changed: t.changed },
+        style,
+        "  ",
+      ),
+    );
   }
   return out.join("\n") + "\n";
 }

@@ -26,7 +26,9 @@ function serverFacts(plan: Plan) {
   return plan.servers.map((s) => ({
     id: s.id,
     fqdn: s.fqdn,
-    addresses: s.interfaces.flatMap((i) => i.addresses.map((a) => `${i.side}${a.role === i.side ? "" : ` ${a.role}`} ${a.ip}${a.natPublic ? ` -> ${a.natPublic}` : ""}`)),
+    addresses: s.interfaces.flatMap((i) =>
+      i.addresses.map((a) => `${i.side}${a.role === i.side ? "" : ` ${a.role}`} ${a.ip}${a.natPublic ? ` -> ${a.natPublic}` : ""}`),
+    ),
     routes: s.interfaces.flatMap((i) => i.routes.map((r) => `${r.destination} via ${r.via}`)),
     gateways: s.interfaces.map((i) => `${i.side} ${i.gateway ?? "none"}`),
     hosts: s.hosts.map((h) => `${h.fqdn} ${h.ip}`),
@@ -56,7 +58,8 @@ export function diffPlans(before: Plan, after: Plan): { sections: PlanSectionCha
       actions.push(`Request a new ${cert.component} certificate: subject ${cert.subject}, SANs ${cert.sans.join(", ") || "(none)"}.`);
     }
   }
-  for (const { item: cert } of certs.added) actions.push(`Request the new ${cert.component} certificate: subject ${cert.subject}${cert.sans.length ? `, SANs ${cert.sans.join(", ")}` : ""}.`);
+  for (const { item: cert } of certs.added)
+    actions.push(`Request the new ${cert.component} certificate: subject ${cert.subject}${cert.sans.length ? `, SANs ${cert.sans.join(", ")}` : ""}.`);
   return { sections: sections.filter((s) => !isEmpty(s.change)), actions };
 }
 

@@ -24,7 +24,14 @@ export function worksheetMarkdown(plan: Plan): string {
     "",
   );
   if (s.description) out.push(markdownParagraphs(s.description), "");
-  out.push("Contents: " + blocks.filter((b) => b.level === 2).map((b) => `[${b.heading}](#${anchor(b.heading)})`).join(" · "), "");
+  out.push(
+    "Contents: " +
+      blocks
+        .filter((b) => b.level === 2)
+        .map((b) => `[${b.heading}](#${anchor(b.heading)})`)
+        .join(" · "),
+    "",
+  );
   for (const b of blocks) {
     out.push(`${"#".repeat(b.level)} ${b.heading}`, "");
     for (const t of b.text ?? []) out.push(t, "");

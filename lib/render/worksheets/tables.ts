@@ -2,7 +2,27 @@
  * The worksheet's sections and tables, built from the plan only. Every table is a `Table` (lib/render/table.ts):
  * the Markdown worksheet and the CSV files render these same rows.
  */
-import type { AddressRole, Certificate, CertificateFeature, DnsDeletion, DnsRecord, LaterFeaturePlan, FirewallEndpoint, FirewallRule, FirewallTable, Plan, PlanAddress, PlanCmdlet, PlanInterface, PlanNote, PlanServer, PlanVip, PublishingRule, TopologySetting, View } from "../../model/plan";
+import type {
+  AddressRole,
+  Certificate,
+  CertificateFeature,
+  DnsDeletion,
+  DnsRecord,
+  LaterFeaturePlan,
+  FirewallEndpoint,
+  FirewallRule,
+  FirewallTable,
+  Plan,
+  PlanAddress,
+  PlanCmdlet,
+  PlanInterface,
+  PlanNote,
+  PlanServer,
+  PlanVip,
+  PublishingRule,
+  TopologySetting,
+  View,
+} from "../../model/plan";
 import { callText } from "../cmdlets";
 import type { FeatureTag } from "../../model/ports";
 import { isInternetOnly } from "../../model/peer";
@@ -204,7 +224,10 @@ const certificateColumns: Column<Certificate>[] = [
   { header: "SANs (in order)", cell: (c) => c.sans.join(", ") },
   {
     header: "SANs by feature",
-    cell: (c) => Object.entries(c.sanFeatures ?? {}).map(([name, feature]) => `${name}: ${FEATURE_NAMES[feature]}`).join("; "),
+    cell: (c) =>
+      Object.entries(c.sanFeatures ?? {})
+        .map(([name, feature]) => `${name}: ${FEATURE_NAMES[feature]}`)
+        .join("; "),
   },
   { header: "EKU", cell: (c) => c.eku.map((e) => (e === "server" ? "Server Authentication" : "Client Authentication")).join(", ") },
   { header: "Issuer", cell: (c) => c.issuer },
@@ -228,7 +251,13 @@ interface LaterItem {
 /** One row per thing a later feature adds, in plan order: DNS, firewall, VIP, publishing, settings, notes. */
 function laterItems(later: LaterFeaturePlan): LaterItem[] {
   return [
-    ...later.dnsRecords.map((r) => ({ what: `DNS ${r.view}`, site: r.site, item: `${r.type} ${r.name}`, details: `${dnsValueText(r)} (${r.purpose})`, refs: r.refs })),
+    ...later.dnsRecords.map((r) => ({
+      what: `DNS ${r.view}`,
+      site: r.site,
+      item: `${r.type} ${r.name}`,
+      details: `${dnsValueText(r)} (${r.purpose})`,
+      refs: r.refs,
+    })),
     ...later.firewallRules.map((r) => ({
       what: `Firewall ${r.table}`,
       site: r.site,
@@ -236,8 +265,20 @@ function laterItems(later: LaterFeaturePlan): LaterItem[] {
       details: `${endpointText(r.source)} -> ${endpointText(r.destination)} (${r.purpose})`,
       refs: r.refs,
     })),
-    ...later.vips.map((v) => ({ what: "VIP", site: v.site, item: `${roleName(v.service)} ${v.ip}`, details: `ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(", ")}`, refs: v.refs })),
-    ...later.publishingRules.map((r) => ({ what: "Publishing rule", site: r.site, item: r.publicName, details: `${r.target.fqdn} (${r.target.ip}) ${r.bridges.map((b) => `${b.listen}->${b.target}`).join(", ")}`, refs: r.refs })),
+    ...later.vips.map((v) => ({
+      what: "VIP",
+      site: v.site,
+      item: `${roleName(v.service)} ${v.ip}`,
+      details: `ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(", ")}`,
+      refs: v.refs,
+    })),
+    ...later.publishingRules.map((r) => ({
+      what: "Publishing rule",
+      site: r.site,
+      item: r.publicName,
+      details: `${r.target.fqdn} (${r.target.ip}) ${r.bridges.map((b) => `${b.listen}->${b.target}`).join(", ")}`,
+      refs: r.refs,
+    })),
     ...later.topologySettings.map((t) => ({ what: "Topology setting", site: t.site, item: `${t.item}: ${t.value}`, details: "", refs: t.refs })),
     ...later.notes.map((n) => ({ what: "Note", site: n.site ?? "", item: n.message, details: "", refs: n.refs })),
   ];
@@ -311,7 +352,10 @@ const cmdletColumns: Column<PlanCmdlet>[] = [
   { header: "Runs in", cell: (c) => (c.shell === "tenant" ? "Teams PowerShell (tenant)" : "Skype for Business Server Management Shell") },
   { header: "Command", cell: (c) => callText(c.call) },
   { header: "Purpose", cell: (c) => c.purpose },
-  { header: "Check", cell: (c) => (c.verify ? `${callText(c.verify.call)}: ${c.verify.expect.map((e) => `${e.property} = ${String(e.value)}`).join(", ")}` : "") },
+  {
+    header: "Check",
+    cell: (c) => (c.verify ? `${callText(c.verify.call)}: ${c.verify.expect.map((e) => `${e.property} = ${String(e.value)}`).join(", ")}` : ""),
+  },
   { header: "Source", cell: (c) => c.source },
   { header: "Refs", cell: (c) => refs(c.refs) },
 ];
@@ -346,7 +390,8 @@ const noteColumns: Column<PlanNote>[] = [
 export function worksheetBlocks(plan: Plan): Block[] {
   const s = plan.scenario;
   const blocks: Block[] = [];
-  const add = (heading: string, level: 2 | 3, table?: Table, text?: readonly string[]) => blocks.push({ heading, level, ...(table ? { table } : {}), ...(text ? { text } : {}) });
+  const add = (heading: string, level: 2 | 3, table?: Table, text?: readonly string[]) =>
+    blocks.push({ heading, level, ...(table ? { table } : {}), ...(text ? { text } : {}) });
 
   add("Summary", 2, undefined, [
     `Product ${s.product}; SIP domains ${s.sipDomains.join(", ")}; internal domain ${s.internalDomain}; lab mode ${s.labMode}.`,
@@ -368,9 +413,13 @@ export function worksheetBlocks(plan: Plan): Block[] {
     add(title, 3, makeTable(`dns-${view}`, `DNS ${title.toLowerCase()}`, dnsColumns, dnsRecordsOf(plan, view)));
   }
 
-  add("Firewall", 2, undefined, ["Microsoft's columns: role/protocol/transport/port, source, destination, notes. Directions are from the Edge Server's (or reverse proxy's, Director's) point of view."]);
-  for (const { table, title } of FIREWALL_TABLES) add(title, 3, makeTable(`firewall-${table}`, `Firewall: ${title}`, firewallColumns(false, table === "edge-m365"), firewallRowsOf(plan, table)));
-  for (const { feature, title } of FEATURE_SUMMARIES) add(title, 3, makeTable(`firewall-${feature}`, `Firewall: ${title}`, firewallColumns(true), featureRowsOf(plan, feature)));
+  add("Firewall", 2, undefined, [
+    "Microsoft's columns: role/protocol/transport/port, source, destination, notes. Directions are from the Edge Server's (or reverse proxy's, Director's) point of view.",
+  ]);
+  for (const { table, title } of FIREWALL_TABLES)
+    add(title, 3, makeTable(`firewall-${table}`, `Firewall: ${title}`, firewallColumns(false, table === "edge-m365"), firewallRowsOf(plan, table)));
+  for (const { feature, title } of FEATURE_SUMMARIES)
+    add(title, 3, makeTable(`firewall-${feature}`, `Firewall: ${title}`, firewallColumns(true), featureRowsOf(plan, feature)));
 
   add("Certificates", 2, makeTable("certificates", "Certificates", certificateColumns, plan.certificates));
 
@@ -396,20 +445,34 @@ export function worksheetBlocks(plan: Plan): Block[] {
       { side: "tenant (Set-CsTenantFederationConfiguration)", ...h.tenantFederation },
     ];
     add("Federation lists both sides need", 3, makeTable("hybrid-federation", "Federation lists both sides need", federationListColumns, sides));
-    add(h.phase === "teams-only" ? "Teams Only cutover DNS (in effect)" : "Teams Only cutover DNS (at the cutover)", 3, makeTable("cutover-dns", "Teams Only cutover DNS", dnsColumns, h.cutoverRecords));
+    add(
+      h.phase === "teams-only" ? "Teams Only cutover DNS (in effect)" : "Teams Only cutover DNS (at the cutover)",
+      3,
+      makeTable("cutover-dns", "Teams Only cutover DNS", dnsColumns, h.cutoverRecords),
+    );
     add("Records the cutover deletes", 3, makeTable("cutover-deletions", "Records the cutover deletes", deletionColumns, h.cutoverDeletions));
   }
   if (plan.later.length) {
     add("Planned for later", 2, undefined, [
       `Features planned for later: ${plan.later.map((l) => l.title).join(", ")}. The certificates above already carry their names (marked in "SANs by feature"), so deploying them needs no new certificate. Each table below lists what that feature adds once deployed: DNS records, firewall rows (and so NSG and appliance rules), VIP ports, publishing rules, Topology Builder settings and notes. A record, row or setting already present here appears when the feature changes it.`,
     ]);
-    for (const later of plan.later) add(`Later: ${later.title}`, 3, makeTable(`later-${later.feature}`, `Later: ${later.title}`, laterColumns, laterItems(later)));
+    for (const later of plan.later)
+      add(`Later: ${later.title}`, 3, makeTable(`later-${later.feature}`, `Later: ${later.title}`, laterColumns, laterItems(later)));
   }
 
   add("Notes", 2);
   const fidelity = plan.notes.filter((n) => n.kind === "fidelity");
   add(`Lab fidelity (${s.labMode} mode)`, 3, makeTable("notes-fidelity", `Lab fidelity (${s.labMode} mode)`, noteColumns, fidelity));
-  add("Planning notes", 3, makeTable("notes", "Planning notes", noteColumns, plan.notes.filter((n) => n.kind !== "fidelity")));
+  add(
+    "Planning notes",
+    3,
+    makeTable(
+      "notes",
+      "Planning notes",
+      noteColumns,
+      plan.notes.filter((n) => n.kind !== "fidelity"),
+    ),
+  );
   return blocks;
 }
 
