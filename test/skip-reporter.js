@@ -19,7 +19,9 @@ class SkipReporter {
     const total = [...skipped.values()].reduce((a, b) => a + b, 0);
     const lines = [`\nSkipped ${total} tests in ${skipped.size} suites: their tools are missing on this machine.`];
     for (const [key, n] of skipped) lines.push(`  ${key} (${n} tests)`);
-    lines.push("Run everything: sudo scripts/install-test-tools.sh && npm test   (CI: EDGE_LAB_REQUIRE_TOOLS=1 makes a missing tool a failure)\n");
+    lines.push(
+      "Run everything (as root): sudo scripts/install-test-tools.sh && sudo npm test   (CI: EDGE_LAB_REQUIRE_TOOLS=1 makes a missing tool a failure)\n",
+    );
     process.stderr.write(lines.join("\n") + "\n");
   }
 }

@@ -91,16 +91,18 @@ export const SKIP_MARK = "[skipped: needs ";
  */
 export function describeWithTools(title: string, needs: readonly Need[], body: () => void): void {
   const missing = missingNeeds(needs);
+  // Only root (or namespaces) missing: installing packages would not help.
+  const remedy = needs.some((n) => n in TOOLS && !available(n)) ? `install with: ${INSTALL_COMMAND}` : "run the tests as root: sudo npm test";
   if (missing === undefined) {
     describe(title, body);
   } else if (REQUIRE_TOOLS) {
     describe(title, () => {
       test(`needs ${needs.join(", ")}`, () => {
-        throw new Error(`missing ${missing}: install with \`${INSTALL_COMMAND}\` (EDGE_LAB_REQUIRE_TOOLS=1 makes this a failure)`);
+        throw new Error(`missing ${missing}: ${remedy} (EDGE_LAB_REQUIRE_TOOLS=1 makes this a failure)`);
       });
     });
   } else {
-    describe.skip(`${title} ${SKIP_MARK}${missing}; install with: ${INSTALL_COMMAND}]`, body);
+    describe.skip(`${title} ${SKIP_MARK}${missing}; ${remedy}]`, body);
   }
 }
 

@@ -52,5 +52,7 @@ test("with EDGE_LAB_REQUIRE_TOOLS=1 (CI), a missing tool fails the suite with th
   const r = jestOnFixture({ EDGE_LAB_REQUIRE_TOOLS: "1" });
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(/Tests: +1 failed, 1 passed, 2 total/);
-  expect(r.stderr).toContain("missing chromium (Debian: chromium fonts-dejavu-core): install with `sudo scripts/install-test-tools.sh`");
+  expect(r.stderr).toContain(
+    "missing chromium (Debian: chromium fonts-dejavu-core): install with: sudo scripts/install-test-tools.sh (EDGE_LAB_REQUIRE_TOOLS=1 makes this a failure)",
+  );
 }, 120_000);
