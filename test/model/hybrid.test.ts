@@ -328,9 +328,12 @@ describe("Teams Only cutover", () => {
     ]);
   });
 
-  test("diff between the phases shows exactly the DNS changes (plus the phase and the cutover note)", () => {
+  test("diff between the phases shows exactly the DNS changes (plus the phase, the disabled hosting provider and the cutover note)", () => {
     const { sections } = diffPlans(hybrid, teamsOnly);
-    expect(sections.map((s) => s.section)).toEqual(["Scenario", "DNS records", "Notes"]);
+    expect(sections.map((s) => s.section)).toEqual(["Scenario", "DNS records", "Topology settings", "Notes"]);
+    const topology = sections.find((s) => s.section === "Topology settings")!.change as { added: unknown[]; removed: unknown[]; changed: { key: string }[] };
+    expect({ added: topology.added, removed: topology.removed }).toEqual({ added: [], removed: [] });
+    expect(topology.changed.map((c) => c.key)).toEqual([expect.stringContaining("hosting provider Office365 (sipfed.online.lync.com)")]);
     const dns = sections.find((s) => s.section === "DNS records")!.change as {
       added: { key: string }[];
       removed: { key: string }[];
@@ -421,5 +424,30 @@ describe("hybrid scenario fields", () => {
     const plan = planOf(hybridYaml("lab: {mode: internet}\n"));
     const rule: FirewallRule = plan.firewallRules.find((r) => r.id === "hq/edge-m365/m365-in-stun-udp")!;
     expect(rule.source.addresses).not.toContain("Internet");
+  });
+});
+
+describe("one sipfed.online.lync.com hosting provider (integration review)", () => {
+  const providersOf = (plan: Plan) =>
+    plan.topologySettings.filter((t) => /^SIP federated providers: /.test(t.item) && /sipfed\.online\.lync\.com/.test(`${t.item} ${t.value}`));
+
+  test.each(["hybrid-se", "contoso-enterprise"])("%s (push notifications and SIP federation): one provider entry, which push uses", (id) => {
+    const plan = bundledPlan(id);
+    expect(providersOf(plan).map((t) => t.item)).toEqual(["SIP federated providers: hosting provider Office365 (sipfed.online.lync.com)"]);
+    expect(plan.topologySettings.find((t) => t.item === "Push notifications: hosting provider")?.value).toMatch(/Office365/);
+  });
+
+  test("push notifications without SIP federation keep their own Lync Online provider entry", () => {
+    const plan = planOf("product: lync2013\nsipDomains: [contoso.com]\nmobility: true\n");
+    expect(providersOf(plan).map((t) => t.item)).toEqual(["SIP federated providers: Lync Online (push notifications)"]);
+  });
+
+  test("Teams Only: the topology setting says what the cmdlets do (the provider disabled, shared address space off)", () => {
+    const plan = planOfFile(join(ROOT, "docs", "examples", "hybrid-se-teams-only.yaml"));
+    const provider = providersOf(plan);
+    expect(provider).toHaveLength(1);
+    expect(provider[0].value).toMatch(/^Disabled, and the tenant.s shared SIP address space off/);
+    const off = plan.cmdlets.find((c) => c.id === "onprem-hosting-provider-off");
+    expect(off?.verify?.expect).toEqual([{ property: "Enabled", value: false }]);
   });
 });

@@ -149,7 +149,8 @@ describe("what each later feature adds", () => {
       "internal lyncdiscoverinternal.fabrikam.com",
     ]);
     expect(mobility.publishingRules.map((r) => r.publicName)).toEqual(["lyncdiscover.contoso.com", "lyncdiscover.fabrikam.com"]);
-    expect(mobility.topologySettings.map((t) => t.item)).toEqual(expect.arrayContaining(["SIP federated providers: Lync Online (push notifications)"]));
+    // SIP federation is deployed: push uses its Office365 hosting provider (one sipfed.online.lync.com entry).
+    expect(mobility.topologySettings.map((t) => t.item)).toEqual(expect.arrayContaining(["Push notifications: hosting provider"]));
   });
 
   test("the worksheet has a section per later feature listing records, rows and settings", () => {

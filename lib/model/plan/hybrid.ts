@@ -87,11 +87,16 @@ export function federationTopologySettings(s: ResolvedScenario): TopologySetting
   const site = routeSite(s);
   if (!site || !s.federation.sip.enabled) return [];
   const hp = hostingProviderOf(s);
+  // Teams Only: the cutover disables the provider and the shared address space (federationCmdlets, disableHybrid).
+  const value =
+    s.hybrid?.phase === "teams-only"
+      ? "Disabled, and the tenant's shared SIP address space off (both in the cutover, after the DNS records point to Microsoft 365)"
+      : `Enabled; shared SIP address space ${hp.enabledSharedAddressSpace ? "on" : "off"}; hosts on-premises users ${hp.hostsOCSUsers ? "yes" : "no"}; verification ${hp.verificationLevel}${hp.autodiscoverUrl ? `; Autodiscover URL ${hp.autodiscoverUrl}` : ""}`;
   return [
     {
       site: site.name,
       item: `SIP federated providers: hosting provider ${hp.identity} (${hp.proxyFqdn})`,
-      value: `Enabled; shared SIP address space ${hp.enabledSharedAddressSpace ? "on" : "off"}; hosts on-premises users ${hp.hostsOCSUsers ? "yes" : "no"}; verification ${hp.verificationLevel}${hp.autodiscoverUrl ? `; Autodiscover URL ${hp.autodiscoverUrl}` : ""}`,
+      value,
       refs: s.hybrid ? ["HYB-02", "ms:hosting-provider"] : ["FED-05", "ms:hosting-provider"],
     },
   ];

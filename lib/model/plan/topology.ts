@@ -71,7 +71,11 @@ export function deriveTopologySettings(s: ResolvedScenario): TopologySetting[] {
       if (f.push) {
         // Push notifications are a federation with Microsoft's push notification clearing house through Lync Online
         // (New-CsHostingProvider, New-CsAllowedDomain, Set-CsPushNotificationConfiguration).
-        set("SIP federated providers: Lync Online (push notifications)", "Enabled, proxy sipfed.online.lync.com", ["FW-07", "FED-05"]);
+        // With SIP federation the Office365 hosting provider for sipfed.online.lync.com is planned anyway (plan/hybrid.ts):
+        // push uses it, as Lync refuses a second provider with the same proxy FQDN.
+        if (f.sip.enabled)
+          set("Push notifications: hosting provider", "the Office365 hosting provider (sipfed.online.lync.com); no second provider entry", ["FW-07", "FED-05"]);
+        else set("SIP federated providers: Lync Online (push notifications)", "Enabled, proxy sipfed.online.lync.com", ["FW-07", "FED-05"]);
         set("SIP federated domains: allow push.lync.com", "domain only", ["FW-07", "FED-04"]);
         set("Push notifications (Set-CsPushNotificationConfiguration)", "Apple and Microsoft push notification services enabled", ["FW-07"]);
       }
