@@ -345,6 +345,7 @@ export const FederationSchema = z.strictObject({
         blockedDomains: z
           .array(DomainName)
           .max(500)
+          .superRefine(distinctList((name: string) => name, "blocked partner domain"))
           .default([])
           .describe("Blocked partner domains (they matter with partner discovery); a hybrid tenant must block the same ones (HYB-04). Default: []"),
       }),
@@ -466,6 +467,7 @@ export const HybridSchema = z.strictObject({
     .array(DomainName)
     .min(1, { error: "list the tenant's SIP domains (at least one)" })
     .max(20)
+    .superRefine(distinctList((name: string) => name, "tenant domain"))
     .describe("Every SIP domain of the Microsoft 365 tenant; each must be a SIP domain of the topology (HYB-01)."),
   phase: z
     .enum(["hybrid", "teams-only"], { error: 'expected "hybrid" or "teams-only"' })
@@ -480,8 +482,18 @@ export const HybridSchema = z.strictObject({
   online: z
     .strictObject({
       openFederation: z.boolean().optional().describe("Open federation in the tenant (any external domain allowed)."),
-      allowedDomains: z.array(DomainName).max(500).optional().describe("The tenant's allowed domains."),
-      blockedDomains: z.array(DomainName).max(500).optional().describe("The tenant's blocked domains."),
+      allowedDomains: z
+        .array(DomainName)
+        .max(500)
+        .superRefine(distinctList((name: string) => name, "tenant allowed domain"))
+        .optional()
+        .describe("The tenant's allowed domains."),
+      blockedDomains: z
+        .array(DomainName)
+        .max(500)
+        .superRefine(distinctList((name: string) => name, "tenant blocked domain"))
+        .optional()
+        .describe("The tenant's blocked domains."),
     })
     .optional()
     .describe(

@@ -1160,6 +1160,20 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       fixed: "sipDomains: [contoso.com]\nfederation: {sip: {allowedDomains: [fabrikam.com, {domain: litwareinc.com}]}}\n",
     },
     {
+      title: "a tenant domain listed twice",
+      yaml: "sipDomains: [contoso.com, fabrikam.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com, contoso.com]}\n",
+      path: "hybrid.tenantDomains[1]",
+      message: /tenant domain contoso.com is listed twice/,
+      fixed: "sipDomains: [contoso.com, fabrikam.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\n",
+    },
+    {
+      title: "a blocked partner listed twice",
+      yaml: "sipDomains: [contoso.com]\nfederation: {sip: {blockedDomains: [adatum.com, adatum.com]}}\n",
+      path: "federation.sip.blockedDomains[1]",
+      message: /blocked partner domain adatum.com is listed twice/,
+      fixed: "sipDomains: [contoso.com]\nfederation: {sip: {blockedDomains: [adatum.com]}}\n",
+    },
+    {
       title: "a public IM provider listed twice",
       yaml: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {publicIm: [skype, skype]}\n",
       path: "federation.publicIm[1]",
