@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { checkbox, confirm, input, number, select } from "@inquirer/prompts";
 import { describeFsError } from "../../lib/io/atomic";
-import { formatProblem, idFromFileName } from "../../lib/model/load";
+import { formatProblem, idFromFileName, loadScenarioText } from "../../lib/model/load";
 import { installedSchemaFile } from "../../lib/model/json-schema";
 import {
   applicableSections,
@@ -125,21 +125,22 @@ export const registerInit: RegisterCommand = (program, { io, setExitCode }) => {
         setExitCode(1);
         return;
       }
-      const { answers, result } = outcome;
+      const { answers } = outcome;
       const target = file ?? join("scenarios", `${answers.id}.yaml`);
       if (exists(target) && !options.force) return fail(`${target} already exists; use --force to overwrite it`);
+      const schemaPath = relative(dirname(resolve(target)), installedSchemaFile())
+        .split(sep)
+        .join("/");
+      const text = renderScenarioYaml(answers, { schemaPath });
       try {
         mkdirSync(dirname(target), { recursive: true });
-        const schemaPath = relative(dirname(resolve(target)), installedSchemaFile())
-          .split(sep)
-          .join("/");
-        writeFileSync(target, renderScenarioYaml(answers, { schemaPath }), { encoding: "utf8", flag: options.force ? "w" : "wx" });
+        writeFileSync(target, text, { encoding: "utf8", flag: options.force ? "w" : "wx" });
       } catch (e) {
         return fail(`cannot write ${target}: ${describeFsError(e as NodeJS.ErrnoException)}`);
       }
 
-      // Warnings (LB-09, FED-03, ...): their line numbers point into the file just written.
-      for (const p of result.problems) io.err(formatProblem({ ...p, file: target }) + "\n");
+      // Warnings (LB-09, FED-03, ...) of the text as written (modeline included), so their line numbers point into it.
+      for (const p of loadScenarioText(text, target).problems) io.err(formatProblem({ ...p, file: target }) + "\n");
       const lines = [
         `Wrote ${target} (scenario ${answers.id}).`,
         "",

@@ -330,3 +330,15 @@ describe("existing files", () => {
     expect(loadScenarioFile(file).plan!.scenario.sites[0].edgeServers).toBe(2);
   });
 });
+
+test("init's warnings point at the lines of the file it wrote (the editor modeline included), as validate's do", async () => {
+  const { file, err } = await initPlan(["--product", "lync2013", "--sip-domain", "contoso.com"]);
+  const warning = /:(\d+):(\d+): warning \[SE-01\]/.exec(err);
+  expect(warning).not.toBeNull();
+  const productLine =
+    readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.startsWith("product:")) + 1;
+  expect(Number(warning![1])).toBe(productLine);
+  expect((await cli(["validate", file])).err).toContain(`${file}:${productLine}:${warning![2]}: warning [SE-01]`);
+});
