@@ -5,7 +5,7 @@
 import { relative, resolve, sep } from "node:path";
 import { Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import { loadScenarioText, type LoadResult } from "../model/load";
-import { fieldDescription } from "../model/json-schema";
+import { fieldSummary } from "../model/json-schema";
 import { PRODUCT_IDS, PRODUCTS, supportStatusShort } from "../model/products";
 import { anyFederation, type InitAnswers, type LaterKind, type SiteRanges } from "./flowchart";
 
@@ -241,7 +241,7 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
   flow(hybrid, "tenantDomains");
   note(hybrid, "tenantDomains", undefined, "every SIP domain of the tenant; each must be a SIP domain (HYB-01)");
   note(hybrid, "phase", undefined, "hybrid | teams-only (after the cutover: external DNS points to Microsoft 365)");
-  note(root, "mobility", undefined, fieldDescription("mobility"));
+  note(root, "mobility", undefined, fieldSummary("mobility"));
   const later = pairOf(root, "later")?.value;
   note(
     root,
@@ -308,7 +308,7 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
         addressing === "nat" ? "NAT mappings and the reverse proxy listener" : "Edge external interfaces, VIPs, reverse proxy listener",
       );
       flow(network, "internalNetworks");
-      note(network, "internalNetworks", undefined, fieldDescription("sites[].network.internalNetworks"));
+      note(network, "internalNetworks", undefined, fieldSummary("sites[].network.internalNetworks"));
       const director = pairOf(site, "director")?.value;
       note(site, "director", "Optional in every scenario: external users reach the Front End pool through the Director.");
       note(director, "servers", undefined, a.directors === 1 ? "one Director (2 or more = a Director pool)" : "a Director pool");

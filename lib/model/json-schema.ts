@@ -115,9 +115,15 @@ export function fieldTableMarkdown(): string {
   return [FIELD_TABLE_START, "| Field | Type | Meaning | Default |", "|---|---|---|---|", ...rows, FIELD_TABLE_END].join("\n") + "\n";
 }
 
-/** The description of one field, by dotted path (init writes it as the field's comment). */
+/** The description of one field, by dotted path. */
 export function fieldDescription(path: string): string {
   const field = scenarioFields().find((f) => f.path === path);
   if (!field) throw new Error(`no scenario field ${path}`);
   return field.description;
+}
+
+/** The first sentence of a field's description: what init writes as the field's comment. */
+export function fieldSummary(path: string): string {
+  const description = fieldDescription(path);
+  return /^(.*?\.)(?:\s|$)/s.exec(description)?.[1] ?? description;
 }

@@ -540,7 +540,7 @@ export const ScenarioSchema = z.strictObject({
   internalDomain: DomainName.optional().describe("Internal DNS domain of servers (Microsoft's example: contoso.net). Default: the primary SIP domain"),
   federation: FederationSchema.prefault({}).describe("Federation and public IM connectivity. Default: none"),
   mobility: MobilitySchema.default(false).describe(
-    'Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). `true` plans push notifications too (`{ push: true }`): they are a federation with Microsoft\'s push notification clearing house, so the federation route gets "Enable federation", the Lync Online hosting provider, push.lync.com as an allowed domain, the _sipfederationtls SRV record and outbound TCP 5061 (FW-07, DNS-03). `{ push: false }` for clients that do not use push. Default: false',
+    'Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing). `true` plans push notifications too (`{ push: true }`): they are a federation with Microsoft\'s push notification clearing house, so the federation route gets "Enable federation", a hosting provider for sipfed.online.lync.com (the Office365 one when SIP federation is planned), push.lync.com as an allowed domain, the _sipfederationtls SRV record and outbound TCP 5061 (FW-07, DNS-03). `{ push: false }` for clients that do not use push. Default: false',
   ),
   later: LaterSchema.prefault({}).describe("Features planned for later: certificate names now, everything else when they are deployed. Default: nothing"),
   primarySite: z

@@ -92,3 +92,17 @@ test("edge-lab init writes the YAML language server's modeline pointing at the s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("init comments a field with the first sentence of its description", async () => {
+  const dir = join(ROOT, "dist", `.schema-summary-${process.pid}`);
+  const file = join(dir, "lab.yaml");
+  try {
+    expect(await run(["init", file, "--yes", "--sip-domain", "fabrikam.com", "--mobility"], { out: () => undefined, err: () => undefined })).toBe(0);
+    const line = readFileSync(file, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("mobility:"));
+    expect(line).toBe("mobility: true # Mobility / Autodiscover (lyncdiscover and lyncdiscoverinternal records, reverse proxy publishing).");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
