@@ -60,6 +60,15 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
         setExitCode(1);
         return;
       }
+      // A site name the scenario does not have is the user's typo: one line, before anything is built.
+      const unknown = (options.site ?? []).filter((s) => !result.plan!.scenario.sites.some((x) => x.name === s));
+      if (unknown.length) {
+        io.err(
+          `edge-lab emulate: --site ${unknown.join(", ")}: the scenario has no such site (sites: ${result.plan.scenario.sites.map((x) => x.name).join(", ")})\n`,
+        );
+        setExitCode(1);
+        return;
+      }
       const { reportJson, reportJunit, reportMarkdown, summaryLine } = await import("../../lib/emulate/report");
       const report = await emu.emulate(result.plan, { sites: options.site, keep: options.keep, mutate: options.mutate, log: (l) => io.err(`${l}\n`) });
       for (const s of report.sites) {

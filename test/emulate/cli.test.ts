@@ -3,6 +3,7 @@
  * one command that installs it, and exits 1 without touching anything.
  */
 import { run } from "../../bin/cli";
+import * as emulator from "../../lib/emulate";
 import { INSTALL_HINT, missingRequirements } from "../../lib/emulate";
 import { listNamespaces } from "../../lib/emulate/cleanup";
 import { TOOL_ENV } from "../../lib/emulate/sys";
@@ -55,3 +56,14 @@ function safeNamespaces(): string[] {
     return [];
   }
 }
+
+test("a site the scenario does not have: one line naming the sites, exit 1, nothing built (not an internal error)", async () => {
+  jest.spyOn(emulator, "missingRequirements").mockReturnValue([]);
+  const build = jest.spyOn(emulator, "emulate");
+  const c = capture();
+  expect(await run(["emulate", join(ROOT, "scenarios", "contoso-enterprise.yaml"), "--site", "nope"], c.io)).toBe(1);
+  const err = c.err.join("");
+  expect(err).toContain("edge-lab emulate: --site nope: the scenario has no such site (sites: hq, dr)");
+  expect(err).not.toMatch(/internal error|^\s+at /m);
+  expect(build).not.toHaveBeenCalled();
+});
