@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { assertEdgeLabOutput, replaceDirectory } from "../../lib/io/atomic";
 import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import type { RegisterCommand } from "./context";
 
@@ -9,17 +8,6 @@ interface EmulateFlags {
   keep?: boolean;
   mutate?: boolean;
   cleanup?: boolean;
-}
-
-function writeAtomically(file: string, text: string) {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) => {
@@ -69,6 +57,9 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
         setExitCode(1);
         return;
       }
+      // The report folder follows the same rules as every output of edge-lab (only a folder edge-lab made, replaced
+      // whole), checked before anything is built so that a refused folder costs no run.
+      if (options.out) assertEdgeLabOutput(options.out);
       const { reportJson, reportJunit, reportMarkdown, summaryLine } = await import("../../lib/emulate/report");
       const report = await emu.emulate(result.plan, { sites: options.site, keep: options.keep, mutate: options.mutate, log: (l) => io.err(`${l}\n`) });
       for (const s of report.sites) {
@@ -84,10 +75,11 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
         }
       }
       if (options.out) {
-        mkdirSync(options.out, { recursive: true });
-        writeAtomically(join(options.out, "report.md"), reportMarkdown(report));
-        writeAtomically(join(options.out, "report.json"), reportJson(report));
-        writeAtomically(join(options.out, "junit.xml"), reportJunit(report));
+        replaceDirectory(options.out, [
+          { name: "report.md", content: reportMarkdown(report) },
+          { name: "report.json", content: reportJson(report) },
+          { name: "junit.xml", content: reportJunit(report) },
+        ]);
         io.out(`${options.out}: report.md, report.json, junit.xml written\n`);
       }
       io.out(`${summaryLine(report)}\n`);

@@ -7,6 +7,8 @@ import * as emulator from "../../lib/emulate";
 import { INSTALL_HINT, missingRequirements } from "../../lib/emulate";
 import { listNamespaces } from "../../lib/emulate/cleanup";
 import { TOOL_ENV } from "../../lib/emulate/sys";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers";
 
@@ -66,4 +68,16 @@ test("a site the scenario does not have: one line naming the sites, exit 1, noth
   expect(err).toContain("edge-lab emulate: --site nope: the scenario has no such site (sites: hq, dr)");
   expect(err).not.toMatch(/internal error|^\s+at /m);
   expect(build).not.toHaveBeenCalled();
+});
+
+test("--out naming a folder edge-lab did not make is refused before anything is built, and left as it was", async () => {
+  jest.spyOn(emulator, "missingRequirements").mockReturnValue([]);
+  const build = jest.spyOn(emulator, "emulate");
+  const mine = mkdtempSync(join(tmpdir(), "reports-"));
+  writeFileSync(join(mine, "report.md"), "my own notes\n");
+  const c = capture();
+  expect(await run(["emulate", join(ROOT, "scenarios", "single-consolidated-nat.yaml"), "--out", mine], c.io)).toBe(1);
+  expect(c.err.join("")).toMatch(/^edge-lab: .*reports-\w+ exists and was not written by edge-lab/m);
+  expect(build).not.toHaveBeenCalled();
+  expect(readFileSync(join(mine, "report.md"), "utf8")).toBe("my own notes\n");
 });
