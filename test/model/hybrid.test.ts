@@ -451,3 +451,18 @@ describe("one sipfed.online.lync.com hosting provider (integration review)", () 
     expect(off?.verify?.expect).toEqual([{ property: "Enabled", value: false }]);
   });
 });
+
+test("hybrid with the federation route on another site than the primary: the route's Edge certificate carries sip.<domain> of every tenant domain", () => {
+  const plan = planOf(
+    [
+      "sipDomains: [contoso.com, fabrikam.com]",
+      "federation: {sip: true}",
+      "hybrid: {tenantDomains: [contoso.com, fabrikam.com]}",
+      "primarySite: dr",
+      "sites: [{name: hq, federationRoute: true}, {name: dr, federationRoute: false}]",
+      "",
+    ].join("\n"),
+  );
+  const route = plan.certificates.find((c) => c.id === "hq-edge-external")!;
+  expect(route.sans).toEqual(expect.arrayContaining(["sip.contoso.com", "sip.fabrikam.com"]));
+});

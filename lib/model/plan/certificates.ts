@@ -29,6 +29,9 @@ function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): San[] {
   if (site.primary || federation) {
     for (const domain of s.sipDomains.map((d) => d.value)) names.push(site.primary ? [accessNameIn(site, domain)] : [accessNameIn(site, domain), "federation"]);
   }
+  // Hybrid: Microsoft 365 reaches the federation route as sip.<domain> of every tenant domain (HYB-01), also when
+  // remote sign-in (and so sip.<domain> in DNS) lives on another site.
+  if (site.federationRoute && s.hybrid) for (const d of s.hybrid.tenantDomains) names.push([`sip.${d.value}`, "federation"]);
   if (site.federationRoute && s.federation.xmpp.enabled) {
     for (const domain of s.federation.xmpp.domains.map((d) => d.value)) names.push([`xmpp.${domain}`, "xmpp"], [domain, "xmpp"]);
   }
