@@ -77,6 +77,7 @@ interface Endpoint {
 }
 interface Probe extends Endpoint {
   readonly localAddress?: string;
+  readonly localPort?: number;
   readonly timeoutMs: number;
   /** What the probe is, for failure messages. */
   readonly what: string;
@@ -125,6 +126,11 @@ class Lab {
   readonly internalAddresses: string[];
   readonly inbound: Endpoint[];
   readonly outbound: (Endpoint & { source: string })[];
+  /** A Microsoft 365 stand-in on the simulated Internet (hybrid): an address inside the rows' first IPv4 prefix. */
+  readonly remoteIp?: string;
+  readonly remotePrefix?: string;
+  /** Outbound rows toward the named far end (Microsoft 365), one probe per source address, from the row's source port. */
+  readonly toRemote: (Endpoint & { source: string; localPort?: number; row: string })[];
   private readonly children: Child[] = [];
   private readonly created: string[] = [];
 
@@ -148,14 +154,28 @@ class Lab {
     // Port ranges (50000-59999) are sampled at their first port.
     this.inbound = dedupe(
       this.config.rules
-        .filter((r) => r.direction === "inbound")
+        .filter((r) => r.direction === "inbound" && !r.peers)
         .flatMap((r) => r.addresses.map((a) => ({ proto: proto(r.transport), host: check(a), port: r.ports.from }))),
     );
     // One probe per source address and client endpoint.
     this.outbound = this.config.rules
-      .filter((r) => r.direction === "outbound")
+      .filter((r) => r.direction === "outbound" && !r.peers)
       .flatMap((r) => r.addresses.map((a) => ({ proto: proto(r.transport), host: this.clientIp, port: r.ports.from, source: check(a) })))
       .filter((e, i, all) => all.findIndex((x) => x.proto === e.proto && x.port === e.port && x.source === e.source) === i);
+    const named = this.config.rules.filter((r) => r.direction === "outbound" && r.peers?.length);
+    this.remotePrefix = named[0]?.peers![0];
+    this.remoteIp = this.remotePrefix ? hostAt(parseCidr(this.remotePrefix), 10) : undefined;
+    // Distinct source ports inside the row's source range: parallel probes from one address must not collide.
+    this.toRemote = named.flatMap((r, i) =>
+      r.addresses.map((a, j) => ({
+        proto: proto(r.transport),
+        host: this.remoteIp!,
+        port: r.ports.from,
+        source: check(a),
+        row: r.label,
+        ...(r.sourcePorts ? { localPort: r.sourcePorts.from === r.sourcePorts.to ? r.sourcePorts.from : r.sourcePorts.from + 10 * i + j } : {}),
+      })),
+    );
   }
 
   /** The address the Internet uses for a lab address: its 1:1 NAT public address, or itself when routed. */
@@ -212,12 +232,23 @@ class Lab {
     }
     run("ip", ["netns", "exec", fw, "iptables-restore"], { input: this.rules });
 
+    // The Microsoft 365 stand-in: on the simulated Internet side, its prefix routed out of the appliance's outside NIC.
+    if (this.remoteIp) {
+      this.ip(inet, "addr", "add", `${this.remoteIp}/32`, "dev", "c0");
+      this.ip(fw, "route", "add", this.remotePrefix!, "dev", "out0");
+    }
+
     // Listeners: every inbound endpoint of the plan plus TCP 3389 on every Edge address (pext), TCP 443 on every
     // perimeter-internal address (pint), every outbound endpoint plus TCP 3389 on the client (inet).
-    const pextListen = dedupe([...this.inbound, ...this.edgeAddresses.map((host) => ({ proto: "tcp" as const, host, port: NOT_IN_PLAN }))]);
+    // An Edge endpoint that is also the source endpoint of a Microsoft 365 row (UDP 3478 -> 3478) is left to the probe.
+    const sourceEndpoint = (e: Endpoint) => this.toRemote.some((r) => r.proto === e.proto && r.source === e.host && r.localPort === e.port);
+    const pextListen = dedupe([...this.inbound, ...this.edgeAddresses.map((host) => ({ proto: "tcp" as const, host, port: NOT_IN_PLAN }))]).filter(
+      (e) => !sourceEndpoint(e),
+    );
     const pintListen = this.internalAddresses.map((host) => ({ proto: "tcp" as const, host, port: 443 }));
     const inetListen = dedupe([
       ...this.outbound.map(({ proto, host, port }) => ({ proto, host, port })),
+      ...this.toRemote.map(({ proto, host, port }) => ({ proto, host, port })),
       { proto: "tcp" as const, host: this.clientIp, port: NOT_IN_PLAN },
     ]);
     await Promise.all(
@@ -380,6 +411,50 @@ describeEachWithTools(
       const [i, o] = await Promise.all([lab.probe(lab.ns.inet, open(d.inbound)), lab.probe(lab.ns.pext, open(d.outbound))]);
       expect(describeResults(d.inbound, i).filter((r) => !r.ok)).toEqual([]);
       expect(describeResults(d.outbound, o).filter((r) => !r.ok)).toEqual([]);
+    });
+  },
+);
+
+describeWithTools(
+  "firewall appliance with real packets: hybrid-se, the Edge -> Microsoft 365 rows leave with the planned public address (NAT-04)",
+  ["root", "netns", "ip", "iptables-restore", "iptables", "sysctl"],
+  () => {
+    // The bundled hybrid scenario (DNS load-balanced NAT pool): Microsoft 365's IPv4 prefixes stand on the simulated
+    // Internet side, as in the emulation; the IPv6 prefixes are not part of the IPv4 lab.
+    const lab = new Lab(bundledPlan("hybrid-se"));
+    let results: ReturnType<typeof describeResults> = [];
+
+    beforeAll(async () => {
+      await lab.up();
+      const probes: Probe[] = lab.toRemote.map((e) => ({
+        proto: e.proto,
+        host: e.host,
+        port: e.port,
+        localAddress: e.source,
+        ...(e.localPort ? { localPort: e.localPort } : {}),
+        timeoutMs: PASS_TIMEOUT,
+        what: `${e.row}: ${e.source}${e.localPort ? `:${e.localPort}` : ""} -> ${e.host}:${e.port}/${e.proto}`,
+      }));
+      results = describeResults(probes, await lab.probe(lab.ns.pext, probes));
+    });
+    afterAll(() => lab.down());
+
+    test("every outbound Microsoft 365 row of both pool members is probed from its planned source port", () => {
+      const rows = new Set(lab.toRemote.map((e) => e.row));
+      expect([...rows].sort()).toEqual(
+        lab.plan.firewallRules
+          .filter((r) => r.table === "edge-m365" && r.direction === "outbound")
+          .map((r) => r.id)
+          .sort(),
+      );
+      expect(lab.remoteIp).toBe("52.112.0.10");
+      expect(results.length).toBe(lab.toRemote.length);
+    });
+
+    test("Microsoft 365 sees each Edge's own public address, not the appliance's (NAT-04)", () => {
+      const wrong = results.filter((r, i) => !r.ok || r.reply?.remote !== lab.publicOf(lab.toRemote[i].source));
+      expect(wrong).toEqual([]);
+      expect(results.every((r) => r.reply?.remote.startsWith("131.107.155."))).toBe(true);
     });
   },
 );

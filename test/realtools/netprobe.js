@@ -6,6 +6,7 @@
  *     {"local":"<address:port it arrived at>","remote":"<source address the listener sees>"}. Prints READY.
  *   node netprobe.js probe '[{"proto":"tcp","host":"203.0.113.10","port":443,"localAddress":"...","timeoutMs":2000}, ...]'
  *     Runs every probe in parallel; prints one JSON array of {ok, reply?, error?} in probe order, then exits.
+ *     "localPort" sets the source port (rows that name one: Microsoft 365's STUN 3478 -> 3478).
  */
 "use strict";
 const net = require("node:net");
@@ -48,7 +49,7 @@ function listen() {
 function probeTcp(p) {
   return new Promise((resolve) => {
     let data = "";
-    const sock = net.connect({ host: p.host, port: p.port, localAddress: p.localAddress });
+    const sock = net.connect({ host: p.host, port: p.port, localAddress: p.localAddress, localPort: p.localPort });
     const done = (r) => {
       clearTimeout(timer);
       sock.destroy();
@@ -72,7 +73,7 @@ function probeUdp(p) {
     const timer = setTimeout(() => done({ ok: false, error: "timeout" }), p.timeoutMs);
     sock.on("message", (msg) => done({ ok: true, reply: JSON.parse(msg.toString()) }));
     sock.on("error", (err) => done({ ok: false, error: err.code || err.message }));
-    sock.bind({ address: p.localAddress }, () => sock.send("probe", p.port, p.host));
+    sock.bind({ address: p.localAddress, port: p.localPort }, () => sock.send("probe", p.port, p.host));
   });
 }
 

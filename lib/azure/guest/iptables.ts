@@ -1,7 +1,8 @@
 /**
  * iptables rules of the closed lab's external firewall appliance (a Linux NVA), generated from the plan:
  * - 1:1 NAT for every plan address that has a `natPublic` (NAT-02..04): DNAT inbound keeping the client source,
- *   SNAT outbound toward the simulated Internet. Addresses without `natPublic` (public-addressing scenarios, HLB
+ *   SNAT outbound toward the simulated Internet and toward the named far ends of outbound rows (Microsoft 365's IPv4
+ *   prefixes). Addresses without `natPublic` (public-addressing scenarios, HLB
  *   VIPs) are routed unchanged.
  * - FORWARD filter: the plan's external-firewall rows (inbound rows by destination, outbound rows by source), then
  *   nothing else toward the lab or the simulated Internet. The lab's own egress to the real Internet (Windows
@@ -117,10 +118,21 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
     ":POSTROUTING ACCEPT [0:0]",
     ":EDGE_LAB_SIM - [0:0]",
   ];
+  // Named far ends of outbound rows (Microsoft 365's IPv4 prefixes): the 1:1 SNAT applies toward them as well, or the
+  // Edge's traffic would fall to the MASQUERADE below and leave with the appliance's address (NAT-04). Other lab
+  // sources toward those prefixes keep going to MASQUERADE (ordinary egress), hence a chain without a final ACCEPT.
+  const namedPeers = [...new Set(c.rules.filter((r) => r.direction === "outbound").flatMap((r) => r.peers ?? []))];
+  if (namedPeers.length && c.nat.length) out.push(":EDGE_LAB_NAMED - [0:0]");
+  const snat = (chain: string, why = "") =>
+    c.nat.map((m) => `-A ${chain} -s ${m.privateIp}/32 -j SNAT --to-source ${m.publicIp} ${comment(`1:1 SNAT ${m.label}${why}`)}`);
   for (const m of c.nat) out.push(`-A PREROUTING -d ${m.publicIp}/32 -j DNAT --to-destination ${m.privateIp} ${comment(`1:1 DNAT ${m.label}`)}`);
   for (const p of c.simulatedInternet) out.push(`-A POSTROUTING -d ${p} -j EDGE_LAB_SIM`);
-  for (const m of c.nat) out.push(`-A EDGE_LAB_SIM -s ${m.privateIp}/32 -j SNAT --to-source ${m.publicIp} ${comment(`1:1 SNAT ${m.label}`)}`);
+  out.push(...snat("EDGE_LAB_SIM"));
   out.push(`-A EDGE_LAB_SIM -j ACCEPT ${comment("routed unchanged (public addresses)")}`);
+  if (namedPeers.length && c.nat.length) {
+    for (const p of namedPeers) out.push(`-A POSTROUTING -d ${p} -j EDGE_LAB_NAMED`);
+    out.push(...snat("EDGE_LAB_NAMED", " toward a named far end (NAT-04)"));
+  }
   for (const p of c.labPrefixes) out.push(`-A POSTROUTING -d ${p} -j ACCEPT ${comment("into the lab: keep the client source address")}`);
   out.push(`-A POSTROUTING -j MASQUERADE ${comment("lab egress to the real Internet")}`);
   out.push("COMMIT");
