@@ -60,10 +60,12 @@ function parseStun(m) {
   }
   return { stun: m.readUInt16BE(0).toString(16) };
 }
-function sipAnswer(text) {
+// The top Via gets the source address the request came from (received=, RFC 3261 18.2.1): the prober reads the
+// address the far end saw (NAT-04) from the answer.
+function sipAnswer(text, remote) {
   const lines = text.split("\r\n");
   const pick = (h) => lines.filter((l) => l.toLowerCase().startsWith(h.toLowerCase() + ":")).join("\r\n");
-  return ["SIP/2.0 200 OK", pick("Via"), pick("From"), pick("To") + ";tag=edge-lab", pick("Call-ID"), pick("CSeq"), "Server: edge-lab emulate", "Content-Length: 0", "", ""].join("\r\n");
+  return ["SIP/2.0 200 OK", pick("Via") + ";received=" + remote, pick("From"), pick("To") + ";tag=edge-lab", pick("Call-ID"), pick("CSeq"), "Server: edge-lab emulate", "Content-Length: 0", "", ""].join("\r\n");
 }
 
 function listen() {
@@ -96,7 +98,7 @@ function listen() {
         s.on("error", () => undefined);
         s.on("data", (d) => {
           buf += d;
-          if (buf.includes("\r\n\r\n")) { s.write(sipAnswer(buf)); buf = ""; }
+          if (buf.includes("\r\n\r\n")) { s.write(sipAnswer(buf, s.remoteAddress)); buf = ""; }
         });
       });
       server.on("tlsClientError", () => undefined);
@@ -124,7 +126,7 @@ function withTimeout(ms, start) {
 const probes = {
   tcp: (p) => withTimeout(p.timeoutMs, (finish) => {
     let data = "";
-    const s = net.connect({ host: p.host, port: p.port, localAddress: p.local });
+    const s = net.connect({ host: p.host, port: p.port, localAddress: p.local, localPort: p.localPort });
     const end = (r) => { s.destroy(); finish(r); };
     let grace;
     s.on("connect", () => { grace = setTimeout(() => end({ ok: true }), 300); });
@@ -132,14 +134,29 @@ const probes = {
     s.on("error", (err) => { clearTimeout(grace); end({ ok: false, error: err.code || err.message }); });
   }),
   udp: (p) => withTimeout(p.timeoutMs, (finish) => {
-    const s = dgram.createSocket("udp4");
-    const end = (r) => { try { s.close(); } catch {} finish(r); };
-    s.on("message", (m) => { const st = parseStun(m); if (st) end({ ok: true, reply: st }); else { try { end({ ok: true, reply: JSON.parse(m.toString()) }); } catch { end({ ok: true }); } } });
+    // A fixed source port (STUN 3478 -> 3478) is the A/V Edge's own port, where coturn listens too: share it
+    // (SO_REUSEADDR) and connect the socket, so that the answer comes to this socket and not to coturn's.
+    // Only the target's answer counts (a shared port may also receive a request meant for coturn), and the request
+    // is sent again every 500 ms as a STUN client does (RFC 5389 7.2.1): a datagram lost to coturn in the moment
+    // between bind and connect does not fail the probe.
+    const s = dgram.createSocket({ type: "udp4", reuseAddr: p.localPort !== undefined });
+    let again;
+    const end = (r) => { clearInterval(again); try { s.close(); } catch {} finish(r); };
+    s.on("message", (m, r) => {
+      if (r.address !== p.host || r.port !== p.port) return;
+      const st = parseStun(m);
+      if (st) end({ ok: true, reply: st }); else { try { end({ ok: true, reply: JSON.parse(m.toString()) }); } catch { end({ ok: true }); } }
+    });
     s.on("error", (err) => end({ ok: false, error: err.code || err.message }));
-    s.bind({ address: p.local }, () => s.send(p.stun ? stunRequest() : Buffer.from("probe"), p.port, p.host));
+    const payload = p.stun ? stunRequest() : Buffer.from("probe");
+    const start = (send) => { send(); again = setInterval(send, 500); };
+    s.bind({ address: p.local, port: p.localPort }, () => {
+      if (p.localPort === undefined) start(() => s.send(payload, p.port, p.host));
+      else s.connect(p.port, p.host, () => start(() => s.send(payload)));
+    });
   }),
   tls: (p) => withTimeout(p.timeoutMs, (finish) => {
-    const s = tls.connect({ host: p.host, port: p.port, servername: p.servername, ca: fs.readFileSync(p.ca), localAddress: p.local });
+    const s = tls.connect({ host: p.host, port: p.port, servername: p.servername, ca: fs.readFileSync(p.ca), localAddress: p.local, localPort: p.localPort });
     const end = (r) => { s.destroy(); finish(r); };
     let cert;
     s.on("secureConnect", () => {
@@ -150,7 +167,12 @@ const probes = {
         "From: <sip:probe@edge-lab.invalid>;tag=1", "To: <sip:" + p.servername + ">", "Call-ID: " + crypto.randomBytes(8).toString("hex"), "CSeq: 1 OPTIONS", "Content-Length: 0", "", ""].join("\r\n"));
     });
     let buf = "";
-    s.on("data", (d) => { buf += d; if (buf.includes("\r\n\r\n")) end({ ok: /^SIP\/2\.0 200 /.test(buf), reply: { ...cert, sip: buf.split("\r\n")[0] } }); });
+    s.on("data", (d) => {
+      buf += d;
+      if (!buf.includes("\r\n\r\n")) return;
+      const received = (buf.match(/;received=([^;\r\n]+)/) || [])[1];
+      end({ ok: /^SIP\/2\.0 200 /.test(buf), reply: { ...cert, sip: buf.split("\r\n")[0], ...(received ? { remote: received } : {}) } });
+    });
     s.on("error", (err) => end({ ok: false, error: err.code || err.message, reply: cert }));
   }),
   http: (p) => withTimeout(p.timeoutMs, (finish) => {

@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DnsProbe, Probe, TurnProbe } from "../render/probes";
+import { SIPFED_FQDN } from "../model/hybrid";
+import type { DnsProbe, PortProbe, Probe, TurnProbe } from "../render/probes";
 import { notEmulated } from "./scope";
 import { inNs, shAsync } from "./sys";
 import { TURN_PASSWORD, TURN_USER, type World } from "./world";
@@ -45,6 +46,19 @@ function expectedAnswers(p: DnsProbe): string[] {
   return [...r.values];
 }
 
+/**
+ * The source port of a probe whose row names one: a single port as is; a range (TCP 50000-59999) walked from its
+ * second port so that parallel probes from one address never share a port, nor take the first one (where the
+ * inbound rows' listeners are: ranges are sampled at their first port).
+ */
+let sourcePortTurn = 0;
+function sourcePortOf(p: PortProbe): number | undefined {
+  const range = p.rule.sourcePorts;
+  if (!range) return undefined;
+  if (range.from === range.to) return range.from;
+  return range.from + 1 + (sourcePortTurn++ % (range.to - range.from));
+}
+
 interface Planned {
   readonly ns: string;
   readonly items: Record<string, unknown>[];
@@ -82,22 +96,30 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
         r.ok && r.reply?.answers?.includes(p.ip) ? { pass: true, detail: `resolves to ${r.reply.answers.join(", ")}` } : fail(r),
       );
     case "port": {
-      const host = p.toInternet ? world.partnerIp : p.address.includes("/") ? world.internalClientIp : p.address;
-      const item = {
-        type: p.transport === "TCP" ? "tcp" : "udp",
-        host,
-        port: p.port,
-        local: o.local,
-        stun: p.stun || (p.transport === "UDP" && p.port === 3478),
-        timeoutMs: PASS_TIMEOUT_MS,
-      };
+      const toM365 = p.remote && p.from.kind === "server";
+      const host = p.toInternet ? world.partnerIp : toM365 ? world.m365ServiceIp(p.address) : p.address.includes("/") ? world.internalClientIp : p.address;
+      const localPort = sourcePortOf(p);
+      // Edge -> Microsoft 365 SIP/MTLS: a TLS handshake with the stand-in and SIP OPTIONS; its answer's Via carries
+      // the source address it saw (received=).
+      const sipToM365 = toM365 && p.transport === "TCP" && /TLS/.test(p.rule.protocol);
+      const item = sipToM365
+        ? { type: "tls", host, port: p.port, servername: SIPFED_FQDN, ca: world.ca.caCert, sip: true, local: o.local, localPort, timeoutMs: PASS_TIMEOUT_MS }
+        : {
+            type: p.transport === "TCP" ? "tcp" : "udp",
+            host,
+            port: p.port,
+            local: o.local,
+            localPort,
+            stun: p.stun || (p.transport === "UDP" && p.port === 3478),
+            timeoutMs: PASS_TIMEOUT_MS,
+          };
       return one(item, (r) => {
         if (!r.ok) return fail(r);
         const seen = r.reply?.remote;
         if (p.expectSource && seen !== p.expectSource) return { pass: false, detail: `far end saw ${seen}, plan says ${p.expectSource} (NAT-04)` };
-        // From the Internet, the Edge must see the client's own address (NAT-03: no source NAT inbound).
-        if (p.from.kind === "internet" && seen !== undefined && seen !== world.clientIp)
-          return { pass: false, detail: `Edge saw ${seen}, not the client ${world.clientIp} (NAT-03)` };
+        // From the Internet (or Microsoft 365), the Edge must see the client's own address (NAT-03: no source NAT inbound).
+        if ((p.from.kind === "internet" || p.from.kind === "remote") && seen !== undefined && seen !== o.local)
+          return { pass: false, detail: `Edge saw ${seen}, not the origin ${o.local} (NAT-03)` };
         return { pass: true, detail: r.reply ? `reply ${r.reply.local ?? r.reply.stun ?? ""} saw ${seen ?? "?"}` : "connected" };
       });
     }

@@ -1,7 +1,10 @@
 /**
  * One site's perimeter, built from the plan in network namespaces (names `<run tag>-<role>`):
  *
- *   [inet] remote client, federated partner (turnutils_peer + listeners), public DNS (BIND, external view)
+ *   [inet] remote client, federated partner (turnutils_peer + listeners), public DNS (BIND, external view),
+ *          hybrid: a Microsoft 365 stand-in (addresses inside the plan's Microsoft 365 IPv4 prefixes: TLS SIP 5061 with
+ *          the sipfed.online.lync.com certificate, STUN 3478, TCP 443 and the media range; and the origin of the
+ *          rows Microsoft 365 opens)
  *     | veth
  *   [fw]   external firewall: the appliance ruleset (iptables-restore), the perimeter external gateways
  *     | bridge "bx" (perimeter external segment; with hardware load balancing behind [xlb], which holds the gateways
@@ -20,12 +23,13 @@ import { join } from "node:path";
 import { FORWARDING_SYSCTL } from "../azure/guest/iptables";
 import { nginxConfig } from "../azure/guest/nginx";
 import { cidrContains, hostAt, isIpv4, parseCidr } from "../model/net";
+import { SIPFED_FQDN } from "../model/hybrid";
 import { includesInternet } from "../model/peer";
 import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../render/zones";
 import type { Probe, ProbeFrom } from "../render/probes";
 import { AGENT_SOURCE } from "./agent";
-import { notEmulated } from "./scope";
+import { ipv4Prefixes, notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "./daemon-conf";
 import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
@@ -73,6 +77,9 @@ export class World {
   /** The partner's media address and port where turnutils_peer echoes relayed media. */
   readonly peerIp: string;
   readonly peerPort: number;
+  /** Microsoft 365 stand-in: its IPv4 prefixes (routed to the simulated Internet) and the address that opens its rows. */
+  readonly m365Prefixes: readonly string[];
+  readonly m365OriginIp?: string;
   readonly ca: RunCa;
   readonly agentFile: string;
   private readonly certs = new Map<string, IssuedCertificate>();
@@ -105,10 +112,27 @@ export class World {
     this.internalClientIp = free(200);
     this.peerIp = hostAt(simCidr, 21);
     this.peerPort = this.peerPortOf();
+    const remote = probes.flatMap((p) => [
+      ...(p.from.kind === "remote" ? ipv4Prefixes(p.from.prefixes) : []),
+      ...(p.kind === "port" && p.remote && p.address.includes("/") ? ipv4Prefixes([p.address]) : []),
+    ]);
+    this.m365Prefixes = [...new Set(remote)];
+    this.m365OriginIp = this.m365Prefixes.length ? hostAt(parseCidr(this.m365Prefixes[0]), 11) : undefined;
     mkdirSync(dir, { recursive: true });
     this.ca = new RunCa(join(dir, "pki"));
     this.agentFile = join(dir, "agent.js");
     writeFileSync(this.agentFile, AGENT_SOURCE);
+  }
+
+  private m365Cert?: IssuedCertificate;
+  /** The stand-in's certificate: Microsoft 365's federation name (the hosting provider's ProxyFqdn). */
+  m365Certificate(): IssuedCertificate {
+    return (this.m365Cert ??= this.ca.issue("m365", SIPFED_FQDN, [SIPFED_FQDN]));
+  }
+
+  /** The stand-in's service address inside a Microsoft 365 prefix (where the Edge's outbound rows arrive). */
+  m365ServiceIp(prefix: string): string {
+    return hostAt(parseCidr(prefix), 10);
   }
 
   get planSite() {
@@ -221,6 +245,12 @@ export class World {
     this.ip(inet.ns, "route", "add", "default", "via", fwl.outsideIp, "dev", "c0", "onlink");
     this.addr(fw, fwl.outsideIp, 32, "out0");
     this.ip(fw.ns, "route", "add", sim.clientSubnet, "dev", "out0");
+    // Microsoft 365 stand-in: one service address per IPv4 prefix and the origin address, the prefixes routed to [inet].
+    for (const prefix of this.m365Prefixes) {
+      this.addr(inet, this.m365ServiceIp(prefix), 32, "c0");
+      this.ip(fw.ns, "route", "add", prefix, "dev", "out0");
+    }
+    if (this.m365OriginIp) this.addr(inet, this.m365OriginIp, 32, "c0");
 
     // Perimeter external segment: gateways on the firewall, or on the load balancer in front of it.
     const extNics = servers.flatMap((s) => s.interfaces.filter((i) => i.side === "external"));
@@ -319,7 +349,10 @@ export class World {
   origin(from: ProbeFrom): { ns: string; local?: string } {
     if (from.kind === "internet") return { ns: this.ns("inet"), local: this.clientIp };
     if (from.kind === "internal") return { ns: this.ns("lan"), local: this.internalClientIp };
-    if (from.kind === "remote") throw new Error(`edge-lab emulate: no stand-in for ${from.prefixes.join(", ")} yet`);
+    if (from.kind === "remote") {
+      if (!this.m365OriginIp) throw new Error(`edge-lab emulate: no IPv4 stand-in for ${from.prefixes.join(", ")}`);
+      return { ns: this.ns("inet"), local: this.m365OriginIp };
+    }
     const node = this.nodeOf(from.ip);
     if (!node) throw new Error(`edge-lab emulate: no namespace holds ${from.ip}`);
     return { ns: node.ns, local: from.ip };
@@ -367,6 +400,13 @@ export class World {
     };
     for (const p of this.probes.filter((x) => !notEmulated(x))) {
       if (p.kind === "port" || p.kind === "tls") {
+        if (p.kind === "port" && p.remote && p.from.kind === "server") {
+          // Edge -> Microsoft 365: the stand-in answers; SIP/MTLS with its certificate and SIP OPTIONS.
+          const proto = p.transport === "TCP" ? "tcp" : "udp";
+          const tls = proto === "tcp" && /TLS/.test(p.rule.protocol) ? this.m365Certificate() : undefined;
+          this.listen(inet, { host: this.m365ServiceIp(p.address), port: p.port, proto, ...(tls ? { tls, sip: true } : {}) });
+          continue;
+        }
         if (p.kind === "port" && p.toInternet) {
           this.listen(inet, { host: this.partnerIp, port: p.port, proto: p.transport === "TCP" ? "tcp" : "udp" });
           continue;

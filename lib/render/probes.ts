@@ -57,12 +57,17 @@ export interface PortProbe extends ProbeBase {
   readonly port: number;
   /** Target "internet": the far end is any Internet address (outbound rows); the emulator uses the federated partner. */
   readonly toInternet: boolean;
-  /** Outbound to the Internet: the source address the far end must see (NAT-04; the VIP for VIP rows). */
+  /** Outbound to the Internet or Microsoft 365: the source address the far end must see (NAT-04; the VIP for VIP rows). */
   readonly expectSource?: string;
   /** UDP 3478: a STUN Binding request (any reply means reachable, as Test-EdgeConnectivity does). */
   readonly stun: boolean;
   /** The far end is a named service on the Internet (Microsoft 365 prefixes), not any address or the lab. */
   readonly remote: boolean;
+  /**
+   * NAT reflection between members of a DNS load-balanced NAT pool: from one member to another's public address
+   * through the external firewall (`rule` is the inbound row it relies on, not a row this origin opens).
+   */
+  readonly hairpin?: boolean;
 }
 
 export interface TlsProbe extends ProbeBase {
@@ -175,10 +180,14 @@ function originsOf(r: FirewallRule, servers: Map<string, PlanServer>, plan: Plan
   return [{ kind: "internal" }];
 }
 
-/** Target addresses of a row as its origin reaches them: public addresses from the Internet, the next hop for a prefix. */
+/**
+ * Target addresses of a row as its origin reaches them: public addresses from the Internet or a named service on it
+ * (Microsoft 365), the next hop for a prefix.
+ */
 function targetsOf(plan: Plan, r: FirewallRule): string[] {
   if (toInternet(r)) return [ANY_INTERNET];
-  const addresses = fromInternet(r) && r.destination.publicAddresses?.length ? r.destination.publicAddresses : r.destination.addresses;
+  const fromOutside = fromInternet(r) || remotePrefixes(plan, r, r.source).length > 0;
+  const addresses = fromOutside && r.destination.publicAddresses?.length ? r.destination.publicAddresses : r.destination.addresses;
   return [
     ...new Set(
       addresses.flatMap((a) => {
@@ -263,9 +272,15 @@ export function buildProbes(plan: Plan): Probe[] {
     for (const from of originsOf(rule, servers, plan)) {
       for (const address of targetsOf(plan, rule)) {
         const outbound = toInternet(rule);
-        // Outbound to the Internet: the far end sees the public address (NAT-04), or the VIP for a VIP row (HLB-05).
+        const toRemote = remotePrefixes(plan, rule, rule.destination).length > 0;
+        // Outbound to the Internet or Microsoft 365: the far end sees the public address (NAT-04), or the VIP for a
+        // VIP row (HLB-05).
         const expectSource =
-          outbound && from.kind === "server" ? (rule.source.addresses.includes(from.ip) ? publicOf(plan, from.ip) : rule.source.addresses[0]) : undefined;
+          (outbound || toRemote) && from.kind === "server"
+            ? rule.source.addresses.includes(from.ip)
+              ? publicOf(plan, from.ip)
+              : rule.source.addresses[0]
+            : undefined;
         add({
           kind: "port",
           id: `${rule.id}/${fromText(from)}->${address}:${port}/${rule.transport}`,
@@ -278,7 +293,7 @@ export function buildProbes(plan: Plan): Probe[] {
           toInternet: outbound,
           ...(expectSource ? { expectSource } : {}),
           stun: rule.transport === "UDP" && port === STUN_PORT && isTurn(rule),
-          remote: from.kind === "remote" || remotePrefixes(plan, rule, rule.destination).length > 0,
+          remote: from.kind === "remote" || toRemote,
           what: `${rule.transport} ${port} ${fromText(from)} -> ${address}${sampled}: ${rule.service} ${rule.protocol}`,
           refs: [rule.id, ...rule.refs],
         });
@@ -288,7 +303,7 @@ export function buildProbes(plan: Plan): Probe[] {
 
   // TLS: every inbound TLS row, at every target address, for every name the origin's DNS view gives that address.
   for (const rule of plan.firewallRules.filter((r) => r.direction === "inbound" && isTls(r) && !isTurn(r))) {
-    const view = fromInternet(rule) ? "external" : "internal";
+    const view = fromInternet(rule) || remotePrefixes(plan, rule, rule.source).length > 0 ? "external" : "internal";
     for (const from of originsOf(rule, servers, plan)) {
       for (const address of targetsOf(plan, rule)) {
         const planAddress = rule.destination.addresses[rule.destination.publicAddresses?.indexOf(address) ?? -1] ?? address;
@@ -356,6 +371,54 @@ export function buildProbes(plan: Plan): Probe[] {
         what: `TURN allocation over ${rule.transport} ${address}:${rule.ports.from}, relay in ${Port.of(media.transport, media.ports).rangeText} on ${relayAddresses.join(" or ")}, media relayed to a partner`,
         refs: [rule.id, media.id, ...rule.refs],
       });
+    }
+  }
+
+  // Hairpin (NAT reflection): the members of a DNS load-balanced NAT pool reach each other's public A/V address
+  // through the external firewall, and are seen from their own public A/V address. Microsoft's Edge environmental
+  // requirements: "Your Edge Servers need to be able to communicate with one another from their public A/V Edge IP
+  // addresses"; the NAT stays symmetric (NAT-02) and the source is the public address (NAT-04).
+  for (const site of plan.scenario.sites) {
+    const av = plan.servers
+      .filter((s) => s.site === site.name && s.role === "edge")
+      .flatMap((s) =>
+        s.interfaces
+          .filter((i) => i.side === "external")
+          .flatMap((i) => i.addresses.filter((a) => a.role === "av" && a.natPublic).map((a) => ({ server: s, ip: a.ip, publicIp: a.natPublic! }))),
+      );
+    if (av.length < 2) continue;
+    const stunRow = plan.firewallRules.find(
+      (r) =>
+        r.site === site.name &&
+        r.direction === "inbound" &&
+        fromInternet(r) &&
+        isTurn(r) &&
+        r.transport === "UDP" &&
+        r.ports.from <= STUN_PORT &&
+        STUN_PORT <= r.ports.to &&
+        av.every((a) => r.destination.addresses.includes(a.ip)),
+    );
+    if (!stunRow) continue;
+    for (const from of av) {
+      for (const to of av.filter((x) => x !== from)) {
+        add({
+          kind: "port",
+          id: `${site.name}/hairpin/${from.ip}->${to.publicIp}:${STUN_PORT}/UDP`,
+          site: site.name,
+          from: { kind: "server", server: from.server.id, ip: from.ip },
+          rule: stunRow,
+          transport: "UDP",
+          address: to.publicIp,
+          port: STUN_PORT,
+          toInternet: false,
+          expectSource: from.publicIp,
+          stun: true,
+          remote: false,
+          hairpin: true,
+          what: `hairpin: ${from.server.fqdn} (A/V ${from.ip}) reaches ${to.server.fqdn}'s public A/V ${to.publicIp}:${STUN_PORT} (STUN) from ${from.publicIp}`,
+          refs: [stunRow.id, "NAT-02", "NAT-04"],
+        });
+      }
     }
   }
 

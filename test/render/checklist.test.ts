@@ -9,9 +9,14 @@ import { bundledPlan, bundledScenarioFiles, planOf } from "../helpers";
 const ids = bundledScenarioFiles().map((f) => basename(f, ".yaml"));
 
 const portText = (r: FirewallRule) => (r.ports.from === r.ports.to ? String(r.ports.from) : `${r.ports.from}-${r.ports.to}`);
-/** Where the test expects a row to be probed: public address from the Internet, else the NIC/VIP address. */
+/**
+ * Where the test expects a row to be probed: the public address from the Internet or from Microsoft 365 (it reaches
+ * the Edge through the NAT, as any Internet host), else the NIC/VIP address.
+ */
 const targets = (r: FirewallRule) =>
-  r.source.addresses.includes("Internet") && r.destination.publicAddresses?.length ? r.destination.publicAddresses : r.destination.addresses;
+  (r.source.addresses.includes("Internet") || r.table === "edge-m365") && r.destination.publicAddresses?.length
+    ? r.destination.publicAddresses
+    : r.destination.addresses;
 const probed = (r: FirewallRule) => r.transport === "TCP" && r.ports.from === r.ports.to;
 const isStun = (r: FirewallRule) => r.transport === "UDP" && r.ports.from === 3478 && r.ports.to === 3478;
 
@@ -141,7 +146,8 @@ test("rows from a lab server (Edge -> Director, reverse proxy -> Director) are p
   const c = buildChecklist(plan);
   const fromEdge = c.ports.filter((p) => p.origin.id === "hq-edge-01");
   expect(fromEdge.length).toBeGreaterThan(0);
-  expect(fromEdge.every((p) => p.rule.table === "director")).toBe(true);
+  // Besides the Director rows: the hairpin STUN probe to the other pool member's public A/V address.
+  expect(fromEdge.every((p) => p.rule.table === "director" || (p.probe.kind === "stun" && p.address === "131.107.155.31"))).toBe(true);
   expect(checklistMarkdown(plan)).toContain("## From lsedge01.contoso.net (hq-edge-01) (`-From hq-edge-01`)");
 });
 

@@ -12,6 +12,22 @@ describe.each(bundledIds())("probes of %s", (id) => {
   const probes = buildProbes(plan);
   const ports = probes.filter((p): p is PortProbe => p.kind === "port");
 
+  test("a DNS load-balanced NAT pool's members probe each other's public A/V address (hairpin), nothing else does", () => {
+    const hairpins = ports.filter((p) => p.hairpin);
+    const av = plan.servers.flatMap((s) =>
+      s.role === "edge" ? s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av" && a.natPublic).map((a) => ({ site: s.site, ...a }))) : [],
+    );
+    const pools = [...new Set(av.map((a) => a.site))].filter((site) => av.filter((a) => a.site === site).length >= 2);
+    const expected = pools.flatMap((site) => {
+      const members = av.filter((a) => a.site === site);
+      return members.flatMap((a) => members.filter((b) => b !== a).map((b) => `${a.ip} -> ${b.natPublic}:3478 seen as ${a.natPublic}`));
+    });
+    expect(hairpins.map((p) => `${p.from.kind === "server" ? p.from.ip : "?"} -> ${p.address}:${p.port} seen as ${p.expectSource}`).sort()).toEqual(
+      expected.sort(),
+    );
+    expect(hairpins.every((p) => p.stun && p.transport === "UDP" && p.refs.includes("NAT-02"))).toBe(true);
+  });
+
   test("ids are unique and every probe names the rows or rules it proves", () => {
     expect(new Set(probes.map((p) => p.id)).size).toBe(probes.length);
     for (const p of probes) expect(p.refs.length).toBeGreaterThan(0);
@@ -19,7 +35,7 @@ describe.each(bundledIds())("probes of %s", (id) => {
 
   test("every firewall row has a port probe from the side that opens the connection, at the address that side uses", () => {
     for (const r of plan.firewallRules) {
-      const mine = ports.filter((p) => p.rule === r);
+      const mine = ports.filter((p) => p.rule === r && !p.hairpin);
       expect({ row: r.id, probes: mine.length > 0 }).toEqual({ row: r.id, probes: true });
       for (const p of mine) {
         expect(p.port).toBe(r.ports.from);

@@ -2,8 +2,8 @@
  * iptables rules of the closed lab's external firewall appliance (a Linux NVA), generated from the plan:
  * - 1:1 NAT for every plan address that has a `natPublic` (NAT-02..04): DNAT inbound keeping the client source,
  *   SNAT outbound toward the simulated Internet and toward the named far ends of outbound rows (Microsoft 365's IPv4
- *   prefixes). Addresses without `natPublic` (public-addressing scenarios, HLB
- *   VIPs) are routed unchanged.
+ *   prefixes); NAT reflection (hairpin) between the public A/V addresses of a DNS load-balanced NAT pool. Addresses
+ *   without `natPublic` (public-addressing scenarios, HLB VIPs) are routed unchanged.
  * - FORWARD filter: the plan's external-firewall rows (inbound rows by destination, outbound rows by source), then
  *   nothing else toward the lab or the simulated Internet. The lab's own egress to the real Internet (Windows
  *   Update, product downloads, CRLs) is masqueraded behind the appliance and leaves through the NAT gateway.
@@ -39,6 +39,11 @@ export interface FirewallApplianceConfig {
   /** Address spaces of the lab VNets. */
   readonly labPrefixes: readonly string[];
   readonly nat: readonly NatMapping[];
+  /**
+   * NAT reflection (hairpin): the public A/V addresses of a DNS load-balanced NAT pool, whose members reach each
+   * other's public A/V address through the appliance and must be seen from their own public address. @default none
+   */
+  readonly hairpin?: readonly NatMapping[];
   readonly rules: readonly ForwardRule[];
   /** Sources allowed to reach the real Internet through the appliance besides the lab (the simulated Internet clients). */
   readonly egressSources: readonly string[];
@@ -77,10 +82,21 @@ export function applianceConfigOf(plan: Pick<Plan, "servers" | "firewallRules">,
         ...(peers ? { peers } : {}),
       };
     });
+  // A/V addresses of a pool (two or more NAT Edges; an HLB pool is never NATed, NAT-05).
+  const avNat = plan.servers
+    .filter((s) => s.site === name && s.role === "edge")
+    .flatMap((s) =>
+      s.interfaces
+        .filter((i) => i.side === "external")
+        .flatMap((i) =>
+          i.addresses.filter((a) => a.role === "av" && a.natPublic).map((a) => ({ publicIp: a.natPublic!, privateIp: a.ip, label: `${s.name} ${a.role}` })),
+        ),
+    );
   return {
     simulatedInternet: closedInternetPrefixes(layout, site),
     labPrefixes: layout.sites.flatMap((s) => s.addressSpace.filter((p) => p !== s.infraCidr)),
     nat,
+    ...(avNat.length >= 2 ? { hairpin: avNat } : {}),
     rules,
     egressSources: layout.simInternet ? [layout.simInternet.cidr] : [],
   };
@@ -123,6 +139,7 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   // sources toward those prefixes keep going to MASQUERADE (ordinary egress), hence a chain without a final ACCEPT.
   const namedPeers = [...new Set(c.rules.filter((r) => r.direction === "outbound").flatMap((r) => r.peers ?? []))];
   if (namedPeers.length && c.nat.length) out.push(":EDGE_LAB_NAMED - [0:0]");
+  if (c.hairpin?.length) out.push(":EDGE_LAB_HAIRPIN - [0:0]");
   const snat = (chain: string, why = "") =>
     c.nat.map((m) => `-A ${chain} -s ${m.privateIp}/32 -j SNAT --to-source ${m.publicIp} ${comment(`1:1 SNAT ${m.label}${why}`)}`);
   for (const m of c.nat) out.push(`-A PREROUTING -d ${m.publicIp}/32 -j DNAT --to-destination ${m.privateIp} ${comment(`1:1 DNAT ${m.label}`)}`);
@@ -132,6 +149,13 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   if (namedPeers.length && c.nat.length) {
     for (const p of namedPeers) out.push(`-A POSTROUTING -d ${p} -j EDGE_LAB_NAMED`);
     out.push(...snat("EDGE_LAB_NAMED", " toward a named far end (NAT-04)"));
+  }
+  if (c.hairpin?.length) {
+    // A pool member toward another member's public address (DNATed back into the lab): without the SNAT the other
+    // member answers directly from its private address and the flow breaks; with it, both ends see public addresses.
+    out.push(`-A POSTROUTING -m conntrack --ctstate DNAT -j EDGE_LAB_HAIRPIN ${comment("hairpin between public addresses of the lab")}`);
+    for (const m of c.hairpin)
+      out.push(`-A EDGE_LAB_HAIRPIN -s ${m.privateIp}/32 -j SNAT --to-source ${m.publicIp} ${comment(`hairpin: ${m.label} seen from its public address`)}`);
   }
   for (const p of c.labPrefixes) out.push(`-A POSTROUTING -d ${p} -j ACCEPT ${comment("into the lab: keep the client source address")}`);
   out.push(`-A POSTROUTING -j MASQUERADE ${comment("lab egress to the real Internet")}`);
