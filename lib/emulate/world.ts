@@ -151,7 +151,7 @@ export class World {
    * Edge, as Lync relays media between Edges).
    */
   private peerPortOf(): number {
-    const av = new Set(this.plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av").map((a) => a.ip))));
+    const av = new Set(this.plan.servers.flatMap((s) => avExternalAddresses(s).map((a) => a.ip)));
     const out = this.plan.firewallRules.filter(
       (r) =>
         r.site === this.site &&
@@ -375,7 +375,8 @@ export class World {
   /** Which server addresses coturn serves: A/V external addresses and the internal addresses of A/V Edges. */
   private turnAddresses(s: PlanServer): string[] {
     if (s.role !== "edge") return [];
-    return s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av" || (i.side === "internal" && a.role === "internal")).map((a) => a.ip));
+    const internal = s.interfaces.filter((i) => i.side === "internal").flatMap((i) => i.addresses.filter((a) => a.role === "internal"));
+    return [...avExternalAddresses(s), ...internal].map((a) => a.ip);
   }
 
   private isTurnEndpoint(node: Node, host: string, proto: "tcp" | "udp", port: number): boolean {
@@ -516,7 +517,7 @@ export class World {
   private startCoturn(node: Node, s: PlanServer): Promise<Daemon> {
     const dir = join(this.dir, `coturn-${node.ns}`);
     mkdirSync(dir, { recursive: true });
-    const ext = s.interfaces.find((i) => i.side === "external")!.addresses.filter((a) => a.role === "av");
+    const ext = avExternalAddresses(s);
     const range = this.sabotage.turnRelayRange ?? this.mediaRange;
     const cert =
       this.plan.certificates.find((c) => c.installedOn.includes(s.id) && c.id.endsWith("external")) ??
@@ -530,6 +531,9 @@ export class World {
       "listening-port=3478",
       // TCP 443: coturn serves plain TCP on its TLS port too (the A/V Edge's TURN over TCP 443).
       "tls-listening-port=443",
+      // No RFC 5780 alternative ports (with two listening addresses coturn also binds each port + 1): 444 is the Web
+      // Conferencing port of a single-IP Edge (NET-14), and the plan opens no 3479.
+      "no-rfc5780",
       `min-port=${range.from}`,
       `max-port=${range.to}`,
       "lt-cred-mech",
@@ -581,4 +585,14 @@ export class World {
       this.log(`nginx-${node.ns}`),
     );
   }
+}
+
+/**
+ * The external addresses that serve A/V (TURN): the A/V address, or with one address per Edge (single-IP mode, NET-14)
+ * that address, where A/V has its own port.
+ */
+function avExternalAddresses(s: PlanServer): PlanServer["interfaces"][number]["addresses"][number][] {
+  const external = s.interfaces.filter((i) => i.side === "external").flatMap((i) => i.addresses);
+  const av = external.filter((a) => a.role === "av");
+  return av.length > 0 || s.role !== "edge" ? av : external;
 }

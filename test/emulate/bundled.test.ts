@@ -3,7 +3,7 @@
  */
 import { processAlive } from "../../lib/emulate/sys";
 import { bundledIds } from "../azure/helpers";
-import { bundledPlan } from "../helpers";
+import { bundledPlan, planOf } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { emulateRecording, failing, leftoversOf, NEEDS } from "./helpers";
 
@@ -27,5 +27,14 @@ describeWithTools("edge-lab emulate: every bundled scenario, every probe passes"
     expect(pids.length).toBeGreaterThan(5);
     expect(pids.filter(processAlive)).toEqual([]);
     for (const tag of tags) expect(leftoversOf(tag)).toEqual([]);
+  });
+});
+
+describeWithTools("edge-lab emulate: a single-IP Edge (NET-14: one external address, distinct ports)", NEEDS, () => {
+  test("every probe passes, TURN included (coturn on the one external address)", async () => {
+    const plan = planOf("product: lync2013\nsipDomains: [contoso.com]\nfederation: {sip: true}\nsites: [{name: hq, edge: {ipMode: single}}]\n");
+    const { report } = await emulateRecording(plan);
+    expect(failing(report).map((f) => `${f.probe.what}: ${f.detail}`)).toEqual([]);
+    expect(report.sites[0].results.filter((r) => r.probe.kind === "turn" && r.pass).length).toBeGreaterThan(0);
   });
 });
