@@ -77,7 +77,11 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
     case "dns": {
       const server = p.record.view === "external" ? world.publicDnsIp : world.internalDnsIp;
       const items: Record<string, unknown>[] = [{ type: "dns", server, name: p.record.name, rtype: p.record.type, timeoutMs: PASS_TIMEOUT_MS }];
-      if (p.record.type === "SRV") items.push({ type: "dns", server, name: p.record.srv!.target, rtype: "A", timeoutMs: PASS_TIMEOUT_MS });
+      // A Teams Only cutover record points at Microsoft 365's own names (sipdir / sipfed.online.lync.com), which no
+      // emulated DNS server serves: the record is proven, its target is Microsoft's.
+      const targetIsMicrosoft365 = p.record.refs.includes("ms:cutover-dns");
+      if (p.record.type === "SRV" && !targetIsMicrosoft365)
+        items.push({ type: "dns", server, name: p.record.srv!.target, rtype: "A", timeoutMs: PASS_TIMEOUT_MS });
       return {
         ns: o.ns,
         items,
@@ -87,7 +91,12 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
             return { pass: false, detail: `answer ${answer.ok ? got.join(", ") || "(none)" : answer.error}` };
           if (target && !(target.ok && (target.reply?.answers ?? []).length))
             return { pass: false, detail: `SRV target ${p.record.srv!.target} does not resolve (${target.error ?? "no A"})` };
-          return { pass: true, detail: `answer ${got.join(", ")}${target ? `; target ${target.reply!.answers!.join(", ")}` : ""}` };
+          const targetText = target
+            ? `; target ${target.reply!.answers!.join(", ")}`
+            : targetIsMicrosoft365
+              ? "; target is Microsoft 365's (not emulated)"
+              : "";
+          return { pass: true, detail: `answer ${got.join(", ")}${targetText}` };
         },
       };
     }

@@ -3,7 +3,9 @@
  */
 import { processAlive } from "../../lib/emulate/sys";
 import { bundledIds } from "../azure/helpers";
-import { bundledPlan, planOf } from "../helpers";
+import { join } from "node:path";
+import { loadScenarioFile } from "../../lib/model/load";
+import { ROOT, bundledPlan, planOf } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { emulateRecording, failing, leftoversOf, NEEDS } from "./helpers";
 
@@ -36,5 +38,16 @@ describeWithTools("edge-lab emulate: a single-IP Edge (NET-14: one external addr
     const { report } = await emulateRecording(plan);
     expect(failing(report).map((f) => `${f.probe.what}: ${f.detail}`)).toEqual([]);
     expect(report.sites[0].results.filter((r) => r.probe.kind === "turn" && r.pass).length).toBeGreaterThan(0);
+  });
+});
+
+describeWithTools("edge-lab emulate: the Teams Only phase (docs/examples/hybrid-se-teams-only.yaml)", NEEDS, () => {
+  test("every probe passes: the cutover records are served, their Microsoft 365 targets are not looked up", async () => {
+    const plan = loadScenarioFile(join(ROOT, "docs", "examples", "hybrid-se-teams-only.yaml")).plan!;
+    const { report } = await emulateRecording(plan);
+    expect(failing(report).map((f) => `${f.probe.what}: ${f.detail}`)).toEqual([]);
+    const cutover = report.sites.flatMap((s) => s.results).filter((r) => r.probe.kind === "dns" && r.probe.record.refs.includes("ms:cutover-dns"));
+    expect(cutover.length).toBeGreaterThan(0);
+    for (const r of cutover) expect(r.detail).toContain("online.lync.com");
   });
 });
