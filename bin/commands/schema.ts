@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { replaceFile } from "../../lib/io/atomic";
 import { fieldTableMarkdown, scenarioJsonSchema, SCHEMA_FILE } from "../../lib/model/json-schema";
 import type { RegisterCommand } from "./context";
 
@@ -14,15 +14,8 @@ export const registerSchema: RegisterCommand = (program, { io }) => {
         io.out(text);
         return;
       }
-      // Written whole or not at all: a temporary file renamed over the target.
-      const tmp = `${options.out}.tmp-${process.pid}`;
-      try {
-        writeFileSync(tmp, text);
-        renameSync(tmp, options.out);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        throw e;
-      }
+      // Written whole or not at all, never through a link or onto a device (as checklist --out).
+      replaceFile(options.out, text);
       io.out(`${options.out}: written\n`);
     });
 };

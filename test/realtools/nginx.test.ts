@@ -35,26 +35,16 @@ function reverseProxies(plan: Plan): { site: string; listenIp: string; rules: Pu
     }));
 }
 
+/** A throwaway EC certificate and key, <name>.crt and <name>.key in `dir`, made by the real openssl. */
+function selfSignedCertificate(dir: string, name: string, cn: string): void {
+  const args = ["req", "-x509", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-days", "2", "-subj", `/CN=${cn}`];
+  run("openssl", [...args, "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`)]);
+}
+
 describeWithTools("nginx -t accepts the generated reverse proxy configuration", ["root", "netns", "nginx", "openssl", "unshare", "ip"], () => {
   const dir = tempDir("edge-lab-nginx-t-");
   beforeAll(() => {
-    run("openssl", [
-      "req",
-      "-x509",
-      "-nodes",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=edge-lab test",
-      "-keyout",
-      join(dir.dir, "test.key"),
-      "-out",
-      join(dir.dir, "test.crt"),
-    ]);
+    selfSignedCertificate(dir.dir, "test", "edge-lab test");
   });
   afterAll(() => dir.remove());
 
@@ -130,23 +120,7 @@ describeWithTools("nginx proxies the publishing rules (contoso-enterprise hq, on
   beforeAll(async () => {
     // The generator's certificate commands, with the real openssl, into the test directory.
     run("sh", ["-c", selfSignedCertCommands(rp.rules, join(dir.dir, "certs")).join(" && ")], { timeoutMs: 30000 });
-    run("openssl", [
-      "req",
-      "-x509",
-      "-nodes",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=backend",
-      "-keyout",
-      join(dir.dir, "backend.key"),
-      "-out",
-      join(dir.dir, "backend.crt"),
-    ]);
+    selfSignedCertificate(dir.dir, "backend", "backend");
     const tlsOptions = { key: readFileSync(join(dir.dir, "backend.key")), cert: readFileSync(join(dir.dir, "backend.crt")) };
 
     // One backend per plan target address:port; it answers with what it received.
