@@ -400,7 +400,8 @@ function resolveReverseProxy(
     owa === false
       ? undefined
       : {
-          fqdn: pick(owa === true ? undefined : owa.fqdn, `${owaPath}.fqdn`, () => `officewebapps01.${primaryDomain}`),
+          // One name per site (each site's reverse proxy publishes its own server): one external A record each.
+          fqdn: pick(owa === true ? undefined : owa.fqdn, `${owaPath}.fqdn`, () => `${siteLabel(ctx, "officewebapps01", "officewebapps01")}.${primaryDomain}`),
           address: pick(owa === true ? undefined : owa.address, `${owaPath}.address`, () => hostAt(network.internalNetworks[0].value, 25)),
         };
   return {

@@ -288,13 +288,13 @@ export const ReverseProxySchema = z.strictObject({
     .union([
       z.boolean(),
       z.strictObject({
-        fqdn: Fqdn.optional().describe("Office Web Apps Server FQDN. Default: officewebapps01.<primary SIP domain>"),
+        fqdn: Fqdn.optional().describe("Office Web Apps Server FQDN. Default: officewebapps01.<primary SIP domain> (site k: <site>officewebapps01)"),
         address: Ipv4.optional().describe("Its internal address. Default: .25 of the first internal network"),
       }),
     ])
     .default(false)
     .describe(
-      "Publish an Office Web Apps Server (443 -> 443, RP-02). `true` uses officewebapps01.<primary SIP domain> at .25 of the first internal network (between the Front End pool at .20 and the Directors from .30).",
+      "Publish an Office Web Apps Server (443 -> 443, RP-02). `true` uses officewebapps01.<primary SIP domain> (site k: <site>officewebapps01) at .25 of the first internal network (between the Front End pool at .20 and the Directors from .30).",
     ),
   autodiscover: z.enum(["https", "http"]).default("https").describe('How lyncdiscover is published: "https" (recommended) or "http" (RP-08). Default: "https"'),
 });

@@ -378,11 +378,38 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       fixed: edge("{servers: [{name: edge01}, {name: edge02}], loadBalancing: dns, fqdns: {internalPool: edgepool-westeurope.contoso.com}}"),
     },
     {
+      // A long second SIP domain: its names are certificate SANs only (no subject, so no LAB-CERT-01).
       title: "a derived name longer than 253 characters",
-      yaml: site("reverseProxy: {officeWebApps: true}", `sipDomains: [${LONG_DOMAIN}]`),
-      path: "sites[0].reverseProxy.officeWebApps.fqdn",
-      message: /^officewebapps01\.a+\.\.\. is 256 characters; DNS names are limited to 253/,
-      fixed: site(`reverseProxy: {officeWebApps: {fqdn: owa.${LONG_DOMAIN}}}`, `sipDomains: [${LONG_DOMAIN}]`),
+      yaml: `mobility: {push: false}\n${edge("{servers: 1}", `sipDomains: [contoso.com, ${LONG_DOMAIN}]`)}`,
+      path: "sipDomains[1]",
+      message: /^lyncdiscoverinternal\.a+\.\.\. is 261 characters; DNS names are limited to 253/,
+      fixed: edge("{servers: 1}", `sipDomains: [contoso.com, ${LONG_DOMAIN}]`),
+    },
+  ],
+  "LAB-CERT-01": [
+    {
+      title: "an Access Edge FQDN longer than a certificate subject allows",
+      yaml: edge(`{fqdns: {access: ${"a".repeat(60)}.contoso.com}}`),
+      path: "sites[0].edge.fqdns.access",
+      message:
+        /^a{40}\.\.\. is 72 characters; a certificate subject \(common name\) is limited to 64 characters \(RFC 5280\): it is the subject of the Edge external certificate/,
+      fixed: edge(`{fqdns: {access: ${"a".repeat(52)}.contoso.com}}`),
+    },
+    {
+      title: "a Director pool FQDN longer than a certificate subject allows",
+      yaml: site(`director: {servers: 2, loadBalancing: dns-hlb, poolFqdn: dirpool-${"b".repeat(50)}.contoso.com}`),
+      path: "sites[0].director.poolFqdn",
+      message: /is 70 characters; a certificate subject \(common name\) is limited to 64 characters \(RFC 5280\)/,
+      fixed: site(`director: {servers: 2, loadBalancing: dns-hlb, poolFqdn: dirpool-${"b".repeat(44)}.contoso.com}`),
+    },
+    {
+      // Every name derived from the domain at once, reported at the domain (sip., webcon., av., lsedge., pool01., ...).
+      title: "a SIP domain too long for the certificate subjects derived from it",
+      yaml: `sipDomains: [${"c".repeat(57)}.com]\n`,
+      path: "sipDomains[0]",
+      message:
+        /^names derived from c{40}\.\.\. are too long for a certificate subject \(RFC 5280: at most 64 characters\): sip\.c{36}\.\.\. \(65\), webcon\..*; use a shorter domain, or give these names explicitly/,
+      fixed: `sipDomains: [${"c".repeat(50)}.com]\n`,
     },
   ],
   "NET-11": [
@@ -811,6 +838,14 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       path: "sites[0].reverseProxy.name",
       message: /reverse proxy FQDN rp01.contoso.com is already used \(Edge Server FQDN at sites\[0\].edge.servers\[0\].name\)/,
       fixed: edge("{servers: [{name: edge01}]}"),
+    },
+    {
+      // One external A record per reverse proxy listener: the same name twice would be two record sets of one name.
+      title: "two sites publishing the same Office Web Apps Server FQDN",
+      yaml: twoSites("reverseProxy: {officeWebApps: {fqdn: owa.contoso.com}}", "reverseProxy: {officeWebApps: {fqdn: owa.contoso.com}}"),
+      path: "sites[1].reverseProxy.officeWebApps.fqdn",
+      message: /^Office Web Apps Server FQDN owa.contoso.com is already used \(Office Web Apps Server FQDN at sites\[0\].reverseProxy.officeWebApps.fqdn\)/,
+      fixed: twoSites("reverseProxy: {officeWebApps: {fqdn: owa.contoso.com}}", "reverseProxy: {officeWebApps: {fqdn: owa2.contoso.com}}"),
     },
   ],
   "LAB-NET-01": [
@@ -1258,5 +1293,36 @@ describe("rule coverage", () => {
       }
     }
     expect(unlisted).toEqual([]);
+  });
+});
+
+describe("LB-09 only for features that are planned and accepted", () => {
+  const pool = (head: string) => edge("{servers: 2, loadBalancing: dns}", head);
+
+  test("public IM connectivity that the product refuses (SE-02) gets no failover warning", () => {
+    const result = load(pool("product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true, publicIm: [skype]}"));
+    expect(result.problems.map(show)).toEqual([
+      expect.stringMatching(/^\[SE-02\] federation.publicIm: Skype for Business Server Subscription Edition has no public IM/),
+    ]);
+  });
+
+  test("XMPP that the product refuses (LAB-VER-01) gets no failover warning; OCS 2007 partners still do", () => {
+    const result = load(pool("product: sfb2019\nsipDomains: [contoso.com]\nfederation: {sip: true, xmpp: true, ocs2007Partners: true}"));
+    expect(
+      result.problems
+        .filter((p) => p.rule !== "SE-01")
+        .map(show)
+        .sort(),
+    ).toEqual([
+      expect.stringMatching(/^\[LAB-VER-01\] federation.xmpp: XMPP federation is not available/),
+      "[LB-09] sites[0].edge.loadBalancing: DNS load balancing: OCS 2007 federation will not fail over between pool members (use hardware if that matters, HLB-01)",
+    ]);
+  });
+
+  test("the same features on a product that has them are warned about", () => {
+    const result = load(pool("product: lync2013\nsipDomains: [contoso.com]\nfederation: {sip: true, xmpp: true, publicIm: [skype]}"));
+    expect(result.problems.filter((p) => p.rule === "LB-09").map(show)).toEqual([
+      "[LB-09] sites[0].edge.loadBalancing: DNS load balancing: public IM connectivity, XMPP will not fail over between pool members (use hardware if that matters, HLB-01)",
+    ]);
   });
 });

@@ -64,6 +64,8 @@ export const RULES = {
   "LAB-TEXT-02": "No text may contain control or bidirectional-override characters (only a description may span lines).",
   "LAB-ID-01": "The scenario id names output folders and Terraform stacks; it may not be the name of one of the project's own folders.",
   "LAB-DUP-01": "A list may not hold the same entry twice (it would be duplicated into DNS, routes and firewall rows).",
+  "LAB-CERT-01":
+    "Every FQDN that becomes a certificate subject (Edge service and pool FQDNs, Director, Front End and reverse proxy names) is at most 64 characters: the common name's upper bound in RFC 5280 (ub-common-name).",
 } as const;
 
 export type RuleId = keyof typeof RULES;
@@ -83,6 +85,7 @@ export const RULE_SOURCES: Partial<Record<RuleId, string>> = {
   "HYB-03": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (federation requirements)",
   "HYB-04": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (federation requirements)",
   "HYB-05": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (topology requirements)",
+  "LAB-CERT-01": "RFC 5280, appendix A.1 (ub-common-name INTEGER ::= 64)",
 };
 
 /**

@@ -50,6 +50,43 @@ function resolvedNames(s: ResolvedScenario): Sourced<string>[] {
   return names;
 }
 
+/** RFC 5280 (ub-common-name): a certificate subject's common name is at most 64 characters. */
+export const MAX_COMMON_NAME = 64;
+
+/** A name shown in a message: at most 40 characters. */
+const shortName = (name: string) => (name.length > 40 ? `${name.slice(0, 40)}...` : name);
+
+/**
+ * The FQDNs that become (or may become) a certificate subject, with the certificate: the Edge services (the Access
+ * Edge FQDN is the subject of the external certificate; Web Conferencing and A/V have their own when the services
+ * get separate certificates), pools, Directors, the reverse proxy and the servers it publishes.
+ */
+function subjectNames(s: ResolvedScenario): (Sourced<string> & { readonly certificate: string })[] {
+  const out: (Sourced<string> & { readonly certificate: string })[] = [];
+  const add = (name: Sourced<string>, certificate: string) => out.push({ ...name, certificate });
+  for (const site of s.sites) {
+    const e = site.edge;
+    add(e.fqdns.access, "the Edge external certificate");
+    add(e.fqdns.webConferencing, "a Web Conferencing Edge certificate (when the services get separate certificates)");
+    add(e.fqdns.av, "the A/V Authentication certificate (when the services get separate certificates)");
+    add(e.fqdns.internalPool, "the Edge internal certificate");
+    const fe = site.frontEnd;
+    add(fe.fqdn, "the Front End pool default certificate");
+    add(fe.internalWebFqdn, "the certificate of the internal web services the reverse proxy publishes");
+    add(fe.externalWebFqdn, "the reverse proxy certificate");
+    if (site.director) {
+      add(site.director.poolFqdn, "the Director default certificate");
+      add(site.director.externalWebFqdn, "a reverse proxy certificate for the Director's web services");
+      for (const d of site.director.servers)
+        add({ value: d.fqdn, path: listedPath(d.address.path.replace(/\.address$/, "")), auto: true }, "the Director's own certificate (OAuthTokenIssuer)");
+    }
+    const rp = site.reverseProxy;
+    add({ value: rp.fqdn, path: `${rp.path}.name`, auto: true }, "the reverse proxy's own certificate");
+    if (rp.officeWebApps) add(rp.officeWebApps.fqdn, "the Office Web Apps Server certificate");
+  }
+  return out;
+}
+
 /** Windows (NetBIOS) and Azure limit computer names to 15 characters; schema.ts checks the names written. */
 export const MAX_COMPUTER_NAME = 15;
 
@@ -87,6 +124,51 @@ export const nameChecks: readonly RuleCheck[] = [
             "NET-08",
             name.path,
             `${name.value.slice(0, 40)}... is ${name.value.length} characters; DNS names are limited to ${MAX_DNS_NAME}: use a shorter domain or give the name explicitly`,
+          ),
+        );
+      }
+      return findings;
+    },
+  },
+  {
+    rules: ["LAB-CERT-01"],
+    check: (s) => {
+      // A name edge-lab derived from a domain is reported once at that domain, with every name derived from it.
+      const domainPath = (name: string): { domain: string; path: string } | undefined =>
+        name.endsWith(`.${s.internalDomain}`)
+          ? { domain: s.internalDomain, path: s.internalDomain === s.primaryDomain ? "sipDomains[0]" : "internalDomain" }
+          : name.endsWith(`.${s.primaryDomain}`)
+            ? { domain: s.primaryDomain, path: "sipDomains[0]" }
+            : undefined;
+      const derived = new Map<string, { domain: string; names: Set<string> }>();
+      const findings: Finding[] = [];
+      const reported = new Set<string>();
+      for (const name of subjectNames(s)) {
+        if (name.value.length <= MAX_COMMON_NAME) continue;
+        const source = name.auto ? domainPath(name.value) : undefined;
+        if (source) {
+          const entry = derived.get(source.path) ?? { domain: source.domain, names: new Set<string>() };
+          entry.names.add(name.value);
+          derived.set(source.path, entry);
+        } else if (!reported.has(name.path)) {
+          reported.add(name.path);
+          findings.push(
+            error(
+              "LAB-CERT-01",
+              name.path,
+              `${shortName(name.value)} is ${name.value.length} characters; a certificate subject (common name) is limited to ${MAX_COMMON_NAME} characters (RFC 5280): it is the subject of ${name.certificate}; give a shorter name`,
+            ),
+          );
+        }
+      }
+      for (const [path, { domain, names }] of derived) {
+        findings.push(
+          error(
+            "LAB-CERT-01",
+            path,
+            `names derived from ${shortName(domain)} are too long for a certificate subject (RFC 5280: at most ${MAX_COMMON_NAME} characters): ${[...names]
+              .map((n) => `${shortName(n)} (${n.length})`)
+              .join(", ")}; use a shorter domain, or give these names explicitly`,
           ),
         );
       }
@@ -284,6 +366,8 @@ export const nameChecks: readonly RuleCheck[] = [
           }
         }
         claim(site.reverseProxy.fqdn, `${site.reverseProxy.path}.name`, "reverse proxy FQDN");
+        const owa = site.reverseProxy.officeWebApps;
+        if (owa) claim(owa.fqdn.value, owa.fqdn.path, "Office Web Apps Server FQDN");
         claim(site.frontEnd.fqdn.value, site.frontEnd.fqdn.path, "Front End pool FQDN");
         if (site.director) {
           if (site.director.pool) claim(site.director.poolFqdn.value, site.director.poolFqdn.path, "Director pool FQDN");

@@ -1,4 +1,5 @@
 /** Topology rules: pool sizes, load balancing, NAT vs hardware load balancing, Directors (LB-, HLB-, DIR-). */
+import { PRODUCTS } from "../products";
 import { error, warning, type Finding } from "./problem";
 import type { RuleCheck } from "./types";
 
@@ -109,9 +110,12 @@ export const topologyChecks: readonly RuleCheck[] = [
       s.sites
         .filter((site) => site.edge.pool && site.edge.loadBalancing.external === "dns" && site.federationRoute)
         .flatMap((site) => {
+          // Only what is planned and accepted: public IM connectivity or XMPP the product refuses (SE-02,
+          // LAB-VER-01) is reported there, not warned about here.
+          const product = PRODUCTS[s.product];
           const noFailover = [
-            s.federation.publicIm.length > 0 ? "public IM connectivity" : "",
-            s.federation.xmpp.enabled ? "XMPP" : "",
+            product.publicImConfigurable && s.federation.publicIm.length > 0 ? "public IM connectivity" : "",
+            product.xmpp && s.federation.xmpp.enabled ? "XMPP" : "",
             s.federation.ocs2007Partners ? "OCS 2007 federation" : "",
           ].filter(Boolean);
           return noFailover.length
