@@ -69,7 +69,7 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
   const endpointsFile = env.EDGE_LAB_M365_ENDPOINTS?.trim();
   const endpoints = endpointsFile ? readEndpointsFile(endpointsFile) : {};
   if (endpoints.problem) {
-    error(formatProblem(endpoints.problem));
+    for (const p of endpoints.problems ?? [endpoints.problem]) error(formatProblem(p));
     return { ok: false, stacks: [] };
   }
   const loadOptions = endpoints.endpoints ? { m365Endpoints: endpoints.endpoints } : {};

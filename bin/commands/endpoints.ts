@@ -16,7 +16,8 @@ export function loadOptionsFrom(options: { m365Endpoints?: string }, io: Io, env
   if (file === undefined) return {};
   const read = readEndpointsFile(file);
   if (read.problem) {
-    io.err(formatProblem(read.problem) + "\n");
+    // One problem per bad entry of the file (LAB-M365-01), each on its own line.
+    for (const p of read.problems ?? [read.problem]) io.err(formatProblem(p) + "\n");
     return undefined;
   }
   return { m365Endpoints: read.endpoints };

@@ -8,7 +8,7 @@ import { basename, extname } from "node:path";
 import { CST, LineCounter, Lexer, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { textFindings } from "./lab/text";
-import { EndpointsFileError, parseEndpointsFile, SNAPSHOT, stalenessMessage, type M365Endpoints } from "./m365-endpoints";
+import { EndpointsFileError, parseEndpointsFile, scenarioOverlaps, SNAPSHOT, stalenessMessage, type M365Endpoints } from "./m365-endpoints";
 import { derivePlan, type Plan } from "./plan";
 import { resolveScenario, type ResolvedScenario } from "./resolve";
 import { checkScenario, explain, type Problem } from "./rules";
@@ -152,6 +152,9 @@ function finish(
   }));
   if (problems.some((p) => p.severity === "error")) return { ok: false, problems, scenario };
   const endpoints = options.m365Endpoints ?? SNAPSHOT;
+  // LAB-M365-01: Microsoft 365's ranges (snapshot or --m365-endpoints) inside the scenario's own networks.
+  const overlaps = scenarioOverlaps(scenario, endpoints).map((f): Problem => ({ ...f, ...(file ? { file } : {}), ...locate(doc, lines, parsePath(f.path)) }));
+  if (overlaps.length > 0) return { ok: false, problems: [...problems, ...overlaps], scenario };
   const stale = scenario.hybrid ? stalenessMessage(endpoints, options.now ?? new Date()) : undefined;
   if (stale)
     problems.push({
@@ -165,9 +168,15 @@ function finish(
   return { ok: true, problems, scenario, plan: derivePlan(scenario, { m365Endpoints: endpoints }) };
 }
 
-/** Reads a file of Microsoft's endpoints web service (`--m365-endpoints`); problems name the file. */
-export function readEndpointsFile(file: string): { endpoints?: M365Endpoints; problem?: Problem } {
-  const problem = (message: string): { problem: Problem } => ({ problem: { severity: "error", rule: "FILE", path: "", message, file } });
+/**
+ * Reads a file of Microsoft's endpoints web service (`--m365-endpoints`); problems name the file, one per bad entry
+ * (`problems`; `problem` is the first).
+ */
+export function readEndpointsFile(file: string): { endpoints?: M365Endpoints; problem?: Problem; problems?: readonly Problem[] } {
+  const problem = (message: string): { problem: Problem; problems: Problem[] } => {
+    const p: Problem = { severity: "error", rule: "FILE", path: "", message, file };
+    return { problem: p, problems: [p] };
+  };
   let text: string;
   try {
     // The same reader as for scenarios: regular files only, at most MAX_SCENARIO_BYTES (the service's whole answer is
@@ -176,14 +185,19 @@ export function readEndpointsFile(file: string): { endpoints?: M365Endpoints; pr
   } catch (e) {
     if (!(e instanceof ScenarioFileError)) throw e;
     return problem(
-      `${e.message.replace("scenario files are", "endpoints files are").replace("give a scenario file", "give the endpoints JSON file")} (--m365-endpoints)`,
+      `${e.message
+        .replace("scenario files are", "endpoints files are")
+        .replace("give a scenario file", "give the endpoints JSON file")
+        .replace("is a directory, not a scenario file", "is a directory; give the endpoints JSON file")} (--m365-endpoints)`,
     );
   }
   try {
     return { endpoints: parseEndpointsFile(text, file) };
   } catch (e) {
-    if (e instanceof EndpointsFileError)
-      return { problem: { severity: "error", rule: "FILE", path: "", message: e.message.replace(`${file}: `, "") + " (--m365-endpoints)", file } };
+    if (e instanceof EndpointsFileError) {
+      const problems = e.problems.map((p): Problem => ({ severity: "error", rule: p.rule, path: p.path, message: `${p.message} (--m365-endpoints)`, file }));
+      return { problem: problems[0], problems };
+    }
     throw e;
   }
 }

@@ -57,8 +57,10 @@ describe("Edge <-> Microsoft 365 firewall table (Microsoft's six rows)", () => {
         const edge = inbound ? r.destination : r.source;
         const far = inbound ? r.source : r.destination;
         expect(edge.addresses).toEqual(edgeIps(role));
-        expect(far.addresses).toEqual([...SNAPSHOT.ipv4, ...SNAPSHOT.ipv6]);
-        expect(far.label).toMatch(/^Microsoft 365 .*endpoint sets 11 and 12/);
+        // The prefixes of the set whose ports the row matches, or of both (test/model/m365-endpoints.test.ts).
+        expect(far.addresses.length).toBeGreaterThan(0);
+        expect([...SNAPSHOT.ipv4, ...SNAPSHOT.ipv6]).toEqual(expect.arrayContaining(far.addresses));
+        expect(far.label).toMatch(/^Microsoft 365 .*endpoint sets? 1[12]/);
         expect(r).toMatchObject({ firewall: "external", site: "hq", features: ["federation"] });
         expect(r.refs).toContain("ms:hybrid-ports");
       }

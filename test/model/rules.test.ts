@@ -6,6 +6,7 @@
  */
 import type { LoadResult } from "../../lib/model/load";
 import type { Problem } from "../../lib/model/rules";
+import { M365_RULES } from "../../lib/model/m365-endpoints";
 import { RULES, RULE_CHECKS, SCHEMA_RULES, type RuleId } from "../../lib/model/rules";
 import { load } from "../helpers";
 
@@ -1223,6 +1224,18 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       fixed: "product: lync2013\nsipDomains: [contoso.com]\nfederation: {xmpp: {partners: [gmail.com]}}\n",
     },
   ],
+  // Checked at load with Microsoft 365's ranges (here the shipped snapshot); the endpoints file's own entries are
+  // tested in test/model/m365-endpoints.test.ts.
+  "LAB-M365-01": [
+    {
+      title: "a hybrid site whose public range lies in Microsoft 365's 52.112.0.0/14",
+      yaml: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nsites:\n  - name: hq\n    network: {publicRange: 52.113.10.0/24}\n",
+      path: "sites[0].network.publicRange",
+      message: /^public range 52\.113\.10\.0\/24 of site hq lies in Microsoft 365's 52\.112\.0\.0\/14 \(edge-lab's snapshot of \d{4}-\d\d-\d\d\)/,
+      fixed:
+        "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\nsites:\n  - name: hq\n    network: {publicRange: 131.107.10.0/24}\n",
+    },
+  ],
 };
 
 /**
@@ -1272,9 +1285,9 @@ describe("rule coverage", () => {
 
   test("every rule of the catalogue is listed in RULE_CHECKS, except the rules the schema enforces", () => {
     expect(catalogue.filter((id) => !checked.has(id)).sort()).toEqual(
-      ["CERT-04", "LAB-DUP-01", "LAB-ID-01", "LAB-NET-01", "LAB-NET-03", "LAB-TEXT-01", "LAB-TEXT-02", "LAB-TZ-01", "LAB-VM-01", "LB-07"].sort(),
+      ["CERT-04", "LAB-DUP-01", "LAB-ID-01", "LAB-M365-01", "LAB-NET-01", "LAB-NET-03", "LAB-TEXT-01", "LAB-TEXT-02", "LAB-TZ-01", "LAB-VM-01", "LB-07"].sort(),
     );
-    expect(catalogue.filter((id) => !checked.has(id) && !SCHEMA_RULES.includes(id))).toEqual([]);
+    expect(catalogue.filter((id) => !checked.has(id) && !SCHEMA_RULES.includes(id) && !M365_RULES.includes(id))).toEqual([]);
     expect([...checked, ...SCHEMA_RULES].filter((id) => !(id in RULES))).toEqual([]);
   });
 

@@ -17,7 +17,7 @@ import {
   SOURCES,
   type HostingProviderParameters,
 } from "../hybrid";
-import { SERVICE_IDS, type M365Endpoints } from "../m365-endpoints";
+import { farEndOf, type M365Endpoints } from "../m365-endpoints";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { inDomain } from "../rules/names";
 import { isHardware, nodeAddresses, vipOf } from "./site-facts";
@@ -34,8 +34,6 @@ import type {
   TopologySetting,
 } from "./types";
 
-const M365_LABEL = `Microsoft 365 (Teams / Skype for Business Online, endpoint sets ${SERVICE_IDS.join(" and ")})`;
-
 const routeSite = (s: ResolvedScenario): ResolvedSite | undefined => s.sites.find((site) => site.federationRoute);
 
 // ---- Firewall -------------------------------------------------------------------------------------------------
@@ -44,8 +42,9 @@ const routeSite = (s: ResolvedScenario): ResolvedSite | undefined => s.sites.fin
 export function hybridFirewallRules(s: ResolvedScenario, endpoints: M365Endpoints): FirewallRule[] {
   const site = routeSite(s);
   if (!s.hybrid || !site) return [];
-  const m365: FirewallEndpoint = { label: M365_LABEL, addresses: [...endpoints.ipv4, ...endpoints.ipv6] };
   return HYBRID_PORTS.map((row): FirewallRule => {
+    // The prefixes of the endpoint set whose ports the row matches (or both sets, the label says why).
+    const m365: FirewallEndpoint = farEndOf(endpoints, row);
     // SIP reaches a hardware-load-balanced pool at its Access VIP; media always at each A/V Edge (HLB-14).
     const vip = row.edge === "access" && isHardware(site) ? vipOf(site, "access") : undefined;
     const label = row.edge === "access" ? "Edge Server Access Edge service" : "Edge Server A/V Edge service";
@@ -370,7 +369,7 @@ export function hybridNotes(s: ResolvedScenario, endpoints: M365Endpoints): Plan
     },
     {
       kind: "info",
-      message: `Microsoft 365 address ranges (edge-m365 firewall rows): ${endpoints.source}${endpoints.date ? `, dated ${endpoints.date}` : ""}. They change: pass the current endpoints file with --m365-endpoints <file>. The lab's NSGs and appliance use the IPv4 prefixes (${endpoints.ipv4.join(", ")}); IPv6 prefixes are listed for the production firewall.`,
+      message: `Microsoft 365 address ranges (edge-m365 firewall rows): ${endpoints.source}${endpoints.date ? `, dated ${endpoints.date}. They change: pass the current endpoints file with --m365-endpoints <file>.` : ", given with --m365-endpoints."} The lab's NSGs and appliance use the IPv4 prefixes (${endpoints.ipv4.join(", ")}); IPv6 prefixes are listed for the production firewall.`,
       refs: ["ms:hybrid-ports"],
     },
     {

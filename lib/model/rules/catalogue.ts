@@ -66,6 +66,8 @@ export const RULES = {
   "LAB-DUP-01": "A list may not hold the same entry twice (it would be duplicated into DNS, routes and firewall rows).",
   "LAB-CERT-01":
     "Every FQDN that becomes a certificate subject (Edge service and pool FQDNs, Director, Front End and reverse proxy names) is at most 64 characters: the common name's upper bound in RFC 5280 (ub-common-name).",
+  "LAB-M365-01":
+    "Microsoft 365's address ranges (the snapshot or --m365-endpoints) open the Edge's ports: only public unicast prefixes of endpoint sets 11 and 12, each set once, no wider than /12 (IPv4) or /32 (IPv6), at most 500 per address family, none overlapping the scenario's own networks.",
 } as const;
 
 export type RuleId = keyof typeof RULES;
