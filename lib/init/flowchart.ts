@@ -336,7 +336,8 @@ export const questions: readonly Question[] = [
       },
     ],
     when: () => true,
-    default: (a) => (a.picProviders?.length ? ["sip", "pic"] : ["sip"]),
+    // Never a kind planned for later (--later given before this question is answered): it is one or the other.
+    default: (a) => (a.picProviders?.length ? ["sip", "pic"] : ["sip"]).filter((k) => !(a.later ?? []).includes(k as LaterKind)) as FederationKind[],
     parse: (text) => listOf("federation", FEDERATION_KINDS, text, true),
     format: (v) => ((v as string[]).length ? (v as string[]).join(",") : "none"),
     owns: (path) => /^federation($|\.(sip|xmpp|ocs2007Partners))/.test(path),
@@ -591,6 +592,9 @@ export function inconsistencies(draft: Draft): string[] {
   const out: string[] = [];
   if (a.picProviders.length > 0 && !a.federation.includes("pic") && !a.later.includes("pic")) {
     out.push("public IM providers are given but public IM connectivity is not chosen: add pic to --federation (or --later)");
+  }
+  if (a.hybrid && a.later.includes("sip") && !a.federation.includes("sip")) {
+    out.push("--hybrid needs SIP federation deployed now (HYB-02), but --later plans it for later: remove sip from --later, or leave out --hybrid");
   }
   if (!a.hybrid && (draft.tenantDomains !== undefined || draft.hybridPhase !== undefined)) {
     out.push("tenant domains or a hybrid phase are given but the organisation is not hybrid: add --hybrid");

@@ -299,12 +299,47 @@ describe("answers that break a rule exit 1 with the rule id and write nothing", 
     [["--later", "sip,irc"], '--later: later: "irc" not one of mobility, sip, pic, xmpp, none'],
     [["--federation", "sip", "--later", "sip"], "--later: sip is deployed now (--federation); a feature is either deployed or planned for later"],
     [["--mobility", "--later", "mobility"], "--later: mobility is deployed now (--mobility); a feature is either deployed or planned for later"],
+    [
+      ["--later", "sip", "--hybrid"],
+      "--hybrid needs SIP federation deployed now (HYB-02), but --later plans it for later: remove sip from --later, or leave out --hybrid",
+    ],
   ])("%j is refused before anything is asked", async (flags, message) => {
     const file = join(dir, `bad-${++n}.yaml`);
     const r = await cli(["init", file, "--yes", ...flags]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(message);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it("a feature planned for later is not also deployed by default: --later sip (or sip,pic) alone writes a valid scenario", async () => {
+    const sip = await initPlan(["--later", "sip"]);
+    expect(readFileSync(sip.file, "utf8")).toMatch(/^federation:\n {2}sip: false #.*\n {2}publicIm: \[\] #.*\n {2}xmpp: false/m);
+    expect(sip.plan.later.map((l) => l.feature)).toEqual(["sip-federation"]);
+    const both = await initPlan(["--product", "lync2013", "--later", "sip,pic"]);
+    expect(readFileSync(both.file, "utf8")).toMatch(/^federation:\n {2}sip: false #.*\n {2}publicIm: \[\] #/m);
+    expect(both.plan.later.map((l) => l.feature)).toEqual(["sip-federation", "public-im"]);
+  });
+
+  it("init never ends in a conflict it created itself: every --later / --hybrid / --product mix is written and validates, or is refused by init", async () => {
+    const outcomes: string[] = [];
+    for (const product of ["sfbse", "lync2013"])
+      for (const later of ["sip", "pic", "xmpp", "mobility", "sip,mobility", "sip,pic,xmpp"])
+        for (const hybrid of [[], ["--hybrid"]]) {
+          const file = join(dir, `mix-${++n}.yaml`);
+          const flags = ["--product", product, "--later", later, ...hybrid];
+          const r = await cli(["init", file, "--yes", ...flags]);
+          if (r.code === 0) {
+            expect((await cli(["validate", file])).code).toBe(0);
+            outcomes.push(`${flags.join(" ")}: written`);
+          } else {
+            // A refusal names the flags; no rule error that only init's own defaults caused.
+            expect(r.err).not.toMatch(/error \[(LAB-LATER-01|HYB-02)\]/);
+            expect(existsSync(file)).toBe(false);
+            outcomes.push(`${flags.join(" ")}: refused`);
+          }
+        }
+    expect(outcomes.filter((o) => o.endsWith("written"))).toContain("--product sfbse --later sip,mobility: written");
+    expect(outcomes).toContain("--product sfbse --later sip --hybrid: refused");
   });
 
   it("an id from an unusable file name is refused with a hint", async () => {
