@@ -22,6 +22,7 @@ import {
   parseEndpointsFile,
 } from "../../lib/model/m365-endpoints";
 import { hybridNotes } from "../../lib/model/plan/hybrid";
+import { RULES } from "../../lib/model/rules";
 import { ROOT, bundledPlan, load } from "../helpers";
 
 const published = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "m365-worldwide-endpoints-sets-11-12.json"), "utf8"));
@@ -131,6 +132,11 @@ describe("at most MAX_PREFIXES_PER_FAMILY prefixes per address family (LAB-M365-
     const perSide = Math.max(rows.filter((r) => r.direction === "outbound").length, rows.filter((r) => r.direction === "inbound").length);
     expect(perSide).toBe(4);
     expect(perSide * MAX_PREFIXES_PER_FAMILY).toBeLessThanOrEqual(nsgLimits.prefixesPerSecurityGroupPerSide / 2);
+  });
+
+  test("the rule's explanation states the bounds the code applies", () => {
+    expect(RULES["LAB-M365-01"]).toContain(`at most ${MAX_PREFIXES_PER_FAMILY} per address family`);
+    expect(RULES["LAB-M365-01"]).toContain(`no wider than /${MAX_PREFIX_WIDTH.ipv4} (IPv4) or /${MAX_PREFIX_WIDTH.ipv6} (IPv6)`);
   });
 
   test("exactly the cap is accepted (the largest file the checks accept)", () => {
