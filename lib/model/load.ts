@@ -13,6 +13,7 @@ import { derivePlan, type Plan } from "./plan";
 import { resolveScenario, type ResolvedScenario } from "./resolve";
 import { checkScenario, explain, type Problem } from "./rules";
 import { ScenarioSchema, type ScenarioProps } from "./schema";
+import { flattenIssues, receivedWords, schemaErrorMap } from "./schema-errors";
 import { closestKey, knownKeysAt } from "./suggest";
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
@@ -100,8 +101,30 @@ function didYouMean(keys: readonly string[], path: readonly PathSegment[]): stri
   return guesses.length ? `: did you mean ${guesses.map((g) => `"${g}"`).join(", ")}?` : "";
 }
 
-function schemaProblems(error: z.ZodError, file: string | undefined, doc: Document | undefined, lines: LineCounter): Problem[] {
-  return error.issues
+/** The value at `path` in the parsed file (undefined when absent). */
+function valueAt(input: unknown, path: readonly PathSegment[]): unknown {
+  let value = input;
+  for (const seg of path) {
+    if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, seg)) return undefined;
+    value = (value as Record<PathSegment, unknown>)[seg];
+  }
+  return value;
+}
+
+/** A key that looks like a field name (letters, digits, hyphens, underscores): only such keys are quoted in messages. */
+const FIELD_NAME_LIKE = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+/** The unknown keys of an object, quoted; a key that is no field name (a password hash, a line of text) is not shown. */
+function unknownKeysText(keys: readonly string[]): string {
+  const shown = keys.filter((k) => FIELD_NAME_LIKE.test(k)).map((k) => JSON.stringify(k));
+  const hidden = keys.length - shown.length;
+  const hiddenText = hidden ? `${hidden === 1 ? "a key" : `${hidden} keys`} that ${hidden === 1 ? "is" : "are"} no field name, not shown` : "";
+  if (shown.length === 0) return `unknown ${hidden === 1 ? "key" : "keys"} (${hiddenText})`;
+  return `unknown key${keys.length > 1 ? "s" : ""} ${shown.join(", ")}${hidden ? ` (and ${hiddenText})` : ""}`;
+}
+
+function schemaProblems(error: z.ZodError, input: unknown, file: string | undefined, doc: Document | undefined, lines: LineCounter): Problem[] {
+  return flattenIssues(error.issues)
     .map((issue): Problem => {
       const path = issue.path.filter((p): p is PathSegment => typeof p !== "symbol");
       const rule = (issue.code === "custom" && (issue.params as { rule?: string } | undefined)?.rule) || "SCHEMA";
@@ -109,8 +132,16 @@ function schemaProblems(error: z.ZodError, file: string | undefined, doc: Docume
       const where = locate(doc, lines, path, unknownKey);
       const message =
         issue.code === "unrecognized_keys"
-          ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}${didYouMean(issue.keys, path)} (see the scenario format in the README)`
-          : issue.message;
+          ? `${unknownKeysText(issue.keys)}${didYouMean(
+              issue.keys.filter((k) => FIELD_NAME_LIKE.test(k)),
+              path,
+            )} (see the scenario format in the README)`
+          : // A field left out: say that it is required, then what it takes.
+            ["invalid_type", "invalid_value", "invalid_union"].includes(issue.code) &&
+              valueAt(input, path) === undefined &&
+              !issue.message.startsWith("required")
+            ? `required: ${issue.message}`
+            : issue.message;
       return { severity: "error" as const, rule: rule as Problem["rule"], path: formatPath(path), message, ...(file ? { file } : {}), ...where };
     })
     .sort(byLocation);
@@ -133,10 +164,12 @@ function finish(
     ...(file ? { file } : {}),
     ...locate(doc, lines, f.path),
   }));
-  const parsed = ScenarioSchema.safeParse(input);
-  if (text.length > 0) return { ok: false, problems: [...text, ...(parsed.success ? [] : schemaProblems(parsed.error, file, doc, lines))].sort(byLocation) };
+  // zod's texts name types ("expected object, received boolean"); the error map says what the field takes, in words.
+  const parsed = ScenarioSchema.safeParse(input, { error: schemaErrorMap });
+  if (text.length > 0)
+    return { ok: false, problems: [...text, ...(parsed.success ? [] : schemaProblems(parsed.error, input, file, doc, lines))].sort(byLocation) };
   if (!parsed.success) {
-    const problems = schemaProblems(parsed.error, file, doc, lines).map((p) =>
+    const problems = schemaProblems(parsed.error, input, file, doc, lines).map((p) =>
       // The id was not written in the file: say where the bad value came from.
       defaultedId !== undefined && p.path === "id"
         ? { ...p, message: `no id given, and the file name gives "${defaultedId}", which is not a valid id (${p.message}); add an id: line or rename the file` }
@@ -264,6 +297,23 @@ export function idFromFileName(file: string): string {
   return basename(file, extname(file)).toLowerCase();
 }
 
+/**
+ * Why `input` (a parsed file) is not a scenario, or undefined: not a mapping, or a mapping with no scenario field
+ * among its top-level keys (a misspelt field counts as one), or with five or more other keys outnumbering them.
+ */
+function notAScenario(input: unknown): string | undefined {
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    return `it holds ${receivedWords(input)}, not a mapping of scenario fields such as sipDomains: [contoso.com]`;
+  const known = knownKeysAt(ScenarioSchema, []);
+  const keys = Object.keys(input);
+  const fields = keys.filter((k) => known.includes(k) || closestKey(k, known) !== undefined).length;
+  const others = keys.length - fields;
+  if (fields === 0 && keys.length > 0)
+    return `none of its ${keys.length} top-level key${keys.length === 1 ? " is a" : "s is a"} scenario field (such as sipDomains, sites, federation)`;
+  if (others >= 5 && others > fields) return `${others} of its ${keys.length} top-level keys are not scenario fields (such as sipDomains, sites, federation)`;
+  return undefined;
+}
+
 /** Loads scenario text (YAML or JSON). `file` is used in messages and for the default id. */
 export function loadScenarioText(text: string, file?: string, options: LoadOptions = {}): LoadResult {
   const lines = new LineCounter();
@@ -301,6 +351,9 @@ export function loadScenarioText(text: string, file?: string, options: LoadOptio
   } catch (e) {
     return { ok: false, problems: [fileProblem(`YAML: ${(e as Error).message}`)] };
   }
+  // A file that is not a scenario at all (a list, a text, someone's /etc/shadow) is named, its content never shown.
+  const notScenario = notAScenario(input);
+  if (notScenario) return { ok: false, problems: [fileProblem(`the file is not a scenario: ${notScenario}; its content is not shown`, "SCHEMA", 1, 1)] };
   let defaultedId: string | undefined;
   if (input !== null && typeof input === "object" && !Array.isArray(input) && !("id" in input) && file) {
     defaultedId = idFromFileName(file);

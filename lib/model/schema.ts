@@ -13,6 +13,7 @@ import { timeZoneProblem } from "./lab/time-zones";
 import { vmSizeProblem } from "./lab/vm-sizes";
 import { parseCidr } from "./net";
 import { PRODUCT_IDS } from "./products";
+import { withWords } from "./schema-errors";
 
 /** Marks a zod issue with the id of the reference rule it enforces, so the CLI can print it. */
 function ruleIssue(rule: string, message: string) {
@@ -23,53 +24,71 @@ const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * A DNS name made of letters, digits and hyphens only (NET-08: no underscores, no Unicode), at least two labels.
- * Names are case-insensitive; they are stored lower-case.
+ * Names are case-insensitive; they are stored lower-case. `what` and `example` word its type error.
  */
-export const Fqdn = z
-  .string({ error: "expected a DNS name such as sip.contoso.com" })
-  .transform((value) => value.trim().toLowerCase().replace(/\.$/, ""))
-  .superRefine((name, ctx) => {
-    if (name.startsWith("*.")) {
-      ctx.addIssue(ruleIssue("CERT-04", `"${name}": wildcard names are not supported for Edge FQDNs; give each name explicitly`));
-      return;
-    }
-    const labels = name.split(".");
-    if (name.length > 253 || labels.length < 2 || !labels.every((label) => DNS_LABEL.test(label)) || /^\d+$/.test(labels[labels.length - 1])) {
-      ctx.addIssue(
-        ruleIssue("NET-08", `"${name}" is not a valid FQDN: use two or more labels of letters, digits and hyphens (no underscores), e.g. sip.contoso.com`),
-      );
-    }
-  });
+function dnsName(what: string, plural: string, example: string) {
+  return withWords(
+    z
+      .string({ error: `expected ${what} such as ${example}` })
+      .transform((value) => value.trim().toLowerCase().replace(/\.$/, ""))
+      .superRefine((name, ctx) => {
+        if (name.startsWith("*.")) {
+          ctx.addIssue(ruleIssue("CERT-04", `"${name}": wildcard names are not supported for Edge FQDNs; give each name explicitly`));
+          return;
+        }
+        const labels = name.split(".");
+        if (name.length > 253 || labels.length < 2 || !labels.every((label) => DNS_LABEL.test(label)) || /^\d+$/.test(labels[labels.length - 1])) {
+          ctx.addIssue(
+            ruleIssue("NET-08", `"${name}" is not a valid FQDN: use two or more labels of letters, digits and hyphens (no underscores), e.g. sip.contoso.com`),
+          );
+        }
+      }),
+    { words: what, plural, example },
+  );
+}
+
+/** A host or service FQDN. */
+export const Fqdn = dnsName("a DNS name", "DNS names", "sip.contoso.com");
 
 /** A DNS domain (SIP domain, internal domain): same syntax as an FQDN. */
-export const DomainName = Fqdn;
+export const DomainName = dnsName("a DNS domain name", "DNS domain names", "contoso.com");
 
 /** A single host label (computer name). Windows limits NetBIOS computer names to 15 characters. */
-export const HostLabel = z
-  .string({ error: "expected a computer name such as lsedge01" })
-  .transform((value) => value.trim().toLowerCase())
-  .superRefine((name, ctx) => {
-    if (!DNS_LABEL.test(name) || name.length > 15 || /^\d+$/.test(name)) {
-      ctx.addIssue(ruleIssue("NET-08", `"${name}" is not a valid computer name: 1-15 letters, digits or hyphens, not all digits`));
-    }
-  });
+export const HostLabel = withWords(
+  z
+    .string({ error: "expected a computer name such as lsedge01" })
+    .transform((value) => value.trim().toLowerCase())
+    .superRefine((name, ctx) => {
+      if (!DNS_LABEL.test(name) || name.length > 15 || /^\d+$/.test(name)) {
+        ctx.addIssue(ruleIssue("NET-08", `"${name}" is not a valid computer name: 1-15 letters, digits or hyphens, not all digits`));
+      }
+    }),
+  { words: "a computer name", plural: "computer names", example: "lsedge01" },
+);
 
 /** edge-lab plans IPv4 only: Call Admission Control needs IPv4 on the Edge internal interface (NET-07). */
-export const Ipv4 = z.ipv4({ error: "expected an IPv4 address such as 10.45.16.10" });
-
-export const Cidr = z.string({ error: "expected an IPv4 CIDR block such as 10.45.16.0/24" }).superRefine((text, ctx) => {
-  try {
-    const cidr = parseCidr(text);
-    if (cidr.prefix > 29 || cidr.prefix < 8) {
-      ctx.addIssue(ruleIssue("LAB-NET-01", `"${text}": use a prefix between /8 and /29 (Azure's smallest subnet is a /29)`));
-    }
-    // Every network field becomes a VNet address space or subnet in the lab.
-    const forbidden = forbiddenRangeProblem(cidr);
-    if (forbidden) ctx.addIssue(ruleIssue("LAB-NET-03", forbidden));
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-  }
+export const Ipv4 = withWords(z.ipv4({ error: "expected an IPv4 address such as 10.45.16.10" }), {
+  words: "an IPv4 address",
+  plural: "IPv4 addresses",
+  example: "10.45.16.10",
 });
+
+export const Cidr = withWords(
+  z.string({ error: "expected an IPv4 CIDR block such as 10.45.16.0/24" }).superRefine((text, ctx) => {
+    try {
+      const cidr = parseCidr(text);
+      if (cidr.prefix > 29 || cidr.prefix < 8) {
+        ctx.addIssue(ruleIssue("LAB-NET-01", `"${text}": use a prefix between /8 and /29 (Azure's smallest subnet is a /29)`));
+      }
+      // Every network field becomes a VNet address space or subnet in the lab.
+      const forbidden = forbiddenRangeProblem(cidr);
+      if (forbidden) ctx.addIssue(ruleIssue("LAB-NET-03", forbidden));
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }),
+  { words: "an IPv4 CIDR block", plural: "IPv4 CIDR blocks", example: "10.45.16.0/24" },
+);
 
 /**
  * A list whose entries must be distinct (LAB-DUP-01): each repeat is reported at its own index. `key` gives the
@@ -404,7 +423,11 @@ export const LaterSchema = z.strictObject({
   ),
 });
 
-const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time such as "19:00"' });
+const Time = withWords(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time such as "19:00"' }), {
+  words: 'a time such as "19:00"',
+  plural: "times",
+  example: '"19:00"',
+});
 
 export const LabSchema = z.strictObject({
   mode: z

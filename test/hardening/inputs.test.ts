@@ -223,6 +223,6 @@ test("5,000 copies of one meet URL are refused without exhausting the stack", as
   );
   const { code, err } = await cli(["validate", file]);
   expect(code).toBe(1);
-  expect(err).toContain("sites[0].reverseProxy.simpleUrls.meet: Too big: expected array to have <=20 items");
+  expect(err).toContain("sites[0].reverseProxy.simpleUrls.meet: at most 20 entries");
   expect(err).not.toMatch(/call stack/);
 });

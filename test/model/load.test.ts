@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { run } from "../../bin/cli";
 import { MAX_SCENARIO_BYTES, ScenarioError, formatProblem, idFromFileName, loadScenarioFile, planFromProps, type LoadResult } from "../../lib/model/load";
 import type { Problem } from "../../lib/model/rules";
+import { badCases } from "../hardening/corpus";
 import { bundledScenarioFiles, load } from "../helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "edge-lab-load-"));
@@ -54,9 +55,9 @@ describe("unknown keys", () => {
 
 describe("wrong types and out-of-range values", () => {
   test.each([
-    ["sipDomains: contoso.com\n", "sipDomains", /expected array, received string/, 1, 13],
+    ["sipDomains: contoso.com\n", "sipDomains", /^expected a list of DNS domain names, not a text; e\.g\. sipDomains: \[contoso\.com\]$/, 1, 13],
     ['sipDomains: [contoso.com]\nmobility: "yes"\n', "mobility", /expected true, false or \{ push: true \| false \}/, 2, 11],
-    ["sipDomains: [contoso.com]\ntitle: 5\n", "title", /expected string, received number/, 2, 8],
+    ["sipDomains: [contoso.com]\ntitle: 5\n", "title", /^expected a text, not a number; e\.g\. title: "\.\.\."$/, 2, 8],
     ["sipDomains: [contoso.com]\nproduct: lync2010\n", "product", /expected "sfbse", "sfb2019", "sfb2015" or "lync2013"/, 2, 10],
     [
       "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: two}}]\n",
@@ -129,9 +130,131 @@ describe("wrong types and out-of-range values", () => {
       path: "",
       line: 1,
       column: 1,
-      message: expect.stringMatching(/expected object, received array/),
+      message: "the file is not a scenario: it holds a list, not a mapping of scenario fields such as sipDomains: [contoso.com]; its content is not shown",
     });
-    expect(only(load("just a string\n")).message).toMatch(/expected object, received string/);
+    expect(only(load("just a string\n")).message).toBe(
+      "the file is not a scenario: it holds a text, not a mapping of scenario fields such as sipDomains: [contoso.com]; its content is not shown",
+    );
+  });
+});
+
+describe("union and object fields: the path of the bad element and what is expected, in words, with an example (issue 22)", () => {
+  test.each([
+    [
+      "hybrid: true",
+      "sipDomains: [contoso.com]\nhybrid: true\n",
+      "hybrid",
+      "expected a mapping of tenantDomains, phase, voice, online, not true; e.g. hybrid: { tenantDomains: [contoso.com] }",
+    ],
+    [
+      "a bad entry of federation.sip.allowedDomains",
+      "sipDomains: [contoso.com]\nfederation:\n  sip:\n    allowedDomains: [fabrikam.com, 3]\n",
+      "federation.sip.allowedDomains[1]",
+      "expected a DNS domain name or a mapping of domain, accessEdgeFqdn, not a number; e.g. contoso.com",
+    ],
+    [
+      "federation.sip: 3",
+      "sipDomains: [contoso.com]\nfederation: {sip: 3}\n",
+      "federation.sip",
+      /^expected true or false or a mapping of enabled, partnerDiscovery, allowedDomains, blockedDomains, not a number; e\.g\. sip: true$/,
+    ],
+    [
+      "a bad XMPP partner",
+      "sipDomains: [contoso.com]\nfederation: {xmpp: {partners: [1]}}\n",
+      "federation.xmpp.partners[0]",
+      "expected a DNS domain name such as contoso.com",
+    ],
+    ["mobility.push: 3", "sipDomains: [contoso.com]\nmobility: {push: 3}\n", "mobility.push", "expected true or false, not a number; e.g. push: true"],
+    [
+      "an Edge that is a number",
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: 3}]\n",
+      "sites[0].edge",
+      /^expected a mapping of servers, loadBalancing, externalAddressing, ipMode, \.\.\., not a number; e\.g\. edge: \{ servers: 1 \}$/,
+    ],
+    [
+      "a server list entry that is a number",
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: [{name: edge01}, 3]}}]\n",
+      "sites[0].edge.servers[1]",
+      /^expected a mapping of name, internal, external, not a number; e\.g\. \{ name: lsedge01 \}$/,
+    ],
+    [
+      "loadBalancing: {external: dns}",
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {loadBalancing: {external: dns}}}]\n",
+      "sites[0].edge.loadBalancing.internal",
+      /^required: expected "dns" or "hardware"$/,
+    ],
+    [
+      "autoShutdown: true",
+      "sipDomains: [contoso.com]\nlab: {autoShutdown: true}\n",
+      "lab.autoShutdown",
+      /^expected a time such as "19:00" or false, not true; e\.g\. autoShutdown: "19:00"$/,
+    ],
+    [
+      "officeWebApps: 'yes'",
+      "sipDomains: [contoso.com]\nsites: [{name: hq, reverseProxy: {officeWebApps: 'yes'}}]\n",
+      "sites[0].reverseProxy.officeWebApps",
+      /^expected true or false or a mapping of fqdn, address, not a text; e\.g\. officeWebApps: true$/,
+    ],
+    ["no sipDomains", "title: x\n", "sipDomains", "required: expected a list of DNS domain names; e.g. sipDomains: [contoso.com]"],
+  ])("%s", (_, text, path, message) => {
+    const p = only(load(text));
+    expect(p).toMatchObject({ rule: "SCHEMA", path });
+    expect(p.message).toEqual(typeof message === "string" ? message : expect.stringMatching(message));
+    expect(p.message).not.toMatch(/Invalid input|received/);
+  });
+});
+
+test("no problem of the malformed-input corpus carries zod's raw texts (types, Invalid input, Too big)", () => {
+  const raw = badCases()
+    .flatMap((c) => load(typeof c.content === "string" ? c.content : c.content.toString("utf8"), `${c.name}.yaml`).problems)
+    .map((p) => `[${p.rule}] ${p.path}: ${p.message}`)
+    .filter((line) => /Invalid input|Invalid option|received|Too (big|small)|expected (object|array|string|number|boolean)\b/.test(line));
+  expect(raw).toEqual([]);
+});
+
+describe("a file that is not a scenario is named, its content never shown (issue 18)", () => {
+  const HASH = "$6$abcdEFGH$Zm9vYmFyYmF6cXV4aGFzaGhhc2hoYXNo0123456789abcdefghijklmnopqrstu";
+  const shadow = `root:${HASH}:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\nwww-data:!:19000:0:99999:7:::\n`;
+
+  test("a shadow-like file: the file and the problem, not the hash, in validate and plan", async () => {
+    const path = file("shadow", shadow);
+    const validate = await cli(["validate", path]);
+    const plan = await cli(["plan", path]);
+    for (const r of [validate, plan]) {
+      expect(r.code).toBe(1);
+      expect(r.out + r.err).not.toContain("abcdEFGH");
+      expect(r.out + r.err).not.toContain("19000");
+      expect(r.out + r.err).not.toContain("daemon");
+    }
+    expect(validate.err).toContain(
+      `${path}:1:1: error [SCHEMA] the file is not a scenario: none of its 4 top-level keys is a scenario field (such as sipDomains, sites, federation); its content is not shown`,
+    );
+  });
+
+  test.each([
+    ["a mapping of unknown keys", "user: admin\npassword: hunter2\n", "none of its 2 top-level keys is a scenario field"],
+    [
+      "a mapping of mostly unknown keys",
+      "sipDomains: [contoso.com]\nk1: hunter2\nk2: hunter2\nk3: hunter2\nk4: hunter2\nk5: hunter2\n",
+      "5 of its 6 top-level keys are not scenario fields",
+    ],
+    ["a number", "42\n", "it holds a number"],
+  ])("%s", (_, text, message) => {
+    const result = load(text);
+    const p = only(result);
+    expect(p.message).toContain(message);
+    expect(p.message).toContain("its content is not shown");
+    expect(p.message).not.toMatch(/hunter2|admin|42/);
+  });
+
+  test("a scenario with one misspelt or unknown key still names that key", () => {
+    expect(only(load("sipDomains: [contoso.com]\nmobilty: true\n")).message).toMatch(/^unknown key "mobilty": did you mean "mobility"\?/);
+    expect(only(load("sipDomains: [contoso.com]\npassword: x\n")).message).toMatch(/^unknown key "password"/);
+  });
+
+  test("an unknown key that is no field name is not echoed", () => {
+    const p = only(load(`sipDomains: [contoso.com]\nroot:${HASH}: 1\n`));
+    expect(p.message).toBe("unknown key (a key that is no field name, not shown) (see the scenario format in the README)");
   });
 });
 
