@@ -15,10 +15,28 @@ export const SOURCES = {
     "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfbServer/manage/federation-and-external-access/federation-support/configuring-federation-support.md",
   cutoverDns: "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfbHybrid/hybrid/decommission-manage-dns-entries.md",
   disableHybrid: "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfbHybrid/hybrid/cloud-consolidation-disabling-hybrid.md",
+  teamsOnlyMode:
+    "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfbHybrid/hybrid/cloud-consolidation-disabling-hybrid.md (Change the coexistence mode for your organization to Teams Only); decommission-manage-dns-entries.md",
+  pushAllowedDomain:
+    "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfbServer/deploy/deploy-mobility/deploy-and-configure-mobility.md (Configure for push notifications: New-CsAllowedDomain push.lync.com)",
   edgeCertificates: "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfbHybrid/hybrid/cloud-consolidation-edge-certificates.md",
   webconInternal: "MicrosoftDocs/OfficeDocs-Support:SkypeforBusiness/SkypeHybrid/hybrid-meetings/present-content-on-premises-meeting.md",
   tenantModule: "Microsoft Teams PowerShell module (Set-CsTenantFederationConfiguration); replaces the retired New-CsOnlineSession connector",
 } as const;
+
+/**
+ * The tenant's initial domain (`<tenant>.onmicrosoft.com`): Microsoft owns its DNS zone, so it never gets a
+ * sip.<domain> SAN (Microsoft: "excluding any onmicrosoft.com domains"), a DNS record or a cutover record.
+ */
+export function isMicrosoftOwnedDomain(domain: string): boolean {
+  return /(^|\.)onmicrosoft\.com$/i.test(domain);
+}
+
+/** The domain Lync Online's push notification clearing house federates from (an allowed domain when push is planned). */
+export const PUSH_DOMAIN = "push.lync.com";
+
+/** The tenant-wide Teams Only coexistence mode (Grant-CsTeamsUpgradePolicy -PolicyName UpgradeToTeams -Global). */
+export const TEAMS_ONLY_POLICY = "UpgradeToTeams";
 
 /** One row of Microsoft's hybrid port table. Directions are from the Edge's point of view. */
 export interface HybridPortRow {

@@ -21,6 +21,9 @@ export interface Origin {
 export const EXTERNAL_CLIENT: Origin = { id: "external-client", title: "the external test client (Internet side)" };
 export const INTERNAL_CLIENT: Origin = { id: "internal-client", title: "an internal client (internal network)" };
 export const MANAGEMENT_SHELL: Origin = { id: "management-shell", title: "the Skype for Business Server Management Shell (a Front End Server)" };
+/** Lync Server 2013 names its shell the Lync Server Management Shell. */
+const managementShellOf = (plan: Plan): Origin =>
+  plan.scenario.product === "lync2013" ? { ...MANAGEMENT_SHELL, title: "the Lync Server Management Shell (a Front End Server)" } : MANAGEMENT_SHELL;
 export const TENANT_SHELL: Origin = { id: "teams-powershell", title: "the Microsoft Teams PowerShell module (tenant administrator)" };
 
 /** A configuration read-back: run the plan cmdlet's Get- call and compare properties (no packet can prove these). */
@@ -98,7 +101,7 @@ export function buildChecklist(plan: Plan, probes: readonly Probe[] = buildProbe
   const tls: TlsCheck[] = probes.filter((p): p is TlsProbe => p.kind === "tls").map((p) => ({ origin: originOf(plan, p.from), probe: p }));
   const settings: SettingCheck[] = plan.cmdlets
     .filter((c) => c.verify)
-    .map((cmdlet) => ({ origin: cmdlet.shell === "tenant" ? TENANT_SHELL : MANAGEMENT_SHELL, cmdlet }));
+    .map((cmdlet) => ({ origin: cmdlet.shell === "tenant" ? TENANT_SHELL : managementShellOf(plan), cmdlet }));
   const seen = new Map<string, Origin>();
   for (const o of [EXTERNAL_CLIENT, INTERNAL_CLIENT, ...dns.map((d) => d.origin), ...ports.map((p) => p.origin), ...settings.map((x) => x.origin)])
     if (!seen.has(o.id)) seen.set(o.id, o);

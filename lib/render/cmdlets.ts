@@ -45,10 +45,11 @@ export function callText(call: CmdletCall): string {
   return call.steps.map((step) => [checkedName(step.cmdlet), ...step.parameters.map(parameterText)].join(" ")).join(" | ");
 }
 
-const SHELL: Record<PlanCmdlet["shell"], string> = {
-  "on-premises": "Skype for Business Server Management Shell, on a Front End Server of the federation route",
-  tenant: "Microsoft Teams PowerShell module (Connect-MicrosoftTeams as a Teams administrator)",
-};
+/** Where a command runs; Lync Server 2013 names its shell the Lync Server Management Shell. */
+export function shellName(product: Plan["scenario"]["product"], shell: PlanCmdlet["shell"]): string {
+  if (shell === "tenant") return "Microsoft Teams PowerShell module (Connect-MicrosoftTeams as a Teams administrator)";
+  return `${product === "lync2013" ? "Lync Server Management Shell" : "Skype for Business Server Management Shell"}, on a Front End Server of the federation route`;
+}
 
 export function cmdletsPowerShell(plan: Plan): string {
   const s = plan.scenario;
@@ -63,7 +64,7 @@ export function cmdletsPowerShell(plan: Plan): string {
     out.push(
       "",
       psComment(`[${c.id}] ${c.purpose}.`),
-      psComment(`Runs in: ${SHELL[c.shell]}.`),
+      psComment(`Runs in: ${shellName(s.product, c.shell)}.`),
       psComment(`Source: ${c.source}${c.refs.length ? ` (${c.refs.join(", ")})` : ""}.`),
       callText(c.call),
     );

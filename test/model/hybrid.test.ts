@@ -266,7 +266,7 @@ describe("hybrid DNS and certificates", () => {
   });
 
   test("the lists both sides need, and the notes cite their sources", () => {
-    expect(plan.hybrid!.tenantFederation).toEqual({ openFederation: true, allowedDomains: ["litwareinc.com"], blockedDomains: [] });
+    expect(plan.hybrid!.tenantFederation).toEqual({ openFederation: true, allowedDomains: ["litwareinc.com", "push.lync.com"], blockedDomains: [] });
     const text = plan.notes.map((n) => n.message).join("\n");
     expect(text).toContain("plan-hybrid-connectivity.md");
     expect(text).toContain("cloud-consolidation-edge-certificates.md");
@@ -310,9 +310,16 @@ describe("Teams Only cutover", () => {
         "external A lyncdiscover.fabrikam.com",
         "external A sip.contoso.com",
         "external A sip.fabrikam.com",
+        // Every internal record of the tenant domains (issue 22): the Director's simple URLs and web ticket name, the
+        // hybrid Web Conferencing pinpoint zone, internal Autodiscover and sip.
+        "internal A dialin.contoso.com",
         "internal A lyncdiscoverinternal.contoso.com",
         "internal A lyncdiscoverinternal.fabrikam.com",
+        "internal A meet.contoso.com",
+        "internal A meet.fabrikam.com",
         "internal A sip.contoso.com",
+        "internal A webcon.contoso.com",
+        "internal A webdirext.contoso.com",
       ].sort(),
     );
     const optional = teamsOnly.hybrid!.cutoverDeletions.filter((d) => !d.required).map((d) => d.name);
@@ -323,16 +330,17 @@ describe("Teams Only cutover", () => {
     expect(hybrid.notes.some((n) => n.refs.includes("ms:cutover-dns"))).toBe(false);
   });
 
-  test("the cutover cmdlets: the tenant switch off, then the on-premises hosting providers off", () => {
+  test("the cutover cmdlets: the tenant to Teams Only, the tenant switch off, then the on-premises hosting providers off", () => {
     expect(teamsOnly.cmdlets.map((c) => [c.shell, callText(c.call)])).toEqual([
+      ["tenant", "Grant-CsTeamsUpgradePolicy -PolicyName 'UpgradeToTeams' -Global"],
       ["tenant", fixture.hostingProvider.cutover.tenant],
       ["on-premises", fixture.hostingProvider.cutover.onPremises.replace("|", " | ")],
     ]);
   });
 
-  test("diff between the phases shows exactly the DNS changes (plus the phase, the disabled hosting provider and the cutover note)", () => {
+  test("diff between the phases shows exactly the DNS changes (plus the phase, the disabled hosting provider, the cutover commands and the notes)", () => {
     const { sections } = diffPlans(hybrid, teamsOnly);
-    expect(sections.map((s) => s.section)).toEqual(["Scenario", "DNS records", "Topology settings", "Notes"]);
+    expect(sections.map((s) => s.section)).toEqual(["Scenario", "DNS records", "Topology settings", "Configuration cmdlets", "Notes"]);
     const topology = sections.find((s) => s.section === "Topology settings")!.change as { added: unknown[]; removed: unknown[]; changed: { key: string }[] };
     expect({ added: topology.added, removed: topology.removed }).toEqual({ added: [], removed: [] });
     expect(topology.changed.map((c) => c.key)).toEqual([expect.stringContaining("hosting provider Office365 (sipfed.online.lync.com)")]);
@@ -370,7 +378,8 @@ describe("Teams Only cutover", () => {
     // Internal view: the pinpoint zones the cutover replaces are gone (internal clients resolve the public records).
     const internal = zones.filter((z) => z.view === "internal").map((z) => z.zone);
     expect(internal.filter((z) => /^(lyncdiscoverinternal|lyncdiscover|sip)\./.test(z))).toEqual([]);
-    expect(internal).toContain("webcon.contoso.com");
+    // The hybrid-only Web Conferencing pinpoint zone goes too (issue 22).
+    expect(internal).not.toContain("webcon.contoso.com");
     expect(
       zoneFiles(hybrid)
         .filter((z) => z.view === "internal")
@@ -467,4 +476,203 @@ test("hybrid with the federation route on another site than the primary: the rou
   );
   const route = plan.certificates.find((c) => c.id === "hq-edge-external")!;
   expect(route.sans).toEqual(expect.arrayContaining(["sip.contoso.com", "sip.fabrikam.com"]));
+});
+
+describe("issue 22: Hybrid and Teams Only right in every topology", () => {
+  const texts = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "teams-only-texts.json"), "utf8"));
+  const base = (tenantDomains: string, phase = "hybrid", extra = "") =>
+    `id: t22\nproduct: sfbse\nsipDomains: [contoso.com, fabrikam.com]\ninternalDomain: contoso.net\nmobility: true\nfederation: {sip: true}\nhybrid: {tenantDomains: [${tenantDomains}], phase: ${phase}}\n${extra}`;
+  const inZone = (name: string, zone: string) => name === zone || name.endsWith(`.${zone}`);
+
+  describe("*.onmicrosoft.com tenant domains (Microsoft: the Edge certificate carries sip.<domain> 'excluding any onmicrosoft.com domains')", () => {
+    test("the fixture holds Microsoft's exclusion", () => {
+      expect(texts.edgeCertificate.text).toContain("(excluding any onmicrosoft.com domains)");
+    });
+
+    test.each(["hybrid", "teams-only"])("%s: accepted in tenantDomains, left out of SANs, DNS, zone files and cutover tables, and a note says so", (phase) => {
+      const result = load(base("contoso.com, fabrikam.com, contoso.onmicrosoft.com", phase));
+      expect(result.problems.map((p) => `${p.rule} ${p.path}`)).toEqual([]);
+      const plan = result.plan!;
+      const microsoftOwned = (name: string) => inZone(name, "contoso.onmicrosoft.com");
+      expect(plan.certificates.flatMap((c) => c.sans).filter(microsoftOwned)).toEqual([]);
+      expect(plan.dnsRecords.map((r) => r.name).filter(microsoftOwned)).toEqual([]);
+      expect(plan.hybrid!.cutoverRecords.map((r) => r.name).filter(microsoftOwned)).toEqual([]);
+      expect(plan.hybrid!.cutoverDeletions.map((r) => r.name).filter(microsoftOwned)).toEqual([]);
+      expect(
+        zoneFiles(plan)
+          .map((z) => z.zone)
+          .filter(microsoftOwned),
+      ).toEqual([]);
+      // The two real domains keep everything.
+      expect(plan.certificates.find((c) => c.id === "hq-edge-external")!.sans).toEqual(expect.arrayContaining(["sip.contoso.com", "sip.fabrikam.com"]));
+      expect(plan.hybrid!.cutoverRecords.map((r) => r.zone)).toEqual([...Array(4).fill("contoso.com"), ...Array(4).fill("fabrikam.com")]);
+      const note = plan.notes.find((n) => n.message.includes("contoso.onmicrosoft.com"))!;
+      expect(note.message).toMatch(
+        /^contoso\.onmicrosoft\.com is the tenant's Microsoft-owned \(\*\.onmicrosoft\.com\) domain: .*no sip\.contoso\.onmicrosoft\.com SAN, no DNS record/,
+      );
+      expect(note.message).toContain("cloud-consolidation-edge-certificates.md");
+      expect(note.refs).toContain("HYB-06");
+      // Every other note lists only the real domains.
+      expect(plan.notes.filter((n) => n !== note).some((n) => n.message.includes("onmicrosoft.com") && !/never \*\.onmicrosoft\.com/.test(n.message))).toBe(
+        false,
+      );
+    });
+  });
+
+  describe("Teams Only while a SIP domain stays on-premises", () => {
+    // fabrikam.com moves to Teams Only; contoso.com (the Access Edge's own domain) stays on-premises.
+    const stays = () => load(base("fabrikam.com", "teams-only"));
+
+    test("the sipfed.online.lync.com provider is planned with the shared address space off (Microsoft's federation-only parameters), never disabled", () => {
+      const result = stays();
+      expect(result.ok).toBe(true);
+      const plan = result.plan!;
+      const commands = plan.cmdlets.map((c) => callText(c.call));
+      expect(commands.some((c) => c.includes("-Enabled $false"))).toBe(false);
+      const provider = plan.cmdlets.find((c) => c.id === "hosting-provider")!;
+      const parameters = Object.fromEntries(provider.call.steps[0].parameters.map((p) => [p.name, p.kind === "switch" ? true : p.value]));
+      expect(parameters).toEqual(fixture.hostingProvider.federationOnly.parameters);
+      expect(plan.cmdlets.map((c) => c.id)).toEqual(["teams-only-mode", "tenant-shared-sip-off", "hosting-provider-remove", "hosting-provider"]);
+      const setting = plan.topologySettings.find((t) => t.item === "SIP federated providers: hosting provider Office365 (sipfed.online.lync.com)")!;
+      expect(setting.value).toBe("Enabled; shared SIP address space off; hosts on-premises users no; verification UseSourceVerification");
+    });
+
+    test("a warning names the domain that stays, and the plan note says why the provider stays enabled", () => {
+      const result = stays();
+      const warning = result.problems.find((p) => p.rule === "HYB-07")!;
+      expect(warning).toMatchObject({ severity: "warning", path: "sipDomains[0]" });
+      expect(warning.message).toMatch(/^contoso\.com stays on-premises after the Teams Only cutover/);
+      const note = result.plan!.notes.find((n) => n.refs.includes("HYB-07"))!;
+      expect(note.kind).toBe("warning");
+      expect(note.message).toContain("contoso.com");
+      expect(note.message).toMatch(/EnabledSharedAddressSpace \$false -HostsOCSUsers \$false/);
+      expect(note.message).toContain("configuring-federation-support.md");
+      expect(texts.manageDns.hostingProviderNote).toContain("will need to update their configuration to enable that");
+    });
+
+    test("refused: the cutover would turn the Access Edge FQDN (and certificate subject) of a running site into a CNAME", () => {
+      // contoso.com moves, fabrikam.com stays: sip.contoso.com is the Access Edge FQDN of hq.
+      const result = load(base("contoso.com", "teams-only"));
+      expect(result.ok).toBe(false);
+      const error = result.problems.find((p) => p.rule === "HYB-08")!;
+      expect(error).toMatchObject({ severity: "error", path: "hybrid.tenantDomains[0]" });
+      expect(error.message).toMatch(
+        /^the Teams Only cutover turns sip\.contoso\.com into a CNAME to sipdir\.online\.lync\.com, but it is the Access Edge FQDN and the external certificate's subject of site hq, which keeps running for fabrikam\.com/,
+      );
+      // The domain that stays listed first names the Access Edge (sip.fabrikam.com): accepted.
+      const renamed = load(base("contoso.com", "teams-only").replace("sipDomains: [contoso.com, fabrikam.com]", "sipDomains: [fabrikam.com, contoso.com]"));
+      expect(renamed.problems.filter((p) => p.severity === "error")).toEqual([]);
+      // Every domain moving: the on-premises deployment is decommissioned, nothing keeps running.
+      expect(load(base("contoso.com, fabrikam.com", "teams-only")).problems.filter((p) => p.rule === "HYB-08")).toEqual([]);
+    });
+  });
+
+  describe("Teams Only removes the hybrid records and notes", () => {
+    const twoSites = load(
+      base(
+        "contoso.com, fabrikam.com",
+        "teams-only",
+        "sites:\n  - {name: hq, federationRoute: true, director: {servers: 2, loadBalancing: dns-hlb}}\n  - {name: dr}\n",
+      ),
+    ).plan!;
+    const teamsOnly = planOfFile(TEAMS_ONLY);
+    const hybrid = planOfFile(HYBRID);
+
+    test("the fixture holds Microsoft's sentence on internal records", () => {
+      expect(texts.manageDns.internalRecords).toBe("Finally, any DNS records for Skype for Business in your internal network should be removed.");
+    });
+
+    test("no internal record of a tenant domain is left; the deletions table lists each (internal view too)", () => {
+      const tenantNames = (plan: Plan) =>
+        plan.dnsRecords.filter((r) => r.view === "internal" && ["contoso.com", "fabrikam.com"].some((d) => inZone(r.name, d))).map((r) => r.name);
+      expect(tenantNames(twoSites)).toEqual([]);
+      expect(tenantNames(teamsOnly)).toEqual([]);
+      const internalDeletions = twoSites.hybrid!.cutoverDeletions.filter((d) => d.view === "internal");
+      expect(internalDeletions.map((d) => `${d.type} ${d.name}`).sort()).toEqual(
+        [
+          "A dialin.contoso.com",
+          "A lyncdiscoverinternal.contoso.com",
+          "A lyncdiscoverinternal.fabrikam.com",
+          "A meet.contoso.com",
+          "A meet.fabrikam.com",
+          "A sip.contoso.com",
+          "A webcon-dr.contoso.com",
+          "A webcon.contoso.com",
+          "A webdirext.contoso.com",
+        ].sort(),
+      );
+      for (const d of internalDeletions) {
+        expect(d.required).toBe(true);
+        expect(d.reason).toContain("internal network should be removed");
+      }
+      // The servers' own names (internal domain) stay until the servers are removed.
+      expect(twoSites.dnsRecords.filter((r) => r.view === "internal").map((r) => r.name)).toEqual(
+        expect.arrayContaining(["lsedge.contoso.net", "pool01.contoso.net", "dirpool01.contoso.net"]),
+      );
+      expect(teamsOnly.hybrid!.cutoverDeletions.filter((d) => d.view === "internal").map((d) => d.name)).toContain("webcon.contoso.com");
+      expect(zoneFiles(teamsOnly).filter((z) => z.view === "internal" && z.zone === "webcon.contoso.com")).toEqual([]);
+    });
+
+    test("a server name inside a tenant domain stays (internalDomain defaults to the first SIP domain)", () => {
+      const plan = load(base("contoso.com, fabrikam.com", "teams-only").replace("internalDomain: contoso.net\n", "")).plan!;
+      expect(plan.dnsRecords.filter((r) => r.view === "internal").map((r) => r.name)).toEqual(
+        expect.arrayContaining(["lsedge.contoso.com", "pool01.contoso.com"]),
+      );
+      expect(plan.dnsRecords.some((r) => r.view === "internal" && r.name === "webcon.contoso.com")).toBe(false);
+    });
+
+    test("every note is phase-specific: no hybrid wording after the cutover", () => {
+      const text = (plan: Plan) => plan.notes.map((n) => n.message).join("\n");
+      for (const plan of [teamsOnly, twoSites]) {
+        expect(text(plan)).not.toMatch(/stays on-premises/);
+        expect(text(plan)).not.toMatch(/shared SIP address space on/);
+        expect(text(plan)).not.toMatch(/presenting in on-premises meetings/);
+        expect(plan.dnsRecords.some((r) => /hybrid: online users/.test(r.purpose))).toBe(false);
+      }
+      expect(text(hybrid)).toMatch(/every external Skype for Business record of contoso\.com, fabrikam\.com stays on-premises/);
+      expect(text(hybrid)).toMatch(/shared SIP address space on/);
+      expect(text(teamsOnly)).toMatch(/internal network should be removed/);
+    });
+  });
+
+  describe("Teams Only commands in Microsoft's order", () => {
+    const teamsOnly = planOfFile(TEAMS_ONLY);
+    const normalise = (text: string) => text.replace(/'/g, "").replace(/ \| /g, "|");
+
+    test("Grant-CsTeamsUpgradePolicy, then the shared SIP address space off, then the on-premises providers off (cloud-consolidation-disabling-hybrid.md)", () => {
+      const commands = texts.disableHybrid.commands as { shell: string; command: string }[];
+      expect(teamsOnly.cmdlets.map((c) => [c.shell, normalise(callText(c.call))])).toEqual(commands.map((c) => [c.shell, c.command]));
+      const grant = teamsOnly.cmdlets.find((c) => c.id === "teams-only-mode")!;
+      expect(grant.source).toContain("cloud-consolidation-disabling-hybrid.md");
+      expect(grant.source).toContain("decommission-manage-dns-entries.md");
+    });
+
+    test("the failure while a record points on-premises is the Teams Only switch's, not the shared SIP address space's", () => {
+      expect(texts.disableHybrid.teamsOnlyFails).toMatch(/^Changing the tenant mode to Teams Only will not succeed/);
+      const grant = teamsOnly.cmdlets.find((c) => c.id === "teams-only-mode")!;
+      expect(grant.purpose).toMatch(/fails while any Skype for Business DNS record of a tenant domain still points on-premises/);
+      const sharedOff = teamsOnly.cmdlets.find((c) => c.id === "tenant-shared-sip-off")!;
+      expect(sharedOff.purpose).not.toMatch(/fails/);
+      const note = teamsOnly.notes.find((n) => n.refs.includes("ms:cutover-dns"))!;
+      expect(note.message).toMatch(/Grant-CsTeamsUpgradePolicy -PolicyName UpgradeToTeams -Global\) fails while any of these records still points on-premises/);
+      expect(note.message).not.toMatch(/SharedSipAddressSpace \$false[^.]*fails/);
+    });
+  });
+
+  test("push notifications: push.lync.com is on the on-premises allowed list, so the tenant-side list shows it too (lists 'must exactly match')", () => {
+    expect(texts.federationLists.allowed).toMatch(/must exactly match/);
+    expect(texts.pushAllowedDomain.command).toBe('New-CsAllowedDomain -Identity "push.lync.com"');
+    const plan = bundledPlan("hybrid-se"); // mobility: true plans push notifications
+    expect(plan.topologySettings.some((t) => t.item === "SIP federated domains: allow push.lync.com")).toBe(true);
+    expect(plan.hybrid!.tenantFederation.allowedDomains).toEqual(["litwareinc.com", "push.lync.com"]);
+    expect(plan.notes.find((n) => n.refs.includes("HYB-04"))!.message).toContain("allowed domains litwareinc.com, push.lync.com");
+    const noPush = load(base("contoso.com, fabrikam.com").replace("mobility: true", "mobility: {push: false}")).plan!;
+    expect(noPush.hybrid!.tenantFederation.allowedDomains).toEqual([]);
+    // HYB-04 prints the same list.
+    const mismatch = load(base("contoso.com, fabrikam.com").replace("phase: hybrid", "phase: hybrid, online: {allowedDomains: []}"));
+    const error = mismatch.problems.find((p) => p.rule === "HYB-04")!;
+    expect(error.message).toMatch(/^the tenant allows \(none\) but on-premises allows push\.lync\.com; both sides need the same list: push\.lync\.com/);
+    const matching = load(base("contoso.com, fabrikam.com").replace("phase: hybrid", "phase: hybrid, online: {allowedDomains: [push.lync.com]}"));
+    expect(matching.problems.filter((p) => p.rule === "HYB-04")).toEqual([]);
+  });
 });

@@ -989,6 +989,13 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       message: /^hybrid needs SIP federation on the federation-route Edge/,
       fixed: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\n",
     },
+    {
+      title: "hybrid with SIP federation planned only for later (reported where it is written)",
+      yaml: "product: sfbse\nsipDomains: [contoso.com]\nlater: {federation: {sip: true}}\nhybrid: {tenantDomains: [contoso.com]}\n",
+      path: "later.federation.sip",
+      message: /^SIP federation is only planned for later \(later\.federation\.sip\); hybrid needs it now on the federation-route Edge/,
+      fixed: "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com]}\n",
+    },
   ],
   "HYB-03": [
     {
@@ -1034,6 +1041,38 @@ const CASES: Record<CheckedRule, readonly Violation[]> = {
       path: "hybrid.voice",
       message: /^hybrid voice needs the federation Edge and its next-hop pool on Skype for Business Server 2015 or later; Lync Server 2013 is not/,
       fixed: "product: sfb2015\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com], voice: true}\n",
+    },
+  ],
+  "HYB-06": [
+    {
+      title: "a Microsoft-owned *.onmicrosoft.com domain as a SIP domain of the topology",
+      yaml: "product: sfbse\nsipDomains: [contoso.com, contoso.onmicrosoft.com]\n",
+      path: "sipDomains[1]",
+      message:
+        /^contoso\.onmicrosoft\.com is a Microsoft-owned domain \(\*\.onmicrosoft\.com\): its DNS zone is Microsoft's and it is never on an Edge certificate; it cannot be a SIP domain of the topology \(list it in hybrid\.tenantDomains only\)$/,
+      fixed: "product: sfbse\nsipDomains: [contoso.com]\n",
+    },
+  ],
+  "HYB-07": [
+    {
+      title: "Teams Only while a SIP domain of the topology stays on-premises (warning)",
+      yaml: "product: sfbse\nsipDomains: [contoso.com, fabrikam.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [fabrikam.com], phase: teams-only}\n",
+      path: "sipDomains[0]",
+      severity: "warning",
+      message:
+        /^contoso\.com stays on-premises after the Teams Only cutover: the plan keeps the sipfed\.online\.lync\.com hosting provider enabled \(shared SIP address space off\), or contoso\.com would lose federation with every Teams organisation/,
+      fixed:
+        "product: sfbse\nsipDomains: [contoso.com, fabrikam.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com, fabrikam.com], phase: teams-only}\n",
+    },
+  ],
+  "HYB-08": [
+    {
+      title: "a Teams Only cutover that turns the Access Edge FQDN of a running site into a CNAME",
+      yaml: "product: sfbse\nsipDomains: [contoso.com, fabrikam.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com], phase: teams-only}\n",
+      path: "hybrid.tenantDomains[0]",
+      message: /^the Teams Only cutover turns sip\.contoso\.com into a CNAME to sipdir\.online\.lync\.com, but it is the Access Edge FQDN/,
+      also: ["HYB-07"],
+      fixed: "product: sfbse\nsipDomains: [fabrikam.com, contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com], phase: teams-only}\n",
     },
   ],
   "LAB-MODE-01": [

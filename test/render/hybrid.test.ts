@@ -68,6 +68,24 @@ describe("edge-lab validate: products", () => {
   });
 });
 
+test("edge-lab validate: a hybrid file listing the tenant's onmicrosoft.com domain passes, and the plan says the domain gets no certificate name or DNS (issue 22)", async () => {
+  const f = file(
+    "onmicrosoft.yaml",
+    "product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\nhybrid: {tenantDomains: [contoso.com, contoso.onmicrosoft.com]}\n",
+  );
+  const { code, out, err } = await cli(["validate", f]);
+  expect(code).toBe(0);
+  expect(out).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: valid`));
+  expect(err.split("\n").filter((l) => / (warning|error) \[/.test(l) && !l.includes("[M365-ENDPOINTS]"))).toEqual([]);
+  const plan = await cli(["plan", f]);
+  expect(plan.out).toMatch(/contoso\.onmicrosoft\.com is the tenant's Microsoft-owned/);
+  // In sipDomains it is refused with the reason.
+  const bad = file("onmicrosoft-sip.yaml", "product: sfbse\nsipDomains: [contoso.com, contoso.onmicrosoft.com]\n");
+  const refused = await cli(["validate", bad]);
+  expect(refused.code).toBe(1);
+  expect(refused.err).toContain(`${bad}:2:27: error [HYB-06] sipDomains[1]: contoso.onmicrosoft.com is a Microsoft-owned domain`);
+});
+
 describe("cmdlets.ps1", () => {
   const plan = bundledPlan("hybrid-se");
   const text = cmdletsPowerShell(plan);
@@ -122,6 +140,24 @@ describe("cmdlets.ps1", () => {
       ps.indexOf("Get-CsHostingProvider | Set-CsHostingProvider -Enabled $false"),
     );
   });
+});
+
+test("Lync Server 2013: the on-premises commands run in the Lync Server Management Shell (issue 22)", () => {
+  const texts = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "teams-only-texts.json"), "utf8"));
+  expect(texts.lyncShell.text).toMatch(/^Start the Lync Server Management Shell/);
+  const lync = cmdletsPowerShell(planOf("product: lync2013\nsipDomains: [contoso.com]\nfederation: {sip: true}\n"));
+  const shells = lync.split("\r\n").filter((l) => l.startsWith("# Runs in: "));
+  expect(shells).toEqual(Array(3).fill("# Runs in: Lync Server Management Shell, on a Front End Server of the federation route."));
+  expect(lync).not.toContain("Skype for Business Server Management Shell");
+  // The worksheet's command table and the checklist's read-backs name it too.
+  const lyncPlan = planOf("product: lync2013\nsipDomains: [contoso.com]\nfederation: {sip: true}\n");
+  expect(worksheetMarkdown(lyncPlan)).toContain("| access-edge | Lync Server Management Shell |");
+  expect(checklistMarkdown(lyncPlan)).toContain("## From the Lync Server Management Shell (a Front End Server) (`-From management-shell`)");
+  expect(`${worksheetMarkdown(lyncPlan)}${checklistMarkdown(lyncPlan)}${checklistPowerShell(lyncPlan)}`).not.toContain(
+    "Skype for Business Server Management Shell",
+  );
+  const se = cmdletsPowerShell(planOf("product: sfbse\nsipDomains: [contoso.com]\nfederation: {sip: true}\n"));
+  expect(se).toContain("# Runs in: Skype for Business Server Management Shell, on a Front End Server of the federation route.");
 });
 
 describe("checklist", () => {
@@ -212,8 +248,23 @@ describe("worksheet and plan text", () => {
     expect(out).toContain("+ external CNAME lyncdiscover.contoso.com");
     expect(out).toContain("- external A sip.fabrikam.com");
     expect(out).toContain("~ external SRV _sipfederationtls._tcp.contoso.com");
-    expect(out).not.toContain("Firewall rules");
-    expect(out).not.toContain("Certificates");
+    // The commands change too, and the actions say what to run, in order, after the DNS (issue 22).
+    expect(out).toContain("  Configuration cmdlets\n");
+    expect(out).toContain("+ teams-only-mode: Grant-CsTeamsUpgradePolicy -PolicyName 'UpgradeToTeams' -Global");
+    expect(out).toContain("- tenant-shared-sip: Set-CsTenantFederationConfiguration -SharedSipAddressSpace $true");
+    const actions = out
+      .slice(out.indexOf("\nActions\n"))
+      .split("\n")
+      .filter((l) => l.startsWith("  * "));
+    expect(actions).toEqual([
+      expect.stringMatching(/^ {2}\* Change the DNS first: the Teams Only cutover records of contoso\.com, fabrikam\.com and the deletions above/),
+      "  * Then run in the Microsoft Teams PowerShell module (Connect-MicrosoftTeams as a Teams administrator): Grant-CsTeamsUpgradePolicy -PolicyName 'UpgradeToTeams' -Global",
+      "  * Then run in the Microsoft Teams PowerShell module (Connect-MicrosoftTeams as a Teams administrator): Set-CsTenantFederationConfiguration -SharedSipAddressSpace $false",
+      "  * Then run in the Skype for Business Server Management Shell, on a Front End Server of the federation route: Get-CsHostingProvider | Set-CsHostingProvider -Enabled $false",
+    ]);
+    // No firewall or certificate change (a note may name them).
+    expect(out).not.toContain("\n  Firewall rules\n");
+    expect(out).not.toContain("\n  Certificates\n");
   });
 
   test("the hybrid scenario's worksheets are written like the others (cmdlets.ps1, zones, appliance rules)", async () => {

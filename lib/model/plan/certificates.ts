@@ -1,5 +1,6 @@
 /** Certificates (subject, SANs in order, EKU, where installed) and reverse proxy publishing rules. */
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
+import { hostedTenantDomains } from "./hybrid";
 import { accessNameIn, directorId, edgeServerId, nextHop, reverseProxyId } from "./site-facts";
 import type { Certificate, CertificateFeature, PublishingRule } from "./types";
 
@@ -31,7 +32,8 @@ function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): San[] {
   }
   // Hybrid: Microsoft 365 reaches the federation route as sip.<domain> of every tenant domain (HYB-01), also when
   // remote sign-in (and so sip.<domain> in DNS) lives on another site.
-  if (site.federationRoute && s.hybrid) for (const d of s.hybrid.tenantDomains) names.push([`sip.${d.value}`, "federation"]);
+  // Never *.onmicrosoft.com: Microsoft owns those names (cloud-consolidation-edge-certificates.md, HYB-06).
+  if (site.federationRoute && s.hybrid) for (const d of hostedTenantDomains(s)) names.push([`sip.${d}`, "federation"]);
   if (site.federationRoute && s.federation.xmpp.enabled) {
     for (const domain of s.federation.xmpp.domains.map((d) => d.value)) names.push([`xmpp.${domain}`, "xmpp"], [domain, "xmpp"]);
   }

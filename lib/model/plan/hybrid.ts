@@ -13,8 +13,11 @@ import {
   FEDERATION_HOSTING_PROVIDER,
   HYBRID_HOSTING_PROVIDER,
   HYBRID_PORTS,
+  isMicrosoftOwnedDomain,
+  PUSH_DOMAIN,
   SIPFED_FQDN,
   SOURCES,
+  TEAMS_ONLY_POLICY,
   type HostingProviderParameters,
 } from "../hybrid";
 import { farEndOf, type M365Endpoints } from "../m365-endpoints";
@@ -75,10 +78,40 @@ export function hybridFirewallRules(s: ResolvedScenario, endpoints: M365Endpoint
   });
 }
 
+// ---- Domains --------------------------------------------------------------------------------------------------
+
+/** Tenant domains with names of their own: every tenant domain but the Microsoft-owned *.onmicrosoft.com ones. */
+export function hostedTenantDomains(s: ResolvedScenario): string[] {
+  return (s.hybrid?.tenantDomains ?? []).map((d) => d.value).filter((d) => !isMicrosoftOwnedDomain(d));
+}
+
+/** SIP domains of the topology that are not tenant domains: after the Teams Only cutover they stay on-premises. */
+export function onPremisesOnlyDomains(s: ResolvedScenario): ResolvedScenario["sipDomains"] {
+  const tenant = new Set((s.hybrid?.tenantDomains ?? []).map((d) => d.value));
+  return s.sipDomains.filter((d) => !tenant.has(d.value) && !isMicrosoftOwnedDomain(d.value));
+}
+
+/** Teams Only with every SIP domain in the tenant: the cutover cuts the on-premises deployment off Microsoft 365. */
+const decommissioned = (s: ResolvedScenario) => s.hybrid?.phase === "teams-only" && onPremisesOnlyDomains(s).length === 0;
+
+/**
+ * The on-premises allowed domain list: the partners, and push.lync.com when push notifications are planned (its
+ * New-CsAllowedDomain, topology.ts). The tenant's list must be the same (HYB-04: the lists "must exactly match").
+ */
+export function onPremisesAllowedDomains(s: ResolvedScenario): string[] {
+  return [...s.federation.sip.allowedDomains.map((d) => d.domain), ...(s.federation.push ? [PUSH_DOMAIN] : [])];
+}
+
 // ---- Topology settings and cmdlets ----------------------------------------------------------------------------
 
+/** Hybrid: shared address space on. Otherwise (no hybrid, or Teams Only with a domain that stays): off (HYB-07). */
 function hostingProviderOf(s: ResolvedScenario): HostingProviderParameters {
-  return s.hybrid ? HYBRID_HOSTING_PROVIDER : FEDERATION_HOSTING_PROVIDER;
+  return s.hybrid?.phase === "hybrid" ? HYBRID_HOSTING_PROVIDER : FEDERATION_HOSTING_PROVIDER;
+}
+
+function hostingProviderRefs(s: ResolvedScenario): string[] {
+  if (!s.hybrid) return ["FED-05", "ms:hosting-provider"];
+  return s.hybrid.phase === "hybrid" || decommissioned(s) ? ["HYB-02", "ms:hosting-provider"] : ["HYB-07", "ms:hosting-provider"];
 }
 
 /** The hosting provider entry for sipfed.online.lync.com, on the federation route, whenever SIP federation is on. */
@@ -86,19 +119,11 @@ export function federationTopologySettings(s: ResolvedScenario): TopologySetting
   const site = routeSite(s);
   if (!site || !s.federation.sip.enabled) return [];
   const hp = hostingProviderOf(s);
-  // Teams Only: the cutover disables the provider and the shared address space (federationCmdlets, disableHybrid).
-  const value =
-    s.hybrid?.phase === "teams-only"
-      ? "Disabled, and the tenant's shared SIP address space off (both in the cutover, after the DNS records point to Microsoft 365)"
-      : `Enabled; shared SIP address space ${hp.enabledSharedAddressSpace ? "on" : "off"}; hosts on-premises users ${hp.hostsOCSUsers ? "yes" : "no"}; verification ${hp.verificationLevel}${hp.autodiscoverUrl ? `; Autodiscover URL ${hp.autodiscoverUrl}` : ""}`;
-  return [
-    {
-      site: site.name,
-      item: `SIP federated providers: hosting provider ${hp.identity} (${hp.proxyFqdn})`,
-      value,
-      refs: s.hybrid ? ["HYB-02", "ms:hosting-provider"] : ["FED-05", "ms:hosting-provider"],
-    },
-  ];
+  // Teams Only for every domain: the cutover disables the provider and the shared address space (federationCmdlets).
+  const value = decommissioned(s)
+    ? "Disabled, and the tenant's shared SIP address space off (both in the cutover, after the DNS records point to Microsoft 365)"
+    : `Enabled; shared SIP address space ${hp.enabledSharedAddressSpace ? "on" : "off"}; hosts on-premises users ${hp.hostsOCSUsers ? "yes" : "no"}; verification ${hp.verificationLevel}${hp.autodiscoverUrl ? `; Autodiscover URL ${hp.autodiscoverUrl}` : ""}`;
+  return [{ site: site.name, item: `SIP federated providers: hosting provider ${hp.identity} (${hp.proxyFqdn})`, value, refs: hostingProviderRefs(s) }];
 }
 
 const str = (name: string, value: string): CmdletParameter => ({ name, kind: "string", value });
@@ -106,57 +131,10 @@ const bool = (name: string, value: boolean): CmdletParameter => ({ name, kind: "
 const flag = (name: string): CmdletParameter => ({ name, kind: "switch" });
 const call = (...steps: [string, CmdletParameter[]][]): CmdletCall => ({ steps: steps.map(([cmdlet, parameters]) => ({ cmdlet, parameters })) });
 
-export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
-  if (!s.federation.sip.enabled || !routeSite(s)) return [];
-  const hp = hostingProviderOf(s);
-  const partnerDiscovery = s.federation.sip.partnerDiscovery;
-  const source = s.hybrid ? SOURCES.configureFederation : SOURCES.federationSupport;
-  const refs = s.hybrid ? ["HYB-02", "ms:hosting-provider"] : ["FED-05", "ms:hosting-provider"];
-  if (s.hybrid?.phase === "teams-only") {
-    // The cutover: DNS first (the cutover table), then these two, together (cloud-consolidation-disabling-hybrid).
-    return [
-      {
-        id: "tenant-shared-sip-off",
-        shell: "tenant",
-        purpose:
-          "Disable the shared SIP address space in the tenant (after the cutover DNS records are in place; it fails while any record points on-premises)",
-        call: call(["Set-CsTenantFederationConfiguration", [bool("SharedSipAddressSpace", false)]]),
-        verify: { call: call(["Get-CsTenantFederationConfiguration", []]), expect: [{ property: "SharedSipAddressSpace", value: false }] },
-        source: `${SOURCES.disableHybrid}; ${SOURCES.tenantModule}`,
-        refs: ["HYB-02", "ms:cutover-dns"],
-      },
-      {
-        id: "onprem-hosting-provider-off",
-        shell: "on-premises",
-        purpose: "Stop the on-premises deployment communicating with Microsoft 365",
-        call: call(["Get-CsHostingProvider", []], ["Set-CsHostingProvider", [bool("Enabled", false)]]),
-        verify: { call: call(["Get-CsHostingProvider", [str("Identity", hp.identity)]]), expect: [{ property: "Enabled", value: false }] },
-        source: SOURCES.disableHybrid,
-        refs: ["HYB-02", "ms:cutover-dns"],
-      },
-    ];
-  }
-  const cmdlets: PlanCmdlet[] = [
-    {
-      id: "access-edge",
-      shell: "on-premises",
-      purpose: "Access Edge configuration: remote users, federation, partner discovery, DNS SRV routing",
-      call: call([
-        "Set-CsAccessEdgeConfiguration",
-        [bool("AllowOutsideUsers", true), bool("AllowFederatedUsers", true), bool("EnablePartnerDiscovery", partnerDiscovery), flag("UseDnsSrvRouting")],
-      ]),
-      verify: {
-        call: call(["Get-CsAccessEdgeConfiguration", []]),
-        expect: [
-          { property: "AllowOutsideUsers", value: true },
-          { property: "AllowFederatedUsers", value: true },
-          { property: "EnablePartnerDiscovery", value: partnerDiscovery },
-          { property: "RoutingMethod", value: "UseDnsSrvRouting" },
-        ],
-      },
-      source: SOURCES.configureFederation,
-      refs: s.hybrid ? ["HYB-03", "FED-05"] : ["FED-05"],
-    },
+/** Remove any sipfed.online.lync.com provider, then create it with `hp` (configure-federation-with-skype-for-business-online.md). */
+function hostingProviderCmdlets(s: ResolvedScenario, hp: HostingProviderParameters): PlanCmdlet[] {
+  const refs = hostingProviderRefs(s);
+  return [
     {
       id: "hosting-provider-remove",
       shell: "on-premises",
@@ -166,15 +144,20 @@ export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
         ["Where-Object", [str("Property", "ProxyFqdn"), flag("EQ"), str("Value", SIPFED_FQDN)]],
         ["Remove-CsHostingProvider", []],
       ),
-      source,
+      source: s.hybrid?.phase === "hybrid" ? SOURCES.configureFederation : SOURCES.federationSupport,
       refs,
     },
     {
       id: "hosting-provider",
       shell: "on-premises",
-      purpose: s.hybrid
-        ? "Hosting provider for Microsoft 365 with the shared SIP address space (hybrid)"
-        : "Hosting provider for Microsoft 365 tenants (federation with Teams / Skype for Business Online organisations; shared address space off)",
+      purpose:
+        s.hybrid?.phase === "hybrid"
+          ? "Hosting provider for Microsoft 365 with the shared SIP address space (hybrid)"
+          : s.hybrid
+            ? `Hosting provider for Microsoft 365 tenants, shared address space off: ${onPremisesOnlyDomains(s)
+                .map((d) => d.value)
+                .join(", ")} keep${onPremisesOnlyDomains(s).length > 1 ? "" : "s"} federating with Teams organisations after the cutover`
+            : "Hosting provider for Microsoft 365 tenants (federation with Teams / Skype for Business Online organisations; shared address space off)",
       call: call([
         "New-CsHostingProvider",
         [
@@ -203,6 +186,76 @@ export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
       refs,
     },
   ];
+}
+
+/**
+ * The Teams Only cutover in Microsoft's order (cloud-consolidation-disabling-hybrid.md): DNS first (the cutover
+ * table), then the tenant's coexistence mode, the shared SIP address space off, and on-premises the providers off;
+ * with a SIP domain that stays on-premises, its provider is recreated with the shared address space off instead (HYB-07).
+ */
+function cutoverCmdlets(s: ResolvedScenario): PlanCmdlet[] {
+  const cmdlets: PlanCmdlet[] = [
+    {
+      id: "teams-only-mode",
+      shell: "tenant",
+      purpose:
+        "Change the tenant's coexistence mode to Teams Only (after the cutover DNS records are in place: it fails while any Skype for Business DNS record of a tenant domain still points on-premises)",
+      call: call(["Grant-CsTeamsUpgradePolicy", [str("PolicyName", TEAMS_ONLY_POLICY), flag("Global")]]),
+      source: `${SOURCES.teamsOnlyMode}; ${SOURCES.tenantModule}`,
+      refs: ["ms:cutover-dns"],
+    },
+    {
+      id: "tenant-shared-sip-off",
+      shell: "tenant",
+      purpose: "Disable the shared SIP address space in the tenant (after the tenant is Teams Only)",
+      call: call(["Set-CsTenantFederationConfiguration", [bool("SharedSipAddressSpace", false)]]),
+      verify: { call: call(["Get-CsTenantFederationConfiguration", []]), expect: [{ property: "SharedSipAddressSpace", value: false }] },
+      source: `${SOURCES.disableHybrid}; ${SOURCES.tenantModule}`,
+      refs: ["HYB-02", "ms:cutover-dns"],
+    },
+  ];
+  if (!decommissioned(s)) return [...cmdlets, ...hostingProviderCmdlets(s, FEDERATION_HOSTING_PROVIDER)];
+  return [
+    ...cmdlets,
+    {
+      id: "onprem-hosting-provider-off",
+      shell: "on-premises",
+      purpose: "Stop the on-premises deployment communicating with Microsoft 365",
+      call: call(["Get-CsHostingProvider", []], ["Set-CsHostingProvider", [bool("Enabled", false)]]),
+      verify: { call: call(["Get-CsHostingProvider", [str("Identity", HYBRID_HOSTING_PROVIDER.identity)]]), expect: [{ property: "Enabled", value: false }] },
+      source: SOURCES.disableHybrid,
+      refs: ["HYB-02", "ms:cutover-dns"],
+    },
+  ];
+}
+
+export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
+  if (!s.federation.sip.enabled || !routeSite(s)) return [];
+  if (s.hybrid?.phase === "teams-only") return cutoverCmdlets(s);
+  const partnerDiscovery = s.federation.sip.partnerDiscovery;
+  const cmdlets: PlanCmdlet[] = [
+    {
+      id: "access-edge",
+      shell: "on-premises",
+      purpose: "Access Edge configuration: remote users, federation, partner discovery, DNS SRV routing",
+      call: call([
+        "Set-CsAccessEdgeConfiguration",
+        [bool("AllowOutsideUsers", true), bool("AllowFederatedUsers", true), bool("EnablePartnerDiscovery", partnerDiscovery), flag("UseDnsSrvRouting")],
+      ]),
+      verify: {
+        call: call(["Get-CsAccessEdgeConfiguration", []]),
+        expect: [
+          { property: "AllowOutsideUsers", value: true },
+          { property: "AllowFederatedUsers", value: true },
+          { property: "EnablePartnerDiscovery", value: partnerDiscovery },
+          { property: "RoutingMethod", value: "UseDnsSrvRouting" },
+        ],
+      },
+      source: SOURCES.configureFederation,
+      refs: s.hybrid ? ["HYB-03", "FED-05"] : ["FED-05"],
+    },
+    ...hostingProviderCmdlets(s, hostingProviderOf(s)),
+  ];
   if (s.hybrid) {
     cmdlets.push({
       id: "tenant-shared-sip",
@@ -221,6 +274,9 @@ export function federationCmdlets(s: ResolvedScenario): PlanCmdlet[] {
 
 const recordKey = (r: { view: string; type: string; name: string }) => `${r.view} ${r.type} ${r.name}`;
 
+const HYBRID_WEBCON_PURPOSE =
+  "Web Conferencing Edge external address, resolvable by internal clients (hybrid: online users presenting in on-premises meetings)";
+
 /**
  * Hybrid: the Web Conferencing Edge A records in the internal view (online users presenting in on-premises meetings
  * fail without them), each in its own pinpoint zone like every internal name of a SIP domain (dns.ts), so no other
@@ -233,13 +289,7 @@ function internalWebConferencingRecords(s: ResolvedScenario, onPrem: readonly Dn
     const external = onPrem.find((r) => r.view === "external" && r.type === "A" && r.name === name);
     if (!external || onPrem.some((r) => r.view === "internal" && r.name === name) || out.some((r) => r.name === name)) continue;
     // In internet mode the values stay placeholders (assignedAtDeploy), as in the external view.
-    out.push({
-      ...external,
-      view: "internal",
-      zone: name,
-      purpose: "Web Conferencing Edge external address, resolvable by internal clients (hybrid: online users presenting in on-premises meetings)",
-      refs: ["HYB-01", "ms:hybrid-dns"],
-    });
+    out.push({ ...external, view: "internal", zone: name, purpose: HYBRID_WEBCON_PURPOSE, refs: ["HYB-01", "ms:hybrid-dns"] });
   }
   return out;
 }
@@ -265,10 +315,16 @@ function cutoverRecord(site: string, view: DnsRecord["view"], zone: string, doma
   return { site, view, zone, name, type: "CNAME", values: [c.target], ttl: CUTOVER_TTL, purpose, refs: ["ms:cutover-dns"] };
 }
 
-/** Names the cutover replaces in domain `d`: the cutover table's names, and the internal Autodiscover name. */
-function replacedBy(domain: string, r: DnsRecord): boolean {
-  const names = [...CUTOVER_RECORDS.map((c) => `${c.label}.${domain}`), `lyncdiscoverinternal.${domain}`];
-  return names.includes(r.name);
+/** The servers' own names (Edge, Front End and Director pools and members): they stay until the servers are removed. */
+function serverNames(s: ResolvedScenario): Set<string> {
+  return new Set(
+    s.sites.flatMap((site) => [
+      site.edge.fqdns.internalPool.value,
+      ...site.edge.servers.map((x) => x.fqdn),
+      site.frontEnd.fqdn.value,
+      ...(site.director ? [site.director.poolFqdn.value, ...site.director.servers.map((x) => x.fqdn)] : []),
+    ]),
+  );
 }
 
 export interface HybridDns {
@@ -279,34 +335,37 @@ export interface HybridDns {
 
 /**
  * The DNS records of the phase. `onPrem` are the records of an on-premises deployment (all external records point
- * on-premises, as hybrid requires). The Teams Only phase replaces, for every tenant domain, the four names of the
- * cutover table in the external view, and deletes the internal pinpoint zones of those names and of
- * lyncdiscoverinternal.
+ * on-premises, as hybrid requires). The Teams Only phase replaces, for every tenant domain (not *.onmicrosoft.com),
+ * the four names of the cutover table in the external view, and removes every internal record of those domains but
+ * the servers' own names (decommission-manage-dns-entries.md: "any DNS records for Skype for Business in your
+ * internal network should be removed"), and the hybrid-only Web Conferencing records of the internal view.
  */
 export function hybridDns(s: ResolvedScenario, onPrem: readonly DnsRecord[]): HybridDns {
   const hybrid = s.hybrid;
   if (!hybrid) return { records: [...onPrem], cutoverRecords: [], cutoverDeletions: [] };
-  const inHybrid = [...onPrem, ...internalWebConferencingRecords(s, onPrem)];
+  const hybridWebcon = internalWebConferencingRecords(s, onPrem);
+  const inHybrid = [...onPrem, ...hybridWebcon];
   const site = (s.sites.find((x) => x.primary) ?? s.sites[0]).name;
-  const domains = hybrid.tenantDomains.map((d) => d.value);
+  const domains = hostedTenantDomains(s);
   const cutoverRecords = domains.flatMap((d) => CUTOVER_RECORDS.map((c) => cutoverRecord(site, "external", d, d, c)));
-  // Internal names of a SIP domain live in pinpoint zones: deleting the ones the cutover replaces lets internal
-  // clients resolve the cutover records from public DNS, so the internal view needs no copy of them.
-  const replaced = (r: DnsRecord) => domains.some((d) => inDomain(r.name, d) && replacedBy(d, r));
-  const afterCutover = [...inHybrid.filter((r) => !replaced(r)), ...cutoverRecords];
+  const cutoverNames = new Set(domains.flatMap((d) => CUTOVER_RECORDS.map((c) => `${c.label}.${d}`)));
+  const servers = serverNames(s);
+  // Why each record goes at the cutover (undefined: it stays). Internal clients then resolve the public cutover records.
+  const deletionReason = (r: DnsRecord): string | undefined => {
+    if (r.view === "external") return cutoverNames.has(r.name) ? "replaced by the cutover record of the same name" : undefined;
+    const domain = domains.find((d) => inDomain(r.name, d));
+    if (domain && !servers.has(r.name)) {
+      return `internal Skype for Business record of ${domain}: Microsoft: "any DNS records for Skype for Business in your internal network should be removed" (internal clients resolve the public records)`;
+    }
+    return hybridWebcon.includes(r)
+      ? "hybrid only (online users presenting in on-premises meetings): not needed once the shared SIP address space is off"
+      : undefined;
+  };
+  const afterCutover = [...inHybrid.filter((r) => deletionReason(r) === undefined), ...cutoverRecords];
   const kept = new Set(afterCutover.map(recordKey));
   const required: DnsDeletion[] = inHybrid
     .filter((r) => !kept.has(recordKey(r)))
-    .map((r) => ({
-      view: r.view,
-      name: r.name,
-      type: r.type,
-      values: r.values,
-      required: true,
-      reason: r.name.startsWith("lyncdiscoverinternal.")
-        ? "internal Autodiscover must not point on-premises after the cutover"
-        : "replaced by the cutover record of the same name",
-    }));
+    .map((r) => ({ view: r.view, name: r.name, type: r.type, values: r.values, required: true, reason: deletionReason(r)! }));
   const simpleUrls = s.sites.flatMap((x) => [...x.reverseProxy.meet.map((m) => m.value), ...(x.reverseProxy.dialin ? [x.reverseProxy.dialin.value] : [])]);
   const optional: DnsDeletion[] = inHybrid
     .filter((r) => simpleUrls.includes(r.name) && r.view === "external" && domains.some((d) => inDomain(r.name, d)))
@@ -338,54 +397,109 @@ export function planHybrid(s: ResolvedScenario, endpoints: M365Endpoints, dns: H
       ipv6: endpoints.ipv6,
       urls: [...new Set(endpoints.sets.flatMap((x) => x.urls))],
     },
-    tenantFederation: { openFederation: sip.partnerDiscovery, allowedDomains: sip.allowedDomains.map((d) => d.domain), blockedDomains: sip.blockedDomains },
+    tenantFederation: { openFederation: sip.partnerDiscovery, allowedDomains: onPremisesAllowedDomains(s), blockedDomains: sip.blockedDomains },
     cutoverRecords: dns.cutoverRecords,
     cutoverDeletions: dns.cutoverDeletions,
+  };
+}
+
+/** The sipfed.online.lync.com note, for the phase. */
+function hostingProviderNote(s: ResolvedScenario): PlanNote {
+  const source = hostingProviderOf(s).source;
+  if (!s.hybrid) {
+    return {
+      kind: "info",
+      message: `Federation with Teams / Skype for Business Online organisations needs the hosting provider ${SIPFED_FQDN} with the shared address space off; without an enabled entry, partners that moved to the cloud cannot federate with this organisation. Source: ${source}.`,
+      refs: ["FED-05", "ms:hosting-provider"],
+    };
+  }
+  if (s.hybrid.phase === "hybrid") {
+    return {
+      kind: "info",
+      message: `Federation with Teams / Skype for Business Online organisations needs the hosting provider ${SIPFED_FQDN} (shared SIP address space on, for the hybrid tenant); without an enabled entry, partners that moved to the cloud cannot federate with this organisation. Source: ${source}.`,
+      refs: ["HYB-02", "ms:hosting-provider"],
+    };
+  }
+  const domains = hostedTenantDomains(s).join(", ");
+  if (decommissioned(s)) {
+    return {
+      kind: "info",
+      message: `Teams Only: the cutover disables the hosting provider ${SIPFED_FQDN} on-premises (every SIP domain is in the tenant, so the deployment no longer talks to Microsoft 365); the users of ${domains} federate from Microsoft 365. Source: ${SOURCES.disableHybrid}.`,
+      refs: ["HYB-02", "ms:hosting-provider"],
+    };
+  }
+  const staying = onPremisesOnlyDomains(s).map((d) => d.value);
+  return {
+    kind: "warning",
+    message: `${staying.join(", ")} stay${staying.length > 1 ? "" : "s"} on-premises after the Teams Only cutover: the hosting provider ${SIPFED_FQDN} is recreated with the shared address space off (New-CsHostingProvider ... -Enabled $true -EnabledSharedAddressSpace $false -HostsOCSUsers $false), not disabled; without an enabled entry ${staying.join(", ")} would lose federation with every Teams organisation, the users of ${domains} included. Source: ${source}; ${SOURCES.cutoverDns} (note on hosting providers).`,
+    refs: ["HYB-07", "ms:hosting-provider"],
   };
 }
 
 export function hybridNotes(s: ResolvedScenario, endpoints: M365Endpoints): PlanNote[] {
   const hybrid = s.hybrid;
   const notes: PlanNote[] = [];
-  if (s.federation.sip.enabled && routeSite(s)) {
+  if (s.federation.sip.enabled && routeSite(s)) notes.push(hostingProviderNote(s));
+  if (!hybrid) return notes;
+  const domains = hostedTenantDomains(s);
+  for (const d of hybrid.tenantDomains.filter((x) => isMicrosoftOwnedDomain(x.value))) {
     notes.push({
       kind: "info",
-      message: `Federation with Teams / Skype for Business Online organisations needs the hosting provider ${SIPFED_FQDN}${s.hybrid ? " (shared SIP address space on, for the hybrid tenant)" : " with the shared address space off"}; without an enabled entry, partners that moved to the cloud cannot federate with this organisation. Source: ${hostingProviderOf(s).source}.`,
-      refs: [s.hybrid ? "HYB-02" : "FED-05", "ms:hosting-provider"],
+      message: `${d.value} is the tenant's Microsoft-owned (*.onmicrosoft.com) domain: Microsoft holds its DNS, so the plan gives it no sip.${d.value} SAN, no DNS record, zone file or cutover record (Microsoft: the Edge certificate carries sip.<domain> of every tenant SIP domain "excluding any onmicrosoft.com domains"). Source: ${SOURCES.edgeCertificates}.`,
+      refs: ["HYB-06", "HYB-01"],
     });
   }
-  if (!hybrid) return notes;
-  const domains = hybrid.tenantDomains.map((d) => d.value);
-  notes.push(
-    {
-      kind: "info",
-      message: `Hybrid DNS: every external Skype for Business record of ${domains.join(", ")} stays on-premises; the Edge must resolve _sipfederationtls._tcp of every SIP domain to the Access Edge (strict name matching), and internal clients must resolve the Web Conferencing Edge name to its external address. Source: ${SOURCES.hybridPlanning}; ${SOURCES.webconInternal}.`,
-      refs: ["HYB-01", "DNS-03", "ms:hybrid-dns"],
-    },
-    {
-      kind: "info",
-      message: `Certificates: the external Edge certificate carries sip.<domain> for every tenant SIP domain (${domains.map((d) => `sip.${d}`).join(", ")}; never *.onmicrosoft.com) before the first user moves. Source: ${SOURCES.edgeCertificates}.`,
-      refs: ["HYB-01"],
-    },
-    {
-      kind: "info",
-      message: `Microsoft 365 address ranges (edge-m365 firewall rows): ${endpoints.source}${endpoints.date ? `, dated ${endpoints.date}. They change: pass the current endpoints file with --m365-endpoints <file>.` : ", given with --m365-endpoints."} The lab's NSGs and appliance use the IPv4 prefixes (${endpoints.ipv4.join(", ")}); IPv6 prefixes are listed for the production firewall.`,
-      refs: ["ms:hybrid-ports"],
-    },
-    {
-      kind: "info",
-      message: `The tenant's federation settings must match on-premises exactly: ${s.federation.sip.partnerDiscovery ? "open federation (partner discovery on-premises)" : "closed federation (no partner discovery on-premises)"}; allowed domains ${s.federation.sip.allowedDomains.map((d) => d.domain).join(", ") || "(none)"}; blocked domains ${s.federation.sip.blockedDomains.join(", ") || "(none)"}. Source: ${SOURCES.hybridPlanning}.`,
-      refs: ["HYB-03", "HYB-04"],
-    },
-  );
-  if (hybrid.phase === "teams-only") {
+  const teamsOnly = hybrid.phase === "teams-only";
+  if (!teamsOnly) {
+    notes.push(
+      {
+        kind: "info",
+        message: `Hybrid DNS: every external Skype for Business record of ${domains.join(", ")} stays on-premises; the Edge must resolve _sipfederationtls._tcp of every SIP domain to the Access Edge (strict name matching), and internal clients must resolve the Web Conferencing Edge name to its external address. Source: ${SOURCES.hybridPlanning}; ${SOURCES.webconInternal}.`,
+        refs: ["HYB-01", "DNS-03", "ms:hybrid-dns"],
+      },
+      {
+        kind: "info",
+        message: `Certificates: the external Edge certificate carries sip.<domain> for every tenant SIP domain (${domains.map((d) => `sip.${d}`).join(", ")}; never *.onmicrosoft.com) before the first user moves. Source: ${SOURCES.edgeCertificates}.`,
+        refs: ["HYB-01"],
+      },
+    );
+  } else {
+    const onPremises = decommissioned(s)
+      ? "the on-premises hosting providers disabled (Get-CsHostingProvider | Set-CsHostingProvider -Enabled $false)"
+      : `on-premises the hosting provider recreated with the shared address space off for ${onPremisesOnlyDomains(s)
+          .map((d) => d.value)
+          .join(", ")}`;
     notes.push({
       kind: "warning",
-      message: `Teams Only cutover: update the external DNS of ${domains.join(", ")} to the cutover table first; the tenant switch (Set-CsTenantFederationConfiguration -SharedSipAddressSpace $false, and TeamsOnly for the tenant) fails while any of these records still points on-premises. Partners using direct federation (allowed partner server) must update their entries. Source: ${SOURCES.cutoverDns}; ${SOURCES.disableHybrid}.`,
+      message: `Teams Only cutover: update the external DNS of ${domains.join(", ")} to the cutover table first and remove the internal records listed; the tenant switch to Teams Only (Grant-CsTeamsUpgradePolicy -PolicyName ${TEAMS_ONLY_POLICY} -Global) fails while any of these records still points on-premises. Then the shared SIP address space off (Set-CsTenantFederationConfiguration -SharedSipAddressSpace $false) and ${onPremises}. Partners using direct federation (allowed partner server) must update their entries. Source: ${SOURCES.cutoverDns}; ${SOURCES.disableHybrid}.`,
       refs: ["ms:cutover-dns"],
     });
+    notes.push(
+      {
+        kind: "info",
+        message: `Teams Only DNS: the cutover table replaces the external records of ${domains.join(", ")} named in it, and every internal Skype for Business record of these domains is removed (Microsoft: "any DNS records for Skype for Business in your internal network should be removed"; the servers' own names go with the servers). Source: ${SOURCES.cutoverDns}.`,
+        refs: ["ms:cutover-dns"],
+      },
+      {
+        kind: "info",
+        message: `Certificates: the cutover changes no certificate; the names ${domains.map((d) => `sip.${d}`).join(", ")} on the Edge certificate are no longer used once they point to Microsoft 365. Source: ${SOURCES.edgeCertificates}.`,
+        refs: ["HYB-01"],
+      },
+    );
   }
-  if (s.product === "sfbse") {
+  notes.push({
+    kind: "info",
+    message: `Microsoft 365 address ranges (edge-m365 firewall rows): ${endpoints.source}${endpoints.date ? `, dated ${endpoints.date}. They change: pass the current endpoints file with --m365-endpoints <file>.` : ", given with --m365-endpoints."} The lab's NSGs and appliance use the IPv4 prefixes (${endpoints.ipv4.join(", ")}); IPv6 prefixes are listed for the production firewall.`,
+    refs: ["ms:hybrid-ports"],
+  });
+  if (!teamsOnly) {
+    notes.push({
+      kind: "info",
+      message: `The tenant's federation settings must match on-premises exactly: ${s.federation.sip.partnerDiscovery ? "open federation (partner discovery on-premises)" : "closed federation (no partner discovery on-premises)"}; allowed domains ${onPremisesAllowedDomains(s).join(", ") || "(none)"}; blocked domains ${s.federation.sip.blockedDomains.join(", ") || "(none)"}. Source: ${SOURCES.hybridPlanning}.`,
+      refs: ["HYB-03", "HYB-04"],
+    });
+  }
+  if (s.product === "sfbse" && !teamsOnly) {
     notes.push({
       kind: "info",
       message:

@@ -54,6 +54,12 @@ export const RULES = {
   "HYB-03": "Partner discovery on-premises and open federation in the tenant go together (both on or both off).",
   "HYB-04": "The allowed and blocked federation domain lists must be identical on-premises and in the tenant.",
   "HYB-05": "Hybrid voice needs the federation Edge and its next-hop pool on Skype for Business Server 2015 or later.",
+  "HYB-06":
+    "A Microsoft-owned *.onmicrosoft.com domain is never a SIP domain of the topology: Microsoft holds its DNS, and the Edge certificate carries sip.<domain> of every tenant domain excluding onmicrosoft.com ones (it belongs in hybrid.tenantDomains only).",
+  "HYB-07":
+    "Teams Only while a SIP domain of the topology stays on-premises: that domain keeps an enabled sipfed.online.lync.com hosting provider (shared address space off), or it loses federation with every Teams organisation.",
+  "HYB-08":
+    "The Teams Only cutover may not turn sip.<domain> into a CNAME while that name is the Access Edge FQDN (the external certificate's subject) of a site that keeps running for a SIP domain that stays on-premises.",
   "LAB-MODE-01": "The test client lives on the simulated Internet, which exists only in the closed lab mode.",
   "LAB-NET-03": "Azure refuses multicast, broadcast, loopback, link-local, its platform address 168.63.129.16 and other reserved ranges in a virtual network.",
   "LAB-NET-04": "The lab needs a free /24 of 100.64.0.0/10 per site (and one for the simulated Internet) for its firewall and Bastion subnets.",
@@ -87,6 +93,11 @@ export const RULE_SOURCES: Partial<Record<RuleId, string>> = {
   "HYB-03": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (federation requirements)",
   "HYB-04": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (federation requirements)",
   "HYB-05": "Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md (topology requirements)",
+  "HYB-06": "Skype/SfbHybrid/hybrid/cloud-consolidation-edge-certificates.md (excluding any onmicrosoft.com domains)",
+  "HYB-07":
+    "Skype/SfbServer/manage/federation-and-external-access/federation-support/configuring-federation-support.md; Skype/SfbHybrid/hybrid/decommission-manage-dns-entries.md (note on hosting providers)",
+  "HYB-08":
+    "Skype/SfbHybrid/hybrid/decommission-manage-dns-entries.md (cutover table: CNAME sip -> sipdir.online.lync.com); cloud-consolidation-edge-certificates.md",
   "LAB-CERT-01": "RFC 5280, appendix A.1 (ub-common-name INTEGER ::= 64)",
 };
 

@@ -1,7 +1,9 @@
 /**
  * Rules for current products and Microsoft 365 hybrid: support status (SE-01), retired public IM services (SE-02),
- * and the hybrid prerequisites Microsoft documents (HYB-01..05). Sources: RULE_SOURCES in catalogue.ts.
+ * and the hybrid prerequisites and Teams Only cutover conditions Microsoft documents (HYB-01..08). Sources: RULE_SOURCES in catalogue.ts.
  */
+import { isMicrosoftOwnedDomain } from "../hybrid";
+import { hostedTenantDomains, onPremisesAllowedDomains, onPremisesOnlyDomains } from "../plan/hybrid";
 import { PRODUCTS, supportText } from "../products";
 import { RETIRED_PIC } from "../plan/product";
 import { error, warning, type Finding } from "./problem";
@@ -52,8 +54,9 @@ export const hybridChecks: readonly RuleCheck[] = [
   {
     rules: ["HYB-01"],
     check: (s) =>
+      // *.onmicrosoft.com: Microsoft's own domain, never a topology SIP domain (HYB-06).
       (s.hybrid?.tenantDomains ?? [])
-        .filter((d) => !s.sipDomains.some((sip) => sip.value === d.value))
+        .filter((d) => !isMicrosoftOwnedDomain(d.value) && !s.sipDomains.some((sip) => sip.value === d.value))
         .map((d) =>
           error(
             "HYB-01",
@@ -64,16 +67,26 @@ export const hybridChecks: readonly RuleCheck[] = [
   },
   {
     rules: ["HYB-02"],
-    check: (s) =>
-      s.hybrid && !s.federation.sip.enabled
-        ? [
-            error(
-              "HYB-02",
-              "federation.sip",
-              "hybrid needs SIP federation on the federation-route Edge (the shared SIP address space runs through the Access Edge); set federation.sip: true",
-            ),
-          ]
-        : [],
+    check: (s) => {
+      if (!s.hybrid || s.federation.sip.enabled) return [];
+      // Planned for later: reported where it is written, so the line points at it.
+      if (s.later.federation.sip.enabled) {
+        return [
+          error(
+            "HYB-02",
+            "later.federation.sip",
+            "SIP federation is only planned for later (later.federation.sip); hybrid needs it now on the federation-route Edge (the shared SIP address space runs through the Access Edge): move it to federation.sip",
+          ),
+        ];
+      }
+      return [
+        error(
+          "HYB-02",
+          "federation.sip",
+          "hybrid needs SIP federation on the federation-route Edge (the shared SIP address space runs through the Access Edge); set federation.sip: true",
+        ),
+      ];
+    },
   },
   {
     rules: ["HYB-03"],
@@ -97,7 +110,8 @@ export const hybridChecks: readonly RuleCheck[] = [
     check: (s) => {
       const online = s.hybrid?.online;
       if (!online || !s.federation.sip.enabled) return [];
-      const onPremAllowed = s.federation.sip.allowedDomains.map((d) => d.domain);
+      // push.lync.com included when push notifications are planned: the tenant's list must be the same.
+      const onPremAllowed = onPremisesAllowedDomains(s);
       const onPremBlocked = s.federation.sip.blockedDomains;
       const out: Finding[] = [];
       if (online.allowedDomains && !sameSet(online.allowedDomains, onPremAllowed)) {
@@ -133,5 +147,51 @@ export const hybridChecks: readonly RuleCheck[] = [
             ),
           ]
         : [],
+  },
+  {
+    rules: ["HYB-06"],
+    check: (s) =>
+      s.sipDomains
+        .filter((d) => isMicrosoftOwnedDomain(d.value))
+        .map((d) =>
+          error(
+            "HYB-06",
+            d.path,
+            `${d.value} is a Microsoft-owned domain (*.onmicrosoft.com): its DNS zone is Microsoft's and it is never on an Edge certificate; it cannot be a SIP domain of the topology (list it in hybrid.tenantDomains only)`,
+          ),
+        ),
+  },
+  {
+    rules: ["HYB-07"],
+    check: (s) => {
+      if (s.hybrid?.phase !== "teams-only") return [];
+      const moving = hostedTenantDomains(s).join(", ");
+      return onPremisesOnlyDomains(s).map((d) =>
+        warning(
+          "HYB-07",
+          d.path,
+          `${d.value} stays on-premises after the Teams Only cutover: the plan keeps the sipfed.online.lync.com hosting provider enabled (shared SIP address space off), or ${d.value} would lose federation with every Teams organisation, ${moving} included`,
+        ),
+      );
+    },
+  },
+  {
+    rules: ["HYB-08"],
+    check: (s) => {
+      const hybrid = s.hybrid;
+      const staying = onPremisesOnlyDomains(s).map((d) => d.value);
+      if (hybrid?.phase !== "teams-only" || staying.length === 0) return [];
+      return hybrid.tenantDomains.flatMap((d) =>
+        s.sites
+          .filter((site) => site.edge.fqdns.access.value === `sip.${d.value}`)
+          .map((site) =>
+            error(
+              "HYB-08",
+              d.path,
+              `the Teams Only cutover turns sip.${d.value} into a CNAME to sipdir.online.lync.com, but it is the Access Edge FQDN and the external certificate's subject of site ${site.name}, which keeps running for ${staying.join(", ")}; list a domain that stays on-premises first in sipDomains (the Access Edge is then named in it, ${site.edge.fqdns.access.path}), or keep ${d.value} in the hybrid phase`,
+            ),
+          ),
+      );
+    },
   },
 ];

@@ -1,4 +1,6 @@
 /** Text (optionally coloured), Markdown and JSON renderings of a ScenarioDiff. */
+import type { CmdletCall } from "../../model/plan";
+import { callText } from "../cmdlets";
 import type { ScenarioDiff } from "./index";
 import type { FieldChange, Json, KeyedChange } from "./structural";
 
@@ -24,6 +26,7 @@ function fieldText(f: FieldChange, lineIndent?: string): string {
 function itemText(item: unknown): string {
   const o = item as Record<string, unknown>;
   if (typeof o !== "object" || o === null) return String(item);
+  if ("call" in o && "shell" in o) return callText(o.call as CmdletCall);
   if ("values" in o && "name" in o) return `${(o.values as string[]).join(", ")}`;
   if ("direction" in o && "ports" in o) {
     const ports = o.ports as { from: number; to: number };

@@ -1,9 +1,10 @@
 /**
  * `edge-lab diff`: what a scenario change does, offline, before anything is deployed. Two levels:
- * (1) the plan (DNS records, firewall rows, certificates/SANs, addresses, VIPs, settings) and
+ * (1) the plan (DNS records, firewall rows, certificates/SANs, addresses, VIPs, settings, configuration cmdlets) and
  * (2) the Terraform of the two synthesized stacks (resources added / removed / changed, with the changed attributes).
  */
 import type { Plan } from "../../model/plan";
+import { callText, shellName } from "../cmdlets";
 import { diffKeyed, isEmpty, type FieldChange, type Json, type KeyedChange } from "./structural";
 
 export interface PlanSectionChange {
@@ -45,6 +46,7 @@ export function diffPlans(before: Plan, after: Plan): { sections: PlanSectionCha
     { section: "Certificates", change: diffKeyed(before.certificates, after.certificates, (c) => c.id) },
     { section: "Reverse proxy publishing", change: diffKeyed(before.publishingRules, after.publishingRules, (r) => `${r.site} ${r.publicName}`) },
     { section: "Topology settings", change: diffKeyed(before.topologySettings, after.topologySettings, (t) => `${t.site}: ${t.item}`) },
+    { section: "Configuration cmdlets", change: diffKeyed(before.cmdlets, after.cmdlets, (c) => c.id) },
     { section: "Notes", change: diffKeyed(before.notes, after.notes, (n) => `${n.site ?? "-"}: ${n.message}`) },
   ];
   const actions: string[] = [];
@@ -60,7 +62,27 @@ export function diffPlans(before: Plan, after: Plan): { sections: PlanSectionCha
   }
   for (const { item: cert } of certs.added)
     actions.push(`Request the new ${cert.component} certificate: subject ${cert.subject}${cert.sans.length ? `, SANs ${cert.sans.join(", ")}` : ""}.`);
+  actions.push(...cmdletActions(before, after, sections.find((s) => s.section === "Configuration cmdlets")!.change as KeyedChange<Plan["cmdlets"][number]>));
   return { sections: sections.filter((s) => !isEmpty(s.change)), actions };
+}
+
+/**
+ * The commands to run, in the plan's order (new or changed ones). Entering Teams Only, the DNS comes first: the
+ * tenant switch to Teams Only fails while a record still points on-premises (cloud-consolidation-disabling-hybrid.md).
+ */
+function cmdletActions(before: Plan, after: Plan, change: KeyedChange<Plan["cmdlets"][number]>): string[] {
+  const changed = new Set([...change.added.map((a) => a.key), ...change.changed.map((c) => c.key)]);
+  const actions: string[] = [];
+  if (after.hybrid?.phase === "teams-only" && before.hybrid?.phase !== "teams-only") {
+    const domains = [...new Set(after.hybrid.cutoverRecords.map((r) => r.zone))];
+    actions.push(
+      `Change the DNS first: the Teams Only cutover records of ${domains.join(", ")} and the deletions above (the tenant switch to Teams Only fails while any record still points on-premises).`,
+    );
+  }
+  for (const c of after.cmdlets.filter((x) => changed.has(x.id))) {
+    actions.push(`${actions.length ? "Then run" : "Run"} in the ${shellName(after.scenario.product, c.shell)}: ${callText(c.call)}`);
+  }
+  return actions;
 }
 
 type TfJson = { resource?: Record<string, Record<string, Json>>; output?: Record<string, Json> };

@@ -347,9 +347,18 @@ const publishingColumns: Column<PublishingRule>[] = [
   { header: "Refs", cell: (r) => refs(r.refs) },
 ];
 
-const cmdletColumns: Column<PlanCmdlet>[] = [
+const cmdletColumns = (product: Plan["scenario"]["product"]): Column<PlanCmdlet>[] => [
   { header: "Step", cell: (c) => c.id },
-  { header: "Runs in", cell: (c) => (c.shell === "tenant" ? "Teams PowerShell (tenant)" : "Skype for Business Server Management Shell") },
+  // Lync Server 2013 names its shell the Lync Server Management Shell.
+  {
+    header: "Runs in",
+    cell: (c) =>
+      c.shell === "tenant"
+        ? "Teams PowerShell (tenant)"
+        : product === "lync2013"
+          ? "Lync Server Management Shell"
+          : "Skype for Business Server Management Shell",
+  },
   { header: "Command", cell: (c) => callText(c.call) },
   { header: "Purpose", cell: (c) => c.purpose },
   {
@@ -430,9 +439,12 @@ export function worksheetBlocks(plan: Plan): Block[] {
   add("Reverse proxy publishing rules", 2, makeTable("publishing-rules", "Reverse proxy publishing rules", publishingColumns, plan.publishingRules));
 
   if (plan.cmdlets.length > 0) {
-    add("Federation and hybrid configuration", 2, makeTable("cmdlets", "Federation and hybrid configuration", cmdletColumns, plan.cmdlets), [
-      "The same commands, each commented with its source, are in cmdlets.ps1; `edge-lab checklist` reads them back.",
-    ]);
+    add(
+      "Federation and hybrid configuration",
+      2,
+      makeTable("cmdlets", "Federation and hybrid configuration", cmdletColumns(plan.scenario.product), plan.cmdlets),
+      ["The same commands, each commented with its source, are in cmdlets.ps1; `edge-lab checklist` reads them back."],
+    );
   }
   const h = plan.hybrid;
   if (h) {
