@@ -9,7 +9,10 @@
  * - one writer at a time: a lock file next to the target (`.<name>.lock`, with the writer's pid; a stale lock of a
  *   process that is gone is taken over);
  * - the staging folder and the lock are removed on every exit path, including Ctrl-C and SIGTERM (lib/io/cleanup.ts);
- * - a failure while publishing rolls back: the previous tree is put back as it was.
+ * - a failure while publishing rolls back: the previous tree is put back as it was;
+ * - a publish stopped where no handler runs (SIGKILL, power loss) is finished by the next writer, before anything
+ *   else: a journal next to the staging folder (`<staging>.publish`) says the staging folder was complete when the
+ *   publish began (recoverInterruptedPublish).
  */
 import {
   closeSync,
@@ -72,11 +75,28 @@ export function assertEdgeLabOutput(target: string, legacy?: (entries: readonly 
   );
 }
 
+/** Where a recovered publish is reported: one line on standard error. */
+export type Notice = (line: string) => void;
+const stderrNotice: Notice = (line) => process.stderr.write(`${line}\n`);
+
 /**
- * Takes the lock of `target` (a file `.<name>.lock` next to it, created exclusively). Returns the release function.
- * Throws OutputError when another live process holds it.
+ * Takes the lock of `target` (a file `.<name>.lock` next to it, created exclusively), then finishes a publish of
+ * `target` that an earlier run left midway (recoverInterruptedPublish; `notice` gets the one line saying so). Returns
+ * the release function. Throws OutputError when another live process holds the lock.
  */
-export function lockOutput(target: string): () => void {
+export function lockOutput(target: string, notice: Notice = stderrNotice): () => void {
+  const release = takeLock(target);
+  try {
+    const done = recoverInterruptedPublish(target);
+    if (done) notice(done);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return release;
+}
+
+function takeLock(target: string): () => void {
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
   const lock = join(parent, `.${basename(target)}.lock`);
@@ -186,6 +206,79 @@ function isSymlink(path: string): boolean {
   }
 }
 
+/** The journal of a publish in progress: written before the first move, removed after the last. */
+const journalOf = (staging: string) => `${staging}.publish`;
+
+/** The folders of `replaceDirs` a journal holds, or undefined for a missing or unreadable (half-written) journal. */
+function readJournal(journal: string): string[] | undefined {
+  try {
+    const data = JSON.parse(readFileSync(journal, "utf8")) as { replaceDirs?: unknown };
+    return Array.isArray(data.replaceDirs) && data.replaceDirs.every((d) => typeof d === "string") ? (data.replaceDirs as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Finishes a publish of `target` that an earlier run left midway (killed where no handler runs), to be called with
+ * the lock held: the writer that left them is gone. From what is on disk next to `target`:
+ * - a staging folder whose journal says it was complete: the rest of the previous tree is carried into it, and it
+ *   replaces `target` (when the previous tree is already in `<staging>.old`, only the last rename is left);
+ * - the previous tree alone in `<staging>.old`, no output folder: it is put back;
+ * - a staging folder without journal (the run died while writing it): removed, `target` was not touched yet.
+ * Returns the line that says what was done, or undefined when there was nothing to restore.
+ */
+export function recoverInterruptedPublish(target: string): string | undefined {
+  const parent = dirname(target);
+  const prefix = `.${basename(target)}.staging-`;
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return undefined;
+  }
+  const stopped = "(an earlier run was stopped while publishing it)";
+  let said: string | undefined;
+  const bases = [...new Set(entries.filter((e) => e.startsWith(prefix)).map((e) => e.replace(/\.(old|publish)$/, "")))].sort();
+  for (const base of bases) {
+    const staging = join(parent, base);
+    const old = `${staging}.old`;
+    const journal = journalOf(staging);
+    const replaceDirs = readJournal(journal);
+    const hasStaging = isRealDir(staging);
+    const hasOld = isRealDir(old);
+    const hasTarget = existsSync(target) || isSymlink(target);
+    try {
+      if (hasStaging && (replaceDirs !== undefined || hasOld) && !(hasTarget && hasOld)) {
+        if (hasTarget) {
+          assertEdgeLabOutput(target, () => true);
+          if (!replaceDirs!.includes(".")) carryOver(target, staging, new Set(replaceDirs));
+          renameSync(target, old);
+        }
+        renameSync(staging, target);
+        said = `edge-lab: finished the interrupted publish of ${target} ${stopped}`;
+      } else if (!hasStaging && hasOld && !hasTarget) {
+        renameSync(old, target);
+        said = `edge-lab: restored the previous ${target} ${stopped}`;
+      } else if (hasStaging && hasOld && hasTarget) {
+        // Written again since (by a version without this recovery): which tree is wanted is not ours to decide.
+        said = `edge-lab: ${staging} and ${old} are left from an interrupted publish of ${target}, which was written again since; remove them when they are not needed`;
+        continue;
+      } else if (hasStaging) {
+        rmSync(staging, { recursive: true, force: true });
+      }
+      rmSync(old, { recursive: true, force: true });
+      rmSync(journal, { force: true });
+    } catch (e) {
+      if (e instanceof OutputError) throw e;
+      throw new OutputError(
+        `cannot finish the interrupted publish of ${target}: ${describeFsError(e as NodeJS.ErrnoException)}; the new tree is in ${staging}, the previous one in ${existsSync(old) ? old : target}`,
+      );
+    }
+  }
+  return said;
+}
+
 /**
  * Publishes `staging` as `target` in one rename. Entries of the old target that staging lacks are carried over
  * (see carryOver; `replaceDirs` are replaced whole, "." replaces everything). On any failure the old target is
@@ -193,33 +286,33 @@ function isSymlink(path: string): boolean {
  */
 export function publishTree(staging: string, target: string, replaceDirs: readonly string[] = []): void {
   const old = `${staging}.old`;
+  const journal = journalOf(staging);
   const moves: { from: string; to: string }[] = [];
   let swapped = false;
   try {
     assertEdgeLabOutput(target, () => true); // the caller checked ownership; here only links and files are refused
     const exists = existsSync(target);
+    // From the first move on, the staging folder is the new tree: if this process dies before the last rename, the
+    // next writer finishes the publish from it (recoverInterruptedPublish), so nothing removes it on exit.
+    writeFileSync(journal, JSON.stringify({ target: basename(target), replaceDirs }) + "\n", { flag: "wx" });
+    keepOnExit(staging);
     if (exists && !replaceDirs.includes(".")) moves.push(...carryOver(target, staging, new Set(replaceDirs)));
-    if (exists) {
-      removeOnExit(old);
-      renameSync(target, old);
-    }
+    if (exists) renameSync(target, old);
     swapped = true;
     renameSync(staging, target);
-    keepOnExit(staging);
   } catch (e) {
     // Roll back: the old tree returns to its place, then the carried entries return into it.
     try {
       if (swapped && existsSync(old) && !existsSync(target)) renameSync(old, target);
       for (const { from, to } of moves.reverse()) if (existsSync(to) || isSymlink(to)) renameSync(to, from);
     } catch (rollback) {
-      keepOnExit(old);
-      keepOnExit(staging);
+      // The journal stays: the next run finishes this publish.
       throw new OutputError(
         `cannot publish ${target}: ${describeFsError(e as NodeJS.ErrnoException)}, and restoring it failed (${describeFsError(rollback as NodeJS.ErrnoException)}): the previous output is in ${existsSync(old) ? old : target}, the new one in ${staging}`,
       );
     }
     discardStaging(staging);
-    keepOnExit(old);
+    rmSync(journal, { force: true });
     if (e instanceof OutputError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new OutputError(
@@ -227,7 +320,7 @@ export function publishTree(staging: string, target: string, replaceDirs: readon
     );
   }
   rmSync(old, { recursive: true, force: true });
-  keepOnExit(old);
+  rmSync(journal, { force: true });
 }
 
 /** A short reason for a file system error ("no space left on device (ENOSPC)"). */
@@ -278,9 +371,9 @@ export const isLegacyEdgeLabFolder = (entries: readonly string[]) => entries.eve
  * the lock, writes a staging folder next to it and swaps it into place. A failure leaves the previous contents of
  * `target` untouched and no staging folder or lock behind.
  */
-export function replaceDirectory(target: string, files: readonly OutputFile[]): void {
+export function replaceDirectory(target: string, files: readonly OutputFile[], notice: Notice = stderrNotice): void {
   assertEdgeLabOutput(target, isLegacyEdgeLabFolder);
-  const release = lockOutput(target);
+  const release = lockOutput(target, notice);
   try {
     const staging = stagingDirFor(target);
     try {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { run } from "../../bin/cli";
 import { synthScenarios } from "../../bin/synth";
 import { OUTPUT_MARKER, lockOutput, publishTree, replaceDirectory, stagingDirFor } from "../../lib/io/atomic";
-import { pendingCleanups } from "../../lib/io/cleanup";
+import { keepOnExit, pendingCleanups } from "../../lib/io/cleanup";
 import { ROOT, SCENARIO_DIR } from "../helpers";
 
 // renameSync can be made to fail for one call (a publish that breaks midway); everything else is the real fs.
@@ -250,4 +250,104 @@ test("a cdktf.out written before the marker existed (only manifest.json, stacks/
   expect((await synthScenarios({ files: [NAT], outdir, ...quiet })).ok).toBe(true);
   expect(readdirSync(outdir).sort()).toEqual([OUTPUT_MARKER, "manifest.json", "stacks", "worksheets"]);
   expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["old-stack", "single-consolidated-nat"]);
+});
+
+describe("a publish killed midway (SIGKILL: no handler runs) is finished by the next run, which says so in one line", () => {
+  /**
+   * A child process publishes `first`, then publishes `second` and is killed (SIGKILL, from inside renameSync) right
+   * after the rename `killAfter` selects: "old" after the previous tree moved aside (no output folder at all), "carry"
+   * after the first entry of the previous tree moved into the staging folder.
+   */
+  const child = `
+    const fs = require("node:fs");
+    const { lockOutput, publishTree, replaceDirectory, stagingDirFor, writeFilesInto } = require(${JSON.stringify(join(ROOT, "lib/io/atomic.ts"))});
+    const [target, killAfter] = process.argv.slice(1);
+    replaceDirectory(target, [{ name: "report.txt", content: "first" }]);
+    fs.mkdirSync(target + "/.terraform");
+    fs.writeFileSync(target + "/.terraform/state", "kept");
+    fs.writeFileSync(target + "/notes.txt", "kept too");
+    const rename = fs.renameSync;
+    fs.renameSync = (from, to) => {
+      rename(from, to);
+      if ((killAfter === "old" && to.endsWith(".old")) || (killAfter === "carry" && /\\.staging-\\w+\\//.test(to))) process.kill(process.pid, "SIGKILL");
+    };
+    lockOutput(target);
+    const staging = stagingDirFor(target);
+    writeFilesInto(staging, [{ name: "report.txt", content: "second" }]);
+    publishTree(staging, target);
+  `;
+  async function killedPublish(target: string, killAfter: "old" | "carry"): Promise<void> {
+    const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", child, target, killAfter], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => proc.on("exit", (_code, sig) => resolve(sig)));
+    expect({ signal, stderr }).toEqual({ signal: "SIGKILL", stderr: "" });
+  }
+  const notices = () => {
+    const lines: string[] = [];
+    jest.spyOn(process.stderr, "write").mockImplementation((text: string | Uint8Array) => (lines.push(String(text)), true));
+    return lines;
+  };
+  afterEach(() => jest.restoreAllMocks());
+
+  test("killed between the two renames: no output folder, the previous tree in <staging>.old; the next run finishes the publish first", async () => {
+    const target = join(dir, "out");
+    await killedPublish(target, "old");
+    expect(existsSync(target)).toBe(false); // the state the issue describes
+    expect(readdirSync(dir).filter((n) => n.endsWith(".old"))).toHaveLength(1);
+    const lines = notices();
+    lockOutput(target)();
+    expect(lines).toEqual([`edge-lab: finished the interrupted publish of ${target} (an earlier run was stopped while publishing it)\n`]);
+    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("second");
+    expect(readFileSync(join(target, ".terraform", "state"), "utf8")).toBe("kept");
+    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("kept too");
+    expect(readdirSync(dir)).toEqual(["out"]);
+    // And the run goes on: its own publish replaces the finished one, with nothing more said.
+    replaceDirectory(target, [{ name: "report.txt", content: "third" }]);
+    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("third");
+    expect(lines).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual(["out"]);
+  }, 30000);
+
+  test("killed while carrying the previous tree's entries over: the next run carries the rest and publishes", async () => {
+    const target = join(dir, "out");
+    await killedPublish(target, "carry");
+    expect(existsSync(join(target, ".terraform"))).toBe(false); // carried into the staging folder before the kill
+    expect(existsSync(join(target, "notes.txt"))).toBe(true); // not yet
+    const lines = notices();
+    lockOutput(target)();
+    expect(lines).toEqual([`edge-lab: finished the interrupted publish of ${target} (an earlier run was stopped while publishing it)\n`]);
+    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("second");
+    expect(readFileSync(join(target, ".terraform", "state"), "utf8")).toBe("kept");
+    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("kept too");
+    expect(readdirSync(dir)).toEqual(["out"]);
+  }, 30000);
+
+  test("a run killed while writing its staging folder: the previous tree stays, the half-written folder is removed", () => {
+    const target = join(dir, "out");
+    replaceDirectory(target, [{ name: "report.txt", content: "first" }]);
+    const staging = stagingDirFor(target);
+    writeFileSync(join(staging, "partial.json"), "{");
+    writeFileSync(join(dir, ".out.lock"), `999999999 ${hostname()}\n`); // the dead writer's lock
+    keepOnExit(staging); // as a killed process leaves it (this process would remove it on exit)
+    const lines = notices();
+    replaceDirectory(target, [{ name: "report.txt", content: "third" }]);
+    expect(lines).toEqual([]);
+    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("third");
+    expect(readdirSync(dir)).toEqual(["out"]);
+  });
+
+  test("the previous tree alone in <staging>.old (the new one lost) is put back", () => {
+    const target = join(dir, "out");
+    replaceDirectory(target, [{ name: "report.txt", content: "first" }]);
+    fs.renameSync(target, join(dir, ".out.staging-AbC123.old"));
+    const lines = notices();
+    lockOutput(target)();
+    expect(lines).toEqual([`edge-lab: restored the previous ${target} (an earlier run was stopped while publishing it)\n`]);
+    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("first");
+    expect(readdirSync(dir)).toEqual(["out"]);
+  });
 });
