@@ -8,7 +8,7 @@ import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface"
 import { cidrContains, hostAt, isAzureReserved, parseCidr } from "../model/net";
 import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings } from "./common";
 import { cloudConfig } from "./guest/cloud-init";
-import { FORWARDING_SYSCTL, IPTABLES_UNIT, iptablesRules, type FirewallApplianceConfig } from "./guest/iptables";
+import { APPLIANCE_SYSCTL, FIREWALL_CHECK_SCRIPT, firewallCheckScript, IPTABLES_UNIT, iptablesRules, type FirewallApplianceConfig } from "./guest/iptables";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript } from "./guest/linux-net";
 import { azureName } from "./names";
 import type { PerimeterSubnet } from "./network";
@@ -87,10 +87,12 @@ export class EdgeFirewallAppliance extends Construct {
     this.config = props.config;
     const insideGateway = hostAt(parseCidr(props.inside.subnet.cidr), 1);
     const routes = props.insidePrefixes.map((p) => ({ destination: p, via: insideGateway, nicAddress: props.inside.ip }));
+    const rules = iptablesRules(this.config);
     const init = cloudConfig({
       files: [
-        { path: "/etc/sysctl.d/90-edge-lab.conf", content: FORWARDING_SYSCTL },
-        { path: "/etc/iptables/edge-lab.rules", content: iptablesRules(this.config), permissions: "0600" },
+        { path: "/etc/sysctl.d/90-edge-lab.conf", content: APPLIANCE_SYSCTL },
+        { path: "/etc/iptables/edge-lab.rules", content: rules, permissions: "0600" },
+        { path: FIREWALL_CHECK_SCRIPT, content: firewallCheckScript(rules), permissions: "0755" },
         { path: "/etc/systemd/system/edge-lab-firewall.service", content: IPTABLES_UNIT },
         { path: ROUTES_SCRIPT, content: routesScript(routes), permissions: "0755" },
         { path: "/etc/systemd/system/edge-lab-routes.service", content: ROUTES_UNIT },

@@ -165,10 +165,16 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   out.push("-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
   for (const r of c.rules) {
     const proto = r.transport.toLowerCase();
-    const peers = r.peers ? (r.direction === "inbound" ? ` -s ${r.peers.join(",")}` : ` -d ${r.peers.join(",")}`) : "";
-    const where = r.direction === "inbound" ? `-d ${r.addresses.join(",")}${peers}` : `-s ${r.addresses.join(",")}${peers}`;
     const sport = r.sourcePorts ? ` --sport ${Port.of(r.transport, r.sourcePorts).iptablesText}` : "";
-    out.push(`-A FORWARD ${where} -p ${proto}${sport} --dport ${Port.of(r.transport, r.ports).iptablesText} -j ACCEPT ${comment(r.label)}`);
+    // Long address lists (Microsoft 365's prefixes) are split over several lines: iptables-restore refuses a
+    // parameter longer than 1,024 characters, and a refused line must never leave the filter table unloaded.
+    for (const own of chunks(r.addresses)) {
+      for (const far of r.peers ? chunks(r.peers) : [undefined]) {
+        const peers = far ? (r.direction === "inbound" ? ` -s ${far.join(",")}` : ` -d ${far.join(",")}`) : "";
+        const where = r.direction === "inbound" ? `-d ${own.join(",")}${peers}` : `-s ${own.join(",")}${peers}`;
+        out.push(`-A FORWARD ${where} -p ${proto}${sport} --dport ${Port.of(r.transport, r.ports).iptablesText} -j ACCEPT ${comment(r.label)}`);
+      }
+    }
   }
   for (const p of [...c.labPrefixes, ...c.simulatedInternet]) out.push(`-A FORWARD -d ${p} -j DROP ${comment("not in the plan's external firewall table")}`);
   for (const p of [...c.labPrefixes, ...c.egressSources]) out.push(`-A FORWARD -s ${p} -j ACCEPT ${comment("egress to the real Internet")}`);
@@ -176,10 +182,90 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   return `${out.join("\n")}\n`;
 }
 
+/**
+ * Addresses per iptables parameter: 32 IPv4 prefixes ("255.255.255.255/32," is 19 characters) stay well below the
+ * 1,024 characters iptables-restore accepts for one parameter ("Parameter too long!").
+ */
+export const ADDRESSES_PER_LINE = 32;
+
+function chunks(items: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < items.length; i += ADDRESSES_PER_LINE) out.push(items.slice(i, i + ADDRESSES_PER_LINE));
+  return out;
+}
+
+export interface RuleCounts {
+  /** Rules in the filter table once loaded (iptables expands `-s a,b -d c,d` into one rule per pair). */
+  readonly filter: number;
+  readonly nat: number;
+  /** The FORWARD chain's policy, as loaded (undefined when the filter table was not loaded at all). */
+  readonly forwardPolicy?: string;
+}
+
+/** Tokens of an iptables-restore line, a quoted comment as one token. */
+const tokens = (line: string): string[] => line.match(/"[^"]*"|\S+/g) ?? [];
+
+/** How many rules each table of an iptables-restore file holds once loaded. */
+export function ruleCounts(rules: string): RuleCounts {
+  const counts: { filter: number; nat: number; forwardPolicy?: string } = { filter: 0, nat: 0 };
+  let table = "";
+  for (const line of rules.split("\n")) {
+    if (line.startsWith("*")) table = line.slice(1).trim();
+    if (table === "filter" && line.startsWith(":FORWARD ")) counts.forwardPolicy = tokens(line)[1];
+    if (!line.startsWith("-A ") || (table !== "filter" && table !== "nat")) continue;
+    const t = tokens(line);
+    const listed = (flag: string) => {
+      const i = t.indexOf(flag);
+      return i < 0 ? 1 : t[i + 1].split(",").length;
+    };
+    if (table === "filter") counts.filter += listed("-s") * listed("-d");
+    else counts.nat += listed("-s") * listed("-d");
+  }
+  return counts;
+}
+
+/** The same counts read back from `iptables-save` (what the kernel holds). */
+export function loadedRuleCounts(saved: string): RuleCounts {
+  return ruleCounts(saved);
+}
+
+/** Where cloud-init installs the appliance's load check. */
+export const FIREWALL_CHECK_SCRIPT = "/usr/local/sbin/edge-lab-firewall-check";
+
+/**
+ * The appliance's fail-closed switch: run after iptables-restore, it reads the loaded tables back and switches IPv4
+ * forwarding on only when the FORWARD policy is DROP and every filter and nat rule of the file is there; otherwise
+ * forwarding stays off and the unit fails (visible in `systemctl status edge-lab-firewall`).
+ */
+export function firewallCheckScript(rules: string): string {
+  const c = ruleCounts(rules);
+  const expected = `${c.forwardPolicy ?? "DROP"} ${c.filter} ${c.nat}`;
+  return [
+    "#!/bin/sh",
+    "# edge-lab: fail closed. IPv4 forwarding is switched on only when the firewall ruleset is completely loaded",
+    "# (FORWARD policy DROP, every filter and nat rule of /etc/iptables/edge-lab.rules); otherwise it stays off.",
+    "set -eu",
+    `loaded=$(/usr/sbin/iptables-save | /usr/bin/awk 'substr($0, 1, 1) == "*" { t = $1 } t == "*filter" && /^:FORWARD / { p = $2 } t == "*filter" && /^-A / { f++ } t == "*nat" && /^-A / { n++ } END { printf "%s %d %d", p, f, n }')`,
+    `if [ "$loaded" != "${expected}" ]; then`,
+    `  echo "edge-lab-firewall: ruleset not completely loaded (FORWARD policy, filter rules, nat rules: $loaded; expected ${expected}); forwarding stays off" >&2`,
+    "  /usr/sbin/sysctl -q -w net.ipv4.ip_forward=0",
+    "  exit 1",
+    "fi",
+    "/usr/sbin/sysctl -q -w net.ipv4.ip_forward=1",
+    "",
+  ].join("\n");
+}
+
+/** Loads the ruleset at boot; forwarding is switched on by the check afterwards, never before (fail closed). */
 export const IPTABLES_UNIT = oneshotUnit({
   description: "edge-lab firewall rules",
   ordering: "Before=network-pre.target\nWants=network-pre.target",
   execStart: "/usr/sbin/iptables-restore /etc/iptables/edge-lab.rules",
+  execStartPost: FIREWALL_CHECK_SCRIPT,
 });
 
+/** Routing settings of the appliance at boot: loose reverse-path filtering, forwarding off until the check. */
+export const APPLIANCE_SYSCTL = ["net.ipv4.ip_forward = 0", "net.ipv4.conf.all.rp_filter = 2", "net.ipv4.conf.default.rp_filter = 2", ""].join("\n");
+
+/** A router's settings once its rules are in place (the emulator's and the real-packet tests' namespaces). */
 export const FORWARDING_SYSCTL = ["net.ipv4.ip_forward = 1", "net.ipv4.conf.all.rp_filter = 2", "net.ipv4.conf.default.rp_filter = 2", ""].join("\n");
