@@ -1,6 +1,7 @@
 import { assertEdgeLabOutput, replaceDirectory } from "../../lib/io/atomic";
 import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import type { RegisterCommand } from "./context";
+import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
 
 interface EmulateFlags {
   site?: string[];
@@ -8,81 +9,87 @@ interface EmulateFlags {
   keep?: boolean;
   mutate?: boolean;
   cleanup?: boolean;
+  m365Endpoints?: string;
 }
 
 export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) => {
-  program
-    .command("emulate")
-    .description(
-      "rehearse a site's perimeter in network namespaces with real software (firewall ruleset, BIND, nginx, coturn, TLS) and prove every planned row with packets (Linux, root)",
-    )
-    .argument("[file]", "scenario file (YAML)")
-    .option("--site <name...>", "emulate only these sites (default: every site, one after another)")
-    .option("--out <dir>", "write report.md, report.json and junit.xml to this directory")
-    .option("--keep", "leave the namespaces up after the probes and print how to enter them")
-    .option("--mutate", "remove one firewall rule at a time and report which probe catches each removal")
-    .option("--cleanup", "remove the leftovers of earlier runs whose process has ended, then exit")
-    .action(async (file: string | undefined, options: EmulateFlags) => {
-      // Loaded here, not at the top: the other commands never pay for the emulator.
-      const emu = await import("../../lib/emulate");
-      if (options.cleanup) {
-        const removed = emu.removeLeftovers();
-        io.out(`removed ${removed.namespaces.length} namespace(s) and ${removed.files.length} file(s) of ended runs\n`);
-        for (const n of [...removed.namespaces, ...removed.files]) io.out(`  ${n}\n`);
-        return;
-      }
-      if (!file) {
-        io.err("edge-lab emulate: a scenario file is required (or --cleanup)\n");
-        setExitCode(1);
-        return;
-      }
-      const missing = emu.missingRequirements();
-      if (missing.length) {
-        io.err(`edge-lab emulate: cannot run here; missing: ${missing.join("; ")}\n  install the tools with: ${emu.INSTALL_HINT}\n`);
-        setExitCode(1);
-        return;
-      }
-      const result = loadScenarioFile(file);
-      for (const p of result.problems) io.err(formatProblem(p) + "\n");
-      if (!result.ok || !result.plan) {
-        setExitCode(1);
-        return;
-      }
-      // A site name the scenario does not have is the user's typo: one line, before anything is built.
-      const unknown = (options.site ?? []).filter((s) => !result.plan!.scenario.sites.some((x) => x.name === s));
-      if (unknown.length) {
-        io.err(
-          `edge-lab emulate: --site ${unknown.join(", ")}: the scenario has no such site (sites: ${result.plan.scenario.sites.map((x) => x.name).join(", ")})\n`,
+  withEndpointsOption(
+    program
+      .command("emulate")
+      .description(
+        "rehearse a site's perimeter in network namespaces with real software (firewall ruleset, BIND, nginx, coturn, TLS) and prove every planned row with packets (Linux, root)",
+      )
+      .argument("[file]", "scenario file (YAML)")
+      .option("--site <name...>", "emulate only these sites (default: every site, one after another)")
+      .option("--out <dir>", "write report.md, report.json and junit.xml to this directory")
+      .option("--keep", "leave the namespaces up after the probes and print how to enter them")
+      .option("--mutate", "remove one firewall rule at a time and report which probe catches each removal")
+      .option("--cleanup", "remove what earlier runs recorded (under /run/edge-lab) once their process has ended, then exit"),
+  ).action(async (file: string | undefined, options: EmulateFlags) => {
+    // Loaded here, not at the top: the other commands never pay for the emulator.
+    const emu = await import("../../lib/emulate");
+    if (options.cleanup) {
+      const removed = emu.removeLeftovers();
+      io.out(`removed ${removed.namespaces.length} namespace(s) and ${removed.files.length} file(s) recorded by ended runs\n`);
+      for (const n of [...removed.namespaces, ...removed.files]) io.out(`  ${n}\n`);
+      return;
+    }
+    if (!file) {
+      io.err("edge-lab emulate: a scenario file is required (or --cleanup)\n");
+      setExitCode(1);
+      return;
+    }
+    const missing = emu.missingRequirements();
+    if (missing.length) {
+      io.err(`edge-lab emulate: cannot run here; missing: ${missing.join("; ")}\n  install the tools with: ${emu.INSTALL_HINT}\n`);
+      setExitCode(1);
+      return;
+    }
+    // The same Microsoft 365 address ranges as every other command (--m365-endpoints or EDGE_LAB_M365_ENDPOINTS):
+    // the emulation proves the ruleset that is written for Azure, not the built-in snapshot.
+    const loadOptions = loadOptionsFrom(options, io);
+    if (!loadOptions) return setExitCode(1);
+    const result = loadScenarioFile(file, loadOptions);
+    for (const p of result.problems) io.err(formatProblem(p) + "\n");
+    if (!result.ok || !result.plan) {
+      setExitCode(1);
+      return;
+    }
+    // A site name the scenario does not have is the user's typo: one line, before anything is built.
+    const unknown = (options.site ?? []).filter((s) => !result.plan!.scenario.sites.some((x) => x.name === s));
+    if (unknown.length) {
+      io.err(
+        `edge-lab emulate: --site ${unknown.join(", ")}: the scenario has no such site (sites: ${result.plan.scenario.sites.map((x) => x.name).join(", ")})\n`,
+      );
+      setExitCode(1);
+      return;
+    }
+    // The report folder follows the same rules as every output of edge-lab (only a folder edge-lab made, replaced
+    // whole), checked before anything is built so that a refused folder costs no run.
+    if (options.out) assertEdgeLabOutput(options.out);
+    const { reportJson, reportJunit, reportMarkdown, summaryLine } = await import("../../lib/emulate/report");
+    const report = await emu.emulate(result.plan, { sites: options.site, keep: options.keep, mutate: options.mutate, log: (l) => io.err(`${l}\n`) });
+    for (const s of report.sites) {
+      for (const r of s.results)
+        io.out(
+          `${r.skipped ? "SKIP" : r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`,
         );
-        setExitCode(1);
-        return;
+      for (const m of (s.mutations ?? []).filter((x) => !x.caughtBy.length))
+        io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe\n`);
+      if (s.kept) {
+        io.out(`kept up (enter with: sudo ip netns exec <namespace> bash; remove with: edge-lab emulate --cleanup once this process has ended):\n`);
+        for (const ns of s.kept) io.out(`  ${ns}\n`);
       }
-      // The report folder follows the same rules as every output of edge-lab (only a folder edge-lab made, replaced
-      // whole), checked before anything is built so that a refused folder costs no run.
-      if (options.out) assertEdgeLabOutput(options.out);
-      const { reportJson, reportJunit, reportMarkdown, summaryLine } = await import("../../lib/emulate/report");
-      const report = await emu.emulate(result.plan, { sites: options.site, keep: options.keep, mutate: options.mutate, log: (l) => io.err(`${l}\n`) });
-      for (const s of report.sites) {
-        for (const r of s.results)
-          io.out(
-            `${r.skipped ? "SKIP" : r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`,
-          );
-        for (const m of (s.mutations ?? []).filter((x) => !x.caughtBy.length))
-          io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe\n`);
-        if (s.kept) {
-          io.out(`kept up (enter with: sudo ip netns exec <namespace> bash; remove with: edge-lab emulate --cleanup once this process has ended):\n`);
-          for (const ns of s.kept) io.out(`  ${ns}\n`);
-        }
-      }
-      if (options.out) {
-        replaceDirectory(options.out, [
-          { name: "report.md", content: reportMarkdown(report) },
-          { name: "report.json", content: reportJson(report) },
-          { name: "junit.xml", content: reportJunit(report) },
-        ]);
-        io.out(`${options.out}: report.md, report.json, junit.xml written\n`);
-      }
-      io.out(`${summaryLine(report)}\n`);
-      if (!emu.passed(report) || (options.mutate && !emu.mutationsCaught(report))) setExitCode(1);
-    });
+    }
+    if (options.out) {
+      replaceDirectory(options.out, [
+        { name: "report.md", content: reportMarkdown(report) },
+        { name: "report.json", content: reportJson(report) },
+        { name: "junit.xml", content: reportJunit(report) },
+      ]);
+      io.out(`${options.out}: report.md, report.json, junit.xml written\n`);
+    }
+    io.out(`${summaryLine(report)}\n`);
+    if (!emu.passed(report) || (options.mutate && !emu.mutationsCaught(report))) setExitCode(1);
+  });
 };

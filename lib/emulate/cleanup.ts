@@ -1,13 +1,16 @@
 /**
- * Removing what a run created: its processes (every process inside its namespaces), its namespaces, its
- * /etc/netns/<ns> files (the HOSTS files `ip netns exec` bind-mounts) and its run directory. Synchronous, so that it
- * also runs from a signal handler. `removeLeftovers` does the same for earlier runs whose owning process is dead, and
- * touches nothing else: only names that start with `elemu-<pid>-<hex>` and whose pid is gone.
+ * Removing what a run created: its processes, its namespaces, its /etc/netns/<ns> entries (the HOSTS files
+ * `ip netns exec` bind-mounts) and its run directory. Synchronous, so that it also runs from a signal handler.
+ *
+ * Only what a run recorded in its run.json (run-registry.ts) is removed, never anything found by a name pattern: a
+ * namespace or directory that merely looks like edge-lab's is left alone, a namespace is deleted only when a record
+ * names it, a daemon is signalled only while its pid still belongs to the process that was recorded, and nothing is
+ * removed outside the root-owned base directory except the recorded /etc/netns entries (one `hosts` file each).
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, readdirSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { ownerPid, processAlive, RUN_PREFIX, sh } from "./sys";
+import { recordedRuns, RUN_BASE, RunRecord, stillRunning } from "./run-registry";
+import { sh } from "./sys";
 
 export const NETNS_ETC = "/etc/netns";
 
@@ -27,7 +30,7 @@ function sleepMs(ms: number) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Stops every process in the namespaces (TERM, then KILL), deletes them and their /etc/netns entries. */
+/** Stops every process in the namespaces (TERM, then KILL) and deletes the namespaces. */
 export function removeNamespaces(namespaces: readonly string[]): void {
   const signal = (sig: NodeJS.Signals) => {
     let any = false;
@@ -48,42 +51,86 @@ export function removeNamespaces(namespaces: readonly string[]): void {
     for (let i = 0; i < 20 && namespaces.some((ns) => pidsIn(ns).length > 0); i++) sleepMs(50);
     signal("SIGKILL");
   }
-  for (const ns of namespaces) {
-    sh("ip", ["netns", "del", ns], { allowFail: true });
-    rmSync(join(NETNS_ETC, ns), { recursive: true, force: true });
+  for (const ns of namespaces) sh("ip", ["netns", "del", ns], { allowFail: true });
+}
+
+const isRootsOwnDirectory = (path: string) => {
+  try {
+    const st = lstatSync(path);
+    return st.isDirectory() && !st.isSymbolicLink() && st.uid === (process.getuid?.() ?? 0);
+  } catch {
+    return false;
+  }
+};
+
+/** Removes /etc/netns/<ns> as the run made it: its `hosts` file (unlinked, never followed), then the directory. */
+function removeNetnsEtc(ns: string): void {
+  const dir = join(NETNS_ETC, ns);
+  if (!isRootsOwnDirectory(dir)) return;
+  try {
+    unlinkSync(join(dir, "hosts"));
+  } catch {
+    /* not there */
+  }
+  try {
+    rmdirSync(dir);
+  } catch {
+    /* something else is inside: not ours to remove */
   }
 }
 
-/** Removes everything a run with this tag created (namespaces `<tag>-*`, /etc/netns/<tag>-*, the run directory). */
-export function removeRun(tag: string, runDir?: string): void {
-  removeNamespaces(listNamespaces().filter((ns) => ns.startsWith(`${tag}-`)));
-  if (existsSync(NETNS_ETC)) for (const n of readdirSync(NETNS_ETC)) if (n.startsWith(`${tag}-`)) rmSync(join(NETNS_ETC, n), { recursive: true, force: true });
-  if (runDir) rmSync(runDir, { recursive: true, force: true });
+/** Removes everything one run recorded (its record is read from memory, or from its run.json). */
+export function removeRun(run: RunRecord): void {
+  const present = new Set(listNamespaces());
+  // Daemons first while their namespaces still exist; then whatever else runs inside the namespaces.
+  for (const d of run.daemons)
+    if (d.pid !== process.pid && stillRunning(d)) {
+      try {
+        process.kill(d.pid, "SIGTERM");
+      } catch {
+        /* gone */
+      }
+    }
+  removeNamespaces(run.namespaces.filter((ns) => present.has(ns)));
+  for (const d of run.daemons)
+    if (d.pid !== process.pid && stillRunning(d)) {
+      try {
+        process.kill(d.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+  for (const ns of run.netnsEtc) removeNetnsEtc(ns);
+  // The run directory is below root's private base: nobody else can have placed or swapped anything in it.
+  if (isRootsOwnDirectory(run.dir) && run.dir.startsWith(`${RUN_BASE}/`)) rmSync(run.dir, { recursive: true, force: true });
 }
 
-/** Leftovers of earlier runs whose owning process is dead: namespaces, /etc/netns entries, run directories. */
-export function findLeftovers(): { namespaces: string[]; files: string[] } {
-  const dead = (name: string) => {
-    const pid = ownerPid(name);
-    return pid !== undefined && !processAlive(pid);
+/** Runs whose owning process has ended (pid and start time), as recorded under the base directory. */
+export function findLeftovers(base: string = RUN_BASE): { namespaces: string[]; files: string[]; runs: RunRecord[]; unrecorded: string[] } {
+  const present = new Set(listNamespaces());
+  const runs: RunRecord[] = [];
+  const unrecorded: string[] = [];
+  for (const r of recordedRuns(base)) {
+    if (!r.record) unrecorded.push(r.dir);
+    else if (!stillRunning(r.record.owner)) runs.push(r.record);
+  }
+  return {
+    runs,
+    unrecorded,
+    namespaces: runs.flatMap((r) => r.namespaces.filter((ns) => present.has(ns))),
+    files: [...runs.flatMap((r) => [...r.netnsEtc.map((ns) => join(NETNS_ETC, ns)), r.dir]), ...unrecorded],
   };
-  const namespaces = listNamespaces().filter(dead);
-  const files = [
-    ...(existsSync(NETNS_ETC)
-      ? readdirSync(NETNS_ETC)
-          .filter((n) => n.startsWith(`${RUN_PREFIX}-`) && dead(n))
-          .map((n) => join(NETNS_ETC, n))
-      : []),
-    ...readdirSync(tmpdir())
-      .filter((n) => n.startsWith(`${RUN_PREFIX}-`) && dead(n))
-      .map((n) => join(tmpdir(), n)),
-  ];
-  return { namespaces, files };
 }
 
-export function removeLeftovers(): { namespaces: string[]; files: string[] } {
-  const found = findLeftovers();
-  removeNamespaces(found.namespaces);
-  for (const f of found.files) rmSync(f, { recursive: true, force: true });
-  return found;
+/**
+ * Removes the leftovers of ended runs. A directory under the base without a readable record (a run stopped between
+ * making its directory and writing its record) holds no namespace: only the directory goes, when it is empty of
+ * anything but edge-lab's own files.
+ */
+export function removeLeftovers(base: string = RUN_BASE): { namespaces: string[]; files: string[] } {
+  const found = findLeftovers(base);
+  for (const run of found.runs) removeRun(run);
+  for (const dir of found.unrecorded)
+    if (isRootsOwnDirectory(dir) && readdirSync(dir).every((n) => n.startsWith(".run.json"))) rmSync(dir, { recursive: true });
+  return { namespaces: found.namespaces, files: found.files };
 }

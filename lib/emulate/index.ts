@@ -4,14 +4,13 @@
  * listeners with certificates from a throwaway CA), runs the plan's probes, and removes everything again on every
  * exit path (success, failure, SIGINT / SIGTERM) unless `keep` is set.
  */
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Plan } from "../model/plan";
 import { buildProbes, probesOfSite, type Probe } from "../render/probes";
 import { removeRun } from "./cleanup";
 import { applianceRules, withoutApplianceRule } from "./rulesets";
 import { runProbes, type ProbeResult } from "./run-probes";
-import { newRunTag, sh } from "./sys";
+import { RunRecord } from "./run-registry";
+import { sh } from "./sys";
 import { World, type Sabotage } from "./world";
 
 export { removeLeftovers, findLeftovers } from "./cleanup";
@@ -33,8 +32,10 @@ export interface EmulateOptions {
   readonly buildPlan?: Plan;
   /** Progress lines (one per phase). */
   readonly log?: (line: string) => void;
+  /** Base directory of the run directories (tests); must be root's own, mode 0700. @default "/run/edge-lab" */
+  readonly runBase?: string;
   /** Called once the site is up, before the probes (tests interrupt a run here). */
-  readonly onUp?: (info: { site: string; tag: string; namespaces: string[] }) => void | Promise<void>;
+  readonly onUp?: (info: { site: string; tag: string; runDir: string; namespaces: string[] }) => void | Promise<void>;
 }
 
 export interface MutationResult {
@@ -154,6 +155,29 @@ async function mutate(
   return out;
 }
 
+/** Signals that end a run, with the exit code each gives (128 + the signal's number). */
+const ENDING_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 } as const;
+
+/**
+ * Tears the run down on any ending signal, then exits with the signal's code. The handlers stay installed until the
+ * returned function removes them, teardown included: a repeated Ctrl-C is ignored instead of killing the process
+ * halfway through the teardown (with no handler left, Node would fall back to the signal's default action).
+ */
+function guardRun(run: RunRecord, log: (line: string) => void): () => void {
+  let ending = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (ending) return;
+    ending = true;
+    log(`${sig}: tearing down run ${run.tag} (further signals are ignored until it is done)`);
+    removeRun(run);
+    process.exit(ENDING_SIGNALS[sig as keyof typeof ENDING_SIGNALS]);
+  };
+  for (const sig of Object.keys(ENDING_SIGNALS)) process.on(sig, onSignal);
+  return () => {
+    for (const sig of Object.keys(ENDING_SIGNALS)) process.removeListener(sig, onSignal);
+  };
+}
+
 /** Emulates the plan's sites one after another and runs the probes; never leaves anything behind unless `keep`. */
 export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise<EmulationReport> {
   const log = options.log ?? (() => undefined);
@@ -164,27 +188,22 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       throw new Error(`edge-lab emulate: the scenario has no site "${s}" (sites: ${plan.scenario.sites.map((x) => x.name).join(", ")})`);
   const reports: SiteReport[] = [];
   for (const site of sites) {
-    const tag = newRunTag();
-    const dir = join(tmpdir(), tag);
     const probes = probesOfSite(allProbes, site);
+    // The run's private directory under root's base and its record of what it creates (run-registry.ts).
+    const run = RunRecord.create(options.runBase);
+    const tag = run.tag;
     let kept = false;
-    // Ctrl-C / SIGTERM in the middle: tear down synchronously, then exit with the signal's code.
-    const onSignal = (sig: NodeJS.Signals) => {
-      removeRun(tag, dir);
-      process.exit(sig === "SIGINT" ? 130 : 143);
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    const unguard = guardRun(run, log);
     try {
       const t0 = Date.now();
       log(`${site}: building the perimeter (run ${tag})`);
-      const world = new World(options.buildPlan ?? plan, site, tag, dir, probes, options.sabotage);
+      const world = new World(options.buildPlan ?? plan, site, run, probes, options.sabotage);
       world.buildNetwork();
       await world.startServices();
       const namespaces = [...world.nodes.values()].map((n) => n.ns);
       const up = Date.now() - t0;
       log(`${site}: up in ${(up / 1000).toFixed(1)} s (${namespaces.length} namespaces, ${world.daemons.length} daemons); running ${probes.length} probes`);
-      await options.onUp?.({ site, tag, namespaces });
+      await options.onUp?.({ site, tag, runDir: run.dir, namespaces });
       const t1 = Date.now();
       const results = await runProbes(world, probes);
       const probeMs = Date.now() - t1;
@@ -205,12 +224,12 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
         reports.push({ site, tag, results, mutations, timings: { up, probes: probeMs, down: 0, ...(mutateMs ? { mutate: mutateMs } : {}) }, kept: namespaces });
         continue;
       }
-      removeRun(tag, dir);
+      removeRun(run);
       reports.push({ site, tag, results, mutations, timings: { up, probes: probeMs, down: Date.now() - t3, ...(mutateMs ? { mutate: mutateMs } : {}) } });
     } finally {
-      process.removeListener("SIGINT", onSignal);
-      process.removeListener("SIGTERM", onSignal);
-      if (!kept) removeRun(tag, dir);
+      // Still guarded while the teardown runs; unguarded only once it is done.
+      if (!kept) removeRun(run);
+      unguard();
     }
   }
   return { scenario: plan.scenario.id, title: plan.scenario.title, sites: reports };

@@ -3,7 +3,7 @@
  * table says: subject CN, SANs in order (no SAN extension when the table has none), server (and client) EKU. One key
  * and certificate per table row: a row installed on several servers (a pool, CERT-05) is the same key everywhere.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { makeNewDir, writeNewFile } from "./run-registry";
 import { join } from "node:path";
 import type { Certificate } from "../model/plan";
 import { sh } from "./sys";
@@ -19,7 +19,7 @@ export class RunCa {
   private serial = 1;
 
   constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    makeNewDir(dir);
     this.caKey = join(dir, "ca.key");
     this.caCert = join(dir, "ca.crt");
     sh("openssl", [
@@ -42,14 +42,25 @@ export class RunCa {
     ]);
   }
 
-  /** Issues a certificate with this subject and SANs (in order); `file` names the output files. */
+  private readonly issued = new Map<string, { request: string; files: IssuedCertificate }>();
+
+  /**
+   * Issues a certificate with this subject and SANs (in order); `file` names the output files. Asking again for the
+   * same file and request returns the first certificate (files are created once, never overwritten).
+   */
   issue(file: string, subject: string, sans: readonly string[], eku: readonly ("server" | "client")[] = ["server"]): IssuedCertificate {
+    const request = JSON.stringify([subject, sans, eku]);
+    const earlier = this.issued.get(file);
+    if (earlier) {
+      if (earlier.request !== request) throw new Error(`edge-lab emulate: two different certificates named ${file}`);
+      return earlier.files;
+    }
     const key = join(this.dir, `${file}.key`);
     const csr = join(this.dir, `${file}.csr`);
     const cert = join(this.dir, `${file}.crt`);
     const ext = join(this.dir, `${file}.ext`);
     const usage = eku.map((e) => (e === "server" ? "serverAuth" : "clientAuth")).join(",");
-    writeFileSync(
+    writeNewFile(
       ext,
       [`extendedKeyUsage=${usage}`, "basicConstraints=CA:FALSE", ...(sans.length ? [`subjectAltName=${sans.map((n) => `DNS:${n}`).join(",")}`] : [])].join(
         "\n",
@@ -74,6 +85,7 @@ export class RunCa {
       "-out",
       cert,
     ]);
+    this.issued.set(file, { request, files: { cert, key } });
     return { cert, key };
   }
 

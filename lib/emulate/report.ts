@@ -1,9 +1,11 @@
 /**
  * The emulation report: Markdown (one line per probe with the plan row and rule ids it proves), JSON, JUnit XML.
  */
+import { markdownText } from "../render/escape";
 import type { EmulationReport, SiteReport } from "./index";
 
-const md = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** Text in a Markdown line or table cell: the worksheets' escaping (no raw HTML, no inline syntax, no cell break). */
+const md = markdownText;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function summaryLine(r: EmulationReport): string {
@@ -61,7 +63,7 @@ function siteMarkdown(s: SiteReport): string[] {
 }
 
 export function reportMarkdown(r: EmulationReport): string {
-  const out = [`# Emulation: ${r.title}`, "", `Scenario \`${r.scenario}\`: ${summaryLine(r)}.`, ""];
+  const out = [`# Emulation: ${md(r.title)}`, "", `Scenario \`${r.scenario}\`: ${summaryLine(r)}.`, ""];
   for (const s of r.sites) out.push(...siteMarkdown(s));
   return out.join("\n").replace(/\n+$/, "\n");
 }

@@ -2,11 +2,12 @@
  * Runs the plan's probes (lib/render/probes.ts) against a built World: one agent process per origin namespace runs
  * that namespace's probes in parallel; TURN probes run turnutils_uclient (coturn's client) from the simulated Internet.
  */
-import { writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { SIPFED_FQDN } from "../model/hybrid";
 import type { DnsProbe, PortProbe, Probe, TurnProbe } from "../render/probes";
 import { notEmulated } from "./scope";
+import { writeNewFile } from "./run-registry";
 import { inNs, shAsync } from "./sys";
 import { TURN_PASSWORD, TURN_USER, type World } from "./world";
 
@@ -264,8 +265,8 @@ export async function runProbes(world: World, probes: readonly Probe[], timeoutM
   }
   const agentRuns = [...byNs.entries()].map(async ([ns, list], i) => {
     const items = list.flatMap((x) => x.planned.items);
-    const file = join(world.dir, `probe-${ns}-${i}-${Date.now()}.json`);
-    writeFileSync(file, JSON.stringify(items));
+    const file = join(world.dir, `probe-${ns}-${i}-${randomBytes(6).toString("hex")}.json`);
+    writeNewFile(file, JSON.stringify(items), 0o600);
     const started = Date.now();
     const r = await shAsync("ip", inNs(ns, [process.execPath, world.agentFile, "probe", file]), 60000);
     if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`agent ${ns}: ${items.length} items in ${Date.now() - started} ms\n`);

@@ -1,25 +1,62 @@
 /**
- * Processes and namespaces for the emulation: bounded commands, long-running daemons inside a namespace, and the
- * run's name prefix. Every name the emulator creates (namespace, run directory, /etc/netns entry) starts with
- * `elemu-<pid>-<random>-`, so that two runs never collide and `--cleanup` can tell a dead run's leftovers (its pid is
- * gone) from a live one's.
+ * Processes for the emulation: bounded commands and long-running daemons inside a namespace. `emulate` runs as root,
+ * so no command is looked up through the caller's PATH (an empty entry means the current directory, and any user
+ * directory in it could plant an `ip` or `openssl`): each tool resolves once to an absolute path in a fixed list of
+ * system directories, owned by root and writable by nobody else, and every child gets a fixed, minimal environment.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
-const SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-/** PATH with the sbin directories (ip, nft, named, nginx, turnserver live there; a non-login shell may lack them). */
-export const TOOL_ENV: NodeJS.ProcessEnv = { ...process.env, PATH: `${process.env.PATH ?? ""}:${SBIN_PATH}` };
+/** The system directories tools are taken from, in this order (never the caller's PATH). */
+export const SYSTEM_TOOL_DIRS = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"] as const;
 
-export const RUN_PREFIX = "elemu";
-/** `elemu-<pid>-<4 hex>`: the owning process id makes leftovers of dead runs recognisable. */
-export const newRunTag = (): string => `${RUN_PREFIX}-${process.pid}-${randomBytes(2).toString("hex")}`;
-/** The owning pid of a run tag / namespace / directory name made by newRunTag, if it is one. */
-export function ownerPid(name: string): number | undefined {
-  const m = new RegExp(`^${RUN_PREFIX}-(\\d+)-[0-9a-f]{4}(-|$)`).exec(name);
-  return m ? Number(m[1]) : undefined;
+/** The environment of every child: the system directories only (`ip netns exec` looks up its command there), C locale. */
+export const TOOL_ENV: NodeJS.ProcessEnv = { PATH: SYSTEM_TOOL_DIRS.join(":"), LC_ALL: "C" };
+
+const resolved = new Map<string, string | undefined>();
+
+/** True when a path is root's own file and no group or other user can change it. */
+function trustworthy(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFile() && st.uid === 0 && (st.mode & 0o022) === 0 && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
 }
+
+/**
+ * The absolute path of a system tool, or undefined when no trustworthy copy exists: the first of SYSTEM_TOOL_DIRS
+ * holding it as root's own executable, in a directory only root can write.
+ */
+export function toolPath(name: string): string | undefined {
+  if (name.startsWith("/")) return name;
+  if (!resolved.has(name)) {
+    const found = TOOL_ENV.PATH!.split(":")
+      .filter((dir) => {
+        const st = statSync(dir, { throwIfNoEntry: false });
+        return st !== undefined && st.uid === 0 && (st.mode & 0o022) === 0;
+      })
+      .map((dir) => join(dir, name))
+      .find(trustworthy);
+    resolved.set(name, found);
+  }
+  return resolved.get(name);
+}
+
+/** The absolute path of a tool the emulation needs; throws naming it when it is missing. */
+export function tool(name: string): string {
+  const path = toolPath(name);
+  if (!path) throw new CommandError(`${name} not found in ${SYSTEM_TOOL_DIRS.join(", ")} (as root's own executable)`);
+  return path;
+}
+
+/** Forgets resolved tools (tests change TOOL_ENV.PATH to simulate a missing tool). */
+export function forgetToolPaths(): void {
+  resolved.clear();
+}
+
 /** True while the process runs (a zombie, exited but not yet reaped by its parent, counts as ended). */
 export function processAlive(pid: number): boolean {
   try {
@@ -44,7 +81,12 @@ export function sh(
   args: readonly string[],
   opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {},
 ): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args as string[], { input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 15000, env: TOOL_ENV });
+  const path = toolPath(cmd);
+  if (!path) {
+    if (opts.allowFail) return { status: -1, stdout: "", stderr: `${cmd}: not found` };
+    tool(cmd);
+  }
+  const r = spawnSync(path!, args as string[], { input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 15000, env: TOOL_ENV });
   const status = r.status ?? -1;
   if (!opts.allowFail && (status !== 0 || r.error)) {
     throw new CommandError(`${cmd} ${args.join(" ")} failed (${r.error?.message ?? `exit ${status}`}): ${(r.stderr || r.stdout || "").trim().slice(0, 2000)}`);
@@ -55,7 +97,9 @@ export function sh(
 /** Runs a command without blocking the event loop (probes run in parallel across namespaces). */
 export function shAsync(cmd: string, args: readonly string[], timeoutMs: number): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(cmd, args as string[], { env: TOOL_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    const path = toolPath(cmd);
+    if (!path) return resolve({ status: -1, stdout: "", stderr: `${cmd}: not found` });
+    const p = spawn(path, args as string[], { env: TOOL_ENV, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
@@ -66,8 +110,8 @@ export function shAsync(cmd: string, args: readonly string[], timeoutMs: number)
   });
 }
 
-/** `ip netns exec <ns> argv...` */
-export const inNs = (ns: string, argv: readonly string[]): string[] => ["netns", "exec", ns, ...argv];
+/** `ip netns exec <ns> argv...`, the command as an absolute path (ip would look it up through PATH). */
+export const inNs = (ns: string, argv: readonly string[]): string[] => ["netns", "exec", ns, tool(argv[0]), ...argv.slice(1)];
 
 export interface Daemon {
   readonly name: string;
@@ -84,8 +128,8 @@ export interface Daemon {
  * when they start); rejects if it exits first or is not ready within `timeoutMs`.
  */
 export function startDaemon(name: string, cmd: string, args: readonly string[], ready: RegExp | number, logFile: string, timeoutMs = 15000): Promise<Daemon> {
-  const fd = openSync(logFile, "a");
-  const proc = spawn(cmd, args as string[], { env: TOOL_ENV, stdio: ["ignore", fd, fd], detached: true });
+  const fd = openSync(logFile, "wx", 0o600);
+  const proc = spawn(tool(cmd), args as string[], { env: TOOL_ENV, stdio: ["ignore", fd, fd], detached: true });
   closeSync(fd);
   proc.unref();
   const output = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");

@@ -18,9 +18,9 @@
  *   [lan]  internal network: Front End pool stand-in (web 4443/8080, SIP), Directors, internal DNS (BIND, internal
  *          view), internal client
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FORWARDING_SYSCTL } from "../azure/guest/iptables";
+import { FORWARDING_SYSCTL, loadedRuleCounts, ruleCounts } from "../azure/guest/iptables";
 import { nginxConfig } from "../azure/guest/nginx";
 import { cidrContains, hostAt, isIpv4, parseCidr } from "../model/net";
 import { SIPFED_FQDN } from "../model/hybrid";
@@ -34,7 +34,8 @@ import { namedOptions, nginxMainConf } from "./daemon-conf";
 import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
 import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules } from "./rulesets";
-import { inNs, sh, startDaemon, type Daemon } from "./sys";
+import { makeNewDir, writeNewFile, type RunRecord } from "./run-registry";
+import { inNs, sh, startDaemon, toolPath, type Daemon } from "./sys";
 
 /** Deliberate differences from the plan (fault tests and --mutate): what is built, not what is probed. */
 export interface Sabotage {
@@ -87,8 +88,7 @@ export class World {
   constructor(
     readonly plan: Plan,
     readonly site: string,
-    readonly tag: string,
-    readonly dir: string,
+    readonly run: RunRecord,
     readonly probes: readonly Probe[],
     readonly sabotage: Sabotage = {},
   ) {
@@ -118,10 +118,10 @@ export class World {
     ]);
     this.m365Prefixes = [...new Set(remote)];
     this.m365OriginIp = this.m365Prefixes.length ? hostAt(parseCidr(this.m365Prefixes[0]), 11) : undefined;
-    mkdirSync(dir, { recursive: true });
-    this.ca = new RunCa(join(dir, "pki"));
-    this.agentFile = join(dir, "agent.js");
-    writeFileSync(this.agentFile, AGENT_SOURCE);
+    this.ca = new RunCa(join(this.dir, "pki"));
+    this.agentFile = join(this.dir, "agent.js");
+    writeNewFile(this.agentFile, AGENT_SOURCE, 0o600);
+    makeNewDir(join(this.dir, "logs"));
   }
 
   private m365Cert?: IssuedCertificate;
@@ -176,6 +176,7 @@ export class World {
   private addNs(role: string, server?: PlanServer): Node {
     const ns = this.ns(role);
     sh("ip", ["netns", "add", ns]);
+    this.run.addNamespace(ns);
     this.ip(ns, "link", "set", "lo", "up");
     const node: Node = { ns, server, addresses: new Set(), listeners: new Map() };
     this.nodes.set(role, node);
@@ -309,31 +310,76 @@ export class World {
         for (const r of nic.routes) this.ip(node.ns, "route", "add", r.destination, "via", r.via, "dev", dev);
         if (nic.gateway) this.ip(node.ns, "route", "add", "default", "via", nic.gateway, "dev", dev, "metric", String(100 + j));
       });
-      mkdirSync(join(NETNS_ETC, node.ns), { recursive: true });
-      writeFileSync(join(NETNS_ETC, node.ns, "hosts"), ["127.0.0.1 localhost", ...s.hosts.map((h) => `${h.ip} ${h.fqdn}`), ""].join("\n"));
+      this.hostsFile(node.ns, ["127.0.0.1 localhost", ...s.hosts.map((h) => `${h.ip} ${h.fqdn}`), ""].join("\n"));
     });
-    mkdirSync(join(NETNS_ETC, lan.ns), { recursive: true });
-    writeFileSync(join(NETNS_ETC, lan.ns, "hosts"), "127.0.0.1 localhost\n");
+    this.hostsFile(lan.ns, "127.0.0.1 localhost\n");
 
-    for (const n of [fw, ifw, ...(extRouter !== fw ? [extRouter] : []), ...(intRouter !== ifw ? [intRouter] : [])]) this.forwarding(n.ns);
+    // Fail closed: every ruleset is loaded and checked before any namespace forwards a packet.
     this.loadExternalRules(applianceRules(plan, this.site));
     this.loadInternalRules(plan);
-    if (extVips.length) sh("ip", inNs(extRouter.ns, ["nft", "-f", "-"]), { input: loadBalancerRules(plan, extVips) });
-    if (intVips.length) sh("ip", inNs(intRouter.ns, ["nft", "-f", "-"]), { input: loadBalancerRules(plan, intVips) });
+    if (extVips.length) this.loadNft(extRouter.ns, loadBalancerRules(plan, extVips), "load balancer (external)");
+    if (intVips.length) this.loadNft(intRouter.ns, loadBalancerRules(plan, intVips), "load balancer (internal)");
+    for (const n of [fw, ifw, ...(extRouter !== fw ? [extRouter] : []), ...(intRouter !== ifw ? [intRouter] : [])]) this.forwarding(n.ns);
+  }
+
+  /**
+   * /etc/netns/<ns>/hosts, which `ip netns exec` bind-mounts over /etc/hosts: the directory is made new (never one
+   * that exists), recorded for the teardown, and the file created exclusively.
+   */
+  private hostsFile(ns: string, content: string): void {
+    try {
+      mkdirSync(NETNS_ETC, { mode: 0o755 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const st = lstatSync(NETNS_ETC);
+    if (!st.isDirectory() || st.isSymbolicLink() || st.uid !== 0 || (st.mode & 0o022) !== 0)
+      throw new Error(`edge-lab emulate: ${NETNS_ETC} is not root's own directory (a link, or writable by others); refusing to write below it`);
+    const dir = join(NETNS_ETC, ns);
+    makeNewDir(dir, 0o755);
+    this.run.addNetnsEtc(ns);
+    writeNewFile(join(dir, "hosts"), content, 0o644);
+  }
+
+  /** Loads an nftables ruleset as one transaction (flush included): it loads whole or not at all. */
+  private loadNft(ns: string, rules: string, what: string): void {
+    sh("ip", inNs(ns, ["nft", "-f", "-"]), { input: `flush ruleset\n${rules}` });
+    const listed = sh("ip", inNs(ns, ["nft", "list", "ruleset"])).stdout;
+    const expected = (rules.match(/^\s+(ip|ct) .*$/gm) ?? []).length;
+    const loaded = (listed.match(/^\s+(ip|ct) .*$/gm) ?? []).length;
+    const policyDrop = !/policy drop;/.test(rules) || /policy drop;/.test(listed);
+    if (loaded !== expected || !policyDrop)
+      throw new Error(
+        `edge-lab emulate: the ${what} ruleset in ${ns} did not load completely (${loaded} of ${expected} rules${policyDrop ? "" : ", no drop policy"}); not probing`,
+      );
+  }
+
+  get tag(): string {
+    return this.run.tag;
+  }
+
+  /** The run's private directory (under the root-owned base). */
+  get dir(): string {
+    return this.run.dir;
   }
 
   /** Loads (or replaces) the external firewall's ruleset; the sabotage hook may rewrite it first. */
   loadExternalRules(rules: string): void {
     const text = this.sabotage.applianceRules ? this.sabotage.applianceRules(rules) : rules;
     sh("ip", inNs(this.ns("fw"), ["iptables-restore"]), { input: text });
+    // Fail closed: the filter table must be complete (policy DROP, every rule) before a packet is probed.
+    const loaded = loadedRuleCounts(sh("ip", inNs(this.ns("fw"), ["iptables-save"])).stdout);
+    const expected = ruleCounts(text);
+    if (loaded.forwardPolicy !== "DROP" || loaded.filter !== expected.filter || loaded.nat !== expected.nat)
+      throw new Error(
+        `edge-lab emulate: the external firewall ruleset did not load completely (FORWARD policy ${loaded.forwardPolicy ?? "none"}, filter ${loaded.filter} of ${expected.filter} rules, nat ${loaded.nat} of ${expected.nat}); not probing`,
+      );
     // iptables-restore replaces the tables, but conntrack keeps flows of the previous ruleset alive: forget them.
-    sh("ip", inNs(this.ns("fw"), ["conntrack", "-F"]), { allowFail: true });
+    if (toolPath("conntrack")) sh("ip", inNs(this.ns("fw"), ["conntrack", "-F"]), { allowFail: true });
   }
 
   loadInternalRules(plan: Plan): void {
-    const ns = this.ns("ifw");
-    sh("ip", inNs(ns, ["nft", "flush", "ruleset"]));
-    sh("ip", inNs(ns, ["nft", "-f", "-"]), { input: internalFirewallRules(plan, this.site) });
+    this.loadNft(this.ns("ifw"), internalFirewallRules(plan, this.site), "internal firewall");
   }
 
   /** The namespace holding an address (a plan address, a VIP's first member for VIP addresses). */
@@ -451,8 +497,15 @@ export class World {
   }
 
   private log(name: string): string {
-    mkdirSync(join(this.dir, "logs"), { recursive: true });
     return join(this.dir, "logs", `${name}.log`);
+  }
+
+  /** Starts a daemon and records its pid (and start time) for the teardown and --cleanup. */
+  private daemon(...args: Parameters<typeof startDaemon>): Promise<Daemon> {
+    return startDaemon(...args).then((d) => {
+      if (d.proc.pid) this.run.addDaemon(d.name, d.proc.pid);
+      return d;
+    });
   }
 
   /** Starts every daemon: DNS servers, coturn, nginx, listeners, the TURN peer. */
@@ -469,9 +522,9 @@ export class World {
       if (!node.listeners.size) continue;
       const listeners = [...node.listeners.values()];
       const file = join(this.dir, `listen-${node.ns}.json`);
-      writeFileSync(file, JSON.stringify({ tcp: listeners.filter((l) => l.proto === "tcp"), udp: listeners.filter((l) => l.proto === "udp") }));
+      writeNewFile(file, JSON.stringify({ tcp: listeners.filter((l) => l.proto === "tcp"), udp: listeners.filter((l) => l.proto === "udp") }));
       starts.push(
-        startDaemon(
+        this.daemon(
           `listeners in ${node.ns}`,
           "ip",
           inNs(node.ns, [process.execPath, this.agentFile, "listen", file]),
@@ -482,7 +535,7 @@ export class World {
     }
     // turnutils_peer prints nothing when it starts: ready when still running after a moment.
     starts.push(
-      startDaemon(
+      this.daemon(
         "turnutils_peer",
         "ip",
         inNs(this.ns("inet"), ["turnutils_peer", "-L", this.peerIp, "-p", String(this.peerPort)]),
@@ -500,23 +553,23 @@ export class World {
     const zones = zoneFiles(this.plan, { nameServerAddress: this.publicDnsIp });
     return (["external", "internal"] as const).map((view) => {
       const dir = join(this.dir, `named-${view}`);
-      mkdirSync(dir, { recursive: true });
+      makeNewDir(dir);
       const address = view === "external" ? this.publicDnsIp : this.internalDnsIp;
       const conf = [...namedOptions(dir, [address]), `view "${view}" {`, "  match-clients { any; };"];
       for (const z of zones.filter((x) => x.view === view)) {
-        writeFileSync(join(dir, z.flatName), z.content);
+        writeNewFile(join(dir, z.flatName), z.content);
         conf.push(`  zone "${z.zone}" { type primary; file "${z.flatName}"; };`);
       }
       conf.push("};", "");
-      writeFileSync(join(dir, "named.conf"), conf.join("\n"));
+      writeNewFile(join(dir, "named.conf"), conf.join("\n"));
       const ns = view === "external" ? this.ns("inet") : this.ns("lan");
-      return startDaemon(`named (${view} view)`, "ip", inNs(ns, ["named", "-g", "-c", join(dir, "named.conf")]), /running/, this.log(`named-${view}`));
+      return this.daemon(`named (${view} view)`, "ip", inNs(ns, ["named", "-g", "-c", join(dir, "named.conf")]), /running/, this.log(`named-${view}`));
     });
   }
 
   private startCoturn(node: Node, s: PlanServer): Promise<Daemon> {
     const dir = join(this.dir, `coturn-${node.ns}`);
-    mkdirSync(dir, { recursive: true });
+    makeNewDir(dir);
     const ext = avExternalAddresses(s);
     const range = this.sabotage.turnRelayRange ?? this.mediaRange;
     const cert =
@@ -550,8 +603,8 @@ export class World {
       "simple-log",
       "",
     ];
-    writeFileSync(join(dir, "turnserver.conf"), conf.join("\n"));
-    return startDaemon(
+    writeNewFile(join(dir, "turnserver.conf"), conf.join("\n"), 0o600);
+    return this.daemon(
       `coturn in ${node.ns}`,
       "ip",
       inNs(node.ns, ["turnserver", "-c", join(dir, "turnserver.conf")]),
@@ -562,22 +615,22 @@ export class World {
 
   private startNginx(node: Node, s: PlanServer): Promise<Daemon> {
     const dir = join(this.dir, `nginx-${node.ns}`);
-    mkdirSync(dir, { recursive: true });
+    makeNewDir(dir);
     const rules = this.plan.publishingRules.filter((r) => r.site === this.site);
     const cert = this.plan.certificates.find((c) => c.installedOn.includes(s.id));
     const issued = cert ? this.certFor(cert) : undefined;
     const certDir = join(dir, "certs");
-    mkdirSync(certDir, { recursive: true });
+    makeNewDir(certDir);
     // One certificate (the plan's reverse proxy certificate) under every published name, as nginx expects.
     for (const r of rules) {
       const pem = issued ?? this.ca.issue(`rp-${r.publicName}`, r.publicName, [r.publicName]);
-      writeFileSync(join(certDir, `${r.publicName}.crt`), sh("cat", [pem.cert]).stdout);
-      writeFileSync(join(certDir, `${r.publicName}.key`), sh("cat", [pem.key]).stdout);
+      writeNewFile(join(certDir, `${r.publicName}.crt`), readFileSync(pem.cert));
+      writeNewFile(join(certDir, `${r.publicName}.key`), readFileSync(pem.key), 0o600);
     }
     const listenIp = s.interfaces.find((i) => i.side === "external")!.addresses[0].ip;
-    writeFileSync(join(dir, "edge-lab.conf"), nginxConfig(rules, listenIp, { certDir }));
-    writeFileSync(join(dir, "nginx.conf"), nginxMainConf(dir, join(dir, "edge-lab.conf")));
-    return startDaemon(
+    writeNewFile(join(dir, "edge-lab.conf"), nginxConfig(rules, listenIp, { certDir }));
+    writeNewFile(join(dir, "nginx.conf"), nginxMainConf(dir, join(dir, "edge-lab.conf")));
+    return this.daemon(
       `nginx in ${node.ns}`,
       "ip",
       inNs(node.ns, ["nginx", "-e", "stderr", "-p", `${dir}/`, "-c", join(dir, "nginx.conf")]),

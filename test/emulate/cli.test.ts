@@ -6,7 +6,7 @@ import { run } from "../../bin/cli";
 import * as emulator from "../../lib/emulate";
 import { INSTALL_HINT, missingRequirements } from "../../lib/emulate";
 import { listNamespaces } from "../../lib/emulate/cleanup";
-import { TOOL_ENV } from "../../lib/emulate/sys";
+import { forgetToolPaths, TOOL_ENV } from "../../lib/emulate/sys";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,11 +36,13 @@ test("not root: the command names what is missing and the install command, exits
 test("a tool missing from PATH is named with its Debian package", () => {
   const saved = TOOL_ENV.PATH;
   TOOL_ENV.PATH = "/nonexistent";
+  forgetToolPaths();
   try {
     const missing = missingRequirements();
     expect(missing).toEqual(expect.arrayContaining(["turnserver (Debian package coturn)", "nft (Debian package nftables)", "named (Debian package bind9)"]));
   } finally {
     TOOL_ENV.PATH = saved;
+    forgetToolPaths();
   }
 });
 

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { emulate, type EmulationReport } from "../../lib/emulate";
 import { listNamespaces, NETNS_ETC } from "../../lib/emulate/cleanup";
+import { RUN_BASE } from "../../lib/emulate/run-registry";
 import { sh } from "../../lib/emulate/sys";
 import type { Plan } from "../../lib/model/plan";
 import type { Need } from "../system-tools";
@@ -14,12 +15,13 @@ export const NAT = "single-consolidated-nat";
 export const failing = (r: EmulationReport) => r.sites.flatMap((s) => s.results.filter((x) => !x.pass && !x.skipped));
 export const failingIds = (r: EmulationReport) => failing(r).map((x) => x.probe.id);
 
-/** Everything a run with this tag could have left: namespaces, /etc/netns entries, run directories. */
+/** Everything a run with this tag could have left: namespaces, /etc/netns entries, run directories (and any in TMPDIR). */
 export function leftoversOf(tag: string): string[] {
   return [
     ...listNamespaces().filter((n) => n.startsWith(tag)),
     ...(existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter((n) => n.startsWith(tag)) : []),
     ...readdirSync(tmpdir()).filter((n) => n.startsWith(tag)),
+    ...(existsSync(RUN_BASE) ? readdirSync(RUN_BASE).filter((n) => n.startsWith(tag)) : []),
   ];
 }
 

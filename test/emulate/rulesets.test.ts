@@ -99,7 +99,8 @@ test("report: Markdown line per probe with its refs, JSON, JUnit XML with failur
   };
   expect(summaryLine(report)).toBe("2/3 probes pass; 1/2 rules caught (external firewall 1/1)");
   const md = reportMarkdown(report);
-  expect(md).toContain(`| **FAIL** | ${probes[1].what} | ${probes[1].refs.join(", ")} | answer (none) <missing> |`);
+  // Cells are escaped as the worksheets' Markdown is: underscores backslash-escaped, no raw HTML.
+  expect(md).toContain(`| **FAIL** | ${probes[1].what.replace(/_/g, "\\_")} | ${probes[1].refs.join(", ")} | answer (none) &lt;missing&gt; |`);
   expect(md).toContain("- **hq/edge-internal/b** (internal firewall)");
   const json = JSON.parse(reportJson(report));
   expect(json.sites[0].probes.map((p: { pass: boolean }) => p.pass)).toEqual([true, false, true]);
