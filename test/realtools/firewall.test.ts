@@ -415,13 +415,35 @@ describeEachWithTools(
   },
 );
 
-describeWithTools(
-  "firewall appliance with real packets: hybrid-se, the Edge -> Microsoft 365 rows leave with the planned public address (NAT-04)",
+const HYBRID_PUBLIC = `
+id: rt-fw-hybrid-public
+product: sfbse
+sipDomains: [contoso.com]
+internalDomain: contoso.net
+federation: { sip: { partnerDiscovery: true } }
+hybrid: { tenantDomains: [contoso.com], phase: hybrid }
+sites:
+  - name: hq
+    federationRoute: true
+    edge: { servers: 2, loadBalancing: dns, externalAddressing: public }
+    network:
+      perimeterExternal: 131.107.155.0/24
+      perimeterInternal: 172.25.33.0/24
+      internalNetworks: [192.168.10.0/24]
+lab: { mode: closed }
+`;
+
+describeEachWithTools(
+  [
+    ["hybrid-se", "a DNS load-balanced NAT pool: each Edge's own public address (NAT-04)", () => bundledPlan("hybrid-se")],
+    ["a DNS load-balanced pool with public addresses", "each Edge's own address, routed unchanged", () => planOf(HYBRID_PUBLIC)],
+  ] as const,
+  ([name, label]) => `firewall appliance with real packets: ${name}, the Edge -> Microsoft 365 rows leave with ${label}`,
   ["root", "netns", "ip", "iptables-restore", "iptables", "sysctl"],
-  () => {
-    // The bundled hybrid scenario (DNS load-balanced NAT pool): Microsoft 365's IPv4 prefixes stand on the simulated
-    // Internet side, as in the emulation; the IPv6 prefixes are not part of the IPv4 lab.
-    const lab = new Lab(bundledPlan("hybrid-se"));
+  ([, , planOf]) => {
+    // Microsoft 365's IPv4 prefixes stand on the simulated Internet side, as in the emulation; the IPv6 prefixes are
+    // not part of the IPv4 lab.
+    const lab = new Lab(planOf());
     let results: ReturnType<typeof describeResults> = [];
 
     beforeAll(async () => {

@@ -137,8 +137,13 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   // Named far ends of outbound rows (Microsoft 365's IPv4 prefixes): the 1:1 SNAT applies toward them as well, or the
   // Edge's traffic would fall to the MASQUERADE below and leave with the appliance's address (NAT-04). Other lab
   // sources toward those prefixes keep going to MASQUERADE (ordinary egress), hence a chain without a final ACCEPT.
-  const namedPeers = [...new Set(c.rules.filter((r) => r.direction === "outbound").flatMap((r) => r.peers ?? []))];
-  if (namedPeers.length && c.nat.length) out.push(":EDGE_LAB_NAMED - [0:0]");
+  const toNamed = c.rules.filter((r) => r.direction === "outbound" && r.peers?.length);
+  const namedPeers = [...new Set(toNamed.flatMap((r) => r.peers!))];
+  // Sources of those rows that are not translated (public addresses, hardware load balancer VIPs: HLB-05): they must
+  // leave as they are, not fall to the MASQUERADE below.
+  const natted = new Set(c.nat.map((m) => m.privateIp));
+  const routedToNamed = [...new Set(toNamed.flatMap((r) => r.addresses))].filter((a) => !natted.has(a));
+  if (namedPeers.length) out.push(":EDGE_LAB_NAMED - [0:0]");
   if (c.hairpin?.length) out.push(":EDGE_LAB_HAIRPIN - [0:0]");
   const snat = (chain: string, why = "") =>
     c.nat.map((m) => `-A ${chain} -s ${m.privateIp}/32 -j SNAT --to-source ${m.publicIp} ${comment(`1:1 SNAT ${m.label}${why}`)}`);
@@ -146,9 +151,11 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   for (const p of c.simulatedInternet) out.push(`-A POSTROUTING -d ${p} -j EDGE_LAB_SIM`);
   out.push(...snat("EDGE_LAB_SIM"));
   out.push(`-A EDGE_LAB_SIM -j ACCEPT ${comment("routed unchanged (public addresses)")}`);
-  if (namedPeers.length && c.nat.length) {
+  if (namedPeers.length) {
     for (const p of namedPeers) out.push(`-A POSTROUTING -d ${p} -j EDGE_LAB_NAMED`);
     out.push(...snat("EDGE_LAB_NAMED", " toward a named far end (NAT-04)"));
+    for (const a of routedToNamed)
+      out.push(`-A EDGE_LAB_NAMED -s ${a}/32 -j ACCEPT ${comment("toward a named far end: routed unchanged (public address or VIP)")}`);
   }
   if (c.hairpin?.length) {
     // A pool member toward another member's public address (DNATed back into the lab): without the SNAT the other
