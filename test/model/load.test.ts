@@ -196,6 +196,18 @@ describe("union and object fields: the path of the bad element and what is expec
       /^expected true or false or a mapping of fqdn, address, not a text; e\.g\. officeWebApps: true$/,
     ],
     ["no sipDomains", "title: x\n", "sipDomains", "required: expected a list of DNS domain names; e.g. sipDomains: [contoso.com]"],
+    [
+      "an unknown key in the mapping form of mobility",
+      "sipDomains: [contoso.com]\nmobility: {push: true, pus: true}\n",
+      "mobility",
+      /^unknown key "pus": did you mean "push"\?/,
+    ],
+    [
+      "an unknown key in the mapping form of loadBalancing",
+      "sipDomains: [contoso.com]\nsites: [{name: hq, edge: {servers: 2, loadBalancing: {external: dns, internal: dns, vip: x}}}]\n",
+      "sites[0].edge.loadBalancing",
+      /^unknown key "vip"/,
+    ],
   ])("%s", (_, text, path, message) => {
     const p = only(load(text));
     expect(p).toMatchObject({ rule: "SCHEMA", path });
