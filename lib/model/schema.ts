@@ -491,7 +491,9 @@ export const HybridSchema = z.strictObject({
     .min(1, { error: "list the tenant's SIP domains (at least one)" })
     .max(20)
     .superRefine(distinctList((name: string) => name, "tenant domain"))
-    .describe("Every SIP domain of the Microsoft 365 tenant; each must be a SIP domain of the topology (HYB-01)."),
+    .describe(
+      "Every SIP domain of the Microsoft 365 tenant; each must be a SIP domain of the topology (HYB-01), except the tenant's *.onmicrosoft.com domain, which is listed here only and never planned (no SAN, no DNS record; HYB-06).",
+    ),
   phase: z
     .enum(["hybrid", "teams-only"], { error: 'expected "hybrid" or "teams-only"' })
     .default("hybrid")
