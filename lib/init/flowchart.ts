@@ -469,7 +469,8 @@ export const questions: readonly Question[] = [
   field("tenantDomains", {
     kind: "input",
     flag: "--tenant-domains",
-    message: () => "The Microsoft 365 tenant's SIP domains, comma-separated (each must be a SIP domain, HYB-01)",
+    message: () =>
+      "The Microsoft 365 tenant's SIP domains, comma-separated (each must be a SIP domain, HYB-01; <tenant>.onmicrosoft.com may be listed too, HYB-06)",
     when: (a) => a.hybrid === true,
     default: (a) => [...(a.sipDomains ?? ["contoso.com"])],
     parse: (text) => domainList("tenant domain", text),
