@@ -11,7 +11,7 @@ import { emulate } from "../../lib/emulate";
 import { findLeftovers, listNamespaces, removeLeftovers } from "../../lib/emulate/cleanup";
 import { RUN_BASE, RunRecord } from "../../lib/emulate/run-registry";
 import { sh } from "../../lib/emulate/sys";
-import { bundledPlan, ROOT } from "../helpers";
+import { bundledPlan, filesUnder, ROOT } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { leftoversOf, NAT, NEEDS, pidsIn } from "./helpers";
 
@@ -98,11 +98,16 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = shared;
     let runDir = "";
+    let keyModes: string[][] = [];
     try {
       await expect(
         emulate(bundledPlan(NAT), {
           onUp: (info) => {
             runDir = info.runDir;
+            // Private keys (the CA's, every certificate's, nginx's copies) are readable by root only.
+            keyModes = filesUnder(runDir)
+              .filter((f) => f.endsWith(".key"))
+              .map((f) => [f.slice(runDir.length + 1), (lstatSync(f).mode & 0o777).toString(8)]);
             throw new Error("stop after the build");
           },
         }),
@@ -112,6 +117,9 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
       mockRandom.fixed = false;
     }
     expect(readFileSync(victim.file, "utf8")).toBe("untouched\n");
+    expect(keyModes.length).toBeGreaterThan(3);
+    expect(keyModes.filter(([, mode]) => mode !== "600")).toEqual([]);
+    expect(keyModes.some(([f]) => f.startsWith("nginx-"))).toBe(true);
     // Root wrote nothing into the shared directory: everything there is still the attacker's own.
     expect(notOwnedBy(shared, NOBODY)).toEqual([]);
     // The run directory lived under the root-owned base, not in TMPDIR.
