@@ -13,6 +13,7 @@ APT_PACKAGES=(
   tmux                                # edge-lab init answered in a real terminal
   coturn nftables                     # edge-lab emulate: the A/V Edge as a TURN server, internal firewall and HLB
   git                                 # diff <rev>:<path> and the build tests' repository copies
+  libnice-dev pkg-config gcc          # edge-lab probe: the MS-TURN codec checked by libnice's STUN library (test/probe/nice-stun.c)
 )
 
 missing=()

@@ -31,6 +31,8 @@ export const TOOLS = {
   // turnutils_uclient has no version flag (-h exits 255): it runs when its usage text comes out.
   turnutils_uclient: { probe: ["sh", "-c", "turnutils_uclient -h 2>&1 | grep -q Usage"], pkg: "coturn" },
   tmux: { probe: ["tmux", "-V"], pkg: "tmux" },
+  // libnice's STUN library, compiled into test/probe/nice-stun.c: its pkg-config file and a C compiler.
+  libnice: { probe: ["sh", "-c", "pkg-config --exists nice && cc --version"], pkg: "libnice-dev pkg-config gcc" },
   chromium: { probe: [process.env.CHROMIUM ?? "chromium", "--version"], pkg: "chromium fonts-dejavu-core" },
 } as const satisfies Record<string, { probe: readonly string[]; pkg: string }>;
 
