@@ -84,14 +84,19 @@ const SERVICE_PURPOSE = {
   av: "A/V Edge external interface",
 } as const;
 
-function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
-  const set = new RecordSet(s, site);
-  const { edge } = site;
-  const lbRef = edge.vips ? "LB-07" : edge.pool ? "LB-06" : "DNS-01";
-  const accessValues = publishedValues(site, "access");
-  const accessFqdn = edge.fqdns.access.value;
+/** The reference behind the Edge's published addresses: hardware load balancer VIPs, DNS load balancing, or one server. */
+function edgeLoadBalancingRef(site: ResolvedSite): string {
+  return site.edge.vips ? "LB-07" : site.edge.pool ? "LB-06" : "DNS-01";
+}
 
-  // Edge service A records (one name in single-IP mode).
+/** How one Edge name is published: a VIP, one record per pool member, or a single server (no suffix). */
+function edgePublishingSuffix(site: ResolvedSite, vip: string): string {
+  return site.edge.vips ? vip : site.edge.pool ? " (one record per pool member)" : "";
+}
+
+/** External A records of the Edge services (one name in single-IP mode). */
+function edgeServiceRecords(set: RecordSet, site: ResolvedSite): void {
+  const { edge } = site;
   const named = new Set<string>();
   for (const service of edge.services) {
     const name = edge.fqdns[service].value;
@@ -99,13 +104,21 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
     named.add(name);
     const purpose = edge.ipMode === "single" ? "Edge external interface (single FQDN and IP address)" : SERVICE_PURPOSE[service];
     set.a(
-      { view: "external", name, purpose: `${purpose}${edge.vips ? " (VIP)" : edge.pool ? " (one record per pool member)" : ""}`, refs: ["DNS-01", lbRef] },
+      { view: "external", name, purpose: `${purpose}${edgePublishingSuffix(site, " (VIP)")}`, refs: ["DNS-01", edgeLoadBalancingRef(site)] },
       publishedValues(site, service),
     );
   }
+}
 
-  // Remote sign-in (_sip._tls) lives on the primary site, federation discovery (_sipfederationtls) on the federation
-  // route (FED-01); each points at that site's Access Edge name inside the record's own domain (DNS-04).
+/**
+ * Remote sign-in (_sip._tls) lives on the primary site, federation discovery (_sipfederationtls) on the federation
+ * route (FED-01); each points at that site's Access Edge name inside the record's own domain (DNS-04), whose A record
+ * is added once, with the first SRV record that needs it.
+ */
+function sipSrvRecords(set: RecordSet, s: ResolvedScenario, site: ResolvedSite): void {
+  const { edge } = site;
+  const accessFqdn = edge.fqdns.access.value;
+  const accessValues = publishedValues(site, "access");
   const federationSrv = site.federationRoute && (s.federation.sip.enabled || s.federation.push);
   const accessNames = new Set<string>();
   const accessTarget = (domain: string) => {
@@ -113,7 +126,12 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
     if (target !== accessFqdn && !accessNames.has(target)) {
       accessNames.add(target);
       set.a(
-        { view: "external", name: target, purpose: `Access Edge external interface for SIP domain ${domain}`, refs: ["DNS-01", "DNS-04", lbRef] },
+        {
+          view: "external",
+          name: target,
+          purpose: `Access Edge external interface for SIP domain ${domain}`,
+          refs: ["DNS-01", "DNS-04", edgeLoadBalancingRef(site)],
+        },
         accessValues,
       );
     }
@@ -141,16 +159,21 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
       );
     }
   }
+}
 
-  if (site.federationRoute && s.federation.xmpp.enabled) {
-    for (const domain of s.federation.xmpp.domains.map((d) => d.value)) {
-      const target = `xmpp.${domain}`;
-      set.srv({ view: "external", name: `_xmpp-server._tcp.${domain}`, purpose: "XMPP proxy on the Access Edge", refs: ["DNS-07"] }, 5269, target);
-      set.a({ view: "external", name: target, purpose: "XMPP proxy (Access Edge address)", refs: ["DNS-07"] }, accessValues);
-    }
+/** XMPP federation on the federation route: the _xmpp-server SRV record and its xmpp.<domain> target (DNS-07). */
+function xmppRecords(set: RecordSet, s: ResolvedScenario, site: ResolvedSite): void {
+  if (!(site.federationRoute && s.federation.xmpp.enabled)) return;
+  const accessValues = publishedValues(site, "access");
+  for (const domain of s.federation.xmpp.domains.map((d) => d.value)) {
+    const target = `xmpp.${domain}`;
+    set.srv({ view: "external", name: `_xmpp-server._tcp.${domain}`, purpose: "XMPP proxy on the Access Edge", refs: ["DNS-07"] }, 5269, target);
+    set.a({ view: "external", name: target, purpose: "XMPP proxy (Access Edge address)", refs: ["DNS-07"] }, accessValues);
   }
+}
 
-  // Reverse proxy published names (DNS-08) all point at the listener's public address.
+/** Reverse proxy published names (DNS-08): they all point at the listener's public address. */
+function reverseProxyRecords(set: RecordSet, site: ResolvedSite): void {
   const rp = site.reverseProxy;
   const listener = [rp.publicAddress.value];
   set.a(
@@ -169,27 +192,33 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
   if (rp.officeWebApps) {
     set.a({ view: "external", name: rp.officeWebApps.fqdn.value, purpose: "Office Web Apps Server (reverse proxy)", refs: ["DNS-08"] }, listener);
   }
+}
 
+/** Mobility on the primary site: lyncdiscover (external, via the reverse proxy) and lyncdiscoverinternal (internal web services). */
+function autodiscoverRecords(set: RecordSet, s: ResolvedScenario, site: ResolvedSite): void {
+  if (!(s.mobility && site.primary)) return;
+  const listener = [site.reverseProxy.publicAddress.value];
   const hop = nextHop(site);
-  if (s.mobility && site.primary) {
-    for (const domain of s.sipDomains.map((d) => d.value)) {
-      set.a(
-        { view: "external", name: `lyncdiscover.${domain}`, purpose: "External Autodiscover (mobility) via the reverse proxy", refs: ["DNS-06", "DNS-08"] },
-        listener,
-      );
-      set.a({ view: "internal", name: `lyncdiscoverinternal.${domain}`, purpose: "Internal Autodiscover: internal web services", refs: ["DNS-06"] }, [
-        hop.webAddress,
-      ]);
-    }
+  for (const domain of s.sipDomains.map((d) => d.value)) {
+    set.a(
+      { view: "external", name: `lyncdiscover.${domain}`, purpose: "External Autodiscover (mobility) via the reverse proxy", refs: ["DNS-06", "DNS-08"] },
+      listener,
+    );
+    set.a({ view: "internal", name: `lyncdiscoverinternal.${domain}`, purpose: "Internal Autodiscover: internal web services", refs: ["DNS-06"] }, [
+      hop.webAddress,
+    ]);
   }
+}
 
-  // Internal view: the Edge pool, its members, and the next hop the Edge and reverse proxy use.
+/** Internal view: the Edge pool, its members, and the Front End pool. */
+function internalEdgeRecords(set: RecordSet, site: ResolvedSite): void {
+  const { edge } = site;
   set.a(
     {
       view: "internal",
       name: edge.fqdns.internalPool.value,
-      purpose: `Edge internal interface${edge.vips ? " (internal VIP)" : edge.pool ? " (one record per pool member)" : ""}`,
-      refs: ["DNS-05", lbRef],
+      purpose: `Edge internal interface${edgePublishingSuffix(site, " (internal VIP)")}`,
+      refs: ["DNS-05", edgeLoadBalancingRef(site)],
     },
     publishedValues(site, "internal"),
   );
@@ -201,40 +230,59 @@ function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
     }
   }
   set.a({ view: "internal", name: site.frontEnd.fqdn.value, purpose: "Front End pool", refs: ["NET-15"] }, [site.frontEnd.address.value]);
+}
 
+/** Internal view of a Director: its servers, its pool name, and the names the Edge and reverse proxy send to it. */
+function directorRecords(set: RecordSet, site: ResolvedSite): void {
   const d = site.director;
-  if (d) {
-    for (const server of d.servers)
-      set.a({ view: "internal", name: server.fqdn, purpose: "Director (replication and server-to-server)", refs: ["DIR-01"] }, [server.address.value]);
-    if (d.pool) {
-      const poolValues = d.loadBalancing === "hlb" ? [hop.webAddress] : d.servers.map((x) => x.address.value);
-      set.a(
-        {
-          view: "internal",
-          name: d.poolFqdn.value,
-          purpose: `Director pool${d.loadBalancing === "hlb" ? " (HLB VIP)" : " (DNS load balanced)"}`,
-          refs: ["DIR-01", "NET-15"],
-        },
-        poolValues,
-      );
-    }
-    if (site.primary) {
-      const sipValues = d.loadBalancing === "dns-hlb" ? d.servers.map((x) => x.address.value) : [hop.webAddress];
-      set.a({ view: "internal", name: accessFqdn, purpose: "Inbound SIP from the Edge internal interface to the Director", refs: ["DIR-02"] }, sipValues);
-      for (const url of [...(rp.dialin ? [rp.dialin] : []), ...rp.meet]) {
-        set.a({ view: "internal", name: url.value, purpose: "Simple URL web services on the Director", refs: ["DIR-02", "DNS-09"] }, [hop.webAddress]);
-      }
-    }
+  if (!d) return;
+  const rp = site.reverseProxy;
+  const hop = nextHop(site);
+  for (const server of d.servers)
+    set.a({ view: "internal", name: server.fqdn, purpose: "Director (replication and server-to-server)", refs: ["DIR-01"] }, [server.address.value]);
+  if (d.pool) {
+    const poolValues = d.loadBalancing === "hlb" ? [hop.webAddress] : d.servers.map((x) => x.address.value);
     set.a(
       {
         view: "internal",
-        name: d.externalWebFqdn.value,
-        purpose: "Director external web services (web ticket) as published by the reverse proxy",
-        refs: ["DIR-02", "RP-05"],
+        name: d.poolFqdn.value,
+        purpose: `Director pool${d.loadBalancing === "hlb" ? " (HLB VIP)" : " (DNS load balanced)"}`,
+        refs: ["DIR-01", "NET-15"],
       },
-      [hop.webAddress],
+      poolValues,
     );
   }
+  if (site.primary) {
+    const sipValues = d.loadBalancing === "dns-hlb" ? d.servers.map((x) => x.address.value) : [hop.webAddress];
+    set.a(
+      { view: "internal", name: site.edge.fqdns.access.value, purpose: "Inbound SIP from the Edge internal interface to the Director", refs: ["DIR-02"] },
+      sipValues,
+    );
+    for (const url of [...(rp.dialin ? [rp.dialin] : []), ...rp.meet]) {
+      set.a({ view: "internal", name: url.value, purpose: "Simple URL web services on the Director", refs: ["DIR-02", "DNS-09"] }, [hop.webAddress]);
+    }
+  }
+  set.a(
+    {
+      view: "internal",
+      name: d.externalWebFqdn.value,
+      purpose: "Director external web services (web ticket) as published by the reverse proxy",
+      refs: ["DIR-02", "RP-05"],
+    },
+    [hop.webAddress],
+  );
+}
+
+/** A site's records, in the order the families are added (the sort keeps it among records that tie). */
+function siteRecords(s: ResolvedScenario, site: ResolvedSite): DnsRecord[] {
+  const set = new RecordSet(s, site);
+  edgeServiceRecords(set, site);
+  sipSrvRecords(set, s, site);
+  xmppRecords(set, s, site);
+  reverseProxyRecords(set, site);
+  autodiscoverRecords(set, s, site);
+  internalEdgeRecords(set, site);
+  directorRecords(set, site);
   return set.records;
 }
 
