@@ -19,11 +19,43 @@ type Endpoint = "access" | "webConferencing" | "av" | "internal";
 const DEVIATIONS = {
   /** Scenario 2 port summary names the Access Edge as source of outbound A/V RTP/TCP 50,000-59,999 (reference §14.1). */
   avRowNamesAccess: { scenario: "single-consolidated-public", table: "external", service: "A/V", transport: "TCP", portFrom: 50000, direction: "outbound" },
+  /**
+   * Scenario 5's internal VIP table calls the two internal SIP 5061 rows "Access" (reference §7); the internal tables of
+   * scenarios 1-4 call the same rows "SIP", as edge-lab does. Service wording only: ports and addresses match.
+   */
+  internalVipSipService: { table: "internal-vip", from: "Access", to: "SIP", rows: 2 },
   /** XMPP certificate tables show *.contoso.com; CERT-04 forbids wildcards on the Edge: edge-lab uses contoso.com. */
   xmppWildcard: { from: "*.contoso.com", to: "contoso.com" },
   /** Director DNS tables say webdirexternal.contoso.com, reverse proxy tables webdirext.contoso.com: edge-lab uses the latter. */
   webdirexternal: { from: "webdirexternal.contoso.com", to: "webdirext.contoso.com" },
 };
+
+/**
+ * Rows of Microsoft's port summaries per scenario number, counted in ../shared/reference/lync-edge-2013.md (§3-§7):
+ * scenarios 1, 2 and 4: external 16 + internal 11 + federation 1 + PIC 6 + XMPP 3 = 37; scenario 3: its external
+ * table has 17 rows (the outbound XMPP row too) = 38; scenario 5: external 11 + internal 8 + external VIPs 8 +
+ * internal VIPs 6 = 33 (no summary tables).
+ */
+const MS_FIREWALL_ROWS: Record<number, number> = { 1: 37, 2: 37, 3: 38, 4: 37, 5: 33 };
+
+/**
+ * Distinct Edge firewall rows Microsoft's tables describe (the summaries repeat per-node rows): scenarios 1-4:
+ * external 16 + internal 11 + the XMPP summary's outbound 5269 row (in scenario 3's external table already) = 28;
+ * scenario 5: 11 + 8 + 8 + 6 = 33.
+ */
+const MS_DISTINCT_EDGE_ROWS: Record<number, number> = { 1: 28, 2: 28, 3: 28, 4: 28, 5: 33 };
+
+/** Microsoft writes "STUN,MSTURN" in some tables and "STUN/MSTURN" in others. */
+const protocolText = (p: string) => p.replace(/,\s*/g, "/");
+
+/** Which Edge service a piece of wording names (Microsoft's Source/Destination column, or the plan's label). */
+function edgeServiceNamed(text: string): Endpoint {
+  if (/internal/i.test(text)) return "internal";
+  if (/A\/V/.test(text)) return "av";
+  if (/Web Conferencing/.test(text)) return "webConferencing";
+  if (/Access Edge|XMPP Proxy/i.test(text)) return "access";
+  throw new Error(`no Edge service named in "${text}"`);
+}
 
 /** Microsoft's interface column: "external", "internal", "external-vip", "internal-vip". */
 const sideOf = (row: MsFirewallRow) => (row.interface.startsWith("internal") ? "internal" : "external");
@@ -96,18 +128,35 @@ describe.each(SCENARIOS)("Microsoft scenario %s", (id, ms) => {
 
   test("every Edge firewall row of the plan comes from one of Microsoft's rows (no extra ports)", () => {
     const edgeRows = plan.firewallRules.filter((r) => r.table.startsWith("edge-"));
+    expect(edgeRows).toHaveLength(MS_DISTINCT_EDGE_ROWS[ms.number]);
     const matched = new Set(ms.firewallRules.flatMap((row) => matchFirewallRow(plan, row)).map((r) => r.id));
     expect(edgeRows.filter((r) => !matched.has(r.id)).map((r) => r.id)).toEqual([]);
   });
 
-  test("Microsoft's wording of the Edge side names the same service as the service column (except documented errata)", () => {
-    const wordingFor: Record<Endpoint, RegExp> = { access: /Access|XMPP Proxy/i, webConferencing: /Web Conferencing/i, av: /A\/V/i, internal: /internal/i };
-    const mismatches = ms.firewallRules.filter((row) => {
-      const text = row.direction === "inbound" ? row.destination : row.source;
-      return !wordingFor[endpointOf(row)].test(text);
+  test("each Microsoft row's plan row has Microsoft's service and protocol, and names the Edge service Microsoft names (documented erratum aside)", () => {
+    // Count first: Microsoft's port summaries for this scenario (reference §3-§7), all tables together.
+    expect(ms.firewallRules).toHaveLength(MS_FIREWALL_ROWS[ms.number]);
+    const { scenario, ...erratum } = DEVIATIONS.avRowNamesAccess;
+    const isErratum = (row: MsFirewallRow) => id === scenario && Object.entries(erratum).every(([k, v]) => row[k as keyof MsFirewallRow] === v);
+    // Microsoft's row as published vs. what the plan holds for it.
+    const planned = ms.firewallRules.map((row) => {
+      const rules = matchFirewallRow(plan, row);
+      return rules.map((r) => ({ service: r.service, protocol: protocolText(r.protocol), names: edgeServiceNamed(edgeSide(r).label) }));
     });
-    const expected = id === DEVIATIONS.avRowNamesAccess.scenario ? 1 : 0;
-    expect(mismatches).toHaveLength(expected);
+    const published = ms.firewallRules.map((row) => {
+      const wording = edgeServiceNamed(row.direction === "inbound" ? row.destination : row.source);
+      // The erratum row names the Access Edge as the source of A/V media; edge-lab (and Microsoft's other scenarios) use the A/V Edge.
+      if (isErratum(row)) expect(wording).toBe("access");
+      const { table, from, to } = DEVIATIONS.internalVipSipService;
+      const service = row.table === table && row.service === from ? to : row.service;
+      return [{ service, protocol: protocolText(row.protocol), names: isErratum(row) ? "av" : wording }];
+    });
+    expect(planned).toEqual(published);
+    const vipSip = ms.firewallRules.filter(
+      (row) => row.table === DEVIATIONS.internalVipSipService.table && row.service === DEVIATIONS.internalVipSipService.from,
+    );
+    expect(vipSip).toHaveLength(ms.number === 5 ? DEVIATIONS.internalVipSipService.rows : 0);
+    expect(ms.firewallRules.filter(isErratum)).toHaveLength(id === DEVIATIONS.avRowNamesAccess.scenario ? 1 : 0);
   });
 
   test.each((ms.dnsRecords as MsDnsRow[]).map((r, i) => [`${r.table}#${i + 1} ${r.zone} ${r.type} ${r.name}`, r] as const))(
@@ -121,10 +170,12 @@ describe.each(SCENARIOS)("Microsoft scenario %s", (id, ms) => {
       } else if (row.values) {
         expect(record.values).toEqual(row.values);
       } else {
-        // Textual value: "IP address of the Access Edge service ..." / "Access Edge service interface".
+        // Textual value: "IP address of the Access Edge service ..." / "Access Edge service interface": the addresses
+        // of Microsoft's own sip.contoso.com A row(s) in this scenario's main table.
         expect(row.value).toMatch(/Access Edge service/);
-        const access = plan.dnsRecords.find((r) => r.view === "external" && r.type === "A" && r.name === "sip.contoso.com")!;
-        expect(record.values).toEqual(access.values);
+        const access = (ms.dnsRecords as MsDnsRow[]).filter((r) => r.zone === "external" && r.type === "A" && r.name === "sip.contoso.com" && r.values);
+        expect(access).toHaveLength(1);
+        expect(record.values).toEqual(access[0].values);
       }
     },
   );
@@ -132,6 +183,8 @@ describe.each(SCENARIOS)("Microsoft scenario %s", (id, ms) => {
   test("Edge certificates: subject and SANs in order", () => {
     const external = plan.certificates.find((c) => c.id === "hq-edge-external")!;
     const internal = plan.certificates.find((c) => c.id === "hq-edge-internal")!;
+    // Microsoft's certificate tables of every scenario (reference §3-§7): main (external, internal), PIC, XMPP.
+    expect(ms.certificates.map((r) => r.table)).toEqual(["main", "main", "pic", "xmpp"]);
     for (const row of ms.certificates) {
       if (row.table === "main" && /Internal/.test(row.component)) {
         expect(internal.subject).toBe(row.subject);
@@ -292,7 +345,9 @@ describe.each([
     const defaults = plan.certificates.filter((c) => c.id.startsWith("hq-director-default"));
     const oauth = plan.certificates.find((c) => c.id === "hq-director-oauth")!;
     const directors = plan.servers.filter((s) => s.role === "director");
-    expect(defaults).toHaveLength(mode === "single" ? 1 : directors.length);
+    // The block above asks for 1 or 2 Directors; one default certificate each.
+    expect(directors).toHaveLength(mode === "single" ? 1 : 2);
+    expect(defaults).toHaveLength(mode === "single" ? 1 : 2);
     const required = ms[0].sans.filter((n) => !n.startsWith("(Optional"));
     defaults.forEach((def, i) => {
       expect(def.subject).toBe(ms[0].subject);

@@ -20,6 +20,43 @@ const targets = (r: FirewallRule) =>
 const probed = (r: FirewallRule) => r.transport === "TCP" && r.ports.from === r.ports.to;
 const isStun = (r: FirewallRule) => r.transport === "UDP" && r.ports.from === 3478 && r.ports.to === 3478;
 
+/**
+ * Independent counts per bundled scenario, by hand from Microsoft's tables for the rows each scenario file enables
+ * (../shared/reference/lync-edge-2013.md: port summaries §3-§7, reverse proxy §10.2/§10.3, Director §11.1/§11.2).
+ * - inbound rows, Microsoft scenarios 1-4: external 8 (XMPP 5269, Access 443 and 5061, Web Conferencing 443, A/V RTP
+ *   TCP and UDP 50000-59999, STUN UDP 3478, TCP 443) + internal 10 (all but the outbound SIP row) + reverse proxy 2
+ *   (80, 443) = 20; of these 16 single-port TCP, 2 STUN UDP 3478 (external, internal), 2 port ranges (RTP).
+ *   Scenario 5: external per node 4 (RTP TCP/UDP, STUN UDP, TCP 443) + external VIPs 6 + internal per node 8 + internal
+ *   VIPs 4 + reverse proxy 2 = 24; STUN 4 (one per table), ranges 2, single-port TCP 18.
+ * - outbound rows, scenarios 1-4: external 8 + the XMPP summary's outbound 5269 + internal 1 + reverse proxy 2 (8080,
+ *   4443) = 12; scenario 5: external per node 7 + external VIPs 2 + internal VIPs 2 + reverse proxy 2 = 13.
+ * - contoso-enterprise: hq (scenario 3 rows without OCS 2007 partners, so no inbound RTP: external 6 in / 8 out,
+ *   internal 10 / 1, reverse proxy with Office Web Apps 2 / 4, Director pool 8 / 1) + dr (single Edge, not the
+ *   federation route, no XMPP: external 4 / 6, internal 9 / 1, reverse proxy 2 / 2): 41 in, 23 out; STUN 4, no range.
+ * - hybrid-se: external 5 / 7 (no XMPP), internal 9 / 1, Microsoft 365 3 / 4 (5061, RTP TCP range, STUN UDP),
+ *   reverse proxy 2 / 2, Director 8 / 1: 27 in, 15 out; STUN 3, 1 range.
+ * - DNS records, scenarios 1-2: external 14 = Microsoft's main table 5 (sip, webcon, av, _sip._tls, _sipfederationtls)
+ *   + XMPP 2 (SRV, A) + reverse proxy 3 (webext, meet, dialin) + fabrikam.com 4 (_sip._tls, _sipfederationtls, sip,
+ *   meet); internal 2 (lsedge, the next hop pool01) = 16; scenarios 3-5 add lsedge01/lsedge02 = 18.
+ *   contoso-enterprise: external 24 (7 per SIP domain: _sip._tls, _sipfederationtls, _xmpp-server, sip, xmpp, meet,
+ *   lyncdiscover; hq webcon, av, webext, webdirext, dialin, officewebapps01; dr sip-dr, webcon-dr, av-dr, webext-dr),
+ *   internal 16 (9 server/pool names + sip, meet x2, dialin, webdirext, lyncdiscoverinternal x2) = 40.
+ *   hybrid-se: external 15 (5 per SIP domain + webcon, av, webext, webdirext, dialin), internal 15 (7 server/pool
+ *   names + sip, webcon, meet x2, dialin, webdirext, lyncdiscoverinternal x2) = 30.
+ */
+const COUNTS: Record<string, { dns: number; inbound: number; tcp: number; stun: number; ranges: number; outbound: number }> = {
+  "single-consolidated-nat": { dns: 16, inbound: 20, tcp: 16, stun: 2, ranges: 2, outbound: 12 },
+  "single-consolidated-public": { dns: 16, inbound: 20, tcp: 16, stun: 2, ranges: 2, outbound: 12 },
+  "scaled-dnslb-nat": { dns: 18, inbound: 20, tcp: 16, stun: 2, ranges: 2, outbound: 12 },
+  "scaled-dnslb-public": { dns: 18, inbound: 20, tcp: 16, stun: 2, ranges: 2, outbound: 12 },
+  "scaled-hlb": { dns: 18, inbound: 24, tcp: 18, stun: 4, ranges: 2, outbound: 13 },
+  "contoso-enterprise": { dns: 40, inbound: 41, tcp: 37, stun: 4, ranges: 0, outbound: 23 },
+  "hybrid-se": { dns: 30, inbound: 27, tcp: 23, stun: 3, ranges: 1, outbound: 15 },
+};
+
+/** Firewall row ids ("<site>/<table>/<row>") the checklist tags its lines with. */
+const taggedRows = (md: string) => [...md.matchAll(/\[([\w-]+\/[\w-]+\/[\w-]+)[,\]]/g)].map((m) => m[1]);
+
 /** The Markdown section (## ...) of one -From origin. */
 function section(md: string, origin: string): string {
   const start = md.indexOf(`(\`-From ${origin}\`)`);
@@ -40,8 +77,17 @@ describe.each(ids)("checklist of %s", (id) => {
   const md = checklistMarkdown(plan);
   const ps1 = checklistPowerShell(plan);
   const inbound = plan.firewallRules.filter((r) => r.direction === "inbound");
+  const counts = COUNTS[id];
+
+  test("the plan has the hand-counted rows and records of the scenario", () => {
+    expect(counts).toBeDefined(); // a new bundled scenario needs its counts above
+    expect(inbound).toHaveLength(counts.inbound);
+    expect(plan.firewallRules.filter((r) => r.direction === "outbound")).toHaveLength(counts.outbound);
+    expect(plan.dnsRecords).toHaveLength(counts.dns);
+  });
 
   test("every DNS record appears with its expected answer, in its view's section", () => {
+    expect(plan.dnsRecords).toHaveLength(counts.dns);
     for (const r of plan.dnsRecords) {
       const origin = r.view === "external" ? "external-client" : "internal-client";
       expect(section(md, origin)).toContain(`\`${resolveCommand(r)}\` returns ${r.values.join(", ")}`);
@@ -58,7 +104,7 @@ describe.each(ids)("checklist of %s", (id) => {
 
   test("every inbound single-port TCP row is probed with Test-NetConnection at each target address", () => {
     const tcp = inbound.filter(probed);
-    expect(tcp.length).toBeGreaterThan(0);
+    expect(tcp).toHaveLength(counts.tcp);
     for (const r of tcp) {
       for (const a of targets(r)) {
         const line = md.split("\n").find((l) => l.includes(`\`${probeCommand(a, r.ports.from)}\``) && l.includes(`[${r.id}]`));
@@ -69,16 +115,27 @@ describe.each(ids)("checklist of %s", (id) => {
   });
 
   test("Internet-facing rows are probed from the external client, internal rows from the inside", () => {
-    for (const r of inbound.filter(probed)) {
-      const fromInternet = r.source.addresses.includes("Internet");
-      if (fromInternet) expect(section(md, "external-client")).toContain(`[${r.id}]`);
-      else expect(section(md, "external-client")).not.toContain(`[${r.id}]`);
-    }
+    const rows = inbound.filter(probed);
+    expect(rows).toHaveLength(counts.tcp);
+    const external = taggedRows(section(md, "external-client"));
+    // Every other origin's sections: the internal client, the lab servers, the Management Shell.
+    const inside = md
+      .split("\n## ")
+      .filter((s) => !s.includes("(`-From external-client`)"))
+      .flatMap(taggedRows);
+    const fromInternet = rows.filter((r) => r.source.addresses.includes("Internet")).map((r) => r.id);
+    const fromInside = rows.filter((r) => !r.source.addresses.includes("Internet")).map((r) => r.id);
+    // Both kinds exist in every scenario: the Access Edge 443 row from the Internet, the internal 5061 row from inside.
+    expect(fromInternet.length).toBeGreaterThan(0);
+    expect(fromInside.length).toBeGreaterThan(0);
+    expect(fromInternet.filter((r) => !external.includes(r))).toEqual([]);
+    expect(fromInside.filter((r) => !inside.includes(r))).toEqual([]);
+    expect(fromInside.filter((r) => external.includes(r))).toEqual([]);
   });
 
   test("UDP 3478 (STUN/TURN) rows are probed with a STUN Binding request at each target address", () => {
     const stun = inbound.filter(isStun);
-    expect(stun.length).toBeGreaterThan(0);
+    expect(stun).toHaveLength(counts.stun);
     for (const r of stun) {
       for (const a of targets(r)) {
         expect(md.split("\n").some((l) => l.includes(`UDP STUN Binding request to ${a}:3478 is answered`) && l.includes(`[${r.id}]`))).toBe(true);
@@ -108,6 +165,7 @@ describe.each(ids)("checklist of %s", (id) => {
 
   test("other UDP rows and port ranges appear as notes, never as Test-NetConnection probes", () => {
     const notes = inbound.filter((r) => !probed(r) && !isStun(r));
+    expect(notes).toHaveLength(counts.ranges);
     for (const r of notes) {
       const lines = md.split("\n").filter((l) => l.includes(`[${r.id}]`));
       for (const a of targets(r)) expect(lines.some((l) => l.includes(` to ${a} `))).toBe(true);
@@ -122,8 +180,12 @@ describe.each(ids)("checklist of %s", (id) => {
     expect(inbound.every((r) => probed(r) || isStun(r) || notes.includes(r))).toBe(true);
   });
 
-  test("outbound rows are not probed", () => {
-    for (const r of plan.firewallRules.filter((x) => x.direction === "outbound")) expect(md).not.toContain(`[${r.id}]`);
+  test("outbound rows are not probed: the rows the checklist names are exactly the inbound rows", () => {
+    const outbound = plan.firewallRules.filter((x) => x.direction === "outbound");
+    expect(outbound).toHaveLength(counts.outbound);
+    const tagged = new Set(taggedRows(md));
+    expect([...tagged].sort()).toEqual(inbound.map((r) => r.id).sort());
+    expect(outbound.filter((r) => tagged.has(r.id)).map((r) => r.id)).toEqual([]);
   });
 
   test("the script's -From choices are exactly the sections it has", () => {
@@ -133,6 +195,8 @@ describe.each(ids)("checklist of %s", (id) => {
       .split(", ")
       .map((s) => s.slice(1, -1));
     expect(choices).toEqual(c.origins.map((o) => o.id));
+    // Every scenario has DNS records in both views and Management Shell settings (hosting provider, Access Edge).
+    expect(choices).toEqual(expect.arrayContaining(["external-client", "internal-client", "management-shell"]));
     for (const o of c.origins) {
       if (c.dns.some((d) => d.origin.id === o.id) || c.ports.some((p) => p.origin.id === o.id)) expect(block(ps1, o.id)).not.toBe("");
     }
