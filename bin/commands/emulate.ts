@@ -23,7 +23,10 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
       .option("--site <name...>", "emulate only these sites (default: every site, one after another)")
       .option("--out <dir>", "write report.md, report.json and junit.xml to this directory")
       .option("--keep", "leave the namespaces up after the probes and print how to enter them")
-      .option("--mutate", "remove one firewall rule at a time and report which probe catches each removal")
+      .option(
+        "--mutate",
+        "remove one firewall rule at a time and report which probe catches each removal, or why none does (covered by another rule, crosses no firewall)",
+      )
       .option("--cleanup", "remove what earlier runs recorded (under /run/edge-lab) once their process has ended, then exit"),
   ).action(async (file: string | undefined, options: EmulateFlags) => {
     // Loaded here, not at the top: the other commands never pay for the emulator.
@@ -74,8 +77,12 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
         io.out(
           `${r.skipped ? "SKIP" : r.pass ? "PASS" : "FAIL"}  ${r.probe.what}  [${r.probe.refs.slice(0, 3).join(", ")}]${r.pass ? "" : `  -> ${r.detail}`}\n`,
         );
-      for (const m of (s.mutations ?? []).filter((x) => !x.caughtBy.length))
-        io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe\n`);
+      // Removals no probe noticed: a finding only when neither another rule nor the topology explains it.
+      for (const m of s.mutations ?? []) {
+        if (m.outcome === "finding") io.out(`FINDING  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe: ${m.reason}\n`);
+        else if (m.outcome === "covered") io.out(`COVERED  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe: ${m.reason}\n`);
+        else if (m.outcome === "no-firewall") io.out(`NO FIREWALL  removing ${m.firewall} rule ${m.ruleId} is noticed by no probe: ${m.reason}\n`);
+      }
       if (s.kept) {
         io.out(`kept up (enter with: sudo ip netns exec <namespace> bash; remove with: edge-lab emulate --cleanup once this process has ended):\n`);
         for (const ns of s.kept) io.out(`  ${ns}\n`);

@@ -7,8 +7,9 @@
 import type { Plan } from "../model/plan";
 import { buildProbes, probesOfSite, type Probe } from "../render/probes";
 import { removeRun } from "./cleanup";
+import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules, type MutationOutcome } from "./explain";
 import { applianceRules, withoutApplianceRule } from "./rulesets";
-import { runProbes, type ProbeResult } from "./run-probes";
+import { PASS_TIMEOUT_MS, runProbes, type ProbeResult } from "./run-probes";
 import { RunRecord } from "./run-registry";
 import { sh } from "./sys";
 import { World, type Sabotage } from "./world";
@@ -16,13 +17,14 @@ import { World, type Sabotage } from "./world";
 export { removeLeftovers, findLeftovers } from "./cleanup";
 export type { ProbeResult } from "./run-probes";
 export type { Sabotage } from "./world";
+export type { MutationOutcome } from "./explain";
 
 export interface EmulateOptions {
   /** Sites to emulate (default: every site, one after another). */
   readonly sites?: readonly string[];
   /** Leave the namespaces and daemons up after the probes (prints how to enter them). */
   readonly keep?: boolean;
-  /** Remove one firewall rule at a time and report which probe catches each removal. */
+  /** Remove one firewall rule at a time and report which probe catches each removal, or why none does. */
   readonly mutate?: boolean;
   /** Which firewalls --mutate removes rules from. @default ["external", "internal"] */
   readonly mutateFirewalls?: readonly ("external" | "internal")[];
@@ -41,8 +43,18 @@ export interface EmulateOptions {
 export interface MutationResult {
   readonly ruleId: string;
   readonly firewall: "external" | "internal";
-  /** Probes that failed with the rule removed (empty: nobody noticed, a finding). */
+  /** Probes that failed with the rule removed (empty: nobody noticed; `outcome` says why). */
   readonly caughtBy: readonly string[];
+  /**
+   * caught: some probe failed; covered: another rule still allows the same packets (`coveredBy`); no-firewall: the
+   * row's packets never reach a firewall in this topology; finding: none of these (the rule is not needed, or a probe
+   * is missing).
+   */
+  readonly outcome: MutationOutcome;
+  /** Covered: the rule(s) that still allow the packets. */
+  readonly coveredBy?: string;
+  /** Not caught: why (covered, no-firewall) or what is missing (finding). */
+  readonly reason?: string;
 }
 
 export interface SiteReport {
@@ -64,7 +76,8 @@ export interface EmulationReport {
 
 /** Every probe that ran passed (probes the emulation cannot run yet are reported apart, not as passes). */
 export const passed = (r: EmulationReport) => r.sites.every((s) => s.results.every((x) => x.pass || x.skipped));
-export const mutationsCaught = (r: EmulationReport) => r.sites.every((s) => (s.mutations ?? []).every((m) => m.caughtBy.length > 0));
+/** No removal is left unexplained: each was caught by a probe, covered by another rule, or crosses no firewall. */
+export const mutationsCaught = (r: EmulationReport) => r.sites.every((s) => (s.mutations ?? []).every((m) => m.outcome !== "finding"));
 
 /** What is missing on this machine to emulate, with the install hint; empty when ready. */
 export function missingRequirements(): string[] {
@@ -99,6 +112,21 @@ const MUTATE_TIMEOUT_MS = 1000;
 
 const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass && !r.skipped).map((r) => r.probe.id);
 
+/** The log line of one mutation. */
+function mutationLine(m: MutationResult): string {
+  const what = `  mutate ${m.firewall} ${m.ruleId}: `;
+  switch (m.outcome) {
+    case "caught":
+      return `${what}caught by ${m.caughtBy.length} probe(s)`;
+    case "covered":
+      return `${what}not caught, covered by ${m.coveredBy}`;
+    case "no-firewall":
+      return `${what}not caught, crosses no firewall in this topology`;
+    case "finding":
+      return `${what}NOT CAUGHT (finding)`;
+  }
+}
+
 async function mutate(
   world: World,
   site: string,
@@ -109,47 +137,60 @@ async function mutate(
 ): Promise<MutationResult[]> {
   // Probes that already fail cannot catch anything; DNS and HOSTS never cross a firewall.
   // Blocked probes cannot fail when an accept rule goes. Every row has its own port probe, so the quick probes run
-  // first and the slower TURN allocations only when they noticed nothing.
+  // first and the slower TURN allocations only when they noticed nothing. A removal no probe catches is explained
+  // (explain.ts): covered by another rule, crossing no firewall in this topology, or a finding.
   const failing = new Set(failedIds(baseline.filter((r) => !r.skipped)));
+  const skipped = new Set(baseline.filter((r) => r.skipped).map((r) => r.probe.id));
   const watched = probes.filter((p) => p.kind !== "dns" && p.kind !== "hosts" && p.kind !== "blocked" && !failing.has(p.id));
-  // Only probes that cross the firewall being changed: the external one carries what starts on or goes to the Internet.
-  const crossesExternal = (p: Probe) => p.from.kind === "internet" || (p.kind === "port" && p.toInternet);
   const caught = async (firewall: "external" | "internal") => {
-    const mine = watched.filter((p) => crossesExternal(p) === (firewall === "external"));
-    const first = failedIds(
-      await runProbes(
-        world,
-        mine.filter((p) => p.kind !== "turn"),
-        MUTATE_TIMEOUT_MS,
-      ),
-    );
-    return first.length
-      ? first
-      : failedIds(
-          await runProbes(
-            world,
-            mine.filter((p) => p.kind === "turn"),
-            MUTATE_TIMEOUT_MS,
-          ),
-        );
+    // Only probes that cross the firewall being changed (Internet, Microsoft 365, NAT reflection: the external one).
+    const mine = watched.filter((p) => crossesExternalFirewall(p) === (firewall === "external"));
+    const run = async (list: readonly Probe[], timeoutMs = MUTATE_TIMEOUT_MS) => failedIds(await runProbes(world, list, timeoutMs));
+    // Every probe that failed is asked again, the rule still removed, with the ordinary bound: one that passes now
+    // failed for another reason (an answer slower than the short bound on a loaded machine, even between two hosts
+    // of the internal network) and caught nothing. The probes run in parallel: the second run costs one bound.
+    for (const batch of [mine.filter((p) => p.kind !== "turn"), mine.filter((p) => p.kind === "turn")]) {
+      const failed = await run(batch);
+      if (!failed.length) continue;
+      const again = new Set(
+        await run(
+          batch.filter((p) => failed.includes(p.id)),
+          PASS_TIMEOUT_MS,
+        ),
+      );
+      const confirmed = failed.filter((id) => again.has(id));
+      if (confirmed.length) return confirmed;
+    }
+    return [];
+  };
+  // A removal nobody noticed is explained from the plan: the rules the same firewall still holds, the site's
+  // networks, the packets the row's probes send (explain.ts).
+  const planSite = world.plan.scenario.sites.find((s) => s.name === site)!;
+  const ran = probes.filter((p) => !skipped.has(p.id));
+  const base = applianceRules(world.plan, site);
+  const loaded = {
+    external: loadedRules(world.plan.firewallRules, site, "external", applianceRuleIds(base, site)),
+    internal: loadedRules(world.plan.firewallRules, site, "internal", []),
+  };
+  const result = (ruleId: string, firewall: "external" | "internal", caughtBy: string[]): MutationResult => {
+    const row = world.plan.firewallRules.find((r) => r.id === ruleId);
+    const m: MutationResult =
+      caughtBy.length || !row
+        ? { ruleId, firewall, caughtBy, outcome: caughtBy.length ? "caught" : "finding" }
+        : { ruleId, firewall, caughtBy, ...explainUncaught(row, loaded[firewall], planSite, ran, world.internalClientIp) };
+    log(mutationLine(m));
+    return m;
   };
   const out: MutationResult[] = [];
-  const base = applianceRules(world.plan, site);
-  const external = [...base.matchAll(/^-A FORWARD .* -j ACCEPT -m comment --comment "([^"]+)"$/gm)]
-    .map((m) => m[1])
-    .filter((id) => id.startsWith(`${site}/`) && firewalls.includes("external"));
+  const external = firewalls.includes("external") ? applianceRuleIds(base, site) : [];
   for (const ruleId of external) {
     world.loadExternalRules(withoutApplianceRule(base, ruleId));
-    const caughtBy = await caught("external");
-    out.push({ ruleId, firewall: "external", caughtBy });
-    log(`  mutate external ${ruleId}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
+    out.push(result(ruleId, "external", await caught("external")));
   }
   world.loadExternalRules(base);
   for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal" && firewalls.includes("internal"))) {
     world.loadInternalRules(withoutRow(world.plan, row.id));
-    const caughtBy = await caught("internal");
-    out.push({ ruleId: row.id, firewall: "internal", caughtBy });
-    log(`  mutate internal ${row.id}: ${caughtBy.length ? `caught by ${caughtBy.length} probe(s)` : "NOT CAUGHT"}`);
+    out.push(result(row.id, "internal", await caught("internal")));
   }
   world.loadInternalRules(world.plan);
   return out;

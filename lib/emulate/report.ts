@@ -2,27 +2,51 @@
  * The emulation report: Markdown (one line per probe with the plan row and rule ids it proves), JSON, JUnit XML.
  */
 import { markdownText } from "../render/escape";
-import type { EmulationReport, SiteReport } from "./index";
+import type { EmulationReport, MutationResult, SiteReport } from "./index";
 
 /** Text in a Markdown line or table cell: the worksheets' escaping (no raw HTML, no inline syntax, no cell break). */
 const md = markdownText;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "42 rules: 25 caught, 7 covered by another rule, 10 cross no firewall, 0 findings". */
+export function mutationSummary(muts: readonly MutationResult[]): string {
+  const count = (o: MutationResult["outcome"]) => muts.filter((m) => m.outcome === o).length;
+  return `${plural(muts.length, "rule", "rules")}: ${count("caught")} caught, ${count("covered")} covered by another rule, ${plural(count("no-firewall"), "crosses", "cross")} no firewall, ${plural(count("finding"), "finding", "findings")}`;
+}
+
 export function summaryLine(r: EmulationReport): string {
   const everything = r.sites.flatMap((s) => s.results);
   const all = everything.filter((x) => !x.skipped);
   const muts = r.sites.flatMap((s) => s.mutations ?? []);
-  const ext = muts.filter((m) => m.firewall === "external");
   return [
     `${all.filter((x) => x.pass).length}/${all.length} probes pass`,
     ...(everything.length > all.length ? [`${everything.length - all.length} not emulated`] : []),
-    ...(muts.length
-      ? [
-          `${muts.filter((m) => m.caughtBy.length).length}/${muts.length} rules caught (external firewall ${ext.filter((m) => m.caughtBy.length).length}/${ext.length})`,
-        ]
-      : []),
+    ...(muts.length ? [mutationSummary(muts)] : []),
   ].join("; ");
 }
+
+/** The cell (and JUnit text) of one mutation: the catching probes, or why no probe noticed. */
+export function mutationText(m: MutationResult): string {
+  switch (m.outcome) {
+    case "caught":
+      return m.caughtBy.slice(0, 3).join(", ") + (m.caughtBy.length > 3 ? ` (+${m.caughtBy.length - 3})` : "");
+    case "covered":
+      return `covered by ${m.coveredBy}: ${m.reason}`;
+    case "no-firewall":
+      return `crosses no firewall: ${m.reason}`;
+    case "finding":
+      return `no probe noticed the removal: ${m.reason ?? "the rule is not needed, or a probe is missing"}`;
+  }
+}
+
+const OUTCOME_CELL: Record<MutationResult["outcome"], string> = {
+  caught: "caught",
+  covered: "covered by another rule",
+  "no-firewall": "crosses no firewall",
+  finding: "**finding**",
+};
 
 function siteMarkdown(s: SiteReport): string[] {
   const out = [`## Site ${s.site}`, ""];
@@ -36,17 +60,18 @@ function siteMarkdown(s: SiteReport): string[] {
   out.push("");
   if (s.mutations) {
     out.push("### Mutations (one firewall rule removed at a time)", "");
-    const missed = s.mutations.filter((m) => !m.caughtBy.length);
+    out.push(`${mutationSummary(s.mutations)}.`, "");
+    const missed = s.mutations.filter((m) => m.outcome === "finding");
     if (missed.length) {
-      out.push("Findings: removing these rules changed no probe's result (the rule is not needed, or a probe is missing):", "");
-      for (const m of missed) out.push(`- **${m.ruleId}** (${m.firewall} firewall)`);
+      out.push(
+        "Findings: removing these rules changed no probe's result, and no other rule or the topology explains it (the rule is not needed, or a probe is missing):",
+        "",
+      );
+      for (const m of missed) out.push(`- **${md(m.ruleId)}** (${m.firewall} firewall)`);
       out.push("");
     }
-    out.push("| Rule removed | Firewall | Caught by |", "|---|---|---|");
-    for (const m of s.mutations)
-      out.push(
-        `| ${md(m.ruleId)} | ${m.firewall} | ${m.caughtBy.length ? md(m.caughtBy.slice(0, 3).join(", ") + (m.caughtBy.length > 3 ? ` (+${m.caughtBy.length - 3})` : "")) : "**not caught**"} |`,
-      );
+    out.push("| Rule removed | Firewall | Outcome | Caught by, or why not |", "|---|---|---|---|");
+    for (const m of s.mutations) out.push(`| ${md(m.ruleId)} | ${m.firewall} | ${OUTCOME_CELL[m.outcome]} | ${md(mutationText(m))} |`);
     out.push("");
   }
   if (s.kept) {
@@ -104,12 +129,13 @@ export function reportJunit(r: EmulationReport): string {
   for (const s of r.sites) {
     const cases = [
       ...s.results.map((x) => ({ name: x.probe.what, id: x.probe.id, pass: x.pass, skipped: x.skipped, detail: x.detail })),
+      // Covered and no-firewall removals are explained, not failures: the case passes and says why.
       ...(s.mutations ?? []).map((m) => ({
-        name: `mutation: ${m.ruleId} removed is caught`,
+        name: `mutation: ${m.ruleId} removed is caught or explained`,
         id: m.ruleId,
-        pass: m.caughtBy.length > 0,
+        pass: m.outcome !== "finding",
         skipped: false,
-        detail: m.caughtBy.join(", ") || "no probe noticed the removal",
+        detail: m.outcome === "caught" ? m.caughtBy.join(", ") : mutationText(m),
       })),
     ];
     out.push(

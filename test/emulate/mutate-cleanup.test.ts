@@ -22,6 +22,7 @@ describeWithTools("edge-lab emulate --mutate: every external-firewall rule is ca
     const externalRows = bundledPlan(id).firewallRules.filter((r) => r.firewall === "external");
     expect(mutations.map((m) => m.ruleId).sort()).toEqual(externalRows.map((r) => r.id).sort());
     expect(mutations.filter((m) => m.caughtBy.length === 0)).toEqual([]);
+    expect(mutations.filter((m) => m.outcome !== "caught")).toEqual([]);
     // The catching probes name the row that was removed, or the service behind it.
     for (const m of mutations) expect(m.caughtBy.some((p) => p.startsWith(m.ruleId))).toBe(true);
     expect(failing(report)).toEqual([]);

@@ -74,7 +74,7 @@ describeWithTools("nft -c accepts the internal firewall and load balancer rulese
   });
 });
 
-test("report: Markdown line per probe with its refs, JSON, JUnit XML with failures and findings", () => {
+test("report: Markdown line per probe with its refs, JSON, JUnit XML with failures and findings; covered and no-firewall removals are explained, not failures", () => {
   const plan = bundledPlan("single-consolidated-nat");
   const probes = buildProbes(plan).slice(0, 3);
   const report: EmulationReport = {
@@ -90,23 +90,52 @@ test("report: Markdown line per probe with its refs, JSON, JUnit XML with failur
           { probe: probes[2], pass: true, detail: "ok" },
         ],
         mutations: [
-          { ruleId: "hq/edge-external/a", firewall: "external", caughtBy: [probes[0].id] },
-          { ruleId: "hq/edge-internal/b", firewall: "internal", caughtBy: [] },
+          { ruleId: "hq/edge-external/a", firewall: "external", caughtBy: [probes[0].id], outcome: "caught" },
+          { ruleId: "hq/edge-internal/b", firewall: "internal", caughtBy: [], outcome: "finding", reason: "no other rule allows the same packets" },
+          {
+            ruleId: "hq/edge-m365/c",
+            firewall: "external",
+            caughtBy: [],
+            outcome: "covered",
+            coveredBy: "hq/edge-external/a",
+            reason: "hq/edge-external/a allows every packet this row allows",
+          },
+          { ruleId: "hq/director/d", firewall: "internal", caughtBy: [], outcome: "no-firewall", reason: "both on the internal networks" },
         ],
         timings: { up: 2000, probes: 3000, down: 200, mutate: 9000 },
       },
     ],
   };
-  expect(summaryLine(report)).toBe("2/3 probes pass; 1/2 rules caught (external firewall 1/1)");
+  expect(summaryLine(report)).toBe("2/3 probes pass; 4 rules: 1 caught, 1 covered by another rule, 1 crosses no firewall, 1 finding");
   const md = reportMarkdown(report);
   // Cells are escaped as the worksheets' Markdown is: underscores backslash-escaped, no raw HTML.
   expect(md).toContain(`| **FAIL** | ${probes[1].what.replace(/_/g, "\\_")} | ${probes[1].refs.join(", ")} | answer (none) &lt;missing&gt; |`);
-  expect(md).toContain("- **hq/edge-internal/b** (internal firewall)");
+  // Only the real finding is listed as one; every removal has its outcome and why.
+  const findings = md.slice(md.indexOf("Findings:"), md.indexOf("| Rule removed"));
+  expect(findings).toContain("- **hq/edge-internal/b** (internal firewall)");
+  expect(findings).not.toContain("hq/edge-m365/c");
+  expect(findings).not.toContain("hq/director/d");
+  expect(md).toContain(
+    "| hq/edge-m365/c | external | covered by another rule | covered by hq/edge-external/a: hq/edge-external/a allows every packet this row allows |",
+  );
+  expect(md).toContain("| hq/director/d | internal | crosses no firewall | crosses no firewall: both on the internal networks |");
+  expect(md).toContain("| hq/edge-internal/b | internal | **finding** | no probe noticed the removal: no other rule allows the same packets |");
   const json = JSON.parse(reportJson(report));
   expect(json.sites[0].probes.map((p: { pass: boolean }) => p.pass)).toEqual([true, false, true]);
+  expect(json.sites[0].mutations.map((m: { outcome: string; coveredBy?: string }) => [m.outcome, m.coveredBy])).toEqual([
+    ["caught", undefined],
+    ["finding", undefined],
+    ["covered", "hq/edge-external/a"],
+    ["no-firewall", undefined],
+  ]);
   const xml = new XMLParser({ ignoreAttributes: false }).parse(reportJunit(report));
   const suite = xml.testsuites.testsuite;
-  expect(suite["@_tests"]).toBe("5");
+  expect(suite["@_tests"]).toBe("7");
+  // The failing probe and the finding; the covered and no-firewall removals pass and say why.
   expect(suite["@_failures"]).toBe("2");
   expect(suite.testcase[1].failure["@_message"]).toBe("answer (none) <missing>");
+  expect(suite.testcase[4].failure["@_message"]).toBe("no probe noticed the removal: no other rule allows the same packets");
+  expect(suite.testcase[5].failure).toBeUndefined();
+  expect(suite.testcase[5]["system-out"]).toBe("covered by hq/edge-external/a: hq/edge-external/a allows every packet this row allows");
+  expect(suite.testcase[6]["system-out"]).toBe("crosses no firewall: both on the internal networks");
 });

@@ -25,6 +25,7 @@ import type {
 } from "../../model/plan";
 import { callText } from "../cmdlets";
 import type { FeatureTag } from "../../model/ports";
+import { coveredRows } from "../../model/plan/coverage";
 import { isInternetOnly } from "../../model/peer";
 import { Port } from "../../model/port";
 import { makeTable, type Column, type Table } from "../table";
@@ -205,6 +206,15 @@ function firewallColumns(withTable: boolean, withSourcePort = false): Column<Fir
     { header: "Destination", cell: (r) => endpointText(r.destination) },
     { header: "Notes", cell: (r) => r.purpose },
     { header: "Refs", cell: (r) => refs(r.refs) },
+  ];
+}
+
+/** Microsoft 365 rows a broader row of the plan already allows (lib/model/plan/coverage.ts), as one paragraph. */
+function m365CoverageNote(plan: Plan): string[] | undefined {
+  const covered = coveredRows(plan.firewallRules).filter((c) => c.row.table === "edge-m365");
+  if (!covered.length) return undefined;
+  return [
+    `Already allowed by a broader row (its addresses, transport and ports hold the Microsoft 365 row's): ${covered.map((c) => `\`${c.row.id}\` by \`${c.by.id}\``).join("; ")}. Keep each of these rows if your firewall restricts the broader row (for example to named federation partners): then only this row lets Microsoft 365 through.`,
   ];
 }
 
@@ -426,7 +436,12 @@ export function worksheetBlocks(plan: Plan): Block[] {
     "Microsoft's columns: role/protocol/transport/port, source, destination, notes. Directions are from the Edge Server's (or reverse proxy's, Director's) point of view.",
   ]);
   for (const { table, title } of FIREWALL_TABLES)
-    add(title, 3, makeTable(`firewall-${table}`, `Firewall: ${title}`, firewallColumns(false, table === "edge-m365"), firewallRowsOf(plan, table)));
+    add(
+      title,
+      3,
+      makeTable(`firewall-${table}`, `Firewall: ${title}`, firewallColumns(false, table === "edge-m365"), firewallRowsOf(plan, table)),
+      table === "edge-m365" ? m365CoverageNote(plan) : undefined,
+    );
   for (const { feature, title } of FEATURE_SUMMARIES)
     add(title, 3, makeTable(`firewall-${feature}`, `Firewall: ${title}`, firewallColumns(true), featureRowsOf(plan, feature)));
 
