@@ -3,11 +3,13 @@
  * namespace. Plain Node.js (no dependency), shipped as source text so that it runs the same from ts-jest, ts-node and
  * the esbuild bundle: the emulator writes it into the run directory.
  *
- *   listen <file>: {"tcp":[{host,port,tls?:{cert,key},sip?,http?}], "udp":[{host,port}]}; prints READY.
- *     raw TCP answers one JSON line {local, remote}; TLS listeners present their certificate and answer SIP OPTIONS
- *     with 200 OK; HTTP(S) listeners answer {host, local, remote}; UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS)
- *     and anything else with the JSON line.
+ *   listen <file>: {"tcp":[{host,port,tls?:{cert,key},sip?,http?}], "udp":[{host,port}], "delayMs"?}; prints READY.
+ *     raw TCP answers one JSON line {local, remote} (delayMs later when given: a slow far end, tests); TLS listeners
+ *     present their certificate and answer SIP OPTIONS with 200 OK; HTTP(S) listeners answer {host, local, remote};
+ *     UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS) and anything else with the JSON line.
  *   probe <file>: [{type:"tcp"|"udp"|"tls"|"http"|"dns"|"hosts", ...}]; runs all in parallel, prints one JSON array.
+ *     A TCP probe with reply: true waits for the far end's JSON line (up to its timeout) instead of passing 300 ms
+ *     after the connection.
  */
 export const AGENT_SOURCE = String.raw`"use strict";
 const net = require("node:net");
@@ -105,7 +107,8 @@ function listen() {
     } else {
       server = net.createServer((s) => {
         s.on("error", () => undefined);
-        s.end(JSON.stringify({ local: s.localAddress + ":" + s.localPort, remote: s.remoteAddress }) + "\n");
+        const line = JSON.stringify({ local: s.localAddress + ":" + s.localPort, remote: s.remoteAddress }) + "\n";
+        if (config.delayMs) setTimeout(() => s.end(line), config.delayMs); else s.end(line);
       });
     }
     server.on("error", (err) => fail(e, err));
@@ -128,9 +131,13 @@ const probes = {
     let data = "";
     const s = net.connect({ host: p.host, port: p.port, localAddress: p.local, localPort: p.localPort });
     const end = (r) => { s.destroy(); finish(r); };
+    // A far end that says nothing on a bare connection (TLS, TURN) passes once connected; a probe that needs the far
+    // end's answer (reply: the address it saw, NAT-04) waits for it up to the timeout, however late it comes.
     let grace;
-    s.on("connect", () => { grace = setTimeout(() => end({ ok: true }), 300); });
-    s.on("data", (d) => { data += d; if (data.includes("\n")) { clearTimeout(grace); try { end({ ok: true, reply: JSON.parse(data) }); } catch { end({ ok: true }); } } });
+    s.on("connect", () => { if (!p.reply) grace = setTimeout(() => end({ ok: true }), 300); });
+    const answered = () => { clearTimeout(grace); try { end({ ok: true, reply: JSON.parse(data) }); } catch { end({ ok: true }); } };
+    s.on("data", (d) => { data += d; if (data.includes("\n")) answered(); });
+    s.on("end", answered);
     s.on("error", (err) => { clearTimeout(grace); end({ ok: false, error: err.code || err.message }); });
   }),
   udp: (p) => withTimeout(p.timeoutMs, (finish) => {

@@ -121,12 +121,15 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
             local: o.local,
             localPort,
             stun: p.stun || (p.transport === "UDP" && p.port === 3478),
+            // The far end must say which address it saw: wait for its answer, not only for the connection.
+            ...(p.expectSource ? { reply: true } : {}),
             timeoutMs: PASS_TIMEOUT_MS,
           };
       return one(item, (r) => {
         if (!r.ok) return fail(r);
         const seen = r.reply?.remote;
-        if (p.expectSource && seen !== p.expectSource) return { pass: false, detail: `far end saw ${seen}, plan says ${p.expectSource} (NAT-04)` };
+        if (p.expectSource && seen !== p.expectSource)
+          return { pass: false, detail: `far end saw ${seen ?? "nothing (no answer)"}, plan says ${p.expectSource} (NAT-04)` };
         // From the Internet (or Microsoft 365), the Edge must see the client's own address (NAT-03: no source NAT inbound).
         if ((p.from.kind === "internet" || p.from.kind === "remote") && seen !== undefined && seen !== o.local)
           return { pass: false, detail: `Edge saw ${seen}, not the origin ${o.local} (NAT-03)` };

@@ -43,6 +43,8 @@ export interface Sabotage {
   readonly applianceRules?: (rules: string) => string;
   /** coturn's relay port range instead of the plan's A/V media range. */
   readonly turnRelayRange?: { readonly from: number; readonly to: number };
+  /** Raw TCP listeners answer this many milliseconds after the connection (a slow far end, as on a loaded machine). */
+  readonly answerDelayMs?: number;
 }
 
 export interface Listener {
@@ -522,7 +524,14 @@ export class World {
       if (!node.listeners.size) continue;
       const listeners = [...node.listeners.values()];
       const file = join(this.dir, `listen-${node.ns}.json`);
-      writeNewFile(file, JSON.stringify({ tcp: listeners.filter((l) => l.proto === "tcp"), udp: listeners.filter((l) => l.proto === "udp") }));
+      writeNewFile(
+        file,
+        JSON.stringify({
+          tcp: listeners.filter((l) => l.proto === "tcp"),
+          udp: listeners.filter((l) => l.proto === "udp"),
+          ...(this.sabotage.answerDelayMs ? { delayMs: this.sabotage.answerDelayMs } : {}),
+        }),
+      );
       starts.push(
         this.daemon(
           `listeners in ${node.ns}`,
