@@ -166,6 +166,8 @@ function tryVersion(o: TlsProbeOptions, version: TlsVersionName, servername: str
       // Level 0: read what the server offers even when today's defaults would refuse it (legacy Edge, §7).
       ciphers: "DEFAULT:@SECLEVEL=0",
       rejectUnauthorized: false,
+      // The chain verdict alone: the host name is judged separately (nameMatches), against every SAN.
+      checkServerIdentity: () => undefined,
       ca: o.ca ? [...o.ca] : undefined,
     });
     let verdictTimer: NodeJS.Timeout | undefined;

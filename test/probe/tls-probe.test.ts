@@ -108,6 +108,12 @@ describe("TLS 1.2 + 1.3 listener without client certificates (Node tls server, l
     expect(o.versions.map((v) => v.outcome)).toEqual(["completed", "completed", "refused", "refused"]);
   });
 
+  test("a name not on the certificate: chain still trusted, the name does not match", async () => {
+    const o = await probeTls({ host: "127.0.0.1", port: srv.port, servername: "av.contoso.com", ca: [CA], versions: ["TLSv1.2"], timeoutMs: 3000 });
+    expect(o).toMatchObject({ chainOk: true, chainError: undefined, nameMatches: false });
+    expect(o.certificate?.dnsNames).toEqual(SANS);
+  });
+
   test("without the CA: OpenSSL's verdict is reported; a name not on the certificate does not match", async () => {
     const o = await probeTls({ host: "127.0.0.1", port: srv.port, servername: "av.contoso.com", versions: ["TLSv1.2"], timeoutMs: 3000 });
     expect(o.chainOk).toBe(false);
