@@ -184,6 +184,7 @@ export function parseChallenges(values: readonly string[]): AuthChallenge[] {
     let current: { scheme: string; params: Record<string, string>; token68?: string } | undefined;
     while (i < s.length) {
       skipWs();
+      if (i >= s.length) break;
       if (s[i] === ",") {
         i++;
         continue;

@@ -169,6 +169,12 @@ describe("challenges", () => {
     ]);
   });
 
+  test("spaces around '=' and after the last parameter, empty values", () => {
+    expect(parseChallenges(['NTLM realm = "SIP Communications Service" , version=4  ', "", "  "])).toEqual([
+      { scheme: "NTLM", params: { realm: "SIP Communications Service", version: "4" } },
+    ]);
+  });
+
   test("an unterminated quoted value and stray characters are refused", () => {
     expect(() => parseChallenges(['NTLM realm="SIP Communications Service'])).toThrow(/unterminated quoted value for realm/);
     expect(() => parseChallenges(['NTLM realm=x, "oops"'])).toThrow(/challenge: unexpected/);
