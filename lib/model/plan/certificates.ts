@@ -40,45 +40,57 @@ function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): San[] {
   return names;
 }
 
-function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[] {
-  const { edge } = site;
-  const edgeIds = edge.servers.map((server) => edgeServerId(site, server));
-  const aol = site.federationRoute && s.federation.publicIm.includes("aol");
-  const poolNote = edge.pool ? " Create it with an exportable private key and import the same certificate and key on every Edge Server of the pool." : "";
-  const certs: Certificate[] = [
-    {
-      id: `${site.name}-edge-external`,
-      site: site.name,
-      component: `Edge ${edge.pool ? "pool" : "Server"} external interface`,
-      subject: edge.fqdns.access.value,
-      ...sanList(edgeExternalSans(s, site)),
-      eku: aol ? ["server", "client"] : ["server"],
-      issuer: "public CA",
-      assignedTo: "Access Edge, Web Conferencing Edge and A/V Authentication services (external interface)",
-      installedOn: edgeIds,
-      sharedKey: edge.pool,
-      notes: `Subject name repeated in the SANs.${aol ? " Client EKU for AOL public IM connectivity." : ""}${poolNote} A/V media is not encrypted with a certificate (this one serves the A/V Authentication service); a separate A/V certificate with an exportable key, the same on every Edge Server, is recommended when staging renewals with -Roll.`,
-      refs: ["CERT-01", "CERT-02", "CERT-03", ...(edge.pool ? ["CERT-05"] : []), ...(aol ? ["FED-03"] : []), "CERT-07"],
-    },
-    {
-      id: `${site.name}-edge-internal`,
-      site: site.name,
-      component: `Edge ${edge.pool ? "pool" : "Server"} internal interface`,
-      subject: edge.fqdns.internalPool.value,
-      sans: [],
-      eku: ["server"],
-      issuer: "public or private CA",
-      assignedTo: "Edge internal interface",
-      installedOn: edgeIds,
-      sharedKey: edge.pool,
-      notes: `No SAN required.${poolNote}`,
-      refs: ["CERT-06", ...(edge.pool ? ["CERT-05"] : [])],
-    },
-  ];
+type Director = NonNullable<ResolvedSite["director"]>;
 
+/** The note of a certificate shared by an Edge pool: one exportable key, imported on every member (CERT-05). */
+function edgePoolNote(site: ResolvedSite): string {
+  return site.edge.pool ? " Create it with an exportable private key and import the same certificate and key on every Edge Server of the pool." : "";
+}
+
+/** The Edge external interface certificate: Access, Web Conferencing and A/V Authentication (public CA). */
+function edgeExternalCertificate(s: ResolvedScenario, site: ResolvedSite): Certificate {
+  const { edge } = site;
+  const aol = site.federationRoute && s.federation.publicIm.includes("aol");
+  return {
+    id: `${site.name}-edge-external`,
+    site: site.name,
+    component: `Edge ${edge.pool ? "pool" : "Server"} external interface`,
+    subject: edge.fqdns.access.value,
+    ...sanList(edgeExternalSans(s, site)),
+    eku: aol ? ["server", "client"] : ["server"],
+    issuer: "public CA",
+    assignedTo: "Access Edge, Web Conferencing Edge and A/V Authentication services (external interface)",
+    installedOn: edge.servers.map((server) => edgeServerId(site, server)),
+    sharedKey: edge.pool,
+    notes: `Subject name repeated in the SANs.${aol ? " Client EKU for AOL public IM connectivity." : ""}${edgePoolNote(site)} A/V media is not encrypted with a certificate (this one serves the A/V Authentication service); a separate A/V certificate with an exportable key, the same on every Edge Server, is recommended when staging renewals with -Roll.`,
+    refs: ["CERT-01", "CERT-02", "CERT-03", ...(edge.pool ? ["CERT-05"] : []), ...(aol ? ["FED-03"] : []), "CERT-07"],
+  };
+}
+
+/** The Edge internal interface certificate: the internal pool FQDN, no SAN. */
+function edgeInternalCertificate(site: ResolvedSite): Certificate {
+  const { edge } = site;
+  return {
+    id: `${site.name}-edge-internal`,
+    site: site.name,
+    component: `Edge ${edge.pool ? "pool" : "Server"} internal interface`,
+    subject: edge.fqdns.internalPool.value,
+    sans: [],
+    eku: ["server"],
+    issuer: "public or private CA",
+    assignedTo: "Edge internal interface",
+    installedOn: edge.servers.map((server) => edgeServerId(site, server)),
+    sharedKey: edge.pool,
+    notes: `No SAN required.${edgePoolNote(site)}`,
+    refs: ["CERT-06", ...(edge.pool ? ["CERT-05"] : [])],
+  };
+}
+
+/** The reverse proxy listener certificate: every published web name, lyncdiscover when Autodiscover is published over HTTPS. */
+function reverseProxyCertificate(s: ResolvedScenario, site: ResolvedSite): Certificate {
   const rp = site.reverseProxy;
   const lyncdiscover = s.mobility && site.primary && rp.autodiscover === "https" ? s.sipDomains.map((d) => `lyncdiscover.${d.value}`) : [];
-  certs.push({
+  return {
     id: `${site.name}-reverse-proxy`,
     site: site.name,
     component: "Reverse proxy external listener",
@@ -100,75 +112,91 @@ function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[
       "Subject name repeated in the SANs." +
       (s.mobility && rp.autodiscover === "http" ? " lyncdiscover is published over HTTP only, so it is not on the certificate (RP-08)." : ""),
     refs: ["CERT-08", "CERT-02", ...(lyncdiscover.length ? ["CERT-09"] : [])],
-  });
+  };
+}
 
+/**
+ * Microsoft's Director pool table: "Default (one per Director in the pool)", subject the pool FQDN, SANs the pool
+ * FQDN then that server's FQDN. Each Director has its own certificate and key (nothing to export); a single
+ * Director's subject is its own FQDN.
+ */
+function directorDefaultCertificates(s: ResolvedScenario, site: ResolvedSite, d: Director): Certificate[] {
+  const rp = site.reverseProxy;
+  const autodiscover = s.sipDomains.flatMap((dom) => [`lyncdiscoverinternal.${dom.value}`, `lyncdiscover.${dom.value}`]);
+  return d.servers.map((server, i) => ({
+    id: d.pool ? `${site.name}-director-default-${String(i + 1).padStart(2, "0")}` : `${site.name}-director-default`,
+    site: site.name,
+    component: d.pool ? `Director default certificate (${server.name}, one per Director in the pool)` : "Director default certificate",
+    subject: d.poolFqdn.value,
+    // Microsoft's table, then the names the plan also sends to the Director (the reverse proxy re-encrypts to it
+    // for its external web services FQDN; internal sip.<domain> points at it) instead of the optional wildcard.
+    ...sanList([
+      ...(d.pool ? [[d.poolFqdn.value] as const] : []),
+      [server.fqdn],
+      ...(rp.dialin ? [[rp.dialin.value] as const] : []),
+      ...rp.meet.map((m) => [m.value] as const),
+      ...autodiscover.map((name) => [name, "mobility"] as const),
+      [d.externalWebFqdn.value],
+      ...(site.primary ? [[site.edge.fqdns.access.value] as const] : []),
+    ]),
+    eku: ["server"],
+    issuer: "internal or public CA",
+    assignedTo: "Director (SIP, web services)",
+    installedOn: [directorId(site, i)],
+    sharedKey: false,
+    notes:
+      "The Director answers the reverse proxy and the Edge; internal clients do not use it." +
+      (d.pool ? " Request one certificate per Director with its own key." : ""),
+    refs: ["CERT-09", "DIR-01"],
+  }));
+}
+
+/** The Directors' OAuthTokenIssuer certificate (server-to-server authentication), shared by the pool. */
+function directorOAuthCertificate(site: ResolvedSite, d: Director): Certificate {
+  return {
+    id: `${site.name}-director-oauth`,
+    site: site.name,
+    component: "Director OAuthTokenIssuer",
+    subject: d.servers[0].fqdn,
+    sans: [],
+    eku: ["server"],
+    issuer: "internal or public CA",
+    assignedTo: "OAuthTokenIssuer (server-to-server authentication)",
+    installedOn: d.servers.map((_, i) => directorId(site, i)),
+    sharedKey: d.pool,
+    notes: "Minimum key size 1024 bits, 2048 recommended.",
+    refs: ["CERT-10"],
+  };
+}
+
+/** With mobility on the primary site: the Autodiscover SANs to add to the Front End pool's existing certificate. */
+function frontEndAutodiscoverCertificate(s: ResolvedScenario, site: ResolvedSite): Certificate {
+  return {
+    id: `${site.name}-front-end-default`,
+    site: site.name,
+    component: "Front End pool default certificate (SANs to add)",
+    subject: site.frontEnd.fqdn.value,
+    ...sanList(s.sipDomains.flatMap((dom) => [[`lyncdiscoverinternal.${dom.value}`, "mobility"] as const, [`lyncdiscover.${dom.value}`, "mobility"] as const])),
+    eku: ["server"],
+    issuer: "internal or public CA",
+    assignedTo: "Front End pool (outside the lab)",
+    installedOn: [],
+    sharedKey: false,
+    notes: "Add these SANs to the existing Front End certificate for Autodiscover.",
+    refs: ["CERT-09"],
+  };
+}
+
+/** A site's certificates: Edge external and internal, reverse proxy, Directors, then the Front End's Autodiscover SANs. */
+function siteCertificates(s: ResolvedScenario, site: ResolvedSite): Certificate[] {
   const d = site.director;
-  if (d) {
-    const ids = d.servers.map((_, i) => directorId(site, i));
-    const autodiscover = s.sipDomains.flatMap((dom) => [`lyncdiscoverinternal.${dom.value}`, `lyncdiscover.${dom.value}`]);
-    // Microsoft's Director pool table: "Default (one per Director in the pool)", subject the pool FQDN, SANs the pool
-    // FQDN then that server's FQDN. Each Director has its own certificate and key (nothing to export); a single
-    // Director's subject is its own FQDN.
-    const directorDefault = (server: (typeof d.servers)[number], i: number): Certificate => ({
-      id: d.pool ? `${site.name}-director-default-${String(i + 1).padStart(2, "0")}` : `${site.name}-director-default`,
-      site: site.name,
-      component: d.pool ? `Director default certificate (${server.name}, one per Director in the pool)` : "Director default certificate",
-      subject: d.poolFqdn.value,
-      // Microsoft's table, then the names the plan also sends to the Director (the reverse proxy re-encrypts to it
-      // for its external web services FQDN; internal sip.<domain> points at it) instead of the optional wildcard.
-      ...sanList([
-        ...(d.pool ? [[d.poolFqdn.value] as const] : []),
-        [server.fqdn],
-        ...(rp.dialin ? [[rp.dialin.value] as const] : []),
-        ...rp.meet.map((m) => [m.value] as const),
-        ...autodiscover.map((name) => [name, "mobility"] as const),
-        [d.externalWebFqdn.value],
-        ...(site.primary ? [[site.edge.fqdns.access.value] as const] : []),
-      ]),
-      eku: ["server"],
-      issuer: "internal or public CA",
-      assignedTo: "Director (SIP, web services)",
-      installedOn: [ids[i]],
-      sharedKey: false,
-      notes:
-        "The Director answers the reverse proxy and the Edge; internal clients do not use it." +
-        (d.pool ? " Request one certificate per Director with its own key." : ""),
-      refs: ["CERT-09", "DIR-01"],
-    });
-    certs.push(...d.servers.map(directorDefault), {
-      id: `${site.name}-director-oauth`,
-      site: site.name,
-      component: "Director OAuthTokenIssuer",
-      subject: d.servers[0].fqdn,
-      sans: [],
-      eku: ["server"],
-      issuer: "internal or public CA",
-      assignedTo: "OAuthTokenIssuer (server-to-server authentication)",
-      installedOn: ids,
-      sharedKey: d.pool,
-      notes: "Minimum key size 1024 bits, 2048 recommended.",
-      refs: ["CERT-10"],
-    });
-  }
-  if (s.mobility && site.primary) {
-    certs.push({
-      id: `${site.name}-front-end-default`,
-      site: site.name,
-      component: "Front End pool default certificate (SANs to add)",
-      subject: site.frontEnd.fqdn.value,
-      ...sanList(
-        s.sipDomains.flatMap((dom) => [[`lyncdiscoverinternal.${dom.value}`, "mobility"] as const, [`lyncdiscover.${dom.value}`, "mobility"] as const]),
-      ),
-      eku: ["server"],
-      issuer: "internal or public CA",
-      assignedTo: "Front End pool (outside the lab)",
-      installedOn: [],
-      sharedKey: false,
-      notes: "Add these SANs to the existing Front End certificate for Autodiscover.",
-      refs: ["CERT-09"],
-    });
-  }
-  return certs;
+  return [
+    edgeExternalCertificate(s, site),
+    edgeInternalCertificate(site),
+    reverseProxyCertificate(s, site),
+    ...(d ? [...directorDefaultCertificates(s, site, d), directorOAuthCertificate(site, d)] : []),
+    ...(s.mobility && site.primary ? [frontEndAutodiscoverCertificate(s, site)] : []),
+  ];
 }
 
 export function deriveCertificates(s: ResolvedScenario): Certificate[] {
