@@ -201,154 +201,222 @@ export function checklistMarkdown(plan: Plan): string {
 
 // ---- PowerShell -----------------------------------------------------------------------------------------------
 
+/** Get-RealAddress: the real address of a planned public address (-PublicAddress), else the address itself. */
+const PS_GET_REAL_ADDRESS: readonly string[] = [
+  "function Get-RealAddress([string]$Address) {",
+  "  if ($PublicAddress.ContainsKey($Address)) { return [string]$PublicAddress[$Address] }",
+  "  return $Address",
+  "}",
+];
+
+/** Write-Result: counts and prints one PASS or FAIL. */
+const PS_WRITE_RESULT: readonly string[] = [
+  "function Write-Result([bool]$Ok, [string]$What, [string]$Detail) {",
+  '  if ($Ok) { $script:Passed++; Write-Host "PASS  $What" -ForegroundColor Green }',
+  '  else { $script:Failed++; Write-Host "FAIL  $What $Detail" -ForegroundColor Red }',
+  "}",
+];
+
+/** Test-DnsRecord: resolves a name and compares the answers with the expected values. */
+const PS_TEST_DNS_RECORD: readonly string[] = [
+  "function Test-DnsRecord([string]$Name, [string]$Type, [string[]]$Expected) {",
+  "  $query = @{ Name = $Name; Type = $Type; DnsOnly = $true; ErrorAction = 'Stop' }",
+  "  if ($DnsServer) { $query.Server = $DnsServer }",
+  "  try { $answers = @(Resolve-DnsName @query | Where-Object { $_.Type -eq $Type }) } catch { $answers = @() }",
+  "  switch ($Type) {",
+  "    'A' { $actual = @($answers | ForEach-Object { $_.IPAddress }) }",
+  "    'SRV' { $actual = @($answers | ForEach-Object { \"$($_.Priority) $($_.Weight) $($_.Port) $($_.NameTarget)\" }) }",
+  "    'CNAME' { $actual = @($answers | ForEach-Object { $_.NameHost }) }",
+  "  }",
+  "  $want = (@($Expected | ForEach-Object { Get-RealAddress $_ }) | Sort-Object) -join ', '",
+  "  $got = (@($actual) | Sort-Object) -join ', '",
+  '  Write-Result ($want -eq $got) "DNS $Type $Name = $want" "(got: $got)"',
+  "}",
+];
+
+/** Test-TcpPort: a TCP connection with Test-NetConnection. */
+const PS_TEST_TCP_PORT: readonly string[] = [
+  "function Test-TcpPort([string]$Address, [int]$Port, [string]$What) {",
+  "  $target = Get-RealAddress $Address",
+  "  $result = Test-NetConnection -ComputerName $target -Port $Port -WarningAction SilentlyContinue",
+  "  Write-Result ([bool]$result.TcpTestSucceeded) \"TCP ${target}:$Port $What\" ''",
+  "}",
+];
+
+/** Test-StunUdp: a STUN Binding request to a UDP port. */
+const PS_TEST_STUN_UDP: readonly string[] = [
+  "function Test-StunUdp([string]$Address, [int]$Port, [string]$What) {",
+  "  # A STUN Binding request (RFC 5389); any answer means the UDP port is reachable (Test-EdgeConnectivity does the same).",
+  "  $target = Get-RealAddress $Address",
+  "  $udp = New-Object System.Net.Sockets.UdpClient",
+  "  $udp.Client.ReceiveTimeout = 3000",
+  "  try {",
+  "    $id = New-Object byte[] 12",
+  "    (New-Object System.Random).NextBytes($id)",
+  "    $request = [byte[]](0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42) + $id",
+  "    [void]$udp.Send($request, $request.Length, $target, $Port)",
+  "    $from = New-Object System.Net.IPEndPoint([System.Net.IPAddress]::Any, 0)",
+  "    $ok = $udp.Receive([ref]$from).Length -ge 20",
+  "  } catch { $ok = $false } finally { $udp.Close() }",
+  "  Write-Result $ok \"UDP STUN ${target}:$Port $What\" ''",
+  "}",
+];
+
+/** Test-TlsCertificate: a TLS handshake with SNI, the certificate's subject and SANs against the plan. */
+const PS_TEST_TLS_CERTIFICATE: readonly string[] = [
+  "function Test-TlsCertificate([string]$Address, [int]$Port, [string]$ServerName, [string]$Subject, [string[]]$Names, [string[]]$Forbidden) {",
+  "  # The lab CA may not be trusted here: the handshake accepts any chain, the names are compared with the plan.",
+  "  $target = Get-RealAddress $Address",
+  "  try {",
+  "    $tcp = New-Object System.Net.Sockets.TcpClient($target, $Port)",
+  "    $ssl = New-Object System.Net.Security.SslStream($tcp.GetStream(), $false, { $true })",
+  "    $ssl.AuthenticateAsClient($ServerName)",
+  "    $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($ssl.RemoteCertificate)",
+  "    $ext = $cert.Extensions | Where-Object { $_.Oid.Value -eq '2.5.29.17' }",
+  "    $text = if ($ext) { $ext.Format($false) } else { '' }",
+  "    $found = @([regex]::Matches($text, 'DNS Name=([^,\\s]+)') | ForEach-Object { $_.Groups[1].Value })",
+  "    $cn = $cert.GetNameInfo('SimpleName', $false)",
+  "    $ok = ($cn -eq $Subject) -and (($found -join ',') -eq ($Names -join ',')) -and -not ($found | Where-Object { $Forbidden -contains $_ })",
+  "    $detail = \"(subject $cn; SANs $($found -join ', '))\"",
+  "    $ssl.Dispose()",
+  "    $tcp.Dispose()",
+  "  } catch { $ok = $false; $detail = $_.Exception.Message }",
+  '  Write-Result $ok "TLS ${target}:$Port $ServerName" $detail',
+  "}",
+];
+
+/** Test-Setting: a configuration read-back (a Get- cmdlet's properties against the plan). */
+const PS_TEST_SETTING: readonly string[] = [
+  "function Test-Setting([scriptblock]$Read, [string]$What, [hashtable]$Expected) {",
+  "  try { $actual = & $Read | Select-Object -First 1 } catch { $actual = $null }",
+  "  foreach ($property in ($Expected.Keys | Sort-Object)) {",
+  "    $want = $Expected[$property]",
+  "    $got = if ($actual) { $actual.$property } else { $null }",
+  '    Write-Result ([string]$got -eq [string]$want) "$What $property = $want" "(got: $got)"',
+  "  }",
+  "}",
+];
+
+/** Write-Note: counts and prints a check that cannot be run from here. */
+const PS_WRITE_NOTE: readonly string[] = [
+  "function Write-Note([string]$Text) {",
+  "  $script:Notes++",
+  '  Write-Host "NOTE  $Text" -ForegroundColor Yellow',
+  "}",
+];
+
+/** The PowerShell helper functions the checks call, in the script's order. */
+const PS_HELPER_FUNCTIONS: readonly (readonly string[])[] = [
+  PS_GET_REAL_ADDRESS,
+  PS_WRITE_RESULT,
+  PS_TEST_DNS_RECORD,
+  PS_TEST_TCP_PORT,
+  PS_TEST_STUN_UDP,
+  PS_TEST_TLS_CERTIFICATE,
+  PS_TEST_SETTING,
+  PS_WRITE_NOTE,
+];
+
+/** The script's comment-based help, its parameters (-From lists the checklist's origins) and the result counters. */
+function psScriptHeader(plan: Plan, c: Checklist): string[] {
+  const s = plan.scenario;
+  return [
+    "<#",
+    `.SYNOPSIS`,
+    `  edge-lab connectivity checks for ${powerShellCommentText(s.title)} (${s.id}).`,
+    ".DESCRIPTION",
+    "  Generated from the scenario's plan by `edge-lab checklist --format ps1`. Run it after deploy on each machine",
+    "  named by -From: it checks the DNS answers of that side's view and probes every inbound TCP port that side opens.",
+    "  UDP 3478 is probed with a STUN Binding request; other UDP and media port ranges are printed as notes.",
+    "  TLS listeners: the certificate's subject and SANs are compared with the plan's certificate table.",
+    ".PARAMETER From",
+    `  Where the script runs: ${powerShellCommentText(c.origins.map((o) => `${o.id} = ${o.title}`).join("; "))}.`,
+    ".PARAMETER DnsServer",
+    "  DNS server to ask (default: the machine's resolver).",
+    ".PARAMETER PublicAddress",
+    "  Planned public address -> real address, for addresses Azure assigns at deploy (internet lab mode).",
+    "#>",
+    "[CmdletBinding()]",
+    "param(",
+    `  [Parameter(Mandatory = $true)][ValidateSet(${c.origins.map((o) => psQuote(o.id)).join(", ")})][string]$From,`,
+    "  [string]$DnsServer,",
+    "  [hashtable]$PublicAddress = @{}",
+    ")",
+    "$script:Passed = 0",
+    "$script:Failed = 0",
+    "$script:Notes = 0",
+  ];
+}
+
+/** Test-Setting calls: the plan cmdlets' read-backs (Get- call, expected properties). */
+function psSettingChecks(settings: readonly SettingCheck[]): string[] {
+  return settings.flatMap(({ cmdlet }) => {
+    const expected = cmdlet
+      .verify!.expect.map((e) => `${e.property} = ${typeof e.value === "boolean" ? (e.value ? "$true" : "$false") : psLiteral(e.value)}`)
+      .join("; ");
+    return [
+      `  # ${cmdlet.id}: ${powerShellCommentText(cmdlet.purpose)} (${cmdlet.refs.join(", ")})`,
+      `  Test-Setting -Read { ${callText(cmdlet.verify!.call)} } -What ${psQuote(cmdlet.id)} -Expected @{ ${expected} }`,
+    ];
+  });
+}
+
+/** Test-DnsRecord calls: one per record of the origin's view. */
+function psDnsChecks(dns: readonly DnsCheck[]): string[] {
+  return dns.flatMap((d) => [
+    `  # ${d.record.view} view: ${d.record.purpose} (${d.record.refs.join(", ")})`,
+    `  Test-DnsRecord -Name ${psQuote(d.record.name)} -Type ${d.record.type} -Expected @(${d.expected.map(psQuote).join(", ")})`,
+  ]);
+}
+
+/** Port probes: Test-TcpPort, Test-StunUdp, or a Write-Note for what cannot be probed. */
+function psPortChecks(ports: readonly PortCheck[]): string[] {
+  return ports.map((p) => {
+    if (p.probe.kind === "tcp")
+      return `  Test-TcpPort -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`;
+    if (p.probe.kind === "stun")
+      return `  Test-StunUdp -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`;
+    return `  Write-Note ${psQuote(`${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`;
+  });
+}
+
+/** Test-TlsCertificate calls: subject, SANs in order, and the names the certificate must not carry. */
+function psTlsChecks(tls: readonly TlsCheck[]): string[] {
+  const list = (names: readonly string[]) => `@(${names.map(psQuote).join(", ")})`;
+  return tls.map(
+    ({ probe: t }) =>
+      `  Test-TlsCertificate -Address ${psQuote(t.address)} -Port ${t.port} -ServerName ${psQuote(t.serverName)} -Subject ${psQuote(t.certificate.subject)} -Names ${list(t.certificate.sans)} -Forbidden ${list(t.forbiddenNames)}`,
+  );
+}
+
+/** The `if ($From -eq ...)` block of one origin (settings, DNS, ports, certificates), or nothing when it has no check. */
+function psOriginBlock(c: Checklist, origin: Origin): string[] {
+  const dns = c.dns.filter((d) => d.origin.id === origin.id);
+  const ports = c.ports.filter((p) => p.origin.id === origin.id);
+  const settings = c.settings.filter((x) => x.origin.id === origin.id);
+  if (!dns.length && !ports.length && !settings.length) return [];
+  return [
+    "",
+    `if ($From -eq ${psQuote(origin.id)}) {`,
+    ...psSettingChecks(settings),
+    ...psDnsChecks(dns),
+    ...psPortChecks(ports),
+    ...psTlsChecks(c.tls.filter((x) => x.origin.id === origin.id)),
+    "}",
+  ];
+}
+
+/** The PowerShell script: header, helper functions, one block per origin, then the totals and the exit code. */
 export function checklistPowerShell(plan: Plan): string {
   const c = buildChecklist(plan);
-  const s = plan.scenario;
-  const out: string[] = [];
-  out.push("<#");
-  out.push(`.SYNOPSIS`);
-  out.push(`  edge-lab connectivity checks for ${powerShellCommentText(s.title)} (${s.id}).`);
-  out.push(".DESCRIPTION");
-  out.push("  Generated from the scenario's plan by `edge-lab checklist --format ps1`. Run it after deploy on each machine");
-  out.push("  named by -From: it checks the DNS answers of that side's view and probes every inbound TCP port that side opens.");
-  out.push("  UDP 3478 is probed with a STUN Binding request; other UDP and media port ranges are printed as notes.");
-  out.push("  TLS listeners: the certificate's subject and SANs are compared with the plan's certificate table.");
-  out.push(".PARAMETER From");
-  out.push(`  Where the script runs: ${powerShellCommentText(c.origins.map((o) => `${o.id} = ${o.title}`).join("; "))}.`);
-  out.push(".PARAMETER DnsServer");
-  out.push("  DNS server to ask (default: the machine's resolver).");
-  out.push(".PARAMETER PublicAddress");
-  out.push("  Planned public address -> real address, for addresses Azure assigns at deploy (internet lab mode).");
-  out.push("#>");
-  out.push("[CmdletBinding()]");
-  out.push("param(");
-  out.push(`  [Parameter(Mandatory = $true)][ValidateSet(${c.origins.map((o) => psQuote(o.id)).join(", ")})][string]$From,`);
-  out.push("  [string]$DnsServer,");
-  out.push("  [hashtable]$PublicAddress = @{}");
-  out.push(")");
-  out.push("$script:Passed = 0");
-  out.push("$script:Failed = 0");
-  out.push("$script:Notes = 0");
-  out.push("");
-  out.push("function Get-RealAddress([string]$Address) {");
-  out.push("  if ($PublicAddress.ContainsKey($Address)) { return [string]$PublicAddress[$Address] }");
-  out.push("  return $Address");
-  out.push("}");
-  out.push("");
-  out.push("function Write-Result([bool]$Ok, [string]$What, [string]$Detail) {");
-  out.push('  if ($Ok) { $script:Passed++; Write-Host "PASS  $What" -ForegroundColor Green }');
-  out.push('  else { $script:Failed++; Write-Host "FAIL  $What $Detail" -ForegroundColor Red }');
-  out.push("}");
-  out.push("");
-  out.push("function Test-DnsRecord([string]$Name, [string]$Type, [string[]]$Expected) {");
-  out.push("  $query = @{ Name = $Name; Type = $Type; DnsOnly = $true; ErrorAction = 'Stop' }");
-  out.push("  if ($DnsServer) { $query.Server = $DnsServer }");
-  out.push("  try { $answers = @(Resolve-DnsName @query | Where-Object { $_.Type -eq $Type }) } catch { $answers = @() }");
-  out.push("  switch ($Type) {");
-  out.push("    'A' { $actual = @($answers | ForEach-Object { $_.IPAddress }) }");
-  out.push("    'SRV' { $actual = @($answers | ForEach-Object { \"$($_.Priority) $($_.Weight) $($_.Port) $($_.NameTarget)\" }) }");
-  out.push("    'CNAME' { $actual = @($answers | ForEach-Object { $_.NameHost }) }");
-  out.push("  }");
-  out.push("  $want = (@($Expected | ForEach-Object { Get-RealAddress $_ }) | Sort-Object) -join ', '");
-  out.push("  $got = (@($actual) | Sort-Object) -join ', '");
-  out.push('  Write-Result ($want -eq $got) "DNS $Type $Name = $want" "(got: $got)"');
-  out.push("}");
-  out.push("");
-  out.push("function Test-TcpPort([string]$Address, [int]$Port, [string]$What) {");
-  out.push("  $target = Get-RealAddress $Address");
-  out.push("  $result = Test-NetConnection -ComputerName $target -Port $Port -WarningAction SilentlyContinue");
-  out.push("  Write-Result ([bool]$result.TcpTestSucceeded) \"TCP ${target}:$Port $What\" ''");
-  out.push("}");
-  out.push("");
-  out.push("function Test-StunUdp([string]$Address, [int]$Port, [string]$What) {");
-  out.push("  # A STUN Binding request (RFC 5389); any answer means the UDP port is reachable (Test-EdgeConnectivity does the same).");
-  out.push("  $target = Get-RealAddress $Address");
-  out.push("  $udp = New-Object System.Net.Sockets.UdpClient");
-  out.push("  $udp.Client.ReceiveTimeout = 3000");
-  out.push("  try {");
-  out.push("    $id = New-Object byte[] 12");
-  out.push("    (New-Object System.Random).NextBytes($id)");
-  out.push("    $request = [byte[]](0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42) + $id");
-  out.push("    [void]$udp.Send($request, $request.Length, $target, $Port)");
-  out.push("    $from = New-Object System.Net.IPEndPoint([System.Net.IPAddress]::Any, 0)");
-  out.push("    $ok = $udp.Receive([ref]$from).Length -ge 20");
-  out.push("  } catch { $ok = $false } finally { $udp.Close() }");
-  out.push("  Write-Result $ok \"UDP STUN ${target}:$Port $What\" ''");
-  out.push("}");
-  out.push("");
-  out.push("function Test-TlsCertificate([string]$Address, [int]$Port, [string]$ServerName, [string]$Subject, [string[]]$Names, [string[]]$Forbidden) {");
-  out.push("  # The lab CA may not be trusted here: the handshake accepts any chain, the names are compared with the plan.");
-  out.push("  $target = Get-RealAddress $Address");
-  out.push("  try {");
-  out.push("    $tcp = New-Object System.Net.Sockets.TcpClient($target, $Port)");
-  out.push("    $ssl = New-Object System.Net.Security.SslStream($tcp.GetStream(), $false, { $true })");
-  out.push("    $ssl.AuthenticateAsClient($ServerName)");
-  out.push("    $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($ssl.RemoteCertificate)");
-  out.push("    $ext = $cert.Extensions | Where-Object { $_.Oid.Value -eq '2.5.29.17' }");
-  out.push("    $text = if ($ext) { $ext.Format($false) } else { '' }");
-  out.push("    $found = @([regex]::Matches($text, 'DNS Name=([^,\\s]+)') | ForEach-Object { $_.Groups[1].Value })");
-  out.push("    $cn = $cert.GetNameInfo('SimpleName', $false)");
-  out.push("    $ok = ($cn -eq $Subject) -and (($found -join ',') -eq ($Names -join ',')) -and -not ($found | Where-Object { $Forbidden -contains $_ })");
-  out.push("    $detail = \"(subject $cn; SANs $($found -join ', '))\"");
-  out.push("    $ssl.Dispose()");
-  out.push("    $tcp.Dispose()");
-  out.push("  } catch { $ok = $false; $detail = $_.Exception.Message }");
-  out.push('  Write-Result $ok "TLS ${target}:$Port $ServerName" $detail');
-  out.push("}");
-  out.push("");
-  out.push("function Test-Setting([scriptblock]$Read, [string]$What, [hashtable]$Expected) {");
-  out.push("  try { $actual = & $Read | Select-Object -First 1 } catch { $actual = $null }");
-  out.push("  foreach ($property in ($Expected.Keys | Sort-Object)) {");
-  out.push("    $want = $Expected[$property]");
-  out.push("    $got = if ($actual) { $actual.$property } else { $null }");
-  out.push('    Write-Result ([string]$got -eq [string]$want) "$What $property = $want" "(got: $got)"');
-  out.push("  }");
-  out.push("}");
-  out.push("");
-  out.push("function Write-Note([string]$Text) {");
-  out.push("  $script:Notes++");
-  out.push('  Write-Host "NOTE  $Text" -ForegroundColor Yellow');
-  out.push("}");
-  for (const origin of c.origins) {
-    const dns = c.dns.filter((d) => d.origin.id === origin.id);
-    const ports = c.ports.filter((p) => p.origin.id === origin.id);
-    const settings = c.settings.filter((x) => x.origin.id === origin.id);
-    if (!dns.length && !ports.length && !settings.length) continue;
-    out.push("");
-    out.push(`if ($From -eq ${psQuote(origin.id)}) {`);
-    for (const { cmdlet } of settings) {
-      const expected = cmdlet
-        .verify!.expect.map((e) => `${e.property} = ${typeof e.value === "boolean" ? (e.value ? "$true" : "$false") : psLiteral(e.value)}`)
-        .join("; ");
-      out.push(`  # ${cmdlet.id}: ${powerShellCommentText(cmdlet.purpose)} (${cmdlet.refs.join(", ")})`);
-      out.push(`  Test-Setting -Read { ${callText(cmdlet.verify!.call)} } -What ${psQuote(cmdlet.id)} -Expected @{ ${expected} }`);
-    }
-    for (const d of dns) {
-      out.push(`  # ${d.record.view} view: ${d.record.purpose} (${d.record.refs.join(", ")})`);
-      out.push(`  Test-DnsRecord -Name ${psQuote(d.record.name)} -Type ${d.record.type} -Expected @(${d.expected.map(psQuote).join(", ")})`);
-    }
-    for (const p of ports) {
-      if (p.probe.kind === "tcp") {
-        out.push(`  Test-TcpPort -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`);
-      } else if (p.probe.kind === "stun") {
-        out.push(`  Test-StunUdp -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`);
-      } else {
-        out.push(
-          `  Write-Note ${psQuote(`${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`,
-        );
-      }
-    }
-    for (const { probe: t } of c.tls.filter((x) => x.origin.id === origin.id)) {
-      const list = (names: readonly string[]) => `@(${names.map(psQuote).join(", ")})`;
-      out.push(
-        `  Test-TlsCertificate -Address ${psQuote(t.address)} -Port ${t.port} -ServerName ${psQuote(t.serverName)} -Subject ${psQuote(t.certificate.subject)} -Names ${list(t.certificate.sans)} -Forbidden ${list(t.forbiddenNames)}`,
-      );
-    }
-    out.push("}");
-  }
-  out.push("");
-  out.push('Write-Host "$($script:Passed) passed, $($script:Failed) failed, $($script:Notes) notes"');
-  out.push("if ($script:Failed -gt 0) { exit 1 }");
-  out.push("exit 0");
+  const out: string[] = [
+    ...psScriptHeader(plan, c),
+    ...PS_HELPER_FUNCTIONS.flatMap((f) => ["", ...f]),
+    ...c.origins.flatMap((origin) => psOriginBlock(c, origin)),
+    "",
+    'Write-Host "$($script:Passed) passed, $($script:Failed) failed, $($script:Notes) notes"',
+    "if ($script:Failed -gt 0) { exit 1 }",
+    "exit 0",
+  ];
   return out.join("\r\n") + "\r\n";
 }
