@@ -112,6 +112,7 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
       // Edge -> Microsoft 365 SIP/MTLS: a TLS handshake with the stand-in and SIP OPTIONS; its answer's Via carries
       // the source address it saw (received=).
       const sipToM365 = toM365 && p.transport === "TCP" && /TLS/.test(p.rule.protocol);
+      const answers = !sipToM365 && (p.expectSource !== undefined || world.answersWithSource(p));
       const item = sipToM365
         ? { type: "tls", host, port: p.port, servername: SIPFED_FQDN, ca: world.ca.caCert, sip: true, local: o.local, localPort, timeoutMs: PASS_TIMEOUT_MS }
         : {
@@ -121,8 +122,9 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
             local: o.local,
             localPort,
             stun: p.stun || (p.transport === "UDP" && p.port === 3478),
-            // The far end must say which address it saw: wait for its answer, not only for the connection.
-            ...(p.expectSource ? { reply: true } : {}),
+            // A far end that says which address it saw (NAT-03 / NAT-04 are judged on it): wait for its answer, not
+            // only for the connection.
+            ...(answers ? { reply: true } : {}),
             timeoutMs: PASS_TIMEOUT_MS,
           };
       return one(item, (r) => {
@@ -130,6 +132,7 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
         const seen = r.reply?.remote;
         if (p.expectSource && seen !== p.expectSource)
           return { pass: false, detail: `far end saw ${seen ?? "nothing (no answer)"}, plan says ${p.expectSource} (NAT-04)` };
+        if (answers && seen === undefined) return { pass: false, detail: "connected, but the far end did not say which address it saw" };
         // From the Internet (or Microsoft 365), the Edge must see the client's own address (NAT-03: no source NAT inbound).
         if ((p.from.kind === "internet" || p.from.kind === "remote") && seen !== undefined && seen !== o.local)
           return { pass: false, detail: `Edge saw ${seen}, not the origin ${o.local} (NAT-03)` };

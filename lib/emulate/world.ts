@@ -86,6 +86,8 @@ export class World {
   readonly ca: RunCa;
   readonly agentFile: string;
   private readonly certs = new Map<string, IssuedCertificate>();
+  /** The listeners each port probe reaches (empty: one of its far ends is coturn, nginx or a web listener). */
+  private readonly farEnds = new Map<Probe, { node: Node; key: string }[]>();
 
   constructor(
     readonly plan: Plan,
@@ -406,6 +408,23 @@ export class World {
     return { ns: node.ns, local: from.ip };
   }
 
+  /**
+   * True when every far end of a TCP port probe is one of the emulation's raw TCP listeners, which answer with the
+   * address they saw: the prober then waits for that answer (NAT-03 / NAT-04 are checked on it) instead of passing
+   * a bare connection. False for TLS, HTTP, coturn and nginx far ends (they say nothing on a bare connection).
+   */
+  answersWithSource(p: Probe): boolean {
+    if (p.kind !== "port" || p.transport !== "TCP") return false;
+    const ends = this.farEnds.get(p) ?? [];
+    return (
+      ends.length > 0 &&
+      ends.every(({ node, key: k }) => {
+        const l = node.listeners.get(k);
+        return l !== undefined && !l.tls && !l.http;
+      })
+    );
+  }
+
   /** Plan address behind a public / VIP address: the addresses whose listeners must answer. */
   private planAddresses(address: string): string[] {
     const vip = this.plan.vips.find((v) => v.ip === address && v.site === this.site && v.service !== "director-web");
@@ -454,23 +473,38 @@ export class World {
           const proto = p.transport === "TCP" ? "tcp" : "udp";
           const tls = proto === "tcp" && /TLS/.test(p.rule.protocol) ? this.m365Certificate() : undefined;
           this.listen(inet, { host: this.m365ServiceIp(p.address), port: p.port, proto, ...(tls ? { tls, sip: true } : {}) });
+          this.farEnds.set(p, [{ node: inet, key: key({ proto, host: this.m365ServiceIp(p.address), port: p.port }) }]);
           continue;
         }
         if (p.kind === "port" && p.toInternet) {
-          this.listen(inet, { host: this.partnerIp, port: p.port, proto: p.transport === "TCP" ? "tcp" : "udp" });
+          const proto = p.transport === "TCP" ? "tcp" : "udp";
+          this.listen(inet, { host: this.partnerIp, port: p.port, proto });
+          this.farEnds.set(p, [{ node: inet, key: key({ proto, host: this.partnerIp, port: p.port }) }]);
           continue;
         }
         const proto = p.kind === "tls" || p.transport === "TCP" ? "tcp" : "udp";
         const tlsRow = /TLS|HTTPS/.test(p.rule.protocol) && proto === "tcp";
+        const ends: { node: Node; key: string }[] = [];
+        let ownListeners = true;
         for (const host of this.planAddresses(p.address).flatMap((a) => (a.includes("/") ? [this.internalClientIp] : [a]))) {
           const node = this.nodeOf(host);
-          if (!node || this.isTurnEndpoint(node, host, proto, p.port)) continue;
-          if (node.server?.role === "reverse-proxy" && node.server.interfaces.some((i) => i.side === "external" && i.addresses.some((a) => a.ip === host)))
+          if (!node || this.isTurnEndpoint(node, host, proto, p.port)) {
+            ownListeners = false;
+            continue;
+          }
+          if (node.server?.role === "reverse-proxy" && node.server.interfaces.some((i) => i.side === "external" && i.addresses.some((a) => a.ip === host))) {
+            ownListeners = false;
             continue; // nginx
+          }
           const web = this.plan.publishingRules.some((r) => r.site === this.site && r.target.ip === host && r.bridges.some((b) => b.target === p.port));
-          if (web) continue;
+          if (web) {
+            ownListeners = false;
+            continue;
+          }
           this.listen(node, { host, port: p.port, proto, ...(tlsRow ? { tls: certFor(node, host), sip: /^SIP/.test(p.rule.protocol) } : {}) });
+          ends.push({ node, key: key({ proto, host, port: p.port }) });
         }
+        if (p.kind === "port") this.farEnds.set(p, ownListeners ? ends : []);
       } else if (p.kind === "blocked") {
         for (const host of this.planAddresses(p.address)) {
           const node = this.nodeOf(host);
