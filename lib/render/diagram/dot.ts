@@ -30,6 +30,9 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 const q = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 const nodeId = (...parts: string[]) => q(parts.join(":"));
 
+/** A line of a node label (htmlLabel). */
+type LabelLine = { text: string; small?: boolean; italic?: boolean };
+
 /** An HTML-like label: first line bold, the others left-aligned; `small` lines in a smaller grey font. */
 function htmlLabel(title: string, lines: readonly (string | { readonly text: string; readonly small?: boolean; readonly italic?: boolean })[]): string {
   const rows = [`<TR><TD ALIGN="LEFT"><B>${esc(title)}</B></TD></TR>`];
@@ -44,7 +47,7 @@ function htmlLabel(title: string, lines: readonly (string | { readonly text: str
 }
 
 function edgeServerLabel(server: PlanServer): string {
-  const lines: { text: string; small?: boolean; italic?: boolean }[] = [{ text: `Edge Server ${server.id}`, small: true }];
+  const lines: LabelLine[] = [{ text: `Edge Server ${server.id}`, small: true }];
   for (const nic of server.interfaces) {
     lines.push({
       text: `${nic.side === "external" ? "External" : "Internal"} NIC ${nic.subnet}, ${nic.gateway ? `gateway ${nic.gateway}` : "no gateway"}`,
@@ -121,39 +124,43 @@ function mergeLines(lines: readonly string[]): string[] {
   return [...merged].map(([head, ports]) => `${head} ${ports.join(", ")}`);
 }
 
-function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, out: string[]): void {
-  const name = site.name;
-  const servers = plan.servers.filter((s) => s.site === name);
-  const vips = plan.vips.filter((v) => v.site === name);
-  const rules = plan.firewallRules.filter((r) => r.site === name);
-  const byAddress = new Map<string, DiagramNode>();
-  const map = (addr: string | undefined, node: DiagramNode) => {
-    if (addr && !byAddress.has(addr)) byAddress.set(addr, node);
-  };
+/** One site's drawing: its plan rows, the DOT lines, the arrows, and the node each address is drawn as. */
+interface SiteDrawing {
+  readonly plan: Plan;
+  readonly site: Site;
+  readonly servers: readonly PlanServer[];
+  readonly vips: readonly PlanVip[];
+  readonly out: string[];
+  readonly edges: Edges;
+  /** The first node an address was placed on: arrows of the firewall rows attach there. */
+  readonly byAddress: Map<string, DiagramNode>;
+}
+
+/** Places an address on a node, unless it is on one already. */
+function place(d: SiteDrawing, addr: string | undefined, node: DiagramNode): void {
+  if (addr && !d.byAddress.has(addr)) d.byAddress.set(addr, node);
+}
+
+/** The external firewall: 1:1 NAT or routed public addresses, and the public range. */
+function drawExternalFirewall(d: SiteDrawing, extFw: DiagramNode): void {
+  const { site, servers } = d;
   const natted = (role: PlanServer["role"]) => servers.some((s) => s.role === role && s.interfaces.some((i) => i.addresses.some((a) => a.natPublic)));
   const fwText = natted("edge")
     ? "1:1 NAT: public address <-> perimeter address"
     : `Edge: public addresses routed${natted("reverse-proxy") ? "; reverse proxy: 1:1 NAT" : ""}`;
-
-  const extFw: DiagramNode = { id: nodeId(name, "extfw"), zone: "perimeter", tier: 1 };
-  const intFw: DiagramNode = { id: nodeId(name, "intfw"), zone: "perimeter", tier: 3 };
-  out.push(`  subgraph ${q(`cluster_site_${name}`)} {`);
-  out.push(
-    `    label=<<B>Site ${esc(name)}</B> (${esc(site.region)}): Microsoft scenario ${site.microsoftScenario}>; style="rounded"; color="#999999"; fontsize=14;`,
-  );
-  out.push(
-    `    ${extFw.id} [shape=box, style="filled", fillcolor="#f6d5d1", color="#b03a2e", label=${htmlLabel(`External firewall (${name})`, [
+  d.out.push(
+    `    ${extFw.id} [shape=box, style="filled", fillcolor="#f6d5d1", color="#b03a2e", label=${htmlLabel(`External firewall (${site.name})`, [
       fwText,
       { text: `public ${site.networks.publicRange}`, small: true },
     ])}];`,
   );
+}
 
-  // Perimeter.
-  out.push(`    subgraph ${q(`cluster_perimeter_${name}`)} {`);
-  out.push(
-    `      label=<<B>Perimeter network</B><BR/><FONT POINT-SIZE="10">external ${esc(site.networks.perimeterExternal)}${site.networks.reverseProxyExternal !== site.networks.perimeterExternal ? ` (reverse proxy ${esc(site.networks.reverseProxyExternal)})` : ""} · internal ${esc(site.networks.perimeterInternal)}</FONT>>; style="filled,rounded"; fillcolor="#fffbe6"; color="#c9a227";`,
-  );
-  const edgeServers = servers.filter((s) => s.role === "edge");
+/** The Edge Servers (in a dashed cluster when they form a pool); returns the node arrows to the Edge attach to. */
+function drawEdgeServers(d: SiteDrawing): DiagramNode | undefined {
+  const { out, site } = d;
+  const name = site.name;
+  const edgeServers = d.servers.filter((s) => s.role === "edge");
   const pool = edgeServers.length > 1;
   const poolCluster = `cluster_edgepool_${name}`;
   if (pool) {
@@ -167,12 +174,18 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   for (const server of edgeServers) {
     out.push(`${pool ? "  " : ""}      ${nodeId(name, server.id)} [fillcolor="#ffffff", label=${edgeServerLabel(server)}];`);
     for (const a of server.interfaces.flatMap((i) => i.addresses)) {
-      map(a.ip, edgeGroup!);
-      map(a.natPublic, edgeGroup!);
+      place(d, a.ip, edgeGroup!);
+      place(d, a.natPublic, edgeGroup!);
     }
   }
   if (pool) out.push(`        { rank=same; ${edgeServers.map((e) => nodeId(name, e.id)).join("; ")}; }`, "      }");
+  return edgeGroup;
+}
 
+/** The hardware load balancer's external and internal Edge VIPs, linked to the Edge. */
+function drawEdgeVips(d: SiteDrawing, edgeGroup: DiagramNode | undefined): void {
+  const { out, edges, vips } = d;
+  const name = d.site.name;
   const extVips = vips.filter((v) => v.side === "external" && v.service !== "director-web");
   const intVips = vips.filter((v) => v.side === "internal" && v.service !== "director-web");
   const extVip: DiagramNode = { id: nodeId(name, "extvip"), zone: "perimeter", tier: 2 };
@@ -181,92 +194,135 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
     out.push(
       `      ${extVip.id} [shape=box, style="filled", fillcolor="#e8f4e8", color="#2e7d32", label=${vipLabel("External VIPs (hardware load balancer)", extVips)}];`,
     );
-    for (const v of extVips) map(v.ip, extVip);
+    for (const v of extVips) place(d, v.ip, extVip);
     if (edgeGroup) edges.link(extVip, edgeGroup);
   }
   if (intVips.length) {
     out.push(
       `      ${intVip.id} [shape=box, style="filled", fillcolor="#e8f4e8", color="#2e7d32", label=${vipLabel("Internal VIP (hardware load balancer)", intVips)}];`,
     );
-    for (const v of intVips) map(v.ip, intVip);
+    for (const v of intVips) place(d, v.ip, intVip);
     if (edgeGroup) edges.link(edgeGroup, intVip);
   }
-  for (const rp of servers.filter((s) => s.role === "reverse-proxy")) {
+}
+
+/** The reverse proxies: listener and internal addresses, and the names they publish (three per line). */
+function drawReverseProxies(d: SiteDrawing): void {
+  const name = d.site.name;
+  for (const rp of d.servers.filter((s) => s.role === "reverse-proxy")) {
     const node: DiagramNode = { id: nodeId(name, rp.id), zone: "perimeter", tier: 2 };
-    const published = plan.publishingRules.filter((r) => r.site === name).map((r) => r.publicName);
-    const lines: { text: string; small?: boolean; italic?: boolean }[] = [{ text: `Reverse proxy ${rp.id}`, small: true }];
+    const published = d.plan.publishingRules.filter((r) => r.site === name).map((r) => r.publicName);
+    const lines: LabelLine[] = [{ text: `Reverse proxy ${rp.id}`, small: true }];
     for (const nic of rp.interfaces) {
       for (const a of nic.addresses) {
         lines.push({
           text: `${nic.side === "external" ? "Listener" : "Internal"} ${addressText(a)}${nic.side === "internal" ? `, ${nic.gateway ? `gateway ${nic.gateway}` : "no gateway"}` : ""}`,
         });
-        map(a.ip, node);
-        map(a.natPublic, node);
+        place(d, a.ip, node);
+        place(d, a.natPublic, node);
       }
     }
     for (let i = 0; i < published.length; i += 3) lines.push({ text: `${i === 0 ? "publishes " : ""}${published.slice(i, i + 3).join(", ")}`, small: true });
-    out.push(`      ${node.id} [fillcolor="#ffffff", label=${htmlLabel(rp.fqdn, lines)}];`);
+    d.out.push(`      ${node.id} [fillcolor="#ffffff", label=${htmlLabel(rp.fqdn, lines)}];`);
   }
-  out.push("    }");
+}
 
-  out.push(
-    `    ${intFw.id} [shape=box, style="filled", fillcolor="#d6e4f5", color="#1f5f9e", label=${htmlLabel(`Internal firewall (${name})`, [
-      `${site.networks.perimeterInternal} <-> ${site.networks.internalNetworks.join(", ")}`,
+/** The perimeter network cluster: Edge Servers, load balancer VIPs, reverse proxies. */
+function drawPerimeter(d: SiteDrawing): void {
+  const { networks } = d.site;
+  d.out.push(`    subgraph ${q(`cluster_perimeter_${d.site.name}`)} {`);
+  d.out.push(
+    `      label=<<B>Perimeter network</B><BR/><FONT POINT-SIZE="10">external ${esc(networks.perimeterExternal)}${networks.reverseProxyExternal !== networks.perimeterExternal ? ` (reverse proxy ${esc(networks.reverseProxyExternal)})` : ""} · internal ${esc(networks.perimeterInternal)}</FONT>>; style="filled,rounded"; fillcolor="#fffbe6"; color="#c9a227";`,
+  );
+  drawEdgeVips(d, drawEdgeServers(d));
+  drawReverseProxies(d);
+  d.out.push("    }");
+}
+
+/** The internal firewall: perimeter internal network <-> internal networks. */
+function drawInternalFirewall(d: SiteDrawing, intFw: DiagramNode): void {
+  const { networks } = d.site;
+  d.out.push(
+    `    ${intFw.id} [shape=box, style="filled", fillcolor="#d6e4f5", color="#1f5f9e", label=${htmlLabel(`Internal firewall (${d.site.name})`, [
+      `${networks.perimeterInternal} <-> ${networks.internalNetworks.join(", ")}`,
     ])}];`,
   );
+}
 
-  // Internal network: next hop, the reverse proxy's targets, the internal networks themselves.
-  out.push(`    subgraph ${q(`cluster_internal_${name}`)} {`);
-  out.push(
-    `      label=<<B>Internal network</B><BR/><FONT POINT-SIZE="10">${esc(site.networks.internalNetworks.join(", "))}</FONT>>; style="filled,rounded"; fillcolor="#eef4fb"; color="#1f5f9e";`,
-  );
-  const hop = site.nextHop;
-  const hopNode: DiagramNode = { id: nodeId(name, "nexthop"), zone: "internal", tier: 4 };
+/** The Edge's next hop: the Director pool (its servers, web VIP) or the Front End pool. */
+function drawNextHop(d: SiteDrawing): void {
+  const hop = d.site.nextHop;
+  const hopNode: DiagramNode = { id: nodeId(d.site.name, "nexthop"), zone: "internal", tier: 4 };
   const hopLines: { text: string; small?: boolean }[] = [
     { text: hop.kind === "director" ? "Director pool (Edge next hop)" : "Front End pool (Edge next hop)", small: true },
   ];
-  const directors = servers.filter((s) => s.role === "director");
-  for (const d of directors) {
-    const ips = d.interfaces.flatMap((i) => i.addresses.map((a) => a.ip));
-    hopLines.push({ text: `${d.fqdn} ${ips.join(", ")}` });
-    for (const ip of ips) map(ip, hopNode);
+  const directors = d.servers.filter((s) => s.role === "director");
+  for (const director of directors) {
+    const ips = director.interfaces.flatMap((i) => i.addresses.map((a) => a.ip));
+    hopLines.push({ text: `${director.fqdn} ${ips.join(", ")}` });
+    for (const ip of ips) place(d, ip, hopNode);
   }
   if (!directors.length) hopLines.push({ text: hop.addresses.join(", ") });
-  for (const a of hop.addresses) map(a, hopNode);
-  for (const v of vips.filter((x) => x.service === "director-web")) {
+  for (const a of hop.addresses) place(d, a, hopNode);
+  for (const v of d.vips.filter((x) => x.service === "director-web")) {
     hopLines.push({ text: `web VIP ${v.ip} (ports ${v.ports.map((p) => p.port).join(", ")})` });
-    map(v.ip, hopNode);
+    place(d, v.ip, hopNode);
   }
-  out.push(`      ${hopNode.id} [fillcolor="#ffffff", label=${htmlLabel(hop.fqdn, hopLines)}];`);
-  const targets = new Map<string, string>();
-  for (const r of plan.publishingRules.filter((x) => x.site === name))
-    if (!byAddress.has(r.target.ip) && !targets.has(r.target.ip)) targets.set(r.target.ip, r.target.fqdn);
-  for (const [ip, fqdn] of targets) {
-    const node: DiagramNode = { id: nodeId(name, "target", ip), zone: "internal", tier: 4 };
-    out.push(`      ${node.id} [fillcolor="#ffffff", label=${htmlLabel(fqdn, [{ text: "reverse proxy target", small: true }, ip])}];`);
-    map(ip, node);
-  }
-  const netNode: DiagramNode = { id: nodeId(name, "intnet"), zone: "internal", tier: 4 };
-  const netUsed = rules.some((r) => [...r.source.addresses, ...r.destination.addresses].some((a) => site.networks.internalNetworks.includes(a)));
-  if (netUsed) {
-    out.push(
-      `      ${netNode.id} [shape=box, style="filled,rounded", fillcolor="#ffffff", label=${htmlLabel("Internal servers and clients", site.networks.internalNetworks)}];`,
-    );
-    for (const n of site.networks.internalNetworks) map(n, netNode);
-  }
-  out.push("    }");
-  out.push("  }");
+  d.out.push(`      ${hopNode.id} [fillcolor="#ffffff", label=${htmlLabel(hop.fqdn, hopLines)}];`);
+}
 
-  // Arrows from the firewall rows.
-  map(Peer.internet().text, internet);
+/** The reverse proxy's targets not drawn already (one node per address). */
+function drawReverseProxyTargets(d: SiteDrawing): void {
+  const targets = new Map<string, string>();
+  for (const r of d.plan.publishingRules.filter((x) => x.site === d.site.name))
+    if (!d.byAddress.has(r.target.ip) && !targets.has(r.target.ip)) targets.set(r.target.ip, r.target.fqdn);
+  for (const [ip, fqdn] of targets) {
+    const node: DiagramNode = { id: nodeId(d.site.name, "target", ip), zone: "internal", tier: 4 };
+    d.out.push(`      ${node.id} [fillcolor="#ffffff", label=${htmlLabel(fqdn, [{ text: "reverse proxy target", small: true }, ip])}];`);
+    place(d, ip, node);
+  }
+}
+
+/** The internal networks themselves, when a firewall row names one. */
+function drawInternalNetworks(d: SiteDrawing, rules: readonly FirewallRule[]): void {
+  const { networks } = d.site;
+  const netNode: DiagramNode = { id: nodeId(d.site.name, "intnet"), zone: "internal", tier: 4 };
+  const netUsed = rules.some((r) => [...r.source.addresses, ...r.destination.addresses].some((a) => networks.internalNetworks.includes(a)));
+  if (!netUsed) return;
+  d.out.push(
+    `      ${netNode.id} [shape=box, style="filled,rounded", fillcolor="#ffffff", label=${htmlLabel("Internal servers and clients", networks.internalNetworks)}];`,
+  );
+  for (const n of networks.internalNetworks) place(d, n, netNode);
+}
+
+/** The internal network cluster: next hop, the reverse proxy's targets, the internal networks themselves. */
+function drawInternalNetwork(d: SiteDrawing, rules: readonly FirewallRule[]): void {
+  d.out.push(`    subgraph ${q(`cluster_internal_${d.site.name}`)} {`);
+  d.out.push(
+    `      label=<<B>Internal network</B><BR/><FONT POINT-SIZE="10">${esc(d.site.networks.internalNetworks.join(", "))}</FONT>>; style="filled,rounded"; fillcolor="#eef4fb"; color="#1f5f9e";`,
+  );
+  drawNextHop(d);
+  drawReverseProxyTargets(d);
+  drawInternalNetworks(d, rules);
+  d.out.push("    }");
+}
+
+/**
+ * Arrows from the firewall rows: each row crossing into or out of the perimeter labels the arrow between the
+ * perimeter node and its firewall, and a plain line joins the firewall to the far side. Addresses on no node are
+ * listed in a DOT comment.
+ */
+function drawFirewallRows(d: SiteDrawing, rules: readonly FirewallRule[], internet: DiagramNode, extFw: DiagramNode, intFw: DiagramNode): void {
+  const { edges } = d;
+  place(d, Peer.internet().text, internet);
   // Microsoft 365's address ranges (the hybrid edge-m365 rows) are on the Internet side.
   for (const r of rules.filter((x) => x.table === "edge-m365"))
-    for (const a of [...r.source.addresses, ...r.destination.addresses]) if (!byAddress.has(a)) map(a, internet);
+    for (const a of [...r.source.addresses, ...r.destination.addresses]) if (!d.byAddress.has(a)) place(d, a, internet);
   const unknown = new Set<string>();
   const nodesOf = (addrs: readonly string[]) => {
     const nodes = new Map<string, DiagramNode>();
     for (const a of addrs) {
-      const n = byAddress.get(a);
+      const n = d.byAddress.get(a);
       if (n) nodes.set(n.id, n);
       else unknown.add(a);
     }
@@ -276,19 +332,46 @@ function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, ou
   for (const r of rules) {
     const fw = r.firewall === "external" ? extFw : intFw;
     for (const s of nodesOf(r.source.addresses)) {
-      for (const d of nodesOf(r.destination.addresses)) {
-        if (isPerimeter(s) === isPerimeter(d)) continue; // inside one zone (e.g. Director -> Front End): not drawn
+      for (const t of nodesOf(r.destination.addresses)) {
+        if (isPerimeter(s) === isPerimeter(t)) continue; // inside one zone (e.g. Director -> Front End): not drawn
         if (isPerimeter(s)) {
           edges.arrow(s, fw, ruleLine(r), r.firewall);
-          edges.link(fw, d);
+          edges.link(fw, t);
         } else {
           edges.link(s, fw);
-          edges.arrow(fw, d, ruleLine(r), r.firewall);
+          edges.arrow(fw, t, ruleLine(r), r.firewall);
         }
       }
     }
   }
-  if (unknown.size) out.push(`  // addresses not drawn: ${[...unknown].join(", ")}`);
+  if (unknown.size) d.out.push(`  // addresses not drawn: ${[...unknown].join(", ")}`);
+}
+
+/** One site: its cluster (external firewall, perimeter, internal firewall, internal network), then its firewall rows' arrows. */
+function siteDot(plan: Plan, site: Site, internet: DiagramNode, edges: Edges, out: string[]): void {
+  const name = site.name;
+  const d: SiteDrawing = {
+    plan,
+    site,
+    servers: plan.servers.filter((s) => s.site === name),
+    vips: plan.vips.filter((v) => v.site === name),
+    out,
+    edges,
+    byAddress: new Map<string, DiagramNode>(),
+  };
+  const rules = plan.firewallRules.filter((r) => r.site === name);
+  const extFw: DiagramNode = { id: nodeId(name, "extfw"), zone: "perimeter", tier: 1 };
+  const intFw: DiagramNode = { id: nodeId(name, "intfw"), zone: "perimeter", tier: 3 };
+  out.push(`  subgraph ${q(`cluster_site_${name}`)} {`);
+  out.push(
+    `    label=<<B>Site ${esc(name)}</B> (${esc(site.region)}): Microsoft scenario ${site.microsoftScenario}>; style="rounded"; color="#999999"; fontsize=14;`,
+  );
+  drawExternalFirewall(d, extFw);
+  drawPerimeter(d);
+  drawInternalFirewall(d, intFw);
+  drawInternalNetwork(d, rules);
+  out.push("  }");
+  drawFirewallRows(d, rules, internet, extFw, intFw);
 }
 
 /** The DOT source of the scenario diagram. */
