@@ -176,28 +176,21 @@ function flow(map: unknown, key: string): void {
   if (isSeq(value)) value.flow = true;
 }
 
-/**
- * The scenario as a commented YAML file; parsing it gives back exactly `answersToScenario(a)`. With `schemaPath`
- * (the JSON Schema's path relative to the file), the first line is the modeline of the YAML language server, so
- * that VS Code's YAML extension completes and checks the file.
- */
-export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPath?: string } = {}): string {
-  const doc = new Document(answersToScenario(a));
-  const root = doc.contents;
-  const addressing = externalAddressing(a);
-  const route = federationRouteOf(a);
-  const dnsPool = a.servers > 1 && a.loadBalancing !== "hardware";
-
-  doc.commentBefore = comment(
+/** The comment at the top of the file: the schema modeline, the planning sections that apply, what to run next. */
+function headerComment(a: InitAnswers, schemaPath: string | undefined): string {
+  return comment(
     [
-      ...(options.schemaPath ? [`yaml-language-server: $schema=${options.schemaPath}`] : []),
+      ...(schemaPath ? [`yaml-language-server: $schema=${schemaPath}`] : []),
       `Edge scenario written by \`edge-lab init\`. Microsoft's planning sections that apply:`,
       ...applicableSections(a).map((s) => `  - ${s.title}`),
       "Check it with `npx edge-lab validate <file>`, see the plan with `npx edge-lab plan <file>`.",
       'Fields not written here take their documented defaults (README, "The scenario file").',
     ].join("\n"),
   );
+}
 
+/** Comments on the scenario's identity: id, product, SIP domains, internal domain. */
+function noteIdentity(root: unknown, a: InitAnswers): void {
   note(root, "id", "Stack id: the Terraform stack is `npx cdktf deploy <id>`.");
   note(root, "product", undefined, `${PRODUCTS[a.product].name}, ${supportStatusShort(PRODUCTS[a.product])} (${PRODUCT_IDS.join(" | ")}; SE-01)`);
   flow(root, "sipDomains");
@@ -215,7 +208,12 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
       ? "servers' DNS domain (here the primary SIP domain; Microsoft's example uses contoso.net)"
       : "servers' DNS domain: Edge internal FQDNs, reverse proxy, Front End pool, Director",
   );
+}
 
+/** Comments on federation: the federation route, LB-09 with a DNS load balanced pool, and each kind of federation. */
+function noteFederation(root: unknown, a: InitAnswers): void {
+  const route = federationRouteOf(a);
+  const dnsPool = a.servers > 1 && a.loadBalancing !== "hardware";
   const federation = pairOf(root, "federation")?.value;
   note(
     root,
@@ -236,12 +234,19 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
       ? `${PRODUCTS[a.product].name} has no XMPP gateway (LAB-VER-01)`
       : "XMPP gateway on the federation-route Edge, for every SIP domain (FED-02)",
   );
+}
+
+/** Comments on the hybrid block: tenant domains and phase. */
+function noteHybrid(root: unknown): void {
   const hybrid = pairOf(root, "hybrid")?.value;
   note(root, "hybrid", 'Hybrid with Microsoft 365 / Teams (shared SIP address space): see the README, "Hybrid with Microsoft 365".');
   flow(hybrid, "tenantDomains");
   note(hybrid, "tenantDomains", undefined, "every SIP domain of the tenant; each must be a SIP domain (HYB-01)");
   note(hybrid, "phase", undefined, "hybrid | teams-only (after the cutover: external DNS points to Microsoft 365)");
-  note(root, "mobility", undefined, fieldSummary("mobility"));
+}
+
+/** Comments on the features planned for later: what is on the certificates now. */
+function noteLater(root: unknown): void {
   const later = pairOf(root, "later")?.value;
   note(
     root,
@@ -254,7 +259,66 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
   note(laterFederation, "publicIm", undefined, "public IM connectivity later");
   note(laterFederation, "xmpp", undefined, "XMPP later: xmpp.<domain> and the XMPP domain are on the Edge certificate now");
   note(later, "mobility", undefined, "mobility later: lyncdiscover names on the reverse proxy and Front End certificates now");
+}
 
+/** Comments on a site's Edge: server count, load balancing, external addressing. */
+function noteEdge(site: unknown, a: InitAnswers): void {
+  const addressing = externalAddressing(a);
+  const edge = pairOf(site, "edge")?.value;
+  note(edge, "servers", undefined, a.servers === 1 ? "single consolidated Edge (2-12 = Edge pool, LB-04 / LB-05)" : "Edge pool: 2-12 servers (LB-04 / LB-05)");
+  note(
+    edge,
+    "loadBalancing",
+    undefined,
+    a.loadBalancing === "hardware"
+      ? "hardware load balancer: VIPs at .10/.20/.30; public IPs only (LB-02); same on both sides (LB-01)"
+      : "DNS load balancing on both sides (LB-01); works with NAT (LB-02)",
+  );
+  note(
+    edge,
+    "externalAddressing",
+    undefined,
+    addressing === "nat"
+      ? "private external addresses, translated 1:1 to public ones (NAT-06); never NAT inside (NAT-01)"
+      : a.loadBalancing === "hardware"
+        ? "hardware load balancing needs public addresses (LB-02 / LB-03)"
+        : "routed public addresses in the public range (NET-11)",
+  );
+}
+
+/** Comments on site `i`'s network ranges (Microsoft's example ranges, shifted by i). */
+function noteNetwork(site: unknown, i: number, a: InitAnswers): void {
+  const addressing = externalAddressing(a);
+  const network = pairOf(site, "network")?.value;
+  note(
+    site,
+    "network",
+    i === 0
+      ? "Microsoft's example ranges by default. The perimeter subnets must be different networks (NET-04)."
+      : `Site ${a.sites[i]}: Microsoft's example ranges with the third octet shifted by ${i}.`,
+  );
+  note(network, "perimeterExternal", undefined, "Edge external interfaces (private, NATed)");
+  note(network, "perimeterInternal", undefined, "Edge internal interfaces; no default gateway (NET-03)");
+  note(
+    network,
+    "publicRange",
+    undefined,
+    addressing === "nat" ? "NAT mappings and the reverse proxy listener" : "Edge external interfaces, VIPs, reverse proxy listener",
+  );
+  flow(network, "internalNetworks");
+  note(network, "internalNetworks", undefined, fieldSummary("sites[].network.internalNetworks"));
+}
+
+/** Comments on a site's Director (or Director pool). */
+function noteDirector(site: unknown, a: InitAnswers): void {
+  const director = pairOf(site, "director")?.value;
+  note(site, "director", "Optional in every scenario: external users reach the Front End pool through the Director.");
+  note(director, "servers", undefined, a.directors === 1 ? "one Director (2 or more = a Director pool)" : "a Director pool");
+  note(director, "loadBalancing", undefined, "DNS load balancing for SIP, a hardware load balancer for web services (DIR-01)");
+}
+
+/** Comments on the sites list and, in every site, on its federation route, Edge, network and Director. */
+function noteSites(root: unknown, a: InitAnswers): void {
   note(
     root,
     "sites",
@@ -263,58 +327,30 @@ export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPat
       : "One data center. Add sites (each with its own Edge) to plan several; their networks must not overlap (LAB-NET-02).",
   );
   const sites = pairOf(root, "sites")?.value;
-  if (isSeq(sites)) {
-    sites.items.forEach((site, i) => {
-      note(site, "federationRoute", undefined, "the organisation's only federation route (FED-01)");
-      const edge = pairOf(site, "edge")?.value;
-      note(
-        edge,
-        "servers",
-        undefined,
-        a.servers === 1 ? "single consolidated Edge (2-12 = Edge pool, LB-04 / LB-05)" : "Edge pool: 2-12 servers (LB-04 / LB-05)",
-      );
-      note(
-        edge,
-        "loadBalancing",
-        undefined,
-        a.loadBalancing === "hardware"
-          ? "hardware load balancer: VIPs at .10/.20/.30; public IPs only (LB-02); same on both sides (LB-01)"
-          : "DNS load balancing on both sides (LB-01); works with NAT (LB-02)",
-      );
-      note(
-        edge,
-        "externalAddressing",
-        undefined,
-        addressing === "nat"
-          ? "private external addresses, translated 1:1 to public ones (NAT-06); never NAT inside (NAT-01)"
-          : a.loadBalancing === "hardware"
-            ? "hardware load balancing needs public addresses (LB-02 / LB-03)"
-            : "routed public addresses in the public range (NET-11)",
-      );
-      const network = pairOf(site, "network")?.value;
-      note(
-        site,
-        "network",
-        i === 0
-          ? "Microsoft's example ranges by default. The perimeter subnets must be different networks (NET-04)."
-          : `Site ${a.sites[i]}: Microsoft's example ranges with the third octet shifted by ${i}.`,
-      );
-      note(network, "perimeterExternal", undefined, "Edge external interfaces (private, NATed)");
-      note(network, "perimeterInternal", undefined, "Edge internal interfaces; no default gateway (NET-03)");
-      note(
-        network,
-        "publicRange",
-        undefined,
-        addressing === "nat" ? "NAT mappings and the reverse proxy listener" : "Edge external interfaces, VIPs, reverse proxy listener",
-      );
-      flow(network, "internalNetworks");
-      note(network, "internalNetworks", undefined, fieldSummary("sites[].network.internalNetworks"));
-      const director = pairOf(site, "director")?.value;
-      note(site, "director", "Optional in every scenario: external users reach the Front End pool through the Director.");
-      note(director, "servers", undefined, a.directors === 1 ? "one Director (2 or more = a Director pool)" : "a Director pool");
-      note(director, "loadBalancing", undefined, "DNS load balancing for SIP, a hardware load balancer for web services (DIR-01)");
-    });
-  }
+  if (!isSeq(sites)) return;
+  sites.items.forEach((site, i) => {
+    note(site, "federationRoute", undefined, "the organisation's only federation route (FED-01)");
+    noteEdge(site, a);
+    noteNetwork(site, i, a);
+    noteDirector(site, a);
+  });
+}
+
+/**
+ * The scenario as a commented YAML file; parsing it gives back exactly `answersToScenario(a)`. With `schemaPath`
+ * (the JSON Schema's path relative to the file), the first line is the modeline of the YAML language server, so
+ * that VS Code's YAML extension completes and checks the file.
+ */
+export function renderScenarioYaml(a: InitAnswers, options: { readonly schemaPath?: string } = {}): string {
+  const doc = new Document(answersToScenario(a));
+  const root = doc.contents;
+  doc.commentBefore = headerComment(a, options.schemaPath);
+  noteIdentity(root, a);
+  noteFederation(root, a);
+  noteHybrid(root);
+  note(root, "mobility", undefined, fieldSummary("mobility"));
+  noteLater(root);
+  noteSites(root, a);
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
