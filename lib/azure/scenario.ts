@@ -25,7 +25,7 @@ import { constructError, resolveVmSettings, type LabResourceProps, type Resolved
 import { EdgeDnsZones } from "./dns";
 import { EdgeFirewallAppliance } from "./firewall-appliance";
 import { applianceConfigOf } from "./guest/iptables";
-import { labLayout, type LabLayout } from "./layout";
+import { labLayout, type LabLayout, type SiteLayout } from "./layout";
 import { EdgeLoadBalancer } from "./load-balancer";
 import { azureName, labTags } from "./names";
 import { EdgePerimeterNetwork, type BastionMode } from "./network";
@@ -124,7 +124,6 @@ export class EdgeLabScenario extends Construct {
       autoShutdown: lab.autoShutdown,
       timezone: lab.timezone,
     });
-    const vm = this.vmSettings;
     this.layout = labLayout(plan);
     const scenarioId = plan.scenario.id;
     this.resourceGroup = new ResourceGroup(this, "rg", {
@@ -132,10 +131,8 @@ export class EdgeLabScenario extends Construct {
       location: plan.scenario.sites[0].region,
       tags: labTags(scenarioId),
     });
-    const resourceGroupName = this.resourceGroup.name;
-    const internetMode = this.layout.mode === "internet";
     this.network = new EdgePerimeterNetwork(this, "network", {
-      resourceGroupName,
+      resourceGroupName: this.resourceGroup.name,
       scenarioId,
       layout: this.layout,
       rules: plan,
@@ -143,108 +140,142 @@ export class EdgeLabScenario extends Construct {
       bastion: lab.bastion,
       simInternetVms: lab.testClient === true,
     });
-    const network = this.network;
-    const publicAddresses = internetMode ? internetFacingAddresses(plan.firewallRules) : [];
-    const created: LabPublicAddress[] = [];
+    const internetFacing = this.layout.mode === "internet" ? internetFacingAddresses(plan.firewallRules) : [];
+    const built = this.layout.sites.map((site) => this.buildSite(plan, site, internetFacing));
+    this.sites = built.map((b) => b.site);
+    this.publicAddresses = built.flatMap((b) => b.publicAddresses);
+    if (lab.testClient) this.buildTestClient(scenarioId);
+    this.dns = new EdgeDnsZones(this, "dns", {
+      location: this.layout.sites[0].site.region,
+      scenarioId,
+      records: plan.dnsRecords,
+      publicExternalView: this.layout.mode === "internet",
+      externalNetworks: this.network.simInternet ? [{ name: "internet", virtualNetworkId: this.network.simInternet.vnet.id }] : [],
+      internalNetworks: this.network.sites.map((sn) => ({ name: sn.layout.site.name, virtualNetworkId: sn.vnet.id })),
+      publicAddresses: this.publicAddresses,
+    });
+    this.fidelityNotes(plan);
+    this.publicAddressesOutput();
+  }
 
-    this.sites = this.layout.sites.map((site): LabSite => {
-      const name = site.site.name;
-      const placement: LabResourceProps = { resourceGroupName, location: site.site.region, scenarioId };
-      const serverProps = { ...placement, network, vm, publicAddresses, imageSku: plan.scenario.labImage.sku, dnsSuffix: plan.scenario.internalDomain };
-      const siteScope = new Construct(this, `site-${name}`);
-      // Servers of a closed-lab site reach the outside through the appliance: create it first.
-      const subnetOfKey = (key: string) => network.subnetFor(name, site.subnets.find((s) => s.key === key)!.cidr);
-      const firewall = site.firewall
-        ? new EdgeFirewallAppliance(siteScope, "firewall", {
+  /**
+   * One site: the firewall appliance (closed lab), `EdgePool`, `ReverseProxy`s, `DirectorPool` and `EdgeLoadBalancer`,
+   * with the Azure public IPs they created (internet mode), in creation order.
+   */
+  private buildSite(plan: Plan, site: SiteLayout, internetFacing: readonly string[]): { site: LabSite; publicAddresses: LabPublicAddress[] } {
+    const network = this.network;
+    const vm = this.vmSettings;
+    const name = site.site.name;
+    const scenarioId = plan.scenario.id;
+    const placement: LabResourceProps = { resourceGroupName: this.resourceGroup.name, location: site.site.region, scenarioId };
+    const serverProps = {
+      ...placement,
+      network,
+      vm,
+      publicAddresses: internetFacing,
+      imageSku: plan.scenario.labImage.sku,
+      dnsSuffix: plan.scenario.internalDomain,
+    };
+    const siteScope = new Construct(this, `site-${name}`);
+    // Servers of a closed-lab site reach the outside through the appliance: create it first.
+    const firewall = site.firewall ? this.buildFirewall(siteScope, plan, site, placement) : undefined;
+    const ofRole = (role: "edge" | "reverse-proxy" | "director") => plan.servers.filter((s) => s.site === name && s.role === role);
+    const edgePool = new EdgePool(siteScope, "edge-pool", { ...serverProps, servers: ofRole("edge") });
+    const publishingRules = plan.publishingRules.filter((r) => r.site === name);
+    const reverseProxies = ofRole("reverse-proxy").map((server) => new ReverseProxy(siteScope, server.id, { ...serverProps, server, publishingRules }));
+    const directors = ofRole("director");
+    // "Default" keeps the Directors' Terraform addresses as they were before DirectorPool existed (cdktf leaves
+    // that id out of logical ids), so deployed labs keep their Director VMs.
+    const directorPool = directors.length > 0 ? new DirectorPool(siteScope, "Default", { ...serverProps, servers: directors }) : undefined;
+    if (firewall) {
+      const vms = siteScope.node
+        .findAll()
+        .filter((c): c is WindowsVirtualMachine | LinuxVirtualMachine => c instanceof WindowsVirtualMachine || c instanceof LinuxVirtualMachine);
+      for (const v of vms) if (v !== firewall.vm.vm) v.dependsOn = [firewall.vm.vm.fqn];
+    }
+    const vips = plan.vips.filter((v) => v.site === name);
+    const loadBalancer =
+      vips.length > 0
+        ? new EdgeLoadBalancer(siteScope, "load-balancer", {
             ...placement,
-            site: name,
-            outside: { subnet: subnetOfKey("fwout"), ip: site.firewall.outsideIp },
-            inside: { subnet: subnetOfKey("fwin"), ip: site.firewall.insideIp },
-            config: applianceConfigOf(plan, this.layout, site),
-            insidePrefixes: site.addressSpace.filter((p) => p !== site.infraCidr),
-            vm,
+            vips,
+            network,
+            targets: [edgePool, ...(directorPool ? [directorPool] : [])],
+            publicFrontends: this.layout.mode === "internet",
           })
         : undefined;
-      const ofRole = (role: "edge" | "reverse-proxy" | "director") => plan.servers.filter((s) => s.site === name && s.role === role);
-      const edgePool = new EdgePool(siteScope, "edge-pool", { ...serverProps, servers: ofRole("edge") });
-      const publishingRules = plan.publishingRules.filter((r) => r.site === name);
-      const reverseProxies = ofRole("reverse-proxy").map((server) => new ReverseProxy(siteScope, server.id, { ...serverProps, server, publishingRules }));
-      const directors = ofRole("director");
-      // "Default" keeps the Directors' Terraform addresses as they were before DirectorPool existed (cdktf leaves
-      // that id out of logical ids), so deployed labs keep their Director VMs.
-      const directorPool = directors.length > 0 ? new DirectorPool(siteScope, "Default", { ...serverProps, servers: directors }) : undefined;
-      if (firewall) {
-        const vms = siteScope.node
-          .findAll()
-          .filter((c): c is WindowsVirtualMachine | LinuxVirtualMachine => c instanceof WindowsVirtualMachine || c instanceof LinuxVirtualMachine);
-        for (const v of vms) if (v !== firewall.vm.vm) v.dependsOn = [firewall.vm.vm.fqn];
-      }
-      created.push(...edgePool.publicAddresses, ...reverseProxies.flatMap((r) => r.publicAddresses), ...(directorPool?.publicAddresses ?? []));
-      const vips = plan.vips.filter((v) => v.site === name);
-      const loadBalancer =
-        vips.length > 0
-          ? new EdgeLoadBalancer(siteScope, "load-balancer", {
-              ...placement,
-              vips,
-              network,
-              targets: [edgePool, ...(directorPool ? [directorPool] : [])],
-              publicFrontends: internetMode,
-            })
-          : undefined;
-      created.push(...(loadBalancer?.publicAddresses ?? []));
-      return {
+    return {
+      site: {
         name,
         edgePool,
         reverseProxies,
         ...(firewall ? { firewall } : {}),
         ...(directorPool ? { directorPool } : {}),
         ...(loadBalancer ? { loadBalancer } : {}),
-      };
-    });
-    this.publicAddresses = created;
+      },
+      publicAddresses: [
+        ...edgePool.publicAddresses,
+        ...reverseProxies.flatMap((r) => r.publicAddresses),
+        ...(directorPool?.publicAddresses ?? []),
+        ...(loadBalancer?.publicAddresses ?? []),
+      ],
+    };
+  }
 
-    if (lab.testClient && network.simInternet && this.layout.simInternet) {
-      const client = new Construct(this, "test-client");
-      const first = this.layout.sites[0].site;
-      const nic = new NetworkInterface(client, "nic", {
-        name: azureName("networkInterface", "nic", "testclient"),
-        location: first.region,
-        resourceGroupName,
-        ipForwardingEnabled: false,
-        ipConfiguration: [
-          {
-            name: "client",
-            primary: true,
-            subnetId: network.simInternet.clientSubnet.id,
-            privateIpAddressAllocation: "Static",
-            privateIpAddress: this.layout.simInternet.clientIp,
-          },
-        ],
-        tags: labTags(scenarioId),
-      });
-      new WindowsLabVm(client, "vm", {
-        resourceGroupName,
-        location: first.region,
-        scenarioId,
-        vm,
-        name: "testclient",
-        site: first.name,
-        nicIds: [nic.id],
-        imageSku: "2019-Datacenter",
-        size: "Standard_B2ms",
-      });
-    }
-    this.dns = new EdgeDnsZones(this, "dns", {
-      location: this.layout.sites[0].site.region,
+  /** A closed-lab site's external firewall appliance, between the simulated Internet and the perimeter. */
+  private buildFirewall(siteScope: Construct, plan: Plan, site: SiteLayout, placement: LabResourceProps): EdgeFirewallAppliance {
+    const name = site.site.name;
+    const subnetOfKey = (key: string) => this.network.subnetFor(name, site.subnets.find((s) => s.key === key)!.cidr);
+    return new EdgeFirewallAppliance(siteScope, "firewall", {
+      ...placement,
+      site: name,
+      outside: { subnet: subnetOfKey("fwout"), ip: site.firewall!.outsideIp },
+      inside: { subnet: subnetOfKey("fwin"), ip: site.firewall!.insideIp },
+      config: applianceConfigOf(plan, this.layout, site),
+      insidePrefixes: site.addressSpace.filter((p) => p !== site.infraCidr),
+      vm: this.vmSettings,
+    });
+  }
+
+  /** The Windows test client on the simulated Internet (closed lab mode), in the first site's region. */
+  private buildTestClient(scenarioId: string): void {
+    const simInternet = this.network.simInternet;
+    const simLayout = this.layout.simInternet;
+    if (!simInternet || !simLayout) return;
+    const resourceGroupName = this.resourceGroup.name;
+    const client = new Construct(this, "test-client");
+    const first = this.layout.sites[0].site;
+    const nic = new NetworkInterface(client, "nic", {
+      name: azureName("networkInterface", "nic", "testclient"),
+      location: first.region,
+      resourceGroupName,
+      ipForwardingEnabled: false,
+      ipConfiguration: [
+        {
+          name: "client",
+          primary: true,
+          subnetId: simInternet.clientSubnet.id,
+          privateIpAddressAllocation: "Static",
+          privateIpAddress: simLayout.clientIp,
+        },
+      ],
+      tags: labTags(scenarioId),
+    });
+    new WindowsLabVm(client, "vm", {
+      resourceGroupName,
+      location: first.region,
       scenarioId,
-      records: plan.dnsRecords,
-      publicExternalView: internetMode,
-      externalNetworks: network.simInternet ? [{ name: "internet", virtualNetworkId: network.simInternet.vnet.id }] : [],
-      internalNetworks: network.sites.map((sn) => ({ name: sn.layout.site.name, virtualNetworkId: sn.vnet.id })),
-      publicAddresses: this.publicAddresses,
+      vm: this.vmSettings,
+      name: "testclient",
+      site: first.name,
+      nicIds: [nic.id],
+      imageSku: "2019-Datacenter",
+      size: "Standard_B2ms",
     });
+  }
 
-    // Fidelity notes: a warning annotation each, and an output listing them all.
+  /** Fidelity notes: a warning annotation each, and an output listing them all. */
+  private fidelityNotes(plan: Plan): void {
     const fidelity = plan.notes.filter((n) => n.kind === "fidelity");
     for (const n of fidelity) Annotations.of(this).addWarning(`edge-lab fidelity${n.site ? ` (${n.site})` : ""}: ${n.message}`);
     const notesOutput = new TerraformOutput(this, "fidelity_notes", {
@@ -252,16 +283,21 @@ export class EdgeLabScenario extends Construct {
       value: fidelity.map((n) => `${n.site ? `[${n.site}] ` : ""}${n.message} (${n.refs.join(", ")})`),
     });
     notesOutput.overrideLogicalId("fidelity_notes");
-    // One entry per plan address (a later construct standing for the same address wins, as DNS sees it).
+  }
+
+  /**
+   * The Azure-assigned public addresses as an output: one entry per plan address (a later construct standing for the
+   * same address wins, as DNS sees it), when there is any.
+   */
+  private publicAddressesOutput(): void {
     const byPlanAddress = new Map(this.publicAddresses.map((a) => [a.planAddress, a]));
-    if (byPlanAddress.size > 0) {
-      const entries = [...byPlanAddress.entries()].sort(([, a], [, b]) => compareText(a.label, b.label));
-      const out = new TerraformOutput(this, "public_addresses", {
-        description: "Azure-assigned public addresses, by plan address (use them in Topology Builder, e.g. the A/V Edge public IP for NAT)",
-        value: Object.fromEntries(entries.map(([planIp, { publicIp, label }]) => [`${label} (plan ${planIp})`, publicIp.ipAddress])),
-      });
-      out.overrideLogicalId("public_addresses");
-    }
+    if (byPlanAddress.size === 0) return;
+    const entries = [...byPlanAddress.entries()].sort(([, a], [, b]) => compareText(a.label, b.label));
+    const out = new TerraformOutput(this, "public_addresses", {
+      description: "Azure-assigned public addresses, by plan address (use them in Topology Builder, e.g. the A/V Edge public IP for NAT)",
+      value: Object.fromEntries(entries.map(([planIp, { publicIp, label }]) => [`${label} (plan ${planIp})`, publicIp.ipAddress])),
+    });
+    out.overrideLogicalId("public_addresses");
   }
 }
 
