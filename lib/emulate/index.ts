@@ -7,7 +7,7 @@
 import type { Plan } from "../model/plan";
 import { buildProbes, probesOfSite, type Probe } from "../render/probes";
 import { removeRun } from "./cleanup";
-import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules, type MutationOutcome } from "./explain";
+import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules, type MutationExplanation, type MutationOutcome } from "./explain";
 import { applianceRules, withoutApplianceRule } from "./rulesets";
 import { PASS_TIMEOUT_MS, runProbes, type ProbeResult } from "./run-probes";
 import { RunRecord } from "./run-registry";
@@ -142,16 +142,33 @@ async function mutate(
   const failing = new Set(failedIds(baseline.filter((r) => !r.skipped)));
   const skipped = new Set(baseline.filter((r) => r.skipped).map((r) => r.probe.id));
   const watched = probes.filter((p) => p.kind !== "dns" && p.kind !== "hosts" && p.kind !== "blocked" && !failing.has(p.id));
-  const caught = async (firewall: "external" | "internal") => {
+  // A removal nobody noticed is explained from the plan: the rules the same firewall still holds, the site's
+  // networks, the packets the row's probes send (explain.ts).
+  const planSite = world.plan.scenario.sites.find((s) => s.name === site)!;
+  const ran = probes.filter((p) => !skipped.has(p.id));
+  const base = applianceRules(world.plan, site);
+  const loaded = {
+    external: loadedRules(world.plan.firewallRules, site, "external", applianceRuleIds(base, site)),
+    internal: loadedRules(world.plan.firewallRules, site, "internal", []),
+  };
+  const explain = (ruleId: string, firewall: "external" | "internal"): MutationExplanation => {
+    const row = world.plan.firewallRules.find((r) => r.id === ruleId);
+    return row ? explainUncaught(row, loaded[firewall], planSite, ran, world.internalClientIp) : { outcome: "finding" };
+  };
+  const caught = async (firewall: "external" | "internal", ruleId: string, explained: boolean) => {
     // Only probes that cross the firewall being changed (Internet, Microsoft 365, NAT reflection: the external one).
     const mine = watched.filter((p) => crossesExternalFirewall(p) === (firewall === "external"));
     const run = async (list: readonly Probe[], timeoutMs = MUTATE_TIMEOUT_MS) => failedIds(await runProbes(world, list, timeoutMs));
-    // Every probe that failed is asked again, the rule still removed, with the ordinary bound: one that passes now
-    // failed for another reason (an answer slower than the short bound on a loaded machine, even between two hosts
-    // of the internal network) and caught nothing. The probes run in parallel: the second run costs one bound.
+    const own = (id: string) => probes.find((p) => p.id === id)?.refs.includes(ruleId) ?? false;
     for (const batch of [mine.filter((p) => p.kind !== "turn"), mine.filter((p) => p.kind === "turn")]) {
       const failed = await run(batch);
       if (!failed.length) continue;
+      // The row's own probes failing is what a removal should do. A failure that may not come from the removal (a
+      // probe of another row, or any probe when the plan says the removal changes nothing the firewall lets
+      // through) is asked again, the rule still removed, with the ordinary bound: a probe that passes now failed for
+      // another reason (an answer slower than the short bound on a loaded machine, even between two hosts of the
+      // internal network) and caught nothing. The probes run in parallel: the second run costs one bound.
+      if (!explained && failed.every(own)) return failed;
       const again = new Set(
         await run(
           batch.filter((p) => failed.includes(p.id)),
@@ -163,21 +180,10 @@ async function mutate(
     }
     return [];
   };
-  // A removal nobody noticed is explained from the plan: the rules the same firewall still holds, the site's
-  // networks, the packets the row's probes send (explain.ts).
-  const planSite = world.plan.scenario.sites.find((s) => s.name === site)!;
-  const ran = probes.filter((p) => !skipped.has(p.id));
-  const base = applianceRules(world.plan, site);
-  const loaded = {
-    external: loadedRules(world.plan.firewallRules, site, "external", applianceRuleIds(base, site)),
-    internal: loadedRules(world.plan.firewallRules, site, "internal", []),
-  };
-  const result = (ruleId: string, firewall: "external" | "internal", caughtBy: string[]): MutationResult => {
-    const row = world.plan.firewallRules.find((r) => r.id === ruleId);
-    const m: MutationResult =
-      caughtBy.length || !row
-        ? { ruleId, firewall, caughtBy, outcome: caughtBy.length ? "caught" : "finding" }
-        : { ruleId, firewall, caughtBy, ...explainUncaught(row, loaded[firewall], planSite, ran, world.internalClientIp) };
+  const result = async (ruleId: string, firewall: "external" | "internal"): Promise<MutationResult> => {
+    const why = explain(ruleId, firewall);
+    const caughtBy = await caught(firewall, ruleId, why.outcome !== "finding");
+    const m: MutationResult = caughtBy.length ? { ruleId, firewall, caughtBy, outcome: "caught" } : { ruleId, firewall, caughtBy, ...why };
     log(mutationLine(m));
     return m;
   };
@@ -185,12 +191,12 @@ async function mutate(
   const external = firewalls.includes("external") ? applianceRuleIds(base, site) : [];
   for (const ruleId of external) {
     world.loadExternalRules(withoutApplianceRule(base, ruleId));
-    out.push(result(ruleId, "external", await caught("external")));
+    out.push(await result(ruleId, "external"));
   }
   world.loadExternalRules(base);
   for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal" && firewalls.includes("internal"))) {
     world.loadInternalRules(withoutRow(world.plan, row.id));
-    out.push(result(row.id, "internal", await caught("internal")));
+    out.push(await result(row.id, "internal"));
   }
   world.loadInternalRules(world.plan);
   return out;
