@@ -18,7 +18,13 @@ import { describeWithTools } from "../system-tools";
 test("the external firewall loads the appliance ruleset text byte for byte (closed lab), or the closed lab's (internet lab)", () => {
   const closed = bundledPlan("contoso-enterprise");
   expect(closed.scenario.labMode).toBe("closed");
-  for (const f of applianceRulesFiles(closed)) expect(applianceRules(closed, f.site)).toBe(f.content);
+  const files = applianceRulesFiles(closed);
+  expect(files.map((f) => f.site)).toEqual(["hq", "dr"]);
+  for (const f of files) expect(applianceRules(closed, f.site)).toBe(f.content);
+  // The 1:1 NAT of hq's Edge as the scenario file plans it (publicRange .10/.20/.30 -> perimeter .10/.20/.30).
+  expect(applianceRules(closed, "hq")).toContain(
+    '-A PREROUTING -d 131.107.155.10/32 -j DNAT --to-destination 10.45.16.10 -m comment --comment "1:1 DNAT lsedge01 access"',
+  );
   const internet = planOf(readFileSync(join(SCENARIO_DIR, "scaled-hlb.yaml"), "utf8") + "\nlab:\n  mode: internet\n");
   expect(internet.scenario.labMode).toBe("internet");
   expect(applianceRulesFiles(internet)).toEqual([]);
@@ -34,7 +40,11 @@ test("withoutApplianceRule / withoutDnat remove exactly one line, and refuse wha
   expect(cut).not.toContain(`"${row.id}"`);
   expect(() => withoutApplianceRule(rules, "hq/nope")).toThrow("not in the appliance ruleset");
   const pub = plan.servers[0].interfaces[0].addresses[0].natPublic!;
-  expect(withoutDnat(rules, pub)).not.toContain(`-A PREROUTING -d ${pub}/32 -j DNAT`);
+  const dnat = `-A PREROUTING -d ${pub}/32 -j DNAT`;
+  expect(rules.split("\n").filter((l) => l.startsWith(dnat))).toHaveLength(1);
+  const noDnat = withoutDnat(rules, pub);
+  expect(rules.split("\n").length - noDnat.split("\n").length).toBe(1);
+  expect(noDnat).not.toContain(dnat);
   expect(() => withoutDnat(rules, "192.0.2.99")).toThrow("no DNAT");
 });
 
@@ -43,14 +53,21 @@ test("internal firewall: one accept per internal row of the site, everything els
   const text = internalFirewallRules(plan, "hq");
   expect(text).toContain("policy drop;");
   const internal = plan.firewallRules.filter((r) => r.firewall === "internal");
-  expect(text.split("\n").filter((l) => l.includes(" accept comment ")).length).toBe(internal.length);
+  // Microsoft's scenario 5 tables: 8 rows on the Edge's internal interface, 6 on the internal VIP, and the reverse
+  // proxy's 2 rows to the pool (4443, 8080).
+  expect(internal).toHaveLength(16);
+  expect(text.split("\n").filter((l) => l.includes(" accept comment ")).length).toBe(16);
   for (const r of internal) expect(text).toContain(`comment "${r.id}"`);
 });
 
 test("load balancer: DNAT with a source hash over the members for every VIP port, SNAT to the VIP for its outbound rows", () => {
   const plan = bundledPlan("scaled-hlb");
   const vips = plan.vips.filter((v) => v.side === "external");
+  // Microsoft's scenario 5 external VIP table: Access (443, 5061, 5269), Web Conferencing (443), A/V (443, UDP 3478).
+  expect(vips.map((v) => v.ports.length)).toEqual([3, 1, 2]);
   const text = loadBalancerRules(plan, vips);
+  expect(text.split("\n").filter((l) => l.includes(" dnat to jhash "))).toHaveLength(6);
+  expect(text).toContain("ip daddr 131.107.155.30 udp dport 3478 dnat to jhash ip saddr mod");
   for (const v of vips) {
     for (const p of v.ports)
       expect(text).toContain(
@@ -76,7 +93,9 @@ describeWithTools("nft -c accepts the internal firewall and load balancer rulese
 
 test("report: Markdown line per probe with its refs, JSON, JUnit XML with failures and findings; covered and no-firewall removals are explained, not failures", () => {
   const plan = bundledPlan("single-consolidated-nat");
-  const probes = buildProbes(plan).slice(0, 3);
+  const all = buildProbes(plan);
+  expect(all.length).toBeGreaterThanOrEqual(3);
+  const probes = all.slice(0, 3);
   const report: EmulationReport = {
     scenario: plan.scenario.id,
     title: plan.scenario.title,
