@@ -19,6 +19,7 @@
 import { promises as dnsPromises } from "node:dns";
 import { isIP } from "node:net";
 import { isHostName } from "./tls-records";
+import { compareText } from "../model/compare";
 
 export type DnsRecordType = "A" | "AAAA" | "SRV" | "CNAME";
 
@@ -107,7 +108,7 @@ export async function queryDns(name: string, type: DnsRecordType, o: DnsQueryOpt
         // Order as the protocol uses them: priority ascending, then weight descending (RFC 2782 picks by weight).
         answers = (await resolver.resolveSrv(bare))
           .map((r) => ({ type, priority: r.priority, weight: r.weight, port: r.port, target: r.name }))
-          .sort((a, b) => a.priority - b.priority || b.weight - a.weight || a.target.localeCompare(b.target));
+          .sort((a, b) => a.priority - b.priority || b.weight - a.weight || compareText(a.target, b.target));
         break;
       case "CNAME":
         answers = (await resolver.resolveCname(bare)).map((target) => ({ type, target }));
