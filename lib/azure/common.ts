@@ -6,6 +6,7 @@
 import { Token } from "cdktf";
 import type { IConstruct } from "constructs";
 import { labTags } from "./names";
+import { UserError } from "../errors";
 
 /** Placement of a construct's resources (Azure Verified Modules put the same three inputs first). */
 export interface LabResourceProps {
@@ -47,9 +48,12 @@ export type ResolvedVmSettings = Required<LabVmSettings>;
  * such as NET-01, or an edge-lab LAB- id; the same ids the model's checks and the policy pack use), or none for a
  * composition mistake that no rule covers (a VIP member missing from the targets).
  */
-export function constructError(scope: IConstruct | string, rule: string | undefined, message: string): Error {
+/** A construct refused its props (validation at construction), naming the construct path and the rule. */
+export class ConstructError extends UserError {}
+
+export function constructError(scope: IConstruct | string, rule: string | undefined, message: string): ConstructError {
   const where = typeof scope === "string" ? scope : scope.node.path || scope.node.id;
-  return new Error(`edge-lab ${where}: ${rule ? `[${rule}] ` : ""}${message}`);
+  return new ConstructError(`edge-lab ${where}: ${rule ? `[${rule}] ` : ""}${message}`, { ruleId: rule });
 }
 
 /** Applies the defaults of `LabVmSettings` and validates them (a literal password, a malformed shutdown time). */

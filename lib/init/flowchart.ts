@@ -9,6 +9,7 @@
  */
 import { PRODUCT_IDS, PRODUCTS, supportStatusShort, type ProductId } from "../model/products";
 import type { PicProviderName } from "../model/schema";
+import { UserError } from "../errors";
 
 export type Product = ProductId;
 export type HybridPhase = "hybrid" | "teams-only";
@@ -110,12 +111,7 @@ export interface Question {
   owns(path: string): boolean;
 }
 
-export class InitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "InitError";
-  }
-}
+export class InitError extends UserError {}
 
 /** "a, b,,c" -> ["a", "b", "c"] (lower-case). */
 export function splitList(text: string): string[] {

@@ -32,7 +32,7 @@ import {
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { keepOnExit, removeOnExit } from "./cleanup";
-import { UserError } from "./crash";
+import { UserError } from "../errors";
 
 export interface OutputFile {
   readonly name: string;
@@ -44,12 +44,7 @@ export const OUTPUT_MARKER = ".edge-lab-output";
 const MARKER_TEXT = "This folder is written by edge-lab; it is replaced as a whole on the next run. Do not keep your own files here.\n";
 
 /** An output problem for the user: one line, naming the path, no stack trace. */
-export class OutputError extends UserError {
-  constructor(message: string) {
-    super(message);
-    this.name = "OutputError";
-  }
-}
+export class OutputError extends UserError {}
 
 /**
  * Checks that `target` is either absent or a real folder edge-lab wrote: it holds the marker, or (written before

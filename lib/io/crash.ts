@@ -13,13 +13,9 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { displayPath } from "./paths";
 
-/** A failure the user can fix (bad input, a refused design, a file that cannot be read or written). */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UserError";
-  }
-}
+import { UserError } from "../errors";
+
+export { UserError } from "../errors";
 
 /** Node's errors from the operating system (ENOENT, EACCES, ENOSPC, EPIPE...): about the user's files, not a defect. */
 export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
@@ -29,7 +25,7 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
 /** Errors that carry their own clear message: the user's input or environment, never edge-lab's code. */
 export function isExpectedError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  return e instanceof UserError || isSystemError(e) || ["ScenarioError", "InitError", "UserError"].includes(e.name);
+  return e instanceof UserError || isSystemError(e);
 }
 
 const maps = new Map<string, SourceMap | undefined>();

@@ -15,6 +15,7 @@ import { checkScenario, explain, type Problem } from "./rules";
 import { ScenarioSchema, type ScenarioProps } from "./schema";
 import { flattenIssues, receivedWords, schemaErrorMap } from "./schema-errors";
 import { closestKey, knownKeysAt } from "./suggest";
+import { UserError } from "../errors";
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
@@ -363,7 +364,7 @@ export function loadScenarioText(text: string, file?: string, options: LoadOptio
 }
 
 /** Thrown by `readScenarioBytes` with a message for the user (no stack trace, no errno text). */
-export class ScenarioFileError extends Error {}
+export class ScenarioFileError extends UserError {}
 
 /**
  * Reads a scenario file: regular files only (a FIFO, socket or device would block or never end), opened without
@@ -431,7 +432,7 @@ export function planFromProps(props: ScenarioProps, options: LoadOptions = {}): 
   return result.plan;
 }
 
-export class ScenarioError extends Error {
+export class ScenarioError extends UserError {
   constructor(readonly problems: readonly Problem[]) {
     super(
       problems
@@ -439,7 +440,6 @@ export class ScenarioError extends Error {
         .map(formatProblem)
         .join("\n"),
     );
-    this.name = "ScenarioError";
   }
 }
 

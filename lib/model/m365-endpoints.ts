@@ -20,6 +20,7 @@ import type { Transport } from "./ports";
 import type { ResolvedScenario } from "./resolve";
 import type { RuleId } from "./rules/catalogue";
 import { error, type Finding } from "./rules/problem";
+import { UserError } from "../errors";
 
 /**
  * Rules checked here, on the endpoints file (parseEndpointsFile) and at load with the scenario (scenarioOverlaps,
@@ -166,12 +167,11 @@ export interface EndpointsProblem {
   readonly message: string;
 }
 
-export class EndpointsFileError extends Error {
+export class EndpointsFileError extends UserError {
   /** Every problem found, one per bad entry (the message is the first, with the file name). */
   readonly problems: readonly EndpointsProblem[];
   constructor(message: string, problems?: readonly EndpointsProblem[]) {
-    super(message);
-    this.name = "EndpointsFileError";
+    super(message, { ruleId: problems?.[0]?.rule });
     this.problems = problems ?? [{ rule: "FILE", path: "", message: message.replace(/^[^:]*: /, "") }];
   }
 }
