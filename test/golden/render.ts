@@ -5,13 +5,15 @@
  * compares them byte for byte.
  *
  * The diagram's SVG is left out (Graphviz's rendering of diagram.dot, which is kept); everything else of the
- * worksheet folder is in: worksheet.md, the CSV tables, zone files, appliance rulesets, cmdlets.
+ * worksheet folder is in: worksheet.md, the CSV tables, zone files, appliance rulesets, cmdlets. The plan's probe list
+ * (lib/model/probes) is in too, as <scenario id>/probes.json: what `edge-lab checklist` and `edge-lab emulate` check.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { synthScenarios } from "../../bin/synth";
-import { SCENARIO_DIR } from "../helpers";
+import { buildProbes } from "../../lib/render/probes";
+import { bundledPlan, SCENARIO_DIR } from "../helpers";
 
 export const GOLDEN_DIR = __dirname;
 
@@ -44,6 +46,7 @@ export async function renderGolden(): Promise<Map<string, string>> {
       out.set(`${s.id}/cdk.tf.json`, readFileSync(join(work, "cdktf.out", "stacks", s.id, "cdk.tf.json"), "utf8"));
       const sheets = join(work, "cdktf.out", "worksheets", s.id);
       for (const f of filesBelow(sheets)) if (!LEFT_OUT.has(relative(sheets, f))) out.set(`${s.id}/worksheets/${relative(sheets, f)}`, readFileSync(f, "utf8"));
+      out.set(`${s.id}/probes.json`, `${JSON.stringify(buildProbes(bundledPlan(s.id)), null, 1)}\n`);
     }
     return out;
   } finally {
