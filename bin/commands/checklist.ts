@@ -1,11 +1,11 @@
 import { Option } from "commander";
 import { replaceFile } from "../../lib/io/atomic";
-import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import { checklistMarkdown, checklistPowerShell } from "../../lib/render/checklist";
 import type { RegisterCommand } from "./context";
-import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
+import { withEndpointsOption, withPlan } from "./endpoints";
 
-export const registerChecklist: RegisterCommand = (program, { io, setExitCode }) => {
+export const registerChecklist: RegisterCommand = (program, ctx) => {
+  const { io } = ctx;
   withEndpointsOption(
     program
       .command("checklist")
@@ -14,14 +14,8 @@ export const registerChecklist: RegisterCommand = (program, { io, setExitCode })
       .addOption(new Option("--format <format>", "md: Markdown checklist; ps1: PowerShell script for the test client").choices(["md", "ps1"]).default("md"))
       .option("--out <file>", "write to this file instead of standard output"),
   ).action((file: string, options: { format: "md" | "ps1"; out?: string; m365Endpoints?: string }) => {
-    const loadOptions = loadOptionsFrom(options, io);
-    if (!loadOptions) return setExitCode(1);
-    const result = loadScenarioFile(file, loadOptions);
-    for (const p of result.problems) io.err(formatProblem(p) + "\n");
-    if (!result.ok || !result.plan) {
-      setExitCode(1);
-      return;
-    }
+    const result = withPlan(file, options, ctx);
+    if (!result) return;
     const text = options.format === "ps1" ? checklistPowerShell(result.plan) : checklistMarkdown(result.plan);
     if (!options.out) {
       io.out(text);

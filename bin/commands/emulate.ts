@@ -1,7 +1,6 @@
 import { assertEdgeLabOutput, replaceDirectory } from "../../lib/io/atomic";
-import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import type { RegisterCommand } from "./context";
-import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
+import { withEndpointsOption, withPlan } from "./endpoints";
 
 interface EmulateFlags {
   site?: string[];
@@ -12,7 +11,8 @@ interface EmulateFlags {
   m365Endpoints?: string;
 }
 
-export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) => {
+export const registerEmulate: RegisterCommand = (program, ctx) => {
+  const { io, setExitCode } = ctx;
   withEndpointsOption(
     program
       .command("emulate")
@@ -48,16 +48,9 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
       setExitCode(1);
       return;
     }
-    // The same Microsoft 365 address ranges as every other command (--m365-endpoints or EDGE_LAB_M365_ENDPOINTS):
-    // the emulation proves the ruleset that is written for Azure, not the built-in snapshot.
-    const loadOptions = loadOptionsFrom(options, io);
-    if (!loadOptions) return setExitCode(1);
-    const result = loadScenarioFile(file, loadOptions);
-    for (const p of result.problems) io.err(formatProblem(p) + "\n");
-    if (!result.ok || !result.plan) {
-      setExitCode(1);
-      return;
-    }
+    // The same Microsoft 365 address ranges as every other command: the plan is what Azure gets.
+    const result = withPlan(file, options, ctx);
+    if (!result) return;
     // A site name the scenario does not have is the user's typo: one line, before anything is built.
     const unknown = (options.site ?? []).filter((s) => !result.plan!.scenario.sites.some((x) => x.name === s));
     if (unknown.length) {

@@ -1,9 +1,9 @@
-import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import { planSummary } from "../../lib/render/summary";
 import type { RegisterCommand } from "./context";
-import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
+import { withEndpointsOption, withPlan } from "./endpoints";
 
-export const registerPlan: RegisterCommand = (program, { io, setExitCode }) => {
+export const registerPlan: RegisterCommand = (program, ctx) => {
+  const { io } = ctx;
   withEndpointsOption(
     program
       .command("plan")
@@ -12,14 +12,8 @@ export const registerPlan: RegisterCommand = (program, { io, setExitCode }) => {
       .option("--json", "print the plan as stable JSON")
       .option("--preflight", "synthesize the lab and print what it needs from the Azure subscription (vCPUs, public IPs, peerings, Bastion, image support)"),
   ).action(async (file: string, options: { json?: boolean; preflight?: boolean; m365Endpoints?: string }) => {
-    const loadOptions = loadOptionsFrom(options, io);
-    if (!loadOptions) return setExitCode(1);
-    const result = loadScenarioFile(file, loadOptions);
-    for (const p of result.problems) io.err(formatProblem(p) + "\n");
-    if (!result.ok || !result.plan) {
-      setExitCode(1);
-      return;
-    }
+    const result = withPlan(file, options, ctx);
+    if (!result) return;
     if (options.preflight) {
       // Loaded only here: the rest of `plan` needs no cdktf.
       const [{ synthesizeToJson }, { labOptions }, { formatPreflight, preflight }] = await Promise.all([

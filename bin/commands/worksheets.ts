@@ -1,9 +1,9 @@
-import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import { writeWorksheets } from "../../lib/render/worksheets";
 import type { RegisterCommand } from "./context";
-import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
+import { withEndpointsOption, withPlan } from "./endpoints";
 
-export const registerWorksheets: RegisterCommand = (program, { io, setExitCode }) => {
+export const registerWorksheets: RegisterCommand = (program, ctx) => {
+  const { io } = ctx;
   withEndpointsOption(
     program
       .command("worksheets")
@@ -13,14 +13,8 @@ export const registerWorksheets: RegisterCommand = (program, { io, setExitCode }
       .argument("<file>", "scenario file (YAML)")
       .option("--out <dir>", "output directory", "out"),
   ).action(async (file: string, options: { out: string; m365Endpoints?: string }) => {
-    const loadOptions = loadOptionsFrom(options, io);
-    if (!loadOptions) return setExitCode(1);
-    const result = loadScenarioFile(file, loadOptions);
-    for (const p of result.problems) io.err(formatProblem(p) + "\n");
-    if (!result.ok || !result.plan) {
-      setExitCode(1);
-      return;
-    }
+    const result = withPlan(file, options, ctx);
+    if (!result) return;
     const written = await writeWorksheets(result.plan, options.out);
     io.out(`${written.dir}: ${written.files.length} files (${written.files.join(", ")})\n`);
   });

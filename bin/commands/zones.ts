@@ -1,11 +1,10 @@
 import { join } from "node:path";
 import { isIPv4 } from "node:net";
 import { InvalidArgumentError } from "commander";
-import { formatProblem, loadScenarioFile } from "../../lib/model/load";
 import { replaceDirectory } from "../../lib/io/atomic";
 import { DEFAULT_NAME_SERVER_ADDRESS, zoneFiles } from "../../lib/render/zones";
 import type { RegisterCommand } from "./context";
-import { loadOptionsFrom, withEndpointsOption } from "./endpoints";
+import { withEndpointsOption, withPlan } from "./endpoints";
 
 function ipv4(value: string): string {
   if (!isIPv4(value)) throw new InvalidArgumentError("expected an IPv4 address");
@@ -18,7 +17,8 @@ function serial(value: string): number {
   return n;
 }
 
-export const registerZones: RegisterCommand = (program, { io, setExitCode }) => {
+export const registerZones: RegisterCommand = (program, ctx) => {
+  const { io } = ctx;
   withEndpointsOption(
     program
       .command("zones")
@@ -28,14 +28,8 @@ export const registerZones: RegisterCommand = (program, { io, setExitCode }) => 
       .option("--ns-address <ip>", "address of the lab name server ns1.<zone> written into every zone", ipv4, DEFAULT_NAME_SERVER_ADDRESS)
       .option("--serial <n>", "SOA serial", serial, 1),
   ).action((file: string, options: { out: string; nsAddress: string; serial: number; m365Endpoints?: string }) => {
-    const loadOptions = loadOptionsFrom(options, io);
-    if (!loadOptions) return setExitCode(1);
-    const result = loadScenarioFile(file, loadOptions);
-    for (const p of result.problems) io.err(formatProblem(p) + "\n");
-    if (!result.ok || !result.plan) {
-      setExitCode(1);
-      return;
-    }
+    const result = withPlan(file, options, ctx);
+    if (!result) return;
     const zones = zoneFiles(result.plan, { nameServerAddress: options.nsAddress, serial: options.serial });
     const dir = join(options.out, result.plan.scenario.id);
     replaceDirectory(
