@@ -13,7 +13,7 @@
 import { covers, coveringRule, staysInternal } from "../model/plan/coverage";
 import { isInternetOnly } from "../model/peer";
 import type { FirewallRule, PlanSite } from "../model/plan";
-import type { Probe } from "../render/probes";
+import type { Probe } from "../model/probes";
 
 export type MutationOutcome = "caught" | "covered" | "no-firewall" | "finding";
 

@@ -5,7 +5,7 @@
  * exit path (success, failure, SIGINT / SIGTERM) unless `keep` is set.
  */
 import type { Plan } from "../model/plan";
-import { buildProbes, probesOfSite, type Probe } from "../render/probes";
+import { buildProbes, probesOfSite, type Probe } from "../model/probes";
 import { removeRun } from "./cleanup";
 import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules, type MutationExplanation, type MutationOutcome } from "./explain";
 import { applianceRules, withoutApplianceRule } from "./rulesets";

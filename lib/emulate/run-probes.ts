@@ -1,11 +1,11 @@
 /**
- * Runs the plan's probes (lib/render/probes.ts) against a built World: one agent process per origin namespace runs
+ * Runs the plan's probes (lib/model/probes) against a built World: one agent process per origin namespace runs
  * that namespace's probes in parallel; TURN probes run turnutils_uclient (coturn's client) from the simulated Internet.
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { SIPFED_FQDN } from "../model/hybrid";
-import type { DnsProbe, PortProbe, Probe, TurnProbe } from "../render/probes";
+import type { DnsProbe, PortProbe, Probe, TurnProbe } from "../model/probes";
 import { notEmulated } from "./scope";
 import { writeNewFile } from "./run-registry";
 import { inNs, shAsync } from "./sys";

@@ -5,7 +5,7 @@
  * stand-in on the simulated Internet (world.ts).
  */
 import { Peer } from "../model/peer";
-import type { Probe } from "../render/probes";
+import type { Probe } from "../model/probes";
 
 const isIpv6 = (address: string) => Peer.fromPlanAddress(address).isIpv6;
 

@@ -27,7 +27,7 @@ import { SIPFED_FQDN } from "../model/hybrid";
 import { includesInternet } from "../model/peer";
 import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../render/zones";
-import type { Probe, ProbeFrom } from "../render/probes";
+import type { Probe, ProbeFrom } from "../model/probes";
 import { AGENT_SOURCE } from "./agent";
 import { ipv4Prefixes, notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "./daemon-conf";

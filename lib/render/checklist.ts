@@ -3,13 +3,13 @@
  * for every inbound firewall row a probe from the side that opens the connection (PowerShell Test-NetConnection for
  * TCP, a STUN Binding request for UDP 3478 as Test-EdgeConnectivity does; other UDP and port ranges become notes), and
  * the TLS certificate check of every TLS listener. Rendered as a Markdown checklist or a runnable PowerShell script.
- * The checks are a view of the one probe list (lib/render/probes.ts) that `edge-lab emulate` runs with packets.
+ * The checks are a view of the one probe list (lib/model/probes) that `edge-lab emulate` runs with packets.
  */
 import type { DnsRecord, FirewallRule, Plan, PlanCmdlet, PlanServer } from "../model/plan";
 import { Port } from "../model/port";
 import { callText, psLiteral } from "./cmdlets";
 import { markdownText, powerShellCommentText } from "./escape";
-import { buildProbes, type DnsProbe, type PortProbe, type Probe, type ProbeFrom, type TlsProbe } from "./probes";
+import { buildProbes, type DnsProbe, type PortProbe, type Probe, type ProbeFrom, type TlsProbe } from "../model/probes";
 
 /** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */
 export interface Origin {
@@ -83,7 +83,7 @@ function noteReason(rule: FirewallRule): string | undefined {
 }
 
 /**
- * The checklist view of the probe list (lib/render/probes.ts): DNS probes, and the inbound port probes a person can
+ * The checklist view of the probe list (lib/model/probes): DNS probes, and the inbound port probes a person can
  * run (TCP with Test-NetConnection, UDP 3478 with a STUN Binding request; other UDP and ranges as notes), and the
  * certificate checks. Outbound, TURN relay, publishing and blocked probes need a far end: `edge-lab emulate` runs them.
  */

@@ -5,7 +5,7 @@
 import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules } from "../../lib/emulate/explain";
 import { applianceRules } from "../../lib/emulate/rulesets";
 import type { FirewallRule } from "../../lib/model/plan";
-import { buildProbes, probesOfSite } from "../../lib/render/probes";
+import { buildProbes, probesOfSite } from "../../lib/model/probes";
 import { bundledPlan } from "../helpers";
 
 const plan = bundledPlan("hybrid-se");

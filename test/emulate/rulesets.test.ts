@@ -7,7 +7,7 @@ import { applianceRulesFiles } from "../../lib/azure/guest/iptables";
 import type { EmulationReport } from "../../lib/emulate";
 import { reportJson, reportJunit, reportMarkdown, summaryLine } from "../../lib/emulate/report";
 import { applianceRules, asClosedLab, internalFirewallRules, loadBalancerRules, withoutApplianceRule, withoutDnat } from "../../lib/emulate/rulesets";
-import { buildProbes } from "../../lib/render/probes";
+import { buildProbes } from "../../lib/model/probes";
 import { bundledIds } from "../azure/helpers";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

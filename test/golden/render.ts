@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { synthScenarios } from "../../bin/synth";
-import { buildProbes } from "../../lib/render/probes";
+import { buildProbes } from "../../lib/model/probes";
 import { bundledPlan, SCENARIO_DIR } from "../helpers";
 
 export const GOLDEN_DIR = __dirname;

@@ -1,9 +1,9 @@
 /**
- * The one probe list (lib/render/probes.ts), derived from the plan's rows: every row, record, certificate and
+ * The one probe list (lib/model/probes), derived from the plan's rows: every row, record, certificate and
  * publishing rule is covered, and the checklist renders the same list.
  */
 import { buildChecklist } from "../../lib/render/checklist";
-import { buildProbes, type PortProbe, type TlsProbe, type TurnProbe } from "../../lib/render/probes";
+import { buildProbes, type PortProbe, type TlsProbe, type TurnProbe } from "../../lib/model/probes";
 import { bundledIds } from "../azure/helpers";
 import { bundledPlan } from "../helpers";
 
