@@ -1,11 +1,14 @@
 /** Shared by the emulation suites (split in files so that jest runs them on both cores). */
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { emulate, type EmulationReport } from "../../lib/emulate";
 import { listNamespaces, NETNS_ETC } from "../../lib/emulate/cleanup";
 import { RUN_BASE } from "../../lib/emulate/run-registry";
 import { sh } from "../../lib/emulate/sys";
 import type { Plan } from "../../lib/model/plan";
+import { ROOT } from "../helpers";
 import type { Need } from "../system-tools";
 
 export const NEEDS: Need[] = ["root", "netns", "ip", "iptables-restore", "nft", "named", "nginx", "openssl", "turnserver", "turnutils_uclient"];
@@ -42,4 +45,26 @@ export async function emulateRecording(plan: Plan, options: Parameters<typeof em
     },
   });
   return { report, pids, tags };
+}
+
+/**
+ * The CLI in a child process (ts-node), so that it can be signalled. `env` replaces the environment; `cwd` defaults to
+ * the project (ts-node is named by its absolute path, so another working directory works too).
+ */
+export function cliChild(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  const child = spawn(process.execPath, ["-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts"), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: opts.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const waitFor = (pattern: RegExp, ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => pattern.test(out) && (clearInterval(timer), clearTimeout(limit), resolve()), 20);
+      const limit = setTimeout(() => (clearInterval(timer), reject(new Error(`no ${pattern} within ${ms} ms:\n${out}`))), ms);
+    });
+  return { child, exited, waitFor, output: () => out };
 }

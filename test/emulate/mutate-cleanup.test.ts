@@ -2,7 +2,7 @@
  * `edge-lab emulate --mutate` on a NAT and an HLB scenario catching every external-firewall rule; nothing left
  * behind after a failed run, SIGINT and SIGTERM; --keep and --cleanup.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { listNamespaces } from "../../lib/emulate/cleanup";
 import { processAlive, sh } from "../../lib/emulate/sys";
 import { bundledPlan, ROOT } from "../helpers";
 import { describeWithTools } from "../system-tools";
-import { emulateRecording, failing, leftoversOf, NAT, NEEDS, pidsIn } from "./helpers";
+import { emulateRecording, failing, leftoversOf, NAT, NEEDS, pidsIn, cliChild } from "./helpers";
 
 jest.setTimeout(240_000);
 
@@ -46,29 +46,11 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
     expect(leftoversOf(seen.tag)).toEqual([]);
   });
 
-  /** The CLI in a child process (ts-node), so that it can be signalled. */
-  function cli(args: string[]) {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
-    const waitFor = (pattern: RegExp, ms: number) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setInterval(() => pattern.test(out) && (clearInterval(timer), clearTimeout(limit), resolve()), 50);
-        const limit = setTimeout(() => (clearInterval(timer), reject(new Error(`no ${pattern} within ${ms} ms:\n${out}`))), ms);
-      });
-    return { child, exited, waitFor, output: () => out };
-  }
-
   test.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
   ] as const)("%s in the middle of a run removes everything; the exit code says which signal", async (signal, code) => {
-    const run = cli(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
+    const run = cliChild(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
     await run.waitFor(/up in .* running \d+ probes/, 60_000);
     const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
     const pids = pidsIn(listNamespaces().filter((n) => n.startsWith(tag)));
@@ -81,7 +63,7 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
 
   test("--keep leaves the perimeter up after the process ends; --cleanup removes it and only ended runs", async () => {
     const outDir = join(tmpdir(), `emulate-out-${process.pid}`);
-    const run = cli(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`), "--keep", "--out", outDir]);
+    const run = cliChild(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`), "--keep", "--out", outDir]);
     expect(await run.exited).toBe(0);
     // The reports: Markdown, JSON and JUnit agree on the count.
     const json = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8"));

@@ -3,7 +3,7 @@
  * against a root run and checks that it no longer works. The attacker's steps run in a separate process with
  * nobody's uid and gid; the run itself is this (root) test process or a CLI child.
  */
-import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { RUN_BASE, RunRecord } from "../../lib/emulate/run-registry";
 import { sh } from "../../lib/emulate/sys";
 import { bundledPlan, filesUnder, ROOT } from "../helpers";
 import { describeWithTools } from "../system-tools";
-import { leftoversOf, NAT, NEEDS, pidsIn } from "./helpers";
+import { leftoversOf, NAT, NEEDS, pidsIn, cliChild } from "./helpers";
 
 jest.setTimeout(120_000);
 
@@ -187,31 +187,12 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
     }
   });
 
-  /** The CLI in a child process (ts-node), so that it can be signalled; `env` replaces the environment. */
-  function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-    const child = spawn(process.execPath, ["-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts"), ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: opts.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? -1 : null))));
-    const waitFor = (pattern: RegExp, ms: number) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setInterval(() => pattern.test(out) && (clearInterval(timer), clearTimeout(limit), resolve()), 20);
-        const limit = setTimeout(() => (clearInterval(timer), reject(new Error(`no ${pattern} within ${ms} ms:\n${out}`))), ms);
-      });
-    return { child, exited, waitFor, output: () => out };
-  }
-
   test.each([
     ["SIGHUP", 129, false],
     ["SIGQUIT", 131, false],
     ["SIGINT", 130, true],
   ] as const)("%s (repeated: %s) in the middle of a run removes everything", async (signal, code, twice) => {
-    const run = cli(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
+    const run = cliChild(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
     await run.waitFor(/up in .* running \d+ probes/, 60_000);
     const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
     const pids = pidsIn(listNamespaces().filter((n) => n.startsWith(tag)));
@@ -241,7 +222,7 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
     );
     // No PATH at all (ts-node is told where the project is, as its working directory is the attacker's).
     const env: NodeJS.ProcessEnv = { TS_NODE_PROJECT: join(ROOT, "tsconfig.json") };
-    const run = cli(["emulate", "--cleanup"], { env, cwd: plant });
+    const run = cliChild(["emulate", "--cleanup"], { env, cwd: plant });
     expect(await run.exited).toBe(0);
     expect(existsSync(join(plant, "ran-as-root"))).toBe(false);
   });
@@ -270,7 +251,7 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
       ]),
     );
     const out = join(dir, "report");
-    const c = cli(["emulate", join(ROOT, "scenarios", "hybrid-se.yaml"), "--m365-endpoints", file, "--out", out]);
+    const c = cliChild(["emulate", join(ROOT, "scenarios", "hybrid-se.yaml"), "--m365-endpoints", file, "--out", out]);
     expect(await c.exited).toBe(0);
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     const text = JSON.stringify(report.sites.flatMap((s: { probes: unknown[] }) => s.probes));
