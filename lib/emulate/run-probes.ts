@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { carriesTls } from "../model/application";
 import { SIPFED_FQDN } from "../model/hybrid";
 import type { DnsProbe, PortProbe, Probe, TurnProbe } from "../model/probes";
 import { notEmulated } from "./scope";
@@ -111,7 +112,7 @@ function plan(world: World, p: Probe, PASS_TIMEOUT_MS: number): Planned | undefi
       const localPort = sourcePortOf(p);
       // Edge -> Microsoft 365 SIP/MTLS: a TLS handshake with the stand-in and SIP OPTIONS; its answer's Via carries
       // the source address it saw (received=).
-      const sipToM365 = toM365 && p.transport === "TCP" && /TLS/.test(p.rule.protocol);
+      const sipToM365 = toM365 && p.transport === "TCP" && carriesTls(p.rule.application);
       const answers = !sipToM365 && (p.expectSource !== undefined || world.answersWithSource(p));
       const item = sipToM365
         ? { type: "tls", host, port: p.port, servername: SIPFED_FQDN, ca: world.ca.caCert, sip: true, local: o.local, localPort, timeoutMs: PASS_TIMEOUT_MS }

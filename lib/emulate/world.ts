@@ -22,12 +22,13 @@ import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORWARDING_SYSCTL, loadedRuleCounts, ruleCounts } from "../azure/guest/iptables";
 import { nginxConfig } from "../azure/guest/nginx";
+import { carriesSip, carriesTls } from "../model/application";
 import { cidrContains, hostAt, isIpv4, parseCidr } from "../model/net";
 import { SIPFED_FQDN } from "../model/hybrid";
 import { includesInternet } from "../model/peer";
 import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../render/zones";
-import type { Probe, ProbeFrom } from "../model/probes";
+import { mediaRow, type Probe, type ProbeFrom } from "../model/probes";
 import { AGENT_SOURCE } from "./agent";
 import { ipv4Prefixes, notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "./daemon-conf";
@@ -145,8 +146,7 @@ export class World {
 
   /** The plan's A/V media range (the RTP rows), 50000-59999 in Microsoft's tables. */
   get mediaRange(): { from: number; to: number } {
-    const rtp = this.plan.firewallRules.filter((r) => r.site === this.site && r.protocol === "RTP");
-    return (rtp.find((r) => r.transport === "UDP") ?? rtp[0])?.ports ?? { from: 50000, to: 59999 };
+    return mediaRow(this.plan, this.site)?.ports ?? { from: 50000, to: 59999 };
   }
 
   /**
@@ -471,7 +471,7 @@ export class World {
         if (p.kind === "port" && p.remote && p.from.kind === "server") {
           // Edge -> Microsoft 365: the stand-in answers; SIP/MTLS with its certificate and SIP OPTIONS.
           const proto = p.transport === "TCP" ? "tcp" : "udp";
-          const tls = proto === "tcp" && /TLS/.test(p.rule.protocol) ? this.m365Certificate() : undefined;
+          const tls = proto === "tcp" && carriesTls(p.rule.application) ? this.m365Certificate() : undefined;
           this.listen(inet, { host: this.m365ServiceIp(p.address), port: p.port, proto, ...(tls ? { tls, sip: true } : {}) });
           this.farEnds.set(p, [{ node: inet, key: key({ proto, host: this.m365ServiceIp(p.address), port: p.port }) }]);
           continue;
@@ -483,7 +483,7 @@ export class World {
           continue;
         }
         const proto = p.kind === "tls" || p.transport === "TCP" ? "tcp" : "udp";
-        const tlsRow = /TLS|HTTPS/.test(p.rule.protocol) && proto === "tcp";
+        const tlsRow = carriesTls(p.rule.application) && proto === "tcp";
         const ends: { node: Node; key: string }[] = [];
         let ownListeners = true;
         for (const host of this.planAddresses(p.address).flatMap((a) => (a.includes("/") ? [this.internalClientIp] : [a]))) {
@@ -501,7 +501,7 @@ export class World {
             ownListeners = false;
             continue;
           }
-          this.listen(node, { host, port: p.port, proto, ...(tlsRow ? { tls: certFor(node, host), sip: /^SIP/.test(p.rule.protocol) } : {}) });
+          this.listen(node, { host, port: p.port, proto, ...(tlsRow ? { tls: certFor(node, host), sip: carriesSip(p.rule.application) } : {}) });
           ends.push({ node, key: key({ proto, host, port: p.port }) });
         }
         if (p.kind === "port") this.farEnds.set(p, ownListeners ? ends : []);

@@ -5,6 +5,7 @@
  * - the DNS records of the Teams Only cutover.
  * The renderers never list these themselves: they read the plan rows derived from these tables.
  */
+import type { Application } from "./application";
 import type { EdgeServiceName, Transport } from "./ports";
 
 export const SOURCES = {
@@ -43,6 +44,8 @@ export interface HybridPortRow {
   readonly id: string;
   readonly direction: "inbound" | "outbound";
   readonly protocol: string;
+  /** What the row carries, as a type (lib/model/application.ts). */
+  readonly application: Application;
   readonly transport: Transport;
   readonly edge: EdgeServiceName;
   /** Source port range as Microsoft gives it (absent: any). */
@@ -63,6 +66,7 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     id: "m365-out-sip-mtls",
     direction: "outbound",
     protocol: "SIP (MTLS)",
+    application: "sip-mtls",
     transport: "TCP",
     edge: "access",
     ports: range(5061),
@@ -72,6 +76,7 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     id: "m365-in-sip-mtls",
     direction: "inbound",
     protocol: "SIP (MTLS)",
+    application: "sip-mtls",
     transport: "TCP",
     edge: "access",
     ports: range(5061),
@@ -81,6 +86,7 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     id: "m365-out-stun-tcp-443",
     direction: "outbound",
     protocol: "STUN",
+    application: "stun",
     transport: "TCP",
     edge: "av",
     sourcePorts: range(50000, 59999),
@@ -91,6 +97,7 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     id: "m365-out-stun-tcp-50000",
     direction: "outbound",
     protocol: "STUN",
+    application: "stun",
     transport: "TCP",
     edge: "av",
     sourcePorts: range(50000, 59999),
@@ -101,6 +108,7 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     id: "m365-in-stun-tcp-50000",
     direction: "inbound",
     protocol: "STUN",
+    application: "stun",
     transport: "TCP",
     edge: "av",
     sourcePorts: range(443),
@@ -112,6 +120,7 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     id: "m365-out-stun-udp",
     direction: "outbound",
     protocol: "STUN",
+    application: "stun",
     transport: "UDP",
     edge: "av",
     sourcePorts: range(3478),
@@ -122,6 +131,7 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     id: "m365-in-stun-udp",
     direction: "inbound",
     protocol: "STUN",
+    application: "stun",
     transport: "UDP",
     edge: "av",
     sourcePorts: range(3478),

@@ -281,6 +281,7 @@ describe("one port table: any plan row flows into NSGs and the appliance without
     direction: "inbound",
     service: "Hybrid test",
     protocol: "SIP (MTLS)",
+    application: "sip-mtls",
     transport: "TCP",
     ports: { from: 5062, to: 5063 },
     source: { label: "Any", addresses: [Peer.internet().text] },

@@ -94,7 +94,7 @@ describe.each(bundledIds())("probes of %s", (id) => {
 
   test("TURN probes over UDP 3478 and TCP 443 at every A/V address the Internet uses, relay in the media range", () => {
     const turn = probes.filter((p): p is TurnProbe => p.kind === "turn");
-    const stunRows = plan.firewallRules.filter((r) => r.direction === "inbound" && r.source.addresses.includes("Internet") && r.protocol.startsWith("STUN"));
+    const stunRows = plan.firewallRules.filter((r) => r.direction === "inbound" && r.source.addresses.includes("Internet") && r.application === "turn");
     expect(turn.length).toBe(stunRows.reduce((n, r) => n + (r.destination.publicAddresses ?? r.destination.addresses).length, 0));
     for (const t of turn) expect(t.relayRange).toEqual({ from: 50000, to: 59999 });
   });

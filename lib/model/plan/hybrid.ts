@@ -66,6 +66,7 @@ export function hybridFirewallRules(s: ResolvedScenario, endpoints: M365Endpoint
       direction: row.direction,
       service: row.edge === "access" ? "Access" : "A/V",
       protocol: row.protocol,
+      application: row.application,
       transport: row.transport,
       ports: row.ports,
       ...(row.sourcePorts ? { sourcePorts: row.sourcePorts } : {}),

@@ -5,6 +5,7 @@
  * Every row carries `refs`: the ids of the reference rules and Microsoft tables it comes from
  * ("FW-03", "DNS-01", "ms:edge-external", ...).
  */
+import type { Application } from "../application";
 import type { LaterFeatureId } from "../later";
 import type { EdgeServiceName, FeatureTag, HlbPlacement, Transport } from "../ports";
 import type { ProductId } from "../products";
@@ -164,7 +165,10 @@ export interface FirewallRule {
   readonly firewall: "external" | "internal";
   readonly direction: "inbound" | "outbound";
   readonly service: string;
+  /** Microsoft's "Protocol" column, as the worksheets print it. Readers that need to know what the row carries use `application`. */
   readonly protocol: string;
+  /** What the row carries (SIP over TLS, HTTPS, MS-TURN, RTP, ...), given by the port table row it comes from. */
+  readonly application: Application;
   readonly transport: Transport;
   readonly ports: { readonly from: number; readonly to: number };
   /** Source port range when Microsoft's table gives one (Microsoft 365 rows); absent: any. */

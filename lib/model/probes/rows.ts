@@ -2,6 +2,7 @@
  * What every probe kind reads of the plan's rows: where a row's traffic starts (origins), the addresses it reaches
  * (targets), public addresses behind NAT, the servers answering at an address.
  */
+import { answersStun, carriesTls } from "../application";
 import type { FirewallRule, Plan, PlanServer } from "../plan";
 import { cidrContains, cidrsOverlap, parseCidr } from "../net";
 import { includesInternet, Peer, peersOf } from "../peer";
@@ -96,8 +97,10 @@ export function targetsOf(plan: Plan, r: FirewallRule): string[] {
 /** The plan address behind a target address (the private address behind a public one). */
 export const planAddressOf = (r: FirewallRule, address: string) => r.destination.addresses[r.destination.publicAddresses?.indexOf(address) ?? -1] ?? address;
 
-export const isTls = (r: FirewallRule) => /TLS|HTTPS/.test(r.protocol);
-export const isTurn = (r: FirewallRule) => /STUN/.test(r.protocol);
+/** TLS from the first byte (SIP, HTTPS, PSOM, XMPP gateway, CLS), by the row's application. */
+export const isTls = (r: FirewallRule) => carriesTls(r.application);
+/** STUN or MS-TURN: a STUN Binding request is answered. */
+export const isTurn = (r: FirewallRule) => answersStun(r.application);
 
 export function fromText(f: ProbeFrom): string {
   return f.kind === "internet" ? "Internet" : f.kind === "internal" ? "internal network" : f.kind === "remote" ? f.prefixes[0] : f.ip;

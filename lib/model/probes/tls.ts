@@ -1,4 +1,5 @@
 /** TLS probes: every inbound TLS row, at every target address, for every name the origin's DNS view gives that address. */
+import { carriesSip } from "../application";
 import type { FirewallRule, Plan } from "../plan";
 import { answerers, fromOutside, isTls, isTurn, originsOf, planAddressOf, targetsOf, type ProbeContext } from "./rows";
 import type { ProbeFrom, TlsProbe } from "./types";
@@ -21,7 +22,7 @@ function tlsProbesAt(ctx: ProbeContext, rule: FirewallRule, from: ProbeFrom, add
   const view = fromOutside(plan, rule) ? "external" : "internal";
   const owners = answerers(ctx, planAddressOf(rule, address));
   const names = plan.dnsRecords.filter((d) => d.view === view && d.type === "A" && d.values.includes(address)).map((d) => d.name);
-  const sip = /^SIP/.test(rule.protocol);
+  const sip = carriesSip(rule.application);
   return [...new Set(names)].flatMap((name): TlsProbe[] => {
     const certificate = plan.certificates.find(
       (c) => owners.length > 0 && owners.every((o) => c.installedOn.includes(o.id)) && (c.subject === name || c.sans.includes(name)),

@@ -6,7 +6,7 @@ import type { TurnProbe } from "./types";
 
 /** The media range of a site: the A/V RTP rows (UDP only with OCS 2007 federation; TCP outbound always). */
 export function mediaRow(plan: Plan, site: string): FirewallRule | undefined {
-  const rtp = plan.firewallRules.filter((r) => r.site === site && r.protocol === "RTP");
+  const rtp = plan.firewallRules.filter((r) => r.site === site && r.application === "rtp");
   return rtp.find((r) => r.transport === "UDP") ?? rtp[0];
 }
 
