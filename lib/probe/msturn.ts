@@ -4,7 +4,7 @@
  * no randomness (the caller supplies the transaction ID and the ClientHello random, so tests are deterministic).
  *
  * A real Lync 2013 / Skype for Business A/V Edge speaks Microsoft's MS-TURN, not RFC 5389/5766 (reference:
- * ../shared/reference/probe-protocols.md section 2):
+ * the probe protocol reference (probe-protocols.md) section 2):
  *   - the header is type(2), length(2) and a 128-bit transaction ID: no magic cookie in the header [MS-TURN] 2.2.1;
  *   - every message starts with a MAGIC-COOKIE attribute 0x000F = 0x72C64BC6, otherwise it "MUST be ignored" (over
  *     TCP the connection SHOULD be closed) [MS-TURN] 2.2.2, 2.2.2.8, 3.1.10;

@@ -5,7 +5,7 @@
  * Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone) is sent in clear before the client answers
  * (RFC 5246 §7.3), so a probe sends {@link buildClientHello}, reads bytes until {@link parseServerFlight} says the
  * flight is complete, and closes: no key exchange, no client certificate, no credentials
- * (docs: ../shared/reference/probe-protocols.md §1.1).
+ * (docs: the probe protocol reference (probe-protocols.md) §1.1).
  *
  * Pure functions only (no sockets): the caller (tls-probe.ts) owns the I/O. Every length read from the wire is checked
  * against the bytes actually present; malformed input throws {@link TlsParseError} with the offset and what was wrong.

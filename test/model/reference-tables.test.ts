@@ -31,7 +31,7 @@ const DEVIATIONS = {
 };
 
 /**
- * Rows of Microsoft's port summaries per scenario number, counted in ../shared/reference/lync-edge-2013.md (§3-§7):
+ * Rows of Microsoft's port summaries per scenario number, counted in Microsoft's tables (lync-edge-2013.md, rows copied into test/fixtures/microsoft/edge-tables.json) (§3-§7):
  * scenarios 1, 2 and 4: external 16 + internal 11 + federation 1 + PIC 6 + XMPP 3 = 37; scenario 3: its external
  * table has 17 rows (the outbound XMPP row too) = 38; scenario 5: external 11 + internal 8 + external VIPs 8 +
  * internal VIPs 6 = 33 (no summary tables).

@@ -3,7 +3,7 @@
  * and the published bytes, not against itself:
  *   - libnice's STUN library in OC2007 (MS-TURN) mode, through test/probe/nice-stun.c compiled here, validates the
  *     Allocate we encode and builds the 401 and success replies our parser must read;
- *   - the reference's byte examples (../shared/reference/probe-protocols.md section 2.2): the 36-byte minimal Allocate
+ *   - the reference's byte examples (the probe protocol reference (probe-protocols.md) section 2.2): the 36-byte minimal Allocate
  *     and the community 104-byte packet (Frank Carius / Greig Sheridan's Test-EdgeConnectivity.ps1), and libnice's
  *     pseudo-TLS hellos (socket/pseudossl.c);
  *   - the transport against local UDP and TCP servers (no root).

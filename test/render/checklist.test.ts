@@ -22,7 +22,7 @@ const isStun = (r: FirewallRule) => r.transport === "UDP" && r.ports.from === 34
 
 /**
  * Independent counts per bundled scenario, by hand from Microsoft's tables for the rows each scenario file enables
- * (../shared/reference/lync-edge-2013.md: port summaries §3-§7, reverse proxy §10.2/§10.3, Director §11.1/§11.2).
+ * (Microsoft's tables (lync-edge-2013.md, rows copied into test/fixtures/microsoft/edge-tables.json): port summaries §3-§7, reverse proxy §10.2/§10.3, Director §11.1/§11.2).
  * - inbound rows, Microsoft scenarios 1-4: external 8 (XMPP 5269, Access 443 and 5061, Web Conferencing 443, A/V RTP
  *   TCP and UDP 50000-59999, STUN UDP 3478, TCP 443) + internal 10 (all but the outbound SIP row) + reverse proxy 2
  *   (80, 443) = 20; of these 16 single-port TCP, 2 STUN UDP 3478 (external, internal), 2 port ranges (RTP).

@@ -46,7 +46,7 @@ interface Expected {
 }
 
 /**
- * Independent counts per bundled scenario, by hand from ../shared/reference/lync-edge-2013.md and the scenario files.
+ * Independent counts per bundled scenario, by hand from Microsoft's tables (lync-edge-2013.md, rows copied into test/fixtures/microsoft/edge-tables.json) and the scenario files.
  * - firewall, scenarios 1-4: Microsoft's external table 16 rows + the XMPP summary's outbound 5269 (scenario 3's
  *   external table has 17 rows already) = 17, internal 11, reverse proxy §10.2 4 (80, 443 in; 8080, 4443 out);
  *   scenario 5: external 11, internal 8, external VIPs 8, internal VIPs 6 (§7), reverse proxy 4.
