@@ -9,13 +9,13 @@ import { buildProbes, probesOfSite, type Probe } from "../model/probes";
 import { removeRun } from "./cleanup";
 import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules, type MutationExplanation, type MutationOutcome } from "./explain";
 import { applianceRules, withoutApplianceRule } from "./rulesets";
-import { PASS_TIMEOUT_MS, runProbes, type ProbeResult } from "./run-probes";
+import { PASS_TIMEOUT_MS, runProbes, type ProbeResult } from "../probe/run-probes";
 import { RunRecord } from "./run-registry";
 import { sh } from "./sys";
 import { World, type Sabotage } from "./world";
 
 export { removeLeftovers, findLeftovers } from "./cleanup";
-export type { ProbeResult } from "./run-probes";
+export type { ProbeResult } from "../probe/run-probes";
 export type { Sabotage } from "./world";
 export type { MutationOutcome } from "./explain";
 

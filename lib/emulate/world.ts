@@ -18,6 +18,7 @@
  *   [lan]  internal network: Front End pool stand-in (web 4443/8080, SIP), Directors, internal DNS (BIND, internal
  *          view), internal client
  */
+import { randomBytes } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORWARDING_SYSCTL, loadedRuleCounts, ruleCounts } from "../azure/guest/iptables";
@@ -28,7 +29,8 @@ import { SIPFED_FQDN } from "../model/hybrid";
 import { includesInternet } from "../model/peer";
 import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../render/zones";
-import { mediaRow, type Probe, type ProbeFrom } from "../model/probes";
+import { mediaRow, type PortProbe, type Probe, type ProbeFrom, type TurnProbe } from "../model/probes";
+import type { AgentItem, AgentReply, Origin, Vantage } from "../probe/vantage";
 import { AGENT_SOURCE } from "./agent";
 import { ipv4Prefixes, notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "./daemon-conf";
@@ -36,7 +38,7 @@ import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
 import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules } from "./rulesets";
 import { makeNewDir, writeNewFile, type RunRecord } from "./run-registry";
-import { inNs, sh, startDaemon, toolPath, type Daemon } from "./sys";
+import { inNs, sh, shAsync, startDaemon, toolPath, type Daemon } from "./sys";
 
 /** Deliberate differences from the plan (fault tests and --mutate): what is built, not what is probed. */
 export interface Sabotage {
@@ -70,7 +72,7 @@ interface Node {
 const prefixOf = (cidr: string) => parseCidr(cidr).prefix;
 const key = (l: { proto: string; host: string; port: number }) => `${l.proto}|${l.host}|${l.port}`;
 
-export class World {
+export class World implements Vantage {
   readonly nodes = new Map<string, Node>();
   readonly daemons: Daemon[] = [];
   readonly clientIp: string;
@@ -395,17 +397,67 @@ export class World {
     return lan.addresses.has(ip) ? lan : undefined;
   }
 
-  /** Namespace and local address a probe starts from. */
-  origin(from: ProbeFrom): { ns: string; local?: string } {
-    if (from.kind === "internet") return { ns: this.ns("inet"), local: this.clientIp };
-    if (from.kind === "internal") return { ns: this.ns("lan"), local: this.internalClientIp };
+  /** Vantage: the namespace (the place) and local address a probe starts from. */
+  origin(from: ProbeFrom): Origin {
+    if (from.kind === "internet") return { place: this.ns("inet"), local: this.clientIp };
+    if (from.kind === "internal") return { place: this.ns("lan"), local: this.internalClientIp };
     if (from.kind === "remote") {
       if (!this.m365OriginIp) throw new Error(`edge-lab emulate: no IPv4 stand-in for ${from.prefixes.join(", ")}`);
-      return { ns: this.ns("inet"), local: this.m365OriginIp };
+      return { place: this.ns("inet"), local: this.m365OriginIp };
     }
     const node = this.nodeOf(from.ip);
     if (!node) throw new Error(`edge-lab emulate: no namespace holds ${from.ip}`);
-    return { ns: node.ns, local: from.ip };
+    return { place: node.ns, local: from.ip };
+  }
+
+  /** Vantage: probes the emulation has no stand-in for (IPv6-only far ends). */
+  skipReason(p: Probe): string | undefined {
+    return notEmulated(p);
+  }
+
+  /** Vantage: the simulated Internet's DNS server (external view) or the internal one. */
+  dnsServer(view: "external" | "internal"): string {
+    return view === "external" ? this.publicDnsIp : this.internalDnsIp;
+  }
+
+  /** Vantage: the federated partner for any Internet address, Microsoft 365's stand-in, the internal client for a network. */
+  portTarget(p: PortProbe): string {
+    if (p.toInternet) return this.partnerIp;
+    if (p.remote && p.from.kind === "server") return this.m365ServiceIp(p.address);
+    return p.address.includes("/") ? this.internalClientIp : p.address;
+  }
+
+  /** Vantage: the run's CA, which issued every certificate of the emulation. */
+  get trustAnchor(): string {
+    return this.ca.caCert;
+  }
+
+  /** Vantage: one agent process in the namespace runs the items in parallel. */
+  async send(place: string, items: readonly AgentItem[]): Promise<AgentReply[]> {
+    const file = join(this.dir, `probe-${place}-${randomBytes(6).toString("hex")}.json`);
+    writeNewFile(file, JSON.stringify(items), 0o600);
+    const started = Date.now();
+    const r = await shAsync("ip", inNs(place, [process.execPath, this.agentFile, "probe", file]), 60000);
+    if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`agent ${place}: ${items.length} items in ${Date.now() - started} ms\n`);
+    try {
+      return JSON.parse(r.stdout) as AgentReply[];
+    } catch {
+      return items.map(() => ({ ok: false, error: `agent failed: ${r.stderr.trim().slice(0, 300)}` }));
+    }
+  }
+
+  /** Vantage: coturn's turnutils_uclient from the simulated Internet, media echoed by the partner's turnutils_peer. */
+  async turn(p: TurnProbe): Promise<{ output: string; status: number }> {
+    const args = [
+      "-v",
+      ...(p.transport === "TCP" ? ["-t"] : []),
+      ...["-p", String(p.port), "-u", TURN_USER, "-w", TURN_PASSWORD, "-e", this.peerIp, "-r", String(this.peerPort)],
+      ...["-n", "2", "-m", "1", "-c", "-L", this.clientIp, p.address],
+    ];
+    const started = Date.now();
+    const r = await shAsync("ip", inNs(this.ns("inet"), ["turnutils_uclient", ...args]), 10000);
+    if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`turn ${p.address}:${p.port}/${p.transport}: ${Date.now() - started} ms\n`);
+    return { output: r.stdout + r.stderr, status: r.status };
   }
 
   /**

@@ -1,0 +1,237 @@
+/**
+ * Runs the plan's probes (lib/model/probes) from a vantage (./vantage.ts): each probe becomes requests for the probe
+ * agent, sent from the place its origin is (one agent run per place, its probes in parallel), and its replies are
+ * judged against the plan; TURN probes run a TURN client. The emulator's namespaces are one vantage (lib/emulate).
+ */
+import { carriesTls } from "../model/application";
+import { SIPFED_FQDN } from "../model/hybrid";
+import type { BlockedProbe, DnsProbe, HostsProbe, PortProbe, Probe, TlsProbe, TurnProbe, WebProbe } from "../model/probes";
+import type { AgentItem, AgentReply, Origin, Vantage } from "./vantage";
+
+export interface ProbeResult {
+  readonly probe: Probe;
+  readonly pass: boolean;
+  /** Not run: the vantage has no stand-in for its far end (pass is false, and it is not a failure). */
+  readonly skipped?: boolean;
+  /** What was observed (the reply, the certificate names, the relayed address, the error). */
+  readonly detail: string;
+}
+
+/** Positive probes answer in milliseconds; blocked probes wait this long for nothing. */
+export const PASS_TIMEOUT_MS = 4000;
+export const BLOCKED_TIMEOUT_MS = 800;
+
+type Verdict = { pass: boolean; detail: string };
+
+/** A probe's agent items, sent from one place, and how their replies are judged. */
+interface Planned {
+  readonly place: string;
+  readonly items: AgentItem[];
+  judge(replies: AgentReply[]): Verdict;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+const fail = (r: AgentReply): Verdict => ({ pass: false, detail: r.error ?? JSON.stringify(r.reply ?? {}) });
+const one = (o: Origin, item: AgentItem, judge: (r: AgentReply) => Verdict): Planned => ({ place: o.place, items: [item], judge: (r) => judge(r[0]) });
+
+function expectedAnswers(p: DnsProbe): string[] {
+  const r = p.record;
+  if (r.type === "SRV") return [`${r.srv!.priority} ${r.srv!.weight} ${r.srv!.port} ${r.srv!.target}`];
+  return [...r.values];
+}
+
+/**
+ * The source port of a probe whose row names one: a single port as is; a range (TCP 50000-59999) walked from its
+ * second port so that parallel probes from one address never share a port, nor take the first one (where the
+ * inbound rows' listeners are: ranges are sampled at their first port).
+ */
+let sourcePortTurn = 0;
+function sourcePortOf(p: PortProbe): number | undefined {
+  const range = p.rule.sourcePorts;
+  if (!range) return undefined;
+  if (range.from === range.to) return range.from;
+  return range.from + 1 + (sourcePortTurn++ % (range.to - range.from));
+}
+
+function planDns(v: Vantage, o: Origin, p: DnsProbe, timeoutMs: number): Planned {
+  const server = v.dnsServer(p.record.view);
+  const items: AgentItem[] = [{ type: "dns", server, name: p.record.name, rtype: p.record.type, timeoutMs }];
+  // A Teams Only cutover record points at Microsoft 365's own names (sipdir / sipfed.online.lync.com), which no
+  // emulated DNS server serves: the record is proven, its target is Microsoft's.
+  const targetIsMicrosoft365 = p.record.refs.includes("ms:cutover-dns");
+  if (p.record.type === "SRV" && !targetIsMicrosoft365) items.push({ type: "dns", server, name: p.record.srv!.target, rtype: "A", timeoutMs });
+  return {
+    place: o.place,
+    items,
+    judge: ([answer, target]) => {
+      const got = answer.reply?.answers ?? [];
+      if (!answer.ok || !sameSet(got, expectedAnswers(p))) return { pass: false, detail: `answer ${answer.ok ? got.join(", ") || "(none)" : answer.error}` };
+      if (target && !(target.ok && (target.reply?.answers ?? []).length))
+        return { pass: false, detail: `SRV target ${p.record.srv!.target} does not resolve (${target.error ?? "no A"})` };
+      const targetText = target ? `; target ${target.reply!.answers!.join(", ")}` : targetIsMicrosoft365 ? "; target is Microsoft 365's (not emulated)" : "";
+      return { pass: true, detail: `answer ${got.join(", ")}${targetText}` };
+    },
+  };
+}
+
+function planHosts(o: Origin, p: HostsProbe, timeoutMs: number): Planned {
+  return one(o, { type: "hosts", name: p.fqdn, timeoutMs }, (r) =>
+    r.ok && r.reply?.answers?.includes(p.ip) ? { pass: true, detail: `resolves to ${r.reply.answers.join(", ")}` } : fail(r),
+  );
+}
+
+function planPort(v: Vantage, o: Origin, p: PortProbe, timeoutMs: number): Planned {
+  const toM365 = p.remote && p.from.kind === "server";
+  const host = v.portTarget(p);
+  const localPort = sourcePortOf(p);
+  // Edge -> Microsoft 365 SIP/MTLS: a TLS handshake with the stand-in and SIP OPTIONS; its answer's Via carries the
+  // source address it saw (received=).
+  const sipToM365 = toM365 && p.transport === "TCP" && carriesTls(p.rule.application);
+  const answers = !sipToM365 && (p.expectSource !== undefined || v.answersWithSource(p));
+  const item = sipToM365
+    ? { type: "tls", host, port: p.port, servername: SIPFED_FQDN, ca: v.trustAnchor, sip: true, local: o.local, localPort, timeoutMs }
+    : {
+        type: p.transport === "TCP" ? "tcp" : "udp",
+        host,
+        port: p.port,
+        local: o.local,
+        localPort,
+        stun: p.stun || (p.transport === "UDP" && p.port === 3478),
+        // A far end that says which address it saw (NAT-03 / NAT-04 are judged on it): wait for its answer, not only
+        // for the connection.
+        ...(answers ? { reply: true } : {}),
+        timeoutMs,
+      };
+  return one(o, item, (r) => {
+    if (!r.ok) return fail(r);
+    const seen = r.reply?.remote;
+    if (p.expectSource && seen !== p.expectSource)
+      return { pass: false, detail: `far end saw ${seen ?? "nothing (no answer)"}, plan says ${p.expectSource} (NAT-04)` };
+    if (answers && seen === undefined) return { pass: false, detail: "connected, but the far end did not say which address it saw" };
+    // From the Internet (or Microsoft 365), the Edge must see the client's own address (NAT-03: no source NAT inbound).
+    if ((p.from.kind === "internet" || p.from.kind === "remote") && seen !== undefined && seen !== o.local)
+      return { pass: false, detail: `Edge saw ${seen}, not the origin ${o.local} (NAT-03)` };
+    return { pass: true, detail: r.reply ? `reply ${r.reply.local ?? r.reply.stun ?? ""} saw ${seen ?? "?"}` : "connected" };
+  });
+}
+
+function judgeTls(p: TlsProbe, r: AgentReply): Verdict {
+  const c = r.reply;
+  if (!c?.subject) return fail(r);
+  const problems: string[] = [];
+  if (c.subject !== p.certificate.subject) problems.push(`subject ${c.subject}, plan ${p.certificate.subject}`);
+  if ((c.sans ?? []).join(",") !== p.certificate.sans.join(","))
+    problems.push(`SANs ${(c.sans ?? []).join(", ") || "(none)"}, plan ${p.certificate.sans.join(", ") || "(none)"}`);
+  const forbidden = (c.sans ?? []).filter((n) => p.forbiddenNames.includes(n));
+  if (forbidden.length) problems.push(`must not carry ${forbidden.join(", ")}`);
+  if (!r.ok) problems.push(r.error ?? `SIP answer: ${c.sip ?? "none"}`);
+  return problems.length
+    ? { pass: false, detail: problems.join("; ") }
+    : { pass: true, detail: `${c.subject} [${(c.sans ?? []).join(", ")}]${c.sip ? `; ${c.sip}` : ""}` };
+}
+
+function planTls(v: Vantage, o: Origin, p: TlsProbe, timeoutMs: number): Planned {
+  const item = { type: "tls", host: p.address, port: p.port, servername: p.serverName, ca: v.trustAnchor, sip: p.sipOptions, local: o.local, timeoutMs };
+  return one(o, item, (r) => judgeTls(p, r));
+}
+
+function planWeb(v: Vantage, o: Origin, p: WebProbe, timeoutMs: number): Planned {
+  const ca = p.scheme === "https" ? v.trustAnchor : undefined;
+  return one(o, { type: "http", scheme: p.scheme, host: p.address, port: p.port, hostHeader: p.host, ca, timeoutMs }, (r) => {
+    if (!r.ok) return fail(r);
+    const arrived = String(r.reply?.local ?? "");
+    if (r.reply?.host !== p.host || !arrived.endsWith(`:${p.targetPort}`)) return { pass: false, detail: `arrived at ${arrived} with Host ${r.reply?.host}` };
+    return { pass: true, detail: `arrived at ${arrived}, Host ${r.reply.host}` };
+  });
+}
+
+function planBlocked(o: Origin, p: BlockedProbe): Planned {
+  return one(o, { type: p.transport === "TCP" ? "tcp" : "udp", host: p.address, port: p.port, local: o.local, timeoutMs: BLOCKED_TIMEOUT_MS }, (r) =>
+    !r.ok && r.error !== "ECONNREFUSED"
+      ? { pass: true, detail: `no answer (${r.error})` }
+      : { pass: false, detail: r.ok ? `answered: ${JSON.stringify(r.reply ?? "connected")}` : "refused (a host answered)" },
+  );
+}
+
+/** The agent items of a probe other than TURN, from its origin. */
+function planProbe(v: Vantage, p: Exclude<Probe, TurnProbe>, timeoutMs: number): Planned {
+  const o = v.origin(p.from);
+  switch (p.kind) {
+    case "dns":
+      return planDns(v, o, p, timeoutMs);
+    case "hosts":
+      return planHosts(o, p, timeoutMs);
+    case "port":
+      return planPort(v, o, p, timeoutMs);
+    case "tls":
+      return planTls(v, o, p, timeoutMs);
+    case "web":
+      return planWeb(v, o, p, timeoutMs);
+    case "blocked":
+      return planBlocked(o, p);
+  }
+}
+
+/** A TURN probe: the relayed address and port as the plan says, and media relayed back from the partner. */
+async function runTurn(v: Vantage, p: TurnProbe): Promise<ProbeResult> {
+  const { output: out, status } = await v.turn(p);
+  const relays = [...out.matchAll(/Received relay addr: ([\d.]+):(\d+)/g)].map((m) => ({ ip: m[1], port: Number(m[2]) }));
+  const received = Math.max(0, ...[...out.matchAll(/tot_recv_msgs=(\d+)/g)].map((m) => Number(m[1])));
+  const expected = p.relayAddress.split(",");
+  const problems: string[] = [];
+  if (!relays.length) {
+    const errors = out
+      .split("\n")
+      .filter((l) => /error|fail|cannot/i.test(l))
+      .slice(0, 2)
+      .join(" | ");
+    problems.push(`no allocation (${errors || `exit ${status}`})`);
+  }
+  for (const a of relays) {
+    if (!expected.includes(a.ip)) problems.push(`relay address ${a.ip}, plan ${expected.join(" or ")}`);
+    if (a.port < p.relayRange.from || a.port > p.relayRange.to) problems.push(`relay port ${a.port} outside ${p.relayRange.from}-${p.relayRange.to}`);
+  }
+  if (relays.length && received === 0) problems.push("no media relayed back from the partner");
+  const relayText = relays.map((a) => `${a.ip}:${a.port}`).join(", ");
+  return {
+    probe: p,
+    pass: problems.length === 0,
+    detail: problems.length ? problems.join("; ") : `relay ${relayText}, ${received} media packets relayed back`,
+  };
+}
+
+/**
+ * Runs the probes; results in probe order. `timeoutMs` bounds each positive probe (inside namespaces an answer takes
+ * milliseconds; --mutate uses a shorter bound because the probe that catches a removed rule waits it out).
+ */
+export async function runProbes(vantage: Vantage, probes: readonly Probe[], timeoutMs = PASS_TIMEOUT_MS): Promise<ProbeResult[]> {
+  const results = new Map<Probe, ProbeResult>();
+  const byPlace = new Map<string, { probe: Probe; planned: Planned }[]>();
+  for (const p of probes) {
+    const why = vantage.skipReason(p);
+    if (why) {
+      results.set(p, { probe: p, pass: false, skipped: true, detail: why });
+      continue;
+    }
+    if (p.kind === "turn") continue;
+    const planned = planProbe(vantage, p, timeoutMs);
+    const list = byPlace.get(planned.place) ?? [];
+    list.push({ probe: p, planned });
+    byPlace.set(planned.place, list);
+  }
+  const agentRuns = [...byPlace.entries()].map(async ([place, list]) => {
+    const replies = await vantage.send(
+      place,
+      list.flatMap((x) => x.planned.items),
+    );
+    let at = 0;
+    for (const { probe, planned } of list) {
+      const mine = replies.slice(at, at + planned.items.length);
+      at += planned.items.length;
+      results.set(probe, { probe, ...planned.judge(mine) });
+    }
+  });
+  const turnRuns = probes.filter((p): p is TurnProbe => p.kind === "turn").map(async (p) => results.set(p, await runTurn(vantage, p)));
+  await Promise.all([...agentRuns, ...turnRuns]);
+  return probes.map((p) => results.get(p)!);
+}

@@ -1,0 +1,54 @@
+/**
+ * A vantage: where the plan's probes (lib/model/probes) are sent from. The runner (./run-probes.ts) turns each probe
+ * into requests for the probe agent and judges the replies; a vantage places the origins, sends the requests and
+ * names the far ends the plan leaves abstract (any Internet address, Microsoft 365, an internal network). The
+ * emulator's network namespaces (lib/emulate/world.ts) are one vantage; a vantage for the local host needs only
+ * these methods, no change to the probe list or the runner.
+ */
+import type { PortProbe, Probe, ProbeFrom, TurnProbe } from "../model/probes";
+
+/** One request for the probe agent (lib/emulate/agent.ts): a DNS or HOSTS look-up, a TCP / UDP / TLS / HTTP exchange. */
+export type AgentItem = Readonly<Record<string, unknown>>;
+
+/** The agent's answer to one item. */
+export interface AgentReply {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly reply?: Record<string, unknown> & {
+    local?: string;
+    remote?: string;
+    answers?: string[];
+    subject?: string;
+    sans?: string[];
+    sip?: string;
+    host?: string;
+    status?: number;
+  };
+}
+
+/** Where one probe starts, as the vantage places it. */
+export interface Origin {
+  /** Where the requests are sent from; probes of one place go to the agent together (a network namespace). */
+  readonly place: string;
+  /** The local address to send from (absent: the place's own choice). */
+  readonly local?: string;
+}
+
+export interface Vantage {
+  /** Where a probe starting at `from` is sent from. */
+  origin(from: ProbeFrom): Origin;
+  /** Why a probe cannot be run from this vantage (no stand-in for its far end), or undefined when it can. */
+  skipReason(p: Probe): string | undefined;
+  /** The DNS server that answers a view's records. */
+  dnsServer(view: "external" | "internal"): string;
+  /** The address a port probe connects to: its own, or the stand-in for an abstract far end. */
+  portTarget(p: PortProbe): string;
+  /** True when every far end of a port probe says which address it saw (the runner then waits for that answer). */
+  answersWithSource(p: Probe): boolean;
+  /** The CA certificate (PEM) the TLS and HTTPS probes trust. */
+  readonly trustAnchor: string;
+  /** Sends one place's agent items, all at once; the replies in item order. */
+  send(place: string, items: readonly AgentItem[]): Promise<AgentReply[]>;
+  /** A TURN allocation with media relayed to a partner (coturn's turnutils_uclient): its output and exit status. */
+  turn(p: TurnProbe): Promise<{ readonly output: string; readonly status: number }>;
+}
