@@ -9,18 +9,7 @@
  *   field) is replaced by that branch's own issues, so the path names the bad element inside it.
  */
 import type { z } from "zod";
-
-type AnySchema = z.core.$ZodType;
-type Def = {
-  type: string;
-  shape?: Record<string, AnySchema>;
-  innerType?: AnySchema;
-  in?: AnySchema;
-  options?: AnySchema[];
-  element?: AnySchema;
-  entries?: Record<string, string | number>;
-  values?: unknown[];
-};
+import { defOf, type AnySchema } from "./zod-def";
 
 /** Words and an example for a leaf schema (names, addresses): registered where the schema is defined. */
 export interface SchemaWords {
@@ -40,7 +29,6 @@ export function withWords<T extends object>(schema: T, words: SchemaWords): T {
   return schema;
 }
 
-const defOf = (schema: AnySchema): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 const optionalIn = (schema: AnySchema): boolean => (schema as unknown as { _zod: { optin?: string } })._zod.optin !== undefined;
 const minimumOf = (schema: AnySchema): number | undefined => (schema as unknown as { _zod: { bag?: { minimum?: number } } })._zod.bag?.minimum;
 

@@ -2,20 +2,7 @@
  * "Did you mean" for unknown keys: the known keys of the schema object at a field path, and the closest one to a
  * misspelt key (edit distance, case-insensitive), so `mobilty:` or `publicrange:` point at the right field.
  */
-import type { z } from "zod";
-
-type AnySchema = z.core.$ZodType;
-type Def = {
-  type: string;
-  shape?: Record<string, AnySchema>;
-  innerType?: AnySchema;
-  in?: AnySchema;
-  out?: AnySchema;
-  options?: AnySchema[];
-  element?: AnySchema;
-};
-
-const defOf = (schema: AnySchema): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+import { defOf, type AnySchema, type SchemaDef as Def } from "./zod-def";
 
 /** The object schemas a value at this schema may be (through optional, default, pipes, unions and arrays' elements). */
 function objectsOf(schema: AnySchema, depth = 0): Def[] {
