@@ -20,7 +20,7 @@
  * provider packages that require cdktf themselves; a second copy would break cdktf's token map and instanceof), and
  * @hpcc-js/wasm-graphviz (read from its package file at run time, lib/render/diagram/graphviz.ts).
  *
- *   node scripts/bundle.js            build every program now (npm ci runs this as `prepare`)
+ *   node scripts/bundle.js            build every program now (npm ci runs this as `prepare`); says so on stderr
  */
 "use strict";
 const { createHash } = require("node:crypto");
@@ -146,8 +146,10 @@ async function freshBundle(name, outdir = OUTDIR) {
 module.exports = { BUNDLE_EXTERNALS, ENTRIES, bundleOptions, build, freshBundle, isFresh, OUTDIR };
 
 if (require.main === module) {
+  // The notice goes to standard error: standard output belongs to the data of whatever runs the build (the JSON of
+  // `npm run bench -- --json`, which builds first).
   Promise.all(Object.keys(ENTRIES).map((name) => build(name))).then(
-    () => console.log(`edge-lab: bundled ${Object.keys(ENTRIES).join(", ")} into ${relative(process.cwd(), OUTDIR) || "."}`),
+    () => console.error(`edge-lab: bundled ${Object.keys(ENTRIES).join(", ")} into ${relative(process.cwd(), OUTDIR) || "."}`),
     (e) => {
       console.error(`edge-lab bundle: ${e.message}`);
       process.exitCode = 1;
