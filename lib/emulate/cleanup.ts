@@ -7,9 +7,9 @@
  * names it, a daemon is signalled only while its pid still belongs to the process that was recorded, and nothing is
  * removed outside the root-owned base directory except the recorded /etc/netns entries (one `hosts` file each).
  */
-import { lstatSync, readdirSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import { readdirSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { recordedRuns, RUN_BASE, RunRecord, stillRunning } from "./run-registry";
+import { ownDirectory, recordedRuns, RUN_BASE, RunRecord, stillRunning } from "./run-registry";
 import { sh } from "./sys";
 
 export const NETNS_ETC = "/etc/netns";
@@ -54,14 +54,19 @@ export function removeNamespaces(namespaces: readonly string[]): void {
   for (const ns of namespaces) sh("ip", ["netns", "del", ns], { allowFail: true });
 }
 
-const isRootsOwnDirectory = (path: string) => {
-  try {
-    const st = lstatSync(path);
-    return st.isDirectory() && !st.isSymbolicLink() && st.uid === (process.getuid?.() ?? 0);
-  } catch {
-    return false;
-  }
-};
+const isRootsOwnDirectory = (path: string) => ownDirectory(path) !== undefined;
+
+/** Signals the daemons a run recorded, each only while its pid still belongs to the recorded process. */
+function signalDaemons(run: RunRecord, signal: NodeJS.Signals): void {
+  for (const d of run.daemons)
+    if (d.pid !== process.pid && stillRunning(d)) {
+      try {
+        process.kill(d.pid, signal);
+      } catch {
+        /* gone */
+      }
+    }
+}
 
 /** Removes /etc/netns/<ns> as the run made it: its `hosts` file (unlinked, never followed), then the directory. */
 function removeNetnsEtc(ns: string): void {
@@ -83,23 +88,9 @@ function removeNetnsEtc(ns: string): void {
 export function removeRun(run: RunRecord): void {
   const present = new Set(listNamespaces());
   // Daemons first while their namespaces still exist; then whatever else runs inside the namespaces.
-  for (const d of run.daemons)
-    if (d.pid !== process.pid && stillRunning(d)) {
-      try {
-        process.kill(d.pid, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-    }
+  signalDaemons(run, "SIGTERM");
   removeNamespaces(run.namespaces.filter((ns) => present.has(ns)));
-  for (const d of run.daemons)
-    if (d.pid !== process.pid && stillRunning(d)) {
-      try {
-        process.kill(d.pid, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }
+  signalDaemons(run, "SIGKILL");
   for (const ns of run.netnsEtc) removeNetnsEtc(ns);
   // The run directory is below root's private base: nobody else can have placed or swapped anything in it.
   if (isRootsOwnDirectory(run.dir) && run.dir.startsWith(`${RUN_BASE}/`)) rmSync(run.dir, { recursive: true, force: true });

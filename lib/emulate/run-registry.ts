@@ -11,7 +11,7 @@
  *   is rewritten (new file, then rename) after each creation. `--cleanup` reads only these records.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, type Stats, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
 /** The root-owned base directory of every run (tmpfs on Linux: nothing survives a reboot, as namespaces do not). */
@@ -73,6 +73,16 @@ export function ensureBase(base: string = RUN_BASE): string {
   if ((st.mode & 0o077) !== 0)
     throw new Error(`edge-lab emulate: ${base} is open to other users (mode ${(st.mode & 0o777).toString(8)}, expected 700); remove it and run again`);
   return base;
+}
+
+/** The directory's lstat when it is this user's own directory (not a link, not missing); undefined otherwise. */
+export function ownDirectory(path: string): Stats | undefined {
+  try {
+    const st = lstatSync(path);
+    return st.isDirectory() && !st.isSymbolicLink() && st.uid === (process.getuid?.() ?? 0) ? st : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates a file that must not exist yet (no link or earlier file is ever followed or reused). */
@@ -172,10 +182,7 @@ export function recordedRuns(base: string = RUN_BASE): { dir: string; record?: R
   return names
     .filter((n) => n.startsWith(`${RUN_PREFIX}-`))
     .map((n) => join(base, n))
-    .filter((dir) => {
-      const st = lstatSync(dir);
-      return st.isDirectory() && !st.isSymbolicLink() && st.uid === (process.getuid?.() ?? 0);
-    })
+    .filter((dir) => ownDirectory(dir) !== undefined)
     .map((dir) => ({ dir, record: RunRecord.read(dir) }));
 }
 

@@ -81,12 +81,10 @@ export function sh(
   args: readonly string[],
   opts: { input?: string; timeoutMs?: number; allowFail?: boolean } = {},
 ): { status: number; stdout: string; stderr: string } {
-  const path = toolPath(cmd);
-  if (!path) {
-    if (opts.allowFail) return { status: -1, stdout: "", stderr: `${cmd}: not found` };
-    tool(cmd);
-  }
-  const r = spawnSync(path!, args as string[], { input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 15000, env: TOOL_ENV });
+  // A missing tool is a failure like any other: reported unless allowFail, then as status -1.
+  const path = opts.allowFail ? toolPath(cmd) : tool(cmd);
+  if (!path) return { status: -1, stdout: "", stderr: `${cmd}: not found` };
+  const r = spawnSync(path, args as string[], { input: opts.input, encoding: "utf8", timeout: opts.timeoutMs ?? 15000, env: TOOL_ENV });
   const status = r.status ?? -1;
   if (!opts.allowFail && (status !== 0 || r.error)) {
     throw new CommandError(`${cmd} ${args.join(" ")} failed (${r.error?.message ?? `exit ${status}`}): ${(r.stderr || r.stdout || "").trim().slice(0, 2000)}`);

@@ -19,9 +19,9 @@
  *          view), internal client
  */
 import { randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FORWARDING_SYSCTL, loadedRuleCounts, ruleCounts } from "../azure/guest/iptables";
+import { FORWARDING_SYSCTL, ruleCounts } from "../azure/guest/iptables";
 import { nginxConfig } from "../azure/guest/nginx";
 import { carriesSip, carriesTls } from "../model/application";
 import { cidrContains, hostAt, isIpv4, parseCidr } from "../model/net";
@@ -37,7 +37,7 @@ import { namedOptions, nginxMainConf } from "./daemon-conf";
 import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
 import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules } from "./rulesets";
-import { makeNewDir, writeNewFile, type RunRecord } from "./run-registry";
+import { makeNewDir, ownDirectory, writeNewFile, type RunRecord } from "./run-registry";
 import { inNs, sh, shAsync, startDaemon, toolPath, type Daemon } from "./sys";
 
 /** Deliberate differences from the plan (fault tests and --mutate): what is built, not what is probed. */
@@ -338,8 +338,8 @@ export class World implements Vantage {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
-    const st = lstatSync(NETNS_ETC);
-    if (!st.isDirectory() || st.isSymbolicLink() || st.uid !== 0 || (st.mode & 0o022) !== 0)
+    const st = ownDirectory(NETNS_ETC);
+    if (!st || (st.mode & 0o022) !== 0)
       throw new Error(`edge-lab emulate: ${NETNS_ETC} is not root's own directory (a link, or writable by others); refusing to write below it`);
     const dir = join(NETNS_ETC, ns);
     makeNewDir(dir, 0o755);
@@ -351,8 +351,10 @@ export class World implements Vantage {
   private loadNft(ns: string, rules: string, what: string): void {
     sh("ip", inNs(ns, ["nft", "-f", "-"]), { input: `flush ruleset\n${rules}` });
     const listed = sh("ip", inNs(ns, ["nft", "list", "ruleset"])).stdout;
-    const expected = (rules.match(/^\s+(ip|ct) .*$/gm) ?? []).length;
-    const loaded = (listed.match(/^\s+(ip|ct) .*$/gm) ?? []).length;
+    // A rule line of our rulesets and of `nft list ruleset` alike: indented, starting with its first match.
+    const ruleLines = (text: string) => (text.match(/^\s+(ip|ct) .*$/gm) ?? []).length;
+    const expected = ruleLines(rules);
+    const loaded = ruleLines(listed);
     const policyDrop = !/policy drop;/.test(rules) || /policy drop;/.test(listed);
     if (loaded !== expected || !policyDrop)
       throw new Error(
@@ -374,7 +376,7 @@ export class World implements Vantage {
     const text = this.sabotage.applianceRules ? this.sabotage.applianceRules(rules) : rules;
     sh("ip", inNs(this.ns("fw"), ["iptables-restore"]), { input: text });
     // Fail closed: the filter table must be complete (policy DROP, every rule) before a packet is probed.
-    const loaded = loadedRuleCounts(sh("ip", inNs(this.ns("fw"), ["iptables-save"])).stdout);
+    const loaded = ruleCounts(sh("ip", inNs(this.ns("fw"), ["iptables-save"])).stdout);
     const expected = ruleCounts(text);
     if (loaded.forwardPolicy !== "DROP" || loaded.filter !== expected.filter || loaded.nat !== expected.nat)
       throw new Error(

@@ -47,19 +47,31 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
   });
 
   test.each([
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-  ] as const)("%s in the middle of a run removes everything; the exit code says which signal", async (signal, code) => {
-    const run = cliChild(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
-    await run.waitFor(/up in .* running \d+ probes/, 60_000);
-    const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
-    const pids = pidsIn(listNamespaces().filter((n) => n.startsWith(tag)));
-    expect(pids.length).toBeGreaterThan(5);
-    run.child.kill(signal);
-    expect(await run.exited).toBe(code);
-    expect(pids.filter(processAlive)).toEqual([]);
-    expect(leftoversOf(tag)).toEqual([]);
-  });
+    ["SIGINT", 130, false],
+    ["SIGTERM", 143, false],
+    ["SIGHUP", 129, false],
+    ["SIGQUIT", 131, false],
+    ["SIGINT", 130, true],
+  ] as const)(
+    "%s (repeated during the teardown: %s) in the middle of a run removes everything; the exit code says which signal",
+    async (signal, code, twice) => {
+      const run = cliChild(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
+      await run.waitFor(/up in .* running \d+ probes/, 60_000);
+      const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
+      const pids = pidsIn(listNamespaces().filter((n) => n.startsWith(tag)));
+      expect(pids.length).toBeGreaterThan(5);
+      run.child.kill(signal);
+      if (twice) {
+        // A second Ctrl-C while the first one's teardown runs.
+        await run.waitFor(/tearing down/, 10_000);
+        run.child.kill(signal);
+        run.child.kill(signal);
+      }
+      expect(await run.exited).toBe(code);
+      expect(pids.filter(processAlive)).toEqual([]);
+      expect(leftoversOf(tag)).toEqual([]);
+    },
+  );
 
   test("--keep leaves the perimeter up after the process ends; --cleanup removes it and only ended runs", async () => {
     const outDir = join(tmpdir(), `emulate-out-${process.pid}`);

@@ -13,7 +13,7 @@ import { RUN_BASE, RunRecord } from "../../lib/emulate/run-registry";
 import { sh } from "../../lib/emulate/sys";
 import { bundledPlan, filesUnder, ROOT } from "../helpers";
 import { describeWithTools } from "../system-tools";
-import { leftoversOf, NAT, NEEDS, pidsIn, cliChild } from "./helpers";
+import { cliChild, NAT, NEEDS } from "./helpers";
 
 jest.setTimeout(120_000);
 
@@ -185,28 +185,6 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
     } finally {
       sh("ip", ["netns", "del", ns], { allowFail: true });
     }
-  });
-
-  test.each([
-    ["SIGHUP", 129, false],
-    ["SIGQUIT", 131, false],
-    ["SIGINT", 130, true],
-  ] as const)("%s (repeated: %s) in the middle of a run removes everything", async (signal, code, twice) => {
-    const run = cliChild(["emulate", join(ROOT, "scenarios", `${NAT}.yaml`)]);
-    await run.waitFor(/up in .* running \d+ probes/, 60_000);
-    const tag = /run (elemu-\d+-[0-9a-f]{4})/.exec(run.output())![1];
-    const pids = pidsIn(listNamespaces().filter((n) => n.startsWith(tag)));
-    expect(pids.length).toBeGreaterThan(5);
-    run.child.kill(signal);
-    if (twice) {
-      // A second Ctrl-C while the first one's teardown runs.
-      await run.waitFor(/tearing down/, 10_000);
-      run.child.kill(signal);
-      run.child.kill(signal);
-    }
-    expect(await run.exited).toBe(code);
-    expect(pids.filter((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, "utf8").includes(") Z "))).toEqual([]);
-    expect(leftoversOf(tag)).toEqual([]);
   });
 
   test("PATH unset and tools planted in the working directory: only the system's tools run", async () => {

@@ -212,7 +212,7 @@ export interface RuleCounts {
 /** Tokens of an iptables-restore line, a quoted comment as one token. */
 const tokens = (line: string): string[] => line.match(/"[^"]*"|\S+/g) ?? [];
 
-/** How many rules each table of an iptables-restore file holds once loaded. */
+/** How many rules each table of an iptables-restore file holds once loaded (also reads `iptables-save` output back). */
 export function ruleCounts(rules: string): RuleCounts {
   const counts: { filter: number; nat: number; forwardPolicy?: string } = { filter: 0, nat: 0 };
   let table = "";
@@ -229,11 +229,6 @@ export function ruleCounts(rules: string): RuleCounts {
     else counts.nat += listed("-s") * listed("-d");
   }
   return counts;
-}
-
-/** The same counts read back from `iptables-save` (what the kernel holds). */
-export function loadedRuleCounts(saved: string): RuleCounts {
-  return ruleCounts(saved);
 }
 
 /** Where cloud-init installs the appliance's load check. */
