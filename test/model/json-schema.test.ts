@@ -2,7 +2,7 @@
  * The JSON Schema of the scenario format (edge-lab schema): generated from the zod schema, complete (every field
  * described), committed in schema/scenario.schema.json for editors, accepted by a real JSON Schema validator (Ajv,
  * draft-07, as the YAML language server uses it) on every bundled scenario and refusing what zod refuses in shape;
- * the README's field table is rendered from the same descriptions; init points new files at it.
+ * the field table of docs/scenario.md is rendered from the same descriptions; init points new files at it.
  */
 import { readFileSync, rmSync } from "node:fs";
 import { isIPv4 } from "node:net";
@@ -59,8 +59,8 @@ test.each([
   expect(validate.errors!.map((e) => e.keyword)).toContain(keyword);
 });
 
-test("the README's field table is the generated one (regenerate: npx edge-lab schema --markdown)", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+test("the field table of docs/scenario.md is the generated one (regenerate: npx edge-lab schema --markdown)", () => {
+  const readme = readFileSync(join(ROOT, "docs", "scenario.md"), "utf8");
   const start = readme.indexOf(FIELD_TABLE_START);
   const end = readme.indexOf(FIELD_TABLE_END);
   expect(start).toBeGreaterThan(0);

@@ -280,8 +280,8 @@ describe("the shipped snapshot is Microsoft's own rows 11 and 12", () => {
     expect(SNAPSHOT_SOURCE).toMatch(/captured 2026-09-14 .*without endpoint set ids/);
   });
 
-  test("README states the snapshot's prefix counts", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  test("docs/hybrid.md states the snapshot's prefix counts", () => {
+    const readme = readFileSync(join(ROOT, "docs", "hybrid.md"), "utf8");
     const words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
     const stated = readme.match(/52\.112\.0\.0\/14, 52\.122\.0\.0\/15 and (\w+) IPv6 prefixes/)![1];
     expect(stated).toBe(words[SNAPSHOT.ipv6.length]);
