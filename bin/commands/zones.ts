@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { isIPv4 } from "node:net";
 import { InvalidArgumentError } from "commander";
 import { replaceDirectory } from "../../lib/io/atomic";
-import { DEFAULT_NAME_SERVER_ADDRESS, zoneFiles } from "../../lib/render/zones";
+import { DEFAULT_NAME_SERVER_ADDRESS, zoneFiles } from "../../lib/lab/zones";
 import type { RegisterCommand } from "./context";
 import { withEndpointsOption, withPlan } from "./endpoints";
 

@@ -7,8 +7,15 @@ import { Construct } from "constructs";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { cidrContains, hostAt, isAzureReserved, parseCidr } from "../model/net";
 import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings } from "./common";
-import { cloudConfig } from "./guest/cloud-init";
-import { APPLIANCE_SYSCTL, FIREWALL_CHECK_SCRIPT, firewallCheckScript, IPTABLES_UNIT, iptablesRules, type FirewallApplianceConfig } from "./guest/iptables";
+import { cloudConfig } from "../lab/guest/cloud-init";
+import {
+  APPLIANCE_SYSCTL,
+  FIREWALL_CHECK_SCRIPT,
+  firewallCheckScript,
+  IPTABLES_UNIT,
+  iptablesRules,
+  type FirewallApplianceConfig,
+} from "../lab/guest/iptables";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript } from "./guest/linux-net";
 import { azureName } from "./names";
 import type { PerimeterSubnet } from "./network";

@@ -28,7 +28,7 @@ import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { VirtualNetworkPeering } from "@cdktf/provider-azurerm/lib/virtual-network-peering";
 import { cidrContains, cidrsOverlap, parseCidr } from "../model/net";
 import { constructError, tagsOf, type LabResourceProps } from "./common";
-import { subnetOf, type LabLayout, type SiteLayout } from "./layout";
+import { subnetOf, type LabLayout, type SiteLayout } from "../lab/layout";
 import { azureName, exactAzureName } from "./names";
 import { AZURE_INTERNET_TAG, labNsgRules, portFields, prefixFields, type NsgPlanSlice, type NsgRuleSpec } from "./nsg-rules";
 import { suppressPolicy } from "../policy/pack";

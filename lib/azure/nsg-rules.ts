@@ -21,7 +21,7 @@
 import type { FirewallRule, Plan } from "../model/plan";
 import { includesInternet, peersOf, type Peer } from "../model/peer";
 import { Port } from "../model/port";
-import { closedInternetPrefixes, subnetOf, type LabLayout, type SiteLayout, type SubnetLayout } from "./layout";
+import { closedInternetPrefixes, subnetOf, type LabLayout, type SiteLayout, type SubnetLayout } from "../lab/layout";
 
 export interface NsgRuleSpec {
   readonly name: string;

@@ -22,9 +22,9 @@ import type { FirewallRule, PlanAddress, PlanServer, PublishingRule } from "../m
 import { cidrContains, isAzureReserved, parseCidr } from "../model/net";
 import { includesInternet } from "../model/peer";
 import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings, type ResolvedVmSettings } from "./common";
-import { cloudConfig } from "./guest/cloud-init";
+import { cloudConfig } from "../lab/guest/cloud-init";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript, type LinuxRoute } from "./guest/linux-net";
-import { nginxConfig, selfSignedCertCommands } from "./guest/nginx";
+import { nginxConfig, selfSignedCertCommands } from "../lab/guest/nginx";
 import { windowsGuestScript } from "./guest/powershell";
 import { azureName } from "./names";
 import type { IPerimeterNetwork } from "./network";

@@ -1,7 +1,7 @@
 /**
  * The emulation report: Markdown (one line per probe with the plan row and rule ids it proves), JSON, JUnit XML.
  */
-import { markdownText } from "../render/escape";
+import { markdownText } from "../lab/escape";
 import type { EmulationReport, MutationResult, SiteReport } from "./index";
 
 /** Text in a Markdown line or table cell: the worksheets' escaping (no raw HTML, no inline syntax, no cell break). */

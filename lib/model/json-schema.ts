@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as z from "zod";
 import { ScenarioSchema } from "./schema";
-import { markdownCell } from "../render/table";
+import { markdownCell } from "./markdown-cell";
 
 /** Where the committed schema lives, relative to the project root. */
 export const SCHEMA_FILE = "schema/scenario.schema.json";

@@ -8,7 +8,7 @@
 import type { DnsRecord, FirewallRule, Plan, PlanCmdlet, PlanServer } from "../model/plan";
 import { Port } from "../model/port";
 import { callText, psLiteral } from "./cmdlets";
-import { markdownText, powerShellCommentText } from "./escape";
+import { markdownText, powerShellCommentText } from "../lab/escape";
 import { buildProbes, type DnsProbe, type PortProbe, type Probe, type ProbeFrom, type TlsProbe } from "../model/probes";
 
 /** Where a check runs: a test client on one side, or a lab server (rows whose source is that server). */

@@ -5,7 +5,7 @@
  * parameter and cmdlet names checked against a strict pattern), so nothing from a scenario can break out of its argument.
  */
 import type { CmdletCall, CmdletParameter, Plan, PlanCmdlet } from "../model/plan";
-import { powerShellCommentText } from "./escape";
+import { powerShellCommentText } from "../lab/escape";
 
 export const CMDLETS_FILE = "cmdlets.ps1";
 

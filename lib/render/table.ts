@@ -3,6 +3,7 @@
  * same `Table` (columns + rows of plain strings), so there is no second copy of the data to drift.
  */
 import { stringify } from "csv-stringify/sync";
+import { markdownCell } from "../model/markdown-cell";
 
 /** A column: its header and how to read a cell from one source item. */
 export interface Column<T> {
@@ -21,20 +22,6 @@ export interface Table {
 /** Builds a table from source items, one row per item, in the items' order. */
 export function makeTable<T>(id: string, title: string, columns: readonly Column<T>[], items: readonly T[]): Table {
   return { id, title, columns: columns.map((c) => c.header), rows: items.map((item) => columns.map((c) => c.cell(item))) };
-}
-
-/** Escapes a cell for a GitHub-flavoured Markdown table (pipes, line breaks, leading/trailing blanks). */
-export function markdownCell(text: string): string {
-  const cell = text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>").trim();
-  return cell === "" ? " " : cell;
-}
-
-/** Reverses `markdownCell` (for tests and tools that read a worksheet back). */
-export function unescapeMarkdownCell(cell: string): string {
-  return cell
-    .trim()
-    .replace(/<br>/g, "\n")
-    .replace(/\\([\\|])/g, "$1");
 }
 
 export function tableMarkdown(table: Table): string {

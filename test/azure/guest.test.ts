@@ -1,10 +1,10 @@
 /** The text generators (PowerShell, nginx, iptables, cloud-init), tested as text. */
-import { cloudConfig } from "../../lib/azure/guest/cloud-init";
-import { applianceConfigOf, iptablesRules } from "../../lib/azure/guest/iptables";
+import { cloudConfig } from "../../lib/lab/guest/cloud-init";
+import { applianceConfigOf, iptablesRules } from "../../lib/lab/guest/iptables";
 import { routesScript } from "../../lib/azure/guest/linux-net";
-import { nginxConfig, selfSignedCertCommands } from "../../lib/azure/guest/nginx";
+import { nginxConfig, selfSignedCertCommands } from "../../lib/lab/guest/nginx";
 import { windowsGuestScript } from "../../lib/azure/guest/powershell";
-import { labLayout } from "../../lib/azure/layout";
+import { labLayout } from "../../lib/lab/layout";
 import { bundledPlan } from "../helpers";
 
 describe("Windows guest PowerShell", () => {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadScenarioFile } from "../../lib/model/load";
 import { SNAPSHOT } from "../../lib/model/m365-endpoints";
 import type { Plan } from "../../lib/model/plan";
-import { applianceRulesFiles } from "../../lib/azure/guest/iptables";
+import { applianceRulesFiles } from "../../lib/lab/guest/iptables";
 import { labOptions } from "../../lib/azure/scenario";
 import { ROOT, load, planOf } from "../helpers";
 import { resources, synthBundled, synthPlan, type Block, type TfJson } from "./helpers";

@@ -1,5 +1,5 @@
 /** The Azure-only address layout computed from the plan's site networks. */
-import { labLayout } from "../../lib/azure/layout";
+import { labLayout } from "../../lib/lab/layout";
 import { labNsgRules } from "../../lib/azure/nsg-rules";
 import { cidrsOverlap, parseCidr } from "../../lib/model/net";
 import { bundledPlan, planOf } from "../helpers";

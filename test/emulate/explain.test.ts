@@ -3,7 +3,7 @@
  * covered by another rule, crosses no firewall in the emulated topology, or is a finding (lib/emulate/explain.ts).
  */
 import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules } from "../../lib/emulate/explain";
-import { applianceRules } from "../../lib/emulate/rulesets";
+import { applianceRules } from "../../lib/lab/rulesets";
 import type { FirewallRule } from "../../lib/model/plan";
 import { buildProbes, probesOfSite } from "../../lib/model/probes";
 import { bundledPlan } from "../helpers";

@@ -4,7 +4,7 @@
  * Faults are built into the perimeter (EmulateOptions.buildPlan / sabotage) while the probes come from the real
  * plan: what a wrong firewall change, DNS zone or certificate would look like after deployment.
  */
-import { withoutDnat } from "../../lib/emulate/rulesets";
+import { withoutDnat } from "../../lib/lab/rulesets";
 import type { EmulationReport } from "../../lib/emulate";
 import { bundledPlan } from "../helpers";
 import { describeWithTools } from "../system-tools";

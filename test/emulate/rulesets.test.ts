@@ -3,10 +3,10 @@
  * text itself, the internal firewall and the load balancer come from the plan's rows and VIPs; `nft -c` accepts them.
  */
 import { XMLParser } from "fast-xml-parser";
-import { applianceRulesFiles } from "../../lib/azure/guest/iptables";
+import { applianceRulesFiles } from "../../lib/lab/guest/iptables";
 import type { EmulationReport } from "../../lib/emulate";
 import { reportJson, reportJunit, reportMarkdown, summaryLine } from "../../lib/emulate/report";
-import { applianceRules, asClosedLab, internalFirewallRules, loadBalancerRules, withoutApplianceRule, withoutDnat } from "../../lib/emulate/rulesets";
+import { applianceRules, asClosedLab, internalFirewallRules, loadBalancerRules, withoutApplianceRule, withoutDnat } from "../../lib/lab/rulesets";
 import { buildProbes } from "../../lib/model/probes";
 import { bundledIds } from "../azure/helpers";
 import { readFileSync } from "node:fs";

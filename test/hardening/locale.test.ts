@@ -12,7 +12,7 @@ test("plan JSON and zone files are byte-identical under two locales whose collat
   // In Danish collation "aa" sorts after "z"; in code-unit order it sorts first.
   const script = `
     const { loadScenarioText } = require("./lib/model/load");
-    const { zoneFiles } = require("./lib/render/zones");
+    const { zoneFiles } = require("./lib/lab/zones");
     const r = loadScenarioText("id: locale\\nsipDomains: [contoso.com, aadatum.com, zz-top.com]\\nmobility: true\\n", "locale.yaml");
     process.stdout.write(JSON.stringify(r.plan) + JSON.stringify(zoneFiles(r.plan).map((z) => z.content)));
   `;

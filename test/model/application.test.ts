@@ -45,7 +45,7 @@ test.each(bundledIds())("every firewall row of %s carries its port table row's a
 });
 
 test("no probe or emulator code matches Microsoft's protocol text (it reads the row's application)", () => {
-  const offenders = sourceFiles(["lib/model/probes", "lib/emulate"]).flatMap((file) =>
+  const offenders = sourceFiles(["lib/model/probes", "lib/lab", "lib/emulate"]).flatMap((file) =>
     readFileSync(file, "utf8")
       .split("\n")
       .filter((line) => /\.test\([^)]*\.protocol\)|\.protocol\s*===|\.protocol\.(startsWith|includes|match)/.test(line))

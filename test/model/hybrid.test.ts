@@ -13,7 +13,7 @@ import type { FirewallRule, Plan } from "../../lib/model/plan";
 import { Port } from "../../lib/model/port";
 import { diffPlans } from "../../lib/render/diff";
 import { callText } from "../../lib/render/cmdlets";
-import { zoneFiles } from "../../lib/render/zones";
+import { zoneFiles } from "../../lib/lab/zones";
 import { ROOT, bundledPlan, load, planOf } from "../helpers";
 
 const fixture = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "microsoft", "hybrid-tables.json"), "utf8"));

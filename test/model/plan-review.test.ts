@@ -4,7 +4,7 @@
  */
 import type { Plan } from "../../lib/model/plan";
 import { worksheetBlocks } from "../../lib/render/worksheets/tables";
-import { zoneFiles } from "../../lib/render/zones";
+import { zoneFiles } from "../../lib/lab/zones";
 import { errorRules, load, planOf } from "../helpers";
 
 const record = (plan: Plan, name: string, view = "external") => plan.dnsRecords.find((r) => r.view === view && r.name === name);

@@ -1,6 +1,6 @@
 /**
  * The closed lab's external firewall appliance, with real packets: the generated iptables-restore ruleset
- * (lib/azure/guest/iptables.ts, the same text cloud-init installs) is syntax-checked by iptables-restore --test, then
+ * (lib/lab/guest/iptables.ts, the same text cloud-init installs) is syntax-checked by iptables-restore --test, then
  * loaded into a network namespace that routes between namespaces built from the plan and the lab layout:
  *
  *   [inet] c0 100.64.0.10/25 (simulated Internet client, layout.simInternet.clientIp)
@@ -20,8 +20,8 @@
 import { spawn } from "node:child_process";
 import { isIPv4 } from "node:net";
 import { join } from "node:path";
-import { FORWARDING_SYSCTL, applianceConfigOf, applianceRulesFiles, type FirewallApplianceConfig } from "../../lib/azure/guest/iptables";
-import { labLayout } from "../../lib/azure/layout";
+import { FORWARDING_SYSCTL, applianceConfigOf, applianceRulesFiles, type FirewallApplianceConfig } from "../../lib/lab/guest/iptables";
+import { labLayout } from "../../lib/lab/layout";
 import { hostAt, parseCidr } from "../../lib/model/net";
 import type { Plan } from "../../lib/model/plan";
 import { bundledPlan, planOf } from "../helpers";

@@ -14,8 +14,8 @@ import { createServer as createHttpsServer, request as httpsRequest } from "node
 import { connect, createServer as createNetServer, type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { join } from "node:path";
-import { nginxConfig, selfSignedCertCommands } from "../../lib/azure/guest/nginx";
-import { nginxMainConf } from "../../lib/emulate/daemon-conf";
+import { nginxConfig, selfSignedCertCommands } from "../../lib/lab/guest/nginx";
+import { nginxMainConf } from "../../lib/lab/daemon-conf";
 import type { Plan, PublishingRule } from "../../lib/model/plan";
 import { bundledPlan } from "../helpers";
 import { bundledIds } from "../azure/helpers";

@@ -5,11 +5,11 @@
  * through (HTML, Markdown and PowerShell syntax) or that only code can build (line breaks in plan text).
  */
 import { parse } from "yaml";
-import { cloudConfig } from "../../lib/azure/guest/cloud-init";
+import { cloudConfig } from "../../lib/lab/guest/cloud-init";
 import { checklistMarkdown, checklistPowerShell } from "../../lib/render/checklist";
-import { markdownParagraphs, markdownText } from "../../lib/render/escape";
+import { markdownParagraphs, markdownText } from "../../lib/lab/escape";
 import { worksheetMarkdown } from "../../lib/render/worksheets/markdown";
-import { zoneFiles } from "../../lib/render/zones";
+import { zoneFiles } from "../../lib/lab/zones";
 import { load } from "../helpers";
 
 const HOSTILE_TITLE = "Lab #> Remove-Item C:\\ -Recurse <# <script>alert(1)</script> [x](javascript:alert(1)) ![i](http://e/x.png) **b** `c` | d ~~s~~ &amp;";

@@ -1,5 +1,5 @@
 /** Test helper: reads the tables of a Markdown worksheet back, keyed by the heading above each table. */
-import { unescapeMarkdownCell } from "../../lib/render/table";
+import { unescapeMarkdownCell } from "../../lib/model/markdown-cell";
 
 export interface ParsedTable {
   readonly heading: string;

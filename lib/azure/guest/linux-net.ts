@@ -3,7 +3,7 @@
  * a secondary NIC needs explicit routes. The interface is found by the address Azure assigned to it (names such as
  * eth1 are not guaranteed), and a systemd unit re-applies the routes at every boot.
  */
-import { oneshotUnit } from "./systemd";
+import { oneshotUnit } from "../../lab/guest/systemd";
 export interface LinuxRoute {
   readonly destination: string;
   readonly via: string;

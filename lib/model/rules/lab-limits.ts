@@ -1,6 +1,6 @@
 /**
  * Azure limits that a valid Lync design can still exceed in the lab (LAB-): checked here so that `validate` refuses
- * what synth or Azure would refuse later (lib/azure/dns.ts and lib/azure/layout.ts keep a guard for code users).
+ * what synth or Azure would refuse later (lib/azure/dns.ts and lib/lab/layout.ts keep a guard for code users).
  */
 import { cidrsOverlap, hostAt, parseCidr } from "../net";
 import type { ResolvedScenario } from "../resolve";

@@ -5,10 +5,10 @@
  * `writeWorksheets(plan, dir)` is what `edge-lab worksheets` and `npm run synth` call.
  */
 import { join } from "node:path";
-import { applianceRulesFiles } from "../../azure/guest/iptables";
+import { applianceRulesFiles } from "../../lab/guest/iptables";
 import { replaceDirectory, type OutputFile } from "../../io/atomic";
 import type { Plan } from "../../model/plan";
-import { zoneFiles } from "../zones";
+import { zoneFiles } from "../../lab/zones";
 import { CMDLETS_FILE, cmdletsPowerShell } from "../cmdlets";
 import { diagramDot, renderSvg } from "../diagram";
 import { tableCsv } from "../table";
@@ -36,7 +36,7 @@ export async function renderWorksheetFiles(plan: Plan): Promise<OutputFile[]> {
 
 /**
  * Configuration files for the software the lab runs, next to the worksheets: one RFC 1035 zone file per DNS view and
- * zone ("zone-<view>-<zone>.zone", see lib/render/zones.ts), in a closed lab the external firewall appliance's
+ * zone ("zone-<view>-<zone>.zone", see lib/lab/zones.ts), in a closed lab the external firewall appliance's
  * iptables-restore ruleset per site ("appliance-<site>.rules", the file cloud-init installs), and with SIP federation
  * the configuration cmdlets ("cmdlets.ps1", lib/render/cmdlets.ts).
  */

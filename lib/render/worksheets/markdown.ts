@@ -1,6 +1,6 @@
 /** The Markdown worksheet: the blocks of `worksheetBlocks`, each table rendered by `tableMarkdown`. */
 import type { Plan } from "../../model/plan";
-import { markdownParagraphs, markdownText } from "../escape";
+import { markdownParagraphs, markdownText } from "../../lab/escape";
 import { tableMarkdown } from "../table";
 import { worksheetBlocks } from "./tables";
 

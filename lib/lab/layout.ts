@@ -1,5 +1,6 @@
 /**
- * The Azure-only address layout of a lab, computed from the plan's `scenario.sites[].networks` (pure, no cdktf).
+ * The address layout of a lab, computed from the plan's `scenario.sites[].networks` (pure, no cdktf): the Azure lab
+ * builds it, the emulation reproduces it.
  *
  * Design choices (azure-lab.md):
  * - One lab VNet per site. Its address space is the union of the site's own networks (perimeter external, reverse

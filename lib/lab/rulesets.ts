@@ -1,14 +1,14 @@
 /**
  * The firewall and load balancer rulesets of an emulated site, all from the plan:
- * - external firewall: the appliance ruleset the closed Azure lab loads (lib/azure/guest/iptables.ts), the same text,
+ * - external firewall: the appliance ruleset the closed Azure lab loads (lib/lab/guest/iptables.ts), the same text,
  *   computed with the closed-lab layout when the scenario is an internet-mode lab;
  * - internal firewall: nftables, one accept rule per internal-firewall row of the plan, everything else dropped;
  * - hardware load balancer: nftables DNAT over the members with a source-address hash (affinity per client, as the
  *   plan's HLB notes ask), SNAT of the members to the VIP for the VIP's outbound rows (HLB-05); the kernel's IPVS is
  *   not used (often not available in containers / CI kernels).
  */
-import { applianceRulesFiles } from "../azure/guest/iptables";
-import { labLayout, type LabLayout } from "../azure/layout";
+import { applianceRulesFiles } from "./guest/iptables";
+import { labLayout, type LabLayout } from "./layout";
 import { peersOf } from "../model/peer";
 import type { FirewallRule, Plan, PlanVip } from "../model/plan";
 

@@ -1,5 +1,5 @@
 /** A minimal cloud-config writer (YAML subset: packages, write_files with literal blocks, runcmd). */
-import { yamlLiteralBlockText } from "../../render/escape";
+import { yamlLiteralBlockText } from "../escape";
 
 export interface CloudInitFile {
   readonly path: string;
