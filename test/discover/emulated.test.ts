@@ -1,0 +1,103 @@
+/**
+ * Acceptance of `edge-lab discover` (issue 21) against emulated perimeters: for each bundled scenario the emulation
+ * builds the perimeter (public DNS in the simulated Internet, the Edge's TLS listeners with certificates from the run's
+ * CA, nginx as reverse proxy), discover runs inside the simulated Internet namespace as user nobody (no root needed),
+ * the test answers the file's questions from the original scenario, and the answered file must plan the same external
+ * DNS records, Edge and reverse proxy certificate names and external firewall rows as the original.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, parseDocument } from "yaml";
+import { emulate } from "../../lib/emulate";
+import { loadScenarioFile, loadScenarioText } from "../../lib/model/load";
+import type { Plan } from "../../lib/model/plan";
+import { NEEDS } from "../emulate/helpers";
+import { ROOT, SCENARIO_DIR } from "../helpers";
+import { describeWithTools, TOOL_ENV } from "../system-tools";
+import type { Question } from "../../lib/discover/view";
+
+const SCENARIOS = ["single-consolidated-nat", "scaled-dnslb-nat", "hybrid-se"];
+
+/** What the comparison covers: the plan's face to the Internet. */
+function externalFace(p: Plan) {
+  return {
+    dns: p.dnsRecords
+      .filter((r) => r.view === "external")
+      .map((r) => `${r.type} ${r.name} ${r.values.join(",")}${r.srv ? ` ${r.srv.port} ${r.srv.target}` : ""}`)
+      .sort(),
+    certificates: p.certificates.filter((c) => /external/.test(c.component)).map((c) => `${c.component}: ${c.subject} [${c.sans.join(", ")}]`),
+    firewall: p.firewallRules
+      .filter((r) => r.firewall === "external")
+      .map((r) =>
+        [r.id, r.direction, r.transport, `${r.ports.from}-${r.ports.to}`, r.source.addresses, r.source.publicAddresses ?? [], r.destination.addresses, r.destination.publicAddresses ?? []].join(" "),
+      )
+      .sort(),
+  };
+}
+
+/** Answers every question from the original file: its value there, or (not there) the schema default. */
+export function answer(discovered: string, original: unknown, questions: readonly Question[]): string {
+  const doc = parseDocument(discovered);
+  const orig = parseDocument(JSON.stringify(original));
+  for (const q of questions) {
+    const value = orig.getIn(q.path);
+    if (value !== undefined) doc.setIn(q.path, orig.getIn(q.path, true));
+    else if (q.required) doc.deleteIn(q.path);
+  }
+  return doc.toString();
+}
+
+/** The simulated Internet's DNS server: the address .53 of the inet namespace. */
+function publicDns(ns: string): string {
+  const out = spawnSync("ip", ["-n", ns, "-4", "-o", "addr", "show"], { encoding: "utf8", env: TOOL_ENV }).stdout;
+  const ip = [...out.matchAll(/inet (\d+\.\d+\.\d+\.53)\//g)][0]?.[1];
+  if (!ip) throw new Error(`no .53 address in ${ns}:\n${out}`);
+  return ip;
+}
+
+describeWithTools("discover against emulated perimeters (issue 21)", NEEDS, () => {
+  test.each(SCENARIOS)(
+    "%s: the answered discovered file plans the same external DNS, certificates and firewall rows",
+    async (id) => {
+      const file = join(SCENARIO_DIR, `${id}.yaml`);
+      const loaded = loadScenarioFile(file);
+      expect(loaded.problems.filter((p) => p.severity === "error")).toEqual([]);
+      const plan = loaded.plan!;
+      let run: { status: number | null; stdout: string; stderr: string; ms: number } | undefined;
+      await emulate(plan, {
+        sites: [plan.scenario.sites[0].name],
+        onUp: ({ tag, runDir }) => {
+          const ca = readFileSync(join(runDir, "pki", "ca.crt"), "utf8");
+          const t0 = Date.now();
+          // As nobody, inside the simulated Internet: the CA comes on stdin, the file comes back in the JSON.
+          const r = spawnSync(
+            "ip",
+            [
+              "netns", "exec", `${tag}-inet`,
+              "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+              process.execPath, "-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts"),
+              "discover", "contoso.com", "--resolver", publicDns(`${tag}-inet`), "--ca", "-", "--json", "--timeout", "3000",
+            ],
+            { input: ca, encoding: "utf8", env: { ...TOOL_ENV, HOME: "/nonexistent" }, cwd: ROOT, timeout: 120_000 },
+          );
+          run = { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+        },
+      });
+      expect(run).toBeDefined();
+      expect({ status: run!.status, stderr: run!.status === 0 ? "" : run!.stderr }).toEqual({ status: 0, stderr: "" });
+      // EDGE_LAB_DISCOVER_RECORD=<dir>: keep the JSON (how test/fixtures/discover/*.observations.json were recorded).
+      if (process.env.EDGE_LAB_DISCOVER_RECORD) writeFileSync(join(process.env.EDGE_LAB_DISCOVER_RECORD, `${id}.json`), run!.stdout);
+      const json = JSON.parse(run!.stdout) as { scenario: string; questions: Question[]; findings: { rule: string }[] };
+      process.stderr.write(`discover ${id}: ${run!.ms} ms, ${json.questions.length} questions, findings ${json.findings.map((f) => f.rule).join(" ")}\n`);
+      // Unanswered, the file is refused, and each refusal points at a required question's placeholder.
+      const unanswered = loadScenarioText(json.scenario, "discovered.yaml");
+      expect(unanswered.ok).toBe(false);
+      const answered = answer(json.scenario, parse(readFileSync(file, "utf8")), json.questions);
+      const result = loadScenarioText(answered, "answered.yaml");
+      expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
+      expect(externalFace(result.plan!)).toEqual(externalFace(plan));
+    },
+    600_000,
+  );
+});
