@@ -13,6 +13,8 @@ const SYSTEM_TESTS = [
   "/test/realtools/[^/]+\\.test\\.ts$",
   "/test/emulate/(bundled|faults|hybrid|matrix|mutate-cleanup|mutate-explained|root-safety|rulesets|slow-answer)\\.test\\.ts$",
   "/test/render/diagram-png\\.test\\.ts$",
+  // discover against emulated perimeters (BIND, nginx, coturn in namespaces, root).
+  "/test/discover/emulated\\.test\\.ts$",
   "/test/init/terminal\\.test\\.ts$",
   // libnice compiled and coturn started: most of the file's time; the codec tests without tools are quick.
   "/test/probe/msturn\\.test\\.ts$",

@@ -8,6 +8,7 @@ import { formatUnexpectedError, isExpectedError } from "../lib/io/crash";
 import type { CommandContext, Io } from "./commands/context";
 import { registerChecklist } from "./commands/checklist";
 import { registerDiff } from "./commands/diff";
+import { registerDiscover } from "./commands/discover";
 import { registerEmulate } from "./commands/emulate";
 import { registerInit } from "./commands/init";
 import { registerPlan } from "./commands/plan";
@@ -35,6 +36,7 @@ const COMMANDS = [
   registerChecklist,
   registerDiff,
   registerSchema,
+  registerDiscover,
   registerEmulate,
 ];
 

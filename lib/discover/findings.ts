@@ -35,14 +35,16 @@ export const DISC_RULES: Readonly<Record<string, string>> = {
   "DISC-CERT-03":
     "The Access Edge certificate has no clientAuth EKU: the Edge presents it as a client in federation MTLS, and public CAs stopped issuing clientAuth in 2025-2026 (partner impact VERIFY).",
   "DISC-CERT-04": "The certificate's RSA key is shorter than 2048 bits.",
-  "DISC-TLS-01": "The listener accepts only TLS 1.0 / 1.1: clients and partners that disabled old TLS cannot connect (TLS 1.2 needs SfB 2015 CU9+ / 2019 CU1+).",
+  "DISC-TLS-01":
+    "The listener accepts only TLS 1.0 / 1.1: clients and partners that disabled old TLS cannot connect (TLS 1.2 needs SfB 2015 CU9+ / 2019 CU1+).",
   "DISC-TLS-02": "The listener still accepts TLS 1.0 or 1.1 besides TLS 1.2: plan disabling them (Lync 2013: Edge role only).",
   "DISC-FED-01": "_sipfederationtls._tcp is published but the Access Edge does not answer on 5061: federated partners and push notifications fail.",
   "DISC-HYB-01":
     "Some records of the SIP domain point to Microsoft 365 (sipdir/sipfed/webdir.online.lync.com) and others on-premises: a Teams Only cutover left records behind, or a domain moved partly.",
   "DISC-DNS-01": "A DNS query failed (SERVFAIL, REFUSED, timeout): what discover infers from it is incomplete.",
   "DISC-DNS-02": "A name the Edge or reverse proxy certificate carries does not resolve in public DNS (or an SRV target has no A record).",
-  "DISC-SIP-01": "The Access Edge did not answer an anonymous REGISTER with 401: the next hop (Director / Front End) may be unreachable, or it is not a Lync / SfB Edge.",
+  "DISC-SIP-01":
+    "The Access Edge did not answer an anonymous REGISTER with 401: the next hop (Director / Front End) may be unreachable, or it is not a Lync / SfB Edge.",
   "DISC-WEB-01": "lyncdiscover resolves but does not answer 200 with the autodiscover links: mobile and modern clients cannot sign in.",
 };
 
@@ -57,6 +59,9 @@ export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, wa
 export function formatFindings(findings: readonly DiscoverFinding[]): string {
   const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
   return sorted
-    .map((f) => `${f.severity} [${f.rule}] ${f.message}${f.evidence ? `\n    seen: ${f.evidence}` : ""}${explainRule(f.rule) ? `\n    ${f.rule}: ${explainRule(f.rule)}` : ""}`)
+    .map(
+      (f) =>
+        `${f.severity} [${f.rule}] ${f.message}${f.evidence ? `\n    seen: ${f.evidence}` : ""}${explainRule(f.rule) ? `\n    ${f.rule}: ${explainRule(f.rule)}` : ""}`,
+    )
     .join("\n");
 }

@@ -23,7 +23,8 @@ export class DiscoverError extends UserError {}
 /** The SIP domain argument: a DNS name of two or more labels. */
 export function checkDomain(domain: string): string {
   const d = domain.trim().toLowerCase().replace(/\.$/, "");
-  if (!isHostName(d) || !d.includes(".") || d.includes("_")) throw new DiscoverError(`<sip-domain> ${JSON.stringify(domain)} is not a DNS domain name such as contoso.com`);
+  if (!isHostName(d) || !d.includes(".") || d.includes("_"))
+    throw new DiscoverError(`<sip-domain> ${JSON.stringify(domain)} is not a DNS domain name such as contoso.com`);
   return d;
 }
 
@@ -55,7 +56,9 @@ export function assertSomethingSeen(o: Observations): void {
     o.dns.some((x) => x.name === `lyncdiscover.${d}` && x.status === "ok");
   if (!any) {
     const statuses = [...new Set(o.dns.filter((x) => x.name.endsWith(d)).map((x) => x.status))].join(", ");
-    throw new DiscoverError(`<sip-domain> ${d}: no _sip._tls, _sipfederationtls, sip or lyncdiscover record at ${o.resolver} (answers: ${statuses}); nothing to discover`);
+    throw new DiscoverError(
+      `<sip-domain> ${d}: no _sip._tls, _sipfederationtls, sip or lyncdiscover record at ${o.resolver} (answers: ${statuses}); nothing to discover`,
+    );
   }
 }
 
@@ -75,5 +78,11 @@ export async function discover(domain: string, options: ObserveOptions = {}): Pr
 /** The --json document: findings (with their rule's explanation), questions, and the observations they come from. */
 export function discoverJson(r: DiscoverResult, out?: string): string {
   const findings = r.inferred.findings.map((f: DiscoverFinding) => ({ ...f, explanation: explainRule(f.rule) }));
-  return JSON.stringify({ domain: r.observations.domain, out, findings, questions: r.inferred.questions, observations: r.observations, scenario: out ? undefined : r.yaml }, null, 2) + "\n";
+  return (
+    JSON.stringify(
+      { domain: r.observations.domain, out, findings, questions: r.inferred.questions, observations: r.observations, scenario: out ? undefined : r.yaml },
+      null,
+      2,
+    ) + "\n"
+  );
 }

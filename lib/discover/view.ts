@@ -128,7 +128,6 @@ export class Builder {
 
 export const SITE = ["sites", 0] as const;
 
-
 /** The observations as header lines of the scenario file (what it was built on). */
 export function factsOf(o: Observations): string[] {
   const lines: string[] = [];
@@ -138,10 +137,18 @@ export function factsOf(o: Observations): string[] {
   }
   for (const t of o.tls) {
     const c = t.certificate;
-    const cert = c ? `certificate ${c.subjectCommonName ?? "(no CN)"} [${c.dnsNames.join(", ")}] until ${c.notAfter.slice(0, 10)}, ${c.signatureAlgorithm}` : "no certificate";
-    lines.push(`TLS ${t.name} (${t.address}:${t.port}): ${t.reachable ? `${t.versions.join(", ") || "no TLS version"}; ${cert}; chain ${t.chainOk ? "trusted" : `not trusted (${t.chainError ?? "?"})`}` : "no connection"}`);
+    const cert = c
+      ? `certificate ${c.subjectCommonName ?? "(no CN)"} [${c.dnsNames.join(", ")}] until ${c.notAfter.slice(0, 10)}, ${c.signatureAlgorithm}`
+      : "no certificate";
+    lines.push(
+      `TLS ${t.name} (${t.address}:${t.port}): ${t.reachable ? `${t.versions.join(", ") || "no TLS version"}; ${cert}; chain ${t.chainOk ? "trusted" : `not trusted (${t.chainError ?? "?"})`}` : "no connection"}`,
+    );
   }
-  if (o.sip) lines.push(`SIP REGISTER ${o.sip.address}:${o.sip.port}: ${o.sip.status ?? o.sip.error ?? "no answer"}${o.sip.server ? `, Server: ${o.sip.server}` : ""}`);
-  if (o.lyncdiscover) lines.push(`GET ${o.lyncdiscover.url} (${o.lyncdiscover.address}): ${o.lyncdiscover.status ?? o.lyncdiscover.error ?? "no answer"}${o.lyncdiscover.kind ? `, ${o.lyncdiscover.kind} link` : ""}`);
+  if (o.sip)
+    lines.push(`SIP REGISTER ${o.sip.address}:${o.sip.port}: ${o.sip.status ?? o.sip.error ?? "no answer"}${o.sip.server ? `, Server: ${o.sip.server}` : ""}`);
+  if (o.lyncdiscover)
+    lines.push(
+      `GET ${o.lyncdiscover.url} (${o.lyncdiscover.address}): ${o.lyncdiscover.status ?? o.lyncdiscover.error ?? "no answer"}${o.lyncdiscover.kind ? `, ${o.lyncdiscover.kind} link` : ""}`,
+    );
   return lines;
 }

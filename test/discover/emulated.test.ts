@@ -8,45 +8,16 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse, parseDocument } from "yaml";
+import { parse } from "yaml";
 import { emulate } from "../../lib/emulate";
 import { loadScenarioFile, loadScenarioText } from "../../lib/model/load";
-import type { Plan } from "../../lib/model/plan";
 import { NEEDS } from "../emulate/helpers";
 import { ROOT, SCENARIO_DIR } from "../helpers";
 import { describeWithTools, TOOL_ENV } from "../system-tools";
 import type { Question } from "../../lib/discover/view";
+import { answer, externalFace } from "./answer";
 
 const SCENARIOS = ["single-consolidated-nat", "scaled-dnslb-nat", "hybrid-se"];
-
-/** What the comparison covers: the plan's face to the Internet. */
-function externalFace(p: Plan) {
-  return {
-    dns: p.dnsRecords
-      .filter((r) => r.view === "external")
-      .map((r) => `${r.type} ${r.name} ${r.values.join(",")}${r.srv ? ` ${r.srv.port} ${r.srv.target}` : ""}`)
-      .sort(),
-    certificates: p.certificates.filter((c) => /external/.test(c.component)).map((c) => `${c.component}: ${c.subject} [${c.sans.join(", ")}]`),
-    firewall: p.firewallRules
-      .filter((r) => r.firewall === "external")
-      .map((r) =>
-        [r.id, r.direction, r.transport, `${r.ports.from}-${r.ports.to}`, r.source.addresses, r.source.publicAddresses ?? [], r.destination.addresses, r.destination.publicAddresses ?? []].join(" "),
-      )
-      .sort(),
-  };
-}
-
-/** Answers every question from the original file: its value there, or (not there) the schema default. */
-export function answer(discovered: string, original: unknown, questions: readonly Question[]): string {
-  const doc = parseDocument(discovered);
-  const orig = parseDocument(JSON.stringify(original));
-  for (const q of questions) {
-    const value = orig.getIn(q.path);
-    if (value !== undefined) doc.setIn(q.path, orig.getIn(q.path, true));
-    else if (q.required) doc.deleteIn(q.path);
-  }
-  return doc.toString();
-}
 
 /** The simulated Internet's DNS server: the address .53 of the inet namespace. */
 function publicDns(ns: string): string {
@@ -74,10 +45,26 @@ describeWithTools("discover against emulated perimeters (issue 21)", NEEDS, () =
           const r = spawnSync(
             "ip",
             [
-              "netns", "exec", `${tag}-inet`,
-              "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-              process.execPath, "-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts"),
-              "discover", "contoso.com", "--resolver", publicDns(`${tag}-inet`), "--ca", "-", "--json", "--timeout", "3000",
+              "netns",
+              "exec",
+              `${tag}-inet`,
+              "setpriv",
+              "--reuid=nobody",
+              "--regid=nogroup",
+              "--clear-groups",
+              process.execPath,
+              "-r",
+              join(ROOT, "node_modules/ts-node/register/transpile-only"),
+              join(ROOT, "bin/cli.ts"),
+              "discover",
+              "contoso.com",
+              "--resolver",
+              publicDns(`${tag}-inet`),
+              "--ca",
+              "-",
+              "--json",
+              "--timeout",
+              "3000",
             ],
             { input: ca, encoding: "utf8", env: { ...TOOL_ENV, HOME: "/nonexistent" }, cwd: ROOT, timeout: 120_000 },
           );

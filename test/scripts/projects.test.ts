@@ -39,7 +39,13 @@ test("the system project holds the suites with real software; the unit project n
   // Each pattern names at least one file: a renamed suite cannot fall back into the unit project unnoticed.
   for (const pattern of patterns) expect({ pattern, files: system.filter((f) => new RegExp(pattern).test(`/${f}`)).length }).not.toEqual({ pattern, files: 0 });
   expect(system).toEqual(
-    expect.arrayContaining(["test/realtools/dns.test.ts", "test/emulate/bundled.test.ts", "test/render/diagram-png.test.ts", "test/init/terminal.test.ts"]),
+    expect.arrayContaining([
+      "test/realtools/dns.test.ts",
+      "test/emulate/bundled.test.ts",
+      "test/render/diagram-png.test.ts",
+      "test/init/terminal.test.ts",
+      "test/discover/emulated.test.ts",
+    ]),
   );
   // A unit suite that declares a Debian tool would make the edit loop wait on it (or skip where it is missing); the two
   // exceptions ask a local named and openssl a few quick questions, and spend their time on timeouts of their own.

@@ -1,0 +1,42 @@
+/** Shared by the discover suites: answering a discovered file from the original scenario, and what is compared. */
+import { parseDocument } from "yaml";
+import type { Question } from "../../lib/discover/view";
+import type { Plan } from "../../lib/model/plan";
+
+/** What the comparison covers: the plan's face to the Internet. */
+export function externalFace(p: Plan) {
+  return {
+    dns: p.dnsRecords
+      .filter((r) => r.view === "external")
+      .map((r) => `${r.type} ${r.name} ${r.values.join(",")}${r.srv ? ` ${r.srv.port} ${r.srv.target}` : ""}`)
+      .sort(),
+    certificates: p.certificates.filter((c) => /external/.test(c.component)).map((c) => `${c.component}: ${c.subject} [${c.sans.join(", ")}]`),
+    firewall: p.firewallRules
+      .filter((r) => r.firewall === "external")
+      .map((r) =>
+        [
+          r.id,
+          r.direction,
+          r.transport,
+          `${r.ports.from}-${r.ports.to}`,
+          r.source.addresses,
+          r.source.publicAddresses ?? [],
+          r.destination.addresses,
+          r.destination.publicAddresses ?? [],
+        ].join(" "),
+      )
+      .sort(),
+  };
+}
+
+/** Answers every question from the original file: its value there, or (not there) the schema default. */
+export function answer(discovered: string, original: unknown, questions: readonly Question[]): string {
+  const doc = parseDocument(discovered);
+  const orig = parseDocument(JSON.stringify(original));
+  for (const q of questions) {
+    const value = orig.getIn(q.path);
+    if (value !== undefined) doc.setIn(q.path, orig.getIn(q.path, true));
+    else if (q.required) doc.deleteIn(q.path);
+  }
+  return doc.toString();
+}
