@@ -12,6 +12,7 @@ import { registerDiscover } from "./commands/discover";
 import { registerEmulate } from "./commands/emulate";
 import { registerInit } from "./commands/init";
 import { registerPlan } from "./commands/plan";
+import { registerProbe } from "./commands/probe";
 import { registerSchema } from "./commands/schema";
 import { registerValidate } from "./commands/validate";
 import { registerWorksheets } from "./commands/worksheets";
@@ -35,9 +36,10 @@ const COMMANDS = [
   registerZones,
   registerChecklist,
   registerDiff,
-  registerSchema,
   registerDiscover,
+  registerSchema,
   registerEmulate,
+  registerProbe,
 ];
 
 export async function run(argv: readonly string[], io: Io = processIo): Promise<number> {

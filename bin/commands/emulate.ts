@@ -79,6 +79,10 @@ export const registerEmulate: RegisterCommand = (program, ctx) => {
       if (s.kept) {
         io.out(`kept up (enter with: sudo ip netns exec <namespace> bash; remove with: edge-lab emulate --cleanup once this process has ended):\n`);
         for (const ns of s.kept) io.out(`  ${ns}\n`);
+        if (s.outside)
+          io.out(
+            `probe it from the simulated Internet: sudo ip netns exec ${s.outside.namespace} edge-lab probe ${file} --site ${s.site} --resolver ${s.outside.resolver} --ca ${s.outside.caFile}\n`,
+          );
       }
     }
     if (options.out) {

@@ -3,9 +3,12 @@
  * namespace. Plain Node.js (no dependency), shipped as source text so that it runs the same from ts-jest, ts-node and
  * the esbuild bundle: the emulator writes it into the run directory.
  *
- *   listen <file>: {"tcp":[{host,port,tls?:{cert,key},sip?,http?}], "udp":[{host,port}], "delayMs"?}; prints READY.
+ *   listen <file>: {"tcp":[{host,port,tls?:{cert,key},sip?,mtls?,http?}], "udp":[{host,port}], "delayMs"?,
+ *     "sip"?:{server,targetname,stsUri,nextHop?:{host,port}}}; prints READY.
  *     raw TCP answers one JSON line {local, remote} (delayMs later when given: a slow far end, tests); TLS listeners
- *     present their certificate and answer SIP OPTIONS with 200 OK; HTTP(S) listeners answer {host, local, remote};
+ *     present their certificate (MTLS ones ask for the client's) and answer SIP OPTIONS with 200 OK and REGISTER
+ *     with a 401 challenge, or hand it to the next hop (an Access Edge); HTTP(S) listeners answer {host, local,
+ *     remote}, lyncdiscover names its JSON links and the user link's OAuth challenge;
  *     UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS) and anything else with the JSON line.
  *   probe <file>: [{type:"tcp"|"udp"|"tls"|"http"|"dns"|"hosts", ...}]; runs all in parallel, prints one JSON array.
  *     A TCP probe with reply: true waits for the far end's JSON line (up to its timeout) instead of passing 300 ms
@@ -64,10 +67,59 @@ function parseStun(m) {
 }
 // The top Via gets the source address the request came from (received=, RFC 3261 18.2.1): the prober reads the
 // address the far end saw (NAT-04) from the answer.
-function sipAnswer(text, remote) {
+function sipReply(status, text, remote, extra) {
   const lines = text.split("\r\n");
   const pick = (h) => lines.filter((l) => l.toLowerCase().startsWith(h.toLowerCase() + ":")).join("\r\n");
-  return ["SIP/2.0 200 OK", pick("Via") + ";received=" + remote, pick("From"), pick("To") + ";tag=edge-lab", pick("Call-ID"), pick("CSeq"), "Server: edge-lab emulate", "Content-Length: 0", "", ""].join("\r\n");
+  const server = (config.sip && config.sip.server) || "edge-lab emulate";
+  return ["SIP/2.0 " + status, pick("Via") + ";received=" + remote, pick("From"), pick("To") + ";tag=edge-lab", pick("Call-ID"), pick("CSeq"), ...extra, "Server: " + server, "Content-Length: 0", "", ""].join("\r\n");
+}
+const sipAnswer = (text, remote) => sipReply("200 OK", text, remote, []);
+// A REGISTER without credentials: the registrar's challenge, as captured from Lync 2013 / SfB 2015 (reference 1.2).
+function registerChallenge(text, remote) {
+  const sip = config.sip || {};
+  const target = sip.targetname || "edge-lab.invalid";
+  return sipReply("401 Unauthorized", text, remote, [
+    'WWW-Authenticate: NTLM realm="SIP Communications Service", targetname="' + target + '", version=4',
+    'WWW-Authenticate: TLS-DSK realm="SIP Communications Service", targetname="' + target + '", version=4, sts-uri="' + (sip.stsUri || "") + '"',
+  ]);
+}
+// The Access Edge authenticates nobody: it hands the REGISTER to its next hop over MTLS 5061 (reference 1.2). The
+// emulated next hop is a raw listener that says which address it saw, so the Edge stand-in opens the connection
+// through the internal firewall and answers the registrar's 401 once the next hop has answered; a 504 when it cannot
+// reach it. The 401 outside therefore proves the Edge -> next hop path, as on a real Edge.
+function forwardRegister(s, text) {
+  const hop = config.sip.nextHop;
+  let done = false;
+  const up = net.connect({ host: hop.host, port: hop.port });
+  const finish = (answer) => { if (done) return; done = true; up.destroy(); if (!s.destroyed) s.write(answer); };
+  const unreachable = () => finish(sipReply("504 Server time-out", text, s.remoteAddress, ['ms-diagnostics: 1046;reason="Failed to connect to a peer server";PeerServer="' + hop.host + '"']));
+  up.setTimeout(3000, unreachable);
+  up.on("error", unreachable);
+  up.on("data", () => finish(registerChallenge(text, s.remoteAddress)));
+}
+function sipRequest(s, text) {
+  if (!text.startsWith("REGISTER ")) return s.write(sipAnswer(text, s.remoteAddress));
+  if (config.sip && config.sip.nextHop) return forwardRegister(s, text);
+  s.write(registerChallenge(text, s.remoteAddress));
+}
+// Web services behind the reverse proxy: lyncdiscover answers its JSON (UCWA shape, reference 4) and the user link
+// challenges with MsRtcOAuth; everything else answers which Host and address the request arrived with.
+function webAnswer(req, res) {
+  const seen = { host: req.headers.host, local: req.socket.localAddress + ":" + req.socket.localPort, remote: req.socket.remoteAddress };
+  const host = String(req.headers.host || "").replace(/:\d+$/, "");
+  res.setHeader("content-type", "application/json");
+  if (host.startsWith("lyncdiscover.") && req.url.startsWith("/Autodiscover/AutodiscoverService.svc/root/oauth/user")) {
+    res.statusCode = 401;
+    res.setHeader("WWW-Authenticate", 'MsRtcOAuth href="https://' + host + '/WebTicket/oauthtoken",grant_type="urn:microsoft.rtc:windows,urn:microsoft.rtc:anonmeeting,password"');
+    if (config.sip && config.sip.targetname) res.setHeader("X-MS-Server-Fqdn", config.sip.targetname);
+    return res.end(JSON.stringify(seen) + "\n");
+  }
+  if (host.startsWith("lyncdiscover.") && req.url === "/") {
+    const base = "https://" + host + "/Autodiscover/AutodiscoverService.svc/root";
+    const links = { self: { href: base + "?originalDomain=" + host.slice(13) }, user: { href: base + "/oauth/user?originalDomain=" + host.slice(13) }, xframe: { href: "https://" + host + "/Autodiscover/XFrame/XFrame.html" } };
+    return res.end(JSON.stringify({ ...seen, _links: links }) + "\n");
+  }
+  res.end(JSON.stringify(seen) + "\n");
 }
 
 function listen() {
@@ -89,18 +141,16 @@ function listen() {
     }
     let server;
     if (e.http) {
-      const handler = (req, res) => {
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ host: req.headers.host, local: req.socket.localAddress + ":" + req.socket.localPort, remote: req.socket.remoteAddress }) + "\n");
-      };
-      server = e.tls ? https.createServer({ cert: fs.readFileSync(e.tls.cert), key: fs.readFileSync(e.tls.key) }, handler) : http.createServer(handler);
+      server = e.tls ? https.createServer({ cert: fs.readFileSync(e.tls.cert), key: fs.readFileSync(e.tls.key) }, webAnswer) : http.createServer(webAnswer);
     } else if (e.tls) {
-      server = tls.createServer({ cert: fs.readFileSync(e.tls.cert), key: fs.readFileSync(e.tls.key) }, (s) => {
+      // MTLS listeners ask for a client certificate as the Edge's 5061 does, and take the connection without one.
+      const options = { cert: fs.readFileSync(e.tls.cert), key: fs.readFileSync(e.tls.key), ...(e.mtls ? { requestCert: true, rejectUnauthorized: false } : {}) };
+      server = tls.createServer(options, (s) => {
         let buf = "";
         s.on("error", () => undefined);
         s.on("data", (d) => {
           buf += d;
-          if (buf.includes("\r\n\r\n")) { s.write(sipAnswer(buf, s.remoteAddress)); buf = ""; }
+          if (buf.includes("\r\n\r\n")) { sipRequest(s, buf); buf = ""; }
         });
       });
       server.on("tlsClientError", () => undefined);

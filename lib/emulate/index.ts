@@ -37,7 +37,18 @@ export interface EmulateOptions {
   /** Base directory of the run directories (tests); must be root's own, mode 0700. @default "/run/edge-lab" */
   readonly runBase?: string;
   /** Called once the site is up, before the probes (tests interrupt a run here). */
-  readonly onUp?: (info: { site: string; tag: string; runDir: string; namespaces: string[] }) => void | Promise<void>;
+  readonly onUp?: (info: { site: string; tag: string; runDir: string; namespaces: string[]; outside: OutsideView }) => void | Promise<void>;
+}
+
+/**
+ * Where `edge-lab probe` runs against the emulated perimeter: the simulated Internet's namespace (the external test
+ * client's address), its public DNS server and the run's CA (the lab's certificates chain to it).
+ */
+export interface OutsideView {
+  readonly namespace: string;
+  readonly clientIp: string;
+  readonly resolver: string;
+  readonly caFile: string;
 }
 
 export interface MutationResult {
@@ -66,6 +77,8 @@ export interface SiteReport {
   readonly timings: { readonly up: number; readonly probes: number; readonly down: number; readonly mutate?: number };
   /** Namespaces left up (--keep). */
   readonly kept?: readonly string[];
+  /** With --keep: where to run `edge-lab probe` from (the simulated Internet). */
+  readonly outside?: OutsideView;
 }
 
 export interface EmulationReport {
@@ -250,7 +263,8 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       const namespaces = [...world.nodes.values()].map((n) => n.ns);
       const up = Date.now() - t0;
       log(`${site}: up in ${(up / 1000).toFixed(1)} s (${namespaces.length} namespaces, ${world.daemons.length} daemons); running ${probes.length} probes`);
-      await options.onUp?.({ site, tag, runDir: run.dir, namespaces });
+      const outside: OutsideView = { namespace: world.ns("inet"), clientIp: world.clientIp, resolver: world.publicDnsIp, caFile: world.ca.caCert };
+      await options.onUp?.({ site, tag, runDir: run.dir, namespaces, outside });
       const t1 = Date.now();
       const results = await runProbes(world, probes);
       const probeMs = Date.now() - t1;
@@ -268,7 +282,15 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       const t3 = Date.now();
       if (options.keep) {
         kept = true;
-        reports.push({ site, tag, results, mutations, timings: { up, probes: probeMs, down: 0, ...(mutateMs ? { mutate: mutateMs } : {}) }, kept: namespaces });
+        reports.push({
+          site,
+          tag,
+          results,
+          mutations,
+          timings: { up, probes: probeMs, down: 0, ...(mutateMs ? { mutate: mutateMs } : {}) },
+          kept: namespaces,
+          outside,
+        });
         continue;
       }
       removeRun(run);

@@ -31,7 +31,9 @@ import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../lab/zones";
 import { mediaRow, type PortProbe, type Probe, type ProbeFrom, type TurnProbe } from "../model/probes";
 import type { AgentItem, AgentReply, Origin, Vantage } from "../probe/vantage";
+import { productInfo } from "../model/products";
 import { AGENT_SOURCE } from "./agent";
+import { MSTURN_STANDIN_SOURCE, msTurnRedirect } from "./msturn-standin";
 import { ipv4Prefixes, notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "../lab/daemon-conf";
 import { NETNS_ETC } from "./cleanup";
@@ -48,6 +50,11 @@ export interface Sabotage {
   readonly turnRelayRange?: { readonly from: number; readonly to: number };
   /** Raw TCP listeners answer this many milliseconds after the connection (a slow far end, as on a loaded machine). */
   readonly answerDelayMs?: number;
+  /**
+   * The public address the A/V Edge is configured with (Topology Builder) when it differs from the NAT's: coturn's
+   * relayed address and the MS-TURN 401's ALTERNATE-SERVER carry it.
+   */
+  readonly avPublicAddress?: string;
 }
 
 export interface Listener {
@@ -56,8 +63,15 @@ export interface Listener {
   readonly proto: "tcp" | "udp";
   readonly tls?: IssuedCertificate;
   readonly sip?: boolean;
+  /** Asks for a client certificate (SIP over MTLS, as the Edge's 5061). */
+  readonly mtls?: boolean;
   readonly http?: boolean;
 }
+
+/** coturn's TCP port behind the MS-TURN stand-in on TCP 443 (which pipes IETF TURN clients to it). */
+const COTURN_TCP_PORT = 3443;
+/** Where the nftables rule hands MS-TURN datagrams sent to UDP 3478. */
+const MSTURN_UDP_PORT = 3479;
 
 export const TURN_USER = "edge-lab";
 export const TURN_PASSWORD = "emulate";
@@ -88,6 +102,7 @@ export class World implements Vantage {
   readonly m365OriginIp?: string;
   readonly ca: RunCa;
   readonly agentFile: string;
+  private readonly msTurnFile: string;
   private readonly certs = new Map<string, IssuedCertificate>();
   /** The listeners each port probe reaches (empty: one of its far ends is coturn, nginx or a web listener). */
   private readonly farEnds = new Map<Probe, { node: Node; key: string }[]>();
@@ -128,6 +143,8 @@ export class World implements Vantage {
     this.ca = new RunCa(join(this.dir, "pki"));
     this.agentFile = join(this.dir, "agent.js");
     writeNewFile(this.agentFile, AGENT_SOURCE, 0o600);
+    this.msTurnFile = join(this.dir, "msturn.js");
+    writeNewFile(this.msTurnFile, MSTURN_STANDIN_SOURCE, 0o600);
     makeNewDir(join(this.dir, "logs"));
   }
 
@@ -555,7 +572,8 @@ export class World implements Vantage {
             ownListeners = false;
             continue;
           }
-          this.listen(node, { host, port: p.port, proto, ...(tlsRow ? { tls: certFor(node, host), sip: carriesSip(p.rule.application) } : {}) });
+          const mtls = p.rule.application === "sip-mtls";
+          this.listen(node, { host, port: p.port, proto, ...(tlsRow ? { tls: certFor(node, host), sip: carriesSip(p.rule.application), mtls } : {}) });
           ends.push({ node, key: key({ proto, host, port: p.port }) });
         }
         if (p.kind === "port") this.farEnds.set(p, ownListeners ? ends : []);
@@ -605,7 +623,7 @@ export class World implements Vantage {
     starts.push(...this.startDns());
     for (const node of this.nodes.values()) {
       const s = node.server;
-      if (s?.role === "edge" && this.turnAddresses(s).length) starts.push(this.startCoturn(node, s));
+      if (s?.role === "edge" && this.turnAddresses(s).length) starts.push(this.startCoturn(node, s), this.startMsTurn(node, s));
       if (s?.role === "reverse-proxy") starts.push(this.startNginx(node, s));
     }
     for (const node of this.nodes.values()) {
@@ -617,6 +635,7 @@ export class World implements Vantage {
         JSON.stringify({
           tcp: listeners.filter((l) => l.proto === "tcp"),
           udp: listeners.filter((l) => l.proto === "udp"),
+          sip: this.sipIdentity(node),
           ...(this.sabotage.answerDelayMs ? { delayMs: this.sabotage.answerDelayMs } : {}),
         }),
       );
@@ -677,10 +696,10 @@ export class World implements Vantage {
       ...this.turnAddresses(s).map((ip) => `listening-ip=${ip}`),
       ...ext.map((a) => `relay-ip=${a.ip}`),
       // NAT: the relayed address carries the public address (NAT-02; coturn's own note: port-preserving 1:1 NAT).
-      ...ext.filter((a) => a.natPublic).map((a) => `external-ip=${a.natPublic}/${a.ip}`),
+      ...ext.filter((a) => a.natPublic || this.sabotage.avPublicAddress).map((a) => `external-ip=${this.sabotage.avPublicAddress ?? a.natPublic}/${a.ip}`),
       "listening-port=3478",
-      // TCP 443: coturn serves plain TCP on its TLS port too (the A/V Edge's TURN over TCP 443).
-      "tls-listening-port=443",
+      // TCP 443 is the MS-TURN stand-in's, which pipes IETF TURN clients here (coturn serves plain TCP on its TLS port).
+      `tls-listening-port=${COTURN_TCP_PORT}`,
       // No RFC 5780 alternative ports (with two listening addresses coturn also binds each port + 1): 444 is the Web
       // Conferencing port of a single-IP Edge (NET-14), and the plan opens no 3479.
       "no-rfc5780",
@@ -708,6 +727,42 @@ export class World implements Vantage {
       /Total General servers/,
       this.log(`coturn-${node.ns}`),
     );
+  }
+
+  /**
+   * The A/V Edge's MS-TURN answers (./msturn-standin.ts): UDP 3478 datagrams that carry MS-TURN's MAGIC-COOKIE
+   * attribute are redirected to it by nftables in the Edge's namespace; TCP 443 is its own, IETF TURN piped to coturn.
+   */
+  private startMsTurn(node: Node, s: PlanServer): Promise<Daemon> {
+    const hosts = this.turnAddresses(s);
+    const alternate = Object.fromEntries(avExternalAddresses(s).map((a) => [a.ip, this.sabotage.avPublicAddress ?? a.natPublic ?? a.ip]));
+    const file = join(this.dir, `msturn-${node.ns}.json`);
+    const config = {
+      udp: hosts.map((host) => ({ host, port: MSTURN_UDP_PORT })),
+      tcp: hosts.map((host) => ({ host, port: 443, coturnPort: COTURN_TCP_PORT })),
+      realm: this.plan.scenario.sipDomains[0],
+      alternate,
+    };
+    writeNewFile(file, JSON.stringify(config), 0o600);
+    sh("ip", inNs(node.ns, ["nft", "-f", "-"]), { input: msTurnRedirect(hosts, MSTURN_UDP_PORT) });
+    const listed = sh("ip", inNs(node.ns, ["nft", "list", "table", "ip", "edge_lab_msturn"])).stdout;
+    if ((listed.match(/dnat to /g) ?? []).length !== hosts.length) throw new Error(`edge-lab emulate: the MS-TURN redirect did not load in ${node.ns}`);
+    return this.daemon(`MS-TURN in ${node.ns}`, "ip", inNs(node.ns, [process.execPath, this.msTurnFile, file]), /READY/, this.log(`msturn-${node.ns}`));
+  }
+
+  /**
+   * What the SIP listeners of a node say (agent `sip`): the product's Server header, the registrar the 401 names
+   * (the site's next hop), and on an Edge the next hop a REGISTER is handed to over MTLS 5061.
+   */
+  private sipIdentity(node: Node) {
+    const hop = this.planSite.nextHop;
+    const web = this.plan.publishingRules.find((r) => r.site === this.site)?.target.fqdn ?? hop.fqdn;
+    return {
+      server: productInfo(this.plan.scenario.product).sipServer.header,
+      targetname: hop.fqdn,
+      stsUri: `https://${web}/CertProv/CertProvisioningService.svc`,
+      ...(node.server?.role === "edge" && hop.addresses[0] ? { nextHop: { host: hop.addresses[0], port: 5061 } } : {}),
+    };
   }
 
   private startNginx(node: Node, s: PlanServer): Promise<Daemon> {

@@ -47,6 +47,12 @@ export interface ProductInfo {
   readonly labImageNote: string;
   /** Minimum TLS and what disabling TLS 1.0/1.1 on the Edge means for partners. */
   readonly tls: string;
+  /**
+   * The SIP `Server:` header its Access Edge answers with (`RTC/<major>.0`): captured Lync 2013 and Skype for Business
+   * 2015 responses show RTC/5.0 and RTC/6.0 (probe-protocols.md 1.2 [TC] [DOD]); 2019 and SE follow the build number
+   * (7.0.x) but no captured response was seen: `verified` says so (VERIFY, reference section 8 item 4).
+   */
+  readonly sipServer: { readonly header: string; readonly verified: boolean };
 }
 
 const LIFECYCLE = "MicrosoftDocs/lifecycle-data-pr.de-de:lifecycle-data/products";
@@ -73,6 +79,7 @@ export const PRODUCTS: Readonly<Record<ProductId, ProductInfo>> = {
     labImageNote:
       "Windows Server 2019 (the OS Skype for Business Server 2019 lists; Windows Server 2022/2025 support for SE is reported for later cumulative updates, not verified; 2022 is needed for TLS 1.3 in Schannel).",
     tls: `Minimum TLS 1.2: SE offers TLS 1.3 and 1.2 (1.3 needs Windows Server 2022 or later); TLS 1.0/1.1 can be disabled (as from Skype for Business Server 2019 CU1). ${TLS_PARTNERS}`,
+    sipServer: { header: "RTC/7.0", verified: false },
   },
   sfb2019: {
     id: "sfb2019",
@@ -90,6 +97,7 @@ export const PRODUCTS: Readonly<Record<ProductId, ProductInfo>> = {
     labImage: windowsServer("2019-Datacenter"),
     labImageNote: "Windows Server 2019 (Windows Server 2016 and 2019 are supported; Server Core is not).",
     tls: `Minimum TLS 1.2: Skype for Business Server 2019 offers TLS 1.3 and 1.2; disabling TLS 1.0/1.1 is supported from CU1. ${TLS_PARTNERS}`,
+    sipServer: { header: "RTC/7.0", verified: false },
   },
   sfb2015: {
     id: "sfb2015",
@@ -107,6 +115,7 @@ export const PRODUCTS: Readonly<Record<ProductId, ProductInfo>> = {
     labImage: windowsServer("2016-Datacenter"),
     labImageNote: "Windows Server 2016.",
     tls: `Skype for Business Server 2015 offers TLS 1.2, 1.1 and 1.0; disabling TLS 1.0/1.1 (minimum TLS 1.2) is supported from CU9. ${TLS_PARTNERS}`,
+    sipServer: { header: "RTC/6.0", verified: true },
   },
   lync2013: {
     id: "lync2013",
@@ -124,6 +133,7 @@ export const PRODUCTS: Readonly<Record<ProductId, ProductInfo>> = {
     labImage: windowsServer("2012-R2-Datacenter"),
     labImageNote: "Windows Server 2012 R2 (extended support ended; the Azure image may be missing in some regions).",
     tls: `Minimum TLS 1.2 is supported for the Lync Server 2013 Edge role only (it has no Windows Fabric dependency); other Lync 2013 roles are out of scope of Microsoft's TLS 1.0/1.1 removal. ${TLS_PARTNERS}`,
+    sipServer: { header: "RTC/5.0", verified: true },
   },
 };
 

@@ -15,6 +15,7 @@
  * VERIFY: the Bearer `authorization_uri` challenge (modern authentication) next to or instead of MsRtcOAuth.
  */
 import { request as httpsRequest } from "node:https";
+import { request as httpRequest } from "node:http";
 import type { IncomingHttpHeaders } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { parseChallenges, type AuthChallenge } from "./sip";
@@ -127,6 +128,35 @@ export function httpsGet(o: HttpsGetOptions): Promise<HttpsObservation> {
       });
       res.once("end", done);
       res.once("error", (e) => finish({ url: o.url, ...none, headers: res.headers, headerValues, status: res.statusCode, error: e.message }));
+    });
+    req.end();
+  });
+}
+
+/**
+ * One plain-HTTP GET (the reverse proxy's port 80, which Microsoft publishes for the simple URLs): status and headers,
+ * the body is not read. Never throws for network problems; refuses anything but an http URL without credentials.
+ */
+export function httpGet(o: { url: string; connectTo?: string; port?: number; timeoutMs?: number }): Promise<HttpsObservation> {
+  const u = new URL(o.url);
+  if (u.protocol !== "http:" || u.username || u.password) throw new Error(`only http URLs without credentials: ${JSON.stringify(o.url)}`);
+  const timeoutMs = o.timeoutMs ?? 5000;
+  const none = { headers: {}, headerValues: {}, body: "", bodyTruncated: false };
+  return new Promise((resolve) => {
+    const req = httpRequest({
+      host: o.connectTo ?? u.hostname,
+      port: o.port ?? (u.port ? Number(u.port) : 80),
+      path: `${u.pathname}${u.search}`,
+      method: "GET",
+      headers: { Host: u.host, "User-Agent": "edge-lab-probe", Accept: "*/*" },
+      agent: false,
+    });
+    const finish = (r: HttpsObservation) => (clearTimeout(timer), req.destroy(), resolve(r));
+    const timer = setTimeout(() => finish({ url: o.url, ...none, error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    req.once("error", (e) => finish({ url: o.url, ...none, error: e.message }));
+    req.once("response", (res) => {
+      const headerValues = Object.fromEntries(Object.entries(res.headersDistinct).map(([k, v]) => [k, v ?? []]));
+      finish({ url: o.url, status: res.statusCode, headers: res.headers, headerValues, body: "", bodyTruncated: true, location: res.headers.location });
     });
     req.end();
   });

@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { assertEdgeLabOutput, replaceDirectory } from "../../lib/io/atomic";
+import type { RegisterCommand } from "./context";
+import { withEndpointsOption, withPlan } from "./endpoints";
+
+interface ProbeFlags {
+  site?: string[];
+  from?: string;
+  resolver?: string;
+  ca?: string[];
+  only?: string;
+  out?: string;
+  json?: boolean;
+  timeout?: string;
+  m365Endpoints?: string;
+}
+
+const MAX_CA_BYTES = 1024 * 1024;
+
+/** The flags' values checked before anything is sent; the first problem, or the options. */
+async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
+  const { CHECK_KINDS } = await import("../../lib/probe/perimeter");
+  const { checkServer } = await import("../../lib/probe/dns");
+  const from = f.from ?? "internet";
+  if (from !== "internet" && from !== "internal") return { problem: `--from ${from}: use internet or internal` };
+  const only = f.only?.split(",").map((s) => s.trim());
+  const unknownKind = only?.find((k) => !(CHECK_KINDS as readonly string[]).includes(k));
+  if (unknownKind !== undefined) return { problem: `--only ${unknownKind}: not a check (checks: ${CHECK_KINDS.join(", ")})` };
+  const unknownSite = (f.site ?? []).find((s) => !sites.includes(s));
+  if (unknownSite) return { problem: `--site ${unknownSite}: the scenario has no such site (sites: ${sites.join(", ")})` };
+  const timeoutMs = f.timeout === undefined ? undefined : Number(f.timeout);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 100 && timeoutMs <= 60_000))
+    return { problem: `--timeout ${f.timeout}: milliseconds, 100-60000` };
+  if (f.resolver) {
+    try {
+      checkServer(f.resolver);
+    } catch (e) {
+      return { problem: `--resolver ${f.resolver}: ${(e as Error).message}` };
+    }
+  }
+  const ca: string[] = [];
+  for (const file of f.ca ?? []) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      return { problem: `--ca ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    }
+    if (text.length > MAX_CA_BYTES || !text.includes("-----BEGIN CERTIFICATE-----")) return { problem: `--ca ${file}: not a PEM certificate file` };
+    ca.push(text);
+  }
+  return {
+    options: {
+      from,
+      sites: f.site,
+      only: only as (typeof CHECK_KINDS)[number][] | undefined,
+      resolver: f.resolver,
+      ca: ca.length ? ca : undefined,
+      timeoutMs,
+    } as const,
+  };
+}
+
+export const registerProbe: RegisterCommand = (program, ctx) => {
+  const { io, setExitCode } = ctx;
+  withEndpointsOption(
+    program
+      .command("probe")
+      .description(
+        "check a real perimeter against the plan from this host: DNS, TLS certificates, one SIP REGISTER, MS-TURN on the A/V Edge, the reverse proxy, silent management ports (no root, no credentials)",
+      )
+      .argument("<file>", "scenario file (YAML)")
+      .option("--site <name...>", "probe only these sites (default: every site)")
+      .option("--from <where>", "where this host stands: internet (default) or internal", "internet")
+      .option("--resolver <ip>", "DNS server to ask (ip or ip:port; default: the system's resolvers)")
+      .option("--ca <file...>", "extra trusted CA certificates (PEM), e.g. a lab's private CA")
+      .option("--only <checks>", "comma-separated checks: dns,port,tls,sip,turn,web,blocked (default: all)")
+      .option("--timeout <ms>", "per check (default 5000)")
+      .option("--out <dir>", "write probe-report.md, probe-report.json and junit.xml to this directory")
+      .option("--json", "print the report as JSON on stdout (nothing else)"),
+  ).action(async (file: string, flags: ProbeFlags) => {
+    const result = withPlan(file, flags, ctx);
+    if (!result) return;
+    const checked = await optionsFrom(
+      flags,
+      result.plan.scenario.sites.map((s) => s.name),
+    );
+    if (!checked.options) {
+      io.err(`edge-lab probe: ${checked.problem}\n`);
+      setExitCode(1);
+      return;
+    }
+    if (flags.out) assertEdgeLabOutput(flags.out);
+    const { probePerimeter, perimeterPassed } = await import("../../lib/probe/perimeter");
+    const report = await import("../../lib/probe/report");
+    const r = await probePerimeter(result.plan, checked.options);
+    if (flags.json) io.out(report.perimeterJson(r));
+    else for (const x of r.results) io.out(`${report.perimeterLine(x)}\n`);
+    if (flags.out) {
+      replaceDirectory(flags.out, [
+        { name: "probe-report.md", content: report.perimeterMarkdown(r) },
+        { name: "probe-report.json", content: report.perimeterJson(r) },
+        { name: "junit.xml", content: report.perimeterJunit(r) },
+      ]);
+      (flags.json ? io.err : io.out)(`${flags.out}: probe-report.md, probe-report.json, junit.xml written\n`);
+    }
+    (flags.json ? io.err : io.out)(`${report.perimeterSummary(r)}\n`);
+    if (!perimeterPassed(r)) setExitCode(1);
+  });
+};
