@@ -42,7 +42,8 @@ async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
   for (const file of f.ca ?? []) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      // "-": standard input (a lab CA handed to a process that cannot read root's run directory).
+      text = readFileSync(file === "-" ? 0 : file, "utf8");
     } catch (e) {
       return { problem: `--ca ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
     }
@@ -73,7 +74,7 @@ export const registerProbe: RegisterCommand = (program, ctx) => {
       .option("--site <name...>", "probe only these sites (default: every site)")
       .option("--from <where>", "where this host stands: internet (default) or internal", "internet")
       .option("--resolver <ip>", "DNS server to ask (ip or ip:port; default: the system's resolvers)")
-      .option("--ca <file...>", "extra trusted CA certificates (PEM), e.g. a lab's private CA")
+      .option("--ca <file...>", "extra trusted CA certificates (PEM), e.g. a lab's private CA; - reads standard input")
       .option("--only <checks>", "comma-separated checks: dns,port,tls,sip,turn,web,blocked (default: all)")
       .option("--timeout <ms>", "per check (default 5000)")
       .option("--out <dir>", "write probe-report.md, probe-report.json and junit.xml to this directory")

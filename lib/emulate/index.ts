@@ -37,7 +37,14 @@ export interface EmulateOptions {
   /** Base directory of the run directories (tests); must be root's own, mode 0700. @default "/run/edge-lab" */
   readonly runBase?: string;
   /** Called once the site is up, before the probes (tests interrupt a run here). */
-  readonly onUp?: (info: { site: string; tag: string; runDir: string; namespaces: string[]; outside: OutsideView }) => void | Promise<void>;
+  readonly onUp?: (info: {
+    site: string;
+    tag: string;
+    runDir: string;
+    namespaces: string[];
+    outside: OutsideView;
+    inside: OutsideView;
+  }) => void | Promise<void>;
 }
 
 /**
@@ -264,7 +271,9 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       const up = Date.now() - t0;
       log(`${site}: up in ${(up / 1000).toFixed(1)} s (${namespaces.length} namespaces, ${world.daemons.length} daemons); running ${probes.length} probes`);
       const outside: OutsideView = { namespace: world.ns("inet"), clientIp: world.clientIp, resolver: world.publicDnsIp, caFile: world.ca.caCert };
-      await options.onUp?.({ site, tag, runDir: run.dir, namespaces, outside });
+      // The internal client's namespace and DNS server: where `edge-lab probe --from internal` runs.
+      const inside: OutsideView = { namespace: world.ns("lan"), clientIp: world.internalClientIp, resolver: world.internalDnsIp, caFile: world.ca.caCert };
+      await options.onUp?.({ site, tag, runDir: run.dir, namespaces, outside, inside });
       const t1 = Date.now();
       const results = await runProbes(world, probes);
       const probeMs = Date.now() - t1;
