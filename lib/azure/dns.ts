@@ -2,7 +2,7 @@
  * Split-view DNS from the plan's `dnsRecords`.
  * - closed lab: Azure private DNS zones; the external view's zones are linked to the simulated Internet VNet, the
  *   internal view's zones to every site's lab VNet. The internal view holds the internal domain and pinpoint zones
- *   (one per name of a SIP domain, apex record "@"), never a copy of a public zone (README, "DNS views"); each view
+ *   (one per name of a SIP domain, apex record "@"), never a copy of a public zone (docs/outputs.md, "DNS views"); each view
  *   lives in its own resource group.
  * - internet mode: Azure public DNS zones for the external view (delegate the domain to use them); their A records
  *   take their values from the public IP resources that stand for the plan's placeholder addresses

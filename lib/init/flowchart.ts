@@ -7,6 +7,7 @@
  * (`parse`) and which scenario fields it is responsible for (`owns`, used to send a rule violation back to the
  * question that caused it). Pure: no I/O.
  */
+import { DEFAULT_RANGE_PREFIX, defaultRangeText, PIC_PROVIDERS, SITE_NAME_PATTERN, SITE_NAME_RULE, type DefaultRangeField } from "../model/defaults";
 import { PRODUCT_IDS, PRODUCTS, supportStatusShort, type ProductId } from "../model/products";
 import type { PicProviderName } from "../model/schema";
 import { UserError } from "../errors";
@@ -16,15 +17,15 @@ export type HybridPhase = "hybrid" | "teams-only";
 export type FederationKind = "sip" | "pic" | "xmpp";
 /** What can be planned for later: mobility or a kind of federation (certificate names now, the rest when deployed). */
 export type LaterKind = "mobility" | FederationKind;
-export type RangeField = "perimeterExternal" | "perimeterInternal" | "publicRange" | "internalNetwork";
+export type RangeField = DefaultRangeField;
 
 /** Newest first, as offered (lib/model/products.ts). */
 export const PRODUCT_CHOICES: readonly Product[] = PRODUCT_IDS;
 export const HYBRID_PHASES: readonly HybridPhase[] = ["hybrid", "teams-only"];
 export const FEDERATION_KINDS: readonly FederationKind[] = ["sip", "pic", "xmpp"];
 export const LATER_KINDS: readonly LaterKind[] = ["mobility", "sip", "pic", "xmpp"];
-export const PIC_PROVIDERS: readonly PicProviderName[] = ["skype", "windows-live", "aol", "yahoo"];
-export const RANGE_FIELDS: readonly RangeField[] = ["perimeterExternal", "perimeterInternal", "publicRange", "internalNetwork"];
+/** The ranges asked per site: those with a default (lib/model/defaults.ts), in its order. */
+export const RANGE_FIELDS: readonly RangeField[] = Object.keys(DEFAULT_RANGE_PREFIX) as RangeField[];
 
 /** Address ranges of one site. `perimeterExternal` is absent with public addressing (the Edge uses the public range). */
 export interface SiteRanges {
@@ -189,19 +190,6 @@ function field<K extends Exclude<keyof Draft, "ranges">>(
   };
 }
 
-const DEFAULT_PREFIX: Record<RangeField, string> = {
-  perimeterExternal: "10.45.16",
-  perimeterInternal: "172.25.33",
-  publicRange: "131.107.155",
-  internalNetwork: "192.168.10",
-};
-
-/** Microsoft's example ranges for the first site; site k shifts the third octet by k (as `resolve` does). */
-export function defaultRange(field: RangeField, siteIndex: number): string {
-  const [a, b, c] = DEFAULT_PREFIX[field].split(".").map(Number);
-  return `${a}.${b}.${c + siteIndex}.0/24`;
-}
-
 const RANGE_TEXT: Record<RangeField, { label: string; schemaField: string }> = {
   perimeterExternal: { label: "perimeter external subnet (Edge external interfaces, private, NATed)", schemaField: "perimeterExternal" },
   perimeterInternal: { label: "perimeter internal subnet (Edge internal interfaces)", schemaField: "perimeterInternal" },
@@ -222,11 +210,11 @@ export function rangeQuestions(index: number): Question[] {
       message: (a) => `Site ${sitesOf(a)[index] ?? index + 1}: ${label}`,
       // The Edge external interfaces use the public range itself with public addressing.
       when: (a) => rangeField !== "perimeterExternal" || addressingOf(a) === "nat",
-      default: () => defaultRange(rangeField, index),
+      default: () => defaultRangeText(rangeField, index),
       otherwise: () => undefined,
       parse: (text) => {
         const t = text.trim();
-        if (!CIDR.test(t)) throw new InitError(`"${text}" is not an IPv4 CIDR block such as ${defaultRange(rangeField, index)}`);
+        if (!CIDR.test(t)) throw new InitError(`"${text}" is not an IPv4 CIDR block such as ${defaultRangeText(rangeField, index)}`);
         return t;
       },
       format: (v) => String(v),
@@ -407,8 +395,8 @@ export const questions: readonly Question[] = [
     parse: (text) => {
       const names = splitList(text);
       if (names.length === 0) throw new InitError("give at least one site name, e.g. hq");
-      const bad = names.filter((n) => !/^[a-z][a-z0-9]{0,7}$/.test(n));
-      if (bad.length) throw new InitError(`site names are 1-8 lower-case letters or digits, starting with a letter: ${bad.join(", ")}`);
+      const bad = names.filter((n) => !SITE_NAME_PATTERN.test(n));
+      if (bad.length) throw new InitError(`${SITE_NAME_RULE}: ${bad.join(", ")}`);
       const dup = names.filter((n, i) => names.indexOf(n) !== i);
       if (dup.length) throw new InitError(`site ${dup[0]} is listed twice`);
       if (names.length > 8) throw new InitError("at most 8 sites");

@@ -184,7 +184,7 @@ function headerComment(a: InitAnswers, schemaPath: string | undefined): string {
       `Edge scenario written by \`edge-lab init\`. Microsoft's planning sections that apply:`,
       ...applicableSections(a).map((s) => `  - ${s.title}`),
       "Check it with `npx edge-lab validate <file>`, see the plan with `npx edge-lab plan <file>`.",
-      'Fields not written here take their documented defaults (README, "The scenario file").',
+      'Fields not written here take their documented defaults (docs/scenario.md, "Every field").',
     ].join("\n"),
   );
 }
@@ -239,7 +239,7 @@ function noteFederation(root: unknown, a: InitAnswers): void {
 /** Comments on the hybrid block: tenant domains and phase. */
 function noteHybrid(root: unknown): void {
   const hybrid = pairOf(root, "hybrid")?.value;
-  note(root, "hybrid", 'Hybrid with Microsoft 365 / Teams (shared SIP address space): see the README, "Hybrid with Microsoft 365".');
+  note(root, "hybrid", "Hybrid with Microsoft 365 / Teams (shared SIP address space): see docs/hybrid.md.");
   flow(hybrid, "tenantDomains");
   note(hybrid, "tenantDomains", undefined, "every SIP domain of the tenant; each must be a SIP domain (HYB-01)");
   note(hybrid, "phase", undefined, "hybrid | teams-only (after the cutover: external DNS points to Microsoft 365)");

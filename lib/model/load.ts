@@ -136,7 +136,7 @@ function schemaProblems(error: z.ZodError, input: unknown, file: string | undefi
           ? `${unknownKeysText(issue.keys)}${didYouMean(
               issue.keys.filter((k) => FIELD_NAME_LIKE.test(k)),
               path,
-            )} (see the scenario format in the README)`
+            )} (see the scenario format in docs/scenario.md)`
           : // A field left out: say that it is required, then what it takes.
             ["invalid_type", "invalid_value", "invalid_union"].includes(issue.code) &&
               valueAt(input, path) === undefined &&

@@ -5,7 +5,7 @@
  *
  * Sources: Microsoft's lifecycle data (MicrosoftDocs/lifecycle-data, products/*.yml) for the fixed-lifecycle
  * products; the Modern Lifecycle Policy page for Subscription Edition; the TLS pages of the Skype for Business Server
- * documentation. Claims marked "not verified" rest on secondary sources (see the README, "Products").
+ * documentation. Claims marked "not verified" rest on secondary sources (see docs/scenario.md, "Products").
  */
 
 /** Newest first: the order `edge-lab init` offers them in. */

@@ -8,6 +8,7 @@
  * With a hardware load balancer the VIP takes slot 0 (.10/.20/.30, as in the scenario 5 DNS table) and the
  * servers slots 1..N. The stride is 10, or 20 for pools of 10 or more slots, so blocks never overlap.
  */
+import { defaultRangeText, type DefaultRangeField } from "./defaults";
 import { Cidr, hostAt, parseCidr } from "./net";
 import type { EdgeServiceName } from "./ports";
 import type { PicProviderName, ScenarioInput, SiteInput } from "./schema";
@@ -178,10 +179,9 @@ function pick<T>(value: T | undefined, path: string, fallback: () => T, fallback
   return value === undefined ? auto(fallback(), fallbackPath) : given(value, path);
 }
 
-/** Per-site default ranges: site k shifts the third octet of Microsoft's example ranges by k. */
-function defaultRange(base: string, siteIndex: number): Cidr {
-  const [a, b, c] = base.split(".").map(Number);
-  return parseCidr(`${a}.${b}.${c + siteIndex}.0/24`);
+/** Per-site default ranges: site k shifts the third octet of Microsoft's example ranges by k (lib/model/defaults.ts). */
+function defaultRange(field: DefaultRangeField, siteIndex: number): Cidr {
+  return parseCidr(defaultRangeText(field, siteIndex));
 }
 
 /** Host offset of Edge service `serviceIndex`, pool slot `slot`. */
@@ -224,16 +224,16 @@ function resolveNetwork(site: SiteInput, index: number, path: string, addressing
   const cidr = (text: string | undefined, field: string, fallback: () => Cidr): Sourced<Cidr> =>
     text === undefined ? auto(fallback(), `${p}.${field}`) : given(parseCidr(text), `${p}.${field}`);
   // Defaults are Microsoft's example ranges for the first site; site k shifts their third octet by k.
-  const publicRange = cidr(n.publicRange, "publicRange", () => defaultRange("131.107.155.0", index));
-  const perimeterInternal = cidr(n.perimeterInternal, "perimeterInternal", () => defaultRange("172.25.33.0", index));
-  const privateExternal = () => defaultRange("10.45.16.0", index);
+  const publicRange = cidr(n.publicRange, "publicRange", () => defaultRange("publicRange", index));
+  const perimeterInternal = cidr(n.perimeterInternal, "perimeterInternal", () => defaultRange("perimeterInternal", index));
+  const privateExternal = () => defaultRange("perimeterExternal", index);
   const perimeterExternal = cidr(n.perimeterExternal, "perimeterExternal", () => (addressing === "public" ? publicRange.value : privateExternal()));
   const reverseProxyExternal = cidr(n.reverseProxyExternal, "reverseProxyExternal", () =>
     addressing === "public" ? privateExternal() : perimeterExternal.value,
   );
   const internalNetworks = n.internalNetworks
     ? n.internalNetworks.map((text, i) => given(parseCidr(text), `${p}.internalNetworks[${i}]`))
-    : [auto(defaultRange("192.168.10.0", index), `${p}.internalNetworks`)];
+    : [auto(defaultRange("internalNetwork", index), `${p}.internalNetworks`)];
   return { perimeterExternal, perimeterInternal, publicRange, reverseProxyExternal, internalNetworks };
 }
 

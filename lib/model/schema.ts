@@ -8,6 +8,7 @@
  * (NAT with a hardware load balancer, overlapping subnets, ...) live in `rules/` and run on the resolved scenario.
  */
 import * as z from "zod";
+import { DEFAULT_RANGE_PREFIX, defaultRangeDoc, defaultRangeText, PIC_PROVIDERS, SITE_NAME_PATTERN, SITE_NAME_RULE } from "./defaults";
 import { forbiddenRangeProblem } from "./lab/networks";
 import { timeZoneProblem } from "./lab/time-zones";
 import { vmSizeProblem } from "./lab/vm-sizes";
@@ -222,14 +223,14 @@ export const EdgeSchema = z
 
 export const NetworkSchema = z.strictObject({
   perimeterExternal: Cidr.optional().describe(
-    "Subnet of the Edge external interfaces. Default: 10.45.16.0/24 (site k: 10.45.16+k.0/24) with NAT, the public range with public addressing",
+    `Subnet of the Edge external interfaces. Default: ${defaultRangeDoc("perimeterExternal")} with NAT, the public range with public addressing`,
   ),
-  perimeterInternal: Cidr.optional().describe("Subnet of the Edge internal interfaces. Default: 172.25.33.0/24 (site k: 172.25.33+k.0/24)"),
+  perimeterInternal: Cidr.optional().describe(`Subnet of the Edge internal interfaces. Default: ${defaultRangeDoc("perimeterInternal")}`),
   publicRange: Cidr.optional().describe(
-    "Public addresses: NAT mappings, VIPs, public-IP Edge addresses, the reverse proxy listener. Default: 131.107.155.0/24 (site k: 131.107.155+k.0/24)",
+    `Public addresses: NAT mappings, VIPs, public-IP Edge addresses, the reverse proxy listener. Default: ${defaultRangeDoc("publicRange")}`,
   ),
   reverseProxyExternal: Cidr.optional().describe(
-    "Subnet of the reverse proxy external interface (always behind NAT, NET-11). Default: perimeterExternal (NAT) or 10.45.16.0/24 (public addressing)",
+    `Subnet of the reverse proxy external interface (always behind NAT, NET-11). Default: perimeterExternal (NAT) or ${defaultRangeText("perimeterExternal", 0)} (public addressing)`,
   ),
   internalNetworks: z
     .array(Cidr)
@@ -238,7 +239,7 @@ export const NetworkSchema = z.strictObject({
     .superRefine(distinctList((cidr: string) => cidr, "internal network"))
     .optional()
     .describe(
-      "Internal networks with Lync servers and clients; the Edge and reverse proxy get persistent routes to them (NET-03). Default: [192.168.10.0/24] (site k: 192.168.10+k.0/24)",
+      `Internal networks with Lync servers and clients; the Edge and reverse proxy get persistent routes to them (NET-03). Default: [${defaultRangeText("internalNetwork", 0)}] (site k: ${DEFAULT_RANGE_PREFIX.internalNetwork}+k.0/24)`,
     ),
 });
 
@@ -321,7 +322,7 @@ export const ReverseProxySchema = z.strictObject({
 export const SiteSchema = z.strictObject({
   name: z
     .string({ error: "expected a site name such as hq" })
-    .regex(/^[a-z][a-z0-9]{0,7}$/, { error: "site names are 1-8 lower-case letters or digits, starting with a letter (they become part of computer names)" })
+    .regex(SITE_NAME_PATTERN, { error: `${SITE_NAME_RULE} (they become part of computer names)` })
     .describe("Site name: 1-8 lower-case letters or digits (it becomes part of computer names)."),
   region: z
     .string()
@@ -336,8 +337,8 @@ export const SiteSchema = z.strictObject({
   reverseProxy: ReverseProxySchema.prefault({}).describe("The reverse proxy publishing web services, simple URLs and lyncdiscover."),
 });
 
-export const PicProvider = z.enum(["skype", "windows-live", "aol", "yahoo"], {
-  error: 'expected one of "skype", "windows-live", "aol", "yahoo"',
+export const PicProvider = z.enum(PIC_PROVIDERS, {
+  error: `expected one of ${PIC_PROVIDERS.map((p) => `"${p}"`).join(", ")}`,
 });
 
 export const FederationSchema = z.strictObject({

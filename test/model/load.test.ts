@@ -38,7 +38,7 @@ describe("unknown keys", () => {
   test("point at the key: path of the enclosing object, line and column of the key", () => {
     const p = only(load("sipDomains: [contoso.com]\nsites:\n  - name: hq\n    edge:\n      servers: 2\n      loadBlancing: dns\n"));
     expect(p).toMatchObject({ rule: "SCHEMA", path: "sites[0].edge", line: 6, column: 7, file: "test.yaml" });
-    expect(p.message).toBe('unknown key "loadBlancing": did you mean "loadBalancing"? (see the scenario format in the README)');
+    expect(p.message).toBe('unknown key "loadBlancing": did you mean "loadBalancing"? (see the scenario format in docs/scenario.md)');
   });
 
   test("several unknown keys at the top level are named together, located at the first", () => {
@@ -266,7 +266,7 @@ describe("a file that is not a scenario is named, its content never shown (issue
 
   test("an unknown key that is no field name is not echoed", () => {
     const p = only(load(`sipDomains: [contoso.com]\nroot:${HASH}: 1\n`));
-    expect(p.message).toBe("unknown key (a key that is no field name, not shown) (see the scenario format in the README)");
+    expect(p.message).toBe("unknown key (a key that is no field name, not shown) (see the scenario format in docs/scenario.md)");
   });
 });
 

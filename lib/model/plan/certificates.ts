@@ -19,7 +19,7 @@ function sanList(entries: readonly San[]): Pick<Certificate, "sans" | "sanFeatur
  * External Edge certificate SANs in Microsoft's order (scenario certificate tables): Web Conferencing FQDN, Access
  * FQDN, sip.<domain> of every other SIP domain, then for XMPP the SRV target xmpp.<domain> and the XMPP domain itself.
  * The per-scenario XMPP tables show *.contoso.com; CERT-04 forbids wildcards on the Edge and the SIP/XMPP/PIC summary
- * uses the domain name, so edge-lab lists the domain (README, "Deviations").
+ * uses the domain name, so edge-lab lists the domain (docs/deviations.md).
  */
 function edgeExternalSans(s: ResolvedScenario, site: ResolvedSite): San[] {
   const f = site.edge.fqdns;

@@ -3,7 +3,7 @@
  * servers' internal domain, and one *pinpoint zone* per name that lies in a SIP domain (e.g. a zone named
  * `lyncdiscoverinternal.contoso.com` holding only its apex A record). An internal `contoso.com` zone would shadow the
  * public one for internal clients (meet, dialin, webext and every other name of the organisation would vanish); a
- * pinpoint zone answers only for its own name, so everything else still resolves from public DNS (README, "DNS views").
+ * pinpoint zone answers only for its own name, so everything else still resolves from public DNS (docs/outputs.md, "DNS views").
  */
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { inDomain } from "../rules/names";
