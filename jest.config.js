@@ -18,6 +18,8 @@ const SYSTEM_TESTS = [
   "/test/init/terminal\\.test\\.ts$",
   // libnice compiled and coturn started: most of the file's time; the codec tests without tools are quick.
   "/test/probe/msturn\\.test\\.ts$",
+  // edge-lab probe against emulated perimeters, as nobody inside the namespaces.
+  "/test/probe/emulated\\.test\\.ts$",
   // The tmpfs part (root) spawns the CLI three times.
   "/test/io/streams\\.test\\.ts$",
   // npm run synth, npx cdktf synth and edge-lab in a copy of the project; nested jest runs.

@@ -67,7 +67,10 @@ export function skipReason(p: Probe, from: "internet" | "internal"): string | un
   if (p.kind === "hosts") return "a HOSTS file on a lab server: checked on the server, not from outside";
   if (p.from.kind === "server") return `sent by ${p.from.server}: run it there (edge-lab checklist)`;
   if (p.from.kind === "remote") return "sent by Microsoft 365: not from this host";
-  if (p.kind === "dns" && p.record.view !== from) return `the ${p.record.view} DNS view: run with --from ${p.record.view}`;
+  const view = from === "internet" ? "external" : "internal";
+  if (p.kind === "dns" && p.record.view !== view)
+    return `the ${p.record.view} DNS view: run with --from ${p.record.view === "external" ? "internet" : "internal"}`;
+  if (p.kind === "dns") return undefined;
   if (p.from.kind !== from) return `starts on the ${p.from.kind === "internet" ? "Internet" : "internal network"}: run with --from ${p.from.kind}`;
   if (p.kind === "port" && p.hairpin) return "NAT reflection between pool members: from a member only";
   if (p.kind === "port" && p.transport === "UDP" && p.rule.application !== "turn")
