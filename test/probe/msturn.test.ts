@@ -30,6 +30,7 @@ import {
 } from "../../lib/probe/msturn";
 import { probeTcp, probeUdp } from "../../lib/probe/msturn-transport";
 import { describeWithTools, TOOL_ENV } from "../system-tools";
+import { exchangeUdp, startStandIn } from "./standin-helper";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 const TID = msTurnTransactionId(hex("000102030405060708090a0b"));
@@ -528,6 +529,27 @@ describeWithTools("MS-TURN codec checked by libnice (OC2007 mode)", ["libnice"],
     const rfc5766 = Buffer.concat([MINIMAL_ALLOCATE, hex("0019 0004 11000000")]);
     rfc5766.writeUInt16BE(24, 2);
     expect(nice("validate", rfc5766.toString("hex")).validationIgnoringCredentials).toBe("UNKNOWN_REQUEST_ATTRIBUTE");
+  });
+
+  test("the emulated A/V Edge's 401 (lib/emulate/msturn-standin.ts) reads the same to libnice's OC2007 client", async () => {
+    const standIn = await startStandIn("131.107.155.30");
+    try {
+      for (const msVersion of [4, null]) {
+        const tid = msTurnTransactionId(randomBytes(12));
+        const reply = (await exchangeUdp(standIn.udpPort, encodeAllocateRequest({ transactionId: tid, msVersion })))!;
+        const ours = interpretAllocateAnswer(reply, tid);
+        const theirs = nice("read", reply.toString("hex")).libnice;
+        expect(theirs).toMatchObject({ length: reply.length, class: 3, method: 3, magicCookie: 0x72c64bc6, code: 401, turnProcess: "ERROR" });
+        expect(ours).toMatchObject({ kind: "challenge", code: 401 });
+        if (ours.kind !== "challenge") continue;
+        expect(theirs.realm.replace(/\0+$/, "")).toBe(ours.realm);
+        expect(theirs.nonce.replace(/\0+$/, "")).toBe(ours.nonce);
+        expect(theirs.alternateServer).toEqual({ address: "131.107.155.30", port: 3478 });
+        expect(theirs.msVersion).toBe(msVersion);
+      }
+    } finally {
+      await standIn.stop();
+    }
   });
 
   test("the fixture 401 of the transport tests is exactly what libnice builds", () => {

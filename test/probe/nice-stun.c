@@ -12,6 +12,10 @@
  *       the Allocate success response: MAGIC-COOKIE, MAPPED-ADDRESS (relay), XOR-MAPPED-ADDRESS 0x8020 (keyed with the
  *       TID's first word, as stun_usage_turn_process() reads it in OC2007 mode), LIFETIME, MS-VERSION.
  *   Replies print {"reply": hex, "libnice": <what libnice itself reads back from the reply>}.
+ *   nice-stun read <reply hex>
+ *       an Allocate answer from someone else (edge-lab's emulated A/V Edge): libnice's length check of the buffer and
+ *       what its OC2007 client reads from it (class, method, ERROR-CODE, REALM, NONCE, ALTERNATE-SERVER, MS-VERSION,
+ *       stun_usage_turn_process()), as {"libnice": {...}}.
  *   --aligned builds the reply with libnice's default 4-byte attribute padding instead of MS-TURN's none.
  *
  * Exit status: 0 done, 2 usage or unreadable request.
@@ -303,6 +307,52 @@ static int cmd_reply_ok (int argc, char **argv, int aligned)
   return 0;
 }
 
+static int cmd_read (const char *hex, int aligned)
+{
+  static uint8_t buf[STUN_MAX_MESSAGE_SIZE];
+  StunAgent agent;
+  StunMessage msg;
+  struct sockaddr_storage alt, relay, addr, alternate;
+  socklen_t alt_len = sizeof alt, relay_len = sizeof relay, addr_len = sizeof addr, alternate_len = sizeof alternate;
+  uint32_t v32, bandwidth = 0, lifetime = 0;
+  uint16_t rlen = 0, nlen = 0;
+  const uint8_t *realm, *nonce;
+  int code = 0, length;
+  StunUsageTurnReturn r;
+  size_t n = from_hex (hex, buf, sizeof buf);
+
+  if (n == (size_t) -1) { fprintf (stderr, "nice-stun: not hex\n"); return 2; }
+  init_agent (&agent, aligned, 1);
+  length = stun_message_validate_buffer_length (buf, n, aligned);
+  printf ("{\"libnice\":{\"length\":%d", length);
+  if (length <= 0) { printf ("}}\n"); return 0; }
+  memset (&msg, 0, sizeof msg);
+  msg.agent = &agent;
+  msg.buffer = buf;
+  msg.buffer_len = n;
+  printf (",\"class\":%d,\"method\":%d", (int) stun_message_get_class (&msg), (int) stun_message_get_method (&msg));
+  printf (",\"magicCookie\":");
+  if (stun_message_find32 (&msg, STUN_ATTRIBUTE_MAGIC_COOKIE, &v32) == STUN_MESSAGE_RETURN_SUCCESS) printf ("%u", v32);
+  else printf ("null");
+  stun_message_find_error (&msg, &code);
+  realm = stun_message_find (&msg, STUN_ATTRIBUTE_REALM, &rlen);
+  nonce = stun_message_find (&msg, STUN_ATTRIBUTE_NONCE, &nlen);
+  printf (",\"code\":%d,\"realm\":", code);
+  if (realm) print_json_bytes (realm, rlen); else printf ("null");
+  printf (",\"nonce\":");
+  if (nonce) print_json_bytes (nonce, nlen); else printf ("null");
+  printf (",\"alternateServer\":");
+  if (stun_message_find_addr (&msg, STUN_ATTRIBUTE_MS_ALTERNATE_SERVER, &alt, &alt_len) == STUN_MESSAGE_RETURN_SUCCESS) print_addr (&alt);
+  else printf ("null");
+  printf (",\"msVersion\":");
+  if (stun_message_find32 (&msg, STUN_ATTRIBUTE_MS_VERSION, &v32) == STUN_MESSAGE_RETURN_SUCCESS) printf ("%u", v32);
+  else printf ("null");
+  r = stun_usage_turn_process (&msg, &relay, &relay_len, &addr, &addr_len, &alternate, &alternate_len, &bandwidth,
+      &lifetime, STUN_USAGE_TURN_COMPATIBILITY_OC2007);
+  printf (",\"turnProcess\":\"%s\"}}\n", turn_return_name (r));
+  return 0;
+}
+
 int main (int argc, char **argv)
 {
   int aligned = 0;
@@ -311,6 +361,7 @@ int main (int argc, char **argv)
     argc--;
   }
   if (argc == 3 && strcmp (argv[1], "validate") == 0) return cmd_validate (argv[2]);
+  if (argc == 3 && strcmp (argv[1], "read") == 0) return cmd_read (argv[2], aligned);
   if (argc >= 2 && strcmp (argv[1], "reply401") == 0) return cmd_reply401 (argc - 2, argv + 2, aligned);
   if (argc >= 2 && strcmp (argv[1], "reply-ok") == 0) return cmd_reply_ok (argc - 2, argv + 2, aligned);
   fprintf (stderr, "usage: nice-stun validate <hex> | reply401 ... | reply-ok ... [--aligned]\n");
