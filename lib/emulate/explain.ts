@@ -12,6 +12,7 @@
  */
 import { covers, coveringRule, staysInternal } from "../model/plan/coverage";
 import { isInternetOnly } from "../model/peer";
+import { Port } from "../model/port";
 import type { FirewallRule, PlanSite } from "../model/plan";
 import type { Probe } from "../model/probes";
 
@@ -57,17 +58,18 @@ function probePacket(p: Probe, row: FirewallRule, internalClient: string): Firew
   if (p.kind === "port" && p.hairpin) return undefined;
   const from = p.from.kind === "server" ? p.from.ip : p.from.kind === "internal" ? internalClient : undefined;
   if (!from) return undefined;
+  const port = Port.of(p.kind === "port" ? p.transport : "TCP", { from: p.port, to: p.port });
   return {
     ...row,
     id: `${p.id} (probe)`,
-    transport: p.kind === "port" ? p.transport : "TCP",
-    ports: { from: p.port, to: p.port },
+    transport: port.transport,
+    ports: port,
     source: { label: "probe source", addresses: [from] },
     destination: { label: "probe target", addresses: [p.address] },
   };
 }
 
-const packetText = (r: FirewallRule) => `${r.source.addresses[0]} -> ${r.destination.addresses[0]} ${r.transport} ${r.ports.from}`;
+const packetText = (r: FirewallRule) => `${r.source.addresses[0]} -> ${r.destination.addresses[0]} ${r.ports.first}`;
 
 /**
  * Why removing `row` changed no probe's result. `loaded` are the rules the same firewall holds in the emulation
@@ -87,7 +89,7 @@ export function explainUncaught(
     return {
       outcome: "covered",
       coveredBy: by.id,
-      reason: `${by.id} allows every packet this row allows (${by.source.label} -> ${by.destination.label}, ${by.transport} ${by.ports.from === by.ports.to ? by.ports.from : `${by.ports.from}-${by.ports.to}`}); keep this row if your firewall restricts ${by.id}`,
+      reason: `${by.id} allows every packet this row allows (${by.source.label} -> ${by.destination.label}, ${by.ports}); keep this row if your firewall restricts ${by.id}`,
     };
   if (row.firewall === "internal") {
     const mine = probes.filter((p) => p.refs.includes(row.id));

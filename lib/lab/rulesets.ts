@@ -45,7 +45,6 @@ export function withoutDnat(rules: string, publicIp: string): string {
 }
 
 const set = (items: readonly string[]) => `{ ${items.join(", ")} }`;
-const dport = (r: { ports: { from: number; to: number } }) => (r.ports.from === r.ports.to ? String(r.ports.from) : `${r.ports.from}-${r.ports.to}`);
 const nftComment = (text: string) => `comment "${text.replace(/["\\]/g, "'").slice(0, 120)}"`;
 
 /** The internal firewall's nftables ruleset: the plan's internal-firewall rows of the site, nothing else. */
@@ -66,7 +65,7 @@ export function internalFirewallRules(plan: Plan, site: string): string {
       .filter((p) => !p.isInternet)
       .map((p) => p.text);
     if (!src.length || !dst.length) continue;
-    out.push(`    ip saddr ${set(src)} ip daddr ${set(dst)} ${r.transport.toLowerCase()} dport ${dport(r)} accept ${nftComment(r.id)}`);
+    out.push(`    ip saddr ${set(src)} ip daddr ${set(dst)} ${r.ports.nftMatch} accept ${nftComment(r.id)}`);
   }
   out.push("  }", "}", "");
   return out.join("\n");
@@ -90,15 +89,13 @@ export function loadBalancerRules(plan: Plan, vips: readonly PlanVip[]): string 
   for (const v of vips) {
     const map = `{ ${v.members.map((m, i) => `${i} : ${m.ip}`).join(", ")} }`;
     for (const p of v.ports) {
-      out.push(
-        `    ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.port} dnat to jhash ip saddr mod ${v.members.length} map ${map} ${nftComment(`${v.id} ${p.transport} ${p.port}`)}`,
-      );
+      out.push(`    ip daddr ${v.ip} ${p.nftMatch} dnat to jhash ip saddr mod ${v.members.length} map ${map} ${nftComment(`${v.id} ${p}`)}`);
     }
   }
   out.push("  }", "  chain post {", "    type nat hook postrouting priority srcnat;");
   for (const v of vips) {
     for (const r of vipOutbound(plan, v)) {
-      out.push(`    ip saddr ${set(v.members.map((m) => m.ip))} ${r.transport.toLowerCase()} dport ${dport(r)} snat to ${v.ip} ${nftComment(r.id)}`);
+      out.push(`    ip saddr ${set(v.members.map((m) => m.ip))} ${r.ports.nftMatch} snat to ${v.ip} ${nftComment(r.id)}`);
     }
   }
   out.push("  }", "}", "");

@@ -6,7 +6,8 @@
  * The renderers never list these themselves: they read the plan rows derived from these tables.
  */
 import type { Application } from "./application";
-import type { EdgeServiceName, Transport } from "./ports";
+import { Port } from "./port";
+import type { EdgeServiceName } from "./ports";
 
 export const SOURCES = {
   hybridPlanning: "MicrosoftDocs/OfficeDocs-SkypeForBusiness:Skype/SfbHybrid/hybrid/plan-hybrid-connectivity.md",
@@ -46,15 +47,12 @@ export interface HybridPortRow {
   readonly protocol: string;
   /** What the row carries, as a type (lib/model/application.ts). */
   readonly application: Application;
-  readonly transport: Transport;
   readonly edge: EdgeServiceName;
-  /** Source port range as Microsoft gives it (absent: any). */
-  readonly sourcePorts?: { readonly from: number; readonly to: number };
-  readonly ports: { readonly from: number; readonly to: number };
+  /** Source port range as Microsoft gives it, same transport as `ports` (absent: any). */
+  readonly sourcePorts?: Port;
+  readonly ports: Port;
   readonly purpose: string;
 }
-
-const range = (from: number, to = from) => ({ from, to });
 
 /**
  * Microsoft's six rows. The outbound STUN/TCP row lists two destination ports (443, 50000-59999): it becomes two
@@ -67,9 +65,8 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     direction: "outbound",
     protocol: "SIP (MTLS)",
     application: "sip-mtls",
-    transport: "TCP",
     edge: "access",
-    ports: range(5061),
+    ports: Port.tcp(5061),
     purpose: "SIP signalling from the Access Edge to Microsoft 365 (shared SIP address space)",
   },
   {
@@ -77,9 +74,8 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     direction: "inbound",
     protocol: "SIP (MTLS)",
     application: "sip-mtls",
-    transport: "TCP",
     edge: "access",
-    ports: range(5061),
+    ports: Port.tcp(5061),
     purpose: "SIP signalling from Microsoft 365 to the Access Edge (shared SIP address space)",
   },
   {
@@ -87,10 +83,9 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     direction: "outbound",
     protocol: "STUN",
     application: "stun",
-    transport: "TCP",
     edge: "av",
-    sourcePorts: range(50000, 59999),
-    ports: range(443),
+    sourcePorts: Port.tcpRange(50000, 59999),
+    ports: Port.tcp(443),
     purpose: "Media relay from the A/V Edge to Microsoft 365",
   },
   {
@@ -98,10 +93,9 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     direction: "outbound",
     protocol: "STUN",
     application: "stun",
-    transport: "TCP",
     edge: "av",
-    sourcePorts: range(50000, 59999),
-    ports: range(50000, 59999),
+    sourcePorts: Port.tcpRange(50000, 59999),
+    ports: Port.tcpRange(50000, 59999),
     purpose: "Media relay from the A/V Edge to Microsoft 365",
   },
   {
@@ -109,10 +103,9 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     direction: "inbound",
     protocol: "STUN",
     application: "stun",
-    transport: "TCP",
     edge: "av",
-    sourcePorts: range(443),
-    ports: range(50000, 59999),
+    sourcePorts: Port.tcp(443),
+    ports: Port.tcpRange(50000, 59999),
     purpose:
       "Response traffic of the outbound media relay (TCP from Microsoft 365 source port 443); Microsoft lists it, its contributors note TCP is only needed outbound",
   },
@@ -121,10 +114,9 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     direction: "outbound",
     protocol: "STUN",
     application: "stun",
-    transport: "UDP",
     edge: "av",
-    sourcePorts: range(3478),
-    ports: range(3478),
+    sourcePorts: Port.udp(3478),
+    ports: Port.udp(3478),
     purpose: "Media (STUN/TURN over UDP) from the A/V Edge to Microsoft 365",
   },
   {
@@ -132,10 +124,9 @@ export const HYBRID_PORTS: readonly HybridPortRow[] = [
     direction: "inbound",
     protocol: "STUN",
     application: "stun",
-    transport: "UDP",
     edge: "av",
-    sourcePorts: range(3478),
-    ports: range(3478),
+    sourcePorts: Port.udp(3478),
+    ports: Port.udp(3478),
     purpose: "Media (STUN/TURN over UDP) from Microsoft 365 to the A/V Edge",
   },
 ];

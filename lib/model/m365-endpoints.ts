@@ -16,7 +16,7 @@
 import ipaddr from "ipaddr.js";
 import * as z from "zod";
 import { cidrsOverlap, cidrWithin, parseCidr } from "./net";
-import type { Transport } from "./ports";
+import { Port, type Transport } from "./port";
 import type { ResolvedScenario } from "./resolve";
 import type { RuleId } from "./rules/catalogue";
 import { error, type Finding } from "./rules/problem";
@@ -337,32 +337,32 @@ export function scenarioOverlaps(s: ResolvedScenario, endpoints: M365Endpoints):
 
 // ---- Which set a hybrid row uses ------------------------------------------------------------------------------
 
-/** "3478,3479,3480,3481" / "443,80" / "3478-3481" -> ranges. */
-function portRanges(text: string | undefined): { from: number; to: number }[] {
+/** "3478,3479,3480,3481" / "443,80" / "3478-3481" -> ports of `transport`. */
+function portRanges(text: string | undefined, transport: Transport): Port[] {
   return (text ?? "")
     .split(",")
     .map((p) => p.trim())
     .filter((p) => /^\d+(-\d+)?$/.test(p))
-    .map((p) => {
-      const [from, to] = p.split("-").map(Number);
-      return { from, to: to ?? from };
+    .flatMap((p) => {
+      const [from, to = from] = p.split("-").map(Number);
+      // A port outside 1-65535 or a reversed range matches nothing.
+      return from >= 1 && from <= to && to <= 65535 ? [Port.of(transport, { from, to })] : [];
     });
 }
 
 /** "3478,3479,3480,3481" -> "3478-3481"; "443,80" stays "443, 80". */
-function portText(text: string | undefined): string {
-  const ranges = portRanges(text);
+function portText(text: string | undefined, transport: Transport): string {
+  const ranges = portRanges(text, transport);
   const values = ranges.flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, k) => r.from + k));
   const consecutive = values.length > 2 && values.every((v, k) => k === 0 || v === values[k - 1] + 1);
-  return consecutive ? `${values[0]}-${values[values.length - 1]}` : ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(", ");
+  return consecutive ? Port.of(transport, { from: values[0], to: values[values.length - 1] }).rangeText : ranges.map((r) => r.rangeText).join(", ");
 }
 
 /** A hybrid row as far as the set choice goes: Microsoft 365's port is the destination port outbound, the source port inbound. */
 export interface M365Row {
   readonly direction: "inbound" | "outbound";
-  readonly transport: Transport;
-  readonly ports: { readonly from: number; readonly to: number };
-  readonly sourcePorts?: { readonly from: number; readonly to: number };
+  readonly ports: Port;
+  readonly sourcePorts?: Port;
 }
 
 const AREA_LABEL = "Microsoft 365 (Teams / Skype for Business Online)";
@@ -374,14 +374,15 @@ const AREA_LABEL = "Microsoft 365 (Teams / Skype for Business Online)";
  */
 export function farEndOf(endpoints: M365Endpoints, row: M365Row): { label: string; addresses: string[] } {
   const port = row.direction === "outbound" ? row.ports : row.sourcePorts;
-  const field = row.transport === "UDP" ? "udpPorts" : "tcpPorts";
-  const matching = port ? endpoints.sets.filter((set) => portRanges(set[field]).some((r) => r.from <= port.from && port.to <= r.to)) : [];
+  const transport = row.ports.transport;
+  const field = transport === "UDP" ? "udpPorts" : "tcpPorts";
+  const matching = port ? endpoints.sets.filter((set) => portRanges(set[field], transport).some((r) => r.contains(port))) : [];
   if (matching.length > 0) {
     const chosen = endpointsOf(endpoints.source, endpoints.date, matching);
-    const sets = chosen.sets.map((set) => `${set.id} (${row.transport} ${portText(set[field])})`);
+    const sets = chosen.sets.map((set) => `${set.id} (${transport} ${portText(set[field], transport)})`);
     return { label: `${AREA_LABEL}, endpoint set${sets.length > 1 ? "s" : ""} ${sets.join(" and ")}`, addresses: [...chosen.ipv4, ...chosen.ipv6] };
   }
-  const why = port ? `${row.transport} ${port.from === port.to ? port.from : `${port.from}-${port.to}`}` : "the source port (any)";
+  const why = port ? String(port) : "the source port (any)";
   return {
     label: `${AREA_LABEL}, endpoint sets ${SERVICE_IDS.join(" and ")}: no set lists ${why}, so the ranges of both`,
     addresses: [...endpoints.ipv4, ...endpoints.ipv6],

@@ -6,7 +6,6 @@
  * The checks are a view of the one probe list (lib/model/probes) that `edge-lab emulate` runs with packets.
  */
 import type { DnsRecord, FirewallRule, Plan, PlanCmdlet, PlanServer } from "../model/plan";
-import { Port } from "../model/port";
 import { callText, psLiteral } from "./cmdlets";
 import { markdownText, powerShellCommentText } from "../lab/escape";
 import { buildProbes, type DnsProbe, type PortProbe, type Probe, type ProbeFrom, type TlsProbe } from "../model/probes";
@@ -76,7 +75,7 @@ function noteReason(rule: FirewallRule): string | undefined {
   if (rule.transport === "UDP") {
     return "UDP cannot be probed with Test-NetConnection (TCP only); verify with a call (A/V) or a packet capture on the target, or check the firewall/NSG rule";
   }
-  if (rule.ports.from !== rule.ports.to) {
+  if (!rule.ports.isSingle) {
     return "port range used for media only during a call (no listener otherwise): verify with an audio/video call or check the firewall/NSG rule";
   }
   return undefined;
@@ -124,7 +123,7 @@ export function tlsCommand(address: string, port: number, serverName: string): s
   return `openssl s_client -connect ${address}:${port} -servername ${serverName} </dev/null | openssl x509 -noout -subject -ext subjectAltName`;
 }
 
-const ruleWhat = (r: FirewallRule) => `${r.service === r.protocol ? "" : `${r.service} `}${r.protocol} ${Port.of(r.transport, r.ports)}`;
+const ruleWhat = (r: FirewallRule) => `${r.service === r.protocol ? "" : `${r.service} `}${r.protocol} ${r.ports}`;
 
 export function checklistMarkdown(plan: Plan): string {
   const c = buildChecklist(plan);
@@ -178,7 +177,7 @@ export function checklistMarkdown(plan: Plan): string {
             `- [ ] UDP STUN Binding request to ${p.address}:${p.probe.port} is answered (\`Test-StunUdp\` in the ps1 script, as Test-EdgeConnectivity does) — ${ruleWhat(p.rule)}, ${p.rule.purpose} [${p.rule.id}]`,
           );
         } else {
-          out.push(`- [ ] Note: ${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} — ${ruleWhat(p.rule)}: ${p.probe.reason} [${p.rule.id}]`);
+          out.push(`- [ ] Note: ${p.rule.ports} to ${p.address} — ${ruleWhat(p.rule)}: ${p.probe.reason} [${p.rule.id}]`);
         }
       }
       out.push("");
@@ -376,7 +375,7 @@ function psPortChecks(ports: readonly PortCheck[]): string[] {
       return `  Test-TcpPort -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`;
     if (p.probe.kind === "stun")
       return `  Test-StunUdp -Address ${psQuote(p.address)} -Port ${p.probe.port} -What ${psQuote(`${ruleWhat(p.rule)} [${p.rule.id}]`)}`;
-    return `  Write-Note ${psQuote(`${Port.of(p.rule.transport, p.rule.ports)} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`;
+    return `  Write-Note ${psQuote(`${p.rule.ports} to ${p.address} (${ruleWhat(p.rule)} [${p.rule.id}]): ${p.probe.reason}`)}`;
   });
 }
 

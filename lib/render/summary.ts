@@ -1,6 +1,5 @@
 /** A readable text summary of a plan, for `edge-lab plan <file>` without --json. */
 import type { FirewallRule, Plan } from "../model/plan";
-import { Port } from "../model/port";
 import { callText } from "./cmdlets";
 
 function endpointText(e: FirewallRule["source"]): string {
@@ -62,8 +61,7 @@ function siteLines(plan: Plan, site: SiteSummary): string[] {
   const vips = plan.vips.filter((v) => v.site === site.name);
   if (vips.length) {
     out.push("  VIPs:");
-    for (const v of vips)
-      out.push(`    ${v.service.padEnd(15)} ${v.ip.padEnd(15)} ${v.fqdn}  ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`);
+    for (const v of vips) out.push(`    ${v.service.padEnd(15)} ${v.ip.padEnd(15)} ${v.fqdn}  ports ${v.ports.map((p) => p.slashText).join(" ")}`);
   }
   return out;
 }
@@ -88,7 +86,7 @@ function firewallLines(plan: Plan): string[] {
       out.push(`  [${r.site}] ${table}`);
     }
     out.push(
-      `    ${r.direction.padEnd(8)} ${r.transport} ${Port.of(r.transport, r.ports).rangeText.padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)}${r.sourcePorts ? ` port ${Port.of(r.transport, r.sourcePorts).rangeText}` : ""} -> ${endpointText(r.destination)}`,
+      `    ${r.direction.padEnd(8)} ${r.transport} ${r.ports.rangeText.padEnd(11)} ${r.protocol.padEnd(12)} ${endpointText(r.source)}${r.sourcePorts ? ` port ${r.sourcePorts.rangeText}` : ""} -> ${endpointText(r.destination)}`,
     );
   }
   return out;
@@ -146,10 +144,8 @@ function laterLines(later: Plan["later"][number]): string[] {
     "",
     `Planned for later: ${later.title} (its certificate names are planned above); once deployed it adds:`,
     ...later.dnsRecords.map((r) => `  DNS ${r.view} ${r.type} ${r.name} ${r.values.join(", ")}`),
-    ...later.firewallRules.map(
-      (r) => `  firewall [${r.site}] ${r.table} ${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`,
-    ),
-    ...later.vips.map((v) => `  VIP [${v.site}] ${v.service} ${v.ip} ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(" ")}`),
+    ...later.firewallRules.map((r) => `  firewall [${r.site}] ${r.table} ${r.direction} ${r.ports} ${r.protocol}`),
+    ...later.vips.map((v) => `  VIP [${v.site}] ${v.service} ${v.ip} ports ${v.ports.map((p) => p.slashText).join(" ")}`),
     ...later.publishingRules.map((r) => `  publishing [${r.site}] ${r.publicName} -> ${r.target.fqdn}`),
     ...later.topologySettings.map((t) => `  setting [${t.site}] ${t.item}: ${t.value}`),
   ];

@@ -18,6 +18,7 @@ import { EdgeLabScenario } from "../../lib/azure/scenario";
 import { DirectorPool, EdgePool, ReverseProxy } from "../../lib/azure/servers";
 import type { FirewallRule, Plan, PlanServer } from "../../lib/model/plan";
 import { Peer } from "../../lib/model/peer";
+import { Port } from "../../lib/model/port";
 import { planOf } from "../helpers";
 import { resources, type Block, type TfJson } from "./helpers";
 
@@ -283,7 +284,7 @@ describe("one port table: any plan row flows into NSGs and the appliance without
     protocol: "SIP (MTLS)",
     application: "sip-mtls",
     transport: "TCP",
-    ports: { from: 5062, to: 5063 },
+    ports: Port.tcpRange(5062, 5063),
     source: { label: "Any", addresses: [Peer.internet().text] },
     destination: { label: "Access Edge", addresses: [plan.servers[0].interfaces[0].addresses[0].ip] },
     purpose: "test row",

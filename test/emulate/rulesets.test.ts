@@ -71,7 +71,7 @@ test("load balancer: DNAT with a source hash over the members for every VIP port
   for (const v of vips) {
     for (const p of v.ports)
       expect(text).toContain(
-        `ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.port} dnat to jhash ip saddr mod ${v.members.length} map { ${v.members.map((m, i) => `${i} : ${m.ip}`).join(", ")} }`,
+        `ip daddr ${v.ip} ${p.transport.toLowerCase()} dport ${p.from} dnat to jhash ip saddr mod ${v.members.length} map { ${v.members.map((m, i) => `${i} : ${m.ip}`).join(", ")} }`,
       );
   }
   const access = vips.find((v) => v.service === "access")!;

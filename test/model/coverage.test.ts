@@ -2,6 +2,7 @@
 import { addressesWithin, covers, coveredRows, coveringRule, peerWithin, staysInternal } from "../../lib/model/plan/coverage";
 import type { FirewallRule, Plan } from "../../lib/model/plan";
 import { Peer } from "../../lib/model/peer";
+import { Port } from "../../lib/model/port";
 import { bundledPlan } from "../helpers";
 
 const hybrid = bundledPlan("hybrid-se");
@@ -63,16 +64,16 @@ describe("hybrid-se: the Microsoft 365 rows and the rows of Microsoft's Edge tab
   test("a source port range is covered only by any source port or a range around it", () => {
     const stun = row(hybrid, "hq/edge-m365/m365-out-stun-udp");
     const anyPort = row(hybrid, "hq/edge-external/ext-out-av-stun-udp");
-    expect(covers({ ...anyPort, sourcePorts: { from: 3478, to: 3481 } }, stun)).toBe(true);
-    expect(covers({ ...anyPort, sourcePorts: { from: 3479, to: 3481 } }, stun)).toBe(false);
+    expect(covers({ ...anyPort, sourcePorts: Port.udpRange(3478, 3481) }, stun)).toBe(true);
+    expect(covers({ ...anyPort, sourcePorts: Port.udpRange(3479, 3481) }, stun)).toBe(false);
     expect(covers(stun, { ...stun, sourcePorts: undefined })).toBe(false);
   });
 
   test("ports, transport, site and firewall must all match", () => {
     const wide = row(hybrid, "hq/edge-external/ext-out-av-rtp-tcp");
     const narrow = row(hybrid, "hq/edge-m365/m365-out-stun-tcp-50000");
-    expect(covers(wide, { ...narrow, ports: { from: 49999, to: 50000 } })).toBe(false);
-    expect(covers(wide, { ...narrow, transport: "UDP" })).toBe(false);
+    expect(covers(wide, { ...narrow, ports: Port.tcpRange(49999, 50000) })).toBe(false);
+    expect(covers(wide, { ...narrow, transport: "UDP", ports: Port.udpRange(50000, 59999) })).toBe(false);
     expect(covers(wide, { ...narrow, site: "branch" })).toBe(false);
     expect(covers(wide, { ...narrow, firewall: "internal" })).toBe(false);
   });

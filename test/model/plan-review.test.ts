@@ -151,7 +151,7 @@ describe("3. 5061 is opened only for the features that use it (FW-02)", () => {
     const vipPorts = (top: string) =>
       planOf(`sipDomains: [contoso.com]\n${top}\nsites: [{ name: hq, edge: { servers: 2, loadBalancing: hardware } }]`)
         .vips.find((v) => v.service === "access")!
-        .ports.map((p) => p.port);
+        .ports.map((p) => p.from);
     expect(vipPorts("")).not.toContain(5061);
     expect(vipPorts("federation: { sip: true }")).toContain(5061);
   });

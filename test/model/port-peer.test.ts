@@ -25,6 +25,67 @@ describe("Port", () => {
   });
 });
 
+/**
+ * Inline port formatting outside Port (lib/model/port.ts): a range written from its ends ("${x.from}-${x.to}",
+ * "${x.from}:${x.to}"), a single-or-range ternary ("x.from === x.to ? ..."), a transport glued to a port number
+ * ("${x.transport} ${x.port}", "${x.transport}/${x.port}"), or an iptables / nftables port match built by hand.
+ */
+const INLINE_PORT_FORMATTING: readonly RegExp[] = [
+  /\$\{[^}]*\.from\}\s*[-:]\s*\$\{[^}]*\.to\}/,
+  /\.from\s*[!=]==\s*[\w.]*\.to\s*\?/,
+  /\$\{[\w.]*\.transport\}[ /]\$\{[\w.]*\.(port|from)\}/,
+  /(--[ds]port|\bdport|\bsport)\s+\$\{/,
+  /transport\.toLowerCase\(\)\}\s*(dport|sport)/,
+];
+
+/** Lines of lib/ and bin/ (outside port.ts) that format a port inline. */
+function inlinePortFormatting(): string[] {
+  return sourceFiles(["lib", "bin"])
+    .filter((f) => !f.endsWith("lib/model/port.ts"))
+    .flatMap((f) =>
+      readFileSync(f, "utf8")
+        .split("\n")
+        .map((line, i) => ({ where: `${relative(ROOT, f)}:${i + 1}`, line })),
+    )
+    .filter(({ line }) => INLINE_PORT_FORMATTING.some((re) => re.test(line)))
+    .map(({ where, line }) => `${where}: ${line.trim()}`);
+}
+
+describe("one place formats a port", () => {
+  test("Port gives every form its consumers print", () => {
+    const media = Port.tcpRange(50000, 59999);
+    const stun = Port.udp(3478);
+    expect([media.nftMatch, stun.nftMatch]).toEqual(["tcp dport 50000-59999", "udp dport 3478"]);
+    expect([media.iptablesMatch(), media.iptablesMatch(Port.tcp(443))]).toEqual(["-p tcp --dport 50000:59999", "-p tcp --sport 443 --dport 50000:59999"]);
+    expect([stun.slashText, stun.target("131.107.155.30"), String(media.first), media.first.isSingle]).toEqual([
+      "UDP/3478",
+      "131.107.155.30:3478/UDP",
+      "TCP 50000",
+      true,
+    ]);
+    expect(Port.tcp(443).first).toEqual(Port.tcp(443));
+    expect([media.contains(Port.tcp(50000)), media.contains(Port.udp(50000)), media.contains(Port.tcpRange(49999, 50000))]).toEqual([true, false, false]);
+  });
+
+  test("JSON as the plan has always written it: a row's range as { from, to }, a VIP's ports as { transport, port }", () => {
+    expect(JSON.stringify(Port.udpRange(50000, 59999))).toBe('{"from":50000,"to":59999}');
+    const list = Port.list([Port.udp(3478), Port.tcp(443), Port.tcp(443), Port.tcp(5061)]);
+    expect(list.map(String)).toEqual(["TCP 443", "TCP 5061", "UDP 3478"]);
+    expect(JSON.stringify(list)).toBe('[{"transport":"TCP","port":443},{"transport":"TCP","port":5061},{"transport":"UDP","port":3478}]');
+    expect(() => Port.list([Port.tcpRange(50000, 59999)])).toThrow(/range/);
+    const plan = bundledPlan("scaled-hlb");
+    const vip = plan.vips.find((v) => v.service === "access")!;
+    expect(JSON.parse(JSON.stringify(vip)).ports).toEqual(vip.ports.map((p) => ({ transport: p.transport, port: p.from })));
+    const rule = plan.firewallRules.find((r) => !r.ports.isSingle)!;
+    expect(JSON.parse(JSON.stringify(rule))).toMatchObject({ transport: rule.transport, ports: { from: rule.ports.from, to: rule.ports.to } });
+    expect(plan.firewallRules.filter((r) => r.ports.transport !== r.transport || (r.sourcePorts && r.sourcePorts.transport !== r.transport))).toEqual([]);
+  });
+
+  test("no code outside Port formats a port inline (range ends, single-or-range ternaries, transport and port, iptables / nftables matches)", () => {
+    expect(inlinePortFormatting()).toEqual([]);
+  });
+});
+
 describe("Peer", () => {
   test("the plan's Internet marker and addresses", () => {
     expect(Peer.fromPlanAddress(PLAN_INTERNET).isInternet).toBe(true);
@@ -67,7 +128,7 @@ describe("one port table: the reverse proxy and Director rows", () => {
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows) {
       const source = table.get(row.id.split("/").pop()!)!;
-      expect([row.id, Port.of(row.transport, row.ports).equals(source.port), row.protocol, row.refs]).toEqual([row.id, true, source.protocol, source.refs]);
+      expect([row.id, row.ports.equals(source.port), row.protocol, row.refs]).toEqual([row.id, true, source.protocol, source.refs]);
     }
     const ids = new Set(rows.map((r) => r.id.split("/").pop()));
     const applicable = [...table.values()].filter((r) => r.when === "always" || plan.publishingRules.some((p) => /officewebapps/.test(p.publicName)));

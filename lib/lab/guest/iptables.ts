@@ -10,7 +10,7 @@
  */
 import type { Plan } from "../../model/plan";
 import { includesInternet, peersOf } from "../../model/peer";
-import { Port } from "../../model/port";
+import type { Port, Transport } from "../../model/port";
 import { closedInternetPrefixes, labLayout, type LabLayout, type SiteLayout } from "../layout";
 import { oneshotUnit } from "./systemd";
 
@@ -23,10 +23,10 @@ export interface NatMapping {
 export interface ForwardRule {
   readonly label: string;
   readonly direction: "inbound" | "outbound";
-  readonly transport: "TCP" | "UDP";
-  readonly ports: { readonly from: number; readonly to: number };
-  /** Source port range (Microsoft 365 rows); absent: any. */
-  readonly sourcePorts?: { readonly from: number; readonly to: number };
+  readonly transport: Transport;
+  readonly ports: Port;
+  /** Source port range (Microsoft 365 rows), same transport; absent: any. */
+  readonly sourcePorts?: Port;
   /** Inbound: destination addresses (after DNAT); outbound: source addresses. */
   readonly addresses: readonly string[];
   /** The far end when it is not "any Internet address": inbound source / outbound destination prefixes (IPv4). */
@@ -171,15 +171,14 @@ export function iptablesRules(c: FirewallApplianceConfig): string {
   out.push("*filter", ":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]");
   out.push("-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
   for (const r of c.rules) {
-    const proto = r.transport.toLowerCase();
-    const sport = r.sourcePorts ? ` --sport ${Port.of(r.transport, r.sourcePorts).iptablesText}` : "";
+    const match = r.ports.iptablesMatch(r.sourcePorts);
     // Long address lists (Microsoft 365's prefixes) are split over several lines: iptables-restore refuses a
     // parameter longer than 1,024 characters, and a refused line must never leave the filter table unloaded.
     for (const own of chunks(r.addresses)) {
       for (const far of r.peers ? chunks(r.peers) : [undefined]) {
         const peers = far ? (r.direction === "inbound" ? ` -s ${far.join(",")}` : ` -d ${far.join(",")}`) : "";
         const where = r.direction === "inbound" ? `-d ${own.join(",")}${peers}` : `-s ${own.join(",")}${peers}`;
-        out.push(`-A FORWARD ${where} -p ${proto}${sport} --dport ${Port.of(r.transport, r.ports).iptablesText} -j ACCEPT ${comment(r.label)}`);
+        out.push(`-A FORWARD ${where} ${match} -j ACCEPT ${comment(r.label)}`);
       }
     }
   }

@@ -20,10 +20,6 @@ import { Peer, peersOf } from "../peer";
 import { cidrWithin, isIpv4, parseCidr } from "../net";
 import type { FirewallRule, PlanSite } from "./types";
 
-type Range = { readonly from: number; readonly to: number };
-
-const within = (inner: Range, outer: Range) => inner.from >= outer.from && inner.to <= outer.to;
-
 /** An address or prefix as [address, prefix length] of its family (ipaddr.js parses both IPv4 and IPv6). */
 function prefixOf(peer: Peer): [ipaddr.IPv4 | ipaddr.IPv6, number] {
   if (peer.text.includes("/")) return ipaddr.parseCIDR(peer.text);
@@ -53,9 +49,8 @@ export function covers(broader: FirewallRule, row: FirewallRule): boolean {
     broader.site === row.site &&
     broader.firewall === row.firewall &&
     (broader.direction === row.direction || row.firewall === "internal") &&
-    broader.transport === row.transport &&
-    within(row.ports, broader.ports) &&
-    (!broader.sourcePorts || (row.sourcePorts !== undefined && within(row.sourcePorts, broader.sourcePorts))) &&
+    broader.ports.contains(row.ports) &&
+    (!broader.sourcePorts || (row.sourcePorts !== undefined && broader.sourcePorts.contains(row.sourcePorts))) &&
     addressesWithin(row.source, broader.source) &&
     addressesWithin(row.destination, broader.destination)
   );

@@ -5,6 +5,7 @@
  * the perimeter (NET-10); the closed lab builds both (firewall appliance outside, NSGs inside).
  */
 import { PLAN_INTERNET } from "../peer";
+import { Port } from "../port";
 import { DIRECTOR_PORTS, EDGE_PORTS, REVERSE_PROXY_PORTS, type EdgePortRow, type FeatureTag, type ServiceEndpoint, type ServicePortRow } from "../ports";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
 import { isHardware, nextHop, nodeAddresses, vipOf } from "./site-facts";
@@ -35,13 +36,10 @@ export function applicablePortRows(s: ResolvedScenario, site: ResolvedSite): Edg
   });
 }
 
-export function rowPorts(site: ResolvedSite, row: EdgePortRow): { from: number; to: number } {
-  if ("servicePort" in row.port) {
-    // In single-IP mode the address is the Access address but each service keeps its own port (NET-14).
-    const port = site.edge.ports[row.port.servicePort].value;
-    return { from: port, to: port };
-  }
-  return row.port;
+/** The port of an Edge port table row at a site: its own, or the site's external port of its Edge service. */
+export function rowPort(site: ResolvedSite, row: EdgePortRow): Port {
+  // In single-IP mode the address is the Access address but each service keeps its own port (NET-14).
+  return row.port instanceof Port ? row.port : Port.tcp(site.edge.ports[row.port.servicePort].value);
 }
 
 function enabledFeatures(s: ResolvedScenario, site: ResolvedSite, row: EdgePortRow): FeatureTag[] {
@@ -75,6 +73,7 @@ function edgeRows(s: ResolvedScenario, site: ResolvedSite): FirewallRule[] {
       const far: FirewallEndpoint =
         row.side === "external" ? { label: row.peerLabel, addresses: [INTERNET] } : { label: row.peerLabel, addresses: internalNets };
       const table: FirewallTable = `edge-${row.side}${placement === "vip" ? "-vip" : ""}`;
+      const port = rowPort(site, row);
       rows.push({
         id: `${site.name}/${table}/${row.id}`,
         site: site.name,
@@ -84,8 +83,8 @@ function edgeRows(s: ResolvedScenario, site: ResolvedSite): FirewallRule[] {
         service: row.service,
         protocol: row.protocol,
         application: row.application,
-        transport: row.transport,
-        ports: rowPorts(site, row),
+        transport: port.transport,
+        ports: port,
         source: row.direction === "inbound" ? far : edge,
         destination: row.direction === "inbound" ? edge : far,
         purpose: row.purpose,
@@ -118,7 +117,7 @@ function serviceRule(site: ResolvedSite, row: ServicePortRow, endpoints: Readonl
     protocol: row.protocol,
     application: row.application,
     transport: row.port.transport,
-    ports: { from: row.port.from, to: row.port.to },
+    ports: row.port,
     source: endpoint(row.source),
     destination: endpoint(row.destination),
     purpose: row.purpose,

@@ -67,7 +67,7 @@ export function hybridFirewallRules(s: ResolvedScenario, endpoints: M365Endpoint
       service: row.edge === "access" ? "Access" : "A/V",
       protocol: row.protocol,
       application: row.application,
-      transport: row.transport,
+      transport: row.ports.transport,
       ports: row.ports,
       ...(row.sourcePorts ? { sourcePorts: row.sourcePorts } : {}),
       source: row.direction === "inbound" ? m365 : edge,

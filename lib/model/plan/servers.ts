@@ -2,10 +2,10 @@
 import { cidrContains, gatewayOf, type Cidr } from "../net";
 import type { EdgeEndpoint } from "../ports";
 import type { ResolvedScenario, ResolvedSite } from "../resolve";
-import { applicablePortRows, rowPorts } from "./firewall";
+import { applicablePortRows, rowPort } from "./firewall";
 import { directorId, edgeServerId, isHardware, nextHop, reverseProxyId, serviceSlot } from "./site-facts";
 import type { PlanInterface, PlanRoute, PlanServer, PlanVip } from "./types";
-import { compareText } from "../compare";
+import { Port } from "../port";
 
 function routesTo(site: ResolvedSite, via: Cidr): PlanRoute[] {
   return site.network.internalNetworks.map((n) => ({ destination: n.value.text, via: gatewayOf(via) }));
@@ -133,7 +133,7 @@ function vips(s: ResolvedScenario, site: ResolvedSite): PlanVip[] {
       const served = rows.filter(
         (r) => r.side === side && (side === "internal" || serviceSlot(site, r.edge as Exclude<EdgeEndpoint, "internal">) === endpoint),
       );
-      const ports = dedupePorts(served.map((r) => ({ transport: r.transport, port: rowPorts(site, r).from })));
+      const ports = Port.list(served.map((r) => rowPort(site, r)));
       result.push({
         id: `${site.name}-vip-${endpoint}`,
         site: site.name,
@@ -161,18 +161,11 @@ function vips(s: ResolvedScenario, site: ResolvedSite): PlanVip[] {
       fqdn: d.poolFqdn.value,
       members: d.servers.map((server, i) => ({ server: directorId(site, i), ip: server.address.value })),
       // Ports the Director firewall table sends to the VIP (DIR-03, HLB-20).
-      ports: dedupePorts([8080, 4443, 80, 443, ...(d.loadBalancing === "hlb" ? [444, 5061] : [])].map((port) => ({ transport: "TCP" as const, port }))),
+      ports: Port.list([8080, 4443, 80, 443, ...(d.loadBalancing === "hlb" ? [444, 5061] : [])].map(Port.tcp)),
       refs: ["DIR-01", "DIR-03", "HLB-20"],
     });
   }
   return result;
-}
-
-function dedupePorts(ports: { transport: "TCP" | "UDP"; port: number }[]) {
-  const seen = new Set<string>();
-  return ports
-    .filter((p) => !seen.has(`${p.transport}/${p.port}`) && seen.add(`${p.transport}/${p.port}`))
-    .sort((a, b) => compareText(a.transport, b.transport) || a.port - b.port);
 }
 
 export function deriveServers(s: ResolvedScenario): PlanServer[] {

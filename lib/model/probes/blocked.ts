@@ -1,16 +1,19 @@
 /** Blocked probes: management and unplanned ports on every public address; the perimeter's internal side from the Internet. */
 import type { Plan } from "../plan";
+import { Port } from "../port";
 import { fromInternet, targetsOf } from "./rows";
 import type { BlockedProbe } from "./types";
 
 /** Management and other unplanned ports probed from the Internet (RDP, SSH, WinRM, SMB, SQL). */
-export const BLOCKED_SAMPLE: readonly { readonly transport: "TCP" | "UDP"; readonly port: number; readonly why: string }[] = [
-  { transport: "TCP", port: 3389, why: "RDP (management)" },
-  { transport: "TCP", port: 22, why: "SSH (management)" },
-  { transport: "TCP", port: 5986, why: "WinRM HTTPS (management)" },
-  { transport: "TCP", port: 445, why: "SMB (not in the plan)" },
-  { transport: "UDP", port: 5060, why: "SIP over UDP (not in the plan)" },
+export const BLOCKED_SAMPLE: readonly { readonly port: Port; readonly why: string }[] = [
+  { port: Port.tcp(3389), why: "RDP (management)" },
+  { port: Port.tcp(22), why: "SSH (management)" },
+  { port: Port.tcp(5986), why: "WinRM HTTPS (management)" },
+  { port: Port.tcp(445), why: "SMB (not in the plan)" },
+  { port: Port.udp(5060), why: "SIP over UDP (not in the plan)" },
 ];
+
+const HTTPS = Port.tcp(443);
 
 export function blockedProbes(plan: Plan): BlockedProbe[] {
   return plan.scenario.sites.flatMap((site) => [...unplannedPortProbes(plan, site.name), ...internalSideProbes(plan, site.name)]);
@@ -20,18 +23,17 @@ export function blockedProbes(plan: Plan): BlockedProbe[] {
 function unplannedPortProbes(plan: Plan, site: string): BlockedProbe[] {
   const inbound = plan.firewallRules.filter((r) => r.site === site && r.direction === "inbound" && fromInternet(r));
   const publicAddresses = [...new Set(inbound.flatMap((r) => targetsOf(plan, r)))];
-  const opened = (address: string, b: (typeof BLOCKED_SAMPLE)[number]) =>
-    inbound.some((r) => targetsOf(plan, r).includes(address) && r.transport === b.transport && r.ports.from <= b.port && b.port <= r.ports.to);
+  const opened = (address: string, b: (typeof BLOCKED_SAMPLE)[number]) => inbound.some((r) => targetsOf(plan, r).includes(address) && r.ports.contains(b.port));
   return publicAddresses.flatMap((address) =>
     BLOCKED_SAMPLE.filter((b) => !opened(address, b)).map((b): BlockedProbe => ({
       kind: "blocked",
-      id: `${site}/blocked/${address}:${b.port}/${b.transport}`,
+      id: `${site}/blocked/${b.port.target(address)}`,
       site,
       from: { kind: "internet" },
-      transport: b.transport,
+      transport: b.port.transport,
       address,
-      port: b.port,
-      what: `${b.transport} ${b.port} from the Internet to ${address} is dropped: ${b.why}`,
+      port: b.port.from,
+      what: `${b.port} from the Internet to ${address} is dropped: ${b.why}`,
       refs: ["FW-02", "FW-05"],
     })),
   );
@@ -45,13 +47,13 @@ function internalSideProbes(plan: Plan, site: string): BlockedProbe[] {
     .flatMap((x) => x.interfaces.filter((i) => i.side === "internal").flatMap((i) => i.addresses.map((a) => a.ip)));
   return [...internalSide, ...s.nextHop.addresses].map((address): BlockedProbe => ({
     kind: "blocked",
-    id: `${site}/blocked/${address}:443/TCP`,
+    id: `${site}/blocked/${HTTPS.target(address)}`,
     site,
     from: { kind: "internet" },
-    transport: "TCP",
+    transport: HTTPS.transport,
     address,
-    port: 443,
-    what: `TCP 443 from the Internet to the internal side ${address} is dropped (no path through the perimeter)`,
+    port: HTTPS.from,
+    what: `${HTTPS} from the Internet to the internal side ${address} is dropped (no path through the perimeter)`,
     refs: ["NET-10"],
   }));
 }

@@ -39,8 +39,7 @@ function hairpinProbesOfSite(plan: Plan, site: string): PortProbe[] {
       fromInternet(r) &&
       isTurn(r) &&
       r.transport === "UDP" &&
-      r.ports.from <= STUN_PORT &&
-      STUN_PORT <= r.ports.to &&
+      r.ports.covers(STUN_PORT) &&
       av.every((a) => r.destination.addresses.includes(a.ip)),
   );
   if (!stunRow) return [];

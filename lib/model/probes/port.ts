@@ -1,6 +1,5 @@
 /** Port probes: every firewall row, from each of its origins to each of its targets (a range sampled at its first port). */
 import type { FirewallRule } from "../plan";
-import { Port } from "../port";
 import { fromText, isTurn, originsOf, publicOf, remotePrefixes, STUN_PORT, targetsOf, toInternet, type ProbeContext } from "./rows";
 import type { PortProbe, ProbeFrom } from "./types";
 
@@ -11,8 +10,9 @@ export function portProbes(ctx: ProbeContext): PortProbe[] {
 }
 
 function portProbe({ plan }: ProbeContext, rule: FirewallRule, from: ProbeFrom, address: string): PortProbe {
-  const port = rule.ports.from;
-  const sampled = rule.ports.from !== rule.ports.to ? ` (range ${Port.of(rule.transport, rule.ports).rangeText} sampled at ${port})` : "";
+  const probed = rule.ports.first;
+  const port = probed.from;
+  const sampled = rule.ports.isSingle ? "" : ` (range ${rule.ports.rangeText} sampled at ${port})`;
   const outbound = toInternet(rule);
   const toRemote = remotePrefixes(plan, rule, rule.destination).length > 0;
   // Outbound to the Internet or Microsoft 365: the far end sees the public address (NAT-04), or the VIP for a VIP row
@@ -25,7 +25,7 @@ function portProbe({ plan }: ProbeContext, rule: FirewallRule, from: ProbeFrom, 
       : undefined;
   return {
     kind: "port",
-    id: `${rule.id}/${fromText(from)}->${address}:${port}/${rule.transport}`,
+    id: `${rule.id}/${fromText(from)}->${probed.target(address)}`,
     site: rule.site,
     from,
     rule,
@@ -36,7 +36,7 @@ function portProbe({ plan }: ProbeContext, rule: FirewallRule, from: ProbeFrom, 
     ...(expectSource ? { expectSource } : {}),
     stun: rule.transport === "UDP" && port === STUN_PORT && isTurn(rule),
     remote: from.kind === "remote" || toRemote,
-    what: `${rule.transport} ${port} ${fromText(from)} -> ${address}${sampled}: ${rule.service} ${rule.protocol}`,
+    what: `${probed} ${fromText(from)} -> ${address}${sampled}: ${rule.service} ${rule.protocol}`,
     refs: [rule.id, ...rule.refs],
   };
 }

@@ -1,6 +1,5 @@
 /** TURN probes: every inbound STUN/TURN row from the Internet: an allocation whose relay lies in the A/V media range. */
 import type { FirewallRule, Plan } from "../plan";
-import { Port } from "../port";
 import { fromInternet, isTurn, planAddressOf, publicOf, targetsOf } from "./rows";
 import type { TurnProbe } from "./types";
 
@@ -20,21 +19,22 @@ export function turnProbes(plan: Plan): TurnProbe[] {
 }
 
 function turnProbe(plan: Plan, rule: FirewallRule, media: FirewallRule, address: string): TurnProbe {
+  const port = rule.ports.first;
   const vip = plan.vips.find((v) => v.ip === planAddressOf(rule, address));
   // Through a VIP the allocation lands on a member, whose own public A/V address carries the relay (HLB-04).
   const relayAddresses = vip ? vip.members.map((m) => publicOf(plan, m.ip)) : [address];
   return {
     kind: "turn",
-    id: `${rule.id}/turn/${address}:${rule.ports.from}/${rule.transport}`,
+    id: `${rule.id}/turn/${port.target(address)}`,
     site: rule.site,
     from: { kind: "internet" },
     rule,
     transport: rule.transport,
     address,
-    port: rule.ports.from,
+    port: port.from,
     relayRange: media.ports,
     relayAddress: relayAddresses.join(","),
-    what: `TURN allocation over ${rule.transport} ${address}:${rule.ports.from}, relay in ${Port.of(media.transport, media.ports).rangeText} on ${relayAddresses.join(" or ")}, media relayed to a partner`,
+    what: `TURN allocation over ${rule.transport} ${address}:${port.from}, relay in ${media.ports.rangeText} on ${relayAddresses.join(" or ")}, media relayed to a partner`,
     refs: [rule.id, media.id, ...rule.refs],
   };
 }

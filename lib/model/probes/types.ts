@@ -3,6 +3,7 @@
  * rule id) it proves. The list itself is derived from the plan in ./index.ts.
  */
 import type { Certificate, DnsRecord, FirewallRule } from "../plan";
+import type { Port } from "../port";
 
 /** Where a probe starts. */
 export type ProbeFrom =
@@ -82,7 +83,7 @@ export interface TurnProbe extends ProbeBase {
   readonly address: string;
   readonly port: number;
   /** The relayed address must be inside this range (the A/V media row). */
-  readonly relayRange: { readonly from: number; readonly to: number };
+  readonly relayRange: Port;
   /** The public address the relayed address must carry (NAT: the A/V public address, NAT-02). */
   readonly relayAddress: string;
 }

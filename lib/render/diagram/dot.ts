@@ -9,7 +9,6 @@
  */
 import type { FirewallRule, Plan, PlanServer, PlanVip } from "../../model/plan";
 import { Peer } from "../../model/peer";
-import { Port } from "../../model/port";
 import { addressText, roleName } from "../worksheets/tables";
 
 export const FONT = "DejaVu Sans";
@@ -67,7 +66,7 @@ function vipLabel(title: string, vips: readonly PlanVip[]): string {
     title,
     vips.flatMap((v) => [
       { text: `${roleName(v.service)} ${v.ip}  ${v.fqdn}` },
-      { text: `ports ${v.ports.map((p) => `${p.transport} ${p.port}`).join(", ")}; members ${v.members.map((m) => m.ip).join(", ")}`, small: true },
+      { text: `ports ${v.ports.join(", ")}; members ${v.members.map((m) => m.ip).join(", ")}`, small: true },
     ]),
   );
 }
@@ -108,7 +107,7 @@ function clusterAttrs(from: DiagramNode, to: DiagramNode): string {
 }
 
 function ruleLine(r: FirewallRule): string {
-  return `${r.service === r.protocol ? "" : `${r.service}: `}${r.protocol} ${Port.of(r.transport, r.ports)}`;
+  return `${r.service === r.protocol ? "" : `${r.service}: `}${r.protocol} ${r.ports}`;
 }
 
 /** Merges "X: P T a" lines of the same service/protocol/transport into "X: P T a, b". */
@@ -265,7 +264,7 @@ function drawNextHop(d: SiteDrawing): void {
   if (!directors.length) hopLines.push({ text: hop.addresses.join(", ") });
   for (const a of hop.addresses) place(d, a, hopNode);
   for (const v of d.vips.filter((x) => x.service === "director-web")) {
-    hopLines.push({ text: `web VIP ${v.ip} (ports ${v.ports.map((p) => p.port).join(", ")})` });
+    hopLines.push({ text: `web VIP ${v.ip} (ports ${v.ports.map((p) => p.rangeText).join(", ")})` });
     place(d, v.ip, hopNode);
   }
   d.out.push(`      ${hopNode.id} [fillcolor="#ffffff", label=${htmlLabel(hop.fqdn, hopLines)}];`);

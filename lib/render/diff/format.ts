@@ -1,5 +1,6 @@
 /** Text (optionally coloured), Markdown and JSON renderings of a ScenarioDiff. */
 import type { CmdletCall } from "../../model/plan";
+import { Port } from "../../model/port";
 import { callText } from "../cmdlets";
 import type { ScenarioDiff } from "./index";
 import type { FieldChange, Json, KeyedChange } from "./structural";
@@ -28,11 +29,10 @@ function itemText(item: unknown): string {
   if (typeof o !== "object" || o === null) return String(item);
   if ("call" in o && "shell" in o) return callText(o.call as CmdletCall);
   if ("values" in o && "name" in o) return `${(o.values as string[]).join(", ")}`;
-  if ("direction" in o && "ports" in o) {
-    const ports = o.ports as { from: number; to: number };
+  if ("direction" in o && o.ports instanceof Port) {
     const src = (o.source as { addresses: string[] }).addresses.join(", ");
     const dst = (o.destination as { addresses: string[] }).addresses.join(", ");
-    return `${o.direction} ${o.transport} ${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`} ${src} -> ${dst}`;
+    return `${o.direction} ${o.ports} ${src} -> ${dst}`;
   }
   if ("addresses" in o && Array.isArray(o.addresses)) return (o.addresses as string[]).join("; ");
   if ("ip" in o && "service" in o) return `${o.service} ${o.ip}`;

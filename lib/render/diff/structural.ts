@@ -72,10 +72,11 @@ export interface KeyedChange<T> {
 export function diffKeyed<T>(before: readonly T[], after: readonly T[], keyOf: (item: T) => string, ignore: readonly string[] = []): KeyedChange<T> {
   const b = new Map(before.map((item) => [keyOf(item), item]));
   const a = new Map(after.map((item) => [keyOf(item), item]));
+  // Items are compared as the plan's JSON writes them (value objects such as `Port` through their `toJSON`).
   const strip = (item: T): Json => {
     const copy = { ...(item as Record<string, Json>) };
     for (const k of ignore) delete copy[k];
-    return copy;
+    return JSON.parse(JSON.stringify(copy)) as Json;
   };
   const result: KeyedChange<T> = { added: [], removed: [], changed: [] };
   for (const key of [...new Set([...b.keys(), ...a.keys()])].sort()) {

@@ -27,7 +27,6 @@ import { callText } from "../cmdlets";
 import type { FeatureTag } from "../../model/ports";
 import { coveredRows } from "../../model/plan/coverage";
 import { isInternetOnly } from "../../model/peer";
-import { Port } from "../../model/port";
 import { makeTable, type Column, type Table } from "../table";
 
 /** One heading of the worksheet, with optional paragraphs and one optional table. */
@@ -133,7 +132,7 @@ const natColumns: Column<NatMapping>[] = [
   { header: "FQDN", cell: (m) => m.address.fqdn ?? "" },
 ];
 
-const portsText = (ports: PlanVip["ports"]) => ports.map((p) => `${p.transport} ${p.port}`).join(", ");
+const portsText = (ports: PlanVip["ports"]) => ports.join(", ");
 
 const vipColumns: Column<PlanVip>[] = [
   { header: "Site", cell: (v) => v.site },
@@ -200,8 +199,8 @@ function firewallColumns(withTable: boolean, withSourcePort = false): Column<Fir
     { header: "Role/Service", cell: (r) => r.service },
     { header: "Protocol", cell: (r) => r.protocol },
     { header: "Transport", cell: (r) => r.transport },
-    ...(withSourcePort ? [{ header: "Source port", cell: (r: FirewallRule) => (r.sourcePorts ? Port.of(r.transport, r.sourcePorts).rangeText : "any") }] : []),
-    { header: "Port", cell: (r) => Port.of(r.transport, r.ports).rangeText },
+    ...(withSourcePort ? [{ header: "Source port", cell: (r: FirewallRule) => (r.sourcePorts ? r.sourcePorts.rangeText : "any") }] : []),
+    { header: "Port", cell: (r) => r.ports.rangeText },
     { header: "Source", cell: (r) => endpointText(r.source) },
     { header: "Destination", cell: (r) => endpointText(r.destination) },
     { header: "Notes", cell: (r) => r.purpose },
@@ -271,7 +270,7 @@ function laterItems(later: LaterFeaturePlan): LaterItem[] {
     ...later.firewallRules.map((r) => ({
       what: `Firewall ${r.table}`,
       site: r.site,
-      item: `${r.direction} ${r.transport} ${Port.of(r.transport, r.ports).rangeText} ${r.protocol}`,
+      item: `${r.direction} ${r.ports} ${r.protocol}`,
       details: `${endpointText(r.source)} -> ${endpointText(r.destination)} (${r.purpose})`,
       refs: r.refs,
     })),
@@ -279,7 +278,7 @@ function laterItems(later: LaterFeaturePlan): LaterItem[] {
       what: "VIP",
       site: v.site,
       item: `${roleName(v.service)} ${v.ip}`,
-      details: `ports ${v.ports.map((p) => `${p.transport}/${p.port}`).join(", ")}`,
+      details: `ports ${v.ports.map((p) => p.slashText).join(", ")}`,
       refs: v.refs,
     })),
     ...later.publishingRules.map((r) => ({
