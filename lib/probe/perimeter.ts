@@ -36,7 +36,7 @@ export interface PerimeterOptions {
   readonly blockedTimeoutMs?: number;
   /** Target addresses probed at once. @default 8 */
   readonly concurrency?: number;
-  /** Check starts per second. @default 20 */
+  /** Check starts per second, over all targets. @default 50 */
   readonly ratePerSecond?: number;
 }
 

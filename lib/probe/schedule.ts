@@ -7,7 +7,7 @@
 export interface ScheduleOptions {
   /** Targets probed at once. @default 8 */
   readonly concurrency?: number;
-  /** Check starts per second, over all targets. @default 20 */
+  /** Check starts per second, over all targets. @default 50 */
   readonly ratePerSecond?: number;
 }
 
@@ -22,7 +22,7 @@ export class PoliteScheduler {
 
   constructor(options: ScheduleOptions = {}) {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
-    const rate = options.ratePerSecond ?? 20;
+    const rate = options.ratePerSecond ?? 50;
     if (!(rate > 0)) throw new RangeError(`ratePerSecond must be above 0, got ${rate}`);
     this.intervalMs = 1000 / rate;
   }
