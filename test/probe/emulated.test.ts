@@ -83,7 +83,7 @@ const NAT_FILE = join(SCENARIO_DIR, "single-consolidated-nat.yaml");
 
 describeWithTools("edge-lab probe against emulated perimeters, as nobody from the simulated Internet", NEEDS, () => {
   test.each([...BUNDLED, "teams-only"])("%s: every probe from the Internet passes, and agrees with emulate's own probes", async (id) => {
-    const { report, run } = await probeEmulated(fileOf(id));
+    const { plan, report, run } = await probeEmulated(fileOf(id));
     process.stderr.write(`probe ${id}: ${run.json.summary} in ${run.json.elapsedMs} ms (command ${run.ms} ms)\n`);
     expect(run.json.results.filter((r) => !r.pass && !r.skipped).map((r) => `${r.id}: ${r.observed}`)).toEqual([]);
     expect(run.status).toBe(0);
@@ -91,8 +91,16 @@ describeWithTools("edge-lab probe against emulated perimeters, as nobody from th
     const turn = ran(run.json).filter((r) => r.check === "turn");
     expect(turn.length).toBeGreaterThanOrEqual(2);
     for (const t of turn) expect(t.observed).toMatch(/^401 from .* realm "[^"]+"/);
+    // One REGISTER per Access Edge client listener the plan has (none after a Teams Only cutover that removed it).
+    const listeners = new Set(
+      buildProbes(plan).flatMap((p) =>
+        p.kind === "tls" && p.from.kind === "internet" && p.rule.application === "sip-tls" && p.site === plan.scenario.sites[0].name
+          ? [`${p.address}:${p.port}`]
+          : [],
+      ),
+    );
     const sip = ran(run.json).filter((r) => r.check === "sip");
-    expect(sip.length).toBeGreaterThanOrEqual(1);
+    expect(sip.length).toBe(listeners.size);
     for (const s of sip) expect(s.observed).toMatch(/^401 NTLM targetname=\S+, TLS-DSK .*Server: RTC\/\d\.0/);
     // Every probe both ran, emulate passed too (its own agent, coturn's IETF TURN with relayed media, SIP OPTIONS).
     const emulated = new Map(report.sites[0].results.map((r) => [r.probe.id, r.pass]));
