@@ -1,6 +1,6 @@
 /**
  * `edge-lab probe` (issue 21) against emulated perimeters: the command runs inside the simulated Internet namespace
- * as user nobody (no root, no Debian tool: only Node), with the emulation's public DNS server as --resolver and the
+ * as user nobody with no PATH (no root, no Debian tool: only Node), with the emulation's public DNS server as --resolver and the
  * run's CA on standard input, against the same addresses a real deployment would have. Every bundled scenario (and
  * the Teams Only example) passes every probe; a perimeter with one fault of each class fails exactly the probes that
  * name that fault. The A/V Edge answers MS-TURN (lib/emulate/msturn-standin.ts) and the Access Edge the REGISTER's
@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emulate, type EmulateOptions } from "../../lib/emulate";
-import { TOOL_ENV } from "../../lib/emulate/sys";
+import { tool } from "../../lib/emulate/sys";
 import { withoutApplianceRule } from "../../lib/lab/rulesets";
 import { loadScenarioFile } from "../../lib/model/load";
 import { buildProbes, type Probe } from "../../lib/model/probes";
@@ -44,14 +44,15 @@ type View = { namespace: string; resolver: string; caFile: string };
 function probeAsNobody(view: View, file: string, site: string, extra: readonly string[]) {
   const t0 = Date.now();
   const r = spawnSync(
-    "ip",
+    tool("ip"),
     [
       ...["netns", "exec", view.namespace],
-      ...["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+      ...[tool("setpriv"), "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
       ...[process.execPath, "-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts")],
       ...["probe", file, "--site", site, "--resolver", view.resolver, "--ca", "-", "--json", "--timeout", "3000", ...extra],
     ],
-    { input: readFileSync(view.caFile, "utf8"), encoding: "utf8", env: { ...TOOL_ENV, HOME: "/nonexistent" }, cwd: ROOT, timeout: 180_000 },
+    // No PATH: the command may not start any tool (Node only); no HOME: nothing of root's.
+    { input: readFileSync(view.caFile, "utf8"), encoding: "utf8", env: { PATH: "/nonexistent", HOME: "/nonexistent" }, cwd: ROOT, timeout: 180_000 },
   );
   let json: ProbeJson | undefined;
   try {
