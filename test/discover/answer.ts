@@ -3,16 +3,20 @@ import { parseDocument } from "yaml";
 import type { Question } from "../../lib/discover/view";
 import type { Plan } from "../../lib/model/plan";
 
-/** What the comparison covers: the plan's face to the Internet. */
-export function externalFace(p: Plan) {
+/**
+ * What the comparison covers: the plan's face to the Internet, of one site when given (discover sees the site the SIP
+ * domain's records lead to; another site's Edge, a DR site, is not named by them).
+ */
+export function externalFace(p: Plan, site?: string) {
+  const mine = (x: { site: string }) => site === undefined || x.site === site;
   return {
     dns: p.dnsRecords
-      .filter((r) => r.view === "external")
+      .filter((r) => r.view === "external" && mine(r))
       .map((r) => `${r.type} ${r.name} ${r.values.join(",")}${r.srv ? ` ${r.srv.port} ${r.srv.target}` : ""}`)
       .sort(),
-    certificates: p.certificates.filter((c) => /external/.test(c.component)).map((c) => `${c.component}: ${c.subject} [${c.sans.join(", ")}]`),
+    certificates: p.certificates.filter((c) => /external/.test(c.component) && mine(c)).map((c) => `${c.component}: ${c.subject} [${c.sans.join(", ")}]`),
     firewall: p.firewallRules
-      .filter((r) => r.firewall === "external")
+      .filter((r) => r.firewall === "external" && mine(r))
       .map((r) =>
         [
           r.id,
