@@ -85,6 +85,8 @@ describeWithTools("discover against emulated perimeters (issue 21)", NEEDS, () =
       if (process.env.EDGE_LAB_DISCOVER_RECORD) writeFileSync(join(process.env.EDGE_LAB_DISCOVER_RECORD, `${id}.json`), run!.stdout);
       const json = JSON.parse(run!.stdout) as { scenario: string; questions: Question[]; findings: { rule: string }[] };
       process.stderr.write(`discover ${id}: ${run!.ms} ms, ${json.questions.length} questions, findings ${json.findings.map((f) => f.rule).join(" ")}\n`);
+      // A perimeter built as planned shows none of the misconfigurations the next suite injects.
+      expect(json.findings.filter((f) => ["DNS-03", "CERT-03", "DNS-04"].includes(f.rule))).toEqual([]);
       // Unanswered, the file is refused, and each refusal points at a required question's placeholder.
       const unanswered = loadScenarioText(json.scenario, "discovered.yaml");
       expect(unanswered.ok).toBe(false);
@@ -96,4 +98,44 @@ describeWithTools("discover against emulated perimeters (issue 21)", NEEDS, () =
     },
     600_000,
   );
+});
+
+describeWithTools("discover reports a perimeter's misconfigurations with their rule ids (issue 21)", NEEDS, () => {
+  test("federation SRV missing while 5061 answers, a DNS name missing from the certificate, an SRV target outside its domain", async () => {
+    const plan = loadScenarioFile(join(SCENARIO_DIR, "single-consolidated-nat.yaml")).plan!;
+    const fedSrv = plan.dnsRecords.find((r) => r.view === "external" && r.name === "_sipfederationtls._tcp.contoso.com")!;
+    const clientSrv = plan.dnsRecords.find((r) => r.view === "external" && r.name === "_sip._tls.contoso.com")!;
+    const cert = plan.certificates.find((c) => c.component.includes("Edge") && /external/.test(c.component))!;
+    const broken = {
+      ...plan,
+      // _sip._tls.contoso.com -> sip.fabrikam.com: outside contoso.com (strict domain matching, DNS-04).
+      dnsRecords: plan.dnsRecords.filter((r) => r !== fedSrv).map((r) => (r === clientSrv ? { ...r, srv: { ...r.srv!, target: "sip.fabrikam.com" } } : r)),
+      // xmpp.contoso.com, the XMPP SRV target, left off the Edge certificate (CERT-03).
+      certificates: plan.certificates.map((c) => (c === cert ? { ...c, sans: c.sans.filter((n) => n !== "xmpp.contoso.com") } : c)),
+    };
+    let stdout = "";
+    await emulate(plan, {
+      buildPlan: broken,
+      sites: [plan.scenario.sites[0].name],
+      onUp: ({ outside }) => {
+        const r = spawnSync(
+          "ip",
+          [
+            ...["netns", "exec", outside.namespace, "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+            ...[process.execPath, "-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts")],
+            ...["discover", "contoso.com", "--resolver", outside.resolver, "--ca", "-", "--json", "--timeout", "3000"],
+          ],
+          { input: readFileSync(outside.caFile, "utf8"), encoding: "utf8", env: { ...TOOL_ENV, HOME: "/nonexistent" }, cwd: ROOT, timeout: 120_000 },
+        );
+        expect(r.status).toBe(0);
+        stdout = r.stdout;
+      },
+    });
+    const findings = (JSON.parse(stdout) as { findings: { rule: string; message: string; evidence?: string }[] }).findings;
+    const rules = new Set(findings.map((f) => f.rule));
+    // Each fault with its rule: federation discoverability (DNS-03), the certificate (CERT-03), the SRV target (DNS-04).
+    for (const rule of ["DNS-03", "CERT-03", "DNS-04"]) expect({ rule, found: rules.has(rule) }).toEqual({ rule, found: true });
+    expect(findings.find((f) => f.rule === "CERT-03")!.message + (findings.find((f) => f.rule === "CERT-03")!.evidence ?? "")).toContain("xmpp.contoso.com");
+    expect(findings.find((f) => f.rule === "DNS-04")!.message + (findings.find((f) => f.rule === "DNS-04")!.evidence ?? "")).toContain("_sip._tls.contoso.com");
+  }, 300_000);
 });
