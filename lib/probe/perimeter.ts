@@ -13,7 +13,7 @@ import type { Plan } from "../model/plan";
 import { productInfo } from "../model/products";
 import { buildProbes, type Probe, type TlsProbe } from "../model/probes";
 import { checkOf, checkSipRegister, type CheckContext, type Verdict } from "./checks";
-import { PoliteScheduler } from "./schedule";
+import { PoliteScheduler, RateGate } from "./schedule";
 
 /** What `--only` selects: the kind of check (a TLS probe of the Access Edge's client port also gets a SIP check). */
 export const CHECK_KINDS = ["dns", "port", "tls", "sip", "turn", "web", "blocked"] as const;
@@ -153,10 +153,14 @@ export async function probePerimeter(plan: Plan, o: PerimeterOptions = {}): Prom
     else if (only.has(checkKindOf(p)))
       skipped.push({ id: p.id, check: checkKindOf(p), probe: p, pass: false, skipped: true, detail: why, warnings: [], elapsedMs: 0 });
   }
-  const scheduler = new PoliteScheduler({ concurrency: o.concurrency, ratePerSecond: o.ratePerSecond });
+  // Answering checks share the concurrency bound; blocked checks (one SYN or datagram each, then silence) get their
+  // own, wider one so that their waiting does not hold the others. Both pass the same rate gate.
+  const gate = new RateGate(o.ratePerSecond);
+  const scheduler = new PoliteScheduler({ concurrency: o.concurrency, gate });
+  const silent = new PoliteScheduler({ concurrency: 64, gate });
   const ran = await Promise.all(
     jobsFor(runnable, ctx, only).map((job) =>
-      scheduler.run(job.key, async (): Promise<PerimeterResult> => {
+      (job.check === "blocked" ? silent : scheduler).run(job.key, async (): Promise<PerimeterResult> => {
         const t0 = Date.now();
         const v = await job.run().catch((e: Error): Verdict => ({ pass: false, detail: `probe error: ${e.message}` }));
         return { id: job.id, check: job.check, probe: job.probe, pass: v.pass, detail: v.detail, warnings: v.warnings ?? [], elapsedMs: Date.now() - t0 };

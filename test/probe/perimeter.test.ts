@@ -14,7 +14,7 @@ import { checkBlocked, checkSipRegister, checkTls, judgeMsTurn, type CheckContex
 import type { MsTurnProbeResult } from "../../lib/probe/msturn-transport";
 import { skipReason, type PerimeterReport, type PerimeterResult } from "../../lib/probe/perimeter";
 import { perimeterJson, perimeterJunit, perimeterMarkdown, perimeterSummary } from "../../lib/probe/report";
-import { PoliteScheduler } from "../../lib/probe/schedule";
+import { PoliteScheduler, RateGate } from "../../lib/probe/schedule";
 import { bundledPlan, SCENARIO_DIR } from "../helpers";
 
 const FIX = join(__dirname, "..", "fixtures", "probe");
@@ -109,6 +109,17 @@ describe("the polite scheduler", () => {
     expect(await Promise.all(keys.map((k) => s.run(k, task(k))))).toEqual(keys);
     expect(most).toBe(3);
     const sorted = [...starts].sort((x, y) => x - y);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(8);
+  });
+
+  test("two schedulers sharing a gate keep the one rate between them", async () => {
+    const gate = new RateGate(100);
+    const [a, b] = [new PoliteScheduler({ gate }), new PoliteScheduler({ concurrency: 64, gate })];
+    const starts: number[] = [];
+    const mark = async () => void starts.push(Date.now());
+    await Promise.all([...Array(5)].flatMap((_, i) => [a.run(`a${i}`, mark), b.run(`b${i}`, mark)]));
+    const sorted = [...starts].sort((x, y) => x - y);
+    expect(sorted.length).toBe(10);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(8);
   });
 
