@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
-import { EdgeLabStack, labOptions } from "../lib/azure/scenario";
+import { EdgeLabStack } from "../lib/azure/stack";
 import { OutputError, assertEdgeLabOutput, describeFsError, discardStaging, lockOutput, publishTree, stagingDirFor, writeFilesInto } from "../lib/io/atomic";
 import { displayPath, localStatePath } from "../lib/io/paths";
 import { guardStandardStreams } from "../lib/io/streams";
@@ -134,7 +134,7 @@ async function synthLocked(
     const app = new App({ outdir: staging, skipValidation: false, stackTraces: false });
     for (const { result } of loaded) {
       const plan = result.plan!;
-      const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab: labOptions(result.scenario!.lab) });
+      const stack = new EdgeLabStack(app, plan.scenario.id, { plan });
       stacks.push(stack);
       if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
         new AzurermBackend(stack, {

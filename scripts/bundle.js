@@ -1,8 +1,9 @@
 /**
- * The one build step: esbuild bundles each program users run (the `edge-lab` CLI, the cdktf app, the benchmark)
- * into one file under dist/bundle/, and every launcher asks `freshBundle()` for it first, so what runs is always the
- * current sources: `npx edge-lab`, `npm run synth` and `npx cdktf synth|diff|deploy` (cdktf.json's app) never run a
- * stale build, and nobody has to remember a build command. Type checking is not part of it (`npm run typecheck`).
+ * The one build step: esbuild bundles each program users run (the `edge-lab` CLI, the cdktf app, the benchmark) and
+ * the library a cdktf user imports (`edge-lab`: lib/index.ts, package.json "exports") into one file each under
+ * dist/bundle/, and every launcher asks `freshBundle()` for it first, so what runs is always the current sources:
+ * `npx edge-lab`, `npm run synth` and `npx cdktf synth|diff|deploy` (cdktf.json's app) never run a stale build, and
+ * nobody has to remember a build command. Type checking is not part of it (`npm run typecheck`).
  *
  * Why bundles: a synth is a short batch process; one file per program saves module lookups, and esbuild drops what
  * edge-lab does not use (zod's 40 message locales: zod is imported as a namespace). Plain JavaScript, so that it runs
@@ -38,6 +39,8 @@ const ENTRIES = {
   "bench-emulate": "bench/emulate.ts",
   // The crash report alone, for a defect that stops a program from loading (scripts/run.js).
   crash: "lib/io/crash.ts",
+  // The library: the package's public entry (package.json "exports"; its types come from `npm run build:types`).
+  index: "lib/index.ts",
 };
 
 const BUNDLE_EXTERNALS = ["cdktf", "@cdktf/*", "constructs", "@hpcc-js/wasm-graphviz"];

@@ -62,7 +62,7 @@ export const registerDiff: RegisterCommand = (program, { io, setExitCode }) => {
     const side = (label: string, r: LoadResult) => ({
       label,
       plan: r.plan!,
-      ...(azure ? { terraform: azure.synthesizeToJson(r.plan!, azure.labOptions(r.scenario!.lab)) } : {}),
+      ...(azure ? { terraform: azure.synthesizeToJson(r.plan!) } : {}),
     });
     const diff = diffScenarios(side(beforeSpec, before), side(afterSpec, after));
     io.out(options.json ? formatDiffJson(diff) : options.markdown ? formatDiffMarkdown(diff) : formatDiffText(diff, io.color === true));

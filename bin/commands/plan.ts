@@ -16,12 +16,11 @@ export const registerPlan: RegisterCommand = (program, ctx) => {
     if (!result) return;
     if (options.preflight) {
       // Loaded only here: the rest of `plan` needs no cdktf.
-      const [{ synthesizeToJson }, { labOptions }, { formatPreflight, preflight }] = await Promise.all([
+      const [{ synthesizeToJson }, { formatPreflight, preflight }] = await Promise.all([
         import("../../lib/azure/synthesize"),
-        import("../../lib/azure/scenario"),
         import("../../lib/azure/preflight"),
       ]);
-      const report = preflight(result.plan, synthesizeToJson(result.plan, labOptions(result.scenario!.lab)));
+      const report = preflight(result.plan, synthesizeToJson(result.plan));
       io.out(options.json ? JSON.stringify(report, null, 2) + "\n" : formatPreflight(report));
       return;
     }

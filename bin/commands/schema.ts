@@ -7,7 +7,7 @@ export const registerSchema: RegisterCommand = (program, { io }) => {
     .command("schema")
     .description(`write the JSON Schema of the scenario format (editor completion and checks; the committed copy is ${SCHEMA_FILE})`)
     .option("--out <file>", "write it to this file instead of standard output")
-    .option("--markdown", "print the field table of the README instead (generated from the same descriptions)")
+    .option("--markdown", "print the field table of docs/scenario.md instead (generated from the same descriptions)")
     .action((options: { out?: string; markdown?: boolean }) => {
       const text = options.markdown ? fieldTableMarkdown() : JSON.stringify(scenarioJsonSchema(), null, 2) + "\n";
       if (!options.out) {

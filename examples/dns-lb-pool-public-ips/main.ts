@@ -2,7 +2,8 @@
  * A DNS-load-balanced pool of two Edge Servers reachable from the Internet: each Edge service address and the
  * reverse proxy listener get a Standard public IP (Azure translates it 1:1 to the NIC address: Microsoft's
  * scenario 3, scaled consolidated Edge with DNS load balancing and NAT). Public DNS zones publish one A record per
- * pool member (LB-06) pointing at those public IPs. The VNet and subnets are your own, made in this stack.
+ * pool member (LB-06) pointing at those public IPs. The VNet and subnets are your own, made in this stack; every
+ * resource edge-lab creates carries the name prefix "fab".
  *
  *   cd examples/dns-lb-pool-public-ips && CHECKPOINT_DISABLE=1 npx cdktf synth
  */
@@ -11,20 +12,8 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import {
-  EdgeDnsZones,
-  EdgePerimeterNetwork,
-  EdgePool,
-  EdgeSubnetSecurityGroup,
-  internetFacingAddresses,
-  labLayout,
-  labTags,
-  ReverseProxy,
-} from "../../lib/azure"; // edge-lab/lib/azure
-import { planFromProps } from "../../lib/model/load";
-import { LabPolicyPack } from "../../lib/policy/pack";
+import { EdgeDnsZones, EdgePerimeterNetwork, EdgePool, EdgeSubnetSecurityGroup, LabAdminPassword, LabPolicyPack, planFromProps, ReverseProxy } from "../../lib"; // "edge-lab"
 
 export function buildStack(app: App): TerraformStack {
   const stack = new TerraformStack(app, "edge-dnslb-public");
@@ -36,17 +25,16 @@ export function buildStack(app: App): TerraformStack {
     id: "fabrikam-dnslb",
     sipDomains: ["fabrikam.com"],
     sites: [{ name: "hq", edge: { servers: 2, loadBalancing: "dns", externalAddressing: "nat" } }],
-    lab: { mode: "internet", region: "northeurope" },
+    lab: { mode: "internet", region: "northeurope", autoShutdown: "20:00" },
   });
   const networks = plan.scenario.sites[0].networks; // 10.45.16.0/24 external, 172.25.33.0/24 internal (defaults)
 
-  const rg = new ResourceGroup(stack, "rg", { name: "rg-fabrikam-edge", location: "northeurope", tags: labTags(plan.scenario.id) });
-  const placement = { resourceGroupName: rg.name, location: "northeurope", scenarioId: plan.scenario.id };
+  const rg = new ResourceGroup(stack, "rg", { name: "rg-fabrikam-edge", location: "northeurope" });
   const vnet = new VirtualNetwork(stack, "vnet", {
-    ...placement,
     name: "vnet-fabrikam-edge",
+    location: "northeurope",
+    resourceGroupName: rg.name,
     addressSpace: [networks.perimeterExternal, networks.perimeterInternal],
-    tags: labTags(plan.scenario.id),
   });
   const subnets = [networks.perimeterExternal, networks.perimeterInternal].map((cidr, i) => {
     const subnet = new Subnet(stack, `subnet-${i}`, {
@@ -58,41 +46,30 @@ export function buildStack(app: App): TerraformStack {
     });
     return { subnetId: subnet.id, cidr };
   });
-  const layout = labLayout(plan);
-  subnets.forEach((s, i) => new EdgeSubnetSecurityGroup(stack, `nsg-${i}`, { ...placement, subnet: s, site: "hq", layout, rules: plan }));
+  // The region and the scenario id come from the plan; the prefix goes before every name edge-lab makes.
+  const common = { plan, resourceGroupName: rg.name, namePrefix: "fab" };
+  subnets.forEach((s, i) => EdgeSubnetSecurityGroup.fromPlan(stack, `nsg-${i}`, { ...common, subnet: s }));
 
-  const password = new Password(stack, "admin-password", {
-    length: 24,
-    special: true,
-    overrideSpecial: "!#%*-_=+?",
-    minUpper: 2,
-    minLower: 2,
-    minNumeric: 2,
-    minSpecial: 2,
-  });
-  const common = {
-    ...placement,
+  const password = new LabAdminPassword(stack, "admin-password");
+  const servers = {
+    ...common,
     network: EdgePerimeterNetwork.fromExistingSubnets(subnets),
-    vm: { adminPassword: password.result, autoShutdown: "20:00" },
+    vm: { adminPassword: password.value }, // size, shutdown (20:00) and time zone: the plan's lab options
     // Every address the plan's external firewall rows open to the Internet gets its own public IP.
-    publicAddresses: internetFacingAddresses(plan.firewallRules),
+    publicAddresses: "internet-facing" as const,
   };
-  const edges = new EdgePool(stack, "edge", { ...common, servers: plan.servers.filter((s) => s.role === "edge") });
-  const rp = new ReverseProxy(stack, "rp", { ...common, server: plan.servers.find((s) => s.role === "reverse-proxy")!, publishingRules: plan.publishingRules });
+  const edges = EdgePool.fromPlan(stack, "edge", servers);
+  const rp = ReverseProxy.fromPlan(stack, "rp", servers);
+  const publicAddresses = [...edges.publicAddresses, ...rp.publicAddresses];
 
-  new EdgeDnsZones(stack, "dns", {
-    location: "northeurope",
-    scenarioId: plan.scenario.id,
-    records: plan.dnsRecords,
+  EdgeDnsZones.fromPlan(stack, "dns", {
+    ...common,
     publicExternalView: true,
     internalNetworks: [{ name: "hq", virtualNetworkId: vnet.id }],
-    publicAddresses: [...edges.publicAddresses, ...rp.publicAddresses],
+    publicAddresses,
   });
 
-  new TerraformOutput(stack, "public_addresses", {
-    value: Object.fromEntries([...edges.publicAddresses, ...rp.publicAddresses].map((a) => [a.label, a.publicIp.ipAddress])),
-  });
-  new TerraformOutput(stack, "admin_password", { value: password.result, sensitive: true });
+  new TerraformOutput(stack, "public_addresses", { value: Object.fromEntries(publicAddresses.map((a) => [a.label, a.publicIp.ipAddress])) });
   return stack;
 }
 

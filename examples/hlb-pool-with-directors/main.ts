@@ -12,11 +12,17 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { DirectorPool, EdgeLoadBalancer, EdgePerimeterNetwork, EdgePool, EdgeSubnetSecurityGroup, labLayout, labTags } from "../../lib/azure"; // edge-lab/lib/azure
-import { planFromProps } from "../../lib/model/load";
-import { LabPolicyPack } from "../../lib/policy/pack";
+import {
+  DirectorPool,
+  EdgeLoadBalancer,
+  EdgePerimeterNetwork,
+  EdgePool,
+  EdgeSubnetSecurityGroup,
+  LabAdminPassword,
+  LabPolicyPack,
+  planFromProps,
+} from "../../lib"; // "edge-lab"
 
 export function buildStack(app: App): TerraformStack {
   const stack = new TerraformStack(app, "edge-hlb-directors");
@@ -39,11 +45,12 @@ export function buildStack(app: App): TerraformStack {
     lab: { mode: "internet" },
   });
   const n = plan.scenario.sites[0].networks;
+  // Your own tags on every resource the constructs create, next to edge-lab's.
+  const tags = { "cost-center": "lync-lab" };
 
-  const rg = new ResourceGroup(stack, "rg", { name: "rg-contoso-hlb", location: "westeurope", tags: labTags(plan.scenario.id) });
-  const placement = { resourceGroupName: rg.name, location: "westeurope", scenarioId: plan.scenario.id };
+  const rg = new ResourceGroup(stack, "rg", { name: "rg-contoso-hlb", location: "westeurope" });
   const cidrs = [n.perimeterExternal, n.perimeterInternal, ...n.internalNetworks];
-  const vnet = new VirtualNetwork(stack, "vnet", { ...placement, name: "vnet-contoso-hlb", addressSpace: cidrs, tags: labTags(plan.scenario.id) });
+  const vnet = new VirtualNetwork(stack, "vnet", { name: "vnet-contoso-hlb", location: "westeurope", resourceGroupName: rg.name, addressSpace: cidrs });
   const subnets = cidrs.map((cidr, i) => {
     const subnet = new Subnet(stack, `subnet-${i}`, {
       name: `snet-lync-${i}`,
@@ -54,26 +61,16 @@ export function buildStack(app: App): TerraformStack {
     });
     return { subnetId: subnet.id, cidr };
   });
-  const layout = labLayout(plan);
-  subnets.forEach((s, i) => new EdgeSubnetSecurityGroup(stack, `nsg-${i}`, { ...placement, subnet: s, site: "hq", layout, rules: plan }));
+  const common = { plan, resourceGroupName: rg.name, location: "westeurope", tags };
+  subnets.forEach((s, i) => EdgeSubnetSecurityGroup.fromPlan(stack, `nsg-${i}`, { ...common, subnet: s }));
 
-  const password = new Password(stack, "admin-password", {
-    length: 24,
-    special: true,
-    overrideSpecial: "!#%*-_=+?",
-    minUpper: 2,
-    minLower: 2,
-    minNumeric: 2,
-    minSpecial: 2,
-  });
-  const network = EdgePerimeterNetwork.fromExistingSubnets(subnets);
-  const vm = { adminPassword: password.result };
-  const edges = new EdgePool(stack, "edge", { ...placement, network, vm, servers: plan.servers.filter((s) => s.role === "edge") });
-  const directors = new DirectorPool(stack, "directors", { ...placement, network, vm, servers: plan.servers.filter((s) => s.role === "director") });
-  const hlb = new EdgeLoadBalancer(stack, "hlb", { ...placement, network, vips: plan.vips, targets: [edges, directors] });
+  const password = new LabAdminPassword(stack, "admin-password");
+  const servers = { ...common, network: EdgePerimeterNetwork.fromExistingSubnets(subnets), vm: { adminPassword: password.value } };
+  const edges = EdgePool.fromPlan(stack, "edge", servers);
+  const directors = DirectorPool.fromPlan(stack, "directors", servers);
+  const hlb = EdgeLoadBalancer.fromPlan(stack, "hlb", { ...common, network: servers.network, targets: [edges, directors] });
 
   new TerraformOutput(stack, "load_balancers", { value: hlb.loadBalancers.map((lb) => lb.id) });
-  new TerraformOutput(stack, "admin_password", { value: password.result, sensitive: true });
   return stack;
 }
 

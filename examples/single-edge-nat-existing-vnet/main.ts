@@ -7,11 +7,8 @@
 import { App, Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { DataAzurermSubnet } from "@cdktf/provider-azurerm/lib/data-azurerm-subnet";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { EdgePerimeterNetwork, EdgePool, EdgeSubnetSecurityGroup, labLayout } from "../../lib/azure"; // edge-lab/lib/azure
-import { planFromProps } from "../../lib/model/load";
-import { LabPolicyPack } from "../../lib/policy/pack";
+import { EdgePerimeterNetwork, EdgePool, EdgeSubnetSecurityGroup, LabAdminPassword, LabPolicyPack, planFromProps } from "../../lib"; // "edge-lab"
 
 export function buildStack(app: App): TerraformStack {
   const stack = new TerraformStack(app, "edge-existing-vnet");
@@ -26,7 +23,7 @@ export function buildStack(app: App): TerraformStack {
     sites: [
       { name: "hq", edge: { servers: 1, externalAddressing: "nat" }, network: { perimeterExternal: "10.45.16.0/24", perimeterInternal: "172.25.33.0/24" } },
     ],
-    lab: { mode: "internet", region: "westeurope" },
+    lab: { mode: "internet", region: "westeurope", adminSourceCidr: "203.0.113.0/24" },
   });
 
   // Your existing subnets (looked up by name) and their ranges.
@@ -35,30 +32,19 @@ export function buildStack(app: App): TerraformStack {
     { subnetId: subnet("dmz-external", "snet-dmz-external").id, cidr: "10.45.16.0/24" },
     { subnetId: subnet("dmz-internal", "snet-dmz-internal").id, cidr: "172.25.33.0/24" },
   ];
-  const placement = { resourceGroupName: "rg-lync-edge", location: "westeurope", scenarioId: plan.scenario.id };
-  const layout = labLayout(plan);
-  subnets.forEach(
-    (s, i) => new EdgeSubnetSecurityGroup(stack, `nsg-${i}`, { ...placement, subnet: s, site: "hq", layout, rules: plan, adminSourceCidr: "203.0.113.0/24" }),
-  );
+  const resourceGroupName = "rg-lync-edge";
+  // One NSG per subnet from the plan's rows; administration from the plan's lab.adminSourceCidr.
+  subnets.forEach((s, i) => EdgeSubnetSecurityGroup.fromPlan(stack, `nsg-${i}`, { plan, resourceGroupName, subnet: s }));
 
-  const password = new Password(stack, "admin-password", {
-    length: 24,
-    special: true,
-    overrideSpecial: "!#%*-_=+?",
-    minUpper: 2,
-    minLower: 2,
-    minNumeric: 2,
-    minSpecial: 2,
-  });
-  const edge = new EdgePool(stack, "edge", {
-    ...placement,
-    servers: plan.servers.filter((s) => s.role === "edge"),
+  const password = new LabAdminPassword(stack, "admin-password");
+  const edge = EdgePool.fromPlan(stack, "edge", {
+    plan,
+    resourceGroupName,
     network: EdgePerimeterNetwork.fromExistingSubnets(subnets),
-    vm: { adminPassword: password.result },
+    vm: { adminPassword: password.value },
   });
 
   new TerraformOutput(stack, "edge_external_nic", { value: edge.servers[0].nics[0].id });
-  new TerraformOutput(stack, "admin_password", { value: password.result, sensitive: true });
   return stack;
 }
 

@@ -5,7 +5,7 @@
  */
 import { Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import { labTags } from "./names";
+import { azureName, labTags, type NameKind } from "./names";
 import { UserError } from "../errors";
 
 /** Placement of a construct's resources (Azure Verified Modules put the same three inputs first). */
@@ -19,6 +19,33 @@ export interface LabResourceProps {
    * names that must be unique in the resource group (load balancers, VIP public IPs, NSGs).
    */
   readonly scenarioId: string;
+  /**
+   * Your own tags, added to every resource the construct creates that takes tags (after edge-lab's
+   * `edge-lab-scenario`, `edge-lab-site` and `managed-by`, which they may not replace). Azure's limits apply: at most
+   * 50 tags per resource (edge-lab's included), names of 1-512 characters without `<>%&\?/`, values of at most 256.
+   * @default none: edge-lab's own tags only
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Prefix of the Azure names of the resources the construct names itself: resource groups, virtual networks, NSGs,
+   * NICs, public IPs, load balancers, route tables, NAT gateways, Bastion hosts and DNS zone links ("lab1" makes
+   * "lab1-nic-hq-edge-01-ext"). 1-20 lower-case letters, digits or hyphens, starting with a letter and not ending with
+   * a hyphen. VMs keep their plan names (the servers' computer names, at most 15 characters), DNS zones their domain
+   * names, subnets and the other child resources their names within their parent.
+   * @default none
+   */
+  readonly namePrefix?: string;
+}
+
+/** The placement props of `props` (to hand to a construct made inside another). */
+export function placementOf(props: LabResourceProps): LabResourceProps {
+  return {
+    resourceGroupName: props.resourceGroupName,
+    location: props.location,
+    scenarioId: props.scenarioId,
+    ...(props.tags ? { tags: props.tags } : {}),
+    ...(props.namePrefix !== undefined ? { namePrefix: props.namePrefix } : {}),
+  };
 }
 
 /** VM settings shared by the lab VMs a construct creates. */
@@ -75,7 +102,40 @@ export function resolveVmSettings(scope: IConstruct | string, settings: LabVmSet
   };
 }
 
-/** The tags of a resource of `site` (or of the whole lab). */
-export function tagsOf(props: Pick<LabResourceProps, "scenarioId">, site?: string): Record<string, string> {
-  return labTags(props.scenarioId, site);
+/** The tags of a resource of `site` (or of the whole lab): edge-lab's, then the props' own `tags`. */
+export function tagsOf(props: Pick<LabResourceProps, "scenarioId" | "tags">, site?: string): Record<string, string> {
+  return { ...labTags(props.scenarioId, site), ...props.tags };
+}
+
+/** The Azure name of a resource that takes tags: `azureName` with the props' `namePrefix` first. */
+export function prefixedName(props: Pick<LabResourceProps, "namePrefix">, kind: NameKind, ...parts: readonly string[]): string {
+  return azureName(kind, props.namePrefix ?? "", ...parts);
+}
+
+const TAG_NAME_FORBIDDEN = /[<>%&\\?/]/;
+const NAME_PREFIX = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
+/** Azure's limit of tags on one resource. */
+export const MAX_TAGS = 50;
+
+/**
+ * Validates the placement props a construct shares (`tags`, `namePrefix`): Azure's tag limits, no tag replacing one
+ * of edge-lab's, a prefix Azure names accept.
+ */
+export function checkPlacement(scope: IConstruct | string, props: Pick<LabResourceProps, "scenarioId" | "tags" | "namePrefix">): void {
+  if (props.namePrefix !== undefined && !NAME_PREFIX.test(props.namePrefix))
+    throw constructError(
+      scope,
+      undefined,
+      `namePrefix "${props.namePrefix}" must be 1-20 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen`,
+    );
+  const tags = Object.entries(props.tags ?? {});
+  const own = labTags(props.scenarioId, "site");
+  for (const [name, value] of tags) {
+    if (name in own) throw constructError(scope, undefined, `tag "${name}" is edge-lab's own; choose another name`);
+    if (name.length === 0 || name.length > 512 || TAG_NAME_FORBIDDEN.test(name))
+      throw constructError(scope, undefined, `tag name "${name}" must be 1-512 characters without < > % & \\ ? /`);
+    if (typeof value !== "string" || value.length > 256) throw constructError(scope, undefined, `tag "${name}" needs a text value of at most 256 characters`);
+  }
+  if (tags.length + Object.keys(own).length > MAX_TAGS)
+    throw constructError(scope, undefined, `${tags.length} tags and edge-lab's ${Object.keys(own).length} exceed Azure's ${MAX_TAGS} per resource`);
 }

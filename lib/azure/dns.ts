@@ -21,9 +21,10 @@ import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
 import { PrivateDnsZoneVirtualNetworkLink } from "@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import type { DnsRecord, View } from "../model/plan";
-import { constructError, tagsOf, type LabResourceProps } from "./common";
-import { azureName, cid } from "./names";
+import { checkPlacement, constructError, prefixedName, tagsOf, type LabResourceProps } from "./common";
+import { cid } from "./names";
 import type { LabPublicAddress } from "./servers";
+import type { Plan } from "../model/plan";
 
 /** Azure private DNS allows at most 20 records per record set. */
 export const MAX_PRIVATE_RECORDS = 20;
@@ -87,17 +88,47 @@ export interface EdgeDnsZonesProps extends Omit<LabResourceProps, "resourceGroup
   readonly publicAddresses?: readonly LabPublicAddress[];
 }
 
+/** What `EdgeDnsZones.fromPlan` takes. */
+export interface EdgeDnsZonesFromPlanProps extends Pick<LabResourceProps, "tags" | "namePrefix"> {
+  /** The validated logical plan: its DNS records, both views, every site. */
+  readonly plan: Plan;
+  /** Azure region of the resource groups. @default the region of the plan's first site */
+  readonly location?: string;
+  /** Scenario id: tags and resource group names. @default the plan's id */
+  readonly scenarioId?: string;
+  /** Serve the external view from public Azure DNS zones (see `EdgeDnsZonesProps`). @default false */
+  readonly publicExternalView?: boolean;
+  /** Networks that resolve the external view (private zones only). @default none */
+  readonly externalNetworks?: readonly LinkedNetwork[];
+  /** Networks that resolve the internal view: every lab VNet with servers and clients. */
+  readonly internalNetworks: readonly LinkedNetwork[];
+  /** Public IPs standing for plan addresses (the constructs' `publicAddresses`). @default none */
+  readonly publicAddresses?: readonly LabPublicAddress[];
+}
+
 /**
  * Split-view DNS from the plan's records: one resource group per view (both views may hold a zone of the same
  * name), private zones linked to the networks of their view, public zones for the external view when asked.
  */
 export class EdgeDnsZones extends Construct {
+  /** The split-view DNS of a whole plan (`plan.dnsRecords`), in the region of its first site by default. */
+  static fromPlan(scope: Construct, id: string, props: EdgeDnsZonesFromPlanProps): EdgeDnsZones {
+    const { plan, ...rest } = props;
+    return new EdgeDnsZones(scope, id, {
+      ...rest,
+      location: props.location ?? plan.scenario.sites[0].region,
+      scenarioId: props.scenarioId ?? plan.scenario.id,
+      records: plan.dnsRecords,
+    });
+  }
+
   readonly recordSets: readonly RecordSetSpec[];
   /** The resource groups of the external and internal views. */
   readonly resourceGroups: Readonly<Record<View, ResourceGroup>>;
 
   constructor(scope: Construct, id: string, props: EdgeDnsZonesProps) {
     super(scope, id);
+    checkPlacement(this, props);
     const internet = props.publicExternalView ?? false;
     const location = props.location;
     const tags = () => tagsOf(props);
@@ -105,7 +136,7 @@ export class EdgeDnsZones extends Construct {
     for (const a of props.publicAddresses ?? []) publicIps.set(a.planAddress, a);
     const rg = (view: View) =>
       new ResourceGroup(this, `rg-${view}`, {
-        name: azureName("resourceGroup", "rg", props.scenarioId, "dns", view),
+        name: prefixedName(props, "resourceGroup", "rg", props.scenarioId, "dns", view),
         location,
         tags: tags(),
       });
@@ -130,7 +161,7 @@ export class EdgeDnsZones extends Construct {
         const vnets = s.view === "external" ? (props.externalNetworks ?? []) : props.internalNetworks;
         for (const v of vnets) {
           new PrivateDnsZoneVirtualNetworkLink(this, cid("link", s.view, s.zone, v.name), {
-            name: azureName("dnsLink", "link", v.name),
+            name: prefixedName(props, "dnsLink", "link", v.name),
             resourceGroupName: rgName,
             privateDnsZoneName: z.name,
             virtualNetworkId: v.virtualNetworkId,

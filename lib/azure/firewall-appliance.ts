@@ -6,9 +6,10 @@
 import { Construct } from "constructs";
 import { NetworkInterface } from "@cdktf/provider-azurerm/lib/network-interface";
 import { cidrContains, hostAt, isAzureReserved, parseCidr } from "../model/net";
-import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings } from "./common";
+import { checkPlacement, constructError, placementOf, prefixedName, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings } from "./common";
 import { cloudConfig } from "../lab/guest/cloud-init";
 import {
+  applianceConfigOf,
   APPLIANCE_SYSCTL,
   FIREWALL_CHECK_SCRIPT,
   firewallCheckScript,
@@ -18,7 +19,8 @@ import {
 } from "../lab/guest/iptables";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript } from "./guest/linux-net";
 import { azureName } from "./names";
-import type { PerimeterSubnet } from "./network";
+import type { IPerimeterNetwork, PerimeterSubnet } from "./network";
+import { placementFromPlan, planLayout, planSite, vmSettingsFromPlan, type PlanPlacementProps, type PlanSliceProps } from "./plan-slice";
 import { LinuxLabVm } from "./vm";
 import { suppressPolicy } from "../policy/pack";
 
@@ -45,8 +47,43 @@ export interface EdgeFirewallApplianceProps extends LabResourceProps {
   readonly vm: LabVmSettings;
 }
 
+/** What `EdgeFirewallAppliance.fromPlan` takes. */
+export interface EdgeFirewallApplianceFromPlanProps extends PlanSliceProps, PlanPlacementProps {
+  /** The lab network holding the site's appliance subnets (`EdgePerimeterNetwork`: "fwout" and "fwin"). */
+  readonly network: IPerimeterNetwork;
+  /**
+   * Administrator credentials, size (`linuxVmSize`) and auto-shutdown of the appliance VM; the shutdown time and time
+   * zone not given here are the plan's lab options.
+   */
+  readonly vm: LabVmSettings;
+}
+
 /** The external firewall appliance of one site (closed lab): routes and translates between the Internet and the perimeter. */
 export class EdgeFirewallAppliance extends Construct {
+  /**
+   * The appliance of one plan site of a closed lab: its addresses from the lab layout, its subnets from `network`,
+   * its NAT mappings and forwarding rules from the plan's external firewall rows.
+   */
+  static fromPlan(scope: Construct, id: string, props: EdgeFirewallApplianceFromPlanProps): EdgeFirewallAppliance {
+    const where = `${scope.node.path}/${id}`;
+    const { plan } = props;
+    const site = planSite(where, plan, props.site);
+    const layout = planLayout(plan);
+    const siteLayout = layout.sites.find((s) => s.site.name === site.name)!;
+    const fw = siteLayout.firewall;
+    if (!fw) throw constructError(where, undefined, `the plan's lab mode is ${plan.scenario.labMode}: only a closed lab has a firewall appliance`);
+    const subnetOfKey = (key: string) => props.network.subnetFor(site.name, siteLayout.subnets.find((s) => s.key === key)!.cidr);
+    return new EdgeFirewallAppliance(scope, id, {
+      ...placementFromPlan(props, plan, site),
+      site: site.name,
+      outside: { subnet: subnetOfKey("fwout"), ip: fw.outsideIp },
+      inside: { subnet: subnetOfKey("fwin"), ip: fw.insideIp },
+      config: applianceConfigOf(plan, layout, siteLayout),
+      insidePrefixes: siteLayout.addressSpace.filter((p) => p !== siteLayout.infraCidr),
+      vm: vmSettingsFromPlan(plan, props.vm),
+    });
+  }
+
   readonly outsideNic: NetworkInterface;
   readonly insideNic: NetworkInterface;
   readonly vm: LinuxLabVm;
@@ -54,6 +91,7 @@ export class EdgeFirewallAppliance extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeFirewallApplianceProps) {
     super(scope, id);
+    checkPlacement(this, props);
     const name = props.site;
     for (const [side, iface] of [
       ["outside", props.outside],
@@ -76,7 +114,7 @@ export class EdgeFirewallAppliance extends Construct {
     const vm = resolveVmSettings(this, props.vm);
     const nic = (which: "outside" | "inside", iface: ApplianceInterface) =>
       new NetworkInterface(this, `nic-${which}`, {
-        name: azureName("networkInterface", "nic", `fw${name}`, which),
+        name: prefixedName(props, "networkInterface", "nic", `fw${name}`, which),
         location: props.location,
         resourceGroupName: props.resourceGroupName,
         ipForwardingEnabled: true,
@@ -112,9 +150,7 @@ export class EdgeFirewallAppliance extends Construct {
       ],
     });
     this.vm = new LinuxLabVm(this, "appliance", {
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      scenarioId: props.scenarioId,
+      ...placementOf(props),
       vm,
       name: azureName("linuxVm", `fw${name}`),
       site: name,

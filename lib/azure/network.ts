@@ -27,9 +27,11 @@ import { SubnetRouteTableAssociation } from "@cdktf/provider-azurerm/lib/subnet-
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { VirtualNetworkPeering } from "@cdktf/provider-azurerm/lib/virtual-network-peering";
 import { cidrContains, cidrsOverlap, parseCidr } from "../model/net";
-import { constructError, tagsOf, type LabResourceProps } from "./common";
+import { checkPlacement, constructError, prefixedName, tagsOf, type LabResourceProps } from "./common";
 import { subnetOf, type LabLayout, type SiteLayout } from "../lab/layout";
-import { azureName, exactAzureName } from "./names";
+import type { Plan } from "../model/plan";
+import { placementFromPlan, planLayout, planSite, type PlanPlacementProps, type PlanSliceProps } from "./plan-slice";
+import { azureName, exactAzureName, type NameKind } from "./names";
 import { AZURE_INTERNET_TAG, labNsgRules, portFields, prefixFields, type NsgPlanSlice, type NsgRuleSpec } from "./nsg-rules";
 import { suppressPolicy } from "../policy/pack";
 
@@ -102,7 +104,7 @@ class ExistingPerimeterNetwork implements IPerimeterNetwork {
   }
 }
 
-export interface EdgePerimeterNetworkProps {
+export interface EdgePerimeterNetworkProps extends Pick<LabResourceProps, "tags" | "namePrefix"> {
   /** Resource group of the network resources. */
   readonly resourceGroupName: string;
   /** Scenario id: tags and resource names. */
@@ -120,6 +122,22 @@ export interface EdgePerimeterNetworkProps {
    */
   readonly bastion?: BastionMode;
   /** Create the simulated Internet's Bastion (only useful with a test client). @default false */
+  readonly simInternetVms?: boolean;
+}
+
+/** What `EdgePerimeterNetwork.fromPlan` takes. */
+export interface EdgePerimeterNetworkFromPlanProps extends Pick<LabResourceProps, "tags" | "namePrefix"> {
+  /** The validated logical plan: its layout, firewall rows, VIPs and lab options. */
+  readonly plan: Plan;
+  /** Resource group of the network resources. */
+  readonly resourceGroupName: string;
+  /** Scenario id: tags and resource names. @default the plan's id */
+  readonly scenarioId?: string;
+  /** Source of RDP/SSH administration. @default the plan's `lab.adminSourceCidr` (none: use Bastion) */
+  readonly adminSourceCidr?: string;
+  /** Azure Bastion: "developer", "basic" or "none". @default the plan's `lab.bastion` */
+  readonly bastion?: BastionMode;
+  /** Create the simulated Internet's Bastion (only useful with a test client). @default the plan's `lab.testClient` */
   readonly simInternetVms?: boolean;
 }
 
@@ -167,11 +185,20 @@ export interface EdgeSubnetSecurityGroupProps extends LabResourceProps {
   readonly subnet: PerimeterSubnet;
   /** The plan site the subnet belongs to. */
   readonly site: string;
-  /** The lab layout of the plan (`labLayout(plan)`): which subnet holds which addresses, what "Internet" means. */
-  readonly layout: LabLayout;
-  /** The plan's firewall rows and VIPs (`plan` itself will do). */
-  readonly rules: NsgPlanSlice;
+  /**
+   * The plan: its firewall rows and VIPs become the rules, and its lab layout (computed here) says which subnet holds
+   * which addresses and what "Internet" means.
+   */
+  readonly plan: Plan;
   /** Source of RDP/SSH administration (LAB-SEC-01: a /16 or narrower). @default none */
+  readonly adminSourceCidr?: string;
+}
+
+/** What `EdgeSubnetSecurityGroup.fromPlan` takes. */
+export interface EdgeSubnetSecurityGroupFromPlanProps extends PlanSliceProps, PlanPlacementProps {
+  /** The subnet to protect (one of your own): its CIDR is one of the plan site's networks. */
+  readonly subnet: PerimeterSubnet;
+  /** Source of RDP/SSH administration (LAB-SEC-01: a /16 or narrower). @default the plan's `lab.adminSourceCidr` */
   readonly adminSourceCidr?: string;
 }
 
@@ -181,14 +208,29 @@ export interface EdgeSubnetSecurityGroupProps extends LabResourceProps {
  * load balancer probes and a final deny. Associated with the subnet.
  */
 export class EdgeSubnetSecurityGroup extends Construct {
+  /** The NSG of one of your subnets in a plan site (the only site by default), with the plan's defaults. */
+  static fromPlan(scope: Construct, id: string, props: EdgeSubnetSecurityGroupFromPlanProps): EdgeSubnetSecurityGroup {
+    const site = planSite(`${scope.node.path}/${id}`, props.plan, props.site);
+    const adminSourceCidr = props.adminSourceCidr ?? props.plan.scenario.lab.adminSourceCidr;
+    return new EdgeSubnetSecurityGroup(scope, id, {
+      ...placementFromPlan(props, props.plan, site),
+      plan: props.plan,
+      site: site.name,
+      subnet: props.subnet,
+      ...(adminSourceCidr !== undefined ? { adminSourceCidr } : {}),
+    });
+  }
+
   readonly securityGroup: NetworkSecurityGroup;
   /** The rules as rendered, each allow rule naming its plan row. */
   readonly rules: readonly NsgRuleSpec[];
 
   constructor(scope: Construct, id: string, props: EdgeSubnetSecurityGroupProps) {
     super(scope, id);
+    checkPlacement(this, props);
     checkAdminSource(this, props.adminSourceCidr);
-    const site = props.layout.sites.find((s) => s.site.name === props.site);
+    const layout = planLayout(props.plan);
+    const site = layout.sites.find((s) => s.site.name === props.site);
     if (!site) throw constructError(this, "LAB-ADDR-01", `the layout has no site ${props.site}`);
     const subnet = site.subnets.find((s) => s.cidr === props.subnet.cidr && s.hasNics);
     if (!subnet)
@@ -200,10 +242,10 @@ export class EdgeSubnetSecurityGroup extends Construct {
           .map((s) => s.cidr)
           .join(", ")})`,
       );
-    const spec = labNsgRules(props.rules, props.layout, { adminSourceCidr: props.adminSourceCidr }).find((n) => n.site === props.site && n.key === subnet.key)!;
+    const spec = labNsgRules(props.plan, layout, { adminSourceCidr: props.adminSourceCidr }).find((n) => n.site === props.site && n.key === subnet.key)!;
     this.rules = spec.rules;
     this.securityGroup = new NetworkSecurityGroup(this, "nsg", {
-      name: azureName("networkSecurityGroup", "nsg", props.scenarioId, props.site, subnet.key),
+      name: prefixedName(props, "networkSecurityGroup", "nsg", props.scenarioId, props.site, subnet.key),
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       securityRule: securityRules(spec.rules),
@@ -236,6 +278,25 @@ const BASTION_DEVELOPER_SOURCE = "168.63.129.16";
  * `EdgeFirewallAppliance` as their `network`.
  */
 export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork {
+  /** The lab network of a whole plan: its layout, firewall rows and VIPs, with the plan's lab options as defaults. */
+  static fromPlan(scope: Construct, id: string, props: EdgePerimeterNetworkFromPlanProps): EdgePerimeterNetwork {
+    const { plan } = props;
+    const lab = plan.scenario.lab;
+    const adminSourceCidr = props.adminSourceCidr ?? lab.adminSourceCidr;
+    const bastion = props.bastion ?? lab.bastion;
+    return new EdgePerimeterNetwork(scope, id, {
+      resourceGroupName: props.resourceGroupName,
+      scenarioId: props.scenarioId ?? plan.scenario.id,
+      ...(props.tags ? { tags: props.tags } : {}),
+      ...(props.namePrefix !== undefined ? { namePrefix: props.namePrefix } : {}),
+      layout: planLayout(plan),
+      rules: plan,
+      ...(adminSourceCidr !== undefined ? { adminSourceCidr } : {}),
+      ...(bastion !== undefined ? { bastion } : {}),
+      simInternetVms: props.simInternetVms ?? lab.testClient,
+    });
+  }
+
   /** Subnets of your own (bring your own network): servers are placed by CIDR, nothing is created. */
   static fromExistingSubnets(subnets: readonly ExistingSubnet[]): IPerimeterNetwork {
     return new ExistingPerimeterNetwork(subnets);
@@ -249,13 +310,16 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
   private readonly layout: LabLayout;
   private readonly resourceGroupName: string;
   private readonly scenarioId: string;
+  private readonly naming: Pick<LabResourceProps, "scenarioId" | "tags" | "namePrefix">;
 
   constructor(scope: Construct, id: string, props: EdgePerimeterNetworkProps) {
     super(scope, id);
+    checkPlacement(this, props);
     const { layout } = props;
     this.layout = layout;
     this.resourceGroupName = props.resourceGroupName;
     this.scenarioId = props.scenarioId;
+    this.naming = props;
     const bastion = props.bastion ?? "developer";
     checkAdminSource(this, props.adminSourceCidr);
     const primary = layout.sites[0];
@@ -266,6 +330,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
     const id_ = (...parts: string[]) => parts.join("-");
     const scenarioId = props.scenarioId;
     const tags = (site?: string) => tagsOf(props, site);
+    const named = (kind: NameKind, ...parts: string[]) => prefixedName(props, kind, ...parts);
 
     const makeNsg = (scopeId: string, name: string, location: string, rules: readonly NsgRuleSpec[], site?: string) => {
       const nsg = new NetworkSecurityGroup(this, scopeId, {
@@ -284,7 +349,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
       const name = site.site.name;
       const location = site.site.region;
       const vnet = new VirtualNetwork(this, id_("vnet", name), {
-        name: azureName("virtualNetwork", "vnet", scenarioId, name),
+        name: named("virtualNetwork", "vnet", scenarioId, name),
         location,
         resourceGroupName: props.resourceGroupName,
         addressSpace: [...site.addressSpace],
@@ -306,7 +371,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
         subnets.set(s.key, subnet);
         const spec = specs.find((x) => x.site === name && x.key === s.key);
         if (s.hasNics && spec) {
-          const nsg = makeNsg(id_("nsg", name, s.key), azureName("networkSecurityGroup", "nsg", scenarioId, name, s.key), location, spec.rules, name);
+          const nsg = makeNsg(id_("nsg", name, s.key), named("networkSecurityGroup", "nsg", scenarioId, name, s.key), location, spec.rules, name);
           nsgs.set(s.key, nsg);
           new SubnetNetworkSecurityGroupAssociation(this, id_("nsg-assoc", name, s.key), { subnetId: subnet.id, networkSecurityGroupId: nsg.id });
         }
@@ -318,7 +383,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
     if (layout.simInternet) {
       const location = primary.site.region;
       const vnet = new VirtualNetwork(this, "vnet-internet", {
-        name: azureName("virtualNetwork", "vnet", scenarioId, "internet"),
+        name: named("virtualNetwork", "vnet", scenarioId, "internet"),
         location,
         resourceGroupName: props.resourceGroupName,
         addressSpace: [layout.simInternet.cidr],
@@ -331,12 +396,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
         addressPrefixes: [layout.simInternet.clientSubnet],
         defaultOutboundAccessEnabled: false,
       });
-      const nsg = makeNsg(
-        "nsg-internet",
-        azureName("networkSecurityGroup", "nsg", scenarioId, "internet"),
-        location,
-        specs.find((x) => x.key === "sim")!.rules,
-      );
+      const nsg = makeNsg("nsg-internet", named("networkSecurityGroup", "nsg", scenarioId, "internet"), location, specs.find((x) => x.key === "sim")!.rules);
       new SubnetNetworkSecurityGroupAssociation(this, "nsg-assoc-internet", { subnetId: clientSubnet.id, networkSecurityGroupId: nsg.id });
       this.simInternet = { vnet, clientSubnet, nsg };
       for (const sn of this.sites) this.peer(vnet, sn.vnet, "internet", sn.layout.site.name, true);
@@ -384,7 +444,11 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
   }
 
   private tags(site?: string): Record<string, string> {
-    return tagsOf({ scenarioId: this.scenarioId }, site);
+    return tagsOf(this.naming, site);
+  }
+
+  private name(kind: NameKind, ...parts: string[]): string {
+    return prefixedName(this.naming, kind, ...parts);
   }
 
   private peer(a: VirtualNetwork, b: VirtualNetwork, aName: string, bName: string, forwarded: boolean): void {
@@ -410,7 +474,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
   private routeTable(idSuffix: string, name: string, location: string, routes: RouteTableRoute[], subnets: Subnet[], site?: string): void {
     if (routes.length === 0 || subnets.length === 0) return;
     const rt = new RouteTable(this, `rt-${idSuffix}`, {
-      name: azureName("routeTable", "rt", this.scenarioId, name),
+      name: this.name("routeTable", "rt", this.scenarioId, name),
       location,
       resourceGroupName: this.resourceGroupName,
       bgpRoutePropagationEnabled: false,
@@ -479,7 +543,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
     const location = sn.layout.site.region;
     const targets = sn.layout.subnets.filter((s) => s.role === "internal" || s.role === "fw-outside");
     const pip = new PublicIp(this, `natgw-pip-${name}`, {
-      name: azureName("publicIp", "pip", this.scenarioId, name, "natgw"),
+      name: this.name("publicIp", "pip", this.scenarioId, name, "natgw"),
       location,
       resourceGroupName: this.resourceGroupName,
       sku: "Standard",
@@ -487,7 +551,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
       tags: this.tags(name),
     });
     const gw = new NatGateway(this, `natgw-${name}`, {
-      name: azureName("natGateway", "natgw", this.scenarioId, name),
+      name: this.name("natGateway", "natgw", this.scenarioId, name),
       location,
       resourceGroupName: this.resourceGroupName,
       skuName: "Standard",
@@ -500,7 +564,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
 
   private developerBastion(name: string, vnet: VirtualNetwork, location: string): void {
     new BastionHost(this, `bastion-${name}`, {
-      name: azureName("bastion", "bas", this.scenarioId, name),
+      name: this.name("bastion", "bas", this.scenarioId, name),
       location,
       resourceGroupName: this.resourceGroupName,
       sku: "Developer",
@@ -512,7 +576,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
   private basicBastion(sn: SiteNetwork): void {
     const name = sn.layout.site.name;
     const pip = new PublicIp(this, "bastion-pip", {
-      name: azureName("publicIp", "pip", this.scenarioId, "bastion"),
+      name: this.name("publicIp", "pip", this.scenarioId, "bastion"),
       location: sn.layout.site.region,
       resourceGroupName: this.resourceGroupName,
       sku: "Standard",
@@ -520,7 +584,7 @@ export class EdgePerimeterNetwork extends Construct implements IPerimeterNetwork
       tags: this.tags(name),
     });
     new BastionHost(this, "bastion", {
-      name: azureName("bastion", "bas", this.scenarioId),
+      name: this.name("bastion", "bas", this.scenarioId),
       location: sn.layout.site.region,
       resourceGroupName: this.resourceGroupName,
       sku: "Basic",

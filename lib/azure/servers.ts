@@ -18,16 +18,26 @@
 import { Construct } from "constructs";
 import { NetworkInterface, type NetworkInterfaceIpConfiguration } from "@cdktf/provider-azurerm/lib/network-interface";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
-import type { FirewallRule, PlanAddress, PlanServer, PublishingRule } from "../model/plan";
+import type { FirewallRule, Plan, PlanAddress, PlanServer, PlanSite, PublishingRule } from "../model/plan";
 import { cidrContains, isAzureReserved, parseCidr } from "../model/net";
 import { includesInternet } from "../model/peer";
-import { constructError, resolveVmSettings, tagsOf, type LabResourceProps, type LabVmSettings, type ResolvedVmSettings } from "./common";
+import {
+  checkPlacement,
+  constructError,
+  placementOf,
+  prefixedName,
+  resolveVmSettings,
+  tagsOf,
+  type LabResourceProps,
+  type LabVmSettings,
+  type ResolvedVmSettings,
+} from "./common";
 import { cloudConfig } from "../lab/guest/cloud-init";
 import { ROUTES_SCRIPT, ROUTES_UNIT, routesScript, type LinuxRoute } from "./guest/linux-net";
 import { nginxConfig, selfSignedCertCommands } from "../lab/guest/nginx";
 import { windowsGuestScript } from "./guest/powershell";
-import { azureName } from "./names";
 import type { IPerimeterNetwork } from "./network";
+import { placementFromPlan, planSite, siteServers, vmSettingsFromPlan, type PlanPlacementProps, type PlanSliceProps } from "./plan-slice";
 import { PRODUCTS } from "../model/products";
 import { LinuxLabVm, WindowsLabVm } from "./vm";
 
@@ -139,7 +149,7 @@ abstract class LabServerGroup extends Construct implements ILoadBalancerTargets 
         let publicIpAddressId: string | undefined;
         if (facing.has(a.ip)) {
           const pip = new PublicIp(scope, `pip-${IP_CONFIG_NAME[a.role]}`, {
-            name: azureName("publicIp", "pip", server.name, IP_CONFIG_NAME[a.role]),
+            name: prefixedName(props, "publicIp", "pip", server.name, IP_CONFIG_NAME[a.role]),
             location: props.location,
             resourceGroupName: props.resourceGroupName,
             sku: "Standard",
@@ -159,7 +169,7 @@ abstract class LabServerGroup extends Construct implements ILoadBalancerTargets 
         };
       });
       const nic = new NetworkInterface(scope, `nic-${n + 1}`, {
-        name: azureName("networkInterface", "nic", server.name, suffix),
+        name: prefixedName(props, "networkInterface", "nic", server.name, suffix),
         location: props.location,
         resourceGroupName: props.resourceGroupName,
         ipForwardingEnabled: false,
@@ -208,9 +218,7 @@ export class WindowsLabServer extends Construct {
     super(scope, id);
     this.nics = nics(this);
     this.vm = new WindowsLabVm(this, "server", {
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      scenarioId: props.scenarioId,
+      ...placementOf(props),
       vm: props.vmSettings,
       name: server.name,
       site: server.site,
@@ -219,6 +227,50 @@ export class WindowsLabServer extends Construct {
       guestScript: windowsGuestScript(server, { dnsSuffix: props.dnsSuffix ?? server.fqdn.slice(server.fqdn.indexOf(".") + 1) }),
     });
   }
+}
+
+/** What the `fromPlan` helpers of the server constructs take besides the plan and the site. */
+export interface ServersFromPlanProps extends PlanSliceProps, PlanPlacementProps {
+  /** Subnets for the NICs: `EdgePerimeterNetwork`, or `EdgePerimeterNetwork.fromExistingSubnets(...)`. */
+  readonly network: IPerimeterNetwork;
+  /**
+   * Administrator credentials, sizes, auto-shutdown; the Windows VM size, shutdown time and time zone not given here
+   * are the plan's lab options (`plan.scenario.lab`).
+   */
+  readonly vm: LabVmSettings;
+  /**
+   * Plan addresses that get their own Standard static public IP: a list, or "internet-facing" for every address the
+   * plan's external firewall rows let the Internet reach (`internetFacingAddresses(plan.firewallRules)`).
+   * @default none: the addresses are reached through your NAT or firewall (the closed lab's appliance)
+   */
+  readonly publicAddresses?: readonly string[] | "internet-facing";
+}
+
+/** The `publicAddresses` of a construct made from the plan. */
+function publicAddressesOf(props: ServersFromPlanProps): { publicAddresses?: readonly string[] } {
+  const { publicAddresses } = props;
+  if (publicAddresses === undefined) return {};
+  return { publicAddresses: publicAddresses === "internet-facing" ? internetFacingAddresses(props.plan.firewallRules) : publicAddresses };
+}
+
+/** What `EdgePool.fromPlan` and `DirectorPool.fromPlan` take. */
+export interface WindowsServersFromPlanProps extends ServersFromPlanProps {
+  /** Windows Server image SKU. @default the plan's lab image (`plan.scenario.labImage.sku`) */
+  readonly imageSku?: string;
+  /** DNS suffix of the servers' adapters. @default the plan's internal domain */
+  readonly dnsSuffix?: string;
+}
+
+/** The props of a Windows server construct of `site`, from the plan. */
+function windowsServerProps(props: WindowsServersFromPlanProps, plan: Plan, site: PlanSite): WindowsServerProps {
+  return {
+    ...placementFromPlan(props, plan, site),
+    network: props.network,
+    vm: vmSettingsFromPlan(plan, props.vm),
+    ...publicAddressesOf(props),
+    imageSku: props.imageSku ?? plan.scenario.labImage.sku,
+    dnsSuffix: props.dnsSuffix ?? plan.scenario.internalDomain,
+  };
 }
 
 export interface EdgePoolProps extends WindowsServerProps {
@@ -237,7 +289,7 @@ export interface EdgePoolProps extends WindowsServerProps {
  *
  * ```ts
  * const pool = new EdgePool(stack, "edge", {
- *   servers: plan.servers.filter((s) => s.role === "edge"),
+ *   servers: plan.servers.filter((s) => s.role === "edge"), // or EdgePool.fromPlan(stack, "edge", { plan, site: "hq", ... })
  *   network: EdgePerimeterNetwork.fromExistingSubnets([{ subnetId: dmzExternal.id, cidr: "10.45.16.0/24" }, { subnetId: dmzInternal.id, cidr: "172.25.33.0/24" }]),
  *   vm: { adminPassword: password.result },
  *   resourceGroupName: rg.name, location: "westeurope", scenarioId: plan.scenario.id,
@@ -245,12 +297,26 @@ export interface EdgePoolProps extends WindowsServerProps {
  * ```
  */
 export class EdgePool extends LabServerGroup {
+  /**
+   * The Edge pool of one plan site: its Edge Servers in pool order, the plan's lab image and internal domain, the
+   * site's region and the plan's id as defaults.
+   *
+   * ```ts
+   * const edge = EdgePool.fromPlan(stack, "edge", { plan, site: "hq", resourceGroupName: rg.name, network, vm: { adminPassword: password.value } });
+   * ```
+   */
+  static fromPlan(scope: Construct, id: string, props: WindowsServersFromPlanProps): EdgePool {
+    const site = planSite(`${scope.node.path}/${id}`, props.plan, props.site);
+    return new EdgePool(scope, id, { ...windowsServerProps(props, props.plan, site), servers: siteServers(props.plan, site.name, "edge") });
+  }
+
   /** The site of the pool. */
   readonly site: string;
   readonly servers: readonly WindowsLabServer[];
 
   constructor(scope: Construct, id: string, props: EdgePoolProps) {
     super(scope, id);
+    checkPlacement(this, props);
     this.site = this.checkServers(props.servers, "edge", "an Edge pool");
     for (const server of props.servers) {
       const external = server.interfaces.filter((i) => i.side === "external");
@@ -283,11 +349,18 @@ export interface DirectorPoolProps extends WindowsServerProps {
  * VIP is the plan's `director-web` VIP: pass this construct to `EdgeLoadBalancer` as a target.
  */
 export class DirectorPool extends LabServerGroup {
+  /** The Director or Director pool of one plan site (NET-09 when the site has none), with the plan's defaults. */
+  static fromPlan(scope: Construct, id: string, props: WindowsServersFromPlanProps): DirectorPool {
+    const site = planSite(`${scope.node.path}/${id}`, props.plan, props.site);
+    return new DirectorPool(scope, id, { ...windowsServerProps(props, props.plan, site), servers: siteServers(props.plan, site.name, "director") });
+  }
+
   readonly site: string;
   readonly servers: readonly WindowsLabServer[];
 
   constructor(scope: Construct, id: string, props: DirectorPoolProps) {
     super(scope, id);
+    checkPlacement(this, props);
     this.site = this.checkServers(props.servers, "director", "a Director pool");
     for (const server of props.servers) {
       if (server.interfaces.length !== 1)
@@ -307,14 +380,44 @@ export interface ReverseProxyProps extends LabServerCommonProps {
   readonly publishingRules: readonly PublishingRule[];
 }
 
+/** What `ReverseProxy.fromPlan` takes. */
+export interface ReverseProxyFromPlanProps extends ServersFromPlanProps {
+  /** The plan id of the reverse proxy (e.g. "hq-rp-01"). @default the site's only reverse proxy (an error when it has several) */
+  readonly serverId?: string;
+}
+
 /** The reverse proxy: Linux + nginx, two NICs like the Edge (RP-06), publishing rules from the plan. */
 export class ReverseProxy extends LabServerGroup {
+  /** The reverse proxy of one plan site with the site's publishing rules, and the plan's defaults. */
+  static fromPlan(scope: Construct, id: string, props: ReverseProxyFromPlanProps): ReverseProxy {
+    const where = `${scope.node.path}/${id}`;
+    const { plan } = props;
+    const site = planSite(where, plan, props.site);
+    const proxies = siteServers(plan, site.name, "reverse-proxy");
+    const server = props.serverId === undefined ? (proxies.length === 1 ? proxies[0] : undefined) : proxies.find((s) => s.id === props.serverId);
+    if (!server)
+      throw constructError(
+        where,
+        "NET-09",
+        `site ${site.name} has ${props.serverId === undefined ? `${proxies.length} reverse proxies; name one as \`serverId\`` : `no reverse proxy ${props.serverId}`} (its reverse proxies: ${proxies.map((s) => s.id).join(", ") || "none"})`,
+      );
+    return new ReverseProxy(scope, id, {
+      ...placementFromPlan(props, plan, site),
+      network: props.network,
+      vm: vmSettingsFromPlan(plan, props.vm),
+      ...publicAddressesOf(props),
+      server,
+      publishingRules: plan.publishingRules.filter((r) => r.site === site.name),
+    });
+  }
+
   readonly nics: readonly NetworkInterface[];
   readonly vm: LinuxLabVm;
 
   constructor(scope: Construct, id: string, props: ReverseProxyProps) {
     super(scope, id);
     const { server } = props;
+    checkPlacement(this, props);
     this.checkServers([server], "reverse-proxy", "ReverseProxy");
     const external = server.interfaces.find((i) => i.side === "external");
     if (!external) throw constructError(this, "RP-06", `reverse proxy ${server.id} has no external interface`);
@@ -348,9 +451,7 @@ export class ReverseProxy extends LabServerGroup {
       ],
     });
     this.vm = new LinuxLabVm(this, "server", {
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      scenarioId: props.scenarioId,
+      ...placementOf(props),
       vm,
       name: server.name,
       site: server.site,

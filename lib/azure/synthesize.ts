@@ -7,15 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import type { Plan } from "../model/plan";
-import { EdgeLabStack, type LabOptions } from "./scenario";
+import { EdgeLabStack, type LabOptions } from "./stack";
 
-export { labOptions } from "./scenario";
-
-export function synthesizeToJson(plan: Plan, lab: LabOptions = {}): Record<string, unknown> {
+/** The plan's lab as `npm run synth` writes it; `lab` overrides the plan's lab options (`plan.scenario.lab`). */
+export function synthesizeToJson(plan: Plan, lab?: LabOptions): Record<string, unknown> {
   const outdir = mkdtempSync(join(tmpdir(), "edge-lab-synth-"));
   try {
     const app = new App({ outdir, stackTraces: false });
-    new EdgeLabStack(app, plan.scenario.id, { plan, lab });
+    new EdgeLabStack(app, plan.scenario.id, { plan, ...(lab ? { lab } : {}) });
     app.synth(); // the policy pack runs as the stack is validated: an error finding throws with its message
     return JSON.parse(readFileSync(join(outdir, "stacks", plan.scenario.id, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
   } finally {

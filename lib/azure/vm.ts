@@ -8,7 +8,7 @@ import { DevTestGlobalVmShutdownSchedule } from "@cdktf/provider-azurerm/lib/dev
 import { LinuxVirtualMachine } from "@cdktf/provider-azurerm/lib/linux-virtual-machine";
 import { VirtualMachineExtension } from "@cdktf/provider-azurerm/lib/virtual-machine-extension";
 import { WindowsVirtualMachine } from "@cdktf/provider-azurerm/lib/windows-virtual-machine";
-import { tagsOf, type LabResourceProps, type ResolvedVmSettings } from "./common";
+import { checkPlacement, tagsOf, type LabResourceProps, type ResolvedVmSettings } from "./common";
 import { CUSTOM_DATA_COMMAND } from "./guest/powershell";
 import { azureName } from "./names";
 import { suppressPolicy } from "../policy/pack";
@@ -37,6 +37,7 @@ export class WindowsLabVm extends Construct {
 
   constructor(scope: Construct, id: string, props: WindowsLabVmProps) {
     super(scope, id);
+    checkPlacement(this, props);
     if (props.nicIds.length === 0) throw new Error(`edge-lab: VM ${props.name} needs at least one NIC`);
     const { vm } = props;
     const tags = tagsOf(props, props.site);
@@ -90,6 +91,7 @@ export class LinuxLabVm extends Construct {
 
   constructor(scope: Construct, id: string, props: LinuxLabVmProps) {
     super(scope, id);
+    checkPlacement(this, props);
     const { vm } = props;
     const tags = tagsOf(props, props.site);
     this.vm = new LinuxVirtualMachine(this, "vm", {

@@ -11,10 +11,14 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { applianceConfigOf, iptablesRules } from "../../lib/lab/guest/iptables";
 import { labLayout } from "../../lib/lab/layout";
+import type { LabResourceProps } from "../../lib/azure/common";
+import { EdgeDnsZones, recordSets as recordSetsOf } from "../../lib/azure/dns";
+import { EdgeFirewallAppliance } from "../../lib/azure/firewall-appliance";
 import { EdgeLoadBalancer } from "../../lib/azure/load-balancer";
 import { EdgePerimeterNetwork, EdgeSubnetSecurityGroup, type IPerimeterNetwork } from "../../lib/azure/network";
 import { labNsgRules } from "../../lib/azure/nsg-rules";
-import { EdgeLabScenario } from "../../lib/azure/scenario";
+import { LabAdminPassword } from "../../lib/azure/password";
+import { EdgeLabScenario, EdgeLabStack } from "../../lib/azure/stack";
 import { DirectorPool, EdgePool, ReverseProxy } from "../../lib/azure/servers";
 import type { FirewallRule, Plan, PlanServer } from "../../lib/model/plan";
 import { Peer } from "../../lib/model/peer";
@@ -114,8 +118,7 @@ describe("EdgePool in a user-made stack with user-made subnets (no EdgeLabScenar
       ...placement,
       subnet: network.subnetFor("hq", "10.45.16.0/24"),
       site: "hq",
-      layout: labLayout(SINGLE),
-      rules: SINGLE,
+      plan: SINGLE,
     });
     const tf = synth(stack);
     const rows = SINGLE.firewallRules.filter((r) => r.direction === "inbound" && r.destination.addresses.some((a) => a.startsWith("10.45.16.")));
@@ -205,8 +208,7 @@ describe("validation at construction, with the reference's rule ids", () => {
             ...placement,
             subnet: network.subnetFor("hq", "10.45.16.0/24"),
             site: "hq",
-            layout: labLayout(SINGLE),
-            rules: SINGLE,
+            plan: SINGLE,
             adminSourceCidr: "0.0.0.0/0",
           }),
       ),
@@ -306,5 +308,160 @@ describe("one port table: any plan row flows into NSGs and the appliance without
         `-A FORWARD -d ${row.destination.addresses[0]} -p tcp --dport 5062:5063 -j ACCEPT`,
       );
     }
+  });
+});
+
+describe("plan-slice helpers: X.fromPlan(scope, id, { plan, site }) takes the construct's slice of the plan", () => {
+  const TWO_SITES = planOf(`
+id: two
+sipDomains: [contoso.com]
+sites:
+  - { name: hq, edge: { servers: 2, loadBalancing: hardware, externalAddressing: public }, director: { servers: 2, loadBalancing: hlb }, network: { perimeterExternal: 131.107.155.0/24, reverseProxyExternal: 10.45.16.0/24, publicRange: 131.107.155.0/24 } }
+  - { name: br, region: northeurope }
+lab: { mode: internet, autoShutdown: "21:00", adminSourceCidr: 203.0.113.0/24 }
+`);
+  /** Every subnet the plan's servers and VIPs use, per site, as the user's own subnets. */
+  const allSubnets = (plan: Plan) =>
+    EdgePerimeterNetwork.fromExistingSubnets(
+      plan.scenario.sites.flatMap((s) =>
+        [...new Set([s.networks.perimeterExternal, s.networks.perimeterInternal, s.networks.reverseProxyExternal, ...s.networks.internalNetworks])].map(
+          (cidr) => ({
+            site: s.name,
+            subnetId: `/subnets/${s.name}/${cidr}`,
+            cidr,
+          }),
+        ),
+      ),
+    );
+
+  test("the servers, publishing rules and VIPs of the named site; region, scenario id, image, DNS suffix and VM options from the plan", () => {
+    const { stack, password } = userStack();
+    const common = { plan: TWO_SITES, resourceGroupName: "rg", network: allSubnets(TWO_SITES), vm: { adminPassword: password.result } };
+    const edge = EdgePool.fromPlan(stack, "edge", { ...common, site: "hq" });
+    const directors = DirectorPool.fromPlan(stack, "dir", { ...common, site: "hq" });
+    const rp = ReverseProxy.fromPlan(stack, "rp", { ...common, site: "br", publicAddresses: "internet-facing" });
+    const lb = EdgeLoadBalancer.fromPlan(stack, "lb", { ...common, site: "hq", targets: [edge, directors] });
+    const brEdge = EdgePool.fromPlan(stack, "br-edge", { ...common, site: "br" });
+    const tf = synth(stack);
+    expect(edge.servers.map((s) => s.node.id)).toEqual(TWO_SITES.servers.filter((s) => s.site === "hq" && s.role === "edge").map((s) => s.id));
+    expect(directors.servers).toHaveLength(2);
+    expect([edge.site, directors.site, lb.site, brEdge.site]).toEqual(["hq", "hq", "hq", "br"]);
+    expect(rp.publicAddresses.map((a) => a.label)).toEqual(["br-rp-01.listener"]);
+    const vms = resources(tf, "azurerm_windows_virtual_machine");
+    expect(new Set(vms.map((v) => `${v.location} ${v.tags["edge-lab-scenario"]}`))).toEqual(new Set(["westeurope two", "northeurope two"]));
+    expect(new Set(vms.map((v) => v.source_image_reference.sku))).toEqual(new Set([TWO_SITES.scenario.labImage.sku]));
+    expect(new Set(resources(tf, "azurerm_dev_test_global_vm_shutdown_schedule").map((s) => s.daily_recurrence_time))).toEqual(new Set(["2100"]));
+    expect(resources(tf, "azurerm_lb").length).toBeGreaterThan(0);
+  });
+
+  test("the site defaults to the plan's only site; with several, it must be named (and exist)", () => {
+    const { stack, network, password } = userStack();
+    expect(EdgePool.fromPlan(stack, "edge", { plan: SINGLE, resourceGroupName: "rg", network, vm: { adminPassword: password.result } }).site).toBe("hq");
+    const common = { plan: TWO_SITES, resourceGroupName: "rg", network: allSubnets(TWO_SITES), vm: { adminPassword: password.result } };
+    expect(() => EdgePool.fromPlan(stack, "two", common)).toThrow(/edge-lab mine\/two: the plan has 2 sites \(hq, br\); name one as `site`/);
+    expect(() => EdgePool.fromPlan(stack, "nowhere", { ...common, site: "xx" })).toThrow(/the plan has no site xx/);
+    expect(() => DirectorPool.fromPlan(stack, "nodir", { ...common, site: "br" })).toThrow(/\[NET-09\]/);
+    expect(() => EdgeLoadBalancer.fromPlan(stack, "nolb", { ...common, site: "br", targets: [] })).toThrow(/\[LB-07\]/);
+    expect(() => EdgeFirewallAppliance.fromPlan(stack, "fw", { ...common, site: "hq" })).toThrow(/only a closed lab has a firewall appliance/);
+  });
+
+  test("EdgeSubnetSecurityGroup computes the layout and takes the admin range from the plan; EdgeDnsZones the records", () => {
+    const { stack, network, placement } = userStack();
+    const plan = planOf("id: byo\nsipDomains: [contoso.com]\nsites: [{ name: hq }]\nlab: { mode: internet, adminSourceCidr: 198.51.100.0/24 }\n");
+    const sg = EdgeSubnetSecurityGroup.fromPlan(stack, "nsg", {
+      plan,
+      resourceGroupName: placement.resourceGroupName,
+      subnet: network.subnetFor("hq", "10.45.16.0/24"),
+    });
+    const dns = EdgeDnsZones.fromPlan(stack, "dns", { plan, internalNetworks: [] });
+    const tf = synth(stack);
+    expect(sg.rules.find((r) => r.name === "admin-rdp-ssh")?.sourcePrefixes).toEqual(["198.51.100.0/24"]);
+    expect(dns.recordSets.length).toBe(recordSetsOf(plan.dnsRecords).length);
+    expect(resources(tf, "azurerm_resource_group").find((g) => g.name === "rg-byo-dns-internal")?.location).toBe("westeurope");
+  });
+
+  test("EdgeFirewallAppliance.fromPlan in a closed lab: addresses from the layout, subnets from the network", () => {
+    const { stack, password } = userStack();
+    const plan = planOf("id: closed\nsipDomains: [contoso.com]\n");
+    const network = EdgePerimeterNetwork.fromPlan(stack, "net", { plan, resourceGroupName: "rg" });
+    const fw = EdgeFirewallAppliance.fromPlan(stack, "fw", { plan, resourceGroupName: "rg", network, vm: { adminPassword: password.result } });
+    const site = labLayout(plan).sites[0];
+    expect(fw.config.nat.length).toBeGreaterThan(0);
+    const nics = resources(synth(stack), "azurerm_network_interface");
+    expect(nics.map((n) => `${(n.ip_configuration as Block[])[0].name} ${(n.ip_configuration as Block[])[0].private_ip_address}`).sort()).toEqual([
+      `inside ${site.firewall!.insideIp}`,
+      `outside ${site.firewall!.outsideIp}`,
+    ]);
+  });
+});
+
+describe("tags and namePrefix: validated at construction, applied to every resource that takes tags", () => {
+  const TAGS = { "cost-center": "lync", owner: "net-team" };
+  const taggable = (tf: TfJson) =>
+    Object.entries(tf.resource).flatMap(([type, byId]) =>
+      Object.entries(byId)
+        .filter(([, block]) => "tags" in block)
+        .map(([id, block]) => ({ type, id, block })),
+    );
+
+  test("a whole lab: every tagged resource carries the user's tags beside edge-lab's, and every named top-level resource the prefix", () => {
+    const plan = planOf("id: tagged\nsipDomains: [contoso.com]\nsites: [{ name: hq, edge: { servers: 2 } }]\nlab: { testClient: true, bastion: basic }\n");
+    const stack = new EdgeLabStack(Testing.app(), "tagged", { plan, tags: TAGS, namePrefix: "lab1" });
+    const tf = synth(stack);
+    const tagged = taggable(tf);
+    expect(tagged.length).toBeGreaterThan(40);
+    for (const { type, id, block } of tagged) {
+      expect([type, id, block.tags]).toEqual([type, id, expect.objectContaining({ ...TAGS, "edge-lab-scenario": "tagged", "managed-by": "edge-lab" })]);
+    }
+    // Every provider type that takes tags shows up here, so none is missed.
+    expect(new Set(tagged.map((t) => t.type))).toEqual(
+      new Set(Object.keys(tf.resource).filter((type) => Object.values(tf.resource[type]).some((b) => "tags" in b))),
+    );
+    const unprefixed = tagged
+      .filter(({ type }) => !/virtual_machine|dns_zone$|_record$|shutdown_schedule|virtual_machine_extension/.test(type))
+      .filter(({ block }) => typeof block.name === "string" && !block.name.startsWith("lab1-"));
+    expect(unprefixed.map((t) => `${t.type}.${t.id} ${t.block.name}`)).toEqual([]);
+    expect(resources(tf, "azurerm_resource_group").map((g) => g.name)).toContain("lab1-rg-tagged");
+    expect(resources(tf, "azurerm_windows_virtual_machine").map((v) => v.name)).toContain("testclient");
+  });
+
+  test("without them the output is unchanged (the bundled stacks' golden files pin this)", () => {
+    const stack = new EdgeLabStack(Testing.app(), "plain", { plan: SINGLE });
+    for (const { block } of taggable(synth(stack))) expect(Object.keys(block.tags).filter((k) => !k.startsWith("edge-lab-") && k !== "managed-by")).toEqual([]);
+  });
+
+  test("refused at construction: a tag that replaces edge-lab's, a name Azure refuses, too many tags, a prefix Azure names cannot start", () => {
+    const { stack, network, password, placement } = userStack();
+    const pool = (id: string, extra: Partial<Pick<LabResourceProps, "tags" | "namePrefix">>) => () =>
+      new EdgePool(stack, id, { ...placement, ...extra, servers: edgesOf(SINGLE), network, vm: { adminPassword: password.result } });
+    expect(pool("a", { tags: { "managed-by": "me" } })).toThrow(/edge-lab mine\/a: tag "managed-by" is edge-lab's own/);
+    expect(pool("b", { tags: { "a/b": "x" } })).toThrow(/tag name "a\/b" must be 1-512 characters/);
+    expect(pool("c", { tags: { x: "v".repeat(257) } })).toThrow(/at most 256 characters/);
+    expect(pool("d", { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`t${i}`, "x"])) })).toThrow(/exceed Azure's 50 per resource/);
+    for (const bad of ["Lab", "1lab", "lab-", "a".repeat(21), ""]) expect(pool(`p${bad.length}${bad}`, { namePrefix: bad })).toThrow(/namePrefix/);
+    expect(() => new EdgeLabStack(Testing.app(), "bad", { plan: SINGLE, tags: { "edge-lab-site": "x" } })).toThrow(/tag "edge-lab-site" is edge-lab's own/);
+  });
+});
+
+describe("LabAdminPassword", () => {
+  test("a random_password with Windows complexity and a sensitive output; the password never appears in the document", () => {
+    const stack = new TerraformStack(Testing.app(), "pw");
+    new RandomProvider(stack, "random", {});
+    const password = new LabAdminPassword(stack, "admin-password");
+    const tf = synth(stack);
+    expect(tf.resource.random_password["admin-password"]).toMatchObject({
+      length: 24,
+      special: true,
+      min_upper: 2,
+      min_lower: 2,
+      min_numeric: 2,
+      min_special: 2,
+    });
+    expect(tf.output!.admin_password).toMatchObject({ sensitive: true, value: "${random_password.admin-password.result}" });
+    expect(password.value).toMatch(/^\$\{TfToken/);
+    expect(() => new LabAdminPassword(stack, "short", { length: 8 })).toThrow(/length 8/);
+    const quiet = new TerraformStack(Testing.app(), "quiet");
+    new LabAdminPassword(quiet, "pw", { outputName: false });
+    expect(synth(quiet).output).toBeUndefined();
   });
 });

@@ -4,10 +4,9 @@ import { buildStack as dnsLbPoolPublicIps } from "../../examples/dns-lb-pool-pub
 import { buildStack as hlbPoolWithDirectors } from "../../examples/hlb-pool-with-directors/main";
 import { buildStack as singleEdgeNatExistingVnet } from "../../examples/single-edge-nat-existing-vnet/main";
 import { LabPolicyPack } from "../../lib/policy/pack";
-import { EdgeLabStack, labOptions, type LabOptions } from "../../lib/azure/scenario";
+import { EdgeLabStack, type LabOptions } from "../../lib/azure/stack";
 import type { Plan } from "../../lib/model/plan";
 import { bundledPlan, bundledScenarioFiles, planOf } from "../helpers";
-import { loadScenarioFile } from "../../lib/model/load";
 
 export type Block = Record<string, unknown> & { [k: string]: any };
 export interface TfJson {
@@ -17,9 +16,10 @@ export interface TfJson {
   terraform?: Record<string, unknown>;
 }
 
-export function synthPlan(plan: Plan, lab: LabOptions = {}): TfJson {
+/** The plan's stack as `npm run synth` builds it (its lab options from the plan); `lab` overrides them. */
+export function synthPlan(plan: Plan, lab?: LabOptions): TfJson {
   const app = Testing.app();
-  const stack = new EdgeLabStack(app, plan.scenario.id, { plan, lab });
+  const stack = new EdgeLabStack(app, plan.scenario.id, { plan, ...(lab ? { lab } : {}) });
   return JSON.parse(Testing.synth(stack)) as TfJson;
 }
 
@@ -27,14 +27,9 @@ export function bundledIds(): string[] {
   return bundledScenarioFiles().map((f) => f.replace(/^.*\//, "").replace(/\.yaml$/, ""));
 }
 
-/** Lab options of a bundled scenario as bin/synth passes them. */
-export function bundledLab(id: string): LabOptions {
-  return labOptions(loadScenarioFile(`${__dirname}/../../scenarios/${id}.yaml`).scenario!.lab);
-}
-
 export function synthBundled(id: string): { plan: Plan; json: TfJson } {
   const plan = bundledPlan(id);
-  return { plan, json: synthPlan(plan, bundledLab(id)) };
+  return { plan, json: synthPlan(plan) };
 }
 
 /** Internet-mode variants of Microsoft's scenarios (no bundled file uses internet mode). */

@@ -8,7 +8,6 @@ import { loadScenarioFile } from "../../lib/model/load";
 import { SNAPSHOT } from "../../lib/model/m365-endpoints";
 import type { Plan } from "../../lib/model/plan";
 import { applianceRulesFiles } from "../../lib/lab/guest/iptables";
-import { labOptions } from "../../lib/azure/scenario";
 import { ROOT, load, planOf } from "../helpers";
 import { resources, synthBundled, synthPlan, type Block, type TfJson } from "./helpers";
 
@@ -84,7 +83,7 @@ describe("other labs", () => {
     const loaded = load(
       "id: img\nproduct: lync2013\nsipDomains: [contoso.com]\nsites: [{name: hq, director: {servers: 1}}]\nlab: {imageSku: 2022-datacenter-azure-edition, testClient: true}\n",
     );
-    const vms = resources(synthPlan(loaded.plan!, labOptions(loaded.scenario!.lab)), "azurerm_windows_virtual_machine");
+    const vms = resources(synthPlan(loaded.plan!), "azurerm_windows_virtual_machine");
     expect(vms.filter((v) => v.computer_name !== "testclient").map((v) => v.source_image_reference.sku)).toEqual([
       "2022-datacenter-azure-edition",
       "2022-datacenter-azure-edition",

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { labOptions } from "../../lib/azure/scenario";
 import { WINDOWS_TIME_ZONES } from "../../lib/model/lab/time-zones";
 import { load } from "../helpers";
 import { synthPlan, type TfJson } from "./helpers";
@@ -15,7 +14,7 @@ const providerTimeZones: string[] = JSON.parse(readFileSync(join(__dirname, ".."
 function synthYaml(yaml: string): TfJson {
   const result = load(yaml);
   if (!result.ok) throw new Error(result.problems.map((p) => `${p.rule} ${p.path} ${p.message}`).join("\n"));
-  return synthPlan(result.plan!, labOptions(result.scenario!.lab));
+  return synthPlan(result.plan!);
 }
 
 /** Azure's subnet name rule, and the names Azure reserves for special subnets (exact spelling). */

@@ -2,10 +2,10 @@
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
 import { Aspects, Testing } from "cdktf";
-import { EdgeLabStack } from "../../lib/azure/scenario";
+import { EdgeLabStack } from "../../lib/azure/stack";
 import type { PolicyFinding } from "../../lib/policy/pack";
 import { planOf } from "../helpers";
-import { bundledIds, bundledLab, INTERNET_SCENARIOS } from "./helpers";
+import { bundledIds, INTERNET_SCENARIOS } from "./helpers";
 import { bundledPlan } from "../helpers";
 
 function findings(stack: EdgeLabStack): PolicyFinding[] {
@@ -14,7 +14,7 @@ function findings(stack: EdgeLabStack): PolicyFinding[] {
 }
 
 describe.each(bundledIds())("bundled scenario %s", (id) => {
-  const stack = new EdgeLabStack(Testing.app(), id, { plan: bundledPlan(id), lab: bundledLab(id) });
+  const stack = new EdgeLabStack(Testing.app(), id, { plan: bundledPlan(id) });
   const all = findings(stack);
   test("has no unsuppressed policy error", () => {
     expect(all.filter((f) => f.level === "error" && !f.suppressed).map((f) => f.message)).toEqual([]);

@@ -10,7 +10,6 @@ import { BASTION_DEVELOPER_REGIONS, preflight } from "../../lib/azure/preflight"
 import { vmSizeCpus } from "../../lib/model/lab/vm-sizes";
 import { load, SCENARIO_DIR } from "../helpers";
 import { synthBundled, synthPlan, INTERNET_SCENARIOS } from "./helpers";
-import { labOptions } from "../../lib/azure/scenario";
 
 test("the Bastion Developer regions are the documented ones", () => {
   const fixture = JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "azure", "bastion-developer-regions.json"), "utf8"));
@@ -41,7 +40,7 @@ test("public IPs over the default quota are flagged; a region with Bastion Devel
     .replace("mode: internet }", "mode: internet, region: northeurope }");
   const result = load(yaml);
   expect(result.ok).toBe(true);
-  const json = synthPlan(result.plan!, labOptions(result.scenario!.lab));
+  const json = synthPlan(result.plan!);
   const report = preflight(result.plan!, json as never);
   const ips = Object.values(json.resource.azurerm_public_ip).length;
   expect(ips).toBeGreaterThan(10);

@@ -285,7 +285,7 @@ test("internet HLB: public LB with three frontends, per-server A/V public IPs, i
 
 test("internet mode warns with a cdktf annotation per fidelity note", () => {
   const { Testing } = jest.requireActual("cdktf") as typeof import("cdktf");
-  const { EdgeLabStack } = jest.requireActual("../../lib/azure/scenario") as typeof import("../../lib/azure/scenario");
+  const { EdgeLabStack } = jest.requireActual("../../lib/azure/stack") as typeof import("../../lib/azure/stack");
   const { plan } = synthInternet("inet-hlb");
   const stack = new EdgeLabStack(Testing.app(), "x", { plan });
   Testing.synth(stack);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Aspects, Testing } from "cdktf";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
-import { EdgeLabStack } from "../../lib/azure/scenario";
+import { EdgeLabStack } from "../../lib/azure/stack";
 import { bundledPlan, filesUnder } from "../helpers";
 
 const ROOT = join(__dirname, "..", "..");

@@ -4,8 +4,8 @@
  * - ```yaml blocks are scenario files: the project's own loader (loadScenarioText, what `edge-lab validate` runs) must
  *   accept each without an error. A partial one is marked ```yaml fragment and is then only parsed as YAML.
  * - ```ts blocks are type-checked together in one TypeScript program with the project's compiler options, each as a
- *   module of its own; `edge-lab/<path>` imports resolve to the checkout, as in a user's project. A block that cannot
- *   compile alone is marked ```ts fragment and is then only parsed.
+ *   module of its own; `edge-lab` and `edge-lab/<path>` imports resolve to the checkout, as in a user's project. A
+ *   block that cannot compile alone is marked ```ts fragment and is then only parsed.
  * - ```json blocks must parse.
  * - Shell, text and diagram blocks are not checked; any other language fails, so that no snippet goes unchecked.
  * - Every relative link (and image) points at an existing file, and an #anchor into a Markdown file at one of its
@@ -88,7 +88,8 @@ function snippetCompilerOptions(): ts.CompilerOptions {
     noUnusedParameters: false,
     moduleDetection: ts.ModuleDetectionKind.Force,
     baseUrl: ROOT,
-    paths: { "edge-lab/*": ["*"] },
+    // The package's public entry (package.json "exports") is lib/index.ts in the checkout.
+    paths: { "edge-lab": ["lib/index.ts"], "edge-lab/*": ["*"] },
     types: ["node"],
   };
 }

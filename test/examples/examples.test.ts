@@ -77,11 +77,11 @@ test("DNS-LB pool with public IPs: one public IP per Edge service address and th
   const sip = resources(tf, "azurerm_dns_a_record").find((r) => r.name === "sip")!;
   expect(sip.records).toHaveLength(2);
   for (const ref of sip.records as string[])
-    expect(tf.resource.azurerm_public_ip[/^\$\{azurerm_public_ip\.([^.]+)\.ip_address\}$/.exec(ref)![1]].name).toMatch(/^pip-.*-access$/);
+    expect(tf.resource.azurerm_public_ip[/^\$\{azurerm_public_ip\.([^.]+)\.ip_address\}$/.exec(ref)![1]].name).toMatch(/^fab-pip-.*-access$/); // the example's namePrefix
   const ipConfigs = resources(tf, "azurerm_network_interface").flatMap((n) => n.ip_configuration as Block[]);
   expect(ipConfigs.filter((c) => c.public_ip_address_id)).toHaveLength(7);
   // The internal view (internal domain = the SIP domain here) is pinpoint zones, one per name, never a private
-  // fabrikam.com that would shadow the public one (README, "DNS views"): lsedge, lsedge01, lsedge02, pool01.
+  // fabrikam.com that would shadow the public one (docs/outputs.md, "DNS views"): lsedge, lsedge01, lsedge02, pool01.
   const zones = resources(tf, "azurerm_private_dns_zone")
     .map((z) => z.name)
     .sort();

@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as z from "zod";
 import { run } from "../../bin/cli";
-import { labOptions } from "../../lib/azure/scenario";
 import { synthesizeToJson } from "../../lib/azure/synthesize";
 import { MAX_SCENARIO_BYTES, formatPath, loadScenarioFile, loadScenarioText } from "../../lib/model/load";
 import { ScenarioSchema } from "../../lib/model/schema";
@@ -120,7 +119,7 @@ test("free text (title, description) never reaches Terraform; the time zone does
     "text.yaml",
   );
   expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
-  const json = JSON.stringify(synthesizeToJson(result.plan!, labOptions(result.scenario!.lab)));
+  const json = JSON.stringify(synthesizeToJson(result.plan!));
   expect(json).not.toContain("Title-7f3a");
   expect(json).not.toContain("Description-91c2");
   expect(json).toContain('"timezone":"Tokyo Standard Time"');

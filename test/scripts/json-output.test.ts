@@ -37,7 +37,7 @@ describe("the build says what it did on standard error; standard output stays em
   test("node scripts/bundle.js (npm run build, npm ci's prepare, the first step of npm run bench)", () => {
     const r = spawnSync(process.execPath, [join(copy, "scripts", "bundle.js")], { cwd: copy, encoding: "utf8", env: QUIET });
     expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: "" });
-    expect(r.stderr).toBe("edge-lab: bundled cli, synth, bench, bench-emulate, crash into dist/bundle\n");
+    expect(r.stderr).toBe("edge-lab: bundled cli, synth, bench, bench-emulate, crash, index into dist/bundle\n");
     expect(cliIsFresh()).toBe("true");
   }, 120_000);
 

@@ -22,6 +22,14 @@ function scenarioSummary(s: ResolvedScenario): PlanScenario {
     sipDomains: s.sipDomains.map((d) => d.value),
     internalDomain: s.internalDomain,
     labMode: s.lab.mode,
+    lab: {
+      vmSize: s.lab.vmSize,
+      ...(s.lab.adminSourceCidr !== undefined ? { adminSourceCidr: s.lab.adminSourceCidr } : {}),
+      autoShutdown: s.lab.autoShutdown,
+      timezone: s.lab.timezone,
+      testClient: s.lab.testClient,
+      bastion: s.lab.bastion,
+    },
     features: {
       sipFederation: s.federation.sip.enabled,
       partnerDiscovery: s.federation.sip.enabled && s.federation.sip.partnerDiscovery,
