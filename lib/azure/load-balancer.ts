@@ -23,7 +23,8 @@ import { LbRule } from "@cdktf/provider-azurerm/lib/lb-rule";
 import { NetworkInterfaceBackendAddressPoolAssociation } from "@cdktf/provider-azurerm/lib/network-interface-backend-address-pool-association";
 import { PublicIp } from "@cdktf/provider-azurerm/lib/public-ip";
 import type { PlanVip } from "../model/plan";
-import { constructError, tagsOf, type LabResourceProps } from "./common";
+import { placementFromPlan, planSite, type PlanPlacementProps, type PlanSliceProps } from "./plan-slice";
+import { checkPlacement, constructError, prefixedName, tagsOf, type LabResourceProps } from "./common";
 import { azureName } from "./names";
 import type { IPerimeterNetwork } from "./network";
 import type { ILoadBalancerTargets, LabIpConfiguration, LabPublicAddress } from "./servers";
@@ -55,6 +56,16 @@ export interface EdgeLoadBalancerProps extends LabResourceProps {
   readonly publicFrontends?: boolean;
 }
 
+/** What `EdgeLoadBalancer.fromPlan` takes. */
+export interface EdgeLoadBalancerFromPlanProps extends PlanSliceProps, PlanPlacementProps {
+  /** The constructs holding the VIPs' members (the site's `EdgePool`, its `DirectorPool`). */
+  readonly targets: readonly ILoadBalancerTargets[];
+  /** Subnets of the internal frontends (each VIP in the subnet that contains it). */
+  readonly network: IPerimeterNetwork;
+  /** External Edge VIPs on a public load balancer with a static public IP each (an internet-mode lab). @default false */
+  readonly publicFrontends?: boolean;
+}
+
 interface LbGroup {
   readonly lb: Lb;
   readonly vips: PlanVip[];
@@ -65,6 +76,18 @@ interface LbGroup {
  * ip configurations (from `targets`) in the backend pools.
  */
 export class EdgeLoadBalancer extends Construct {
+  /** The hardware load balancer of one plan site: every VIP of the site (LB-07 when it has none). */
+  static fromPlan(scope: Construct, id: string, props: EdgeLoadBalancerFromPlanProps): EdgeLoadBalancer {
+    const site = planSite(`${scope.node.path}/${id}`, props.plan, props.site);
+    return new EdgeLoadBalancer(scope, id, {
+      ...placementFromPlan(props, props.plan, site),
+      vips: props.plan.vips.filter((v) => v.site === site.name),
+      targets: props.targets,
+      network: props.network,
+      ...(props.publicFrontends !== undefined ? { publicFrontends: props.publicFrontends } : {}),
+    });
+  }
+
   readonly site: string;
   readonly loadBalancers: readonly Lb[];
   /** The public IPs of public frontends, by VIP. */
@@ -73,6 +96,7 @@ export class EdgeLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeLoadBalancerProps) {
     super(scope, id);
+    checkPlacement(this, props);
     if (props.vips.length === 0)
       throw constructError(this, "LB-07", "EdgeLoadBalancer needs at least one VIP (VIPs exist only in a hardware-load-balanced pool)");
     const sites = [...new Set(props.vips.map((v) => v.site))];
@@ -119,7 +143,7 @@ export class EdgeLoadBalancer extends Construct {
         const name = `fe-${SERVICE_NAME[vip.service]}`;
         if (g.kind === "public") {
           const pip = new PublicIp(this, `pip-${name}`, {
-            name: azureName("publicIp", "pip", props.scenarioId, this.site, "vip", SERVICE_NAME[vip.service]),
+            name: prefixedName(props, "publicIp", "pip", props.scenarioId, this.site, "vip", SERVICE_NAME[vip.service]),
             location: props.location,
             resourceGroupName: props.resourceGroupName,
             sku: "Standard",
@@ -133,7 +157,7 @@ export class EdgeLoadBalancer extends Construct {
         return { name, subnetId: subnet.subnetId, privateIpAddressAllocation: "Static", privateIpAddress: vip.ip };
       });
       const lb = new Lb(this, `lb-${key}`, {
-        name: azureName("loadBalancer", g.kind === "public" ? "lbe" : "lbi", props.scenarioId, this.site, g.role),
+        name: prefixedName(props, "loadBalancer", g.kind === "public" ? "lbe" : "lbi", props.scenarioId, this.site, g.role),
         location: props.location,
         resourceGroupName: props.resourceGroupName,
         sku: "Standard",
@@ -158,7 +182,7 @@ export class EdgeLoadBalancer extends Construct {
         backendAddressPoolId: pool.id,
       });
     });
-    const tcpPorts = vip.ports.filter((p) => p.transport === "TCP").map((p) => p.port);
+    const tcpPorts = vip.ports.filter((p) => p.transport === "TCP").map((p) => p.from);
     if (tcpPorts.length === 0) throw new Error(`edge-lab: VIP ${vip.id} has no TCP port to probe (Azure probes are TCP/HTTP only)`);
     const probes = new Map<number, LbProbe>();
     const probe = (port: number) => {
@@ -178,16 +202,16 @@ export class EdgeLoadBalancer extends Construct {
     };
     for (const p of vip.ports) {
       const tcp = p.transport === "TCP";
-      new LbRule(this, `rule-${id}-${p.transport.toLowerCase()}-${p.port}`, {
-        name: azureName("lbChild", svc, p.transport.toLowerCase(), String(p.port)),
+      new LbRule(this, `rule-${id}-${p.transport.toLowerCase()}-${p.from}`, {
+        name: azureName("lbChild", svc, p.transport.toLowerCase(), String(p.from)),
         loadbalancerId: lb.id,
         frontendIpConfigurationName: `fe-${svc}`,
         backendAddressPoolIds: [pool.id],
         protocol: tcp ? "Tcp" : "Udp",
-        frontendPort: p.port,
-        backendPort: p.port,
+        frontendPort: p.from,
+        backendPort: p.from,
         // UDP rules are probed with a TCP port of the same VIP (Azure has no UDP probe).
-        probeId: probe(tcp ? p.port : tcpPorts[0]).id,
+        probeId: probe(tcp ? p.from : tcpPorts[0]).id,
         floatingIpEnabled: false,
         idleTimeoutInMinutes: tcp ? SIP_IDLE_TIMEOUT_MINUTES : 4,
         loadDistribution: "Default",

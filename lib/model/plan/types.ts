@@ -7,7 +7,8 @@
  */
 import type { Application } from "../application";
 import type { LaterFeatureId } from "../later";
-import type { EdgeServiceName, FeatureTag, HlbPlacement, Transport } from "../ports";
+import type { Port, Transport } from "../port";
+import type { EdgeServiceName, FeatureTag, HlbPlacement } from "../ports";
 import type { ProductId } from "../products";
 
 export type Side = "external" | "internal";
@@ -30,6 +31,8 @@ export interface PlanScenario {
   readonly sipDomains: readonly string[];
   readonly internalDomain: string;
   readonly labMode: "closed" | "internet";
+  /** The scenario's lab options (its `lab` block) that shape the Azure lab beyond the plan's addresses. */
+  readonly lab: PlanLabOptions;
   readonly features: {
     readonly sipFederation: boolean;
     readonly partnerDiscovery: boolean;
@@ -46,6 +49,22 @@ export interface PlanScenario {
   /** Hybrid with Microsoft 365 (shared SIP address space); absent for an on-premises-only organisation. */
   readonly hybrid?: { readonly phase: "hybrid" | "teams-only"; readonly tenantDomains: readonly string[]; readonly voice: boolean };
   readonly sites: readonly PlanSite[];
+}
+
+/** Lab options of the scenario's `lab` block, defaults applied (the Azure lab's `EdgeLabStack` reads them). */
+export interface PlanLabOptions {
+  /** VM size of the Windows servers. */
+  readonly vmSize: string;
+  /** RDP/SSH source range; absent: administration through Azure Bastion. */
+  readonly adminSourceCidr?: string;
+  /** Daily auto-shutdown "HH:MM", or false. */
+  readonly autoShutdown: string | false;
+  /** Windows time zone id of the VMs and the auto-shutdown. */
+  readonly timezone: string;
+  /** A Windows test client on the simulated Internet (closed mode). */
+  readonly testClient: boolean;
+  /** Azure Bastion SKU. */
+  readonly bastion: "developer" | "basic" | "none";
 }
 
 export interface PlanSite {
@@ -123,8 +142,8 @@ export interface PlanVip {
   readonly ip: string;
   readonly fqdn: string;
   readonly members: readonly { readonly server: string; readonly ip: string }[];
-  /** Ports the load balancer carries on this VIP (from the port table rows placed on the VIP). */
-  readonly ports: readonly { readonly transport: Transport; readonly port: number }[];
+  /** Ports the load balancer carries on this VIP (from the port table rows placed on the VIP): single ports, `Port.list`. */
+  readonly ports: readonly Port[];
   readonly refs: readonly string[];
 }
 
@@ -169,10 +188,12 @@ export interface FirewallRule {
   readonly protocol: string;
   /** What the row carries (SIP over TLS, HTTPS, MS-TURN, RTP, ...), given by the port table row it comes from. */
   readonly application: Application;
+  /** The transport of `ports` (and `sourcePorts`), kept beside them as the plan's JSON writes it. */
   readonly transport: Transport;
-  readonly ports: { readonly from: number; readonly to: number };
-  /** Source port range when Microsoft's table gives one (Microsoft 365 rows); absent: any. */
-  readonly sourcePorts?: { readonly from: number; readonly to: number };
+  /** Destination port or range; JSON `{ from, to }`. */
+  readonly ports: Port;
+  /** Source port or range when Microsoft's table gives one (Microsoft 365 rows), same transport; absent: any. */
+  readonly sourcePorts?: Port;
   readonly source: FirewallEndpoint;
   readonly destination: FirewallEndpoint;
   readonly purpose: string;
