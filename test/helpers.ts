@@ -1,6 +1,6 @@
 /** Shared test helpers: load bundled scenarios and build scenarios from YAML text. */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { loadScenarioFile, loadScenarioText, type LoadResult } from "../lib/model/load";
 import type { Plan } from "../lib/model/plan";
 
@@ -33,6 +33,9 @@ export function bundledScenarioFiles(): string[] {
     .sort()
     .map((f) => join(SCENARIO_DIR, f));
 }
+
+/** The bundled scenarios' ids (file names without .yaml), sorted. */
+export const bundledScenarioIds = (): string[] => bundledScenarioFiles().map((f) => basename(f, ".yaml"));
 
 /** Loads a bundled scenario by id and fails loudly if it does not validate. */
 export function bundledPlan(id: string): Plan {

@@ -12,20 +12,12 @@ import { parse } from "yaml";
 import { emulate } from "../../lib/emulate";
 import { loadScenarioFile, loadScenarioText } from "../../lib/model/load";
 import { NEEDS } from "../emulate/helpers";
-import { ROOT, SCENARIO_DIR } from "../helpers";
+import { bundledScenarioIds, ROOT, SCENARIO_DIR } from "../helpers";
 import { describeWithTools, TOOL_ENV } from "../system-tools";
 import type { Question } from "../../lib/discover/view";
 import { answer, externalFace } from "./answer";
 
-const SCENARIOS = [
-  "single-consolidated-nat",
-  "single-consolidated-public",
-  "scaled-dnslb-nat",
-  "scaled-dnslb-public",
-  "scaled-hlb",
-  "hybrid-se",
-  "contoso-enterprise",
-];
+const SCENARIOS = bundledScenarioIds();
 
 /** The simulated Internet's DNS server: the address .53 of the inet namespace. */
 function publicDns(ns: string): string {

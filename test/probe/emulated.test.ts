@@ -14,7 +14,7 @@ import { tool } from "../../lib/emulate/sys";
 import { withoutApplianceRule } from "../../lib/lab/rulesets";
 import { loadScenarioFile } from "../../lib/model/load";
 import { buildProbes, type Probe } from "../../lib/model/probes";
-import { ROOT, SCENARIO_DIR } from "../helpers";
+import { bundledScenarioIds, ROOT, SCENARIO_DIR } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { NEEDS } from "../emulate/helpers";
 
@@ -26,15 +26,7 @@ interface ProbeJson {
   results: { id: string; check: string; pass: boolean; skipped?: boolean; observed: string; warnings: string[] }[];
 }
 
-const BUNDLED = [
-  "single-consolidated-nat",
-  "single-consolidated-public",
-  "scaled-dnslb-nat",
-  "scaled-dnslb-public",
-  "scaled-hlb",
-  "hybrid-se",
-  "contoso-enterprise",
-];
+const BUNDLED = bundledScenarioIds();
 const TEAMS_ONLY = join(ROOT, "docs", "examples", "hybrid-se-teams-only.yaml");
 const fileOf = (id: string) => (id === "teams-only" ? TEAMS_ONLY : join(SCENARIO_DIR, `${id}.yaml`));
 
