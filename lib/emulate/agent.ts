@@ -10,9 +10,14 @@
  *     with a 401 challenge, or hand it to the next hop (an Access Edge); HTTP(S) listeners answer {host, local,
  *     remote}, lyncdiscover names its JSON links and the user link's OAuth challenge;
  *     UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS) and anything else with the JSON line.
- *   probe <file>: [{type:"tcp"|"udp"|"tls"|"http"|"dns"|"hosts", ...}]; runs all in parallel, prints one JSON array.
- *     A TCP probe with reply: true waits for the far end's JSON line (up to its timeout) instead of passing 300 ms
- *     after the connection.
+ *   probe <file>: [{type:"tcp"|"udp"|"tls"|"http"|"dns"|"hosts"|"turn", ...}]; runs all in parallel, prints one JSON
+ *     array. A TCP probe with reply: true waits for the far end's JSON line (up to its timeout) instead of passing
+ *     300 ms after the connection. A turn item ({transport, host, port, local, user, password, peer:{host,port},
+ *     messages}) allocates a relay with long-term credentials, binds a channel to the peer and counts the media the
+ *     peer echoes through the relay: {relay: "ip:port", received}.
+ *   serve: the same items, requests read from standard input one JSON line each ({id, items}), each answered with one
+ *     line ({id, replies}) as soon as its items are done; the emulator keeps one per namespace for the whole run
+ *     (no Node start per probe run). Prints {"ready":true} first; exits when its standard input ends.
  */
 export const AGENT_SOURCE = String.raw`"use strict";
 const net = require("node:net");
@@ -25,7 +30,7 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 
 const [mode, file] = process.argv.slice(2);
-const config = JSON.parse(fs.readFileSync(file, "utf8"));
+const config = file ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
 const MAGIC = 0x2112a442;
 
 function stunRequest() {
@@ -84,9 +89,9 @@ function registerChallenge(text, remote) {
   ]);
 }
 // The Access Edge authenticates nobody: it hands the REGISTER to its next hop over MTLS 5061 (reference 1.2). The
-// emulated next hop is a raw listener that says which address it saw, so the Edge stand-in opens the connection
-// through the internal firewall and answers the registrar's 401 once the next hop has answered; a 504 when it cannot
-// reach it. The 401 outside therefore proves the Edge -> next hop path, as on a real Edge.
+// emulated next hop is a stand-in listener (raw or TLS), so the Edge stand-in opens the connection through the
+// internal firewall and answers the registrar's 401 once it is established; a 504 when it cannot reach it. The 401
+// outside therefore proves the Edge -> next hop path, as on a real Edge.
 function forwardRegister(s, text) {
   const hop = config.sip.nextHop;
   let done = false;
@@ -95,7 +100,7 @@ function forwardRegister(s, text) {
   const unreachable = () => finish(sipReply("504 Server time-out", text, s.remoteAddress, ['ms-diagnostics: 1046;reason="Failed to connect to a peer server";PeerServer="' + hop.host + '"']));
   up.setTimeout(3000, unreachable);
   up.on("error", unreachable);
-  up.on("data", () => finish(registerChallenge(text, s.remoteAddress)));
+  up.on("connect", () => finish(registerChallenge(text, s.remoteAddress)));
 }
 function sipRequest(s, text) {
   if (!text.startsWith("REGISTER ")) return s.write(sipAnswer(text, s.remoteAddress));
@@ -167,20 +172,29 @@ function listen() {
   process.on("SIGTERM", () => process.exit(0));
 }
 
+// Runs one exchange to its end or its bound; start() returns how to drop the exchange when the bound comes first (a
+// serving agent lives on: a connection left behind would keep sending SYNs and hold its source port).
 function withTimeout(ms, start) {
   return new Promise((resolve) => {
-    let done = false;
+    let done = false, cleanup;
     const finish = (r) => { if (!done) { done = true; clearTimeout(t); resolve(r); } };
-    const t = setTimeout(() => finish({ ok: false, error: "timeout" }), ms);
-    start(finish);
+    const t = setTimeout(() => { try { if (cleanup) cleanup(); } catch {} finish({ ok: false, error: "timeout" }); }, ms);
+    cleanup = start(finish);
   });
 }
+
+// A connection from a fixed source port (a row's source port, e.g. Microsoft 365's TCP 443) ends with a reset, not
+// a FIN: closing first would leave the 4-tuple in TIME_WAIT for a minute, and the next run's probe from the same port
+// to the same far end would fail with EADDRNOTAVAIL.
+// (A connection still being made closes at once: Node would wait for it to connect before the reset. TLS sockets
+// have no reset: they close as before.)
+const close = (s, p) => { try { if (p.localPort !== undefined && !s.connecting && s.resetAndDestroy) return void s.resetAndDestroy(); } catch {} s.destroy(); };
 
 const probes = {
   tcp: (p) => withTimeout(p.timeoutMs, (finish) => {
     let data = "";
     const s = net.connect({ host: p.host, port: p.port, localAddress: p.local, localPort: p.localPort });
-    const end = (r) => { s.destroy(); finish(r); };
+    const end = (r) => { close(s, p); finish(r); };
     // A far end that says nothing on a bare connection (TLS, TURN) passes once connected; a probe that needs the far
     // end's answer (reply: the address it saw, NAT-04) waits for it up to the timeout, however late it comes.
     let grace;
@@ -189,13 +203,15 @@ const probes = {
     s.on("data", (d) => { data += d; if (data.includes("\n")) answered(); });
     s.on("end", answered);
     s.on("error", (err) => { clearTimeout(grace); end({ ok: false, error: err.code || err.message }); });
+    return () => { clearTimeout(grace); close(s, p); };
   }),
   udp: (p) => withTimeout(p.timeoutMs, (finish) => {
     // A fixed source port (STUN 3478 -> 3478) is the A/V Edge's own port, where coturn listens too: share it
     // (SO_REUSEADDR) and connect the socket, so that the answer comes to this socket and not to coturn's.
     // Only the target's answer counts (a shared port may also receive a request meant for coturn), and the request
-    // is sent again every 500 ms as a STUN client does (RFC 5389 7.2.1): a datagram lost to coturn in the moment
-    // between bind and connect does not fail the probe.
+    // is sent again every 500 ms as a STUN client does (RFC 5389 7.2.1; more often under a shorter bound, so that it
+    // is sent at least four times): a datagram lost to coturn in the moment between bind and connect does not fail
+    // the probe.
     const s = dgram.createSocket({ type: "udp4", reuseAddr: p.localPort !== undefined });
     let again;
     const end = (r) => { clearInterval(again); try { s.close(); } catch {} finish(r); };
@@ -206,15 +222,16 @@ const probes = {
     });
     s.on("error", (err) => end({ ok: false, error: err.code || err.message }));
     const payload = p.stun ? stunRequest() : Buffer.from("probe");
-    const start = (send) => { send(); again = setInterval(send, 500); };
+    const start = (send) => { send(); again = setInterval(send, Math.min(500, Math.max(100, p.timeoutMs / 4))); };
     s.bind({ address: p.local, port: p.localPort }, () => {
       if (p.localPort === undefined) start(() => s.send(payload, p.port, p.host));
       else s.connect(p.port, p.host, () => start(() => s.send(payload)));
     });
+    return () => { clearInterval(again); s.close(); };
   }),
   tls: (p) => withTimeout(p.timeoutMs, (finish) => {
     const s = tls.connect({ host: p.host, port: p.port, servername: p.servername, ca: fs.readFileSync(p.ca), localAddress: p.local, localPort: p.localPort });
-    const end = (r) => { s.destroy(); finish(r); };
+    const end = (r) => { close(s, p); finish(r); };
     let cert;
     s.on("secureConnect", () => {
       const c = s.getPeerCertificate();
@@ -231,6 +248,7 @@ const probes = {
       end({ ok: /^SIP\/2\.0 200 /.test(buf), reply: { ...cert, sip: buf.split("\r\n")[0], ...(received ? { remote: received } : {}) } });
     });
     s.on("error", (err) => end({ ok: false, error: err.code || err.message, reply: cert }));
+    return () => close(s, p);
   }),
   http: (p) => withTimeout(p.timeoutMs, (finish) => {
     const lib = p.scheme === "https" ? https : http;
@@ -241,18 +259,173 @@ const probes = {
     });
     req.on("error", (err) => finish({ ok: false, error: err.code || err.message }));
     req.end();
+    return () => req.destroy();
   }),
   dns: (p) => withTimeout(p.timeoutMs, (finish) => {
     const r = new dns.promises.Resolver({ timeout: 1500, tries: 2 });
     r.setServers([p.server]);
     const ask = { A: () => r.resolve4(p.name), SRV: () => r.resolveSrv(p.name).then((a) => a.map((x) => x.priority + " " + x.weight + " " + x.port + " " + x.name)), CNAME: () => r.resolveCname(p.name) }[p.rtype];
     ask().then((answers) => finish({ ok: true, reply: { answers } }), (err) => finish({ ok: false, error: err.code || err.message }));
+    return () => r.cancel();
   }),
   hosts: (p) => withTimeout(p.timeoutMs, (finish) => {
     dns.lookup(p.name, { family: 4, all: true }, (err, a) => finish(err ? { ok: false, error: err.code } : { ok: true, reply: { answers: a.map((x) => x.address) } }));
   }),
 };
 
+// TURN (RFC 5766) with long-term credentials, the relay proven with media: Allocate (401, then with MESSAGE-INTEGRITY),
+// ChannelBind to the partner, ChannelData out and back (the partner echoes), Refresh with lifetime 0. Over UDP the
+// requests are sent again every 250 ms until answered; over TCP messages are framed by their own length.
+const turnAttr = (type, value) => {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(type, 0);
+  head.writeUInt16BE(value.length, 2);
+  return Buffer.concat([head, value, Buffer.alloc((4 - (value.length % 4)) % 4)]);
+};
+function xorAddress(ip, port) {
+  const v = Buffer.alloc(8);
+  v.writeUInt8(1, 1);
+  v.writeUInt16BE(port ^ (MAGIC >>> 16), 2);
+  const n = ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+  v.writeUInt32BE((n ^ MAGIC) >>> 0, 4);
+  return v;
+}
+function readXorAddress(v) {
+  if (!v || v.length < 8) return undefined;
+  const n = (v.readUInt32BE(4) ^ MAGIC) >>> 0;
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".") + ":" + (v.readUInt16BE(2) ^ (MAGIC >>> 16));
+}
+function turnMessage(type, tid, attrs, key) {
+  let body = Buffer.concat(attrs);
+  const head = Buffer.alloc(20);
+  head.writeUInt16BE(type, 0);
+  head.writeUInt32BE(MAGIC, 4);
+  tid.copy(head, 8);
+  if (key) {
+    head.writeUInt16BE(body.length + 24, 2);
+    body = Buffer.concat([body, turnAttr(0x0008, crypto.createHmac("sha1", key).update(Buffer.concat([head, body])).digest())]);
+  }
+  head.writeUInt16BE(body.length, 2);
+  return Buffer.concat([head, body]);
+}
+function turnAttrs(m) {
+  const out = new Map();
+  for (let off = 20; off + 4 <= m.length; ) {
+    const type = m.readUInt16BE(off), len = m.readUInt16BE(off + 2);
+    if (!out.has(type)) out.set(type, m.subarray(off + 4, off + 4 + len));
+    off += 4 + len + ((4 - (len % 4)) % 4);
+  }
+  return out;
+}
+const turnError = (a) => { const e = a.get(0x0009); return e && e.length >= 4 ? (e[2] & 7) * 100 + e[3] + " " + e.subarray(4).toString() : "error"; };
+const CHANNEL = 0x4000;
+function turnProbe(p) {
+  return new Promise((finish) => {
+    const tcp = p.transport === "tcp";
+    const waiting = new Map();
+    const echoed = new Set();
+    let relay, auth, sock, resend, over = false, onMedia = () => undefined;
+    const timer = setTimeout(() => fail("timeout"), p.timeoutMs);
+    // The allocation is released (Refresh, lifetime 0) and the socket closed once the probe has its answer.
+    const result = (r) => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      clearInterval(resend);
+      try { if (relay && auth) send(turnMessage(0x0004, crypto.randomBytes(12), [turnAttr(0x000d, Buffer.alloc(4)), ...auth.attrs()], auth.key)); } catch {}
+      setTimeout(() => { try { if (tcp) sock.destroy(); else sock.close(); } catch {} }, 20);
+      finish(r);
+    };
+    const fail = (error) => result(relay ? { ok: true, reply: { relay, received: echoed.size, error } } : { ok: false, error });
+    const send = (b) => (tcp ? sock.write(b) : sock.send(b, p.port, p.host));
+    const request = (type, attrs) => new Promise((resolve) => {
+      const tid = crypto.randomBytes(12);
+      const msg = turnMessage(type, tid, [...attrs, ...(auth ? auth.attrs() : [])], auth && auth.key);
+      waiting.set(tid.toString("hex"), { resolve, msg });
+      send(msg);
+    });
+    const receive = (m) => {
+      if (m.length >= 4 && m.readUInt16BE(0) === CHANNEL) return onMedia(m.subarray(4, 4 + m.readUInt16BE(2)));
+      if (m.length < 20 || m.readUInt32BE(4) !== MAGIC) return;
+      const w = waiting.get(m.subarray(8, 20).toString("hex"));
+      if (!w) return;
+      waiting.delete(m.subarray(8, 20).toString("hex"));
+      w.resolve({ ok: (m.readUInt16BE(0) & 0x0110) === 0x0100, attrs: turnAttrs(m) });
+    };
+    const run = async () => {
+      const transport = turnAttr(0x0019, Buffer.from([17, 0, 0, 0]));
+      let r = await request(0x0003, [transport]);
+      for (let i = 0; i < 2 && !r.ok; i++) {
+        const realm = r.attrs.get(0x0014), nonce = r.attrs.get(0x0015);
+        if (!realm || !nonce) return fail("allocate: " + turnError(r.attrs));
+        const key = crypto.createHash("md5").update(p.user + ":" + realm.toString() + ":" + p.password).digest();
+        auth = { key, attrs: () => [turnAttr(0x0006, Buffer.from(p.user)), turnAttr(0x0014, realm), turnAttr(0x0015, nonce)] };
+        r = await request(0x0003, [transport]);
+      }
+      if (!r.ok) return (auth = undefined), fail("allocate: " + turnError(r.attrs));
+      relay = readXorAddress(r.attrs.get(0x0016));
+      if (!relay) return fail("allocate: no XOR-RELAYED-ADDRESS");
+      const bound = await request(0x0009, [turnAttr(0x000c, Buffer.from([0x40, 0, 0, 0])), turnAttr(0x0012, xorAddress(p.peer.host, p.peer.port))]);
+      if (!bound.ok) return fail("channel bind: " + turnError(bound.attrs));
+      const media = (i) => { const d = Buffer.alloc(100, 7); d.writeUInt32BE(i, 0); const h = Buffer.alloc(4); h.writeUInt16BE(CHANNEL, 0); h.writeUInt16BE(d.length, 2); return Buffer.concat([h, d]); };
+      onMedia = (d) => { if (d.length >= 4 && d.readUInt32BE(0) < p.messages) echoed.add(d.readUInt32BE(0)); if (echoed.size === p.messages) result({ ok: true, reply: { relay, received: echoed.size } }); };
+      const sendMedia = () => { for (let i = 0; i < p.messages; i++) if (!echoed.has(i)) send(media(i)); };
+      sendMedia();
+      if (!tcp) resend = setInterval(sendMedia, 250);
+    };
+    const start = () => run().catch((e) => fail(e.message));
+    if (tcp) {
+      let buf = Buffer.alloc(0);
+      sock = net.connect({ host: p.host, port: p.port, localAddress: p.local }, start);
+      sock.on("data", (d) => {
+        buf = Buffer.concat([buf, d]);
+        for (;;) {
+          if (buf.length < 4) return;
+          const channel = buf[0] >= 0x40 && buf[0] < 0x80;
+          const len = channel ? 4 + Math.ceil(buf.readUInt16BE(2) / 4) * 4 : 20 + buf.readUInt16BE(2);
+          if (buf.length < len) return;
+          const m = buf.subarray(0, len);
+          buf = buf.subarray(len);
+          receive(m);
+        }
+      });
+      sock.on("error", (err) => fail(err.code || err.message));
+      sock.on("close", () => fail("connection closed"));
+    } else {
+      sock = dgram.createSocket("udp4");
+      sock.on("message", (m, r) => { if (r.address === p.host && r.port === p.port) receive(m); });
+      sock.on("error", (err) => fail(err.code || err.message));
+      sock.bind({ address: p.local }, () => {
+        resend = setInterval(() => { for (const w of waiting.values()) send(w.msg); }, 250);
+        start();
+      });
+    }
+  });
+}
+probes.turn = turnProbe;
+
+const runItem = (p) => (probes[p.type] ? probes[p.type](p) : Promise.resolve({ ok: false, error: "unknown item " + p.type })).catch((e) => ({ ok: false, error: e.message }));
+
+// serve: one request per line on standard input ({id, items}), one answer per line ({id, replies}), items of every
+// request in parallel; ends with its standard input (the emulator closed it, or ended).
+function serve() {
+  let buf = "";
+  process.stdin.setEncoding("utf8");
+  process.stdin.on("data", (d) => {
+    buf += d;
+    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (!line) continue;
+      const req = JSON.parse(line);
+      Promise.all(req.items.map(runItem)).then((replies) => process.stdout.write(JSON.stringify({ id: req.id, replies }) + "\n"));
+    }
+  });
+  process.stdin.on("end", () => process.exit(0));
+  process.stdout.write(JSON.stringify({ ready: true }) + "\n");
+}
+
 if (mode === "listen") listen();
-else Promise.all(config.map((p) => probes[p.type](p))).then((r) => process.stdout.write(JSON.stringify(r) + "\n", () => process.exit(0)));
+else if (mode === "serve") serve();
+else Promise.all(config.map(runItem)).then((r) => process.stdout.write(JSON.stringify(r) + "\n", () => process.exit(0)));
 `;

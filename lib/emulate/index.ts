@@ -9,7 +9,7 @@ import { buildProbes, probesOfSite, type Probe } from "../model/probes";
 import { removeRun } from "./cleanup";
 import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules, type MutationExplanation, type MutationOutcome } from "./explain";
 import { applianceRules, withoutApplianceRule } from "../lab/rulesets";
-import { PASS_TIMEOUT_MS, runProbes, type ProbeResult } from "../probe/run-probes";
+import { runProbes, type ProbeResult } from "../probe/run-probes";
 import { RunRecord } from "./run-registry";
 import { sh } from "./sys";
 import { World, type Sabotage } from "./world";
@@ -112,11 +112,11 @@ export function missingRequirements(): string[] {
     ["nginx", ["-v"], "nginx"],
     ["openssl", ["version"], "openssl"],
     ["turnserver", ["--version"], "coturn"],
-    ["turnutils_uclient", ["-h"], "coturn"],
+    ["turnutils_peer", ["-h"], "coturn"],
   ];
   for (const [tool, args, pkg] of tools) {
     const r = sh(tool, args, { allowFail: true, timeoutMs: 5000 });
-    // turnutils_uclient -h prints its usage and exits non-zero: being found is enough.
+    // turnutils_peer -h prints its usage and exits non-zero: being found is enough.
     if (r.status < 0 || (r.status === 127 && !r.stdout)) missing.push(`${tool} (Debian package ${pkg})`);
   }
   return missing;
@@ -127,8 +127,13 @@ export const INSTALL_HINT = "sudo apt-get install -y iproute2 iptables nftables 
 /** Removes one internal-firewall row from the plan the internal firewall is built from. */
 const withoutRow = (plan: Plan, ruleId: string): Plan => ({ ...plan, firewallRules: plan.firewallRules.filter((r) => r.id !== ruleId) });
 
-/** Bound of a positive probe during --mutate (answers inside namespaces take milliseconds). */
-const MUTATE_TIMEOUT_MS = 1000;
+/**
+ * Bound of a positive probe during --mutate (answers inside namespaces take milliseconds; the probe that catches a
+ * removal waits it out, once per rule). A failure that may not come from the removal is asked again with four times
+ * that bound (the ratio of the ordinary bound to the old --mutate bound of 1 s).
+ */
+const MUTATE_TIMEOUT_MS = 500;
+const CONFIRM_TIMEOUT_MS = 4 * MUTATE_TIMEOUT_MS;
 
 const failedIds = (results: readonly ProbeResult[]) => results.filter((r) => !r.pass && !r.skipped).map((r) => r.probe.id);
 
@@ -175,24 +180,38 @@ async function mutate(
     const row = world.plan.firewallRules.find((r) => r.id === ruleId);
     return row ? explainUncaught(row, loaded[firewall], planSite, ran, world.internalClientIp) : { outcome: "finding" };
   };
+  // The two firewalls are mutated side by side, each one rule at a time. A probe that crosses both (the reverse
+  // proxy's web probes: Internet -> external firewall -> nginx -> internal firewall -> pool) runs in an external step
+  // only while the internal firewall holds its whole ruleset: such runs and the internal steps take turns (one lock).
+  const internalWhole = new Lock();
+  const runProbesOf = async (firewall: "external" | "internal", list: readonly Probe[], timeoutMs: number) => {
+    const alone = firewall === "internal" ? list : list.filter((p) => !crossesInternalFirewallToo(p));
+    const both = list.filter((p) => !alone.includes(p));
+    const [a, b] = await Promise.all([
+      runProbes(world, alone, { timeoutMs }),
+      both.length ? internalWhole.hold(() => runProbes(world, both, { timeoutMs })) : [],
+    ]);
+    const failed = new Set(failedIds([...a, ...b]));
+    return list.filter((p) => failed.has(p.id)).map((p) => p.id);
+  };
   const caught = async (firewall: "external" | "internal", ruleId: string, explained: boolean) => {
     // Only probes that cross the firewall being changed (Internet, Microsoft 365, NAT reflection: the external one).
     const mine = watched.filter((p) => crossesExternalFirewall(p) === (firewall === "external"));
-    const run = async (list: readonly Probe[], timeoutMs = MUTATE_TIMEOUT_MS) => failedIds(await runProbes(world, list, timeoutMs));
+    const run = (list: readonly Probe[], timeoutMs = MUTATE_TIMEOUT_MS) => runProbesOf(firewall, list, timeoutMs);
     const own = (id: string) => probes.find((p) => p.id === id)?.refs.includes(ruleId) ?? false;
     for (const batch of [mine.filter((p) => p.kind !== "turn"), mine.filter((p) => p.kind === "turn")]) {
       const failed = await run(batch);
       if (!failed.length) continue;
       // The row's own probes failing is what a removal should do. A failure that may not come from the removal (a
       // probe of another row, or any probe when the plan says the removal changes nothing the firewall lets
-      // through) is asked again, the rule still removed, with the ordinary bound: a probe that passes now failed for
+      // through) is asked again, the rule still removed, with a longer bound: a probe that passes now failed for
       // another reason (an answer slower than the short bound on a loaded machine, even between two hosts of the
       // internal network) and caught nothing. The probes run in parallel: the second run costs one bound.
       if (!explained && failed.every(own)) return failed;
       const again = new Set(
         await run(
           batch.filter((p) => failed.includes(p.id)),
-          PASS_TIMEOUT_MS,
+          CONFIRM_TIMEOUT_MS,
         ),
       );
       const confirmed = failed.filter((id) => again.has(id));
@@ -207,19 +226,50 @@ async function mutate(
     log(mutationLine(m));
     return m;
   };
-  const out: MutationResult[] = [];
-  const external = firewalls.includes("external") ? applianceRuleIds(base, site) : [];
-  for (const ruleId of external) {
-    world.loadExternalRules(withoutApplianceRule(base, ruleId));
-    out.push(await result(ruleId, "external"));
+  const externalChain = async () => {
+    const out: MutationResult[] = [];
+    for (const ruleId of firewalls.includes("external") ? applianceRuleIds(base, site) : []) {
+      world.loadExternalRules(withoutApplianceRule(base, ruleId));
+      out.push(await result(ruleId, "external"));
+    }
+    world.loadExternalRules(base);
+    return out;
+  };
+  const internalChain = async () => {
+    const out: MutationResult[] = [];
+    for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal" && firewalls.includes("internal"))) {
+      // The whole ruleset is back before the lock is released.
+      out.push(
+        await internalWhole.hold(async () => {
+          world.loadInternalRules(withoutRow(world.plan, row.id));
+          try {
+            return await result(row.id, "internal");
+          } finally {
+            world.loadInternalRules(world.plan);
+          }
+        }),
+      );
+    }
+    return out;
+  };
+  const [external, internal] = await Promise.all([externalChain(), internalChain()]);
+  return [...external, ...internal];
+}
+
+/**
+ * True when an external-firewall probe crosses the internal firewall too: the reverse proxy's web probes reach the
+ * pool behind it. (The internal firewall's probes never cross the external one: crossesExternalFirewall.)
+ */
+const crossesInternalFirewallToo = (p: Probe) => p.kind === "web";
+
+/** Runs functions one at a time, in the order they asked. */
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve();
+  hold<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
-  world.loadExternalRules(base);
-  for (const row of world.plan.firewallRules.filter((r) => r.site === site && r.firewall === "internal" && firewalls.includes("internal"))) {
-    world.loadInternalRules(withoutRow(world.plan, row.id));
-    out.push(await result(row.id, "internal"));
-  }
-  world.loadInternalRules(world.plan);
-  return out;
 }
 
 /** Signals that end a run, with the exit code each gives (128 + the signal's number). */
@@ -291,6 +341,7 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       const t3 = Date.now();
       if (options.keep) {
         kept = true;
+        world.closeAgents();
         reports.push({
           site,
           tag,

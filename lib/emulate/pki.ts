@@ -6,7 +6,7 @@
 import { makeNewDir, writeNewFile } from "./run-registry";
 import { join } from "node:path";
 import type { Certificate } from "../model/plan";
-import { sh } from "./sys";
+import { CommandError, sh, shAsync } from "./sys";
 
 export interface IssuedCertificate {
   readonly cert: string;
@@ -66,27 +66,58 @@ export class RunCa {
         "\n",
       ) + "\n",
     );
-    sh("openssl", ["req", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-subj", `/CN=${subject}`, "-keyout", key, "-out", csr]);
-    sh("openssl", [
-      "x509",
-      "-req",
-      "-in",
-      csr,
-      "-CA",
-      this.caCert,
-      "-CAkey",
-      this.caKey,
-      "-set_serial",
-      String(this.serial++),
-      "-days",
-      "90",
-      "-extfile",
-      ext,
+    // The key and the signature in the background (openssl twice): every certificate of the run is issued at once,
+    // and settled() waits for them before a daemon reads one.
+    const openssl = async (args: string[]) => {
+      const r = await shAsync("openssl", args, 15000);
+      if (r.status !== 0) throw new CommandError(`openssl ${args.join(" ")} failed (exit ${r.status}): ${r.stderr.trim().slice(0, 2000)}`);
+    };
+    const serial = this.serial++;
+    const done = openssl([
+      "req",
+      "-new",
+      "-nodes",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-subj",
+      `/CN=${subject}`,
+      "-keyout",
+      key,
       "-out",
-      cert,
-    ]);
+      csr,
+    ]).then(() =>
+      openssl([
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        this.caCert,
+        "-CAkey",
+        this.caKey,
+        "-set_serial",
+        String(serial),
+        "-days",
+        "90",
+        "-extfile",
+        ext,
+        "-out",
+        cert,
+      ]),
+    );
+    done.catch(() => undefined); // reported by settled()
+    this.pending.push(done);
     this.issued.set(file, { request, files: { cert, key } });
     return { cert, key };
+  }
+
+  private readonly pending: Promise<void>[] = [];
+
+  /** Waits until every certificate issued so far is written; throws the first failure. */
+  async settled(): Promise<void> {
+    await Promise.all(this.pending);
   }
 
   issuePlanned(c: Certificate): IssuedCertificate {

@@ -120,12 +120,40 @@ export interface Daemon {
 }
 
 /**
+ * True when the network namespace of process `pid` has a UDP socket bound to host:port (/proc/<pid>/net/udp lists
+ * the sockets of the process's namespace: addresses as little-endian hex, ports as hex).
+ */
+export function udpBound(pid: number, host: string, port: number): boolean {
+  const ip = host
+    .split(".")
+    .reverse()
+    .map((o) => Number(o).toString(16).padStart(2, "0"))
+    .join("");
+  const local = `${ip}:${port.toString(16).padStart(4, "0")}`.toUpperCase();
+  try {
+    return readFileSync(`/proc/${pid}/net/udp`, "utf8")
+      .split("\n")
+      .some((line) => line.trim().split(/\s+/)[1] === local);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Starts a long-running process with its output in `logFile` (not a pipe: with --keep it outlives this process) in
  * its own process group (a terminal's Ctrl-C reaches only edge-lab, which tears the run down). Resolves when `ready`
- * matches the log, or, for a number, when it is still running after that many milliseconds (tools that print nothing
- * when they start); rejects if it exits first or is not ready within `timeoutMs`.
+ * matches the log, or, for a function, when it returns true for the process's pid (polled: a tool that prints
+ * nothing when it starts is ready when its socket is bound), or for a number when it is still running after that
+ * many milliseconds; rejects if it exits first or is not ready within `timeoutMs`.
  */
-export function startDaemon(name: string, cmd: string, args: readonly string[], ready: RegExp | number, logFile: string, timeoutMs = 15000): Promise<Daemon> {
+export function startDaemon(
+  name: string,
+  cmd: string,
+  args: readonly string[],
+  ready: RegExp | number | ((pid: number) => boolean),
+  logFile: string,
+  timeoutMs = 15000,
+): Promise<Daemon> {
   const fd = openSync(logFile, "wx", 0o600);
   const proc = spawn(tool(cmd), args as string[], { env: TOOL_ENV, stdio: ["ignore", fd, fd], detached: true });
   closeSync(fd);
@@ -145,8 +173,9 @@ export function startDaemon(name: string, cmd: string, args: readonly string[], 
     const started = Date.now();
     const timer = setTimeout(() => finish(new Error(`${name} not ready after ${timeoutMs} ms:\n${output().slice(-2000)}`)), timeoutMs);
     const poll = setInterval(() => {
-      if (typeof ready === "number" ? Date.now() - started >= ready : ready.test(output())) finish();
-    }, 25);
+      const up = typeof ready === "number" ? Date.now() - started >= ready : typeof ready === "function" ? ready(proc.pid!) : ready.test(output());
+      if (up) finish();
+    }, 10);
     proc.once("error", (e) => finish(new Error(`${name}: ${e.message}`)));
     proc.once("exit", (code) => finish(new Error(`${name} exited (${code}) before it was ready:\n${output().slice(-2000)}`)));
   });

@@ -18,7 +18,6 @@
  *   [lan]  internal network: Front End pool stand-in (web 4443/8080, SIP), Directors, internal DNS (BIND, internal
  *          view), internal client
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORWARDING_SYSCTL, ruleCounts } from "../lab/guest/iptables";
@@ -29,10 +28,11 @@ import { SIPFED_FQDN } from "../model/hybrid";
 import { includesInternet } from "../model/peer";
 import type { Certificate, Plan, PlanServer } from "../model/plan";
 import { zoneFiles } from "../lab/zones";
-import { mediaRow, type PortProbe, type Probe, type ProbeFrom, type TurnProbe } from "../model/probes";
-import type { AgentItem, AgentReply, Origin, Vantage } from "../probe/vantage";
+import { mediaRow, type PortProbe, type Probe, type ProbeFrom } from "../model/probes";
+import type { AgentItem, AgentReply, Origin, TurnAccount, Vantage } from "../probe/vantage";
 import { productInfo } from "../model/products";
 import { AGENT_SOURCE } from "./agent";
+import { AgentProcess } from "./agent-process";
 import { MSTURN_STANDIN_SOURCE, msTurnRedirect } from "./msturn-standin";
 import { ipv4Prefixes, notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "../lab/daemon-conf";
@@ -40,7 +40,7 @@ import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
 import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules } from "../lab/rulesets";
 import { makeNewDir, ownDirectory, writeNewFile, type RunRecord } from "./run-registry";
-import { inNs, sh, shAsync, startDaemon, toolPath, type Daemon } from "./sys";
+import { CommandError, inNs, sh, startDaemon, toolPath, udpBound, type Daemon } from "./sys";
 
 /** Deliberate differences from the plan (fault tests and --mutate): what is built, not what is probed. */
 export interface Sabotage {
@@ -104,6 +104,7 @@ export class World implements Vantage {
   readonly agentFile: string;
   private readonly msTurnFile: string;
   private readonly certs = new Map<string, IssuedCertificate>();
+  private readonly agents = new Map<string, AgentProcess>();
   /** The listeners each port probe reaches (empty: one of its far ends is coturn, nginx or a web listener). */
   private readonly farEnds = new Map<Probe, { node: Node; key: string }[]>();
 
@@ -192,14 +193,38 @@ export class World implements Vantage {
     return `${this.tag}-${role}`;
   }
 
+  /**
+   * The network build's ip commands, queued per namespace ("" for the host's) and run as batches by runIpBatches():
+   * one `ip -batch` makes the namespaces and the links between them, then one `ip -n <ns> -batch` per namespace
+   * (addresses, bridges, routes in the order they were asked for): about 12 processes instead of 120.
+   */
+  private readonly ipBatches = new Map<string, string[][]>();
+
   private ip(ns: string, ...args: string[]) {
-    sh("ip", ["-n", ns, ...args]);
+    // A batch line is split at white space: no argument may hold any (none of the plan's values do).
+    if (args.some((a) => a === "" || /\s/.test(a))) throw new Error(`edge-lab emulate: ip argument with white space: ${JSON.stringify(args)}`);
+    this.ipBatches.set(ns, [...(this.ipBatches.get(ns) ?? []), args]);
+  }
+
+  private runIpBatches(): void {
+    const namespaces = [...this.ipBatches.keys()].filter((ns) => ns !== "");
+    for (const ns of ["", ...namespaces]) {
+      const lines = this.ipBatches.get(ns) ?? [];
+      if (!lines.length) continue;
+      const r = sh("ip", [...(ns ? ["-n", ns] : []), "-batch", "-"], { input: lines.map((l) => l.join(" ")).join("\n") + "\n", allowFail: true });
+      if (r.status !== 0) {
+        const failed = lines[Number(/-:(\d+)/.exec(r.stderr)?.[1]) - 1];
+        throw new CommandError(`ip ${ns ? `-n ${ns} ` : ""}${failed ? failed.join(" ") : "-batch"} failed: ${r.stderr.trim().slice(0, 2000)}`);
+      }
+    }
+    this.ipBatches.clear();
   }
 
   private addNs(role: string, server?: PlanServer): Node {
     const ns = this.ns(role);
-    sh("ip", ["netns", "add", ns]);
+    // Recorded first: a build that fails halfway removes what the batch made.
     this.run.addNamespace(ns);
+    this.ip("", "netns", "add", ns);
     this.ip(ns, "link", "set", "lo", "up");
     const node: Node = { ns, server, addresses: new Set(), listeners: new Map() };
     this.nodes.set(role, node);
@@ -207,7 +232,7 @@ export class World implements Vantage {
   }
 
   private veth(a: string, nsA: string, b: string, nsB: string) {
-    sh("ip", ["link", "add", a, "netns", nsA, "type", "veth", "peer", "name", b, "netns", nsB]);
+    this.ip("", "link", "add", a, "netns", nsA, "type", "veth", "peer", "name", b, "netns", nsB);
     this.ip(nsA, "link", "set", a, "up");
     this.ip(nsB, "link", "set", b, "up");
   }
@@ -223,7 +248,10 @@ export class World implements Vantage {
   }
 
   private forwarding(ns: string) {
-    for (const line of FORWARDING_SYSCTL.split("\n").filter((l) => l.includes("="))) sh("ip", inNs(ns, ["sysctl", "-q", "-w", line.replace(/\s*=\s*/, "=")]));
+    const settings = FORWARDING_SYSCTL.split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => l.replace(/\s*=\s*/, "="));
+    sh("ip", inNs(ns, ["sysctl", "-q", "-w", ...settings]));
   }
 
   /** Issues the built plan's certificate of this table row (probes carry the expected one; faults change the built one). */
@@ -337,6 +365,7 @@ export class World implements Vantage {
     });
     this.hostsFile(lan.ns, "127.0.0.1 localhost\n");
 
+    this.runIpBatches();
     // Fail closed: every ruleset is loaded and checked before any namespace forwards a packet.
     this.loadExternalRules(applianceRules(plan, this.site));
     this.loadInternalRules(plan);
@@ -451,32 +480,37 @@ export class World implements Vantage {
     return this.ca.caCert;
   }
 
-  /** Vantage: one agent process in the namespace runs the items in parallel. */
-  async send(place: string, items: readonly AgentItem[]): Promise<AgentReply[]> {
-    const file = join(this.dir, `probe-${place}-${randomBytes(6).toString("hex")}.json`);
-    writeNewFile(file, JSON.stringify(items), 0o600);
-    const started = Date.now();
-    const r = await shAsync("ip", inNs(place, [process.execPath, this.agentFile, "probe", file]), 60000);
-    if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`agent ${place}: ${items.length} items in ${Date.now() - started} ms\n`);
-    try {
-      return JSON.parse(r.stdout) as AgentReply[];
-    } catch {
-      return items.map(() => ({ ok: false, error: `agent failed: ${r.stderr.trim().slice(0, 300)}` }));
+  /** The namespace's probe agent, started on first use (startServices starts those of the probes' origins). */
+  private agentOf(place: string): AgentProcess {
+    let agent = this.agents.get(place);
+    if (!agent) {
+      if (![...this.nodes.values()].some((n) => n.ns === place)) throw new Error(`edge-lab emulate: no namespace ${place}`);
+      agent = new AgentProcess(place, this.agentFile, this.log(`agent-${place}`));
+      if (agent.proc.pid) this.run.addDaemon(`probe agent in ${place}`, agent.proc.pid);
+      this.agents.set(place, agent);
     }
+    return agent;
   }
 
-  /** Vantage: coturn's turnutils_uclient from the simulated Internet, media echoed by the partner's turnutils_peer. */
-  async turn(p: TurnProbe): Promise<{ output: string; status: number }> {
-    const args = [
-      "-v",
-      ...(p.transport === "TCP" ? ["-t"] : []),
-      ...["-p", String(p.port), "-u", TURN_USER, "-w", TURN_PASSWORD, "-e", this.peerIp, "-r", String(this.peerPort)],
-      ...["-n", "2", "-m", "1", "-c", "-L", this.clientIp, p.address],
-    ];
+  /** Ends the probe agents (--keep leaves the namespaces up, not the agents). */
+  closeAgents(): void {
+    for (const a of this.agents.values()) a.close();
+  }
+
+  /** Vantage: the namespace's agent runs the items in parallel. */
+  async send(place: string, items: readonly AgentItem[]): Promise<AgentReply[]> {
     const started = Date.now();
-    const r = await shAsync("ip", inNs(this.ns("inet"), ["turnutils_uclient", ...args]), 10000);
-    if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`turn ${p.address}:${p.port}/${p.transport}: ${Date.now() - started} ms\n`);
-    return { output: r.stdout + r.stderr, status: r.status };
+    const replies = await this.agentOf(place).send(items);
+    if (process.env.EDGE_LAB_EMULATE_DEBUG)
+      process.stderr.write(
+        `agent ${place}: ${items.map((i, n) => `${i.type} ${i.host ?? i.server ?? i.name}:${i.port ?? ""}${replies[n].ok ? "" : ` (${replies[n].error})`} ${JSON.stringify(replies[n].reply ?? {})}`).join(", ")} in ${Date.now() - started} ms\n`,
+      );
+    return replies;
+  }
+
+  /** Vantage: coturn's credentials; the partner's turnutils_peer echoes the relayed media. */
+  turnAccount(): TurnAccount {
+    return { user: TURN_USER, password: TURN_PASSWORD, peer: { host: this.peerIp, port: this.peerPort } };
   }
 
   /**
@@ -610,14 +644,18 @@ export class World implements Vantage {
 
   /** Starts a daemon and records its pid (and start time) for the teardown and --cleanup. */
   private daemon(...args: Parameters<typeof startDaemon>): Promise<Daemon> {
+    const started = Date.now();
     return startDaemon(...args).then((d) => {
       if (d.proc.pid) this.run.addDaemon(d.name, d.proc.pid);
+      if (process.env.EDGE_LAB_EMULATE_DEBUG) process.stderr.write(`daemon ${d.name}: ready in ${Date.now() - started} ms\n`);
       return d;
     });
   }
 
   /** Starts every daemon: DNS servers, coturn, nginx, listeners, the TURN peer. */
   async startServices(): Promise<void> {
+    // Every certificate is issued at once in the background (the listeners' here, coturn's and nginx's as they
+    // start); what reads one waits for them (RunCa.settled), everything else starts right away.
     this.planListeners();
     const starts: Promise<Daemon>[] = [];
     starts.push(...this.startDns());
@@ -640,27 +678,36 @@ export class World implements Vantage {
         }),
       );
       starts.push(
-        this.daemon(
-          `listeners in ${node.ns}`,
-          "ip",
-          inNs(node.ns, [process.execPath, this.agentFile, "listen", file]),
-          /READY/,
-          this.log(`listeners-${node.ns}`),
-        ),
+        this.ca
+          .settled()
+          .then(() =>
+            this.daemon(
+              `listeners in ${node.ns}`,
+              "ip",
+              inNs(node.ns, [process.execPath, this.agentFile, "listen", file]),
+              /READY/,
+              this.log(`listeners-${node.ns}`),
+            ),
+          ),
       );
     }
-    // turnutils_peer prints nothing when it starts: ready when still running after a moment.
+    // turnutils_peer prints nothing when it starts: ready once its UDP socket is bound.
     starts.push(
       this.daemon(
         "turnutils_peer",
         "ip",
         inNs(this.ns("inet"), ["turnutils_peer", "-L", this.peerIp, "-p", String(this.peerPort)]),
-        300,
+        (pid) => udpBound(pid, this.peerIp, this.peerPort),
         this.log("turnutils_peer"),
       ),
     );
-    const results = await Promise.allSettled(starts);
-    for (const r of results) if (r.status === "fulfilled") this.daemons.push(r.value);
+    // The probe agents of the probes' origins start meanwhile (a probe run then costs no Node start).
+    const places = new Set(
+      this.probes.filter((p) => !notEmulated(p)).flatMap((p) => (p.from.kind !== "remote" || this.m365OriginIp ? [this.origin(p.from).place] : [])),
+    );
+    const agents = [...places].map((place) => this.agentOf(place).ready);
+    const results = await Promise.allSettled([...starts, ...agents]);
+    for (const r of results) if (r.status === "fulfilled" && r.value) this.daemons.push(r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
   }
@@ -683,7 +730,7 @@ export class World implements Vantage {
     });
   }
 
-  private startCoturn(node: Node, s: PlanServer): Promise<Daemon> {
+  private async startCoturn(node: Node, s: PlanServer): Promise<Daemon> {
     const dir = join(this.dir, `coturn-${node.ns}`);
     makeNewDir(dir);
     const ext = avExternalAddresses(s);
@@ -692,6 +739,7 @@ export class World implements Vantage {
       this.plan.certificates.find((c) => c.installedOn.includes(s.id) && c.id.endsWith("external")) ??
       this.plan.certificates.find((c) => c.installedOn.includes(s.id))!;
     const issued = this.certFor(cert);
+    await this.ca.settled();
     const conf = [
       ...this.turnAddresses(s).map((ip) => `listening-ip=${ip}`),
       ...ext.map((a) => `relay-ip=${a.ip}`),
@@ -765,17 +813,19 @@ export class World implements Vantage {
     };
   }
 
-  private startNginx(node: Node, s: PlanServer): Promise<Daemon> {
+  private async startNginx(node: Node, s: PlanServer): Promise<Daemon> {
     const dir = join(this.dir, `nginx-${node.ns}`);
     makeNewDir(dir);
     const rules = this.plan.publishingRules.filter((r) => r.site === this.site);
     const cert = this.plan.certificates.find((c) => c.installedOn.includes(s.id));
     const issued = cert ? this.certFor(cert) : undefined;
+    const pems = rules.map((r) => issued ?? this.ca.issue(`rp-${r.publicName}`, r.publicName, [r.publicName]));
+    await this.ca.settled();
     const certDir = join(dir, "certs");
     makeNewDir(certDir);
     // One certificate (the plan's reverse proxy certificate) under every published name, as nginx expects.
-    for (const r of rules) {
-      const pem = issued ?? this.ca.issue(`rp-${r.publicName}`, r.publicName, [r.publicName]);
+    for (const [i, r] of rules.entries()) {
+      const pem = pems[i];
       writeNewFile(join(certDir, `${r.publicName}.crt`), readFileSync(pem.cert));
       writeNewFile(join(certDir, `${r.publicName}.key`), readFileSync(pem.key), 0o600);
     }

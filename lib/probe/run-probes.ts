@@ -1,7 +1,9 @@
 /**
  * Runs the plan's probes (lib/model/probes) from a vantage (./vantage.ts): each probe becomes requests for the probe
- * agent, sent from the place its origin is (one agent run per place, its probes in parallel), and its replies are
- * judged against the plan; TURN probes run a TURN client. The emulator's namespaces are one vantage (lib/emulate).
+ * agent, sent from the place its origin is, and its replies are judged against the plan; a TURN probe is an agent
+ * request too (allocation, channel to the partner, media echoed back). The probes are independent exchanges: they run
+ * concurrently, bounded per target address (no stand-in is flooded), the slowest classes first. The emulator's
+ * namespaces are one vantage (lib/emulate).
  */
 import { carriesTls } from "../model/application";
 import { SIPFED_FQDN } from "../model/hybrid";
@@ -173,65 +175,107 @@ function planProbe(v: Vantage, p: Exclude<Probe, TurnProbe>, timeoutMs: number):
 }
 
 /** A TURN probe: the relayed address and port as the plan says, and media relayed back from the partner. */
-async function runTurn(v: Vantage, p: TurnProbe): Promise<ProbeResult> {
-  const { output: out, status } = await v.turn(p);
-  const relays = [...out.matchAll(/Received relay addr: ([\d.]+):(\d+)/g)].map((m) => ({ ip: m[1], port: Number(m[2]) }));
-  const received = Math.max(0, ...[...out.matchAll(/tot_recv_msgs=(\d+)/g)].map((m) => Number(m[1])));
-  const expected = p.relayAddress.split(",");
-  const problems: string[] = [];
-  if (!relays.length) {
-    const errors = out
-      .split("\n")
-      .filter((l) => /error|fail|cannot/i.test(l))
-      .slice(0, 2)
-      .join(" | ");
-    problems.push(`no allocation (${errors || `exit ${status}`})`);
-  }
-  for (const a of relays) {
-    if (!expected.includes(a.ip)) problems.push(`relay address ${a.ip}, plan ${expected.join(" or ")}`);
-    if (a.port < p.relayRange.from || a.port > p.relayRange.to) problems.push(`relay port ${a.port} outside ${p.relayRange.from}-${p.relayRange.to}`);
-  }
-  if (relays.length && received === 0) problems.push("no media relayed back from the partner");
-  const relayText = relays.map((a) => `${a.ip}:${a.port}`).join(", ");
-  return {
-    probe: p,
-    pass: problems.length === 0,
-    detail: problems.length ? problems.join("; ") : `relay ${relayText}, ${received} media packets relayed back`,
+function planTurn(v: Vantage, o: Origin, p: TurnProbe, timeoutMs: number): Planned {
+  const { user, password, peer } = v.turnAccount(p);
+  const item = {
+    type: "turn",
+    transport: p.transport === "TCP" ? "tcp" : "udp",
+    host: p.address,
+    port: p.port,
+    local: o.local,
+    user,
+    password,
+    peer,
+    messages: 2,
+    timeoutMs,
   };
+  return one(o, item, (r) => {
+    const relay = /^([\d.]+):(\d+)$/.exec(r.reply?.relay ?? "");
+    if (!r.ok || !relay) return { pass: false, detail: `no allocation (${r.error ?? "no relayed address"})` };
+    const [ip, port] = [relay[1], Number(relay[2])];
+    const expected = p.relayAddress.split(",");
+    const problems: string[] = [];
+    if (!expected.includes(ip)) problems.push(`relay address ${ip}, plan ${expected.join(" or ")}`);
+    if (!p.relayRange.covers(port)) problems.push(`relay port ${port} outside ${p.relayRange.rangeText}`);
+    const received = r.reply?.received ?? 0;
+    if (received === 0) problems.push("no media relayed back from the partner");
+    return problems.length
+      ? { pass: false, detail: problems.join("; ") }
+      : { pass: true, detail: `relay ${ip}:${port}, ${received} media packets relayed back` };
+  });
 }
 
+export interface RunOptions {
+  /**
+   * Bound of each positive probe (inside namespaces an answer takes milliseconds; --mutate uses a shorter bound
+   * because the probe that catches a removed rule waits it out). @default PASS_TIMEOUT_MS
+   */
+  readonly timeoutMs?: number;
+  /** Probes in flight at once towards one target address (so that no stand-in is flooded). @default PER_TARGET */
+  readonly perTarget?: number;
+  /** Probes in flight at once in all (1: one after another, as the equivalence test runs them). @default unbounded */
+  readonly inFlight?: number;
+}
+
+/** Probes in flight towards one address at once. */
+export const PER_TARGET = 8;
+
+/** The slowest classes start first: TURN (allocation and relayed media), then the blocked probes (which wait it out). */
+const classOrder = (p: Probe) => (p.kind === "turn" ? 0 : p.kind === "blocked" ? 1 : 2);
+
+/** The address a probe's exchange goes to (its DNS server for a DNS probe): the key of the per-target bound. */
+const targetOf = (planned: Planned) => String(planned.items[0].host ?? planned.items[0].server ?? planned.place);
+
 /**
- * Runs the probes; results in probe order. `timeoutMs` bounds each positive probe (inside namespaces an answer takes
- * milliseconds; --mutate uses a shorter bound because the probe that catches a removed rule waits it out).
+ * Runs the probes; results in probe order. Every probe is one exchange with the vantage (its items sent from its
+ * origin's place), all of them concurrent within two bounds: `perTarget` probes towards one address, `inFlight` in
+ * all; TURN probes first, then the blocked ones, then the rest, each class in probe order.
  */
-export async function runProbes(vantage: Vantage, probes: readonly Probe[], timeoutMs = PASS_TIMEOUT_MS): Promise<ProbeResult[]> {
+export async function runProbes(vantage: Vantage, probes: readonly Probe[], options: RunOptions = {}): Promise<ProbeResult[]> {
+  const timeoutMs = options.timeoutMs ?? PASS_TIMEOUT_MS;
+  const perTarget = options.perTarget ?? PER_TARGET;
+  const inFlight = options.inFlight ?? Infinity;
   const results = new Map<Probe, ProbeResult>();
-  const byPlace = new Map<string, { probe: Probe; planned: Planned }[]>();
+  const queue: { probe: Probe; planned: Planned; target: string }[] = [];
   for (const p of probes) {
     const why = vantage.skipReason(p);
     if (why) {
       results.set(p, { probe: p, pass: false, skipped: true, detail: why });
       continue;
     }
-    if (p.kind === "turn") continue;
-    const planned = planProbe(vantage, p, timeoutMs);
-    const list = byPlace.get(planned.place) ?? [];
-    list.push({ probe: p, planned });
-    byPlace.set(planned.place, list);
+    const planned = p.kind === "turn" ? planTurn(vantage, vantage.origin(p.from), p, timeoutMs) : planProbe(vantage, p, timeoutMs);
+    queue.push({ probe: p, planned, target: targetOf(planned) });
   }
-  const agentRuns = [...byPlace.entries()].map(async ([place, list]) => {
-    const replies = await vantage.send(
-      place,
-      list.flatMap((x) => x.planned.items),
-    );
-    let at = 0;
-    for (const { probe, planned } of list) {
-      const mine = replies.slice(at, at + planned.items.length);
-      at += planned.items.length;
-      results.set(probe, { probe, ...planned.judge(mine) });
-    }
+  queue.sort((a, b) => classOrder(a.probe) - classOrder(b.probe));
+  const active = new Map<string, number>();
+  let running = 0;
+  await new Promise<void>((done) => {
+    const next = () => {
+      if (!queue.length && running === 0) return done();
+      for (let i = 0; i < queue.length && running < inFlight;) {
+        const { probe, planned, target } = queue[i];
+        if ((active.get(target) ?? 0) >= perTarget) {
+          i++;
+          continue;
+        }
+        queue.splice(i, 1);
+        active.set(target, (active.get(target) ?? 0) + 1);
+        running++;
+        void vantage
+          .send(planned.place, planned.items)
+          .then(
+            (replies) => planned.judge(replies),
+            (e: Error) => ({ pass: false, detail: `not sent: ${e.message}` }),
+          )
+          .then((verdict) => {
+            results.set(probe, { probe, ...verdict });
+            active.set(target, active.get(target)! - 1);
+            running--;
+            next();
+          });
+      }
+    };
+    next();
   });
-  const turnRuns = probes.filter((p): p is TurnProbe => p.kind === "turn").map(async (p) => results.set(p, await runTurn(vantage, p)));
-  await Promise.all([...agentRuns, ...turnRuns]);
   return probes.map((p) => results.get(p)!);
 }

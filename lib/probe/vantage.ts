@@ -23,6 +23,9 @@ export interface AgentReply {
     sip?: string;
     host?: string;
     status?: number;
+    /** TURN: the relayed transport address ("ip:port") and how many media packets came back through it. */
+    relay?: string;
+    received?: number;
   };
 }
 
@@ -47,8 +50,17 @@ export interface Vantage {
   answersWithSource(p: Probe): boolean;
   /** The CA certificate (PEM) the TLS and HTTPS probes trust. */
   readonly trustAnchor: string;
-  /** Sends one place's agent items, all at once; the replies in item order. */
+  /** Sends agent items from one place, all at once; the replies in item order. Called again while earlier calls run. */
   send(place: string, items: readonly AgentItem[]): Promise<AgentReply[]>;
-  /** A TURN allocation with media relayed to a partner (coturn's turnutils_uclient): its output and exit status. */
-  turn(p: TurnProbe): Promise<{ readonly output: string; readonly status: number }>;
+  /**
+   * What a TURN probe needs besides its target: the long-term credentials the TURN server takes and the partner that
+   * echoes media sent through the relay (the agent's `turn` item allocates, binds a channel and counts the echoes).
+   */
+  turnAccount(p: TurnProbe): TurnAccount;
+}
+
+export interface TurnAccount {
+  readonly user: string;
+  readonly password: string;
+  readonly peer: { readonly host: string; readonly port: number };
 }

@@ -1,13 +1,19 @@
 /**
- * `edge-lab emulate` with real software: every bundled scenario emulated with every probe passing, nothing left behind.
+ * `edge-lab emulate` with real software: every bundled scenario emulated with every probe passing, nothing left behind;
+ * the concurrent probe runner gives the outcomes of a run one probe at a time.
  */
+import { removeRun } from "../../lib/emulate/cleanup";
+import { RunRecord } from "../../lib/emulate/run-registry";
 import { processAlive } from "../../lib/emulate/sys";
+import { World } from "../../lib/emulate/world";
+import { buildProbes, probesOfSite } from "../../lib/model/probes";
+import { runProbes } from "../../lib/probe/run-probes";
 import { bundledIds } from "../azure/helpers";
 import { join } from "node:path";
 import { loadScenarioFile } from "../../lib/model/load";
 import { ROOT, bundledPlan, planOf } from "../helpers";
 import { describeWithTools } from "../system-tools";
-import { emulateRecording, failing, leftoversOf, NEEDS } from "./helpers";
+import { emulateRecording, failing, leftoversOf, NAT, NEEDS } from "./helpers";
 
 jest.setTimeout(240_000);
 
@@ -49,5 +55,27 @@ describeWithTools("edge-lab emulate: the Teams Only phase (docs/examples/hybrid-
     const cutover = report.sites.flatMap((s) => s.results).filter((r) => r.probe.kind === "dns" && r.probe.record.refs.includes("ms:cutover-dns"));
     expect(cutover.length).toBeGreaterThan(0);
     for (const r of cutover) expect(r.detail).toContain("online.lync.com");
+  });
+});
+
+describeWithTools("edge-lab emulate: the concurrent runner, one probe at a time", NEEDS, () => {
+  test(`${NAT}: the same outcome for every probe, TURN, blocked and reverse proxy included`, async () => {
+    const plan = bundledPlan(NAT);
+    const site = plan.scenario.sites[0].name;
+    const probes = probesOfSite(buildProbes(plan), site);
+    const run = RunRecord.create();
+    try {
+      const world = new World(plan, site, run, probes);
+      world.buildNetwork();
+      await world.startServices();
+      const outcome = (rs: Awaited<ReturnType<typeof runProbes>>) =>
+        rs.map((r) => `${r.probe.id}: ${r.skipped ? "skipped" : r.pass ? "pass" : `FAIL ${r.detail}`}`);
+      const concurrent = outcome(await runProbes(world, probes));
+      const sequential = outcome(await runProbes(world, probes, { perTarget: 1, inFlight: 1 }));
+      expect(concurrent).toEqual(sequential);
+      expect(new Set(probes.map((p) => p.kind))).toEqual(new Set(["blocked", "dns", "hosts", "port", "tls", "turn", "web"]));
+    } finally {
+      removeRun(run);
+    }
   });
 });
