@@ -8,16 +8,21 @@
  *   npx cdktf synth                cdktf's CLI running cdktf.json's app (its overhead is the difference)
  *   edge-lab validate / plan / worksheets / diff (plan level, Terraform level)
  *
- * Compares with the targets of the newcomer issue and exits 1 if one is missed. `--runs N` (default 5), `--json`
- * for raw numbers, `--no-cdktf-cli` to skip the slow `npx cdktf synth` case. Peak memory: every Node process of a
- * case reports its own maximum RSS (bench/rss-report.js, preloaded through NODE_OPTIONS); the case's peak is the
- * largest.
+ *   edge-lab emulate of every bundled scenario (up, probes, teardown) and --mutate scaled-hlb: bench/emulate.ts,
+ *                                  when the machine can emulate (root, the Debian tools), else reported as not measured
+ *
+ * Compares with the targets of the newcomer issue and of issue 20 (fast feedback) and exits 1 if one is missed.
+ * `--runs N` (default 5), `--emulate-runs N` (default 3), `--no-emulate`, `--json` for raw numbers (only JSON on
+ * standard output; progress goes to standard error), `--no-cdktf-cli` to skip the slow `npx cdktf synth` case. Peak
+ * memory: every Node process of a case reports its own maximum RSS (bench/rss-report.js, preloaded through
+ * NODE_OPTIONS); the case's peak is the largest.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { emulationTable, emulationUnavailable, measureEmulation, type EmulationBench } from "./emulate";
 
 const ROOT = join(__dirname, "..", "..");
 const RSS_REPORT = join(ROOT, "bench", "rss-report.js");
@@ -159,9 +164,18 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
       ["synth alone (with worksheets) <= 3x the cdktf floor", r["synth alone"].seconds <= 3 * floor, `${(r["synth alone"].seconds / floor).toFixed(2)}x`],
       ["peak memory of edge-lab's commands <= 200 MiB", edgeLabPeak <= 200, `${edgeLabPeak.toFixed(0)} MiB`],
     ];
+    // The emulation rows (root and the Debian tools): their targets join the others.
+    const cannotEmulate = argv.includes("--no-emulate") ? "--no-emulate" : emulationUnavailable();
+    let emulation: EmulationBench | undefined;
+    if (!cannotEmulate) {
+      emulation = measureEmulation(Number(argv[argv.indexOf("--emulate-runs") + 1]) || 3, (line) => process.stderr.write(`${line}\n`));
+      checks.push(...emulation.checks);
+    }
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
     if (argv.includes("--json")) {
-      process.stdout.write(JSON.stringify({ runs, node: process.version, results: r, checks }, null, 2) + "\n");
+      process.stdout.write(
+        JSON.stringify({ runs, node: process.version, results: r, checks, emulation: emulation ?? { notMeasured: cannotEmulate } }, null, 2) + "\n",
+      );
       return;
     }
     console.log(`edge-lab benchmark: median of ${runs} interleaved runs, each a fresh process (Node ${process.version})\n`);
@@ -176,8 +190,10 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     console.log(`\nnpm run synth (no change) / synth alone: ${(r["npm run synth (no change)"].seconds / r["synth alone"].seconds).toFixed(2)}x`);
     if (r["npx cdktf synth"])
       console.log(`npx cdktf synth overhead over the synth alone: ${(r["npx cdktf synth"].seconds - r["synth alone"].seconds).toFixed(2)} s`);
+    console.log(emulation ? `\n${emulationTable(emulation)}` : `\nedge-lab emulate: not measured (${cannotEmulate})`);
     console.log("\n| Target | Result | Met |\n|---|---|---|");
     for (const [name, ok, value] of checks) console.log(`| ${name} | ${value} | ${ok ? "yes" : "NO"} |`);
+    if (!emulation) console.log(`| edge-lab emulate targets (scaled-hlb <= 3 s, bundled set <= 20 s, --mutate <= 20 s) | not measured: ${cannotEmulate} | - |`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
