@@ -1,5 +1,7 @@
 /** Shared by the discover suites: answering a discovered file from the original scenario, and what is compared. */
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
+import { readFileSync } from "node:fs";
+import { loadScenarioText } from "../../lib/model/load";
 import type { Question } from "../../lib/discover/view";
 import type { Plan } from "../../lib/model/plan";
 
@@ -43,4 +45,24 @@ export function answer(discovered: string, original: unknown, questions: readonl
     else if (q.required) doc.deleteIn(q.path);
   }
   return doc.toString();
+}
+
+/** What `discover --json` prints. */
+export interface DiscoverJson {
+  readonly scenario: string;
+  readonly questions: Question[];
+  readonly findings: { rule: string; message: string; evidence?: string }[];
+}
+
+/**
+ * The acceptance of one discovered file: refused while unanswered; answered from the original scenario file, it plans
+ * the same external face of the emulated site (the first) as the original plan.
+ */
+export function expectDiscoveredMatches(json: DiscoverJson, originalFile: string, original: Plan): void {
+  expect(loadScenarioText(json.scenario, "discovered.yaml").ok).toBe(false);
+  const answered = answer(json.scenario, parse(readFileSync(originalFile, "utf8")), json.questions);
+  const result = loadScenarioText(answered, "answered.yaml");
+  expect(result.problems.filter((p) => p.severity === "error")).toEqual([]);
+  const site = original.scenario.sites[0].name;
+  expect(externalFace(result.plan!, site)).toEqual(externalFace(original, site));
 }

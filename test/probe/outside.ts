@@ -1,0 +1,44 @@
+/**
+ * Shared by the suites that run `edge-lab probe` and `edge-lab discover` against an emulated perimeter: the CLI as
+ * user nobody inside one of its namespaces, with no PATH (it may start no tool: Node only) and no HOME, the run's CA
+ * on standard input (nobody cannot read root's run directory).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { OutsideView } from "../../lib/emulate";
+import { tool } from "../../lib/emulate/sys";
+import { ROOT } from "../helpers";
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** `edge-lab <args> --ca -` as nobody inside `view`'s namespace. */
+export function cliAsNobody(view: OutsideView, args: readonly string[]): CliRun {
+  const t0 = Date.now();
+  const r = spawnSync(
+    tool("ip"),
+    [
+      ...["netns", "exec", view.namespace],
+      ...[tool("setpriv"), "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+      ...[process.execPath, "-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts")],
+      ...args,
+      ...["--ca", "-"],
+    ],
+    { input: readFileSync(view.caFile, "utf8"), encoding: "utf8", env: { PATH: "/nonexistent", HOME: "/nonexistent" }, cwd: ROOT, timeout: 180_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+}
+
+/** The JSON a run printed, or an error with what it wrote on stderr. */
+export function jsonOf<T>(run: CliRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`no JSON on stdout (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
+  }
+}
