@@ -17,6 +17,8 @@
  *   emulate, it runs the prober: imports model, lab and probe (and errors, io), never azure, emulate or render.
  * - init: the scenario wizard behind `edge-lab init`, a front end like bin; imports model (and errors, io).
  * - bin: the commands; may import every layer. Nothing in lib imports bin.
+ * - entry (lib/index.ts): the package's public entry for cdktf users: the constructs and what builds a plan for them
+ *   (azure, model, policy, errors); nothing imports it.
  */
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -24,7 +26,7 @@ import { posix, relative } from "node:path";
 import ts from "typescript";
 import { ROOT, sourceFiles } from "../helpers";
 
-type Layer = "errors" | "model" | "io" | "lab" | "azure" | "emulate" | "render" | "policy" | "probe" | "discover" | "init" | "bin";
+type Layer = "errors" | "model" | "io" | "lab" | "azure" | "emulate" | "render" | "policy" | "probe" | "discover" | "init" | "bin" | "entry";
 
 /** What each layer may import besides itself. */
 const ALLOWED: Record<Layer, readonly Layer[]> = {
@@ -40,6 +42,7 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
   render: ["model", "lab", "errors", "io"],
   init: ["model", "errors", "io"],
   bin: ["errors", "model", "io", "lab", "azure", "emulate", "render", "policy", "probe", "discover", "init"],
+  entry: ["azure", "model", "policy", "errors"],
 };
 
 /** Node built-ins the lab may use: none of them reads or writes files, processes or the network. */
@@ -54,6 +57,7 @@ const builtinName = (spec: string) => spec.replace(/^node:/, "").split("/")[0];
 function layerOf(file: string): Layer | "unknown" | undefined {
   if (file.startsWith("bin/")) return "bin";
   if (file === "lib/errors.ts" || file === "lib/errors") return "errors";
+  if (file === "lib/index.ts" || file === "lib/index") return "entry";
   const m = /^lib\/([^/]+)\//.exec(file);
   if (!m) return file.startsWith("lib/") ? "unknown" : undefined;
   return (m[1] in ALLOWED ? m[1] : "unknown") as Layer | "unknown";
