@@ -8,6 +8,9 @@ import { join } from "node:path";
 import type { Certificate } from "../model/plan";
 import { CommandError, sh, shAsync } from "./sys";
 
+/** A new, unencrypted EC P-256 key (openssl req): the run CA's and every certificate's. */
+const NEW_P256_KEY = ["-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+
 export interface IssuedCertificate {
   readonly cert: string;
   readonly key: string;
@@ -22,24 +25,7 @@ export class RunCa {
     makeNewDir(dir);
     this.caKey = join(dir, "ca.key");
     this.caCert = join(dir, "ca.crt");
-    sh("openssl", [
-      "req",
-      "-x509",
-      "-new",
-      "-nodes",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-days",
-      "90",
-      "-subj",
-      "/CN=edge-lab emulate run CA",
-      "-keyout",
-      this.caKey,
-      "-out",
-      this.caCert,
-    ]);
+    sh("openssl", ["req", "-x509", "-new", ...NEW_P256_KEY, "-days", "90", "-subj", "/CN=edge-lab emulate run CA", "-keyout", this.caKey, "-out", this.caCert]);
   }
 
   private readonly issued = new Map<string, { request: string; files: IssuedCertificate }>();
@@ -73,21 +59,7 @@ export class RunCa {
       if (r.status !== 0) throw new CommandError(`openssl ${args.join(" ")} failed (exit ${r.status}): ${r.stderr.trim().slice(0, 2000)}`);
     };
     const serial = this.serial++;
-    const done = openssl([
-      "req",
-      "-new",
-      "-nodes",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-subj",
-      `/CN=${subject}`,
-      "-keyout",
-      key,
-      "-out",
-      csr,
-    ]).then(() =>
+    const done = openssl(["req", "-new", ...NEW_P256_KEY, "-subj", `/CN=${subject}`, "-keyout", key, "-out", csr]).then(() =>
       openssl([
         "x509",
         "-req",
