@@ -138,7 +138,7 @@ function listen() {
       const sock = dgram.createSocket("udp4");
       sock.on("message", (msg, r) => {
         const answer = isStun(msg) ? stunSuccess(msg, r.address, r.port) : JSON.stringify({ local: e.host + ":" + e.port, remote: r.address }) + "\n";
-        sock.send(answer, r.port, r.address);
+        if (r.port > 0) sock.send(answer, r.port, r.address, () => undefined);
       });
       sock.on("error", (err) => fail(e, err));
       sock.bind({ address: e.host, port: e.port }, ready);

@@ -23,13 +23,12 @@ const fs = require("node:fs");
 const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const COOKIE = Buffer.from("000f000472c64bc6", "hex");
 
+// MS-TURN attributes carry no padding (reference 2.1): the length is the value's own.
 function attr(type, value) {
-  const padded = Buffer.alloc(Math.ceil(value.length / 4) * 4);
-  value.copy(padded);
   const head = Buffer.alloc(4);
   head.writeUInt16BE(type, 0);
-  head.writeUInt16BE(padded.length, 2);
-  return Buffer.concat([head, padded]);
+  head.writeUInt16BE(value.length, 2);
+  return Buffer.concat([head, value]);
 }
 function address(ip, port) {
   const v = Buffer.alloc(8);
@@ -44,6 +43,7 @@ function answer(msg, host, port) {
   let version;
   for (let off = 20; off + 4 <= msg.length; ) {
     const type = msg.readUInt16BE(off), len = msg.readUInt16BE(off + 2);
+    if (off + 4 + len > msg.length) return undefined; // an attribute running past the message: not an Allocate
     if (type === 0x8008 && len >= 4) version = msg.readUInt32BE(off + 4);
     off += 4 + len;
   }
@@ -90,8 +90,11 @@ function pseudoTls(s, first, host) {
       s.write(Buffer.concat([frame, a]));
     }
   };
-  take();
-  s.on("data", (d) => { buf = Buffer.concat([buf, d]); take(); });
+  const safely = () => { try { take(); } catch { s.destroy(); } };
+  // A pseudo-TLS client says everything at once: an idle or oversized stream is closed.
+  s.setTimeout(10000, () => s.destroy());
+  safely();
+  s.on("data", (d) => { buf = Buffer.concat([buf, d]); if (buf.length > 65536) return s.destroy(); safely(); });
 }
 
 let pending = (config.udp || []).length + (config.tcp || []).length;
@@ -100,7 +103,13 @@ const fail = (what, err) => { process.stderr.write(what + ": " + err.message + "
 for (const u of config.udp || []) {
   const sock = dgram.createSocket("udp4");
   // Datagrams arrive here redirected from 3478: the answer leaves from 3478 again (conntrack reverses the redirect).
-  sock.on("message", (msg, r) => { const a = answer(msg, u.host, 3478); if (a) sock.send(a, r.port, r.address); });
+  // Nothing a datagram carries may stop the stand-in: odd bytes get silence, as on a real Edge.
+  sock.on("message", (msg, r) => {
+    try {
+      const a = r.port > 0 ? answer(msg, u.host, 3478) : undefined;
+      if (a) sock.send(a, r.port, r.address, () => undefined);
+    } catch {}
+  });
   sock.on("error", (e) => fail("udp " + u.host + ":" + u.port, e));
   sock.bind({ address: u.host, port: u.port }, ready);
 }

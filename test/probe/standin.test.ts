@@ -76,3 +76,22 @@ test("TCP: an IETF TURN client (a STUN header first) is piped to coturn; a real 
   });
   expect(closed).toBe(true);
 });
+
+test("hostile datagrams and streams get silence or a close, and the stand-in keeps answering", async () => {
+  const allocate = (tail: string) => {
+    const body = Buffer.from(`000f000472c64bc6${tail}`, "hex");
+    const head = Buffer.concat([Buffer.from("0003", "hex"), Buffer.alloc(2), Buffer.from("2112a442", "hex"), randomBytes(12)]);
+    head.writeUInt16BE(body.length, 2);
+    return Buffer.concat([head, body]);
+  };
+  // MS-VERSION announced with 4 bytes and none sent; an attribute claiming 65535 bytes; random garbage.
+  for (const bad of [allocate("80080004"), allocate("0006ffff"), randomBytes(40), Buffer.alloc(3)])
+    expect(await exchangeUdp(standIn.udpPort, bad, 200)).toBeUndefined();
+  const closed = await new Promise<boolean>((resolve) => {
+    const s = connect(standIn.tcpPort, "127.0.0.1", () => s.write(Buffer.concat([Buffer.from("16030100ffff", "hex"), randomBytes(200)])));
+    s.on("close", () => resolve(true));
+  });
+  expect(closed).toBe(true);
+  const r = await probeUdp({ host: "127.0.0.1", port: standIn.udpPort, timeoutMs: 1000 });
+  expect(r.outcome === "answer" && r.answer.kind).toBe("challenge");
+});
