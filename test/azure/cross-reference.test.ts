@@ -1,12 +1,12 @@
 /** Invariants over every synthesized stack (bundled scenarios, internet-mode variants and the examples/ apps). */
 import { checkName, type NameKind } from "../../lib/azure/names";
 import { cidrContains, isAzureReserved, parseCidr } from "../../lib/model/net";
-import { bundledIds, EXAMPLES, INTERNET_SCENARIOS, resources, synthBundled, synthExample, synthInternet, type Block, type TfJson } from "./helpers";
+import { bundledIds, EXAMPLES, INTERNET_SCENARIOS, resources, synthBundled, synthExampleJson, synthInternet, type Block, type TfJson } from "./helpers";
 
 const stacks: [string, TfJson][] = [
   ...bundledIds().map((id): [string, TfJson] => [id, synthBundled(id).json]),
   ...Object.keys(INTERNET_SCENARIOS).map((id): [string, TfJson] => [id, synthInternet(id).json]),
-  ...Object.keys(EXAMPLES).map((name): [string, TfJson] => [`example ${name}`, synthExample(name).json]),
+  ...Object.keys(EXAMPLES).map((name): [string, TfJson] => [`example ${name}`, synthExampleJson(name)]),
 ];
 
 const NAME_KIND: Record<string, NameKind> = {

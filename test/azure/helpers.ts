@@ -1,4 +1,8 @@
 /** Helpers for the Azure lab tests: synthesize a plan into a parsed cdk.tf.json. */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { Aspects, Testing, type App, type TerraformStack } from "cdktf";
 import { buildStack as dnsLbPoolPublicIps } from "../../examples/dns-lb-pool-public-ips/main";
 import { buildStack as hlbPoolWithDirectors } from "../../examples/hlb-pool-with-directors/main";
@@ -6,7 +10,7 @@ import { buildStack as singleEdgeNatExistingVnet } from "../../examples/single-e
 import { LabPolicyPack } from "../../lib/policy/pack";
 import { EdgeLabStack, type LabOptions } from "../../lib/azure/stack";
 import type { Plan } from "../../lib/model/plan";
-import { bundledPlan, bundledScenarioFiles, planOf } from "../helpers";
+import { bundledPlan, bundledScenarioFiles, filesUnder, planOf, ROOT } from "../helpers";
 
 export type Block = Record<string, unknown> & { [k: string]: any };
 export interface TfJson {
@@ -27,9 +31,67 @@ export function bundledIds(): string[] {
   return bundledScenarioFiles().map((f) => f.replace(/^.*\//, "").replace(/\.yaml$/, ""));
 }
 
+/**
+ * The synthesis cache of a jest run (issue 20): the bundled scenarios, the internet-mode variants and the examples
+ * are synthesized once per run, by the first suite that asks, and every suite that only reads the document parses
+ * that file (jest gives each test file its own module registry, so an in-memory cache would not be shared). It lives
+ * in the run's temporary directory (test/temp-setup.js), keyed by a hash of everything a synthesis depends on (lib/,
+ * examples/, scenarios/, these helpers, the lock file), and is written atomically (a worker that loses the race
+ * writes the same bytes). Outside a jest run with that directory, or with EDGE_LAB_SYNTH_CACHE=0, it is off: every
+ * call synthesizes. The tests of synthesis itself (test/azure/determinism, synth-*, policy, test/hardening/synth)
+ * never read it; `synthExample` (always fresh: its callers check the policy pack's run) stores what it synthesized.
+ */
+let cacheDir: string | null | undefined;
+function synthCacheDir(): string | null {
+  if (cacheDir !== undefined) return cacheDir;
+  const system = process.env.EDGE_LAB_SYSTEM_TMPDIR;
+  const runTemp = tmpdir();
+  if (process.env.EDGE_LAB_SYNTH_CACHE === "0" || !system || runTemp === system || !relative(system, runTemp).startsWith("edge-lab-jest-"))
+    return (cacheDir = null);
+  const hash = createHash("sha256");
+  const inputs = [
+    ...["lib", "examples", "scenarios"].flatMap((d) => filesUnder(join(ROOT, d))),
+    join(ROOT, "package-lock.json"),
+    join(ROOT, "test", "helpers.ts"),
+    __filename,
+  ];
+  for (const file of inputs)
+    hash
+      .update(`${relative(ROOT, file)}\0`)
+      .update(readFileSync(file))
+      .update("\0");
+  cacheDir = join(runTemp, "edge-lab-synth-cache", hash.digest("hex").slice(0, 16));
+  mkdirSync(cacheDir, { recursive: true });
+  return cacheDir;
+}
+
+/** The document `synth` gives, from the run's cache when another suite already synthesized it (a fresh parse each call). */
+function cachedSynth(key: string, synth: () => TfJson): TfJson {
+  const dir = synthCacheDir();
+  if (!dir) return synth();
+  const file = join(dir, `${key}.json`);
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as TfJson;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const json = synth();
+  storeSynth(dir, key, json);
+  return json;
+}
+
+/** Writes a document into the run's cache, atomically (a worker that loses the race writes the same bytes). */
+function storeSynth(dir: string, key: string, json: TfJson): void {
+  const file = join(dir, `${key}.json`);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(json));
+  renameSync(temp, file);
+}
+
+/** A bundled scenario's plan and stack (read-only: the document may come from the run's synthesis cache). */
 export function synthBundled(id: string): { plan: Plan; json: TfJson } {
   const plan = bundledPlan(id);
-  return { plan, json: synthPlan(plan) };
+  return { plan, json: cachedSynth(`bundled-${id}`, () => synthPlan(plan)) };
 }
 
 /** Internet-mode variants of Microsoft's scenarios (no bundled file uses internet mode). */
@@ -60,9 +122,10 @@ lab: { mode: internet }
 `,
 };
 
+/** An internet-mode variant's plan and stack (read-only: the document may come from the run's synthesis cache). */
 export function synthInternet(id: string): { plan: Plan; json: TfJson } {
   const plan = planOf(INTERNET_SCENARIOS[id]);
-  return { plan, json: synthPlan(plan) };
+  return { plan, json: cachedSynth(`internet-${id}`, () => synthPlan(plan)) };
 }
 
 export function resources(json: TfJson, type: string): Block[] {
@@ -86,5 +149,12 @@ export function synthExample(name: string): { stack: TerraformStack; json: TfJso
   const json = JSON.parse(Testing.synth(stack, true)) as TfJson;
   const policy = Aspects.of(stack).all.find((a): a is LabPolicyPack => a instanceof LabPolicyPack);
   if (!policy) throw new Error(`example ${name} does not apply the policy pack`);
+  const dir = synthCacheDir();
+  if (dir) storeSynth(dir, `example-${name}`, json);
   return { stack, json, policy };
+}
+
+/** An example's document only, synthesized with validations on (read-only: it may come from the run's synthesis cache). */
+export function synthExampleJson(name: string): TfJson {
+  return cachedSynth(`example-${name}`, () => synthExample(name).json);
 }

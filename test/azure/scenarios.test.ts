@@ -310,3 +310,10 @@ describe("remote access only: no TCP 5061 to or from the Internet anywhere in th
     expect(init).not.toContain("--dport 5061");
   });
 });
+
+test("the run's synthesis cache (test/azure/helpers.ts) gives what a fresh synthesis gives", () => {
+  // Twice: the second read comes from the cache whichever suite wrote it.
+  synthBundled("scaled-hlb");
+  const { plan, json } = synthBundled("scaled-hlb");
+  expect(json).toEqual(synthPlan(plan));
+});

@@ -3,13 +3,15 @@
  * resources it promises. The cross-reference invariants of the bundled stacks run on them too
  * (test/azure/cross-reference.test.ts), and each app is run once as the cdktf app `cdktf synth` would run.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Testing } from "cdktf";
-import { EXAMPLES, resources, synthExample, type Block, type TfJson } from "../azure/helpers";
+import { EXAMPLES, resources, synthExample, synthExampleJson, type Block, type TfJson } from "../azure/helpers";
 
+const execFileAsync = promisify(execFile);
 const refName = (ref: string) => /^\$\{[a-z_]+\.([^.}]+)\.[a-z_]+\}$/.exec(ref)?.[1];
 
 describe.each(Object.keys(EXAMPLES))("example %s", (name) => {
@@ -35,8 +37,9 @@ describe.each(Object.keys(EXAMPLES))("example %s", (name) => {
   });
 });
 
+/** The example's document for the tests that only read it (synthesized once per jest run, test/azure/helpers.ts). */
 function json(name: string): TfJson {
-  return synthExample(name).json;
+  return synthExampleJson(name);
 }
 
 test("single Edge behind NAT: two NICs in the existing subnets (external first, Access primary), no public IP, SIP/TLS 443 from the Internet on the external NSG", () => {
@@ -115,24 +118,26 @@ test("HLB pool + Director pool: Edge VIPs and the Director web VIP as frontends,
   expect(resources(tf, "azurerm_public_ip")).toHaveLength(0);
 });
 
-test("each example runs as a cdktf app (what `cdktf synth` runs in its directory) and writes its stack", () => {
-  for (const name of Object.keys(EXAMPLES)) {
-    const outdir = mkdtempSync(join(tmpdir(), "edge-lab-example-"));
-    try {
-      const dir = join(__dirname, "..", "..", "examples", name);
-      const app = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app as string;
-      expect(app).toBe("npx ts-node --transpile-only main.ts");
-      execFileSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], {
-        cwd: dir,
-        env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-        stdio: "pipe",
-      });
-      const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-      const [stackId] = Object.keys(manifest.stacks);
-      const written = JSON.parse(readFileSync(join(outdir, manifest.stacks[stackId].synthesizedStackPath), "utf8")) as TfJson;
-      expect(Object.keys(written.resource).sort()).toEqual(Object.keys(json(name).resource).sort());
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-  }
+test("each example runs as a cdktf app (what `cdktf synth` runs in its directory) and writes its stack", async () => {
+  // The three apps run at once (each a node process compiling its sources through ts-node: most of this file's time).
+  await Promise.all(
+    Object.keys(EXAMPLES).map(async (name) => {
+      const outdir = mkdtempSync(join(tmpdir(), "edge-lab-example-"));
+      try {
+        const dir = join(__dirname, "..", "..", "examples", name);
+        const app = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app as string;
+        expect(app).toBe("npx ts-node --transpile-only main.ts");
+        await execFileAsync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], {
+          cwd: dir,
+          env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+        });
+        const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+        const [stackId] = Object.keys(manifest.stacks);
+        const written = JSON.parse(readFileSync(join(outdir, manifest.stacks[stackId].synthesizedStackPath), "utf8")) as TfJson;
+        expect(Object.keys(written.resource).sort()).toEqual(Object.keys(json(name).resource).sort());
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
+      }
+    }),
+  );
 }, 120_000);
