@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { assertEdgeLabOutput, replaceDirectory } from "../../lib/io/atomic";
 import type { RegisterCommand } from "./context";
 import { withEndpointsOption, withPlan } from "./endpoints";
@@ -17,6 +17,19 @@ interface ProbeFlags {
 }
 
 const MAX_CA_BYTES = 1024 * 1024;
+
+/** At most `max` bytes of a file or descriptor (a device or an endless pipe cannot make the command hang). */
+function readBounded(source: string | number, max: number): string {
+  const fd = typeof source === "number" ? source : openSync(source, "r");
+  try {
+    const buf = Buffer.alloc(max);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < max; n += got) got = readSync(fd, buf, n, max - n, null);
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    if (typeof source !== "number") closeSync(fd);
+  }
+}
 
 /** The flags' values checked before anything is sent; the first problem, or the options. */
 async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
@@ -46,7 +59,7 @@ async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
     let text: string;
     try {
       // "-": standard input (a lab CA handed to a process that cannot read root's run directory).
-      text = readFileSync(file === "-" ? 0 : file, "utf8");
+      text = readBounded(file === "-" ? 0 : file, MAX_CA_BYTES + 1);
     } catch (e) {
       return { problem: `--ca ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
     }

@@ -1,7 +1,7 @@
 /**
  * The emulation report: Markdown (one line per probe with the plan row and rule ids it proves), JSON, JUnit XML.
  */
-import { markdownText } from "../lab/escape";
+import { markdownText, xmlText } from "../lab/escape";
 import type { EmulationReport, MutationResult, SiteReport } from "./index";
 
 /** Text in a Markdown line or table cell: the worksheets' escaping (no raw HTML, no inline syntax, no cell break). */
@@ -122,7 +122,7 @@ export function reportJson(r: EmulationReport): string {
   );
 }
 
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const xml = xmlText;
 
 export function reportJunit(r: EmulationReport): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="edge-lab emulate ${xml(r.scenario)}">`];

@@ -14,6 +14,18 @@ export function oneLine(text: string): string {
   return text.replace(LINE_BREAKS, " ").replace(UNSAFE_CONTROLS, "");
 }
 
+// Characters XML 1.0 does not allow anywhere (C0 controls but tab, LF, CR; the surrogates' halves alone; FFFE / FFFF).
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text in an XML element or double-quoted attribute (the JUnit reports): markup characters as entities, characters XML 1.0
+ * forbids dropped, so that text a server sent (a reason phrase, a header, a certificate name) cannot break the file.
+ */
+export function xmlText(text: string): string {
+  return text.replace(NOT_XML, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
 /**
  * Markdown text that renders literally inside a line: no raw HTML (`<`, `>`, `&` as entities) and the characters
  * that open inline syntax backslash-escaped (CommonMark allows a backslash before any ASCII punctuation), so that a

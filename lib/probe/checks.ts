@@ -97,13 +97,14 @@ function tcpOutcome(host: string, port: number, timeoutMs: number): Promise<"con
 }
 
 /** A datagram that no Edge service answers: silence, or ICMP port unreachable (ECONNREFUSED on a connected socket). */
-function udpOutcome(host: string, port: number, timeoutMs: number): Promise<"silence" | "refused" | "answered"> {
+function udpOutcome(host: string, port: number, timeoutMs: number): Promise<"silence" | "refused" | "answered" | "no path"> {
   return new Promise((resolve) => {
     const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
-    const done = (r: "silence" | "refused" | "answered") => (clearTimeout(timer), socket.close(), resolve(r));
+    const done = (r: "silence" | "refused" | "answered" | "no path") => (clearTimeout(timer), socket.close(), resolve(r));
     const timer = setTimeout(() => done("silence"), timeoutMs);
     socket.once("message", () => done("answered"));
-    socket.once("error", () => done("refused"));
+    // Only port unreachable is a host answering; host / network unreachable and administratively prohibited are no path.
+    socket.once("error", (e: NodeJS.ErrnoException) => done(e.code === "ECONNREFUSED" ? "refused" : "no path"));
     socket.connect(port, host, () => socket.send(Buffer.from(`edge-lab-probe ${PROBE_USER}\r\n`)));
   });
 }
@@ -161,6 +162,7 @@ export async function checkBlocked(ctx: CheckContext, p: BlockedProbe): Promise<
   if (p.transport === "UDP") {
     const r = await udpOutcome(p.address, p.port, ctx.blockedTimeoutMs);
     if (r === "silence") return { pass: true, detail: "no answer (UDP silence: dropped, or nothing listens)" };
+    if (r === "no path") return { pass: true, detail: "no path (ICMP host or network unreachable, or prohibited)" };
     return { pass: false, detail: r === "refused" ? "ICMP port unreachable: a host answered through the firewall" : "answered" };
   }
   const r = await tcpOutcome(p.address, p.port, ctx.blockedTimeoutMs);
@@ -228,6 +230,13 @@ export async function checkSipRegister(ctx: CheckContext, p: TlsProbe): Promise<
   const r = await probeSipRegister({ host: p.address, port: p.port, domain: ctx.sipDomain, servername: p.serverName, timeoutMs: ctx.timeoutMs });
   if (r.error || r.status === undefined) return { pass: false, detail: `no SIP answer: ${r.error ?? "none"}` };
   const server = r.server ? `, Server: ${r.server}` : "";
+  // 403 / 404 for the probe identity (which never exists) come from the registrar behind the Edge: the path works.
+  if ((r.status === 403 || r.status === 404) && (r.diagnostics || r.server?.startsWith("RTC/")))
+    return {
+      pass: true,
+      detail: `${r.status} ${r.reason ?? ""}${server}`,
+      warnings: ["not the 401 challenge: the next hop refused the probe identity (VERIFY)"],
+    };
   if (r.status !== 401 && r.status !== 407)
     return {
       pass: false,
@@ -247,14 +256,18 @@ export async function checkSipRegister(ctx: CheckContext, p: TlsProbe): Promise<
 // ---------------------------------------------------------------------------------------------------------------
 // Reverse proxy
 
-const gatewayError = (h: HttpsObservation) => h.status === 502 || h.status === 503 || h.status === 504;
-
+/**
+ * A publishing rule works when the pool answers through the proxy: any 5xx fails (502-504: the proxy did not reach
+ * the pool), a 4xx on the site root is a warning (the pool answered; VERIFY what a real pool answers there).
+ */
 function judgeHttp(h: HttpsObservation, tls: boolean): Verdict {
   if (h.error || h.status === undefined) return { pass: false, detail: `no HTTP answer: ${h.error ?? "none"}` };
-  if (gatewayError(h)) return { pass: false, detail: `${h.status}: the reverse proxy did not reach the pool` };
+  if (h.status >= 500)
+    return { pass: false, detail: `${h.status}: ${h.status >= 502 && h.status <= 504 ? "the reverse proxy did not reach the pool" : "server error"}` };
   if (tls && h.certificateTrusted === false)
     return { pass: false, detail: `${h.status}, but the certificate is not valid for the name (${h.certificateError})` };
-  return { pass: true, detail: `${h.status}${h.location ? ` -> ${h.location}` : ""}${h.tlsVersion ? `, ${h.tlsVersion}` : ""}` };
+  const warnings = h.status >= 400 ? [`${h.status} on the site root (the pool answered; VERIFY what a real pool answers there)`] : [];
+  return { pass: true, detail: `${h.status}${h.location ? ` -> ${h.location}` : ""}${h.tlsVersion ? `, ${h.tlsVersion}` : ""}`, warnings };
 }
 
 /** lyncdiscover: the JSON with its links, then the user link's OAuth challenge (reference section 4). */
@@ -268,10 +281,15 @@ async function checkLyncdiscover(ctx: CheckContext, p: WebProbe): Promise<Verdic
     timeoutMs: ctx.timeoutMs,
   });
   if (d.error || !d.links) return judgeHttp(d.http, true).pass ? { pass: false, detail: d.error ?? "no links" } : judgeHttp(d.http, true);
-  if (!d.links.user) return { pass: true, detail: `links ${Object.keys(d.links.links).join(", ")} (redirect: ${d.links.redirect ?? "none"})` };
+  // Only a redirect: the proxy reaches a server that does not serve the user (the pool's HTTP site instead of 4443, or
+  // another deployment): clients cannot sign in here (reference section 4).
+  if (!d.links.user)
+    return { pass: false, detail: `no user link (links ${Object.keys(d.links.links).join(", ") || "none"}; redirect: ${d.links.redirect ?? "none"})` };
   const userHost = new URL(d.links.user).hostname;
   const u = await probeUserLink({ url: d.links.user, connectTo: ctx.addressOf(userHost) ?? p.address, ca: ctx.ca, timeoutMs: ctx.timeoutMs });
   if (u.error) return { pass: false, detail: `user link ${d.links.user}: ${u.error}` };
+  if (u.http.certificateTrusted === false)
+    return { pass: false, detail: `user link ${d.links.user}: certificate not valid for the name (${u.http.certificateError})` };
   return {
     pass: true,
     detail: `user link answers 401 ${u.challenges.map((c) => c.scheme).join(", ")}${u.grantTypes.length ? ` (grant types ${u.grantTypes.join(", ")})` : ""}${u.serverFqdn ? `, X-MS-Server-Fqdn ${u.serverFqdn}` : ""}`,

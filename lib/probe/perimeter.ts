@@ -9,6 +9,7 @@
  * Probes that start on a server, in Microsoft 365, or that need a lab's stand-in (HOSTS files, hairpin NAT, relayed
  * media) are listed as not run from here, with the reason.
  */
+import { cidrContains, isIpv4, parseCidr } from "../model/net";
 import type { Plan } from "../model/plan";
 import { productInfo } from "../model/products";
 import { buildProbes, type Probe, type TlsProbe } from "../model/probes";
@@ -32,7 +33,7 @@ export interface PerimeterOptions {
   readonly ca?: readonly string[];
   /** Per check. @default 5000 */
   readonly timeoutMs?: number;
-  /** How long a management port must stay silent. @default 1500 */
+  /** How long a management port must stay silent. @default 1000 */
   readonly blockedTimeoutMs?: number;
   /** Target addresses probed at once. @default 8 */
   readonly concurrency?: number;
@@ -73,10 +74,16 @@ export function skipReason(p: Probe, from: "internet" | "internal"): string | un
   if (p.kind === "dns") return undefined;
   if (p.from.kind !== from) return `starts on the ${p.from.kind === "internet" ? "Internet" : "internal network"}: run with --from ${p.from.kind}`;
   if (p.kind === "port" && p.hairpin) return "NAT reflection between pool members: from a member only";
+  if (from === "internet" && "address" in p && !routableFromInternet(p.address))
+    return `${p.address} is a private address, not routable from the Internet: a packet would reach this host's own network, not the perimeter`;
   if (p.kind === "port" && p.transport === "UDP" && p.rule.application !== "turn")
     return `UDP ${p.port} answers only inside a TURN allocation: the MS-TURN checks prove the A/V path (relayed media needs credentials)`;
   return undefined;
 }
+
+/** Private (RFC 1918), shared (RFC 6598), loopback and link-local IPv4 addresses are nobody's on the Internet. */
+const UNROUTABLE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].map(parseCidr);
+export const routableFromInternet = (address: string) => !isIpv4(address) || !UNROUTABLE.some((c) => cidrContains(c, address));
 
 const checkKindOf = (p: Probe): CheckKind => (p.kind === "hosts" ? "dns" : p.kind);
 
@@ -111,7 +118,7 @@ function contextFor(plan: Plan, o: PerimeterOptions): CheckContext {
     resolver: o.resolver,
     ca: o.ca,
     timeoutMs: o.timeoutMs ?? 5000,
-    blockedTimeoutMs: o.blockedTimeoutMs ?? 1500,
+    blockedTimeoutMs: o.blockedTimeoutMs ?? 1000,
     sipDomain: plan.scenario.sipDomains[0],
     nextHopFqdn: site.nextHop.fqdn,
     sipServer: productInfo(plan.scenario.product).sipServer,
@@ -128,9 +135,9 @@ function jobsFor(probes: readonly Probe[], ctx: CheckContext, only: ReadonlySet<
     if (p.kind === "hosts") continue;
     const target = "address" in p ? p.address : `dns ${ctx.resolver ?? "system"}`;
     const check = checkKindOf(p);
-    // Blocked probes are one SYN (or datagram) each that waits for silence: they run side by side, not in the
-    // answering checks' queue of their address.
-    const key = p.kind === "blocked" ? `blocked ${target}:${p.port}/${p.transport}` : target;
+    // Blocked probes are one SYN (or datagram) each that waits for silence: one at a time per address (no parallel
+    // connections to one IP), in their own queue so that they do not hold the answering checks.
+    const key = p.kind === "blocked" ? `blocked ${target}` : target;
     if (only.has(check)) jobs.push({ id: p.id, check, probe: p, key, run: () => checkOf(ctx, p) });
     if (p.kind === "tls" && registers.has(p) && only.has("sip"))
       jobs.push({ id: `${p.id}/sip-register`, check: "sip", probe: p, key: target, run: () => checkSipRegister(ctx, p) });
@@ -179,5 +186,5 @@ export async function probePerimeter(plan: Plan, o: PerimeterOptions = {}): Prom
   };
 }
 
-/** Every check that ran passed (not-run probes are reported apart). */
-export const perimeterPassed = (r: PerimeterReport) => r.results.every((x) => x.pass || x.skipped);
+/** Something ran and every check that ran passed (not-run probes are reported apart; nothing run is no proof). */
+export const perimeterPassed = (r: PerimeterReport) => r.results.some((x) => !x.skipped) && r.results.every((x) => x.pass || x.skipped);

@@ -2,7 +2,7 @@
  * The `edge-lab probe` report: the same shapes as emulate's (`N/M probes pass`, Markdown with one line per check and
  * the plan row and rule ids it proves, JSON, JUnit XML), for a perimeter probed from outside.
  */
-import { markdownText as md } from "../lab/escape";
+import { markdownText as md, oneLine, xmlText } from "../lab/escape";
 import type { PerimeterReport, PerimeterResult } from "./perimeter";
 
 const FROM_TEXT = { internet: "the Internet", internal: "the internal network" } as const;
@@ -23,7 +23,8 @@ const resultWord = (x: PerimeterResult) => (x.skipped ? "not run" : x.pass ? "PA
 /** One line of text per check (the command's progress output). */
 export function perimeterLine(x: PerimeterResult): string {
   const head = `${x.skipped ? "SKIP" : x.pass ? "PASS" : "FAIL"}  ${x.check.padEnd(7)} ${x.probe.what}${x.check === "sip" ? " (SIP REGISTER)" : ""}  [${x.probe.refs.slice(0, 3).join(", ")}]`;
-  return `${head}  -> ${x.detail}${x.warnings.map((w) => `\n      warning: ${w}`).join("")}`;
+  // What a server sent reaches the terminal on one line, without control characters (no escape sequences).
+  return `${head}  -> ${oneLine(x.detail)}${x.warnings.map((w) => `\n      warning: ${oneLine(w)}`).join("")}`;
 }
 
 export function perimeterMarkdown(r: PerimeterReport): string {
@@ -58,7 +59,7 @@ export function perimeterJson(r: PerimeterReport): string {
   );
 }
 
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const xml = xmlText;
 
 export function perimeterJunit(r: PerimeterReport): string {
   const failures = r.results.filter((x) => !x.pass && !x.skipped).length;

@@ -12,8 +12,9 @@ import type { Certificate, FirewallRule } from "../../lib/model/plan";
 import { buildProbes, type BlockedProbe, type Probe, type TlsProbe } from "../../lib/model/probes";
 import { checkBlocked, checkSipRegister, checkTls, judgeMsTurn, type CheckContext } from "../../lib/probe/checks";
 import type { MsTurnProbeResult } from "../../lib/probe/msturn-transport";
-import { skipReason, type PerimeterReport, type PerimeterResult } from "../../lib/probe/perimeter";
-import { perimeterJson, perimeterJunit, perimeterMarkdown, perimeterSummary } from "../../lib/probe/report";
+import { perimeterPassed, routableFromInternet, skipReason, type PerimeterReport, type PerimeterResult } from "../../lib/probe/perimeter";
+import { XMLParser } from "fast-xml-parser";
+import { perimeterJson, perimeterJunit, perimeterLine, perimeterMarkdown, perimeterSummary } from "../../lib/probe/report";
 import { PoliteScheduler, RateGate } from "../../lib/probe/schedule";
 import { bundledPlan, SCENARIO_DIR } from "../helpers";
 
@@ -84,7 +85,23 @@ describe("which probes run from where", () => {
 
   test("every skipped probe says why and how to run it", () => {
     for (const p of probes.filter((x) => !runs(x, "internet")))
-      expect(skipReason(p, "internet")).toMatch(/run it there|--from|not from|checked on the server|member only|MS-TURN/);
+      expect(skipReason(p, "internet")).toMatch(/run it there|--from|not from|checked on the server|member only|MS-TURN|not routable from the Internet/);
+  });
+
+  test("from the Internet nothing is sent to a private address (it would reach this host's own network)", () => {
+    const internalSide = probes.filter((p) => p.kind === "blocked" && p.refs.includes("NET-10"));
+    expect(internalSide.length).toBeGreaterThan(0);
+    for (const p of internalSide) expect(skipReason(p, "internet")).toContain("not routable from the Internet");
+    expect(probes.filter((p) => runs(p, "internet") && "address" in p).every((p) => routableFromInternet((p as { address: string }).address))).toBe(true);
+    expect(["10.1.2.3", "172.31.0.1", "192.168.10.20", "100.64.0.1", "127.0.0.1", "169.254.1.1"].map(routableFromInternet)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(["131.107.155.10", "172.32.0.1", "2001:db8::1"].map(routableFromInternet)).toEqual([true, true, true]);
   });
 });
 
@@ -285,6 +302,19 @@ describe("reports", () => {
     expect(junit).toContain('tests="3" failures="1" skipped="1"');
     expect(junit).toContain("a | b &lt;x&gt;");
   });
+  test("text a server sent cannot break the JUnit file or reach the terminal as control characters", () => {
+    const hostile = { ...report, results: [result(probes[1], false, { detail: "503 \u001b[31mred\u0000 & <b>", warnings: ["\u0007bell"] })] };
+    const parsed = JSON.stringify(new XMLParser({ ignoreAttributes: false }).parse(perimeterJunit(hostile), true));
+    expect(parsed).toContain("503 [31mred");
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(perimeterLine(hostile.results[0])).not.toMatch(/[\u0000-\u0008\u001b]/);
+  });
+
+  test("nothing run is no proof: all checks skipped is not a pass", () => {
+    expect(perimeterPassed({ ...report, results: [result(probes[2], false, { skipped: true })] })).toBe(false);
+    expect(perimeterPassed({ ...report, results: [result(probes[0], true), result(probes[2], false, { skipped: true })] })).toBe(true);
+  });
+
   test("Markdown escapes what it quotes; JSON is one document with every result", () => {
     const md = perimeterMarkdown(report);
     expect(md.split("\n").filter((l) => l.startsWith("| ")).length).toBe(4);
