@@ -187,10 +187,19 @@ const srvTarget = (dns: readonly DnsSeen[], name: string): { target: string; por
 export const sipDomainsOf = (names: readonly string[]) => names.filter((n) => /^sip\.[^.]+\..+/.test(n)).map((n) => n.slice(4));
 
 async function observeEdge(c: Collector, domain: string): Promise<{ access?: TlsSeen; sipDomains: string[] }> {
+  // Names that lead to Microsoft 365 (Teams Only, or a domain moved online) are Microsoft's listeners, not the
+  // customer's Edge: discover never connects to them (it would judge Microsoft's certificate as the Edge's).
+  const cname = (name: string) => c.dns.find((x) => x.name === name && x.type === "CNAME" && x.status === "ok")?.answers[0];
+  const online = (name: string) => {
+    const alias = cname(name);
+    return name.endsWith(".online.lync.com") || (alias?.type === "CNAME" && alias.target.endsWith(".online.lync.com"));
+  };
   const accessName = srvTarget(c.dns, `_sip._tls.${domain}`)?.target ?? `sip.${domain}`;
-  const access = await c.tlsCheck("access-443", accessName, srvTarget(c.dns, `_sip._tls.${domain}`)?.port ?? 443);
+  const access = online(accessName) ? undefined : await c.tlsCheck("access-443", accessName, srvTarget(c.dns, `_sip._tls.${domain}`)?.port ?? 443);
   const fed = srvTarget(c.dns, `_sipfederationtls._tcp.${domain}`);
-  await c.tlsCheck("access-5061", fed && !fed.target.endsWith(".online.lync.com") ? fed.target : accessName, 5061);
+  // The federation listener where the SRV record says (its own port), else the Access Edge's 5061.
+  const [fedName, fedPort] = fed && !online(fed.target) ? [fed.target, fed.port] : [accessName, 5061];
+  if (!online(fedName)) await c.tlsCheck("access-5061", fedName, fedPort);
   const names = access?.certificate?.dnsNames ?? [];
   const sipDomains = [domain, ...sipDomainsOf(names).filter((d) => d !== domain)];
   for (const other of sipDomains.slice(1)) await c.queryAll([...SIP_DOMAIN_QUERIES(other), ...EXTRA_QUERIES(other)]);

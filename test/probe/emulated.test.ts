@@ -100,6 +100,10 @@ describeWithTools("edge-lab probe and discover against emulated perimeters, as n
     );
     // A perimeter built as planned shows none of the misconfigurations test/discover/emulated.test.ts injects.
     expect(discovered.findings.filter((f) => ["DNS-03", "CERT-03", "DNS-04"].includes(f.rule))).toEqual([]);
+    // After the Teams Only cutover the records lead to Microsoft 365: discover connects to none of its listeners.
+    const observed = (discovered as unknown as { observations: { tls: { host?: string; name?: string }[] } }).observations;
+    expect(JSON.stringify(observed.tls)).not.toContain("online.lync.com");
+    if (id === "teams-only") return;
     expectDiscoveredMatches(discovered, file, plan);
   });
 
