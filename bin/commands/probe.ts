@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { assertEdgeLabOutput, replaceDirectory } from "../../lib/io/atomic";
+import { readBounded } from "../../lib/io/bounded-read";
 import type { RegisterCommand } from "./context";
 import { withEndpointsOption, withPlan } from "./endpoints";
 
@@ -17,19 +17,6 @@ interface ProbeFlags {
 }
 
 const MAX_CA_BYTES = 1024 * 1024;
-
-/** At most `max` bytes of a file or descriptor (a device or an endless pipe cannot make the command hang). */
-function readBounded(source: string | number, max: number): string {
-  const fd = typeof source === "number" ? source : openSync(source, "r");
-  try {
-    const buf = Buffer.alloc(max);
-    let n = 0;
-    for (let got = -1; got !== 0 && n < max; n += got) got = readSync(fd, buf, n, max - n, null);
-    return buf.subarray(0, n).toString("utf8");
-  } finally {
-    if (typeof source !== "number") closeSync(fd);
-  }
-}
 
 /** The flags' values checked before anything is sent; the first problem, or the options. */
 async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {

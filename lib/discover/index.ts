@@ -3,7 +3,8 @@
  * infer a scenario with questions and findings (infer.ts, rules.ts, findings.ts) and write it as commented YAML
  * (scenario-yaml.ts).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readBounded } from "../io/bounded-read";
 import { UserError } from "../errors";
 import { isHostName } from "../probe/tls-records";
 import { explainRule, type DiscoverFinding } from "./findings";
@@ -29,13 +30,17 @@ export function checkDomain(domain: string): string {
 }
 
 /** --ca FILE: one or more PEM certificates ("-": standard input). */
+/** A trust-anchor file is a few certificates: more than this is not one (and a device or endless pipe stops here). */
+const MAX_CA_BYTES = 1024 * 1024;
+
 export function readCaFile(file: string): string[] {
   let text: string;
   try {
-    text = file === "-" ? readFileSync(0, "utf8") : readFileSync(file, "utf8");
+    text = readBounded(file === "-" ? 0 : file, MAX_CA_BYTES);
   } catch (e) {
     throw new DiscoverError(`--ca ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  if (text.length >= MAX_CA_BYTES) throw new DiscoverError(`--ca ${file}: more than ${MAX_CA_BYTES} bytes: not a CA file`);
   const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (pems.length === 0) throw new DiscoverError(`--ca ${file}: no PEM certificate (-----BEGIN CERTIFICATE-----) in it`);
   return pems;

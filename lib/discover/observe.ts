@@ -183,6 +183,9 @@ const srvTarget = (dns: readonly DnsSeen[], name: string): { target: string; por
   return a && a.type === "SRV" ? { target: a.target.toLowerCase().replace(/\.$/, ""), port: a.port } : undefined;
 };
 
+/** How many names of one certificate discover follows with DNS queries. */
+export const MAX_FOLLOWED = 20;
+
 /** Names on a certificate of the form sip.<domain>: the SIP domains it serves (probe-protocols.md §5). */
 export const sipDomainsOf = (names: readonly string[]) => names.filter((n) => /^sip\.[^.]+\..+/.test(n)).map((n) => n.slice(4));
 
@@ -202,7 +205,9 @@ async function observeEdge(c: Collector, domain: string): Promise<{ access?: Tls
   if (!online(fedName)) await c.tlsCheck("access-5061", fedName, fedPort);
   const names = access?.certificate?.dnsNames ?? [];
   const sipDomains = [domain, ...sipDomainsOf(names).filter((d) => d !== domain)];
-  for (const other of sipDomains.slice(1)) await c.queryAll([...SIP_DOMAIN_QUERIES(other), ...EXTRA_QUERIES(other)]);
+  // A hosting provider's certificate can name hundreds of domains: the first MAX_FOLLOWED are looked at (one query
+  // after the other, so that discover stays polite and finishes).
+  for (const other of sipDomains.slice(1, MAX_FOLLOWED)) await c.queryAll([...SIP_DOMAIN_QUERIES(other), ...EXTRA_QUERIES(other)]);
   // The Web Conferencing Edge: a certificate name that is not sip.<domain>, xmpp.<domain> or a bare SIP domain.
   const webconf = names.find((n) => n !== accessName && !n.startsWith("sip.") && !n.startsWith("xmpp.") && !sipDomains.includes(n) && !n.startsWith("*."));
   if (webconf) await c.tlsCheck("webconf-443", webconf, 443);
@@ -239,7 +244,7 @@ async function observeWeb(c: Collector, domain: string): Promise<WebSeen | undef
   const online = cname?.type === "CNAME" && cname.target.endsWith(".online.lync.com");
   const rpName = address && !online ? name : addressOf(c.dns, `webext.${domain}`) ? `webext.${domain}` : undefined;
   const rp = rpName ? await c.tlsCheck("reverse-proxy-443", rpName, 443) : undefined;
-  for (const n of rp?.certificate?.dnsNames ?? []) if (!n.startsWith("*.")) await c.query(n, "A");
+  for (const n of (rp?.certificate?.dnsNames ?? []).slice(0, MAX_FOLLOWED)) if (!n.startsWith("*.")) await c.query(n, "A");
   return web;
 }
 
