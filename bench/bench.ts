@@ -11,8 +11,10 @@
  *   edge-lab emulate of every bundled scenario (up, probes, teardown) and --mutate scaled-hlb: bench/emulate.ts,
  *                                  when the machine can emulate (root, the Debian tools), else reported as not measured
  *
+ *   npm run test:unit, npm test     with --tests: one run each (minutes), the edit loop and the whole suite
+ *
  * Compares with the targets of the newcomer issue and of issue 20 (fast feedback) and exits 1 if one is missed.
- * `--runs N` (default 5), `--emulate-runs N` (default 3), `--no-emulate`, `--json` for raw numbers (only JSON on
+ * `--runs N` (default 5), `--emulate-runs N` (default 3), `--no-emulate`, `--tests`, `--json` for raw numbers (only JSON on
  * standard output; progress goes to standard error), `--no-cdktf-cli` to skip the slow `npx cdktf synth` case. Peak
  * memory: every Node process of a case reports its own maximum RSS (bench/rss-report.js, preloaded through
  * NODE_OPTIONS); the case's peak is the largest.
@@ -74,6 +76,26 @@ function measureAll(cases: Record<string, Case>, runs: number, rssFile: string):
       { seconds: median(s.map((x) => x.seconds)), peakRssMiB: median(s.map((x) => x.peakRssMiB)), cpuSeconds: median(s.map((x) => x.cpuSeconds)) },
     ]),
   );
+}
+
+/** `--tests`: the test commands as a developer types them, one run each (they take minutes), against issue 20's targets. */
+function measureTests(): { rows: Record<string, number>; checks: [string, boolean, string][] } {
+  const time = (script: string) => {
+    const start = performance.now();
+    // The tests' own output goes to standard error: standard output is the report.
+    const r = spawnSync("npm", ["--prefix", ROOT, "run", "-s", script], { cwd: ROOT, stdio: ["ignore", 2, 2], env: process.env });
+    return { seconds: (performance.now() - start) / 1000, ok: r.status === 0 };
+  };
+  const unit = time("test:unit");
+  const all = time("test");
+  const result = (t: { seconds: number; ok: boolean }) => `${t.seconds.toFixed(0)} s${t.ok ? "" : " (tests failed)"}`;
+  return {
+    rows: { "npm run test:unit": unit.seconds, "npm test": all.seconds },
+    checks: [
+      ["npm run test:unit (the edit loop) <= 30 s", unit.ok && unit.seconds <= 30, result(unit)],
+      ["npm test, everything installed, <= 90 s", all.ok && all.seconds <= 90, result(all)],
+    ],
+  };
 }
 
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
@@ -171,10 +193,23 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
       emulation = measureEmulation(Number(argv[argv.indexOf("--emulate-runs") + 1]) || 3, (line) => process.stderr.write(`${line}\n`));
       checks.push(...emulation.checks);
     }
+    const tests = argv.includes("--tests") ? measureTests() : undefined;
+    if (tests) checks.push(...tests.checks);
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
     if (argv.includes("--json")) {
       process.stdout.write(
-        JSON.stringify({ runs, node: process.version, results: r, checks, emulation: emulation ?? { notMeasured: cannotEmulate } }, null, 2) + "\n",
+        JSON.stringify(
+          {
+            runs,
+            node: process.version,
+            results: r,
+            checks,
+            emulation: emulation ?? { notMeasured: cannotEmulate },
+            tests: tests?.rows ?? { notMeasured: "--tests" },
+          },
+          null,
+          2,
+        ) + "\n",
       );
       return;
     }
@@ -194,6 +229,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
     console.log("\n| Target | Result | Met |\n|---|---|---|");
     for (const [name, ok, value] of checks) console.log(`| ${name} | ${value} | ${ok ? "yes" : "NO"} |`);
     if (!emulation) console.log(`| edge-lab emulate targets (scaled-hlb <= 3 s, bundled set <= 20 s, --mutate <= 20 s) | not measured: ${cannotEmulate} | - |`);
+    if (!tests) console.log("| test suite targets (test:unit <= 30 s, npm test <= 90 s) | not measured: add --tests (minutes) | - |");
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
