@@ -58,3 +58,16 @@ export function planOf(yaml: string): Plan {
 export function errorRules(result: LoadResult): string[] {
   return result.problems.filter((p) => p.severity === "error").map((p) => p.rule);
 }
+
+/**
+ * hybrid-se's Microsoft 365 rows that a broader row of Microsoft's Edge tables already allows, and that row (site hq):
+ * read by the coverage tests of the model and of the worksheet note.
+ */
+export const HYBRID_SE_COVERED_M365_ROWS: readonly (readonly [m365Row: string, broaderRow: string])[] = [
+  ["m365-out-sip-mtls", "edge-external/ext-out-access-sip-mtls"],
+  ["m365-in-sip-mtls", "edge-external/ext-in-access-sip-mtls"],
+  ["m365-out-stun-tcp-443", "edge-external/ext-out-av-stun-tcp"],
+  ["m365-out-stun-tcp-50000", "edge-external/ext-out-av-rtp-tcp"],
+  ["m365-out-stun-udp", "edge-external/ext-out-av-stun-udp"],
+  ["m365-in-stun-udp", "edge-external/ext-in-av-stun-udp"],
+];

@@ -276,6 +276,18 @@ describe("a publish killed midway (SIGKILL: no handler runs) is finished by the 
     writeFilesInto(staging, [{ name: "report.txt", content: "second" }]);
     publishTree(staging, target);
   `;
+  /** The next run finishes the interrupted publish, says so once, and the second run's tree is whole; its notices. */
+  function finishesInterruptedPublish(target: string): string[] {
+    const lines = notices();
+    lockOutput(target)();
+    expect(lines).toEqual([`edge-lab: finished the interrupted publish of ${target} (an earlier run was stopped while publishing it)\n`]);
+    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("second");
+    expect(readFileSync(join(target, ".terraform", "state"), "utf8")).toBe("kept");
+    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("kept too");
+    expect(readdirSync(dir)).toEqual(["out"]);
+    return lines;
+  }
+
   async function killedPublish(target: string, killAfter: "old" | "carry"): Promise<void> {
     const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", child, target, killAfter], {
       cwd: ROOT,
@@ -298,13 +310,7 @@ describe("a publish killed midway (SIGKILL: no handler runs) is finished by the 
     await killedPublish(target, "old");
     expect(existsSync(target)).toBe(false); // the state the issue describes
     expect(readdirSync(dir).filter((n) => n.endsWith(".old"))).toHaveLength(1);
-    const lines = notices();
-    lockOutput(target)();
-    expect(lines).toEqual([`edge-lab: finished the interrupted publish of ${target} (an earlier run was stopped while publishing it)\n`]);
-    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("second");
-    expect(readFileSync(join(target, ".terraform", "state"), "utf8")).toBe("kept");
-    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("kept too");
-    expect(readdirSync(dir)).toEqual(["out"]);
+    const lines = finishesInterruptedPublish(target);
     // And the run goes on: its own publish replaces the finished one, with nothing more said.
     replaceDirectory(target, [{ name: "report.txt", content: "third" }]);
     expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("third");
@@ -317,13 +323,7 @@ describe("a publish killed midway (SIGKILL: no handler runs) is finished by the 
     await killedPublish(target, "carry");
     expect(existsSync(join(target, ".terraform"))).toBe(false); // carried into the staging folder before the kill
     expect(existsSync(join(target, "notes.txt"))).toBe(true); // not yet
-    const lines = notices();
-    lockOutput(target)();
-    expect(lines).toEqual([`edge-lab: finished the interrupted publish of ${target} (an earlier run was stopped while publishing it)\n`]);
-    expect(readFileSync(join(target, "report.txt"), "utf8")).toBe("second");
-    expect(readFileSync(join(target, ".terraform", "state"), "utf8")).toBe("kept");
-    expect(readFileSync(join(target, "notes.txt"), "utf8")).toBe("kept too");
-    expect(readdirSync(dir)).toEqual(["out"]);
+    finishesInterruptedPublish(target);
   }, 30000);
 
   test("a run killed while writing its staging folder: the previous tree stays, the half-written folder is removed", () => {

@@ -3,7 +3,7 @@ import { addressesWithin, covers, coveredRows, coveringRule, peerWithin, staysIn
 import type { FirewallRule, Plan } from "../../lib/model/plan";
 import { Peer } from "../../lib/model/peer";
 import { Port } from "../../lib/model/port";
-import { bundledPlan } from "../helpers";
+import { bundledPlan, HYBRID_SE_COVERED_M365_ROWS } from "../helpers";
 
 const hybrid = bundledPlan("hybrid-se");
 const row = (plan: Plan, id: string): FirewallRule => {
@@ -38,14 +38,7 @@ describe("addresses", () => {
 });
 
 describe("hybrid-se: the Microsoft 365 rows and the rows of Microsoft's Edge tables", () => {
-  test.each([
-    ["m365-out-sip-mtls", "edge-external/ext-out-access-sip-mtls"],
-    ["m365-in-sip-mtls", "edge-external/ext-in-access-sip-mtls"],
-    ["m365-out-stun-tcp-443", "edge-external/ext-out-av-stun-tcp"],
-    ["m365-out-stun-tcp-50000", "edge-external/ext-out-av-rtp-tcp"],
-    ["m365-out-stun-udp", "edge-external/ext-out-av-stun-udp"],
-    ["m365-in-stun-udp", "edge-external/ext-in-av-stun-udp"],
-  ])("hq/edge-m365/%s is covered by hq/%s (same Edge addresses and port, any Internet address)", (m365, broader) => {
+  test.each(HYBRID_SE_COVERED_M365_ROWS)("hq/edge-m365/%s is covered by hq/%s (same Edge addresses and port, any Internet address)", (m365, broader) => {
     const narrow = row(hybrid, `hq/edge-m365/${m365}`);
     const wide = row(hybrid, `hq/${broader}`);
     expect(covers(wide, narrow)).toBe(true);
