@@ -6,7 +6,16 @@
  */
 import { connect as tcpConnect } from "node:net";
 import { createSocket } from "node:dgram";
-import type { DnsProbe, PortProbe, Probe, TlsProbe, TurnProbe, WebProbe, BlockedProbe } from "../model/probes";
+import {
+  expectedDnsAnswers,
+  type BlockedProbe,
+  type DnsProbe,
+  type PortProbe,
+  type Probe,
+  type TlsProbe,
+  type TurnProbe,
+  type WebProbe,
+} from "../model/probes";
 import { queryDns, type DnsAnswer } from "./dns";
 import { probeTcp, probeUdp, type MsTurnProbeResult } from "./msturn-transport";
 import { probeSipRegister, PROBE_USER } from "./sip";
@@ -53,8 +62,6 @@ const once = <T>(ctx: CheckContext, key: string, run: () => Promise<T>): Promise
 // DNS
 
 const answerText = (a: DnsAnswer) => (a.type === "SRV" ? `${a.priority} ${a.weight} ${a.port} ${a.target}` : a.type === "CNAME" ? a.target : a.address);
-const expectedAnswers = (p: DnsProbe) =>
-  p.record.type === "SRV" ? [`${p.record.srv!.priority} ${p.record.srv!.weight} ${p.record.srv!.port} ${p.record.srv!.target}`] : [...p.record.values];
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length &&
   [...a]
@@ -70,10 +77,10 @@ export async function checkDns(ctx: CheckContext, p: DnsProbe): Promise<Verdict>
   const servers = ctx.resolver ? [ctx.resolver] : undefined;
   const obs = await queryDns(p.record.name, p.record.type, { servers, timeoutMs: ctx.timeoutMs });
   const got = obs.answers.map(answerText);
-  if (obs.status !== "ok" || !sameSet(got, expectedAnswers(p)))
+  if (obs.status !== "ok" || !sameSet(got, expectedDnsAnswers(p)))
     return {
       pass: false,
-      detail: `answer ${obs.status === "ok" ? got.join(", ") || "(none)" : obs.status}${obs.message ? ` (${obs.message})` : ""}, plan ${expectedAnswers(p).join(", ")}`,
+      detail: `answer ${obs.status === "ok" ? got.join(", ") || "(none)" : obs.status}${obs.message ? ` (${obs.message})` : ""}, plan ${expectedDnsAnswers(p).join(", ")}`,
     };
   // A Teams Only cutover record points at Microsoft 365's names: the record is what the plan owns.
   if (p.record.type !== "SRV" || p.record.refs.includes("ms:cutover-dns")) return { pass: true, detail: `answer ${got.join(", ")}` };

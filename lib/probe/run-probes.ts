@@ -7,7 +7,18 @@
  */
 import { carriesTls } from "../model/application";
 import { SIPFED_FQDN } from "../model/hybrid";
-import type { BlockedProbe, DnsProbe, HostsProbe, PortProbe, Probe, TlsProbe, TurnProbe, WebProbe } from "../model/probes";
+import {
+  expectedDnsAnswers,
+  type BlockedProbe,
+  type DnsProbe,
+  type HostsProbe,
+  type PortProbe,
+  type Probe,
+  type TlsProbe,
+  type TurnProbe,
+  type WebProbe,
+} from "../model/probes";
+import { PoliteScheduler } from "./schedule";
 import type { AgentItem, AgentReply, Origin, Vantage } from "./vantage";
 
 export interface ProbeResult {
@@ -36,12 +47,6 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 const fail = (r: AgentReply): Verdict => ({ pass: false, detail: r.error ?? JSON.stringify(r.reply ?? {}) });
 const one = (o: Origin, item: AgentItem, judge: (r: AgentReply) => Verdict): Planned => ({ place: o.place, items: [item], judge: (r) => judge(r[0]) });
 
-function expectedAnswers(p: DnsProbe): string[] {
-  const r = p.record;
-  if (r.type === "SRV") return [`${r.srv!.priority} ${r.srv!.weight} ${r.srv!.port} ${r.srv!.target}`];
-  return [...r.values];
-}
-
 /**
  * The source port of a probe whose row names one: a single port as is; a range (TCP 50000-59999) walked from its
  * second port so that parallel probes from one address never share a port, nor take the first one (where the
@@ -67,7 +72,7 @@ function planDns(v: Vantage, o: Origin, p: DnsProbe, timeoutMs: number): Planned
     items,
     judge: ([answer, target]) => {
       const got = answer.reply?.answers ?? [];
-      if (!answer.ok || !sameSet(got, expectedAnswers(p))) return { pass: false, detail: `answer ${answer.ok ? got.join(", ") || "(none)" : answer.error}` };
+      if (!answer.ok || !sameSet(got, expectedDnsAnswers(p))) return { pass: false, detail: `answer ${answer.ok ? got.join(", ") || "(none)" : answer.error}` };
       if (target && !(target.ok && (target.reply?.answers ?? []).length))
         return { pass: false, detail: `SRV target ${p.record.srv!.target} does not resolve (${target.error ?? "no A"})` };
       const targetText = target ? `; target ${target.reply!.answers!.join(", ")}` : targetIsMicrosoft365 ? "; target is Microsoft 365's (not emulated)" : "";
@@ -247,35 +252,18 @@ export async function runProbes(vantage: Vantage, probes: readonly Probe[], opti
     queue.push({ probe: p, planned, target: targetOf(planned) });
   }
   queue.sort((a, b) => classOrder(a.probe) - classOrder(b.probe));
-  const active = new Map<string, number>();
-  let running = 0;
-  await new Promise<void>((done) => {
-    const next = () => {
-      if (!queue.length && running === 0) return done();
-      for (let i = 0; i < queue.length && running < inFlight;) {
-        const { probe, planned, target } = queue[i];
-        if ((active.get(target) ?? 0) >= perTarget) {
-          i++;
-          continue;
-        }
-        queue.splice(i, 1);
-        active.set(target, (active.get(target) ?? 0) + 1);
-        running++;
-        void vantage
-          .send(planned.place, planned.items)
-          .then(
-            (replies) => planned.judge(replies),
-            (e: Error) => ({ pass: false, detail: `not sent: ${e.message}` }),
-          )
-          .then((verdict) => {
-            results.set(probe, { probe, ...verdict });
-            active.set(target, active.get(target)! - 1);
-            running--;
-            next();
-          });
-      }
-    };
-    next();
-  });
+  // Inside namespaces no politeness is owed, only no flooding of a stand-in: several per address, no rate.
+  const scheduler = new PoliteScheduler({ perKey: perTarget, concurrency: inFlight, ratePerSecond: Infinity });
+  await Promise.all(
+    queue.map(({ probe, planned, target }) =>
+      scheduler.run(target, async () => {
+        const verdict = await vantage.send(planned.place, planned.items).then(
+          (replies) => planned.judge(replies),
+          (e: Error) => ({ pass: false, detail: `not sent: ${e.message}` }),
+        );
+        results.set(probe, { probe, ...verdict });
+      }),
+    ),
+  );
   return probes.map((p) => results.get(p)!);
 }

@@ -44,3 +44,13 @@ function edgeSrvProbes(plan: Plan): DnsProbe[] {
       }));
     });
 }
+
+/**
+ * What a DNS probe's answer must be, as resolvers print it: the record's values (A, CNAME), or "priority weight port
+ * target" (SRV). Both probers (the emulator's and `edge-lab probe`) compare their answers with this.
+ */
+export function expectedDnsAnswers(p: DnsProbe): string[] {
+  const r = p.record;
+  if (r.type === "SRV") return [`${r.srv!.priority} ${r.srv!.weight} ${r.srv!.port} ${r.srv!.target}`];
+  return [...r.values];
+}

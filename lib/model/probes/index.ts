@@ -23,6 +23,7 @@ import { webProbes } from "./web";
 export * from "./types";
 export { BLOCKED_SAMPLE } from "./blocked";
 export { mediaRow } from "./turn";
+export { expectedDnsAnswers } from "./dns";
 
 /** Every probe of one plan, in a stable order: DNS, HOSTS, ports, TLS, TURN, hairpin, web publishing, blocked. */
 export function buildProbes(plan: Plan): Probe[] {
