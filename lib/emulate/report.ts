@@ -1,7 +1,8 @@
 /**
  * The emulation report: Markdown (one line per probe with the plan row and rule ids it proves), JSON, JUnit XML.
  */
-import { markdownText, xmlText } from "../lab/escape";
+import { markdownText } from "../lab/escape";
+import { junitXml, type JunitCase } from "../probe/report";
 import type { EmulationReport, MutationResult, SiteReport } from "./index";
 
 /** Text in a Markdown line or table cell: the worksheets' escaping (no raw HTML, no inline syntax, no cell break). */
@@ -122,34 +123,21 @@ export function reportJson(r: EmulationReport): string {
   );
 }
 
-const xml = xmlText;
-
 export function reportJunit(r: EmulationReport): string {
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="edge-lab emulate ${xml(r.scenario)}">`];
-  for (const s of r.sites) {
-    const cases = [
-      ...s.results.map((x) => ({ name: x.probe.what, id: x.probe.id, pass: x.pass, skipped: x.skipped, detail: x.detail })),
+  const suites = r.sites.map((s) => {
+    const classname = `${r.scenario}.${s.site}`;
+    const cases: JunitCase[] = [
+      ...s.results.map((x) => ({ classname, name: x.probe.what, pass: x.pass, skipped: x.skipped, detail: x.detail, failure: x.probe.id })),
       // Covered and no-firewall removals are explained, not failures: the case passes and says why.
       ...(s.mutations ?? []).map((m) => ({
+        classname,
         name: `mutation: ${m.ruleId} removed is caught or explained`,
-        id: m.ruleId,
         pass: m.outcome !== "finding",
-        skipped: false,
         detail: m.outcome === "caught" ? m.caughtBy.join(", ") : mutationText(m),
+        failure: m.ruleId,
       })),
     ];
-    out.push(
-      `  <testsuite name="${xml(`${r.scenario}/${s.site}`)}" tests="${cases.length}" failures="${cases.filter((c) => !c.pass && !c.skipped).length}" skipped="${cases.filter((c) => c.skipped).length}" time="${((s.timings.up + s.timings.probes + s.timings.down) / 1000).toFixed(3)}">`,
-    );
-    for (const c of cases) {
-      out.push(`    <testcase classname="${xml(`${r.scenario}.${s.site}`)}" name="${xml(c.name)}">`);
-      if (c.skipped) out.push(`      <skipped message="${xml(c.detail)}"/>`);
-      else if (!c.pass) out.push(`      <failure message="${xml(c.detail)}">${xml(c.id)}</failure>`);
-      else out.push(`      <system-out>${xml(c.detail)}</system-out>`);
-      out.push("    </testcase>");
-    }
-    out.push("  </testsuite>");
-  }
-  out.push("</testsuites>", "");
-  return out.join("\n");
+    return { name: `${r.scenario}/${s.site}`, seconds: (s.timings.up + s.timings.probes + s.timings.down) / 1000, cases };
+  });
+  return junitXml(`edge-lab emulate ${r.scenario}`, suites);
 }

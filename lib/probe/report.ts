@@ -61,23 +61,51 @@ export function perimeterJson(r: PerimeterReport): string {
 
 const xml = xmlText;
 
-export function perimeterJunit(r: PerimeterReport): string {
-  const failures = r.results.filter((x) => !x.pass && !x.skipped).length;
-  const skipped = r.results.filter((x) => x.skipped).length;
-  const out = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="edge-lab probe ${xml(r.scenario)}">`,
-    `  <testsuite name="${xml(`${r.scenario} from ${r.from}`)}" tests="${r.results.length}" failures="${failures}" skipped="${skipped}" time="${(r.elapsedMs / 1000).toFixed(3)}">`,
-  ];
-  for (const x of r.results) {
-    out.push(
-      `    <testcase classname="${xml(`${r.scenario}.${x.probe.site}.${x.check}`)}" name="${xml(`${x.probe.what} [${x.id}]`)}" time="${(x.elapsedMs / 1000).toFixed(3)}">`,
-    );
-    if (x.skipped) out.push(`      <skipped message="${xml(x.detail)}"/>`);
-    else if (!x.pass) out.push(`      <failure message="${xml(x.detail)}">${xml(x.probe.refs.join(", "))}</failure>`);
-    else out.push(`      <system-out>${xml([x.detail, ...x.warnings.map((w) => `warning: ${w}`)].join("\n"))}</system-out>`);
-    out.push("    </testcase>");
+/** One JUnit test case: skipped with its reason, failed with its detail (message) and `failure` (body), or passed. */
+export interface JunitCase {
+  readonly classname: string;
+  readonly name: string;
+  /** Seconds, when known. */
+  readonly seconds?: number;
+  readonly pass: boolean;
+  readonly skipped?: boolean;
+  readonly detail: string;
+  /** The failure element's text (the ids a failing case names). */
+  readonly failure: string;
+  /** What a passing case prints. @default detail */
+  readonly out?: string;
+}
+
+/** A JUnit XML document (the emulate and probe reports): one testsuite per entry, its counts from its cases. */
+export function junitXml(name: string, suites: readonly { name: string; seconds: number; cases: readonly JunitCase[] }[]): string {
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xml(name)}">`];
+  for (const s of suites) {
+    const failures = s.cases.filter((c) => !c.pass && !c.skipped).length;
+    const skipped = s.cases.filter((c) => c.skipped).length;
+    out.push(`  <testsuite name="${xml(s.name)}" tests="${s.cases.length}" failures="${failures}" skipped="${skipped}" time="${s.seconds.toFixed(3)}">`);
+    for (const c of s.cases) {
+      out.push(`    <testcase classname="${xml(c.classname)}" name="${xml(c.name)}"${c.seconds === undefined ? "" : ` time="${c.seconds.toFixed(3)}"`}>`);
+      if (c.skipped) out.push(`      <skipped message="${xml(c.detail)}"/>`);
+      else if (!c.pass) out.push(`      <failure message="${xml(c.detail)}">${xml(c.failure)}</failure>`);
+      else out.push(`      <system-out>${xml(c.out ?? c.detail)}</system-out>`);
+      out.push("    </testcase>");
+    }
+    out.push("  </testsuite>");
   }
-  out.push("  </testsuite>", "</testsuites>", "");
+  out.push("</testsuites>", "");
   return out.join("\n");
+}
+
+export function perimeterJunit(r: PerimeterReport): string {
+  const cases = r.results.map((x) => ({
+    classname: `${r.scenario}.${x.probe.site}.${x.check}`,
+    name: `${x.probe.what} [${x.id}]`,
+    seconds: x.elapsedMs / 1000,
+    pass: x.pass,
+    skipped: x.skipped,
+    detail: x.detail,
+    failure: x.probe.refs.join(", "),
+    out: [x.detail, ...x.warnings.map((w) => `warning: ${w}`)].join("\n"),
+  }));
+  return junitXml(`edge-lab probe ${r.scenario}`, [{ name: `${r.scenario} from ${r.from}`, seconds: r.elapsedMs / 1000, cases }]);
 }
