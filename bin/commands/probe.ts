@@ -12,6 +12,7 @@ interface ProbeFlags {
   out?: string;
   json?: boolean;
   timeout?: string;
+  silence?: string;
   rate?: string;
   m365Endpoints?: string;
 }
@@ -32,6 +33,9 @@ async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
   const timeoutMs = f.timeout === undefined ? undefined : Number(f.timeout);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 100 && timeoutMs <= 60_000))
     return { problem: `--timeout ${f.timeout}: milliseconds, 100-60000` };
+  const blockedTimeoutMs = f.silence === undefined ? undefined : Number(f.silence);
+  if (blockedTimeoutMs !== undefined && !(Number.isInteger(blockedTimeoutMs) && blockedTimeoutMs >= 100 && blockedTimeoutMs <= 60_000))
+    return { problem: `--silence ${f.silence}: milliseconds, 100-60000` };
   const ratePerSecond = f.rate === undefined ? undefined : Number(f.rate);
   if (ratePerSecond !== undefined && !(ratePerSecond >= 1 && ratePerSecond <= 200)) return { problem: `--rate ${f.rate}: checks per second, 1-200` };
   if (f.resolver) {
@@ -61,6 +65,7 @@ async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
       resolver: f.resolver,
       ca: ca.length ? ca : undefined,
       timeoutMs,
+      blockedTimeoutMs,
       ratePerSecond,
     } as const,
   };
@@ -81,6 +86,7 @@ export const registerProbe: RegisterCommand = (program, ctx) => {
       .option("--ca <file...>", "extra trusted CA certificates (PEM), e.g. a lab's private CA; - reads standard input")
       .option("--only <checks>", "comma-separated checks: dns,port,tls,sip,turn,web,blocked (default: all)")
       .option("--timeout <ms>", "per check (default 5000)")
+      .option("--silence <ms>", "how long a management port must stay silent to pass (default 1000; one port at a time per address)")
       .option("--rate <n>", "check starts per second over all targets (default 50; one check at a time per address)")
       .option("--out <dir>", "write probe-report.md, probe-report.json and junit.xml to this directory")
       .option("--json", "print the report as JSON on stdout (nothing else)"),

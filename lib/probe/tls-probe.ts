@@ -186,10 +186,18 @@ function tryVersion(o: TlsProbeOptions, version: TlsVersionName, servername: str
         protocol: socket.getProtocol() ?? undefined,
       };
       const done = completed;
-      // TLS 1.3: a server demanding a client certificate answers our empty one with an alert after this point.
-      if (version === "TLSv1.3")
+      // TLS 1.3: a server demanding a client certificate answers our empty one with an alert after this point. A
+      // session ticket is its verdict the other way: a server sends NewSessionTicket only after it has taken our
+      // Finished (and the empty certificate before it), so no alert can follow it. Servers that send no ticket are
+      // given verdictWaitMs.
+      if (version === "TLSv1.3" && !ticketSeen)
         verdictTimer = setTimeout(() => finish({ attempt: { version, outcome: "completed", cipher }, ...done }), o.verdictWaitMs ?? 500);
       else finish({ attempt: { version, outcome: "completed", cipher }, ...done });
+    });
+    let ticketSeen = false;
+    socket.on("session", () => {
+      ticketSeen = true;
+      if (completed) finish({ attempt: { version, outcome: "completed", cipher }, ...completed });
     });
     socket.on("data", () => undefined); // keep reading so that a post-handshake alert surfaces as an error
     socket.once("error", (e: NodeJS.ErrnoException) => {

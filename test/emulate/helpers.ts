@@ -1,13 +1,13 @@
 /** Shared by the emulation suites (split in files so that jest runs them on both cores). */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { emulate, type EmulationReport } from "../../lib/emulate";
 import { listNamespaces, NETNS_ETC } from "../../lib/emulate/cleanup";
 import { RUN_BASE } from "../../lib/emulate/run-registry";
 import { sh } from "../../lib/emulate/sys";
 import type { Plan } from "../../lib/model/plan";
+import { cliCommand } from "../cli";
 import { ROOT } from "../helpers";
 import type { Need } from "../system-tools";
 
@@ -48,11 +48,12 @@ export async function emulateRecording(plan: Plan, options: Parameters<typeof em
 }
 
 /**
- * The CLI in a child process (ts-node), so that it can be signalled. `env` replaces the environment; `cwd` defaults to
- * the project (ts-node is named by its absolute path, so another working directory works too).
+ * The CLI in a child process (test/cli.ts), so that it can be signalled. `env` replaces the environment; `cwd` defaults
+ * to the project (the CLI is named by its absolute path, so another working directory works too).
  */
 export function cliChild(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  const child = spawn(process.execPath, ["-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts"), ...args], {
+  const [node, script] = cliCommand();
+  const child = spawn(node, [script, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: opts.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],

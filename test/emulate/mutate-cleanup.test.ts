@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { emulate } from "../../lib/emulate";
 import { listNamespaces } from "../../lib/emulate/cleanup";
 import { processAlive, sh } from "../../lib/emulate/sys";
+import { cliCommand } from "../cli";
 import { bundledPlan, ROOT } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { emulateRecording, failing, leftoversOf, NAT, NEEDS, pidsIn, cliChild } from "./helpers";
@@ -96,7 +97,7 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
     const live = `elemu-${process.pid}-beef-live`;
     sh("ip", ["netns", "add", live]);
     try {
-      const clean = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", join(ROOT, "bin/cli.ts"), "emulate", "--cleanup"], {
+      const clean = spawnSync(cliCommand()[0], [cliCommand()[1], "emulate", "--cleanup"], {
         cwd: ROOT,
         encoding: "utf8",
       });

@@ -6,10 +6,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cliCommand } from "../cli";
 import { ROOT, SCENARIO_DIR } from "../helpers";
 import { describeWithTools } from "../system-tools";
 
-const CLI = [process.execPath, "-r", "ts-node/register/transpile-only", join(ROOT, "bin", "cli.ts")] as const;
+const CLI = cliCommand();
 const BIG = join(SCENARIO_DIR, "contoso-enterprise.yaml"); // `plan --json` prints about 100 KB, more than a pipe holds
 const STACK_FRAME = /^\s+at .+(\(|:\d+:\d+)/m;
 

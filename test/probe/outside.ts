@@ -5,9 +5,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { OutsideView } from "../../lib/emulate";
 import { tool } from "../../lib/emulate/sys";
+import { cliCommand } from "../cli";
 import { ROOT } from "../helpers";
 
 export interface CliRun {
@@ -25,7 +25,7 @@ export function cliAsNobody(view: OutsideView, args: readonly string[]): CliRun 
     [
       ...["netns", "exec", view.namespace],
       ...[tool("setpriv"), "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
-      ...[process.execPath, "-r", join(ROOT, "node_modules/ts-node/register/transpile-only"), join(ROOT, "bin/cli.ts")],
+      ...cliCommand(),
       ...args,
       ...["--ca", "-"],
     ],

@@ -332,6 +332,8 @@ describe("the command refuses bad flags before sending anything", () => {
     [["--from", "mars"], "--from mars: use internet or internal"],
     [["--timeout", "5"], "--timeout 5: milliseconds"],
     [["--rate", "0"], "--rate 0: checks per second"],
+    [["--silence", "50"], "--silence 50: milliseconds, 100-60000"],
+    [["--silence", "1.5"], "--silence 1.5: milliseconds, 100-60000"],
     [["--resolver", "dns.example"], "--resolver dns.example:"],
     [["--ca", join(FIX, "missing.crt")], "--ca "],
     [["--ca", join(FIX, "lync-register-401.txt")], `--ca ${join(FIX, "lync-register-401.txt")}: not a PEM certificate file`],

@@ -26,9 +26,10 @@ interface Started {
   close(): Promise<void>;
 }
 
-async function tlsServer(options: TlsOptions): Promise<Started> {
+/** A Node TLS server that closes each connection once the handshake is done (`keepOpen`: leaves it open, as an Edge does). */
+async function tlsServer(options: TlsOptions, keepOpen = false): Promise<Started> {
   const s: Started = { port: 0, connections: 0, servernames: [], close: async () => undefined };
-  const server: TlsServer = createTlsServer(options, (sock) => sock.end());
+  const server: TlsServer = createTlsServer(options, (sock) => (keepOpen ? undefined : sock.end()));
   server.on("connection", () => s.connections++);
   server.on("tlsClientError", () => undefined);
   server.on("secureConnection", (sock) => s.servernames.push(sock.servername));
@@ -107,6 +108,24 @@ describe("TLS 1.2 + 1.3 listener without client certificates (Node tls server, l
     expect(o.chain.map((c) => c.subject)).toEqual(["C=US, O=Contoso, CN=sip.contoso.com", "CN=edge-lab probe test CA"]);
     expect(o.versions.map((v) => v.outcome)).toEqual(["completed", "completed", "refused", "refused"]);
   });
+
+  test("TLS 1.3: the server's session ticket is its verdict on our empty certificate, so the probe does not wait verdictWaitMs", async () => {
+    // Node's TLS server sends NewSessionTicket after the client's Finished and, like an Edge, keeps the connection
+    // open; a probe that waited out verdictWaitMs (30 s here) would run past this test's 10 s bound.
+    const open = await tlsServer({ ...EDGE, minVersion: "TLSv1.3" }, true);
+    const o = await probeTls({
+      host: "127.0.0.1",
+      port: open.port,
+      servername: "webconf.contoso.com",
+      ca: [CA],
+      versions: ["TLSv1.3"],
+      timeoutMs: 30_000,
+      verdictWaitMs: 30_000,
+    });
+    expect(o.versions).toEqual([{ version: "TLSv1.3", outcome: "completed", cipher: expect.any(String) }]);
+    expect(o.clientCertificateRequested).toBeUndefined();
+    await open.close();
+  }, 10_000);
 
   test("a name not on the certificate: chain still trusted, the name does not match", async () => {
     const o = await probeTls({ host: "127.0.0.1", port: srv.port, servername: "av.contoso.com", ca: [CA], versions: ["TLSv1.2"], timeoutMs: 3000 });
