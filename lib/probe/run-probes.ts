@@ -152,8 +152,8 @@ function planWeb(v: Vantage, o: Origin, p: WebProbe, timeoutMs: number): Planned
   });
 }
 
-function planBlocked(o: Origin, p: BlockedProbe): Planned {
-  return one(o, { type: p.transport === "TCP" ? "tcp" : "udp", host: p.address, port: p.port, local: o.local, timeoutMs: BLOCKED_TIMEOUT_MS }, (r) =>
+function planBlocked(o: Origin, p: BlockedProbe, silenceMs: number): Planned {
+  return one(o, { type: p.transport === "TCP" ? "tcp" : "udp", host: p.address, port: p.port, local: o.local, timeoutMs: silenceMs }, (r) =>
     !r.ok && r.error !== "ECONNREFUSED"
       ? { pass: true, detail: `no answer (${r.error})` }
       : { pass: false, detail: r.ok ? `answered: ${JSON.stringify(r.reply ?? "connected")}` : "refused (a host answered)" },
@@ -161,7 +161,7 @@ function planBlocked(o: Origin, p: BlockedProbe): Planned {
 }
 
 /** The agent items of a probe other than TURN, from its origin. */
-function planProbe(v: Vantage, p: Exclude<Probe, TurnProbe>, timeoutMs: number): Planned {
+function planProbe(v: Vantage, p: Exclude<Probe, TurnProbe>, timeoutMs: number, silenceMs: number): Planned {
   const o = v.origin(p.from);
   switch (p.kind) {
     case "dns":
@@ -175,7 +175,7 @@ function planProbe(v: Vantage, p: Exclude<Probe, TurnProbe>, timeoutMs: number):
     case "web":
       return planWeb(v, o, p, timeoutMs);
     case "blocked":
-      return planBlocked(o, p);
+      return planBlocked(o, p, silenceMs);
   }
 }
 
@@ -216,6 +216,8 @@ export interface RunOptions {
    * because the probe that catches a removed rule waits it out). @default PASS_TIMEOUT_MS
    */
   readonly timeoutMs?: number;
+  /** How long a blocked probe waits for silence (a shorter wait for runs that compare outcomes). @default BLOCKED_TIMEOUT_MS */
+  readonly silenceMs?: number;
   /** Probes in flight at once towards one target address (so that no stand-in is flooded). @default PER_TARGET */
   readonly perTarget?: number;
   /** Probes in flight at once in all (1: one after another, as the equivalence test runs them). @default unbounded */
@@ -238,6 +240,7 @@ const targetOf = (planned: Planned) => String(planned.items[0].host ?? planned.i
  */
 export async function runProbes(vantage: Vantage, probes: readonly Probe[], options: RunOptions = {}): Promise<ProbeResult[]> {
   const timeoutMs = options.timeoutMs ?? PASS_TIMEOUT_MS;
+  const silenceMs = options.silenceMs ?? BLOCKED_TIMEOUT_MS;
   const perTarget = options.perTarget ?? PER_TARGET;
   const inFlight = options.inFlight ?? Infinity;
   const results = new Map<Probe, ProbeResult>();
@@ -248,7 +251,7 @@ export async function runProbes(vantage: Vantage, probes: readonly Probe[], opti
       results.set(p, { probe: p, pass: false, skipped: true, detail: why });
       continue;
     }
-    const planned = p.kind === "turn" ? planTurn(vantage, vantage.origin(p.from), p, timeoutMs) : planProbe(vantage, p, timeoutMs);
+    const planned = p.kind === "turn" ? planTurn(vantage, vantage.origin(p.from), p, timeoutMs) : planProbe(vantage, p, timeoutMs, silenceMs);
     queue.push({ probe: p, planned, target: targetOf(planned) });
   }
   queue.sort((a, b) => classOrder(a.probe) - classOrder(b.probe));

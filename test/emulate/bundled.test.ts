@@ -70,8 +70,10 @@ describeWithTools("edge-lab emulate: the concurrent runner, one probe at a time"
       await world.startServices();
       const outcome = (rs: Awaited<ReturnType<typeof runProbes>>) =>
         rs.map((r) => `${r.probe.id}: ${r.skipped ? "skipped" : r.pass ? "pass" : `FAIL ${r.detail}`}`);
-      const concurrent = outcome(await runProbes(world, probes));
-      const sequential = outcome(await runProbes(world, probes, { perTarget: 1, inFlight: 1 }));
+      // Both runs wait 200 ms for a blocked probe's silence (inside one machine an answer comes within a few ms): the
+      // sequential run waits out every one of them in turn.
+      const concurrent = outcome(await runProbes(world, probes, { silenceMs: 200 }));
+      const sequential = outcome(await runProbes(world, probes, { perTarget: 1, inFlight: 1, silenceMs: 200 }));
       expect(concurrent).toEqual(sequential);
       expect(new Set(probes.map((p) => p.kind))).toEqual(new Set(["blocked", "dns", "hosts", "port", "tls", "turn", "web"]));
     } finally {
