@@ -96,9 +96,9 @@ export async function synthScenarios(options: SynthOptions): Promise<SynthResult
     return { ok: false, stacks: [] };
   }
 
-  // 2. One stack per scenario, synthesized into a staging directory; the policy pack runs while cdktf validates the
-  //    stacks (before anything is written, so its findings are also in cdktf's manifest), and its
-  //    errors abort here, before anything reaches the output directory.
+  // 2. One stack per scenario, synthesized into a staging directory; the policy pack checks each stack's document as
+  //    cdktf writes it (EdgeLabStack.toTerraform), and its errors abort here, before anything reaches the output
+  //    directory.
   const outdir = options.outdir ?? env.CDKTF_OUTDIR ?? "cdktf.out";
   let release: () => void;
   try {

@@ -15,7 +15,7 @@ export function synthesizeToJson(plan: Plan, lab?: LabOptions): Record<string, u
   try {
     const app = new App({ outdir, stackTraces: false });
     new EdgeLabStack(app, plan.scenario.id, { plan, ...(lab ? { lab } : {}) });
-    app.synth(); // the policy pack runs as the stack is validated: an error finding throws with its message
+    app.synth(); // the policy pack checks the document as it is written: an error finding throws with its message
     return JSON.parse(readFileSync(join(outdir, "stacks", plan.scenario.id, "cdk.tf.json"), "utf8")) as Record<string, unknown>;
   } finally {
     rmSync(outdir, { recursive: true, force: true });

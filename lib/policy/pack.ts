@@ -8,7 +8,9 @@
  * would otherwise change resources after they were checked. cdktf validates every stack in `app.synth()` and
  * `Testing.fullSynth()`; with `Testing.synth(stack, true)` in tests; not with `skipValidation: true`. The check
  * resolves the stack with `toTerraform()` (what cdktf then writes); `checkDocument` runs the rules over a document
- * you already have (a cdk.tf.json read back).
+ * you already have (a cdk.tf.json read back). `EdgeLabStack` does not take the pack as an aspect: it checks the document
+ * cdktf writes with `enforce` (one resolution of the stack for both; errors then throw, as annotations would be
+ * collected too early).
  */
 import { Annotations, TerraformResource, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
@@ -65,12 +67,23 @@ export interface PolicyFinding {
   readonly suppressed?: string;
 }
 
+/** Unsuppressed policy errors in a document about to be written (`LabPolicyPack.enforce`): the synth stops. */
+export class PolicyError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    // The wording of cdktf's own stop for error annotations, so that both ways of running the pack read the same.
+    super(`Encountered Annotation with level "ERROR":\n${lines.join("\n")}`);
+    this.name = "PolicyError";
+  }
+}
+
 type StackJson = { resource?: Record<string, Record<string, Record<string, unknown>>> };
 
 export class LabPolicyPack implements IAspect {
   /** The findings of the latest check. */
   readonly findings: PolicyFinding[] = [];
   private readonly attached = new WeakSet<TerraformStack>();
+  /** The unsuppressed errors of the latest check, as cdktf lists error annotations: `[construct path] text`. */
+  private readonly errorLines: string[] = [];
 
   constructor(private readonly rules: readonly PolicyRule[] = POLICY_RULES) {}
 
@@ -85,6 +98,17 @@ export class LabPolicyPack implements IAspect {
     });
   }
 
+  /**
+   * Runs every rule over a document of `stack` that is about to be written, and throws a `PolicyError` naming every
+   * unsuppressed error (what cdktf's synth does with error annotations, which are collected before the document is
+   * written). A stack that checks its own output calls this from its `toTerraform()` (`EdgeLabStack`).
+   */
+  enforce(stack: TerraformStack, document: unknown): void {
+    this.checkDocument(stack, document);
+    const errors = this.findings.filter((f) => f.level === "error" && !f.suppressed);
+    if (errors.length) throw new PolicyError(this.errorLines);
+  }
+
   /** Runs every rule over the stack's resolved resources (the document cdktf writes, through its public `toTerraform()`). */
   check(stack: TerraformStack): void {
     this.checkDocument(stack, stack.toTerraform());
@@ -93,6 +117,7 @@ export class LabPolicyPack implements IAspect {
   /** Runs every rule over a synthesized document of `stack` (its cdk.tf.json), findings on the stack's constructs. */
   checkDocument(stack: TerraformStack, document: unknown): void {
     this.findings.length = 0;
+    this.errorLines.length = 0;
     const json = document as StackJson;
     const constructs = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
     const views: { construct: TerraformResource; view: ResourceView }[] = constructs.map((construct) => {
@@ -109,9 +134,12 @@ export class LabPolicyPack implements IAspect {
           const message = `[${rule.id}] ${view.address}: ${rule.info} ${detail}.`;
           this.findings.push({ rule: rule.id, level: rule.level, resource: view.address, message, ...(suppressed ? { suppressed } : {}) });
           const scanners = [...rule.checkov, ...rule.trivy].join(", ");
+          const text = `${message} ${rule.explanation}${scanners ? ` (${scanners})` : ""}`;
           if (suppressed) Annotations.of(construct).addInfo(`${message} Suppressed: ${suppressed}`);
-          else if (rule.level === "error") Annotations.of(construct).addError(`${message} ${rule.explanation}${scanners ? ` (${scanners})` : ""}`);
-          else Annotations.of(construct).addWarning(`${message} ${rule.explanation}${scanners ? ` (${scanners})` : ""}`);
+          else if (rule.level === "error") {
+            Annotations.of(construct).addError(text);
+            this.errorLines.push(`[${construct.node.path}] ${text}`);
+          } else Annotations.of(construct).addWarning(text);
         }
       }
     }

@@ -1,7 +1,10 @@
 /** The policy pack runs on every synthesized lab: no unsuppressed error, and the expected findings carry reasons. */
 import { NetworkSecurityGroup } from "@cdktf/provider-azurerm/lib/network-security-group";
 import { NetworkSecurityRule } from "@cdktf/provider-azurerm/lib/network-security-rule";
-import { Aspects, Testing } from "cdktf";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Aspects, TerraformStack, Testing } from "cdktf";
 import { EdgeLabStack } from "../../lib/azure/stack";
 import type { PolicyFinding } from "../../lib/policy/pack";
 import { planOf } from "../helpers";
@@ -91,4 +94,21 @@ test("the pack checks the resources as written: an aspect added after it that op
   });
   expect(() => Testing.fullSynth(stack)).toThrow(/LAB-POL-01/);
   expect(opened).toBe(true);
+});
+
+test("the pack checks the document cdktf writes: the stack is resolved once for both; skipValidation skips the check", () => {
+  const resolved = jest.spyOn(TerraformStack.prototype, "toTerraform");
+  try {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "edge-lab-policy-")), stackTraces: false });
+    const stack = new EdgeLabStack(app, "once", { plan: planOf("id: once\nsipDomains: [contoso.com]\n") });
+    app.synth();
+    expect(resolved.mock.contexts.filter((c) => c === stack).length).toBe(1);
+    expect(stack.policy.findings.filter((f) => f.suppressed).length).toBeGreaterThan(0);
+    const unchecked = new App({ outdir: mkdtempSync(join(tmpdir(), "edge-lab-policy-")), stackTraces: false, skipValidation: true });
+    const skipped = new EdgeLabStack(unchecked, "unchecked", { plan: planOf("id: unchecked\nsipDomains: [contoso.com]\n") });
+    unchecked.synth();
+    expect(skipped.policy.findings).toEqual([]);
+  } finally {
+    resolved.mockRestore();
+  }
 });
