@@ -28,6 +28,11 @@ export interface EmulateOptions {
   readonly mutate?: boolean;
   /** Which firewalls --mutate removes rules from. @default ["external", "internal"] */
   readonly mutateFirewalls?: readonly ("external" | "internal")[];
+  /**
+   * How long a blocked probe waits for silence; tests that build many perimeters wait less (inside one machine an
+   * answer comes within milliseconds). @default BLOCKED_TIMEOUT_MS (lib/probe/run-probes.ts)
+   */
+  readonly silenceMs?: number;
   /** Deliberate faults in what is built (tests). */
   readonly sabotage?: Sabotage;
   /** The plan the world is built from, when it differs from the plan the probes come from (fault tests). */
@@ -325,7 +330,7 @@ export async function emulate(plan: Plan, options: EmulateOptions = {}): Promise
       const inside: OutsideView = { namespace: world.ns("lan"), clientIp: world.internalClientIp, resolver: world.internalDnsIp, caFile: world.ca.caCert };
       await options.onUp?.({ site, tag, runDir: run.dir, namespaces, outside, inside });
       const t1 = Date.now();
-      const results = await runProbes(world, probes);
+      const results = await runProbes(world, probes, options.silenceMs === undefined ? {} : { silenceMs: options.silenceMs });
       const probeMs = Date.now() - t1;
       const ran = results.filter((r) => !r.skipped);
       log(

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { emulate } from "../../lib/emulate";
 import { loadScenarioFile } from "../../lib/model/load";
-import { NEEDS } from "../emulate/helpers";
+import { NEEDS, TEST_SILENCE_MS } from "../emulate/helpers";
 import { SCENARIO_DIR } from "../helpers";
 import { cliAsNobody, jsonOf, type CliRun } from "../probe/outside";
 import { describeWithTools } from "../system-tools";
@@ -28,6 +28,7 @@ describeWithTools("discover reports a perimeter's misconfigurations with their r
     };
     let run: CliRun | undefined;
     await emulate(plan, {
+      silenceMs: TEST_SILENCE_MS,
       buildPlan: broken,
       sites: [plan.scenario.sites[0].name],
       onUp: ({ outside }) => {

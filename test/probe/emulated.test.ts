@@ -17,7 +17,7 @@ import { loadScenarioFile } from "../../lib/model/load";
 import type { Plan } from "../../lib/model/plan";
 import { buildProbes, type Probe } from "../../lib/model/probes";
 import { expectDiscoveredMatches, type DiscoverJson } from "../discover/answer";
-import { NEEDS } from "../emulate/helpers";
+import { NEEDS, TEST_SILENCE_MS } from "../emulate/helpers";
 import { bundledScenarioIds, ROOT, SCENARIO_DIR } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { cliAsNobody, jsonOf, type CliRun } from "./outside";
@@ -41,6 +41,7 @@ async function withEmulated(file: string, commands: Runs, options: EmulateOption
   const plan = loadScenarioFile(file).plan!;
   const runs: Record<string, CliRun> = {};
   const report = await emulate(plan, {
+    silenceMs: TEST_SILENCE_MS,
     ...options,
     sites: [plan.scenario.sites[0].name],
     onUp: (info) => {
