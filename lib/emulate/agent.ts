@@ -12,7 +12,7 @@
  *     UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS) and anything else with the JSON line.
  *   probe <file>: [{type:"tcp"|"udp"|"tls"|"http"|"dns"|"hosts"|"turn", ...}]; runs all in parallel, prints one JSON
  *     array. A TCP probe with reply: true waits for the far end's JSON line (up to its timeout) instead of passing
- *     300 ms after the connection. A turn item ({transport, host, port, local, user, password, peer:{host,port},
+ *     100 ms after the connection. A turn item ({transport, host, port, local, user, password, peer:{host,port},
  *     messages}) allocates a relay with long-term credentials, binds a channel to the peer and counts the media the
  *     peer echoes through the relay: {relay: "ip:port", received}.
  *   serve: the same items, requests read from standard input one JSON line each ({id, items}), each answered with one
@@ -198,7 +198,9 @@ const probes = {
     // A far end that says nothing on a bare connection (TLS, TURN) passes once connected; a probe that needs the far
     // end's answer (reply: the address it saw, NAT-04) waits for it up to the timeout, however late it comes.
     let grace;
-    s.on("connect", () => { if (!p.reply) grace = setTimeout(() => end({ ok: true }), 300); });
+    // The grace catches a listener that accepts and resets at once (inside one machine that takes a millisecond or
+    // two); --mutate waits for it once per removed rule.
+    s.on("connect", () => { if (!p.reply) grace = setTimeout(() => end({ ok: true }), 100); });
     const answered = () => { clearTimeout(grace); try { end({ ok: true, reply: JSON.parse(data) }); } catch { end({ ok: true }); } };
     s.on("data", (d) => { data += d; if (data.includes("\n")) answered(); });
     s.on("end", answered);

@@ -8,7 +8,7 @@ import type { Plan } from "../model/plan";
 import { buildProbes, probesOfSite, type Probe } from "../model/probes";
 import { removeRun } from "./cleanup";
 import { applianceRuleIds, crossesExternalFirewall, explainUncaught, loadedRules, type MutationExplanation, type MutationOutcome } from "./explain";
-import { applianceRules, withoutApplianceRule } from "../lab/rulesets";
+import { applianceRules, withoutApplianceRule, refusingInsteadOfDropping } from "../lab/rulesets";
 import { runProbes, type ProbeResult } from "../probe/run-probes";
 import { RunRecord } from "./run-registry";
 import { sh } from "./sys";
@@ -165,6 +165,9 @@ async function mutate(
   firewalls: readonly ("external" | "internal")[],
   log: (l: string) => void,
 ): Promise<MutationResult[]> {
+  // While a rule is removed, the firewall refuses what it would drop (lib/lab/rulesets.ts, refusingInsteadOfDropping):
+  // the same probes pass and fail, and the one that crossed the removed rule fails at once (a TCP reset, an ICMP
+  // error) instead of waiting out its bound.
   // Probes that already fail cannot catch anything; DNS and HOSTS never cross a firewall.
   // Blocked probes cannot fail when an accept rule goes. Every row has its own port probe, so the quick probes run
   // first and the slower TURN allocations only when they noticed nothing. A removal no probe catches is explained
@@ -234,7 +237,7 @@ async function mutate(
   const externalChain = async () => {
     const out: MutationResult[] = [];
     for (const ruleId of firewalls.includes("external") ? applianceRuleIds(base, site) : []) {
-      world.loadExternalRules(withoutApplianceRule(base, ruleId));
+      world.loadExternalRules(refusingInsteadOfDropping(withoutApplianceRule(base, ruleId)));
       out.push(await result(ruleId, "external"));
     }
     world.loadExternalRules(base);
@@ -246,7 +249,7 @@ async function mutate(
       // The whole ruleset is back before the lock is released.
       out.push(
         await internalWhole.hold(async () => {
-          world.loadInternalRules(withoutRow(world.plan, row.id));
+          world.loadInternalRules(withoutRow(world.plan, row.id), true);
           try {
             return await result(row.id, "internal");
           } finally {

@@ -38,7 +38,7 @@ import { ipv4Prefixes, notEmulated } from "./scope";
 import { namedOptions, nginxMainConf } from "../lab/daemon-conf";
 import { NETNS_ETC } from "./cleanup";
 import { RunCa, type IssuedCertificate } from "./pki";
-import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules } from "../lab/rulesets";
+import { applianceRules, closedLayout, internalFirewallRules, loadBalancerRules, refusingInternalRules } from "../lab/rulesets";
 import { makeNewDir, ownDirectory, writeNewFile, type RunRecord } from "./run-registry";
 import { CommandError, inNs, sh, startDaemon, toolPath, udpBound, type Daemon } from "./sys";
 
@@ -397,8 +397,9 @@ export class World implements Vantage {
   private loadNft(ns: string, rules: string, what: string): void {
     sh("ip", inNs(ns, ["nft", "-f", "-"]), { input: `flush ruleset\n${rules}` });
     const listed = sh("ip", inNs(ns, ["nft", "list", "ruleset"])).stdout;
-    // A rule line of our rulesets and of `nft list ruleset` alike: indented, starting with its first match.
-    const ruleLines = (text: string) => (text.match(/^\s+(ip|ct) .*$/gm) ?? []).length;
+    // A rule line of our rulesets and of `nft list ruleset` alike: indented, starting with its first match (or a bare
+    // reject, --mutate's end of the chain).
+    const ruleLines = (text: string) => (text.match(/^\s+((ip|ct) .*|reject( .*)?)$/gm) ?? []).length;
     const expected = ruleLines(rules);
     const loaded = ruleLines(listed);
     const policyDrop = !/policy drop;/.test(rules) || /policy drop;/.test(listed);
@@ -432,8 +433,10 @@ export class World implements Vantage {
     if (toolPath("conntrack")) sh("ip", inNs(this.ns("fw"), ["conntrack", "-F"]), { allowFail: true });
   }
 
-  loadInternalRules(plan: Plan): void {
-    this.loadNft(this.ns("ifw"), internalFirewallRules(plan, this.site), "internal firewall");
+  /** Loads (or replaces) the internal firewall's ruleset; `refusing`: what it drops is refused instead (--mutate). */
+  loadInternalRules(plan: Plan, refusing = false): void {
+    const rules = internalFirewallRules(plan, this.site);
+    this.loadNft(this.ns("ifw"), refusing ? refusingInternalRules(rules) : rules, "internal firewall");
   }
 
   /** The namespace holding an address (a plan address, a VIP's first member for VIP addresses). */

@@ -36,6 +36,44 @@ export function withoutApplianceRule(rules: string, ruleId: string): string {
   return kept.join("\n");
 }
 
+/**
+ * The appliance ruleset as `emulate --mutate` loads it: what the ruleset drops in FORWARD (its DROP rules and its
+ * DROP policy) is refused instead, TCP with a reset and the rest with ICMP port unreachable. The same packets are
+ * let through as by the real ruleset, so every probe's outcome is the same; a probe that crossed the removed rule
+ * fails at once instead of waiting out its bound. The policy stays DROP: the chain still fails closed.
+ */
+export function refusingInsteadOfDropping(rules: string): string {
+  const tcpReset = "-j REJECT --reject-with tcp-reset";
+  const unreachable = "-j REJECT --reject-with icmp-port-unreachable";
+  const out: string[] = [];
+  let inFilter = false;
+  for (const line of rules.split("\n")) {
+    if (line === "*filter") inFilter = true;
+    if (inFilter && line === "COMMIT") {
+      out.push(`-A FORWARD -p tcp ${tcpReset}`, `-A FORWARD ${unreachable}`);
+      inFilter = false;
+    }
+    if (!(inFilter && line.startsWith("-A FORWARD ") && / -j DROP( |$)/.test(line))) {
+      out.push(line);
+      continue;
+    }
+    const protocol = / -p (\S+)/.exec(line)?.[1];
+    if (protocol === undefined) out.push(line.replace(" -j DROP", ` -p tcp ${tcpReset}`), line.replace(" -j DROP", ` ${unreachable}`));
+    else out.push(line.replace(" -j DROP", ` ${protocol === "tcp" ? tcpReset : unreachable}`));
+  }
+  if (inFilter) throw new Error("edge-lab emulate: the appliance ruleset's filter table has no COMMIT");
+  return out.join("\n");
+}
+
+/** The internal firewall's nftables ruleset with what its policy drops refused instead (as refusingInsteadOfDropping). */
+export function refusingInternalRules(rules: string): string {
+  const end = "\n  }\n}\n";
+  if (!rules.endsWith(end)) throw new Error("edge-lab emulate: the internal firewall ruleset does not end its forward chain");
+  // Written as `nft list ruleset` prints them (the loader compares the rule lines): TCP gets a reset, the rest ICMP
+  // port unreachable (reject's default).
+  return `${rules.slice(0, -end.length)}\n    reject with tcp reset\n    reject${end}`;
+}
+
 /** The appliance ruleset without the DNAT line of one public address. */
 export function withoutDnat(rules: string, publicIp: string): string {
   const lines = rules.split("\n");

@@ -6,7 +6,16 @@ import { XMLParser } from "fast-xml-parser";
 import { applianceRulesFiles } from "../../lib/lab/guest/iptables";
 import type { EmulationReport } from "../../lib/emulate";
 import { reportJson, reportJunit, reportMarkdown, summaryLine } from "../../lib/emulate/report";
-import { applianceRules, asClosedLab, internalFirewallRules, loadBalancerRules, withoutApplianceRule, withoutDnat } from "../../lib/lab/rulesets";
+import {
+  applianceRules,
+  asClosedLab,
+  internalFirewallRules,
+  loadBalancerRules,
+  refusingInsteadOfDropping,
+  refusingInternalRules,
+  withoutApplianceRule,
+  withoutDnat,
+} from "../../lib/lab/rulesets";
 import { buildProbes } from "../../lib/model/probes";
 import { bundledIds } from "../azure/helpers";
 import { readFileSync } from "node:fs";
@@ -78,12 +87,56 @@ test("load balancer: DNAT with a source hash over the members for every VIP port
   expect(text).toContain(`ip saddr { ${access.members.map((m) => m.ip).join(", ")} } tcp dport 5061 snat to ${access.ip}`);
 });
 
+test("--mutate's refusing rulesets: what was dropped is refused (TCP reset, ICMP), every other rule as it was, policy DROP kept", () => {
+  for (const id of bundledIds()) {
+    const plan = bundledPlan(id);
+    for (const site of plan.scenario.sites) {
+      const rules = applianceRules(plan, site.name).split("\n");
+      const refusing = refusingInsteadOfDropping(rules.join("\n")).split("\n");
+      const filter = (lines: string[]) => lines.slice(lines.indexOf("*filter"));
+      // Outside the filter table's FORWARD DROP rules nothing changes, in order; the policy line stays.
+      const unchanged = (lines: string[]) => lines.filter((l) => !/^-A FORWARD .*-j (DROP|REJECT)/.test(l));
+      expect(unchanged(refusing)).toEqual(unchanged(rules));
+      expect(filter(refusing)).toContain(":FORWARD DROP [0:0]");
+      // Each DROP becomes a TCP reset and an ICMP refusal at its place, and the chain's end refuses what the policy drops.
+      const drops = filter(rules).filter((l) => / -j DROP/.test(l));
+      expect(drops.length).toBeGreaterThan(0);
+      const rejects = filter(refusing).filter((l) => / -j REJECT/.test(l));
+      expect(rejects).toEqual([
+        ...drops.flatMap((l) => [
+          l.replace(" -j DROP", " -p tcp -j REJECT --reject-with tcp-reset"),
+          l.replace(" -j DROP", " -j REJECT --reject-with icmp-port-unreachable"),
+        ]),
+        "-A FORWARD -p tcp -j REJECT --reject-with tcp-reset",
+        "-A FORWARD -j REJECT --reject-with icmp-port-unreachable",
+      ]);
+      expect(refusing.indexOf(rejects[rejects.length - 1]) + 1).toBe(refusing.indexOf("COMMIT", refusing.indexOf("*filter")));
+      const internal = internalFirewallRules(plan, site.name);
+      const refusingInternal = refusingInternalRules(internal);
+      expect(refusingInternal.replace("    reject with tcp reset\n    reject\n", "")).toBe(internal);
+      expect(refusingInternal).toContain("policy drop;");
+    }
+  }
+  expect(() => refusingInsteadOfDropping("*filter\n:FORWARD DROP [0:0]\n")).toThrow("no COMMIT");
+});
+
+describeWithTools("iptables-restore --test accepts --mutate's refusing appliance rulesets", ["root", "netns", "iptables-restore", "unshare"], () => {
+  test.each(bundledIds())("%s", (id) => {
+    const plan = bundledPlan(id);
+    for (const site of plan.scenario.sites) {
+      const r = run("unshare", ["--net", "iptables-restore", "--test"], { input: refusingInsteadOfDropping(applianceRules(plan, site.name)), allowFail: true });
+      expect({ site: site.name, status: r.status, stderr: r.stderr }).toEqual({ site: site.name, status: 0, stderr: "" });
+    }
+  });
+});
+
 describeWithTools("nft -c accepts the internal firewall and load balancer rulesets of every bundled scenario", ["root", "netns", "nft", "unshare"], () => {
   test.each(bundledIds())("%s", (id) => {
     const plan = bundledPlan(id);
     for (const site of plan.scenario.sites) {
       const vips = plan.vips.filter((v) => v.site === site.name && v.service !== "director-web");
-      for (const text of [internalFirewallRules(plan, site.name), ...(vips.length ? [loadBalancerRules(plan, vips)] : [])]) {
+      const internal = internalFirewallRules(plan, site.name);
+      for (const text of [internal, refusingInternalRules(internal), ...(vips.length ? [loadBalancerRules(plan, vips)] : [])]) {
         const r = run("unshare", ["--net", "nft", "-c", "-f", "-"], { input: text, allowFail: true });
         expect({ site: site.name, status: r.status, stderr: r.stderr }).toEqual({ site: site.name, status: 0, stderr: "" });
       }
