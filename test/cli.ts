@@ -5,7 +5,10 @@
  * 2-4 s that compiling the sources through ts-node took.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildSync } from "esbuild";
 import { ROOT } from "./helpers";
 
 let built = false;
@@ -21,4 +24,33 @@ export function cliCommand(): readonly [node: string, script: string] {
     built = true;
   }
   return [process.execPath, join(ROOT, "bin", "edge-lab.js")];
+}
+
+/**
+ * Node options that run `script` as `node -e script` would, when the script requires the project's TypeScript sources
+ * (by paths relative to the project): esbuild bundles it first (the packages stay in node_modules) into
+ * node_modules/.cache/edge-lab-test/, named by its content, and the child requires that file, so the script's
+ * process.argv is the same. About 0.1 s per child instead of the 2-4 s of compiling the sources with ts-node. The
+ * bundled file's __dirname is that cache folder: a script must not rely on it (test/helpers.ts does).
+ */
+export function evalWithSources(script: string): string[] {
+  const code = buildSync({
+    stdin: { contents: script, resolveDir: ROOT, sourcefile: "child.ts", loader: "ts" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    packages: "external",
+    write: false,
+  }).outputFiles[0].text;
+  const dir = join(ROOT, "node_modules", ".cache", "edge-lab-test");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${createHash("sha256").update(code).digest("hex").slice(0, 24)}.js`);
+  if (!existsSync(file)) {
+    // Written under a temporary name and renamed: another jest worker may be writing the same file.
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, code);
+    renameSync(partial, file);
+  }
+  return ["-e", `require(${JSON.stringify(file)})`];
 }

@@ -1,6 +1,7 @@
 /** Output order must not depend on the machine's locale (String.localeCompare follows LANG). */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { evalWithSources } from "../cli";
 import { ROOT, sourceFiles } from "../helpers";
 
 test("no locale-dependent comparison in the sources", () => {
@@ -17,7 +18,7 @@ test("plan JSON and zone files are byte-identical under two locales whose collat
     process.stdout.write(JSON.stringify(r.plan) + JSON.stringify(zoneFiles(r.plan).map((z) => z.content)));
   `;
   const run = (lang: string) =>
-    execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+    execFileSync(process.execPath, evalWithSources(script), {
       cwd: ROOT,
       env: { ...process.env, LANG: lang, LC_ALL: lang },
       encoding: "utf8",

@@ -12,6 +12,7 @@ import { run } from "../../bin/cli";
 import { synthScenarios } from "../../bin/synth";
 import { OUTPUT_MARKER, lockOutput, publishTree, replaceDirectory, stagingDirFor } from "../../lib/io/atomic";
 import { keepOnExit, pendingCleanups } from "../../lib/io/cleanup";
+import { evalWithSources } from "../cli";
 import { ROOT, SCENARIO_DIR } from "../helpers";
 
 // renameSync can be made to fail for one call (a publish that breaks midway); everything else is the real fs.
@@ -214,7 +215,7 @@ describe("staging and lock are removed on every exit path", () => {
     "%s while writing",
     async (signal) => {
       const target = join(dir, "cdktf.out");
-      const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", child, target], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(process.execPath, [...evalWithSources(child), target], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
       await new Promise<void>((resolve, reject) => {
         proc.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
         proc.on("exit", (code) => reject(new Error(`child exited early (${code})`)));
@@ -289,7 +290,7 @@ describe("a publish killed midway (SIGKILL: no handler runs) is finished by the 
   }
 
   async function killedPublish(target: string, killAfter: "old" | "carry"): Promise<void> {
-    const proc = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", child, target, killAfter], {
+    const proc = spawn(process.execPath, [...evalWithSources(child), target, killAfter], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { FirewallRule, Plan } from "../../lib/model/plan";
 import { diagramDot, diagramSvg, loadGraphviz } from "../../lib/render/diagram";
+import { evalWithSources } from "../cli";
 import { bundledPlan, bundledScenarioFiles, ROOT } from "../helpers";
 
 const ids = bundledScenarioFiles().map((f) => basename(f, ".yaml"));
@@ -96,9 +97,9 @@ describe("Graphviz (WebAssembly)", () => {
     const again = await diagramSvg(plan);
     expect(again).toBe(svgs.get("scaled-hlb"));
     const script =
-      'const { bundledPlan } = require("./test/helpers"); const { diagramSvg } = require("./lib/render/diagram");' +
-      ' diagramSvg(bundledPlan("scaled-hlb")).then((s) => process.stdout.write(s));';
-    const fresh = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      'const { loadScenarioFile } = require("./lib/model/load"); const { diagramSvg } = require("./lib/render/diagram");' +
+      ' diagramSvg(loadScenarioFile("scenarios/scaled-hlb.yaml").plan).then((s) => process.stdout.write(s));';
+    const fresh = execFileSync(process.execPath, evalWithSources(script), {
       cwd: ROOT,
       encoding: "utf8",
       maxBuffer: 16 * 1024 * 1024,
