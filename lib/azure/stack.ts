@@ -23,6 +23,7 @@ import { EdgeDnsZones } from "./dns";
 import type { LabLayout } from "../lab/layout";
 import { EdgePerimeterNetwork, type BastionMode } from "./network";
 import { LabAdminPassword } from "./password";
+import { prepareTokens } from "./prepare";
 import { planLayout } from "./plan-slice";
 import { internetFacingAddresses, type LabPublicAddress } from "./servers";
 import { EdgeLabSite, fidelityNotesOutput, LabTestClient, publicAddressesOutput, type LabSite } from "./site";
@@ -189,6 +190,15 @@ export class EdgeLabStack extends TerraformStack {
       },
     });
     new TerraformOutput(this, "admin_username", { value: this.scenario.vmSettings.adminUsername });
+  }
+
+  /**
+   * cdktf's preparing pass (it registers references to other stacks' resources before anything is written), over the
+   * stack's tokens only instead of its every value (lib/azure/prepare.ts).
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+    prepareTokens(this);
   }
 
   /** The stack's Terraform document; after cdktf has validated the stack, checked by the policy pack first. */

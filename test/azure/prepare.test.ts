@@ -1,0 +1,60 @@
+/**
+ * EdgeLabStack's preparing pass (lib/azure/prepare.ts) resolves only the stack's tokens: it must register exactly
+ * what cdktf's own pass (every value) registers. Compared with a stack that runs cdktf's pass, on every bundled
+ * scenario and on a lab whose resources a user pointed at another stack's (a cross-stack reference: an output in the
+ * origin stack, a remote state in the lab's).
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { EdgeLabStack, type EdgeLabStackProps } from "../../lib/azure/stack";
+import { bundledPlan } from "../helpers";
+import { bundledIds } from "./helpers";
+
+/** The same stack with cdktf's own preparing pass. */
+class CdktfPrepared extends EdgeLabStack {
+  override prepareStack(): void {
+    TerraformStack.prototype.prepareStack.call(this);
+  }
+}
+
+type Build = (app: App, Lab: new (scope: App, id: string, props: EdgeLabStackProps) => EdgeLabStack) => void;
+
+/** Every stack's cdk.tf.json, as `app.synth()` writes them, with the lab stacks of the given class. */
+function documents(build: Build, Lab: typeof EdgeLabStack): Record<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), "edge-lab-prepare-"));
+  const app = new App({ outdir, stackTraces: false });
+  build(app, Lab);
+  app.synth();
+  return Object.fromEntries(app.node.children.map((s) => [s.node.id, readFileSync(join(outdir, "stacks", s.node.id, "cdk.tf.json"), "utf8")]));
+}
+
+test("every bundled scenario: the same documents as with cdktf's preparing pass", () => {
+  const build: Build = (app, Lab) => {
+    for (const id of bundledIds()) new Lab(app, id, { plan: bundledPlan(id) });
+  };
+  const ours = documents(build, EdgeLabStack);
+  expect(Object.keys(ours)).toEqual(bundledIds());
+  expect(ours).toEqual(documents(build, CdktfPrepared));
+});
+
+test("a lab pointed at another stack's resource: the cross-stack output and remote state, as cdktf's pass makes them", () => {
+  const build: Build = (app, Lab) => {
+    const shared = new TerraformStack(app, "shared");
+    new AzurermProvider(shared, "azurerm", { features: [{}] });
+    const group = new ResourceGroup(shared, "group", { name: "rg-shared", location: "westeurope" });
+    const lab = new Lab(app, "lab", { plan: bundledPlan("single-consolidated-nat") });
+    // What a user might add to the lab after building it: a reference to the other stack.
+    new TerraformOutput(lab, "shared_group_id", { value: group.id });
+    new ResourceGroup(lab, "beside-shared", { name: "rg-beside", location: group.location });
+  };
+  const ours = documents(build, EdgeLabStack);
+  expect(ours.shared).toMatch(/"cross-stack-output-azurerm_resource_groupgroupid"/);
+  expect(ours.shared).toMatch(/"cross-stack-output-azurerm_resource_groupgrouplocation"/);
+  expect(ours.lab).toMatch(/"terraform_remote_state"/);
+  expect(ours.lab).toMatch(/data\.terraform_remote_state\.cross-stack-reference-input-shared\.outputs\.cross-stack-output-azurerm_resource_groupgroupid/);
+  expect(ours).toEqual(documents(build, CdktfPrepared));
+});
