@@ -210,4 +210,13 @@ export class EdgeLabStack extends TerraformStack {
     }
     return document;
   }
+
+  /** The stack as HCL (`cdktf synth --hcl`), checked by the policy pack first as the JSON document is. */
+  override toHclTerraform(): ReturnType<TerraformStack["toHclTerraform"]> {
+    if (this.policyDue) {
+      this.policyDue = false;
+      this.policy.enforce(this, super.toTerraform());
+    }
+    return super.toHclTerraform();
+  }
 }

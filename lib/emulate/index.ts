@@ -236,11 +236,15 @@ async function mutate(
   };
   const externalChain = async () => {
     const out: MutationResult[] = [];
-    for (const ruleId of firewalls.includes("external") ? applianceRuleIds(base, site) : []) {
-      world.loadExternalRules(refusingInsteadOfDropping(withoutApplianceRule(base, ruleId)));
-      out.push(await result(ruleId, "external"));
+    try {
+      for (const ruleId of firewalls.includes("external") ? applianceRuleIds(base, site) : []) {
+        world.loadExternalRules(refusingInsteadOfDropping(withoutApplianceRule(base, ruleId)));
+        out.push(await result(ruleId, "external"));
+      }
+    } finally {
+      // The real ruleset is back before anything else happens, also when a step failed.
+      world.loadExternalRules(base);
     }
-    world.loadExternalRules(base);
     return out;
   };
   const internalChain = async () => {
@@ -260,8 +264,11 @@ async function mutate(
     }
     return out;
   };
-  const [external, internal] = await Promise.all([externalChain(), internalChain()]);
-  return [...external, ...internal];
+  // Both chains end (and restore their firewall) before an error of either is passed on to the teardown.
+  const [external, internal] = await Promise.allSettled([externalChain(), internalChain()]);
+  if (external.status === "rejected") throw external.reason;
+  if (internal.status === "rejected") throw internal.reason;
+  return [...external.value, ...internal.value];
 }
 
 /**

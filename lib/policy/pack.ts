@@ -70,7 +70,7 @@ export interface PolicyFinding {
 /** Unsuppressed policy errors in a document about to be written (`LabPolicyPack.enforce`): the synth stops. */
 export class PolicyError extends Error {
   constructor(readonly lines: readonly string[]) {
-    // The wording of cdktf's own stop for error annotations, so that both ways of running the pack read the same.
+    // Worded like cdktf's stop for error annotations (the pack as an aspect of another stack ends that way).
     super(`Encountered Annotation with level "ERROR":\n${lines.join("\n")}`);
     this.name = "PolicyError";
   }

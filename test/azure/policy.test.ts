@@ -69,6 +69,25 @@ test("an RDP rule from the Internet added to a lab stack fails its synth with LA
   expect(() => Testing.fullSynth(stack)).toThrow(/LAB-POL-01/);
 });
 
+test("HCL output (cdktf synth --hcl) is checked too: an RDP rule from the Internet fails it with LAB-POL-01", () => {
+  const stack = new EdgeLabStack(Testing.app(), "rdp-hcl", { plan: planOf("id: rdp-hcl\nsipDomains: [contoso.com]\n") });
+  new NetworkSecurityRule(stack, "rdp-from-anywhere", {
+    name: "rdp",
+    resourceGroupName: "rg",
+    networkSecurityGroupName: "nsg",
+    priority: 300,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "Tcp",
+    sourcePortRange: "*",
+    destinationPortRange: "3389",
+    sourceAddressPrefix: "*",
+    destinationAddressPrefix: "*",
+  });
+  expect(() => Testing.synthHcl(stack, true)).toThrow(/LAB-POL-01/);
+  expect(stack.policy.findings.filter((f) => f.rule === "LAB-POL-01" && !f.suppressed)).toHaveLength(1);
+});
+
 test("the pack checks the resources as written: an aspect added after it that opens RDP still fails the synth", () => {
   const stack = new EdgeLabStack(Testing.app(), "late-aspect", { plan: planOf("id: late-aspect\nsipDomains: [contoso.com]\n") });
   // Aspects run in tree order: this one changes an existing NSG (a child) after the pack has visited the stack.

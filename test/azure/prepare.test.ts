@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { App, TerraformOutput, TerraformStack } from "cdktf";
+import { App, Fn, Lazy, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { EdgeLabStack, type EdgeLabStackProps } from "../../lib/azure/stack";
 import { bundledPlan } from "../helpers";
 import { bundledIds } from "./helpers";
@@ -47,13 +47,20 @@ test("a lab pointed at another stack's resource: the cross-stack output and remo
     new AzurermProvider(shared, "azurerm", { features: [{}] });
     const group = new ResourceGroup(shared, "group", { name: "rg-shared", location: "westeurope" });
     const lab = new Lab(app, "lab", { plan: bundledPlan("single-consolidated-nat") });
-    // What a user might add to the lab after building it: a reference to the other stack.
-    new TerraformOutput(lab, "shared_group_id", { value: group.id });
-    new ResourceGroup(lab, "beside-shared", { name: "rg-beside", location: group.location });
+    // What a user might add to the lab after building it: references to the other stack, in every form a token takes.
+    new TerraformOutput(lab, "shared_group_id", { value: group.id }); // a string token
+    new ResourceGroup(lab, "beside-shared", {
+      name: "rg-beside",
+      location: group.location,
+      tags: group.tags, // a map token
+    });
+    new ResourceGroup(lab, "keyed", { name: "rg-keyed", location: "westeurope", tags: { [group.id]: "keyed by a token" } }); // a token as a key
+    new TerraformOutput(lab, "mixed_list", { value: ["plain", Fn.upper(group.location), Token.asNumber(group.managedBy)] }); // a string and a number token in a list
+    new TerraformOutput(lab, "lazy", { value: Lazy.anyValue({ produce: () => ({ nested: [group.id] }) }) }); // produced late
   };
   const ours = documents(build, EdgeLabStack);
-  expect(ours.shared).toMatch(/"cross-stack-output-azurerm_resource_groupgroupid"/);
-  expect(ours.shared).toMatch(/"cross-stack-output-azurerm_resource_groupgrouplocation"/);
+  for (const attribute of ["id", "location", "tags", "managed_by"])
+    expect({ attribute, output: ours.shared.includes(`"cross-stack-output-azurerm_resource_groupgroup${attribute}"`) }).toEqual({ attribute, output: true });
   expect(ours.lab).toMatch(/"terraform_remote_state"/);
   expect(ours.lab).toMatch(/data\.terraform_remote_state\.cross-stack-reference-input-shared\.outputs\.cross-stack-output-azurerm_resource_groupgroupid/);
   expect(ours).toEqual(documents(build, CdktfPrepared));
