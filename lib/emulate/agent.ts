@@ -225,10 +225,9 @@ const probes = {
     s.on("error", (err) => end({ ok: false, error: err.code || err.message }));
     const payload = p.stun ? stunRequest() : Buffer.from("probe");
     const start = (send) => { send(); again = setInterval(send, Math.min(500, Math.max(100, p.timeoutMs / 4))); };
-    s.bind({ address: p.local, port: p.localPort }, () => {
-      if (p.localPort === undefined) start(() => s.send(payload, p.port, p.host));
-      else s.connect(p.port, p.host, () => start(() => s.send(payload)));
-    });
+    // Connected either way: an ICMP port unreachable then surfaces as ECONNREFUSED (a host answered: the datagram
+    // crossed every firewall; --mutate's refusing rulesets end a probe that way at once) instead of as silence.
+    s.bind({ address: p.local, port: p.localPort }, () => s.connect(p.port, p.host, () => start(() => s.send(payload))));
     return () => { clearInterval(again); s.close(); };
   }),
   tls: (p) => withTimeout(p.timeoutMs, (finish) => {
