@@ -51,8 +51,9 @@ test("lab.autoShutdown: false is an explicit, suppressed opt-out", () => {
   for (const f of shutdown) expect(f.suppressed).toMatch(/opted out/);
 });
 
-test("an RDP rule from the Internet added to a lab stack fails its synth with LAB-POL-01", () => {
-  const stack = new EdgeLabStack(Testing.app(), "rdp", { plan: planOf("id: rdp\nsipDomains: [contoso.com]\n") });
+/** A lab stack with an NSG rule added that opens RDP to the whole Internet. */
+function labWithRdpOpen(id: string): EdgeLabStack {
+  const stack = new EdgeLabStack(Testing.app(), id, { plan: planOf(`id: ${id}\nsipDomains: [contoso.com]\n`) });
   new NetworkSecurityRule(stack, "rdp-from-anywhere", {
     name: "rdp",
     resourceGroupName: "rg",
@@ -66,24 +67,16 @@ test("an RDP rule from the Internet added to a lab stack fails its synth with LA
     sourceAddressPrefix: "*",
     destinationAddressPrefix: "*",
   });
+  return stack;
+}
+
+test("an RDP rule from the Internet added to a lab stack fails its synth with LAB-POL-01", () => {
+  const stack = labWithRdpOpen("rdp");
   expect(() => Testing.fullSynth(stack)).toThrow(/LAB-POL-01/);
 });
 
 test("HCL output (cdktf synth --hcl) is checked too: an RDP rule from the Internet fails it with LAB-POL-01", () => {
-  const stack = new EdgeLabStack(Testing.app(), "rdp-hcl", { plan: planOf("id: rdp-hcl\nsipDomains: [contoso.com]\n") });
-  new NetworkSecurityRule(stack, "rdp-from-anywhere", {
-    name: "rdp",
-    resourceGroupName: "rg",
-    networkSecurityGroupName: "nsg",
-    priority: 300,
-    direction: "Inbound",
-    access: "Allow",
-    protocol: "Tcp",
-    sourcePortRange: "*",
-    destinationPortRange: "3389",
-    sourceAddressPrefix: "*",
-    destinationAddressPrefix: "*",
-  });
+  const stack = labWithRdpOpen("rdp-hcl");
   expect(() => Testing.synthHcl(stack, true)).toThrow(/LAB-POL-01/);
   expect(stack.policy.findings.filter((f) => f.rule === "LAB-POL-01" && !f.suppressed)).toHaveLength(1);
 });
