@@ -12,12 +12,14 @@ import { emulateRecording, failing, failingIds, NAT, NEEDS } from "./helpers";
 
 jest.setTimeout(240_000);
 
+// The fault perimeters are built and probed side by side (test.concurrent, jest's limit of 5 at once): each is its own
+// run, and most of a fault's time is its failing probes waiting out their bound, not work.
 describeWithTools("edge-lab emulate: each fault class makes the right probes fail", NEEDS, () => {
   const plan = bundledPlan(NAT);
   const probeIds = (pred: (r: EmulationReport["sites"][number]["results"][number]) => boolean, report: EmulationReport) =>
     report.sites.flatMap((s) => s.results.filter(pred).map((r) => r.probe.id));
 
-  test("a DNAT rule dropped: the probes to that public address fail (ports, TLS, TURN), nothing else", async () => {
+  test.concurrent("a DNAT rule dropped: the probes to that public address fail (ports, TLS, TURN), nothing else", async () => {
     const av = plan.servers.flatMap((s) => s.interfaces.flatMap((i) => i.addresses.filter((a) => a.role === "av"))).find((a) => a.natPublic)!;
     const { report } = await emulateRecording(plan, { sabotage: { applianceRules: (rules) => withoutDnat(rules, av.natPublic!) } });
     const expected = probeIds((r) => r.probe.kind !== "dns" && r.probe.kind !== "blocked" && "address" in r.probe && r.probe.address === av.natPublic, report);
@@ -26,14 +28,14 @@ describeWithTools("edge-lab emulate: each fault class makes the right probes fai
     expect(failing(report).some((f) => f.probe.kind === "turn")).toBe(true);
   });
 
-  test("an SRV record missing: exactly that DNS probe fails", async () => {
+  test.concurrent("an SRV record missing: exactly that DNS probe fails", async () => {
     const srv = plan.dnsRecords.find((r) => r.type === "SRV" && r.name.startsWith("_sipfederationtls._tcp."))!;
     const { report } = await emulateRecording(plan, { buildPlan: { ...plan, dnsRecords: plan.dnsRecords.filter((r) => r !== srv) } });
     expect(failingIds(report)).toEqual(probeIds((r) => r.probe.kind === "dns" && r.probe.record === srv, report));
     expect(failing(report)[0].detail).toContain("answer");
   });
 
-  test("a SAN missing from the certificate: the TLS probes of that certificate fail, naming the SANs", async () => {
+  test.concurrent("a SAN missing from the certificate: the TLS probes of that certificate fail, naming the SANs", async () => {
     const cert = plan.certificates.find((c) => c.sans.length > 2 && c.installedOn.some((id) => id.includes("-edge-")))!;
     const dropped = cert.sans[cert.sans.length - 1];
     const broken = { ...cert, sans: cert.sans.filter((n) => n !== dropped) };
@@ -44,7 +46,7 @@ describeWithTools("edge-lab emulate: each fault class makes the right probes fai
     expect(failing(report).every((f) => f.detail.includes("SANs") || f.detail.includes("ALTNAME"))).toBe(true);
   });
 
-  test("the default gateway on the Edge's internal NIC: Internet-facing Edge probes fail, the internal side still works", async () => {
+  test.concurrent("the default gateway on the Edge's internal NIC: Internet-facing Edge probes fail, the internal side still works", async () => {
     const edge = plan.servers.find((s) => s.role === "edge")!;
     const gw = edge.interfaces.find((i) => i.side === "internal")!.routes[0].via;
     const moved = { ...edge, interfaces: edge.interfaces.map((i) => ({ ...i, gateway: i.side === "internal" ? gw : null })) };
@@ -67,7 +69,7 @@ describeWithTools("edge-lab emulate: each fault class makes the right probes fai
     expect(internalRows.filter((r) => !r.pass)).toEqual([]);
   });
 
-  test("an internal firewall row missing: the probes of that row fail, nothing else", async () => {
+  test.concurrent("an internal firewall row missing: the probes of that row fail, nothing else", async () => {
     const row = plan.firewallRules.find((r) => r.firewall === "internal" && r.portRow === "int-in-cms")!;
     const { report } = await emulateRecording(plan, { buildPlan: { ...plan, firewallRules: plan.firewallRules.filter((r) => r !== row) } });
     const expected = probeIds((r) => (r.probe.kind === "port" || r.probe.kind === "tls") && r.probe.rule.id === row.id, report);
@@ -75,7 +77,7 @@ describeWithTools("edge-lab emulate: each fault class makes the right probes fai
     expect(failingIds(report).sort()).toEqual(expected.sort());
   });
 
-  test("coturn's relay range outside 50000-59999: the TURN probes fail on the relayed port", async () => {
+  test.concurrent("coturn's relay range outside 50000-59999: the TURN probes fail on the relayed port", async () => {
     const { report } = await emulateRecording(plan, { sabotage: { turnRelayRange: { from: 40000, to: 40999 } } });
     const expected = probeIds((r) => r.probe.kind === "turn", report);
     expect(expected.length).toBeGreaterThanOrEqual(2);
