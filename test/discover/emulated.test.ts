@@ -31,8 +31,8 @@ describeWithTools("discover reports a perimeter's misconfigurations with their r
       silenceMs: TEST_SILENCE_MS,
       buildPlan: broken,
       sites: [plan.scenario.sites[0].name],
-      onUp: ({ outside }) => {
-        run = cliAsNobody(outside, ["discover", "contoso.com", "--resolver", outside.resolver, "--json", "--timeout", "3000"]);
+      onUp: async ({ outside }) => {
+        run = await cliAsNobody(outside, ["discover", "contoso.com", "--resolver", outside.resolver, "--json", "--timeout", "3000"]);
       },
     });
     expect(run!.status).toBe(0);

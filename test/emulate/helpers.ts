@@ -77,3 +77,22 @@ export function cliChild(args: readonly string[], opts: { env?: NodeJS.ProcessEn
     });
   return { child, exited, waitFor, output: () => out };
 }
+
+/**
+ * At most `n` of the calls run at once (the others wait their turn, in order): emulations side by side in
+ * test.concurrent suites, bounded against the probes' timing margins on a loaded 2-core machine.
+ */
+export function limitConcurrency(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -13,25 +13,12 @@
  */
 import { processAlive } from "../../lib/emulate/sys";
 import { describeWithTools } from "../system-tools";
-import { emulateRecording, failing, leftoversOf, NEEDS } from "./helpers";
+import { emulateRecording, failing, leftoversOf, limitConcurrency, NEEDS } from "./helpers";
 import { loadRun, matrixRuns } from "./matrix";
 
 /** Emulations at once: the matrix's wall time against the probes' timing margins on a loaded 2-core machine. */
-const PARALLEL = 3;
+const limited = limitConcurrency(3);
 jest.setTimeout(600_000);
-
-let active = 0;
-const waiting: (() => void)[] = [];
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  while (active >= PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
-  active++;
-  try {
-    return await work();
-  } finally {
-    active--;
-    waiting.shift()?.();
-  }
-}
 
 describeWithTools("edge-lab emulate: the matrix of product × topology × features, every probe passes", NEEDS, () => {
   test.concurrent.each(matrixRuns().map((r) => [`${r.id}: ${r.features.join(", ") || "no feature"}`, r] as const))("%s", async (_title, run) => {

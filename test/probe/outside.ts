@@ -3,7 +3,7 @@
  * user nobody inside one of its namespaces, with no PATH (it may start no tool: Node only) and no HOME, the run's CA
  * on standard input (nobody cannot read root's run directory).
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { OutsideView } from "../../lib/emulate";
 import { tool } from "../../lib/emulate/sys";
@@ -17,10 +17,13 @@ export interface CliRun {
   readonly ms: number;
 }
 
-/** `edge-lab <args> --ca -` as nobody inside `view`'s namespace. */
-export function cliAsNobody(view: OutsideView, args: readonly string[]): CliRun {
+/**
+ * `edge-lab <args> --ca -` as nobody inside `view`'s namespace. Asynchronous, so that the emulations of concurrent
+ * tests (their probe agents talk to this process) go on while it runs.
+ */
+export function cliAsNobody(view: OutsideView, args: readonly string[]): Promise<CliRun> {
   const t0 = Date.now();
-  const r = spawnSync(
+  const child = spawn(
     tool("ip"),
     [
       ...["netns", "exec", view.namespace],
@@ -29,9 +32,17 @@ export function cliAsNobody(view: OutsideView, args: readonly string[]): CliRun 
       ...args,
       ...["--ca", "-"],
     ],
-    { input: readFileSync(view.caFile, "utf8"), encoding: "utf8", env: { PATH: "/nonexistent", HOME: "/nonexistent" }, cwd: ROOT, timeout: 180_000 },
+    { env: { PATH: "/nonexistent", HOME: "/nonexistent" }, cwd: ROOT, timeout: 180_000 },
   );
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  child.stdin.end(readFileSync(view.caFile, "utf8"));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr, ms: Date.now() - t0 }));
+  });
 }
 
 /** The JSON a run printed, or an error with what it wrote on stderr. */
