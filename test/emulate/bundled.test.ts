@@ -13,13 +13,17 @@ import { join } from "node:path";
 import { loadScenarioFile } from "../../lib/model/load";
 import { ROOT, bundledPlan, planOf } from "../helpers";
 import { describeWithTools } from "../system-tools";
-import { emulateRecording, failing, leftoversOf, NAT, NEEDS } from "./helpers";
+import { emulateRecording, failing, leftoversOf, limitConcurrency, NAT, NEEDS } from "./helpers";
 
 jest.setTimeout(240_000);
 
+// The bundled scenarios' perimeters are built and probed side by side, three at a time (test.concurrent): most of a
+// run is waiting for answers and silence.
+const limited = limitConcurrency(3);
+
 describeWithTools("edge-lab emulate: every bundled scenario, every probe passes", NEEDS, () => {
-  test.each(bundledIds())("%s", async (id) => {
-    const { report, pids, tags } = await emulateRecording(bundledPlan(id));
+  test.concurrent.each(bundledIds())("%s", async (id) => {
+    const { report, pids, tags } = await limited(() => emulateRecording(bundledPlan(id)));
     expect(failing(report).map((f) => `${f.probe.what}: ${f.detail}`)).toEqual([]);
     // Only the Microsoft 365 rows' IPv6 prefixes of a hybrid scenario are not emulated (the lab is IPv4; the IPv4
     // prefixes are probed against the Microsoft 365 stand-in, test/emulate/hybrid.test.ts).
