@@ -19,6 +19,13 @@ interface ProbeFlags {
 
 const MAX_CA_BYTES = 1024 * 1024;
 
+/** A flag in whole milliseconds, 100-60000: its value (undefined when not given), or the problem. */
+function milliseconds(flag: string, value: string | undefined): { ms?: number; problem?: string } {
+  if (value === undefined) return {};
+  const ms = Number(value);
+  return Number.isInteger(ms) && ms >= 100 && ms <= 60_000 ? { ms } : { problem: `${flag} ${value}: milliseconds, 100-60000` };
+}
+
 /** The flags' values checked before anything is sent; the first problem, or the options. */
 async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
   const { CHECK_KINDS } = await import("../../lib/probe/perimeter");
@@ -30,12 +37,10 @@ async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
   if (unknownKind !== undefined) return { problem: `--only ${unknownKind}: not a check (checks: ${CHECK_KINDS.join(", ")})` };
   const unknownSite = (f.site ?? []).find((s) => !sites.includes(s));
   if (unknownSite) return { problem: `--site ${unknownSite}: the scenario has no such site (sites: ${sites.join(", ")})` };
-  const timeoutMs = f.timeout === undefined ? undefined : Number(f.timeout);
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 100 && timeoutMs <= 60_000))
-    return { problem: `--timeout ${f.timeout}: milliseconds, 100-60000` };
-  const blockedTimeoutMs = f.silence === undefined ? undefined : Number(f.silence);
-  if (blockedTimeoutMs !== undefined && !(Number.isInteger(blockedTimeoutMs) && blockedTimeoutMs >= 100 && blockedTimeoutMs <= 60_000))
-    return { problem: `--silence ${f.silence}: milliseconds, 100-60000` };
+  const timeout = milliseconds("--timeout", f.timeout);
+  if (timeout.problem) return { problem: timeout.problem };
+  const silence = milliseconds("--silence", f.silence);
+  if (silence.problem) return { problem: silence.problem };
   const ratePerSecond = f.rate === undefined ? undefined : Number(f.rate);
   if (ratePerSecond !== undefined && !(ratePerSecond >= 1 && ratePerSecond <= 200)) return { problem: `--rate ${f.rate}: checks per second, 1-200` };
   if (f.resolver) {
@@ -64,8 +69,8 @@ async function optionsFrom(f: ProbeFlags, sites: readonly string[]) {
       only: only as (typeof CHECK_KINDS)[number][] | undefined,
       resolver: f.resolver,
       ca: ca.length ? ca : undefined,
-      timeoutMs,
-      blockedTimeoutMs,
+      timeoutMs: timeout.ms,
+      blockedTimeoutMs: silence.ms,
       ratePerSecond,
     } as const,
   };

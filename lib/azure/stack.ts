@@ -204,19 +204,20 @@ export class EdgeLabStack extends TerraformStack {
   /** The stack's Terraform document; after cdktf has validated the stack, checked by the policy pack first. */
   override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     const document = super.toTerraform();
-    if (this.policyDue) {
-      this.policyDue = false;
-      this.policy.enforce(this, document);
-    }
+    this.enforcePolicyWhenDue(() => document);
     return document;
   }
 
   /** The stack as HCL (`cdktf synth --hcl`), checked by the policy pack first as the JSON document is. */
   override toHclTerraform(): ReturnType<TerraformStack["toHclTerraform"]> {
-    if (this.policyDue) {
-      this.policyDue = false;
-      this.policy.enforce(this, super.toTerraform());
-    }
+    this.enforcePolicyWhenDue(() => super.toTerraform());
     return super.toHclTerraform();
+  }
+
+  /** Checks the document once after each validation of the stack (the writer asks for it once per synth). */
+  private enforcePolicyWhenDue(document: () => unknown): void {
+    if (!this.policyDue) return;
+    this.policyDue = false;
+    this.policy.enforce(this, document());
   }
 }

@@ -105,8 +105,7 @@ export class LabPolicyPack implements IAspect {
    */
   enforce(stack: TerraformStack, document: unknown): void {
     this.checkDocument(stack, document);
-    const errors = this.findings.filter((f) => f.level === "error" && !f.suppressed);
-    if (errors.length) throw new PolicyError(this.errorLines);
+    if (this.errorLines.length) throw new PolicyError(this.errorLines);
   }
 
   /** Runs every rule over the stack's resolved resources (the document cdktf writes, through its public `toTerraform()`). */

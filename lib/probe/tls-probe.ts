@@ -148,6 +148,7 @@ function tryVersion(o: TlsProbeOptions, version: TlsVersionName, servername: str
     let accepted = false;
     let completed: Omit<NodeAttempt, "attempt"> | undefined;
     let cipher: string | undefined;
+    let ticketSeen = false;
     let settled = false;
     const finish = (r: NodeAttempt) => {
       if (settled) return;
@@ -194,7 +195,6 @@ function tryVersion(o: TlsProbeOptions, version: TlsVersionName, servername: str
         verdictTimer = setTimeout(() => finish({ attempt: { version, outcome: "completed", cipher }, ...done }), o.verdictWaitMs ?? 500);
       else finish({ attempt: { version, outcome: "completed", cipher }, ...done });
     });
-    let ticketSeen = false;
     socket.on("session", () => {
       ticketSeen = true;
       if (completed) finish({ attempt: { version, outcome: "completed", cipher }, ...completed });

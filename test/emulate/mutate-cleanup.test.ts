@@ -97,7 +97,8 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
     const live = `elemu-${process.pid}-beef-live`;
     sh("ip", ["netns", "add", live]);
     try {
-      const clean = spawnSync(cliCommand()[0], [cliCommand()[1], "emulate", "--cleanup"], {
+      const [node, cli] = cliCommand();
+      const clean = spawnSync(node, [cli, "emulate", "--cleanup"], {
         cwd: ROOT,
         encoding: "utf8",
       });
