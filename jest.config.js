@@ -25,6 +25,11 @@ const SYSTEM_TESTS = [
   // npm run synth, npx cdktf synth and edge-lab in a copy of the project; nested jest runs.
   "/test/scripts/bundle\\.test\\.ts$",
   "/test/scripts/system-tools\\.test\\.ts$",
+  // Builds of another kind: the project rebuilt in a copy (json-output), the TypeScript compiler over the whole
+  // project for the docs' snippets, the example apps compiled by ts-node.
+  "/test/scripts/json-output\\.test\\.ts$",
+  "/test/docs/typescript\\.test\\.ts$",
+  "/test/examples/apps\\.test\\.ts$",
 ];
 
 /** What both projects share. */
@@ -36,6 +41,8 @@ const common = {
   moduleFileExtensions: ["ts", "js", "json"],
   // jest's transform cache inside the project, not in the system temp directory.
   cacheDirectory: "<rootDir>/node_modules/.cache/jest",
+  // cdktf's creation stacks (every token) skip source maps; errors keep them (see the file).
+  setupFilesAfterEnv: ["<rootDir>/test/creation-stacks.js"],
 };
 
 module.exports = {

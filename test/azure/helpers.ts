@@ -38,7 +38,7 @@ export function bundledIds(): string[] {
  * in the run's temporary directory (test/temp-setup.js), keyed by a hash of everything a synthesis depends on (lib/,
  * examples/, scenarios/, these helpers, the lock file), and is written atomically (a worker that loses the race
  * writes the same bytes). Outside a jest run with that directory, or with EDGE_LAB_SYNTH_CACHE=0, it is off: every
- * call synthesizes. The tests of synthesis itself (test/azure/determinism, synth-*, policy, test/hardening/synth)
+ * call synthesizes. The tests of synthesis itself (synth-*, policy, test/hardening/synth)
  * never read it; `synthExample` (always fresh: its callers check the policy pack's run) stores what it synthesized.
  */
 let cacheDir: string | null | undefined;

@@ -1,17 +1,11 @@
 /**
  * The examples/ apps: each synthesizes offline, passes the policy pack (no unsuppressed error) and builds the
  * resources it promises. The cross-reference invariants of the bundled stacks run on them too
- * (test/azure/cross-reference.test.ts), and each app is run once as the cdktf app `cdktf synth` would run.
+ * (test/azure/cross-reference.test.ts); test/examples/apps.test.ts runs each app as `cdktf synth` would.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { Testing } from "cdktf";
 import { EXAMPLES, resources, synthExample, synthExampleJson, type Block, type TfJson } from "../azure/helpers";
 
-const execFileAsync = promisify(execFile);
 const refName = (ref: string) => /^\$\{[a-z_]+\.([^.}]+)\.[a-z_]+\}$/.exec(ref)?.[1];
 
 describe.each(Object.keys(EXAMPLES))("example %s", (name) => {
@@ -117,27 +111,3 @@ test("HLB pool + Director pool: Edge VIPs and the Director web VIP as frontends,
   });
   expect(resources(tf, "azurerm_public_ip")).toHaveLength(0);
 });
-
-test("each example runs as a cdktf app (what `cdktf synth` runs in its directory) and writes its stack", async () => {
-  // The three apps run at once (each a node process compiling its sources through ts-node: most of this file's time).
-  await Promise.all(
-    Object.keys(EXAMPLES).map(async (name) => {
-      const outdir = mkdtempSync(join(tmpdir(), "edge-lab-example-"));
-      try {
-        const dir = join(__dirname, "..", "..", "examples", name);
-        const app = JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app as string;
-        expect(app).toBe("npx ts-node --transpile-only main.ts");
-        await execFileAsync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "main.ts"], {
-          cwd: dir,
-          env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-        });
-        const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-        const [stackId] = Object.keys(manifest.stacks);
-        const written = JSON.parse(readFileSync(join(outdir, manifest.stacks[stackId].synthesizedStackPath), "utf8")) as TfJson;
-        expect(Object.keys(written.resource).sort()).toEqual(Object.keys(json(name).resource).sort());
-      } finally {
-        rmSync(outdir, { recursive: true, force: true });
-      }
-    }),
-  );
-}, 120_000);
