@@ -1,8 +1,10 @@
 /**
  * Byte-for-byte comparison of what `npm run synth` writes with the committed golden files (test/golden/render.ts).
  * A difference names the file and its first differing line; after reviewing it, `npm run golden:update` accepts it.
+ * And determinism: two synth runs of the bundled scenarios in one process give byte-identical Terraform JSON,
+ * worksheets and diagrams, with no timestamp (the golden comparison is the same check across processes).
  */
-import { committedGolden, renderGolden } from "./render";
+import { committedGolden, LEFT_OUT, renderGolden } from "./render";
 
 jest.setTimeout(120_000);
 
@@ -16,11 +18,25 @@ function firstDifference(expected: string, actual: string): string | undefined {
   return "line endings differ";
 }
 
+/** Two runs, everything they wrote (the diagrams too); `fresh` is the first without what golden leaves out. */
+let runs: Map<string, string>[];
 let fresh: Map<string, string>;
 let committed: Map<string, string>;
 beforeAll(async () => {
-  fresh = await renderGolden();
+  runs = [await renderGolden({ everything: true }), await renderGolden({ everything: true })];
+  fresh = new Map([...runs[0]].filter(([key]) => !LEFT_OUT.has(key.replace(/^[^/]+\/worksheets\//, ""))));
   committed = committedGolden();
+});
+
+test("determinism: two synth runs give byte-identical Terraform JSON, worksheets and diagrams, with no timestamp", () => {
+  const [a, b] = runs;
+  expect([...a.keys()]).toEqual([...b.keys()]);
+  const ids = [...new Set([...a.keys()].map((k) => k.split("/")[0]))];
+  expect(ids.length).toBeGreaterThanOrEqual(7);
+  for (const id of ids) expect([`${id}/cdk.tf.json`, `${id}/worksheets/worksheet.md`, `${id}/worksheets/diagram.svg`].filter((k) => !a.has(k))).toEqual([]);
+  a.forEach((content, path) => expect({ path, same: b.get(path) === content }).toEqual({ path, same: true }));
+  // Nothing of the moment the synth ran: no timestamp in any Terraform document.
+  for (const id of ids) expect(a.get(`${id}/cdk.tf.json`)).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
 });
 
 test("every bundled scenario has its golden Terraform document and worksheet files", () => {

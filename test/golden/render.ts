@@ -17,7 +17,7 @@ import { bundledPlan, SCENARIO_DIR } from "../helpers";
 
 export const GOLDEN_DIR = __dirname;
 
-const LEFT_OUT = new Set(["diagram.svg"]);
+export const LEFT_OUT = new Set(["diagram.svg"]);
 
 function filesBelow(dir: string): string[] {
   return readdirSync(dir)
@@ -27,9 +27,10 @@ function filesBelow(dir: string): string[] {
 
 /**
  * The golden files as `npm run synth` writes them in the project folder (so the local state path in the Terraform
- * backend is the same relative path), keyed `<scenario id>/<file>`.
+ * backend is the same relative path), keyed `<scenario id>/<file>`; `everything` keeps the files golden leaves out
+ * (the diagram's SVG), for the determinism test.
  */
-export async function renderGolden(): Promise<Map<string, string>> {
+export async function renderGolden({ everything = false }: { everything?: boolean } = {}): Promise<Map<string, string>> {
   const work = mkdtempSync(join(tmpdir(), "golden-"));
   const cwd = process.cwd();
   try {
@@ -45,7 +46,8 @@ export async function renderGolden(): Promise<Map<string, string>> {
     for (const s of result.stacks) {
       out.set(`${s.id}/cdk.tf.json`, readFileSync(join(work, "cdktf.out", "stacks", s.id, "cdk.tf.json"), "utf8"));
       const sheets = join(work, "cdktf.out", "worksheets", s.id);
-      for (const f of filesBelow(sheets)) if (!LEFT_OUT.has(relative(sheets, f))) out.set(`${s.id}/worksheets/${relative(sheets, f)}`, readFileSync(f, "utf8"));
+      for (const f of filesBelow(sheets))
+        if (everything || !LEFT_OUT.has(relative(sheets, f))) out.set(`${s.id}/worksheets/${relative(sheets, f)}`, readFileSync(f, "utf8"));
       out.set(`${s.id}/probes.json`, `${JSON.stringify(buildProbes(bundledPlan(s.id)), null, 1)}\n`);
     }
     return out;

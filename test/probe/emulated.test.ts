@@ -1,38 +1,23 @@
 /**
- * `edge-lab probe` and `edge-lab discover` (issue 21) against emulated perimeters. Both commands run inside the
- * simulated Internet namespace as user nobody with no PATH (no root, no Debian tool: only Node), with the emulation's
- * public DNS server as --resolver and the run's CA on standard input, against the addresses a real deployment would
- * have. The A/V Edge answers MS-TURN (lib/emulate/msturn-standin.ts) and the Access Edge the REGISTER's 401, as a real
- * Edge does, so what passes here is what a real Edge must show.
- *
- * - Every bundled scenario (and the Teams Only example): every probe passes and agrees with emulate's own probes; the
- *   file discover writes, answered from the original, plans the same external face (one world per scenario for both).
- * - One fault of each class fails exactly the probes that name it. Faults that touch disjoint probes share a world
- *   (each fault's probes are computed apart and must not overlap); the A/V public address has its own.
+ * `edge-lab probe` (issue 21) against emulated perimeters with faults: one fault of each class fails exactly the
+ * probes that name it. The command runs inside the simulated Internet namespace as user nobody with no PATH, with the
+ * emulation's public DNS server as --resolver and the run's CA on standard input (test/probe/outside.ts). Faults that
+ * touch disjoint probes share a world (each fault's probes are computed apart and must not overlap); the A/V public
+ * address has its own. Every bundled scenario built as planned, probed the same way: test/emulate/bundled.test.ts.
  */
 import { join } from "node:path";
 import { emulate, type EmulateOptions, type OutsideView } from "../../lib/emulate";
 import { withoutApplianceRule } from "../../lib/lab/rulesets";
 import { loadScenarioFile } from "../../lib/model/load";
-import type { Plan } from "../../lib/model/plan";
 import { buildProbes, type Probe } from "../../lib/model/probes";
-import { expectDiscoveredMatches, type DiscoverJson } from "../discover/answer";
-import { limitConcurrency, NEEDS, TEST_SILENCE_MS } from "../emulate/helpers";
-import { bundledScenarioIds, ROOT, SCENARIO_DIR } from "../helpers";
+import { NEEDS, TEST_SILENCE_MS } from "../emulate/helpers";
+import { SCENARIO_DIR } from "../helpers";
 import { describeWithTools } from "../system-tools";
-import { cliAsNobody, jsonOf, type CliRun } from "./outside";
+import { cliAsNobody, failedIds, jsonOf, probeArgs, type CliRun, type ProbeJson } from "./outside";
 
 jest.setTimeout(300_000);
 
-interface ProbeJson {
-  summary: string;
-  elapsedMs: number;
-  results: { id: string; check: string; pass: boolean; skipped?: boolean; observed: string; warnings: string[]; elapsedMs: number }[];
-}
-
-const TEAMS_ONLY = join(ROOT, "docs", "examples", "hybrid-se-teams-only.yaml");
-const fileOf = (id: string) => (id === "teams-only" ? TEAMS_ONLY : join(SCENARIO_DIR, `${id}.yaml`));
-const NAT_FILE = fileOf("single-consolidated-nat");
+const NAT_FILE = join(SCENARIO_DIR, "single-consolidated-nat.yaml");
 
 type Runs = Record<string, (view: { outside: OutsideView; inside: OutsideView }) => Promise<CliRun>>;
 
@@ -51,95 +36,10 @@ async function withEmulated(file: string, commands: Runs, options: EmulateOption
   return { plan, report, runs };
 }
 
-// Inside one machine a dropped SYN and an answer are told apart well within 300 ms (the default silence, 1 s, is for
-// real networks), and the rate gate can be opened to its maximum: the bundled scenarios have 100-300 checks.
-const probeArgs = (file: string, plan: Plan, view: OutsideView, extra: readonly string[] = []) => [
-  ...["probe", file, "--site", plan.scenario.sites[0].name, "--resolver", view.resolver, "--json", "--timeout", "3000"],
-  ...["--silence", "300", "--rate", "200"],
-  ...extra,
-];
 const probe = (file: string, extra: readonly string[] = []) => {
   const plan = loadScenarioFile(file).plan!;
   return ({ outside }: { outside: OutsideView }) => cliAsNobody(outside, probeArgs(file, plan, outside, extra));
 };
-
-const failedIds = (j: ProbeJson) => j.results.filter((r) => !r.pass && !r.skipped).map((r) => r.id);
-const ran = (j: ProbeJson) => j.results.filter((r) => !r.skipped);
-
-describeWithTools("edge-lab probe and discover against emulated perimeters, as nobody from the simulated Internet", NEEDS, () => {
-  // The scenarios' perimeters side by side, three at a time: most of a run is waiting (silence, the CLI's checks).
-  const limited = limitConcurrency(3);
-  test.concurrent.each([...bundledScenarioIds(), "teams-only"])(
-    "%s: every probe passes and agrees with emulate's; discover plans the same face",
-    async (id) => {
-      const file = fileOf(id);
-      const commands: Runs = { probe: probe(file) };
-      if (id !== "teams-only")
-        commands.discover = ({ outside }) => cliAsNobody(outside, ["discover", "contoso.com", "--resolver", outside.resolver, "--json", "--timeout", "3000"]);
-      const { plan, report, runs } = await limited(() => withEmulated(file, commands));
-      const probed = jsonOf<ProbeJson>(runs.probe);
-      process.stderr.write(`probe ${id}: ${probed.summary} in ${probed.elapsedMs} ms (command ${runs.probe.ms} ms)\n`);
-      expect(probed.results.filter((r) => !r.pass && !r.skipped).map((r) => `${r.id}: ${r.observed}`)).toEqual([]);
-      expect(runs.probe.status).toBe(0);
-      // --silence reached the blocked checks: each waited its 300 ms, not the default second.
-      const blocked = ran(probed).filter((r) => r.check === "blocked");
-      expect(blocked.length).toBeGreaterThan(0);
-      // (Each waited at least its 300 ms; the quickest well under the default's 1000, allowing a loaded machine's lag.)
-      for (const b of blocked) expect({ id: b.id, waited: b.elapsedMs >= 290 }).toEqual({ id: b.id, waited: true });
-      expect(Math.min(...blocked.map((b) => b.elapsedMs))).toBeLessThan(1000);
-      // The real protocols were spoken: an MS-TURN 401 with a realm on the A/V Edge, a 401 to the REGISTER.
-      const turn = ran(probed).filter((r) => r.check === "turn");
-      expect(turn.length).toBeGreaterThanOrEqual(2);
-      for (const t of turn) expect(t.observed).toMatch(/^401 from .* realm "[^"]+"/);
-      // One REGISTER per Access Edge client listener the plan has (none after a Teams Only cutover that removed it).
-      const site = plan.scenario.sites[0].name;
-      const listeners = new Set(
-        buildProbes(plan).flatMap((p) =>
-          p.kind === "tls" && p.site === site && p.from.kind === "internet" && p.rule.application === "sip-tls" ? [`${p.address}:${p.port}`] : [],
-        ),
-      );
-      const sip = ran(probed).filter((r) => r.check === "sip");
-      expect(sip.length).toBe(listeners.size);
-      for (const s of sip) expect(s.observed).toMatch(/^401 NTLM targetname=\S+, TLS-DSK .*Server: RTC\/\d\.0/);
-      // Every probe both ran, emulate passed too (its own agent, coturn's IETF TURN with relayed media, SIP OPTIONS).
-      const emulated = new Map(report.sites[0].results.map((r) => [r.probe.id, r.pass]));
-      const both = ran(probed).filter((r) => emulated.has(r.id));
-      expect(both.length).toBeGreaterThan(20);
-      expect(both.filter((r) => !emulated.get(r.id)).map((r) => r.id)).toEqual([]);
-      if (!runs.discover) return;
-      expect({ status: runs.discover.status, stderr: runs.discover.status === 0 ? "" : runs.discover.stderr }).toEqual({ status: 0, stderr: "" });
-      const discovered = jsonOf<DiscoverJson>(runs.discover);
-      process.stderr.write(
-        `discover ${id}: ${runs.discover.ms} ms, ${discovered.questions.length} questions, findings ${discovered.findings.map((f) => f.rule).join(" ")}\n`,
-      );
-      // A perimeter built as planned shows none of the misconfigurations test/discover/emulated.test.ts injects.
-      expect(discovered.findings.filter((f) => ["DNS-03", "CERT-03", "DNS-04"].includes(f.rule))).toEqual([]);
-      // After the Teams Only cutover the records lead to Microsoft 365: discover connects to none of its listeners.
-      const observed = (discovered as unknown as { observations: { tls: { host?: string; name?: string }[] } }).observations;
-      expect(JSON.stringify(observed.tls)).not.toContain("online.lync.com");
-      if (id === "teams-only") return;
-      expectDiscoveredMatches(discovered, file, plan);
-    },
-  );
-
-  test("--from internal, inside the emulated LAN: the internal DNS view, the Edge's internal certificates and MS-TURN", async () => {
-    const plan = loadScenarioFile(NAT_FILE).plan!;
-    const { runs } = await withEmulated(NAT_FILE, { probe: ({ inside }) => cliAsNobody(inside, probeArgs(NAT_FILE, plan, inside, ["--from", "internal"])) });
-    const j = jsonOf<ProbeJson>(runs.probe);
-    expect(failedIds(j)).toEqual([]);
-    expect(runs.probe.status).toBe(0);
-    expect(ran(j).filter((r) => r.check === "dns").length).toBeGreaterThan(0);
-    expect(
-      ran(j)
-        .filter((r) => r.check === "dns")
-        .every((r) => r.id.includes("/dns/internal/")),
-    ).toBe(true);
-    expect(j.results.filter((r) => r.id.includes("/dns/external/")).every((r) => r.skipped)).toBe(true);
-    // The internal certificate on the Edge's internal listeners, and MS-TURN on its internal A/V (UDP 3478, TCP 443).
-    expect(ran(j).filter((r) => r.check === "tls").length).toBeGreaterThan(3);
-    expect(ran(j).filter((r) => r.check === "port" && r.observed.startsWith("401 from")).length).toBe(2);
-  });
-});
 
 describeWithTools("edge-lab probe: one fault of each class fails exactly the probes that name it", NEEDS, () => {
   const plan = loadScenarioFile(NAT_FILE).plan!;

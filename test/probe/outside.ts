@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { OutsideView } from "../../lib/emulate";
+import type { Plan } from "../../lib/model/plan";
 import { tool } from "../../lib/emulate/sys";
 import { cliCommand } from "../cli";
 import { ROOT } from "../helpers";
@@ -53,3 +54,25 @@ export function jsonOf<T>(run: CliRun): T {
     throw new Error(`no JSON on stdout (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
   }
 }
+
+/** What `edge-lab probe --json` prints. */
+export interface ProbeJson {
+  summary: string;
+  elapsedMs: number;
+  results: { id: string; check: string; pass: boolean; skipped?: boolean; observed: string; warnings: string[]; elapsedMs: number }[];
+}
+
+/**
+ * `edge-lab probe` of the plan's first site through the emulation's resolver. Inside one machine a dropped SYN and an
+ * answer are told apart well within 300 ms (the default silence, 1 s, is for real networks), and the rate gate can be
+ * opened to its maximum: the bundled scenarios have 100-300 checks.
+ */
+export const probeArgs = (file: string, plan: Plan, view: OutsideView, extra: readonly string[] = []) => [
+  ...["probe", file, "--site", plan.scenario.sites[0].name, "--resolver", view.resolver, "--json", "--timeout", "3000"],
+  ...["--silence", "300", "--rate", "200"],
+  ...extra,
+];
+
+/** The checks that ran (not skipped), and the ids of those that failed. */
+export const ran = (j: ProbeJson) => j.results.filter((r) => !r.skipped);
+export const failedIds = (j: ProbeJson) => j.results.filter((r) => !r.pass && !r.skipped).map((r) => r.id);

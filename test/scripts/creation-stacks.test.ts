@@ -11,7 +11,9 @@ const frame = (text: string) => ({ toString: () => text }) as unknown as NodeJS.
 test("a plain object's stack is V8's plain lines, not passed through the source maps", () => {
   const format = Error.prepareStackTrace!;
   expect(format.name).toBe("prepareStackTrace");
-  expect(format({ stack: "" }, [frame("f (/x/y.js:1:2)"), frame("g (/x/z.js:3:4)")])).toBe("Error\n    at f (/x/y.js:1:2)\n    at g (/x/z.js:3:4)");
+  expect(format({ stack: "" } as unknown as Error, [frame("f (/x/y.js:1:2)"), frame("g (/x/z.js:3:4)")])).toBe(
+    "Error\n    at f (/x/y.js:1:2)\n    at g (/x/z.js:3:4)",
+  );
   const captured = { stack: "" };
   Error.captureStackTrace(captured);
   expect(captured.stack.split("\n")[1]).toMatch(/^ {4}at .*creation-stacks\.test\.ts:\d+:\d+\)$/);
