@@ -1,10 +1,11 @@
 /** Invariants over every synthesized stack (bundled scenarios, internet-mode variants and the examples/ apps). */
+import { bundledScenarioIds } from "../helpers";
 import { checkName, type NameKind } from "../../lib/azure/names";
 import { cidrContains, isAzureReserved, parseCidr } from "../../lib/model/net";
-import { bundledIds, EXAMPLES, INTERNET_SCENARIOS, resources, synthBundled, synthExampleJson, synthInternet, type Block, type TfJson } from "./helpers";
+import { EXAMPLES, INTERNET_SCENARIOS, resources, synthBundled, synthExampleJson, synthInternet, type Block, type TfJson } from "./helpers";
 
 const stacks: [string, TfJson][] = [
-  ...bundledIds().map((id): [string, TfJson] => [id, synthBundled(id).json]),
+  ...bundledScenarioIds().map((id): [string, TfJson] => [id, synthBundled(id).json]),
   ...Object.keys(INTERNET_SCENARIOS).map((id): [string, TfJson] => [id, synthInternet(id).json]),
   ...Object.keys(EXAMPLES).map((name): [string, TfJson] => [`example ${name}`, synthExampleJson(name)]),
 ];

@@ -10,7 +10,7 @@ import { buildStack as singleEdgeNatExistingVnet } from "../../examples/single-e
 import { LabPolicyPack } from "../../lib/policy/pack";
 import { EdgeLabStack, type LabOptions } from "../../lib/azure/stack";
 import type { Plan } from "../../lib/model/plan";
-import { bundledPlan, bundledScenarioFiles, filesUnder, planOf, ROOT } from "../helpers";
+import { bundledPlan, filesUnder, planOf, ROOT } from "../helpers";
 
 export type Block = Record<string, unknown> & { [k: string]: any };
 export interface TfJson {
@@ -25,10 +25,6 @@ export function synthPlan(plan: Plan, lab?: LabOptions): TfJson {
   const app = Testing.app();
   const stack = new EdgeLabStack(app, plan.scenario.id, { plan, ...(lab ? { lab } : {}) });
   return JSON.parse(Testing.synth(stack)) as TfJson;
-}
-
-export function bundledIds(): string[] {
-  return bundledScenarioFiles().map((f) => f.replace(/^.*\//, "").replace(/\.yaml$/, ""));
 }
 
 /**

@@ -7,16 +7,15 @@ import { join } from "node:path";
 import { App, Aspects, TerraformStack, Testing } from "cdktf";
 import { EdgeLabStack } from "../../lib/azure/stack";
 import type { PolicyFinding } from "../../lib/policy/pack";
-import { planOf } from "../helpers";
-import { bundledIds, INTERNET_SCENARIOS } from "./helpers";
-import { bundledPlan } from "../helpers";
+import { bundledPlan, bundledScenarioIds, planOf } from "../helpers";
+import { INTERNET_SCENARIOS } from "./helpers";
 
 function findings(stack: EdgeLabStack): PolicyFinding[] {
   Testing.synth(stack, true); // the pack checks while cdktf validates the stack
   return stack.policy.findings;
 }
 
-describe.each(bundledIds())("bundled scenario %s", (id) => {
+describe.each(bundledScenarioIds())("bundled scenario %s", (id) => {
   const stack = new EdgeLabStack(Testing.app(), id, { plan: bundledPlan(id) });
   const all = findings(stack);
   test("has no unsuppressed policy error", () => {

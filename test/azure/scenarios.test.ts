@@ -1,7 +1,7 @@
 /** Per bundled scenario: what the Azure lab contains, checked against the plan it was rendered from. */
 import type { Plan } from "../../lib/model/plan";
-import { planOf } from "../helpers";
-import { bundledIds, count, resources, synthBundled, synthInternet, synthPlan, type Block, type TfJson } from "./helpers";
+import { bundledScenarioIds, planOf } from "../helpers";
+import { count, resources, synthBundled, synthInternet, synthPlan, type Block, type TfJson } from "./helpers";
 
 const REF = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$/;
 function deref(json: TfJson, ref: string): Block {
@@ -170,7 +170,7 @@ function checkScenario(plan: Plan, json: TfJson) {
   });
 }
 
-describe.each(bundledIds())("bundled scenario %s", (id) => {
+describe.each(bundledScenarioIds())("bundled scenario %s", (id) => {
   const { plan, json } = synthBundled(id);
   checkScenario(plan, json);
 

@@ -17,10 +17,9 @@ import {
   withoutDnat,
 } from "../../lib/lab/rulesets";
 import { buildProbes } from "../../lib/model/probes";
-import { bundledIds } from "../azure/helpers";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundledPlan, planOf, SCENARIO_DIR } from "../helpers";
+import { bundledPlan, bundledScenarioIds, planOf, SCENARIO_DIR } from "../helpers";
 import { run } from "../realtools/tools";
 import { describeWithTools } from "../system-tools";
 
@@ -88,7 +87,7 @@ test("load balancer: DNAT with a source hash over the members for every VIP port
 });
 
 test("--mutate's refusing rulesets: what was dropped is refused (TCP reset, ICMP), every other rule as it was, policy DROP kept", () => {
-  for (const id of bundledIds()) {
+  for (const id of bundledScenarioIds()) {
     const plan = bundledPlan(id);
     for (const site of plan.scenario.sites) {
       const rules = applianceRules(plan, site.name).split("\n");
@@ -121,7 +120,7 @@ test("--mutate's refusing rulesets: what was dropped is refused (TCP reset, ICMP
 });
 
 describeWithTools("iptables-restore --test accepts --mutate's refusing appliance rulesets", ["root", "netns", "iptables-restore", "unshare"], () => {
-  test.each(bundledIds())("%s", (id) => {
+  test.each(bundledScenarioIds())("%s", (id) => {
     const plan = bundledPlan(id);
     for (const site of plan.scenario.sites) {
       const r = run("unshare", ["--net", "iptables-restore", "--test"], { input: refusingInsteadOfDropping(applianceRules(plan, site.name)), allowFail: true });
@@ -131,7 +130,7 @@ describeWithTools("iptables-restore --test accepts --mutate's refusing appliance
 });
 
 describeWithTools("nft -c accepts the internal firewall and load balancer rulesets of every bundled scenario", ["root", "netns", "nft", "unshare"], () => {
-  test.each(bundledIds())("%s", (id) => {
+  test.each(bundledScenarioIds())("%s", (id) => {
     const plan = bundledPlan(id);
     for (const site of plan.scenario.sites) {
       const vips = plan.vips.filter((v) => v.site === site.name && v.service !== "director-web");

@@ -7,8 +7,7 @@ import { relative } from "node:path";
 import { answersStun, carriesSip, carriesTls, type Application } from "../../lib/model/application";
 import { HYBRID_PORTS } from "../../lib/model/hybrid";
 import { DIRECTOR_PORTS, EDGE_PORTS, REVERSE_PROXY_PORTS } from "../../lib/model/ports";
-import { bundledIds } from "../azure/helpers";
-import { bundledPlan, ROOT, sourceFiles } from "../helpers";
+import { bundledPlan, bundledScenarioIds, ROOT, sourceFiles } from "../helpers";
 
 /** Microsoft's protocol texts and what they carry: the table the rows must agree with. */
 const BY_PROTOCOL_TEXT: Readonly<Record<string, Application>> = {
@@ -39,7 +38,7 @@ test.each(rows.map((r) => [r.id, r] as const))("port table row %s: its applicati
   ]);
 });
 
-test.each(bundledIds())("every firewall row of %s carries its port table row's application", (id) => {
+test.each(bundledScenarioIds())("every firewall row of %s carries its port table row's application", (id) => {
   const plan = bundledPlan(id);
   for (const r of plan.firewallRules) expect([r.id, r.application]).toEqual([r.id, BY_PROTOCOL_TEXT[r.protocol]]);
 });

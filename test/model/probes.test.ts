@@ -4,10 +4,9 @@
  */
 import { buildChecklist } from "../../lib/render/checklist";
 import { buildProbes, type PortProbe, type TlsProbe, type TurnProbe } from "../../lib/model/probes";
-import { bundledIds } from "../azure/helpers";
-import { bundledPlan } from "../helpers";
+import { bundledPlan, bundledScenarioIds } from "../helpers";
 
-describe.each(bundledIds())("probes of %s", (id) => {
+describe.each(bundledScenarioIds())("probes of %s", (id) => {
   const plan = bundledPlan(id);
   const probes = buildProbes(plan);
   const ports = probes.filter((p): p is PortProbe => p.kind === "port");

@@ -15,8 +15,7 @@ import type { DnsRecord, Plan, View } from "../../lib/model/plan";
 import { renderOutputFiles } from "../../lib/render/worksheets";
 import { zoneFiles, type ZoneFile } from "../../lib/lab/zones";
 import { namedOptions } from "../../lib/lab/daemon-conf";
-import { bundledPlan, SCENARIO_DIR } from "../helpers";
-import { bundledIds } from "../azure/helpers";
+import { bundledPlan, bundledScenarioIds, SCENARIO_DIR } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { run, startChild, tempDir, uniqueTag, type Child } from "./tools";
 
@@ -26,7 +25,7 @@ describeWithTools("zone files: named-checkzone (strict) accepts every zone of ev
   const dir = tempDir("edge-lab-zones-");
   afterAll(() => dir.remove());
 
-  test.each(bundledIds())("%s", (id) => {
+  test.each(bundledScenarioIds())("%s", (id) => {
     const plan = bundledPlan(id);
     const zones = zoneFiles(plan);
     const expected = [...new Set(plan.dnsRecords.map((r) => `${r.view}/${r.zone}.zone`))].sort();

@@ -14,8 +14,7 @@ import { applianceRules, asClosedLab } from "../../lib/lab/rulesets";
 import { loadScenarioFile } from "../../lib/model/load";
 import { MAX_PREFIXES_PER_FAMILY, parseEndpointsFile } from "../../lib/model/m365-endpoints";
 import type { Plan } from "../../lib/model/plan";
-import { bundledIds } from "../azure/helpers";
-import { bundledPlan, SCENARIO_DIR } from "../helpers";
+import { bundledPlan, bundledScenarioIds, SCENARIO_DIR } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { run, uniqueTag } from "./tools";
 
@@ -74,7 +73,7 @@ function runCheck(ns: string, rules: string) {
 const forwarding = (ns: string) => run("ip", ["netns", "exec", ns, "sysctl", "-n", "net.ipv4.ip_forward"]).stdout.trim();
 
 const cases: [string, () => Plan][] = [
-  ...bundledIds().map((id): [string, () => Plan] => [id, () => bundledPlan(id)]),
+  ...bundledScenarioIds().map((id): [string, () => Plan] => [id, () => bundledPlan(id)]),
   [`hybrid-se with the largest endpoints file (${MAX_PREFIXES_PER_FAMILY} IPv4 and IPv6 prefixes)`, largestHybridPlan],
 ];
 

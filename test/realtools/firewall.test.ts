@@ -24,8 +24,7 @@ import { FORWARDING_SYSCTL, applianceConfigOf, applianceRulesFiles, type Firewal
 import { labLayout } from "../../lib/lab/layout";
 import { hostAt, parseCidr } from "../../lib/model/net";
 import type { Plan } from "../../lib/model/plan";
-import { bundledPlan, planOf } from "../helpers";
-import { bundledIds } from "../azure/helpers";
+import { bundledPlan, bundledScenarioIds, planOf } from "../helpers";
 import { describeWithTools, describeEachWithTools } from "../system-tools";
 import { ENV, run, startChild, uniqueTag, type Child } from "./tools";
 
@@ -309,7 +308,7 @@ const describeResults = (probes: readonly Probe[], results: readonly ProbeResult
 
 describeWithTools("firewall appliance ruleset: iptables-restore --test", ["root", "netns", "iptables-restore", "unshare"], () => {
   const plans: [string, Plan][] = [
-    ...bundledIds().map((id): [string, Plan] => [id, bundledPlan(id)]),
+    ...bundledScenarioIds().map((id): [string, Plan] => [id, bundledPlan(id)]),
     ...Object.values(SCENARIOS).map((y): [string, Plan] => [planOf(y).scenario.id, planOf(y)]),
   ];
   test.each(plans.filter(([, p]) => p.scenario.labMode === "closed").map(([id, p]) => [id, p] as const))(

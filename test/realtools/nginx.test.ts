@@ -18,8 +18,7 @@ import { join } from "node:path";
 import { nginxConfig, selfSignedCertCommands } from "../../lib/lab/guest/nginx";
 import { nginxMainConf } from "../../lib/lab/daemon-conf";
 import type { Plan, PublishingRule } from "../../lib/model/plan";
-import { bundledPlan } from "../helpers";
-import { bundledIds } from "../azure/helpers";
+import { bundledPlan, bundledScenarioIds } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { run, startChild, tempDir, type Child } from "./tools";
 
@@ -49,7 +48,7 @@ describeWithTools("nginx -t accepts the generated reverse proxy configuration", 
   });
   afterAll(() => dir.remove());
 
-  test.each(bundledIds())("%s: every reverse proxy", (id) => {
+  test.each(bundledScenarioIds())("%s: every reverse proxy", (id) => {
     const proxies = reverseProxies(bundledPlan(id));
     expect(proxies.length).toBeGreaterThan(0);
     for (const rp of proxies) {
