@@ -115,9 +115,14 @@ export function fieldTableMarkdown(): string {
   return [FIELD_TABLE_START, "| Field | Type | Meaning | Default |", "|---|---|---|---|", ...rows, FIELD_TABLE_END].join("\n") + "\n";
 }
 
+/** The format's fields by path, built once: the schema is fixed, and converting it takes milliseconds per call. */
+let fieldsByPath: ReadonlyMap<string, FieldDoc> | undefined;
+
 /** The description of one field, by dotted path. */
 export function fieldDescription(path: string): string {
-  const field = scenarioFields().find((f) => f.path === path);
+  // The first row of a path, as a search of the list would find it (a field's nested object forms repeat it).
+  fieldsByPath ??= new Map([...scenarioFields()].reverse().map((f) => [f.path, f]));
+  const field = fieldsByPath.get(path);
   if (!field) throw new Error(`no scenario field ${path}`);
   return field.description;
 }
