@@ -91,7 +91,26 @@ export class AgentProcess {
     });
   }
 
-  /** Ends the agent (its standard input closes; it exits). */
+  /**
+   * Starts the namespace's listeners in this agent (agent.ts, a listen request): one Node process per namespace for
+   * both jobs. Resolves once every listener is bound; rejects with the agent's reason when one cannot bind (the agent
+   * then ends). A listening agent outlives its standard input: the teardown ends it by its recorded pid.
+   */
+  async listen(file: string): Promise<void> {
+    await this.ready;
+    if (this.ended) throw new Error(`probe agent in ${this.ns}: ${this.ended}`);
+    const id = this.nextId++;
+    // Answered [] once bound; a failure, no answer in time or the agent's end give one failed reply (items: 1).
+    const replies = await new Promise<AgentReply[]>((resolve) => {
+      const timer = setTimeout(() => this.answer(id, undefined), START_TIMEOUT_MS);
+      this.pending.set(id, { items: 1, resolve, timer });
+      this.proc.stdin!.write(JSON.stringify({ id, listen: file }) + "\n");
+    });
+    const failure = replies.find((r) => !r.ok);
+    if (failure) throw new Error(`listeners in ${this.ns}: ${failure.error ?? "no reason given"} ${this.log()}`.trim());
+  }
+
+  /** Ends the agent (its standard input closes; it exits unless it listens). */
   close(): void {
     this.proc.stdin!.end();
   }

@@ -17,7 +17,11 @@
  *     peer echoes through the relay: {relay: "ip:port", received}.
  *   serve: the same items, requests read from standard input one JSON line each ({id, items}), each answered with one
  *     line ({id, replies}) as soon as its items are done; the emulator keeps one per namespace for the whole run
- *     (no Node start per probe run). Prints {"ready":true} first; exits when its standard input ends.
+ *     (no Node start per probe run). Prints {"ready":true} first; exits when its standard input ends. A request
+ *     {id, listen: <file>} starts the namespace's listeners in the same process (the listen file above; each Node
+ *     process costs about 0.1 s of CPU, a good part of a perimeter's) and is answered {id, replies: []} once all are
+ *     bound, or {id, replies: [{ok: false, error}]}. An agent that listens outlives its standard input, as the listen
+ *     mode does: the teardown ends it, and with --keep it goes on answering.
  */
 export const AGENT_SOURCE = String.raw`"use strict";
 const net = require("node:net");
@@ -30,7 +34,8 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 
 const [mode, file] = process.argv.slice(2);
-const config = file ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+// The listen file (listen mode, or a serve agent's listen request); the probe list (probe mode).
+let config = file ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
 const MAGIC = 0x2112a442;
 
 function stunRequest() {
@@ -127,12 +132,13 @@ function webAnswer(req, res) {
   res.end(JSON.stringify(seen) + "\n");
 }
 
-function listen() {
+// Binds every listener of the listen file (config); bound() once all are, failed(message) at the first that cannot.
+function startListeners(bound, failed) {
   const items = [...(config.tcp || []).map((e) => ({ ...e, proto: "tcp" })), ...(config.udp || []).map((e) => ({ ...e, proto: "udp" }))];
   let pending = items.length;
-  const ready = () => { if (--pending === 0) process.stdout.write("READY\n"); };
-  if (pending === 0) process.stdout.write("READY\n");
-  const fail = (e, err) => { process.stderr.write("listen " + e.host + ":" + e.port + "/" + e.proto + ": " + err.message + "\n"); process.exit(1); };
+  const ready = () => { if (--pending === 0) bound(); };
+  if (pending === 0) bound();
+  const fail = (e, err) => failed("listen " + e.host + ":" + e.port + "/" + e.proto + ": " + err.message);
   for (const e of items) {
     if (e.proto === "udp") {
       const sock = dgram.createSocket("udp4");
@@ -170,6 +176,10 @@ function listen() {
     server.listen({ host: e.host, port: e.port }, ready);
   }
   process.on("SIGTERM", () => process.exit(0));
+}
+
+function listen() {
+  startListeners(() => process.stdout.write("READY\n"), (message) => { process.stderr.write(message + "\n"); process.exit(1); });
 }
 
 // Runs one exchange to its end or its bound; start() returns how to drop the exchange when the bound comes first (a
@@ -411,6 +421,7 @@ const runItem = (p) => (probes[p.type] ? probes[p.type](p) : Promise.resolve({ o
 // request in parallel; ends with its standard input (the emulator closed it, or ended).
 function serve() {
   let buf = "";
+  let listening = false;
   process.stdin.setEncoding("utf8");
   process.stdin.on("data", (d) => {
     buf += d;
@@ -419,10 +430,18 @@ function serve() {
       buf = buf.slice(i + 1);
       if (!line) continue;
       const req = JSON.parse(line);
-      Promise.all(req.items.map(runItem)).then((replies) => process.stdout.write(JSON.stringify({ id: req.id, replies }) + "\n"));
+      const answer = (replies) => process.stdout.write(JSON.stringify({ id: req.id, replies }) + "\n");
+      if (req.listen) {
+        config = JSON.parse(fs.readFileSync(req.listen, "utf8"));
+        listening = true;
+        // A listener that cannot bind ends the agent, as it ended the listen mode's process: nothing half-up stays.
+        startListeners(() => answer([]), (error) => { answer([{ ok: false, error }]); process.exit(1); });
+        continue;
+      }
+      Promise.all(req.items.map(runItem)).then(answer);
     }
   });
-  process.stdin.on("end", () => process.exit(0));
+  process.stdin.on("end", () => { if (!listening) process.exit(0); });
   process.stdout.write(JSON.stringify({ ready: true }) + "\n");
 }
 

@@ -655,12 +655,13 @@ export class World implements Vantage {
     });
   }
 
-  /** Starts every daemon: DNS servers, coturn, nginx, listeners, the TURN peer. */
+  /** Starts every daemon: DNS servers, coturn, nginx, the TURN peer, and the probe agents with their listeners. */
   async startServices(): Promise<void> {
     // Every certificate is issued at once in the background (the listeners' here, coturn's and nginx's as they
     // start); what reads one waits for them (RunCa.settled), everything else starts right away.
     this.planListeners();
     const starts: Promise<Daemon>[] = [];
+    const listening: Promise<void>[] = [];
     starts.push(...this.startDns());
     for (const node of this.nodes.values()) {
       const s = node.server;
@@ -680,19 +681,10 @@ export class World implements Vantage {
           ...(this.sabotage.answerDelayMs ? { delayMs: this.sabotage.answerDelayMs } : {}),
         }),
       );
-      starts.push(
-        this.ca
-          .settled()
-          .then(() =>
-            this.daemon(
-              `listeners in ${node.ns}`,
-              "ip",
-              inNs(node.ns, [process.execPath, this.agentFile, "listen", file]),
-              /READY/,
-              this.log(`listeners-${node.ns}`),
-            ),
-          ),
-      );
+      // The namespace's probe agent listens too (one Node process per namespace, each about 0.1 s of CPU): it starts
+      // now, and binds once the certificates are there.
+      const agent = this.agentOf(node.ns);
+      listening.push(this.ca.settled().then(() => agent.listen(file)));
     }
     // turnutils_peer prints nothing when it starts: ready once its UDP socket is bound.
     starts.push(
@@ -709,7 +701,7 @@ export class World implements Vantage {
       this.probes.filter((p) => !notEmulated(p)).flatMap((p) => (p.from.kind !== "remote" || this.m365OriginIp ? [this.origin(p.from).place] : [])),
     );
     const agents = [...places].map((place) => this.agentOf(place).ready);
-    const results = await Promise.allSettled([...starts, ...agents]);
+    const results = await Promise.allSettled([...starts, ...listening, ...agents]);
     for (const r of results) if (r.status === "fulfilled" && r.value) this.daemons.push(r.value);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
