@@ -435,7 +435,11 @@ function serve() {
         config = JSON.parse(fs.readFileSync(req.listen, "utf8"));
         listening = true;
         // A listener that cannot bind ends the agent, as it ended the listen mode's process: nothing half-up stays.
-        startListeners(() => answer([]), (error) => { answer([{ ok: false, error }]); process.exit(1); });
+        // The reason goes to the log too, and the agent exits once the answer is written (a pipe may be asynchronous).
+        startListeners(() => answer([]), (error) => {
+          process.stderr.write(error + "\n");
+          process.stdout.write(JSON.stringify({ id: req.id, replies: [{ ok: false, error }] }) + "\n", () => process.exit(1));
+        });
         continue;
       }
       Promise.all(req.items.map(runItem)).then(answer);

@@ -3,11 +3,12 @@
  * behind after a failed run, SIGINT and SIGTERM; --keep and --cleanup.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emulate } from "../../lib/emulate";
 import { listNamespaces } from "../../lib/emulate/cleanup";
+import { RUN_BASE } from "../../lib/emulate/run-registry";
 import { processAlive, sh } from "../../lib/emulate/sys";
 import { cliCommand } from "../cli";
 import { bundledPlan, ROOT } from "../helpers";
@@ -93,6 +94,21 @@ describeWithTools("edge-lab emulate: nothing is left behind", NEEDS, () => {
     expect(run.output()).toContain(`  ${kept[0]}`);
     const pids = pidsIn(kept);
     expect(pids.filter(processAlive).length).toBeGreaterThan(5);
+    // The kept perimeter still answers: every raw TCP listener, run by its namespace's probe agent, whose standard
+    // input closed when edge-lab ended (a listening agent stays up until the teardown).
+    const [runDir] = readdirSync(RUN_BASE).filter((d) => d.startsWith(tag));
+    const listenFiles = readdirSync(join(RUN_BASE, runDir)).filter((f) => /^listen-.+\.json$/.test(f));
+    expect(listenFiles.length).toBeGreaterThan(1);
+    for (const f of listenFiles) {
+      const ns = f.slice("listen-".length, -".json".length);
+      const raw = (
+        JSON.parse(readFileSync(join(RUN_BASE, runDir, f), "utf8")) as { tcp: { host: string; port: number; tls?: unknown; http?: boolean }[] }
+      ).tcp.filter((l) => !l.tls && !l.http);
+      for (const l of raw.slice(0, 1)) {
+        const answer = sh("ip", ["netns", "exec", ns, "bash", "-c", `exec 3<>/dev/tcp/${l.host}/${l.port} && timeout 5 cat <&3`]).stdout;
+        expect({ ns, answer: JSON.parse(answer).local }).toEqual({ ns, answer: `${l.host}:${l.port}` });
+      }
+    }
     // A namespace of a live run (this test process) must survive --cleanup.
     const live = `elemu-${process.pid}-beef-live`;
     sh("ip", ["netns", "add", live]);
