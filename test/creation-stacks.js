@@ -13,6 +13,7 @@ const mapped = Error.prepareStackTrace;
 if (typeof mapped === "function") {
   Error.prepareStackTrace = function prepareStackTrace(error, frames) {
     if (isNativeError(error)) return mapped(error, frames);
-    return ["Error", ...frames.map((frame) => `    at ${frame}`)].join("\n");
+    // The header as source-map-support writes it (an object's own name and message), the frames unmapped.
+    return [`${error.name || "Error"}: ${error.message || ""}`, ...frames.map((frame) => `    at ${frame}`)].join("\n");
   };
 }

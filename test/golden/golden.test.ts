@@ -2,7 +2,7 @@
  * Byte-for-byte comparison of what `npm run synth` writes with the committed golden files (test/golden/render.ts).
  * A difference names the file and its first differing line; after reviewing it, `npm run golden:update` accepts it.
  * And determinism: two synth runs of the bundled scenarios in one process give byte-identical Terraform JSON,
- * worksheets and diagrams, with no timestamp (the golden comparison is the same check across processes).
+ * manifest, worksheets and diagrams, with no timestamp (the golden comparison is the same check across processes).
  */
 import { committedGolden, LEFT_OUT, renderGolden } from "./render";
 
@@ -18,20 +18,21 @@ function firstDifference(expected: string, actual: string): string | undefined {
   return "line endings differ";
 }
 
-/** Two runs, everything they wrote (the diagrams too); `fresh` is the first without what golden leaves out. */
+/** Two runs, everything they wrote (the diagrams and the manifest too); `fresh` is the first without what golden leaves out. */
 let runs: Map<string, string>[];
 let fresh: Map<string, string>;
 let committed: Map<string, string>;
 beforeAll(async () => {
   runs = [await renderGolden({ everything: true }), await renderGolden({ everything: true })];
-  fresh = new Map([...runs[0]].filter(([key]) => !LEFT_OUT.has(key.replace(/^[^/]+\/worksheets\//, ""))));
+  fresh = new Map([...runs[0]].filter(([key]) => key !== "cdktf.out/manifest.json" && !LEFT_OUT.has(key.replace(/^[^/]+\/worksheets\//, ""))));
   committed = committedGolden();
 });
 
-test("determinism: two synth runs give byte-identical Terraform JSON, worksheets and diagrams, with no timestamp", () => {
+test("determinism: two synth runs give byte-identical Terraform JSON, manifest, worksheets and diagrams, with no timestamp", () => {
   const [a, b] = runs;
   expect([...a.keys()]).toEqual([...b.keys()]);
-  const ids = [...new Set([...a.keys()].map((k) => k.split("/")[0]))];
+  expect(a.has("cdktf.out/manifest.json")).toBe(true);
+  const ids = [...a.keys()].filter((k) => k.endsWith("/cdk.tf.json")).map((k) => k.split("/")[0]);
   expect(ids.length).toBeGreaterThanOrEqual(7);
   for (const id of ids) expect([`${id}/cdk.tf.json`, `${id}/worksheets/worksheet.md`, `${id}/worksheets/diagram.svg`].filter((k) => !a.has(k))).toEqual([]);
   a.forEach((content, path) => expect({ path, same: b.get(path) === content }).toEqual({ path, same: true }));

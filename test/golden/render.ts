@@ -27,8 +27,8 @@ function filesBelow(dir: string): string[] {
 
 /**
  * The golden files as `npm run synth` writes them in the project folder (so the local state path in the Terraform
- * backend is the same relative path), keyed `<scenario id>/<file>`; `everything` keeps the files golden leaves out
- * (the diagram's SVG), for the determinism test.
+ * backend is the same relative path), keyed `<scenario id>/<file>`; `everything` adds what golden leaves out (the
+ * diagram's SVG, cdktf's manifest.json), for the determinism test.
  */
 export async function renderGolden({ everything = false }: { everything?: boolean } = {}): Promise<Map<string, string>> {
   const work = mkdtempSync(join(tmpdir(), "golden-"));
@@ -43,6 +43,8 @@ export async function renderGolden({ everything = false }: { everything?: boolea
     const result = await synthScenarios({ files, outdir: "cdktf.out", env: {}, log: () => undefined, error: (l) => void errors.push(l) });
     if (!result.ok) throw new Error(`synth failed:\n${errors.join("\n")}`);
     const out = new Map<string, string>();
+    // cdktf's manifest of the stacks (not a golden file: it names cdktf's version), for the determinism test.
+    if (everything) out.set("cdktf.out/manifest.json", readFileSync(join(work, "cdktf.out", "manifest.json"), "utf8"));
     for (const s of result.stacks) {
       out.set(`${s.id}/cdk.tf.json`, readFileSync(join(work, "cdktf.out", "stacks", s.id, "cdk.tf.json"), "utf8"));
       const sheets = join(work, "cdktf.out", "worksheets", s.id);

@@ -7,15 +7,22 @@ import { Construct, RootConstruct } from "constructs";
 
 const frame = (text: string) => ({ toString: () => text }) as unknown as NodeJS.CallSite;
 
-test("a plain object's stack is V8's plain lines, not passed through the source maps", () => {
-  const format = Error.prepareStackTrace!;
-  expect(format.name).toBe("prepareStackTrace");
-  expect(format({ stack: "" } as unknown as Error, [frame("f (/x/y.js:1:2)"), frame("g (/x/z.js:3:4)")])).toBe(
-    "Error\n    at f (/x/y.js:1:2)\n    at g (/x/z.js:3:4)",
-  );
+test("a plain object's stack is V8's plain lines: the frames in constructs' code name its JavaScript files", () => {
+  // Captured inside constructs' code (Node.validate calls the validation), as cdktf captures every token's.
   const captured = { stack: "" };
-  Error.captureStackTrace(captured);
-  expect(captured.stack.split("\n")[1]).toMatch(/^ {4}at .*creation-stacks\.test\.ts:\d+:\d+\)$/);
+  const scope = new Construct(new RootConstruct(), "scope");
+  scope.node.addValidation({ validate: () => (Error.captureStackTrace(captured), []) });
+  scope.node.validate();
+  const lines = captured.stack.split("\n");
+  expect(lines[0]).toBe("Error: ");
+  expect(lines[1]).toMatch(/^ {4}at .*creation-stacks\.test\.ts:\d+:\d+\)$/);
+  const inConstructs = lines.filter((l) => l.includes("/node_modules/constructs/"));
+  expect(inConstructs.length).toBeGreaterThan(0);
+  for (const l of inConstructs) expect(l).toMatch(/\/node_modules\/constructs\/lib\/[a-z-/]+\.js:\d+:\d+\)?$/);
+  // An object's own name and message head it, as source-map-support writes them.
+  expect(Error.prepareStackTrace!({ name: "Named", message: "said", stack: "" } as Error, [frame("f (/x/y.js:1:2)")])).toBe(
+    "Named: said\n    at f (/x/y.js:1:2)",
+  );
 });
 
 test("an Error's stack is still source-mapped: the frames of constructs (which cdktf builds on) name its TypeScript sources", () => {
