@@ -96,18 +96,27 @@ export class AgentProcess {
    * both jobs. Resolves once every listener is bound; rejects with the agent's reason when one cannot bind (the agent
    * then ends). A listening agent outlives its standard input: the teardown ends it by its recorded pid.
    */
-  async listen(file: string): Promise<void> {
+  listen(file: string): Promise<void> {
+    return this.start(`listeners in ${this.ns}`, { listen: file });
+  }
+
+  /** Starts the MS-TURN stand-in (`script`, ./msturn-standin.ts, with its config file) in this agent, as listen(). */
+  msTurn(script: string, config: string): Promise<void> {
+    return this.start(`MS-TURN in ${this.ns}`, { msturn: { script, config } });
+  }
+
+  private async start(what: string, request: Record<string, unknown>): Promise<void> {
     await this.ready;
-    if (this.ended) throw new Error(`probe agent in ${this.ns}: ${this.ended}`);
+    if (this.ended) throw new Error(`${what}: probe agent: ${this.ended}`);
     const id = this.nextId++;
     // Answered [] once bound; a failure, no answer in time or the agent's end give one failed reply (items: 1).
     const replies = await new Promise<AgentReply[]>((resolve) => {
       const timer = setTimeout(() => this.answer(id, undefined), START_TIMEOUT_MS);
       this.pending.set(id, { items: 1, resolve, timer });
-      this.proc.stdin!.write(JSON.stringify({ id, listen: file }) + "\n");
+      this.proc.stdin!.write(JSON.stringify({ id, ...request }) + "\n");
     });
     const failure = replies.find((r) => !r.ok);
-    if (failure) throw new Error(`listeners in ${this.ns}: ${failure.error ?? "no reason given"} ${this.log()}`.trim());
+    if (failure) throw new Error(`${what}: ${failure.error ?? "no reason given"} ${this.log()}`.trim());
   }
 
   /** Ends the agent (its standard input closes; it exits unless it listens). */

@@ -20,8 +20,9 @@
  *     (no Node start per probe run). Prints {"ready":true} first; exits when its standard input ends. A request
  *     {id, listen: <file>} starts the namespace's listeners in the same process (the listen file above; each Node
  *     process costs about 0.1 s of CPU, a good part of a perimeter's) and is answered {id, replies: []} once all are
- *     bound, or {id, replies: [{ok: false, error}]}. An agent that listens outlives its standard input, as the listen
- *     mode does: the teardown ends it, and with --keep it goes on answering.
+ *     bound, or {id, replies: [{ok: false, error}]}; {id, msturn: {script, config}} starts the MS-TURN stand-in
+ *     (./msturn-standin.ts) the same way. An agent that listens outlives its standard input, as the listen mode does:
+ *     the teardown ends it, and with --keep it goes on answering.
  */
 export const AGENT_SOURCE = String.raw`"use strict";
 const net = require("node:net");
@@ -431,6 +432,15 @@ function serve() {
       if (!line) continue;
       const req = JSON.parse(line);
       const answer = (replies) => process.stdout.write(JSON.stringify({ id: req.id, replies }) + "\n");
+      if (req.msturn) {
+        // The A/V Edge's MS-TURN stand-in (./msturn-standin.ts) in this process, as for the listeners.
+        listening = true;
+        require(req.msturn.script)(JSON.parse(fs.readFileSync(req.msturn.config, "utf8")), () => answer([]), (error) => {
+          process.stderr.write(error + "\n");
+          process.stdout.write(JSON.stringify({ id: req.id, replies: [{ ok: false, error }] }) + "\n", () => process.exit(1));
+        });
+        continue;
+      }
       if (req.listen) {
         config = JSON.parse(fs.readFileSync(req.listen, "utf8"));
         listening = true;

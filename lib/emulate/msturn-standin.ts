@@ -9,7 +9,9 @@
  *   TCP 443: the stand-in listens; a pseudo-TLS ClientHello (first byte 0x16) gets the 83-byte ServerHello and then
  *        framed MS-TURN; anything else (coturn's clients start with a STUN header) is piped to coturn's port.
  *
- * Plain Node.js shipped as source text like the agent (./agent.ts): `node msturn.js <config.json>`, prints READY.
+ * Plain Node.js shipped as source text like the agent (./agent.ts). The emulator's probe agent of the Edge's namespace
+ * runs it (`require("msturn.js")(config, ready, fail)`, one Node process per namespace); on its own,
+ * `node msturn.js <config.json>` prints READY.
  * Config: {udp:[{host,port}], tcp:[{host,port,coturnPort}], realm, alternate:{"<host>":"<public ip>"}}.
  * VERIFY (reference section 8 item 1): the attributes of a real Edge's 401 (ALTERNATE-SERVER as the public address,
  * MS-VERSION echoed) follow the specification; no capture of a real Edge was available.
@@ -20,7 +22,8 @@ const dgram = require("node:dgram");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 
-const config = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+// Set by start(): one stand-in per process.
+let config;
 const COOKIE = Buffer.from("000f000472c64bc6", "hex");
 
 // MS-TURN attributes carry no padding (reference 2.1): the length is the value's own.
@@ -97,9 +100,12 @@ function pseudoTls(s, first, host) {
   s.on("data", (d) => { buf = Buffer.concat([buf, d]); if (buf.length > 65536) return s.destroy(); safely(); });
 }
 
+// Binds every socket of the config; bound() once all are, failed(message) at the first that cannot.
+function start(standinConfig, bound, failed) {
+config = standinConfig;
 let pending = (config.udp || []).length + (config.tcp || []).length;
-const ready = () => { if (--pending === 0) process.stdout.write("READY\n"); };
-const fail = (what, err) => { process.stderr.write(what + ": " + err.message + "\n"); process.exit(1); };
+const ready = () => { if (--pending === 0) bound(); };
+const fail = (what, err) => failed(what + ": " + err.message);
 for (const u of config.udp || []) {
   const sock = dgram.createSocket("udp4");
   // Datagrams arrive here redirected from 3478: the answer leaves from 3478 again (conntrack reverses the redirect).
@@ -127,8 +133,14 @@ for (const t of config.tcp || []) {
   server.on("error", (e) => fail("tcp " + t.host + ":" + t.port, e));
   server.listen({ host: t.host, port: t.port }, ready);
 }
-if (pending === 0) process.stdout.write("READY\n");
-process.on("SIGTERM", () => process.exit(0));
+if (pending === 0) bound();
+}
+
+module.exports = start;
+if (require.main === module) {
+  start(JSON.parse(fs.readFileSync(process.argv[2], "utf8")), () => process.stdout.write("READY\n"), (message) => { process.stderr.write(message + "\n"); process.exit(1); });
+  process.on("SIGTERM", () => process.exit(0));
+}
 `;
 
 /**

@@ -665,7 +665,10 @@ export class World implements Vantage {
     starts.push(...this.startDns());
     for (const node of this.nodes.values()) {
       const s = node.server;
-      if (s?.role === "edge" && this.turnAddresses(s).length) starts.push(this.startCoturn(node, s), this.startMsTurn(node, s));
+      if (s?.role === "edge" && this.turnAddresses(s).length) {
+        starts.push(this.startCoturn(node, s));
+        listening.push(this.startMsTurn(node, s));
+      }
       if (s?.role === "reverse-proxy") starts.push(this.startNginx(node, s));
     }
     for (const node of this.nodes.values()) {
@@ -776,7 +779,7 @@ export class World implements Vantage {
    * The A/V Edge's MS-TURN answers (./msturn-standin.ts): UDP 3478 datagrams that carry MS-TURN's MAGIC-COOKIE
    * attribute are redirected to it by nftables in the Edge's namespace; TCP 443 is its own, IETF TURN piped to coturn.
    */
-  private startMsTurn(node: Node, s: PlanServer): Promise<Daemon> {
+  private startMsTurn(node: Node, s: PlanServer): Promise<void> {
     const hosts = this.turnAddresses(s);
     const alternate = Object.fromEntries(avExternalAddresses(s).map((a) => [a.ip, this.sabotage.avPublicAddress ?? a.natPublic ?? a.ip]));
     const file = join(this.dir, `msturn-${node.ns}.json`);
@@ -790,7 +793,8 @@ export class World implements Vantage {
     sh("ip", inNs(node.ns, ["nft", "-f", "-"]), { input: msTurnRedirect(hosts, MSTURN_UDP_PORT) });
     const listed = sh("ip", inNs(node.ns, ["nft", "list", "table", "ip", "edge_lab_msturn"])).stdout;
     if ((listed.match(/dnat to /g) ?? []).length !== hosts.length) throw new Error(`edge-lab emulate: the MS-TURN redirect did not load in ${node.ns}`);
-    return this.daemon(`MS-TURN in ${node.ns}`, "ip", inNs(node.ns, [process.execPath, this.msTurnFile, file]), /READY/, this.log(`msturn-${node.ns}`));
+    // In the namespace's probe agent (one Node process per namespace), as the listeners.
+    return this.agentOf(node.ns).msTurn(this.msTurnFile, file);
   }
 
   /**

@@ -3,17 +3,24 @@
  * input; issue 20: one Node process per namespace), run as the emulator runs it (`node agent.js serve`) on the
  * loopback: the request is answered once every listener is bound, the listeners answer as the listen mode's do, and
  * the agent outlives its standard input while it listens (the teardown ends it; --keep leaves it answering). A
- * listener that cannot bind is reported with its address and ends the agent.
+ * listener that cannot bind is reported with its address and ends the agent. The A/V Edge's MS-TURN stand-in runs in
+ * the agent the same way (an msturn request).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { connect, createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENT_SOURCE } from "../../lib/emulate/agent";
+import { MSTURN_STANDIN_SOURCE } from "../../lib/emulate/msturn-standin";
+import { encodeAllocateRequest, interpretAllocateAnswer, msTurnTransactionId } from "../../lib/probe/msturn";
+import { exchangeUdp } from "../probe/standin-helper";
 
 const dir = mkdtempSync(join(tmpdir(), "edge-lab-agent-listen-"));
 writeFileSync(join(dir, "agent.js"), AGENT_SOURCE);
+writeFileSync(join(dir, "msturn.js"), MSTURN_STANDIN_SOURCE);
 
 /** `node agent.js serve`, with its standard output read line by line. */
 function serveAgent() {
@@ -111,5 +118,29 @@ test("a listener that cannot bind: the request fails with its address and the re
   } finally {
     agent.child.kill("SIGTERM");
     await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
+}, 15_000);
+
+test("msturn request: the MS-TURN stand-in runs in the agent and answers an Allocate with its 401", async () => {
+  const port = await new Promise<number>((resolve) => {
+    const u = createSocket("udp4");
+    u.bind(0, "127.0.0.1", () => {
+      const p = u.address().port;
+      u.close(() => resolve(p));
+    });
+  });
+  const config = join(dir, "msturn-config.json");
+  writeFileSync(config, JSON.stringify({ udp: [{ host: "127.0.0.1", port }], tcp: [], realm: "contoso.com", alternate: { "127.0.0.1": "131.107.155.30" } }));
+  const agent = serveAgent();
+  try {
+    expect(await agent.next()).toEqual({ ready: true });
+    agent.child.stdin.write(JSON.stringify({ id: 3, msturn: { script: join(dir, "msturn.js"), config } }) + "\n");
+    expect(await agent.next()).toEqual({ id: 3, replies: [] });
+    const tid = msTurnTransactionId(randomBytes(12));
+    const answer = await exchangeUdp(port, encodeAllocateRequest({ transactionId: tid, msVersion: 6 }));
+    expect(answer).toBeDefined();
+    expect(interpretAllocateAnswer(answer!, tid)).toMatchObject({ kind: "challenge", realm: "contoso.com" });
+  } finally {
+    agent.child.kill("SIGTERM");
   }
 }, 15_000);
