@@ -432,24 +432,26 @@ function serve() {
       if (!line) continue;
       const req = JSON.parse(line);
       const answer = (replies) => process.stdout.write(JSON.stringify({ id: req.id, replies }) + "\n");
-      if (req.msturn) {
-        // The A/V Edge's MS-TURN stand-in (./msturn-standin.ts) in this process, as for the listeners.
+      // A listener that cannot bind (or a file that cannot be read) ends the agent, as it ended the listen mode's
+      // process: nothing half-up stays. The reason goes to the log too, and the agent exits once the answer is
+      // written (a pipe may be asynchronous).
+      const failed = (error) => {
+        process.stderr.write(error + "\n");
+        process.stdout.write(JSON.stringify({ id: req.id, replies: [{ ok: false, error }] }) + "\n", () => process.exit(1));
+      };
+      if (req.msturn || req.listen) {
         listening = true;
-        require(req.msturn.script)(JSON.parse(fs.readFileSync(req.msturn.config, "utf8")), () => answer([]), (error) => {
-          process.stderr.write(error + "\n");
-          process.stdout.write(JSON.stringify({ id: req.id, replies: [{ ok: false, error }] }) + "\n", () => process.exit(1));
-        });
-        continue;
-      }
-      if (req.listen) {
-        config = JSON.parse(fs.readFileSync(req.listen, "utf8"));
-        listening = true;
-        // A listener that cannot bind ends the agent, as it ended the listen mode's process: nothing half-up stays.
-        // The reason goes to the log too, and the agent exits once the answer is written (a pipe may be asynchronous).
-        startListeners(() => answer([]), (error) => {
-          process.stderr.write(error + "\n");
-          process.stdout.write(JSON.stringify({ id: req.id, replies: [{ ok: false, error }] }) + "\n", () => process.exit(1));
-        });
+        try {
+          if (req.msturn) {
+            // The A/V Edge's MS-TURN stand-in (./msturn-standin.ts) in this process, as for the listeners.
+            require(req.msturn.script)(JSON.parse(fs.readFileSync(req.msturn.config, "utf8")), () => answer([]), failed);
+          } else {
+            config = JSON.parse(fs.readFileSync(req.listen, "utf8"));
+            startListeners(() => answer([]), failed);
+          }
+        } catch (e) {
+          failed((req.msturn ? "MS-TURN stand-in: " : "listeners: ") + e.message);
+        }
         continue;
       }
       Promise.all(req.items.map(runItem)).then(answer);

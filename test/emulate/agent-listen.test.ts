@@ -144,3 +144,15 @@ test("msturn request: the MS-TURN stand-in runs in the agent and answers an Allo
     agent.child.kill("SIGTERM");
   }
 }, 15_000);
+
+test("a request whose file cannot be read fails with the reason, and the agent ends", async () => {
+  const agent = serveAgent();
+  try {
+    expect(await agent.next()).toEqual({ ready: true });
+    agent.child.stdin.write(JSON.stringify({ id: 2, msturn: { script: join(dir, "msturn.js"), config: join(dir, "no-such-config.json") } }) + "\n");
+    expect(await agent.next()).toEqual({ id: 2, replies: [{ ok: false, error: expect.stringMatching(/^MS-TURN stand-in: ENOENT: .*no-such-config\.json/) }] });
+    expect(await agent.exited).toBe(1);
+  } finally {
+    agent.child.kill("SIGTERM");
+  }
+}, 15_000);
