@@ -1,15 +1,8 @@
 /**
- * The emulation's listener and prober, run with `ip netns exec <ns> node agent.js <mode> <config.json>` in each
- * namespace. Plain Node.js (no dependency), shipped as source text so that it runs the same from ts-jest, ts-node and
- * the esbuild bundle: the emulator writes it into the run directory.
+ * The emulation's listener and prober, run with `ip netns exec <ns> node agent.js <mode> [<file>]` in each namespace.
+ * Plain Node.js (no dependency), shipped as source text so that it runs the same from ts-jest, ts-node and the
+ * esbuild bundle: the emulator writes it into the run directory.
  *
- *   listen <file>: {"tcp":[{host,port,tls?:{cert,key},sip?,mtls?,http?}], "udp":[{host,port}], "delayMs"?,
- *     "sip"?:{server,targetname,stsUri,nextHop?:{host,port}}}; prints READY.
- *     raw TCP answers one JSON line {local, remote} (delayMs later when given: a slow far end, tests); TLS listeners
- *     present their certificate (MTLS ones ask for the client's) and answer SIP OPTIONS with 200 OK and REGISTER
- *     with a 401 challenge, or hand it to the next hop (an Access Edge); HTTP(S) listeners answer {host, local,
- *     remote}, lyncdiscover names its JSON links and the user link's OAuth challenge;
- *     UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS) and anything else with the JSON line.
  *   probe <file>: [{type:"tcp"|"udp"|"tls"|"http"|"dns"|"hosts"|"turn", ...}]; runs all in parallel, prints one JSON
  *     array. A TCP probe with reply: true waits for the far end's JSON line (up to its timeout) instead of passing
  *     100 ms after the connection. A turn item ({transport, host, port, local, user, password, peer:{host,port},
@@ -17,12 +10,19 @@
  *     peer echoes through the relay: {relay: "ip:port", received}.
  *   serve: the same items, requests read from standard input one JSON line each ({id, items}), each answered with one
  *     line ({id, replies}) as soon as its items are done; the emulator keeps one per namespace for the whole run
- *     (no Node start per probe run). Prints {"ready":true} first; exits when its standard input ends. A request
- *     {id, listen: <file>} starts the namespace's listeners in the same process (the listen file above; each Node
- *     process costs about 0.1 s of CPU, a good part of a perimeter's) and is answered {id, replies: []} once all are
- *     bound, or {id, replies: [{ok: false, error}]}; {id, msturn: {script, config}} starts the MS-TURN stand-in
- *     (./msturn-standin.ts) the same way. An agent that listens outlives its standard input, as the listen mode does:
- *     the teardown ends it, and with --keep it goes on answering.
+ *     (no Node start per probe run). Prints {"ready":true} first; exits when its standard input ends.
+ *     {id, listen: <file>} starts the namespace's listeners in the same process (each Node process costs about 0.1 s
+ *     of CPU, a good part of a perimeter's) and is answered {id, replies: []} once all are bound, or
+ *     {id, replies: [{ok: false, error}]}; {id, msturn: {script, config}} starts the MS-TURN stand-in
+ *     (./msturn-standin.ts) the same way. An agent that listens outlives its standard input: the teardown ends it,
+ *     and with --keep it goes on answering.
+ *   The listen file: {"tcp":[{host,port,tls?:{cert,key},sip?,mtls?,http?}], "udp":[{host,port}], "delayMs"?,
+ *     "sip"?:{server,targetname,stsUri,nextHop?:{host,port}}}.
+ *     raw TCP answers one JSON line {local, remote} (delayMs later when given: a slow far end, tests); TLS listeners
+ *     present their certificate (MTLS ones ask for the client's) and answer SIP OPTIONS with 200 OK and REGISTER
+ *     with a 401 challenge, or hand it to the next hop (an Access Edge); HTTP(S) listeners answer {host, local,
+ *     remote}, lyncdiscover names its JSON links and the user link's OAuth challenge;
+ *     UDP answers STUN Binding requests (XOR-MAPPED-ADDRESS) and anything else with the JSON line.
  */
 export const AGENT_SOURCE = String.raw`"use strict";
 const net = require("node:net");
@@ -35,8 +35,8 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 
 const [mode, file] = process.argv.slice(2);
-// The listen file (listen mode, or a serve agent's listen request); the probe list (probe mode).
-let config = file ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+// The listen file of a serve agent's listen request: what its listeners answer with.
+let config = {};
 const MAGIC = 0x2112a442;
 
 function stunRequest() {
@@ -177,10 +177,6 @@ function startListeners(bound, failed) {
     server.listen({ host: e.host, port: e.port }, ready);
   }
   process.on("SIGTERM", () => process.exit(0));
-}
-
-function listen() {
-  startListeners(() => process.stdout.write("READY\n"), (message) => { process.stderr.write(message + "\n"); process.exit(1); });
 }
 
 // Runs one exchange to its end or its bound; start() returns how to drop the exchange when the bound comes first (a
@@ -431,13 +427,13 @@ function serve() {
       buf = buf.slice(i + 1);
       if (!line) continue;
       const req = JSON.parse(line);
-      const answer = (replies) => process.stdout.write(JSON.stringify({ id: req.id, replies }) + "\n");
+      const answer = (replies, then) => process.stdout.write(JSON.stringify({ id: req.id, replies }) + "\n", then);
       // A listener that cannot bind (or a file that cannot be read) ends the agent, as it ended the listen mode's
       // process: nothing half-up stays. The reason goes to the log too, and the agent exits once the answer is
       // written (a pipe may be asynchronous).
       const failed = (error) => {
         process.stderr.write(error + "\n");
-        process.stdout.write(JSON.stringify({ id: req.id, replies: [{ ok: false, error }] }) + "\n", () => process.exit(1));
+        answer([{ ok: false, error }], () => process.exit(1));
       };
       if (req.msturn || req.listen) {
         listening = true;
@@ -454,14 +450,13 @@ function serve() {
         }
         continue;
       }
-      Promise.all(req.items.map(runItem)).then(answer);
+      Promise.all(req.items.map(runItem)).then((replies) => answer(replies));
     }
   });
   process.stdin.on("end", () => { if (!listening) process.exit(0); });
   process.stdout.write(JSON.stringify({ ready: true }) + "\n");
 }
 
-if (mode === "listen") listen();
-else if (mode === "serve") serve();
-else Promise.all(config.map(runItem)).then((r) => process.stdout.write(JSON.stringify(r) + "\n", () => process.exit(0)));
+if (mode === "serve") serve();
+else Promise.all(JSON.parse(fs.readFileSync(file, "utf8")).map(runItem)).then((r) => process.stdout.write(JSON.stringify(r) + "\n", () => process.exit(0)));
 `;

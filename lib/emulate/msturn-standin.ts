@@ -102,38 +102,38 @@ function pseudoTls(s, first, host) {
 
 // Binds every socket of the config; bound() once all are, failed(message) at the first that cannot.
 function start(standinConfig, bound, failed) {
-config = standinConfig;
-let pending = (config.udp || []).length + (config.tcp || []).length;
-const ready = () => { if (--pending === 0) bound(); };
-const fail = (what, err) => failed(what + ": " + err.message);
-for (const u of config.udp || []) {
-  const sock = dgram.createSocket("udp4");
-  // Datagrams arrive here redirected from 3478: the answer leaves from 3478 again (conntrack reverses the redirect).
-  // Nothing a datagram carries may stop the stand-in: odd bytes get silence, as on a real Edge.
-  sock.on("message", (msg, r) => {
-    try {
-      const a = r.port > 0 ? answer(msg, u.host, 3478) : undefined;
-      if (a) sock.send(a, r.port, r.address, () => undefined);
-    } catch {}
-  });
-  sock.on("error", (e) => fail("udp " + u.host + ":" + u.port, e));
-  sock.bind({ address: u.host, port: u.port }, ready);
-}
-for (const t of config.tcp || []) {
-  const server = net.createServer((s) => {
-    s.on("error", () => undefined);
-    s.once("data", (first) => {
-      if (first[0] === 0x16) return pseudoTls(s, first, t.host);
-      s.pause();
-      const coturn = net.connect({ host: t.host, port: t.coturnPort }, () => { coturn.write(first); s.pipe(coturn).pipe(s); s.resume(); });
-      coturn.on("error", () => s.destroy());
-      s.on("close", () => coturn.destroy());
+  config = standinConfig;
+  let pending = (config.udp || []).length + (config.tcp || []).length;
+  const ready = () => { if (--pending === 0) bound(); };
+  const fail = (what, err) => failed(what + ": " + err.message);
+  for (const u of config.udp || []) {
+    const sock = dgram.createSocket("udp4");
+    // Datagrams arrive here redirected from 3478: the answer leaves from 3478 again (conntrack reverses the redirect).
+    // Nothing a datagram carries may stop the stand-in: odd bytes get silence, as on a real Edge.
+    sock.on("message", (msg, r) => {
+      try {
+        const a = r.port > 0 ? answer(msg, u.host, 3478) : undefined;
+        if (a) sock.send(a, r.port, r.address, () => undefined);
+      } catch {}
     });
-  });
-  server.on("error", (e) => fail("tcp " + t.host + ":" + t.port, e));
-  server.listen({ host: t.host, port: t.port }, ready);
-}
-if (pending === 0) bound();
+    sock.on("error", (e) => fail("udp " + u.host + ":" + u.port, e));
+    sock.bind({ address: u.host, port: u.port }, ready);
+  }
+  for (const t of config.tcp || []) {
+    const server = net.createServer((s) => {
+      s.on("error", () => undefined);
+      s.once("data", (first) => {
+        if (first[0] === 0x16) return pseudoTls(s, first, t.host);
+        s.pause();
+        const coturn = net.connect({ host: t.host, port: t.coturnPort }, () => { coturn.write(first); s.pipe(coturn).pipe(s); s.resume(); });
+        coturn.on("error", () => s.destroy());
+        s.on("close", () => coturn.destroy());
+      });
+    });
+    server.on("error", (e) => fail("tcp " + t.host + ":" + t.port, e));
+    server.listen({ host: t.host, port: t.port }, ready);
+  }
+  if (pending === 0) bound();
 }
 
 module.exports = start;
