@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createSocket } from "node:dgram";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { connect, createServer, type AddressInfo, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,7 +15,7 @@ import { join } from "node:path";
 import { AGENT_SOURCE } from "../../lib/emulate/agent";
 import { MSTURN_STANDIN_SOURCE } from "../../lib/emulate/msturn-standin";
 import { encodeAllocateRequest, interpretAllocateAnswer, msTurnTransactionId } from "../../lib/probe/msturn";
-import { exchangeUdp } from "../probe/standin-helper";
+import { exchangeUdp, freePort } from "../probe/standin-helper";
 
 const dir = mkdtempSync(join(tmpdir(), "edge-lab-agent-listen-"));
 writeFileSync(join(dir, "agent.js"), AGENT_SOURCE);
@@ -54,14 +53,6 @@ function serveAgent() {
   return { child, next, exited };
 }
 
-const freePort = async () => {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-};
-
 /** The JSON line a raw TCP listener sends on connection. */
 const lineFrom = (port: number) =>
   new Promise<string>((resolve, reject) => {
@@ -73,7 +64,7 @@ const lineFrom = (port: number) =>
   });
 
 test("listen request: answered once bound; the listener answers; the agent outlives its standard input until SIGTERM", async () => {
-  const port = await freePort();
+  const port = await freePort("tcp");
   const file = join(dir, "listen-ok.json");
   writeFileSync(file, JSON.stringify({ tcp: [{ host: "127.0.0.1", port }], udp: [] }));
   const agent = serveAgent();
@@ -122,13 +113,7 @@ test("a listener that cannot bind: the request fails with its address and the re
 }, 15_000);
 
 test("msturn request: the MS-TURN stand-in runs in the agent and answers an Allocate with its 401", async () => {
-  const port = await new Promise<number>((resolve) => {
-    const u = createSocket("udp4");
-    u.bind(0, "127.0.0.1", () => {
-      const p = u.address().port;
-      u.close(() => resolve(p));
-    });
-  });
+  const port = await freePort("udp");
   const config = join(dir, "msturn-config.json");
   writeFileSync(config, JSON.stringify({ udp: [{ host: "127.0.0.1", port }], tcp: [], realm: "contoso.com", alternate: { "127.0.0.1": "131.107.155.30" } }));
   const agent = serveAgent();

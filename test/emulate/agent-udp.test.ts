@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AGENT_SOURCE } from "../../lib/emulate/agent";
+import { freePort } from "../probe/standin-helper";
 
 let echo: Socket;
 let echoPort = 0;
@@ -21,11 +22,7 @@ beforeAll(async () => {
   echo.on("message", (_m, r) => echo.send(JSON.stringify({ remote: `${r.address}:${r.port}` }), r.port, r.address));
   await new Promise<void>((resolve) => echo.bind(0, "127.0.0.1", resolve));
   echoPort = echo.address().port;
-  // A port nobody listens on: bound and closed again.
-  const probe = createSocket("udp4");
-  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
-  closedPort = probe.address().port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  closedPort = await freePort("udp");
 });
 
 afterAll(() => new Promise<void>((resolve) => echo.close(() => resolve())));

@@ -15,7 +15,8 @@ export interface StandIn {
   stop(): Promise<void>;
 }
 
-const freePort = (kind: "udp" | "tcp") =>
+/** A port of 127.0.0.1 that nothing listens on (bound, then closed again). */
+export const freePort = (kind: "udp" | "tcp") =>
   new Promise<number>((resolve) => {
     if (kind === "udp") {
       const s = createSocket("udp4");
