@@ -7,6 +7,7 @@ import { listNamespaces, NETNS_ETC } from "../../lib/emulate/cleanup";
 import { RUN_BASE } from "../../lib/emulate/run-registry";
 import { sh } from "../../lib/emulate/sys";
 import type { Plan } from "../../lib/model/plan";
+import { PoliteScheduler } from "../../lib/probe/schedule";
 import { cliCommand } from "../cli";
 import { ROOT } from "../helpers";
 import type { Need } from "../system-tools";
@@ -80,19 +81,10 @@ export function cliChild(args: readonly string[], opts: { env?: NodeJS.ProcessEn
 
 /**
  * At most `n` of the calls run at once (the others wait their turn, in order): emulations side by side in
- * test.concurrent suites, bounded against the probes' timing margins on a loaded 2-core machine.
+ * test.concurrent suites, bounded against the probes' timing margins on a loaded 2-core machine. The probers'
+ * scheduler (lib/probe/schedule.ts) with one key and no rate gate.
  */
 export function limitConcurrency(n: number): <T>(work: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (work) => {
-    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await work();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
+  const scheduler = new PoliteScheduler({ concurrency: n, perKey: n, ratePerSecond: Infinity });
+  return (work) => scheduler.run("emulations", work);
 }
