@@ -172,8 +172,10 @@ function tryVersion(o: TlsProbeOptions, version: TlsVersionName, servername: str
       ca: o.ca ? [...o.ca] : undefined,
     });
     let verdictTimer: NodeJS.Timeout | undefined;
+    // The handshake's result as the attempt's outcome (with the cipher as agreed by then).
+    const finishCompleted = (done: Omit<NodeAttempt, "attempt">) => finish({ attempt: { version, outcome: "completed", cipher }, ...done });
     const timer = setTimeout(() => {
-      if (completed) finish({ attempt: { version, outcome: "completed", cipher }, ...completed });
+      if (completed) finishCompleted(completed);
       else finish({ attempt: { version, outcome: tcpConnected ? "timeout" : "unreachable", error: `no answer within ${timeoutMs} ms` } });
     }, timeoutMs);
     socket.once("connect", () => (tcpConnected = true));
@@ -191,13 +193,12 @@ function tryVersion(o: TlsProbeOptions, version: TlsVersionName, servername: str
       // session ticket is its verdict the other way: a server sends NewSessionTicket only after it has taken our
       // Finished (and the empty certificate before it), so no alert can follow it. Servers that send no ticket are
       // given verdictWaitMs.
-      if (version === "TLSv1.3" && !ticketSeen)
-        verdictTimer = setTimeout(() => finish({ attempt: { version, outcome: "completed", cipher }, ...done }), o.verdictWaitMs ?? 500);
-      else finish({ attempt: { version, outcome: "completed", cipher }, ...done });
+      if (version === "TLSv1.3" && !ticketSeen) verdictTimer = setTimeout(() => finishCompleted(done), o.verdictWaitMs ?? 500);
+      else finishCompleted(done);
     });
     socket.on("session", () => {
       ticketSeen = true;
-      if (completed) finish({ attempt: { version, outcome: "completed", cipher }, ...completed });
+      if (completed) finishCompleted(completed);
     });
     socket.on("data", () => undefined); // keep reading so that a post-handshake alert surfaces as an error
     socket.once("error", (e: NodeJS.ErrnoException) => {
@@ -210,7 +211,7 @@ function tryVersion(o: TlsProbeOptions, version: TlsVersionName, servername: str
       else finish({ attempt: { version, outcome: accepted ? "accepted" : "refused", error }, certificateRequired });
     });
     socket.once("close", () => {
-      if (completed) finish({ attempt: { version, outcome: "completed", cipher }, ...completed });
+      if (completed) finishCompleted(completed);
       else
         finish({ attempt: { version, outcome: accepted ? "accepted" : tcpConnected ? "refused" : "unreachable", error: "connection closed by the server" } });
     });
