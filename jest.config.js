@@ -41,7 +41,7 @@ const common = {
   moduleFileExtensions: ["ts", "js", "json"],
   // jest's transform cache inside the project, not in the system temp directory.
   cacheDirectory: "<rootDir>/node_modules/.cache/jest",
-  // cdktf's creation stacks (every token) skip source maps; errors keep them (see the file).
+  // No cdktf token creation stacks in tests, as in edge-lab's synth; errors keep theirs (see the file).
   setupFilesAfterEnv: ["<rootDir>/test/creation-stacks.js"],
 };
 

@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { App, AzurermBackend, LocalBackend, TerraformResource } from "cdktf";
+import { withoutCreationStacks } from "../lib/azure/creation-stacks";
 import { EdgeLabStack } from "../lib/azure/stack";
 import { OutputError, assertEdgeLabOutput, describeFsError, discardStaging, lockOutput, publishTree, stagingDirFor, writeFilesInto } from "../lib/io/atomic";
 import { displayPath, localStatePath } from "../lib/io/paths";
@@ -130,25 +131,28 @@ async function synthLocked(
   const staging = stagingDirFor(outdir);
   const stacks: EdgeLabStack[] = [];
   try {
-    // No construct stack traces in the metadata: faster synth and no machine-specific paths in the output.
-    const app = new App({ outdir: staging, skipValidation: false, stackTraces: false });
-    for (const { result } of loaded) {
-      const plan = result.plan!;
-      const stack = new EdgeLabStack(app, plan.scenario.id, { plan });
-      stacks.push(stack);
-      if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
-        new AzurermBackend(stack, {
-          resourceGroupName: env.EDGE_LAB_STATE_RESOURCE_GROUP ?? "rg-edge-lab-state",
-          storageAccountName: env.EDGE_LAB_STATE_STORAGE_ACCOUNT,
-          containerName: env.EDGE_LAB_STATE_CONTAINER ?? "tfstate",
-          key: `${plan.scenario.id}.tfstate`,
-        });
-      } else {
-        // Local state in the project folder (survives deleting cdktf.out) by a relative path; never a checkout path.
-        new LocalBackend(stack, { path: localStatePath(outdir, plan.scenario.id) });
+    // No construct stack traces in the metadata: faster synth and no machine-specific paths in the output. No token
+    // creation stacks either while the stacks are built and written (lib/azure/creation-stacks.ts).
+    withoutCreationStacks(() => {
+      const app = new App({ outdir: staging, skipValidation: false, stackTraces: false });
+      for (const { result } of loaded) {
+        const plan = result.plan!;
+        const stack = new EdgeLabStack(app, plan.scenario.id, { plan });
+        stacks.push(stack);
+        if (env.EDGE_LAB_STATE_STORAGE_ACCOUNT) {
+          new AzurermBackend(stack, {
+            resourceGroupName: env.EDGE_LAB_STATE_RESOURCE_GROUP ?? "rg-edge-lab-state",
+            storageAccountName: env.EDGE_LAB_STATE_STORAGE_ACCOUNT,
+            containerName: env.EDGE_LAB_STATE_CONTAINER ?? "tfstate",
+            key: `${plan.scenario.id}.tfstate`,
+          });
+        } else {
+          // Local state in the project folder (survives deleting cdktf.out) by a relative path; never a checkout path.
+          new LocalBackend(stack, { path: localStatePath(outdir, plan.scenario.id) });
+        }
       }
-    }
-    app.synth();
+      app.synth();
+    }, env);
     for (const stack of stacks) {
       for (const f of stack.policy.findings.filter((x) => x.level === "warning" && !x.suppressed)) error(`${stack.node.id}: warning ${f.message}`);
     }

@@ -37,8 +37,19 @@ function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformE
   return into;
 }
 
-/** Resolves, with `preparing` set, every token in the stack's elements (what cdktf's `prepareStack` resolves does). */
+/** Whether the app holds a stack besides this one: stops at the first found (usually among the app's first children). */
+function hasOtherStack(stack: TerraformStack): boolean {
+  const visit = (scope: IConstruct): boolean => scope.node.children.some((child) => (child !== stack && TerraformStack.isStack(child)) || visit(child));
+  return visit(stack.node.root);
+}
+
+/**
+ * Resolves, with `preparing` set, every token in the stack's elements (what cdktf's `prepareStack` resolves does).
+ * A stack alone in its app (`edge-lab plan --preflight`, `diff`, a lab app with one scenario) can reference no other
+ * stack's resource, the pass's only purpose: nothing is resolved then.
+ */
 export function prepareTokens(stack: TerraformStack): void {
+  if (!hasOtherStack(stack)) return;
   const visit = (value: unknown): void => {
     if (isTokenLeaf(value)) {
       Tokenization.resolve(value, { scope: stack, preparing: true, resolver: RESOLVER });

@@ -2,14 +2,14 @@
  * EdgeLabStack's preparing pass (lib/azure/prepare.ts) resolves only the stack's tokens: it must register exactly
  * what cdktf's own pass (every value) registers. Compared with a stack that runs cdktf's pass, on bundled scenarios
  * and on a lab whose resources a user pointed at another stack's (a cross-stack reference: an output in the
- * origin stack, a remote state in the lab's).
+ * origin stack, a remote state in the lab's). A lab alone in its app needs no pass at all.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { App, Fn, Lazy, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { App, Fn, Lazy, TerraformOutput, TerraformStack, Token, Tokenization } from "cdktf";
 import { EdgeLabStack, type EdgeLabStackProps } from "../../lib/azure/stack";
 import { bundledPlan } from "../helpers";
 
@@ -66,4 +66,24 @@ test("a lab pointed at another stack's resource: the cross-stack output and remo
   expect(ours.lab).toMatch(/"terraform_remote_state"/);
   expect(ours.lab).toMatch(/data\.terraform_remote_state\.cross-stack-reference-input-shared\.outputs\.cross-stack-output-azurerm_resource_groupgroupid/);
   expect(ours).toEqual(documents(build, CdktfPrepared));
+});
+
+test("a lab alone in its app: no preparing resolution at all (there is no other stack to reference), the same document", () => {
+  const preparing = () => resolveSpy.mock.calls.filter(([, options]) => options?.preparing === true).length;
+  const resolveSpy = jest.spyOn(Tokenization, "resolve");
+  try {
+    const alone: Build = (app, Lab) => void new Lab(app, "lab", { plan: bundledPlan("scaled-hlb") });
+    const ours = documents(alone, EdgeLabStack);
+    expect(preparing()).toBe(0);
+    expect(ours).toEqual(documents(alone, CdktfPrepared));
+    // With a second stack in the app the pass runs (the cross-stack test above shows what it registers).
+    resolveSpy.mockClear();
+    documents((app, Lab) => {
+      alone(app, Lab);
+      new TerraformStack(app, "other");
+    }, EdgeLabStack);
+    expect(preparing()).toBeGreaterThan(100);
+  } finally {
+    resolveSpy.mockRestore();
+  }
 });
