@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../bin/cli";
-import { loadScenarioFile } from "../../lib/model/load";
 import { badCases } from "./corpus";
 
 const dir = mkdtempSync(join(tmpdir(), "edge-lab-corpus-"));
@@ -34,8 +33,12 @@ test("the corpus has at least 200 distinct bad files", () => {
 });
 
 describe.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+  // One validate run per file, read by the two tests below (each load is most of a case's time).
+  let validated: ReturnType<typeof cli> | undefined;
+  const validate = () => (validated ??= cli(["validate", c.file]));
+
   test("validate: exit 1, every problem names the file, a rule and a field or line; no stack trace", async () => {
-    const { code, out, err } = await cli(["validate", c.file]);
+    const { code, out, err } = await validate();
     expect(code).toBe(1);
     expect(out).toBe("");
     expect(err).not.toMatch(STACK_FRAME);
@@ -50,10 +53,14 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
     }
   });
 
-  test("the expected rule is reported", () => {
-    const result = loadScenarioFile(c.file);
-    expect(result.ok).toBe(false);
-    if (c.rule) expect(result.problems.filter((p) => p.severity === "error").map((p) => p.rule)).toContain(c.rule);
+  test("the expected rule is reported", async () => {
+    const { err } = await validate();
+    const rules = err
+      .split("\n")
+      .map((line) => PROBLEM_LINE.exec(line)?.groups?.rule)
+      .filter(Boolean);
+    expect(rules.length).toBeGreaterThan(0);
+    if (c.rule) expect(rules).toContain(c.rule);
   });
 
   test("plan: exit 1 and nothing on stdout", async () => {
