@@ -7,7 +7,7 @@
  * names it, a daemon is signalled only while its pid still belongs to the process that was recorded, and nothing is
  * removed outside the root-owned base directory except the recorded /etc/netns entries (one `hosts` file each).
  */
-import { readdirSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import { readdirSync, rmdirSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { ownDirectory, recordedRuns, RUN_BASE, RunRecord, stillRunning } from "./run-registry";
 import { sh } from "./sys";
@@ -22,36 +22,70 @@ export function listNamespaces(): string[] {
     .filter(Boolean);
 }
 
-function pidsIn(ns: string): number[] {
-  return sh("ip", ["netns", "pids", ns], { allowFail: true }).stdout.split(/\s+/).filter(Boolean).map(Number);
+/** Where `ip netns add` mounts a named namespace (iproute2's NETNS_RUN_DIR). */
+const NETNS_RUN_DIR = "/run/netns";
+
+/**
+ * The processes inside the namespaces, found as `ip netns pids` finds them: a process is inside when its
+ * /proc/<pid>/ns/net is the namespace's file under /run/netns (the same device and inode). One pass over /proc for
+ * all of them, instead of one `ip` process per namespace and round (a teardown took about 40 processes).
+ */
+export function pidsInNamespaces(namespaces: readonly string[]): number[] {
+  const ids = new Set<string>();
+  for (const ns of namespaces) {
+    try {
+      const s = statSync(join(NETNS_RUN_DIR, ns));
+      ids.add(`${s.dev}:${s.ino}`);
+    } catch {
+      /* no longer there */
+    }
+  }
+  if (!ids.size) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const s = statSync(`/proc/${entry}/ns/net`);
+      if (ids.has(`${s.dev}:${s.ino}`)) pids.push(Number(entry));
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return pids;
 }
 
 function sleepMs(ms: number) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** A namespace name as edge-lab makes them ("<tag>-<role>"): safe on one line of `ip -batch`. */
+const BATCHABLE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
 /** Stops every process in the namespaces (TERM, then KILL) and deletes the namespaces. */
 export function removeNamespaces(namespaces: readonly string[]): void {
   const signal = (sig: NodeJS.Signals) => {
     let any = false;
-    for (const ns of namespaces) {
-      for (const pid of pidsIn(ns)) {
-        if (pid === process.pid) continue;
-        any = true;
-        try {
-          process.kill(pid, sig);
-        } catch {
-          /* already gone */
-        }
+    for (const pid of pidsInNamespaces(namespaces)) {
+      if (pid === process.pid) continue;
+      any = true;
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* already gone */
       }
     }
     return any;
   };
   if (signal("SIGTERM")) {
-    for (let i = 0; i < 20 && namespaces.some((ns) => pidsIn(ns).length > 0); i++) sleepMs(50);
+    // Up to a second for them to end (checked every 10 ms: a scan of /proc costs about a millisecond).
+    for (let i = 0; i < 100 && pidsInNamespaces(namespaces).some((pid) => pid !== process.pid); i++) sleepMs(10);
     signal("SIGKILL");
   }
-  for (const ns of namespaces) sh("ip", ["netns", "del", ns], { allowFail: true });
+  // One `ip` for all of them (-force: one that fails does not stop the others); a name a record could hold that is
+  // not one of ours goes alone, as an argument.
+  const batchable = namespaces.filter((ns) => BATCHABLE_NAME.test(ns));
+  if (batchable.length) sh("ip", ["-force", "-batch", "-"], { allowFail: true, input: batchable.map((ns) => `netns del ${ns}\n`).join("") });
+  for (const ns of namespaces.filter((n) => !BATCHABLE_NAME.test(n))) sh("ip", ["netns", "del", ns], { allowFail: true });
 }
 
 const isRootsOwnDirectory = (path: string) => ownDirectory(path) !== undefined;

@@ -3,14 +3,14 @@
  * against a root run and checks that it no longer works. The attacker's steps run in a separate process with
  * nobody's uid and gid; the run itself is this (root) test process or a CLI child.
  */
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emulate } from "../../lib/emulate";
-import { findLeftovers, listNamespaces, removeLeftovers } from "../../lib/emulate/cleanup";
+import { findLeftovers, listNamespaces, pidsInNamespaces, removeLeftovers, removeNamespaces } from "../../lib/emulate/cleanup";
 import { RUN_BASE, RunRecord } from "../../lib/emulate/run-registry";
-import { sh } from "../../lib/emulate/sys";
+import { processAlive, sh, tool } from "../../lib/emulate/sys";
 import { bundledPlan, filesUnder, ROOT } from "../helpers";
 import { describeWithTools } from "../system-tools";
 import { cliChild, NAT, NEEDS } from "./helpers";
@@ -214,6 +214,32 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
     );
     expect(runs).toEqual([]);
     expect(listNamespaces().filter((n) => n.startsWith("elemu-" + process.pid))).toEqual([]);
+  });
+
+  test("the teardown finds the processes `ip netns pids` finds, ends them (one ignores SIGTERM) and deletes every namespace", () => {
+    const names = ["a", "b", "c"].map((x) => `eltd-${process.pid}-${x}`);
+    const started: number[] = [];
+    try {
+      for (const ns of names) sh("ip", ["netns", "add", ns]);
+      // Two sleepers in a, one that ignores SIGTERM in b, nothing in c; and one in the host's namespace (never signalled).
+      const inNs = (ns: string, script: string) => spawn(tool("ip"), ["netns", "exec", ns, tool("sh"), "-c", script], { stdio: "ignore", detached: true });
+      const children = [inNs(names[0], "exec sleep 60"), inNs(names[0], "exec sleep 60"), inNs(names[1], "trap '' TERM; sleep 60 & wait")];
+      const outside = spawn(tool("sleep"), ["60"], { stdio: "ignore", detached: true });
+      started.push(...children.map((c) => c.pid!), outside.pid!);
+      const viaIp = () => names.flatMap((ns) => sh("ip", ["netns", "pids", ns]).stdout.split(/\s+/).filter(Boolean).map(Number)).sort();
+      for (let i = 0; i < 100 && viaIp().length < 4; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      expect(viaIp().length).toBeGreaterThanOrEqual(4); // the two sleepers, the trapping shell and its sleep
+      expect(pidsInNamespaces(names).sort()).toEqual(viaIp());
+      expect(pidsInNamespaces([...names, `eltd-${process.pid}-missing`]).sort()).toEqual(viaIp());
+      const inside = viaIp();
+      removeNamespaces([...names, `eltd-${process.pid}-missing`]);
+      expect(listNamespaces().filter((n) => names.includes(n))).toEqual([]);
+      expect(inside.filter(processAlive)).toEqual([]);
+      expect(processAlive(outside.pid!)).toBe(true);
+    } finally {
+      for (const pid of started) if (processAlive(pid)) process.kill(pid, "SIGKILL");
+      for (const ns of names) if (listNamespaces().includes(ns)) sh("ip", ["netns", "del", ns], { allowFail: true });
+    }
   });
 
   test("--m365-endpoints reaches emulate: it proves the ranges the Azure ruleset is written with", async () => {
