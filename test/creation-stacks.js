@@ -6,4 +6,4 @@
  * deep and their text went through source-map-support (installed by jest for the stacks it reports): a large part of
  * every synthesis in a test. Errors keep their source-mapped stacks (test/scripts/creation-stacks.test.ts).
  */
-require("../lib/azure/creation-stacks").skipCreationStacks({});
+require("../lib/azure/creation-stacks").skipCreationStacks(process.env); // EDGE_LAB_CREATION_STACKS=1 keeps them

@@ -25,31 +25,47 @@ export function listNamespaces(): string[] {
 /** Where `ip netns add` mounts a named namespace (iproute2's NETNS_RUN_DIR). */
 const NETNS_RUN_DIR = "/run/netns";
 
+/** A namespace name as edge-lab makes them ("<tag>-<role>"): a plain file name, safe on one line of `ip -batch`. */
+const NAMESPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** The device and inode of a network namespace's file ("dev:ino"), or undefined when it cannot be read. */
+function namespaceId(path: string): string | undefined {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The processes inside the namespaces, found as `ip netns pids` finds them: a process is inside when its
  * /proc/<pid>/ns/net is the namespace's file under /run/netns (the same device and inode). One pass over /proc for
  * all of them, instead of one `ip` process per namespace and round (a teardown took about 40 processes).
+ *
+ * Only names edge-lab could have made count (`ip` refused a path in a name; so does this), and never this process's
+ * own namespace, whatever name it is mounted under: its processes are the machine's, not a run's.
  */
 export function pidsInNamespaces(namespaces: readonly string[]): number[] {
-  const ids = new Set<string>();
-  for (const ns of namespaces) {
-    try {
-      const s = statSync(join(NETNS_RUN_DIR, ns));
-      ids.add(`${s.dev}:${s.ino}`);
-    } catch {
-      /* no longer there */
-    }
-  }
+  const own = namespaceId("/proc/self/ns/net");
+  const ids = new Set(
+    namespaces
+      .filter((ns) => NAMESPACE_NAME.test(ns))
+      .map((ns) => namespaceId(join(NETNS_RUN_DIR, ns)))
+      .filter((id): id is string => id !== undefined && id !== own),
+  );
   if (!ids.size) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return []; // as `ip netns pids` failing did: the namespaces are still deleted
+  }
   const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
+  for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const s = statSync(`/proc/${entry}/ns/net`);
-      if (ids.has(`${s.dev}:${s.ino}`)) pids.push(Number(entry));
-    } catch {
-      /* ended meanwhile */
-    }
+    const id = namespaceId(`/proc/${entry}/ns/net`); // none for a process that ended meanwhile (or a zombie)
+    if (id !== undefined && ids.has(id)) pids.push(Number(entry));
   }
   return pids;
 }
@@ -57,9 +73,6 @@ export function pidsInNamespaces(namespaces: readonly string[]): number[] {
 function sleepMs(ms: number) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
-
-/** A namespace name as edge-lab makes them ("<tag>-<role>"): safe on one line of `ip -batch`. */
-const BATCHABLE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Stops every process in the namespaces (TERM, then KILL) and deletes the namespaces. */
 export function removeNamespaces(namespaces: readonly string[]): void {
@@ -81,11 +94,10 @@ export function removeNamespaces(namespaces: readonly string[]): void {
     for (let i = 0; i < 100 && pidsInNamespaces(namespaces).some((pid) => pid !== process.pid); i++) sleepMs(10);
     signal("SIGKILL");
   }
-  // One `ip` for all of them (-force: one that fails does not stop the others); a name a record could hold that is
-  // not one of ours goes alone, as an argument.
-  const batchable = namespaces.filter((ns) => BATCHABLE_NAME.test(ns));
-  if (batchable.length) sh("ip", ["-force", "-batch", "-"], { allowFail: true, input: batchable.map((ns) => `netns del ${ns}\n`).join("") });
-  for (const ns of namespaces.filter((n) => !BATCHABLE_NAME.test(n))) sh("ip", ["netns", "del", ns], { allowFail: true });
+  // One `ip` for all of them (-force: one that fails does not stop the others). A name edge-lab could not have made
+  // is not a run's: left alone.
+  const names = namespaces.filter((ns) => NAMESPACE_NAME.test(ns));
+  if (names.length) sh("ip", ["-force", "-batch", "-"], { allowFail: true, input: names.map((ns) => `netns del ${ns}\n`).join("") });
 }
 
 const isRootsOwnDirectory = (path: string) => ownDirectory(path) !== undefined;

@@ -3,8 +3,9 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { emulate, type EmulationReport } from "../../lib/emulate";
-import { listNamespaces, NETNS_ETC, pidsInNamespaces } from "../../lib/emulate/cleanup";
+import { listNamespaces, NETNS_ETC } from "../../lib/emulate/cleanup";
 import { RUN_BASE } from "../../lib/emulate/run-registry";
+import { sh } from "../../lib/emulate/sys";
 import type { Plan } from "../../lib/model/plan";
 import { PoliteScheduler } from "../../lib/probe/schedule";
 import { cliCommand } from "../cli";
@@ -28,11 +29,9 @@ export function leftoversOf(tag: string): string[] {
   ];
 }
 
-/**
- * The processes inside a run's namespaces: the teardown's own scan of /proc (test/emulate/root-safety compares it with
- * `ip netns pids`), one pass instead of an `ip` per namespace forked from this large test process.
- */
-export const pidsIn = (namespaces: readonly string[]) => pidsInNamespaces(namespaces);
+/** The processes inside a run's namespaces. */
+export const pidsIn = (namespaces: readonly string[]) =>
+  namespaces.flatMap((ns) => sh("ip", ["netns", "pids", ns]).stdout.split(/\s+/).filter(Boolean).map(Number));
 
 /**
  * How long the blocked probes of the suites' emulations wait for silence: the CLI's 800 ms is for a loaded machine

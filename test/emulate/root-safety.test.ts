@@ -230,15 +230,29 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
       for (let i = 0; i < 100 && viaIp().length < 4; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
       expect(viaIp().length).toBeGreaterThanOrEqual(4); // the two sleepers, the trapping shell and its sleep
       expect(pidsInNamespaces(names).sort()).toEqual(viaIp());
-      expect(pidsInNamespaces([...names, `eltd-${process.pid}-missing`]).sort()).toEqual(viaIp());
+      expect(pidsInNamespaces([`eltd-${process.pid}-missing`, ...names]).sort()).toEqual(viaIp());
       const inside = viaIp();
-      removeNamespaces([...names, `eltd-${process.pid}-missing`]);
+      // The missing name first: the other deletions run only if one failure does not end the batch (-force).
+      removeNamespaces([`eltd-${process.pid}-missing`, ...names]);
       expect(listNamespaces().filter((n) => names.includes(n))).toEqual([]);
       expect(inside.filter(processAlive)).toEqual([]);
       expect(processAlive(outside.pid!)).toBe(true);
     } finally {
       for (const pid of started) if (processAlive(pid)) process.kill(pid, "SIGKILL");
       for (const ns of names) if (listNamespaces().includes(ns)) sh("ip", ["netns", "del", ns], { allowFail: true });
+    }
+  });
+
+  test("the teardown never takes the host's own namespace for a run's: not by a path in a name, not under another name", () => {
+    // The teardown signals what pidsInNamespaces returns: here only asked, never signalled.
+    const alias = `eltd-${process.pid}-host`;
+    try {
+      sh("ip", ["netns", "attach", alias, String(process.pid)]); // this process's (the host's) namespace under a run-like name
+      expect(sh("ip", ["netns", "pids", alias]).stdout.trim()).not.toBe(""); // what `ip` alone would have handed over
+      expect(pidsInNamespaces([alias])).toEqual([]);
+      expect(pidsInNamespaces(["../../proc/1/ns/net", "..", "/proc/self/ns/net"])).toEqual([]);
+    } finally {
+      sh("ip", ["netns", "del", alias], { allowFail: true });
     }
   });
 
