@@ -19,8 +19,9 @@ const CDKTF_CAPTURE = "captureStackTrace";
 type Capture = typeof Error.captureStackTrace;
 
 /**
- * Skips cdktf's token creation stacks until the returned function is called (which puts the previous
- * `Error.captureStackTrace` back); a no-op with `EDGE_LAB_CREATION_STACKS` set.
+ * Skips cdktf's token creation stacks until the returned function is called, which puts the previous
+ * `Error.captureStackTrace` back if nothing replaced this one since (close nested scopes innermost first, as
+ * withoutCreationStacks does); a no-op with `EDGE_LAB_CREATION_STACKS` set. The jest setup calls it once for good.
  */
 export function skipCreationStacks(env: NodeJS.ProcessEnv = process.env): () => void {
   if (env.EDGE_LAB_CREATION_STACKS) return () => undefined;
