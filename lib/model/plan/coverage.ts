@@ -20,11 +20,14 @@ import { Peer, peersOf } from "../peer";
 import { cidrWithin, isIpv4, parseCidr } from "../net";
 import type { FirewallRule, PlanSite } from "./types";
 
-/** An address or prefix as [address, prefix length] of its family (ipaddr.js parses both IPv4 and IPv6). */
+/**
+ * An address or prefix as [address, prefix length], parsed as the family the peer already knows (ipaddr.js's
+ * family-blind parse tries IPv6 first and throws for every IPv4 text: most of the cost of comparing the rows).
+ */
 function prefixOf(peer: Peer): [ipaddr.IPv4 | ipaddr.IPv6, number] {
-  if (peer.text.includes("/")) return ipaddr.parseCIDR(peer.text);
-  const address = ipaddr.parse(peer.text);
-  return [address, address.kind() === "ipv4" ? 32 : 128];
+  const family = peer.isIpv6 ? ipaddr.IPv6 : ipaddr.IPv4;
+  if (peer.text.includes("/")) return family.parseCIDR(peer.text);
+  return [family.parse(peer.text), peer.isIpv6 ? 128 : 32];
 }
 
 /** True when every address `inner` stands for is one `outer` stands for. */
