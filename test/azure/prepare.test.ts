@@ -2,16 +2,18 @@
  * EdgeLabStack's preparing pass (lib/azure/prepare.ts) resolves only the stack's tokens: it must register exactly
  * what cdktf's own pass (every value) registers. Compared with a stack that runs cdktf's pass, on bundled scenarios
  * and on a lab whose resources a user pointed at another stack's (a cross-stack reference: an output in the
- * origin stack, a remote state in the lab's). A lab alone in its app needs no pass at all.
+ * origin stack, a remote state in the lab's). A lab alone in its app needs no pass at all, nor do the stacks of
+ * `npm run synth` (bin/synth), which reference nothing outside themselves.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, Fn, Lazy, TerraformOutput, TerraformStack, Token, Tokenization } from "cdktf";
 import { EdgeLabStack, type EdgeLabStackProps } from "../../lib/azure/stack";
-import { bundledPlan } from "../helpers";
+import { synthScenarios } from "../../bin/synth";
+import { bundledPlan, SCENARIO_DIR } from "../helpers";
 
 /** The same stack with cdktf's own preparing pass. */
 class CdktfPrepared extends EdgeLabStack {
@@ -85,5 +87,21 @@ test("a lab alone in its app: no preparing resolution at all (there is no other 
     expect(preparing()).toBeGreaterThan(100);
   } finally {
     resolveSpy.mockRestore();
+  }
+});
+
+test("npm run synth's app (bin/synth: the scenarios' stacks and nothing else) runs no preparing pass", async () => {
+  const preparing = () => resolveSpy.mock.calls.filter(([, options]) => options?.preparing === true).length;
+  const resolveSpy = jest.spyOn(Tokenization, "resolve");
+  const outdir = mkdtempSync(join(tmpdir(), "edge-lab-prepare-synth-"));
+  try {
+    const files = ["contoso-enterprise", "scaled-hlb"].map((id) => join(SCENARIO_DIR, `${id}.yaml`));
+    const result = await synthScenarios({ files, outdir, worksheets: false, log: () => undefined, error: () => undefined });
+    expect(result.stacks.map((s) => s.id)).toEqual(["contoso-enterprise", "scaled-hlb"]);
+    // Two stacks in one app: EdgeLabStack would prepare them (the first test); the documents are test/golden's.
+    expect(preparing()).toBe(0);
+  } finally {
+    resolveSpy.mockRestore();
+    rmSync(outdir, { recursive: true, force: true });
   }
 });
