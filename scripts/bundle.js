@@ -43,7 +43,10 @@ const ENTRIES = {
   index: "lib/index.ts",
 };
 
-const BUNDLE_EXTERNALS = ["cdktf", "@cdktf/*", "constructs", "@hpcc-js/wasm-graphviz"];
+// Loaded from node_modules at run time. @inquirer/prompts is asked for only by an interactive `edge-lab init`, and
+// with it come its editor prompt's encoding tables (iconv-lite, chardet): a third of the CLI's bundle, read and
+// parsed at every command's start while bundled.
+const BUNDLE_EXTERNALS = ["cdktf", "@cdktf/*", "constructs", "@hpcc-js/wasm-graphviz", "@inquirer/prompts"];
 
 /** esbuild options for one program (source maps for the crash report of lib/io/crash.ts). */
 function bundleOptions(name, outdir = OUTDIR) {

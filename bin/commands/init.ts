@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { checkbox, confirm, input, number, select } from "@inquirer/prompts";
 import { describeFsError } from "../../lib/io/atomic";
 import { formatProblem, idFromFileName, loadScenarioText } from "../../lib/model/load";
 import { installedSchemaFile } from "../../lib/model/json-schema";
@@ -22,9 +21,13 @@ interface InitOptions extends InitFlags {
   readonly force?: boolean;
 }
 
-/** Asks through @inquirer/prompts; input, number and checkbox answers are refused in place by `validate`. */
+/**
+ * Asks through @inquirer/prompts, loaded at the first question (only an interactive init needs it; it stays out of
+ * the CLI's bundle: scripts/bundle.js). Input, number and checkbox answers are refused in place by `validate`.
+ */
 const inquirerPrompter: Prompter = {
   async ask(spec) {
+    const { checkbox, confirm, input, number, select } = await import("@inquirer/prompts");
     const message = spec.message;
     const choices = spec.choices ?? [];
     switch (spec.kind) {

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { synthScenarios, scenarioFiles } from "../../bin/synth";
 import { BUNDLE_EXTERNALS, build, freshBundle } from "../../scripts/bundle";
@@ -91,6 +91,13 @@ test("cdktf and the providers stay external (one copy, shared with the provider 
   expect(synth).not.toMatch(/Ungültige Eingabe/); // ...but not its German (or any other) message locale
 });
 
+test("the interactive prompts stay out of the CLI's bundle: loaded from node_modules by an interactive init only", () => {
+  const cli = readFileSync(join(bundleDir, "cli.js"), "utf8");
+  expect(cli).toMatch(/import\("@inquirer\/prompts"\)|require\("@inquirer\/prompts"\)/);
+  expect(cli).not.toMatch(/iconv-lite|windows-1252/i); // the editor prompt's encoding tables
+  expect(statSync(join(bundleDir, "cli.js")).size).toBeLessThan(1.8 * 1024 * 1024);
+});
+
 describe("commands load only what they use", () => {
   /** The modules under node_modules a CLI run loaded, by package (a preload script lists require.cache at exit). */
   function packagesLoaded(args: string[]): { status: number | null; packages: string[]; stderr: string } {
@@ -110,11 +117,11 @@ describe("commands load only what they use", () => {
     ["zones", [scenario, "--out", "zones-out"]],
     ["checklist", [scenario]],
     ["diff", [scenario, scenario, "--no-terraform"]],
-  ])("edge-lab %s does not load cdktf, constructs or the providers", (command, args) => {
+  ])("edge-lab %s does not load cdktf, constructs, the providers or the prompts", (command, args) => {
     const r = packagesLoaded([command, ...args]);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     expect(r.packages.length).toBeGreaterThan(0); // the listing works: the bundle's own externals show (esbuild)
-    expect(r.packages.filter((p) => p === "cdktf" || p === "constructs" || p.startsWith("@cdktf/"))).toEqual([]);
+    expect(r.packages.filter((p) => p === "cdktf" || p === "constructs" || p.startsWith("@cdktf/") || p.startsWith("@inquirer/"))).toEqual([]);
   });
 
   test("edge-lab diff loads cdktf and the provider bindings when it compares Terraform", () => {
