@@ -76,22 +76,21 @@ function sleepMs(ms: number) {
 
 /** Stops every process in the namespaces (TERM, then KILL) and deletes the namespaces. */
 export function removeNamespaces(namespaces: readonly string[]): void {
+  // pidsInNamespaces never counts this process's own namespace, so this process is never among them.
   const signal = (sig: NodeJS.Signals) => {
-    let any = false;
-    for (const pid of pidsInNamespaces(namespaces)) {
-      if (pid === process.pid) continue;
-      any = true;
+    const pids = pidsInNamespaces(namespaces);
+    for (const pid of pids) {
       try {
         process.kill(pid, sig);
       } catch {
         /* already gone */
       }
     }
-    return any;
+    return pids.length > 0;
   };
   if (signal("SIGTERM")) {
     // Up to a second for them to end (checked every 10 ms: a scan of /proc costs about a millisecond).
-    for (let i = 0; i < 100 && pidsInNamespaces(namespaces).some((pid) => pid !== process.pid); i++) sleepMs(10);
+    for (let i = 0; i < 100 && pidsInNamespaces(namespaces).length > 0; i++) sleepMs(10);
     signal("SIGKILL");
   }
   // One `ip` for all of them (-force: one that fails does not stop the others). A name edge-lab could not have made
