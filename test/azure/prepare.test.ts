@@ -70,38 +70,43 @@ test("a lab pointed at another stack's resource: the cross-stack output and remo
   expect(ours).toEqual(documents(build, CdktfPrepared));
 });
 
-test("a lab alone in its app: no preparing resolution at all (there is no other stack to reference), the same document", () => {
-  const preparing = () => resolveSpy.mock.calls.filter(([, options]) => options?.preparing === true).length;
+/** How many resolutions `run` asks for with `preparing` set (cdktf's preparing pass, or EdgeLabStack's). */
+async function preparingResolutions(run: () => unknown): Promise<number> {
   const resolveSpy = jest.spyOn(Tokenization, "resolve");
   try {
-    const alone: Build = (app, Lab) => void new Lab(app, "lab", { plan: bundledPlan("scaled-hlb") });
-    const ours = documents(alone, EdgeLabStack);
-    expect(preparing()).toBe(0);
-    expect(ours).toEqual(documents(alone, CdktfPrepared));
-    // With a second stack in the app the pass runs (the cross-stack test above shows what it registers).
-    resolveSpy.mockClear();
-    documents((app, Lab) => {
-      alone(app, Lab);
-      new TerraformStack(app, "other");
-    }, EdgeLabStack);
-    expect(preparing()).toBeGreaterThan(100);
+    await run();
+    return resolveSpy.mock.calls.filter(([, options]) => options?.preparing === true).length;
   } finally {
     resolveSpy.mockRestore();
   }
+}
+
+test("a lab alone in its app: no preparing resolution at all (there is no other stack to reference), the same document", async () => {
+  const alone: Build = (app, Lab) => void new Lab(app, "lab", { plan: bundledPlan("scaled-hlb") });
+  let ours: Record<string, string> = {};
+  expect(await preparingResolutions(() => (ours = documents(alone, EdgeLabStack)))).toBe(0);
+  expect(ours).toEqual(documents(alone, CdktfPrepared));
+  // With a second stack in the app the pass runs (the cross-stack test above shows what it registers).
+  const withOther: Build = (app, Lab) => {
+    alone(app, Lab);
+    new TerraformStack(app, "other");
+  };
+  expect(await preparingResolutions(() => documents(withOther, EdgeLabStack))).toBeGreaterThan(100);
 });
 
 test("npm run synth's app (bin/synth: the scenarios' stacks and nothing else) runs no preparing pass", async () => {
-  const preparing = () => resolveSpy.mock.calls.filter(([, options]) => options?.preparing === true).length;
-  const resolveSpy = jest.spyOn(Tokenization, "resolve");
   const outdir = mkdtempSync(join(tmpdir(), "edge-lab-prepare-synth-"));
   try {
     const files = ["contoso-enterprise", "scaled-hlb"].map((id) => join(SCENARIO_DIR, `${id}.yaml`));
-    const result = await synthScenarios({ files, outdir, worksheets: false, log: () => undefined, error: () => undefined });
-    expect(result.stacks.map((s) => s.id)).toEqual(["contoso-enterprise", "scaled-hlb"]);
+    let ids: string[] = [];
+    const synth = async () => {
+      const result = await synthScenarios({ files, outdir, worksheets: false, log: () => undefined, error: () => undefined });
+      ids = result.stacks.map((s) => s.id);
+    };
     // Two stacks in one app: EdgeLabStack would prepare them (the first test); the documents are test/golden's.
-    expect(preparing()).toBe(0);
+    expect(await preparingResolutions(synth)).toBe(0);
+    expect(ids).toEqual(["contoso-enterprise", "scaled-hlb"]);
   } finally {
-    resolveSpy.mockRestore();
     rmSync(outdir, { recursive: true, force: true });
   }
 });

@@ -29,7 +29,7 @@ export function leftoversOf(tag: string): string[] {
   ];
 }
 
-/** The processes inside a run's namespaces. */
+/** The processes inside a run's namespaces, as `ip netns pids` lists them: a check independent of the teardown's own scan. */
 export const pidsIn = (namespaces: readonly string[]) =>
   namespaces.flatMap((ns) => sh("ip", ["netns", "pids", ns]).stdout.split(/\s+/).filter(Boolean).map(Number));
 

@@ -13,7 +13,7 @@ import { RUN_BASE, RunRecord } from "../../lib/emulate/run-registry";
 import { processAlive, sh, tool } from "../../lib/emulate/sys";
 import { bundledPlan, filesUnder, ROOT } from "../helpers";
 import { describeWithTools } from "../system-tools";
-import { cliChild, NAT, NEEDS } from "./helpers";
+import { cliChild, NAT, NEEDS, pidsIn } from "./helpers";
 
 jest.setTimeout(120_000);
 
@@ -226,7 +226,7 @@ describeWithTools("emulate as root against a local attacker", NEEDS, () => {
       const children = [inNs(names[0], "exec sleep 60"), inNs(names[0], "exec sleep 60"), inNs(names[1], "trap '' TERM; sleep 60 & wait")];
       const outside = spawn(tool("sleep"), ["60"], { stdio: "ignore", detached: true });
       started.push(...children.map((c) => c.pid!), outside.pid!);
-      const viaIp = () => names.flatMap((ns) => sh("ip", ["netns", "pids", ns]).stdout.split(/\s+/).filter(Boolean).map(Number)).sort();
+      const viaIp = () => pidsIn(names).sort();
       for (let i = 0; i < 100 && viaIp().length < 4; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
       expect(viaIp().length).toBeGreaterThanOrEqual(4); // the two sleepers, the trapping shell and its sleep
       expect(pidsInNamespaces(names).sort()).toEqual(viaIp());
