@@ -11,7 +11,6 @@ import { promisify } from "node:util";
 import { EXAMPLES, synthExampleJson, type TfJson } from "../azure/helpers";
 
 const execFileAsync = promisify(execFile);
-const json = synthExampleJson;
 
 test("each example runs as a cdktf app (what `cdktf synth` runs in its directory) and writes its stack", async () => {
   // The three apps run at once (each a node process compiling its sources through ts-node: most of this file's time).
@@ -29,7 +28,7 @@ test("each example runs as a cdktf app (what `cdktf synth` runs in its directory
         const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
         const [stackId] = Object.keys(manifest.stacks);
         const written = JSON.parse(readFileSync(join(outdir, manifest.stacks[stackId].synthesizedStackPath), "utf8")) as TfJson;
-        expect(Object.keys(written.resource).sort()).toEqual(Object.keys(json(name).resource).sort());
+        expect(Object.keys(written.resource).sort()).toEqual(Object.keys(synthExampleJson(name).resource).sort());
       } finally {
         rmSync(outdir, { recursive: true, force: true });
       }
